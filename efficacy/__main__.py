@@ -1,0 +1,5 @@
+import sys
+
+from efficacy.cli import main
+
+sys.exit(main())

@@ -1,0 +1,82 @@
+"""Result objects shared by every statistic in :mod:`efficacy.analysis`.
+
+Every number Efficacy shows carries its n, its uncertainty and its method
+(DESIGN.md, principle 1). A statistic returns a frozen dataclass that derives
+from :class:`Result`; below the minimum n it returns the same type with
+``suppressed=True``, a plain-language ``reason`` and no numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+#: Default minimum group size for student results (STATISTICS.md, "Small groups").
+MIN_N = 10
+#: z for a two-sided 95% interval.
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class ConfidenceInterval:
+    low: float
+    high: float
+    level: float = 0.95
+
+    def to_dict(self) -> dict[str, float]:
+        return {"low": _clean(self.low), "high": _clean(self.high), "level": self.level}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Result:
+    """Base of every result: what was computed, how, on how many, with what caveats."""
+
+    method: str
+    n: int
+    caveats: tuple[str, ...] = ()
+    suppressed: bool = False
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain types only (NaN becomes None), for templates and JSON."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            out[f.name] = _clean(getattr(self, f.name))
+        return out
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, ConfidenceInterval):
+        return value.to_dict()
+    if isinstance(value, Result):
+        return value.to_dict()
+    if isinstance(value, (tuple, list)):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else v
+    return value
+
+
+class AnalysisError(ValueError):
+    """Input that a statistic cannot be computed from, with a message for a person.
+
+    The command line turns it into one line on stderr and exit status 2.
+    """
+
+
+def suppression_reason(n: int, min_n: int, *, what: str = "group") -> str:
+    return (
+        f"Suppressed: the {what} has {n} student(s), fewer than the reporting "
+        f"threshold of {min_n}, so the result would be unreliable and could identify students."
+    )
+

@@ -1,0 +1,31 @@
+"""The ``efficacy`` command line.
+
+``efficacy analyze ...`` runs the analyst's statistics without touching Django
+or a database; every other subcommand is a Django management command
+(``efficacy migrate``, ``efficacy import-roster``, ``efficacy demo``, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) > 1 and argv[1] == "analyze":
+        from efficacy.analyze_cli import main as analyze_main
+
+        return analyze_main(argv[2:])
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "efficacy.settings")
+    from django.conf import settings
+    from django.core.management import execute_from_command_line
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    execute_from_command_line(argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

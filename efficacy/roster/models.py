@@ -1,0 +1,277 @@
+"""The school roster: districts, schools, terms, staff, students, classes, teams.
+
+Records that come from a OneRoster export carry its ``sourced_id`` so that a
+re-import upserts instead of duplicating, and a ``status``: records that leave
+the export are *retired*, never destroyed, because cycles and evidence point
+at them.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("active")
+    RETIRED = "retired", _("retired")
+
+
+class Sourced(models.Model):
+    """A record that may come from a OneRoster export."""
+
+    sourced_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    date_last_modified = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_active(self) -> bool:  # pragma: no cover - trivial
+        return self.status == Status.ACTIVE
+
+
+class ActiveQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Status.ACTIVE)
+
+
+class District(Sourced):
+    name = models.CharField(_("name"), max_length=255)
+    identifier = models.CharField(max_length=255, blank=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(Sourced):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(_("name"), max_length=255)
+    identifier = models.CharField(max_length=255, blank=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AcademicSession(Sourced):
+    """A school year, semester, term or grading period (OneRoster academicSessions)."""
+
+    class Kind(models.TextChoices):
+        SCHOOL_YEAR = "schoolYear", _("school year")
+        SEMESTER = "semester", _("semester")
+        TERM = "term", _("term")
+        GRADING_PERIOD = "gradingPeriod", _("grading period")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="sessions")
+    title = models.CharField(_("title"), max_length=255)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    school_year = models.PositiveSmallIntegerField(help_text=_("The year the school year ends."))
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Role(models.TextChoices):
+    TEACHER = "teacher", _("Teacher")
+    TEAM_LEAD = "team_lead", _("Team lead")
+    COACH = "coach", _("Coach")
+    SCHOOL_LEADER = "school_leader", _("School leader")
+    DISTRICT_ANALYST = "district_analyst", _("District analyst")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class User(AbstractUser):
+    """A staff member who signs in. Students never have accounts.
+
+    ``school`` is empty for district-wide staff (analysts, district administrators).
+    """
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TEACHER)
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    sourced_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    date_last_modified = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Course(Sourced):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="courses")
+    title = models.CharField(_("title"), max_length=255)
+    course_code = models.CharField(max_length=100, blank=True)
+    grades = models.JSONField(default=list, blank=True)
+    subjects = models.JSONField(default=list, blank=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SchoolClass(Sourced):
+    """A class section (OneRoster ``classes``). Named so to avoid Python's ``class``."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="classes")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="classes")
+    title = models.CharField(_("title"), max_length=255)
+    class_code = models.CharField(max_length=100, blank=True)
+    class_type = models.CharField(max_length=20, default="scheduled")
+    location = models.CharField(max_length=255, blank=True)
+    grades = models.JSONField(default=list, blank=True)
+    subjects = models.JSONField(default=list, blank=True)
+    periods = models.JSONField(default=list, blank=True)
+    terms = models.ManyToManyField(AcademicSession, related_name="classes", blank=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Student(Sourced):
+    """A student. The attributes teams use to define focus groups live here:
+    ``grade``, ``pathway`` (e.g. applied / academic) and ``attributes`` (OneRoster
+    demographics flags, ``metadata.*`` columns, school-defined attributes)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="students")
+    given_name = models.CharField(_("given name"), max_length=255)
+    family_name = models.CharField(_("family name"), max_length=255)
+    identifier = models.CharField(_("student number"), max_length=255, blank=True)
+    grade = models.CharField(_("grade"), max_length=10, blank=True)
+    pathway = models.CharField(_("pathway"), max_length=50, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [models.Index(fields=["school", "grade", "pathway"])]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class Enrollment(Sourced):
+    """A student in a class, or a teacher teaching it (OneRoster ``enrollments``).
+
+    Exactly one of ``student`` and ``staff`` is set, matching ``role``.
+    """
+
+    class EnrollmentRole(models.TextChoices):
+        STUDENT = "student", _("student")
+        TEACHER = "teacher", _("teacher")
+        AIDE = "aide", _("aide")
+        ADMINISTRATOR = "administrator", _("administrator")
+
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="enrollments")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrollments")
+    role = models.CharField(max_length=20, choices=EnrollmentRole.choices)
+    student = models.ForeignKey(
+        Student, null=True, blank=True, on_delete=models.PROTECT, related_name="enrollments"
+    )
+    staff = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="enrollments"
+    )
+    primary = models.BooleanField(default=False)
+    begin_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(student__isnull=False, staff__isnull=True)
+                    | models.Q(student__isnull=True, staff__isnull=False)
+                ),
+                name="enrollment_student_xor_staff",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["school_class", "role", "status"]),
+            models.Index(fields=["staff", "status"]),
+        ]
+
+
+class Team(models.Model):
+    """A professional learning community inside a school (grade level or department)."""
+
+    class Kind(models.TextChoices):
+        GRADE = "grade", _("grade-level team")
+        DEPARTMENT = "department", _("department team")
+        OTHER = "other", _("other team")
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(User, through="TeamMembership", related_name="teams")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="team_name_unique_in_school")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    class TeamRole(models.TextChoices):
+        MEMBER = "member", _("member")
+        LEAD = "lead", _("lead")
+        COACH = "coach", _("coach")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_memberships")
+    role = models.CharField(max_length=10, choices=TeamRole.choices, default=TeamRole.MEMBER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="one_membership_per_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team} ({self.role})"

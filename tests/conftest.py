@@ -1,0 +1,22 @@
+"""Shared test configuration.
+
+Each area keeps its own fixtures in ``tests/<area>/conftest.py``; only what
+every area needs lives here.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(settings, tmp_path):
+    """Uploads, media and exports written by a test stay in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
