@@ -1,0 +1,1 @@
+"""Benchmarks printed by ``make bench``; each module measures one issue's figures."""
