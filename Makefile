@@ -15,10 +15,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
+# Imports, recomputes and reports run in the background worker beside the web server.
 demo: install
 	$(BIN)/efficacy migrate --noinput
 	$(BIN)/efficacy demo
-	$(BIN)/efficacy runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000 with a background worker (Ctrl-C stops both)."
+	@$(BIN)/efficacy db_worker --no-startup-delay -v 0 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/efficacy runserver --noreload 127.0.0.1:8000
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q

@@ -183,6 +183,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# One laptop, no reverse proxy: WhiteNoise serves static files straight from the apps.
+WHITENOISE_USE_FINDERS = True
 
 LOGGING = {
     "version": 1,
