@@ -1,0 +1,208 @@
+"""Random-effects pooling of many inquiry cycles' effects.
+
+Each cycle contributes an effect y_i (e.g. a Hedges' g) with its sampling
+variance v_i = SE_i². The random-effects model y_i = μ + u_i + e_i, with
+u_i ~ N(0, τ²) and e_i ~ N(0, v_i), says cycles differ in their true effect;
+τ² is how much. Formulas follow ``shared/STATISTICS.md``:
+
+- weights w_i = 1/v_i, Q = Σ w_i (y_i − ȳ_w)², df = k − 1, C = Σw − Σw²/Σw;
+- DerSimonian & Laird (1986): τ² = max(0, (Q − df)/C);
+- REML (Viechtbauer 2005): τ² maximising the restricted log-likelihood on τ² ≥ 0;
+- μ = Σ w*_i y_i / Σ w*_i with w*_i = 1/(v_i + τ²), SE = sqrt(1/Σw*);
+- I² = max(0, (Q − df)/Q) (Higgins & Thompson 2002);
+- prediction interval μ ± t_{k−2} · sqrt(τ² + SE²) (Higgins, Thompson & Spiegelhalter 2009);
+- Hartung & Knapp (2001): q = Σ w*_i (y_i − μ)²/(k − 1), SE = sqrt(q/Σw*), CI with
+  t_{k−1}; optionally max(1, q) (Knapp & Hartung 2003; Röver et al. 2015) so the
+  adjustment never narrows the interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import optimize, stats
+
+from efficacy.analysis.results import Z95, AnalysisError, ConfidenceInterval, Result
+
+Tau2Method = Literal["dl", "reml"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetaAnalysisResult(Result):
+    """A random-effects pooled effect; ``n`` and ``k`` are the number of effects pooled."""
+
+    estimate: float
+    se: float
+    ci: ConfidenceInterval
+    prediction_interval: ConfidenceInterval
+    tau2: float
+    i2: float
+    q: float
+    df: int
+    c: float
+    k: int
+    tau2_method: str
+    hartung_knapp: bool
+
+
+def _as_effects(effects: ArrayLike, ses: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    y = np.asarray(effects, dtype=float).ravel()
+    se = np.asarray(ses, dtype=float).ravel()
+    if y.shape != se.shape:
+        raise AnalysisError(
+            f"Got {y.size} effects but {se.size} standard errors: give one standard error per effect."
+        )
+    if y.size < 2:
+        raise AnalysisError(
+            f"A meta-analysis needs at least 2 effects; got {y.size}. Add more cycles' effects."
+        )
+    if not np.all(np.isfinite(y)):
+        raise AnalysisError("An effect is missing or not a finite number: remove or fix that row.")
+    if not np.all(np.isfinite(se)) or np.any(se <= 0):
+        bad = int(np.flatnonzero(~(np.isfinite(se) & (se > 0)))[0])
+        raise AnalysisError(
+            f"Standard error number {bad + 1} is {se[bad]!r}: every standard error must be "
+            "a positive number."
+        )
+    return y, se**2
+
+
+def q_statistic(y: np.ndarray, v: np.ndarray) -> tuple[float, float]:
+    """Cochran's Q and C = Σw − Σw²/Σw for fixed-effect weights w = 1/v."""
+    w = 1.0 / v
+    mean = np.sum(w * y) / np.sum(w)
+    q = float(np.sum(w * (y - mean) ** 2))
+    c = float(np.sum(w) - np.sum(w**2) / np.sum(w))
+    return q, c
+
+
+def tau2_dl(y: ArrayLike, v: ArrayLike) -> float:
+    """DerSimonian–Laird τ² = max(0, (Q − (k − 1))/C); never negative."""
+    y = np.asarray(y, dtype=float)
+    v = np.asarray(v, dtype=float)
+    q, c = q_statistic(y, v)
+    return max(0.0, (q - (y.size - 1)) / c)
+
+
+def reml_loglik(tau2: float, y: np.ndarray, v: np.ndarray) -> float:
+    """Restricted log-likelihood of τ² (constant dropped), μ profiled out.
+
+    ll_R(τ²) = −½ [Σ log(v_i + τ²) + log Σ w*_i + Σ w*_i (y_i − μ̂)²].
+    """
+    w = 1.0 / (v + tau2)
+    sw = np.sum(w)
+    mu = np.sum(w * y) / sw
+    return float(-0.5 * (np.sum(np.log(v + tau2)) + np.log(sw) + np.sum(w * (y - mu) ** 2)))
+
+
+def tau2_reml(y: ArrayLike, v: ArrayLike) -> float:
+    """REML τ², the global maximum of :func:`reml_loglik` over τ² ≥ 0.
+
+    The likelihood can be flat or (rarely) multimodal, and a Newton or Fisher
+    scoring step can overshoot below zero. So: evaluate it on a log-spaced grid
+    from 0 to well past any plausible τ², refine the best grid cell with a
+    bounded Brent search, and keep τ² = 0 if the boundary is at least as good.
+    """
+    y = np.asarray(y, dtype=float)
+    v = np.asarray(v, dtype=float)
+    spread = float(np.var(y)) + float(np.max(v))
+    upper = 100.0 * spread
+    grid = np.concatenate([[0.0], np.geomspace(spread * 1e-8, upper, 200)])
+    ll = np.array([reml_loglik(t, y, v) for t in grid])
+    best = int(np.argmax(ll))
+    lo = grid[max(best - 1, 0)]
+    hi = grid[min(best + 1, grid.size - 1)]
+    candidates = [(ll[best], float(grid[best]))]
+    if hi > lo:
+        found = optimize.minimize_scalar(
+            lambda t: -reml_loglik(t, y, v),
+            bounds=(lo, hi),
+            method="bounded",
+            options={"xatol": spread * 1e-12},
+        )
+        candidates.append((-float(found.fun), float(found.x)))
+    candidates.append((reml_loglik(0.0, y, v), 0.0))
+    # Highest likelihood wins; ties go to the smaller τ².
+    _, tau2 = max(candidates, key=lambda c: (c[0], -c[1]))
+    return max(0.0, tau2)
+
+
+def random_effects(
+    effects: ArrayLike,
+    ses: ArrayLike,
+    *,
+    method: Tau2Method = "reml",
+    hartung_knapp: bool = False,
+    hartung_knapp_floor: bool = False,
+    level: float = 0.95,
+) -> MetaAnalysisResult:
+    """Pool k effects with their standard errors under a random-effects model.
+
+    ``method`` picks the τ² estimator ("dl" DerSimonian–Laird or "reml").
+    ``hartung_knapp`` uses the Hartung–Knapp SE and t_{k−1} for the CI;
+    ``hartung_knapp_floor`` additionally uses max(1, q) so the interval is never
+    narrower than the standard one. See the module docstring for the formulas.
+    """
+    if method not in ("dl", "reml"):
+        raise AnalysisError(f"Unknown τ² method {method!r}: use 'dl' or 'reml'.")
+    y, v = _as_effects(effects, ses)
+    k = y.size
+    df = k - 1
+    q, c = q_statistic(y, v)
+    tau2 = tau2_dl(y, v) if method == "dl" else tau2_reml(y, v)
+
+    w = 1.0 / (v + tau2)
+    sw = float(np.sum(w))
+    mu = float(np.sum(w * y) / sw)
+    se = float(np.sqrt(1.0 / sw))
+    alpha = 1.0 - level
+    use_hk = hartung_knapp or hartung_knapp_floor
+    if use_hk:
+        q_hk = float(np.sum(w * (y - mu) ** 2) / df)
+        if hartung_knapp_floor:
+            q_hk = max(1.0, q_hk)
+        se = float(np.sqrt(q_hk / sw))
+        crit = float(stats.t.ppf(1 - alpha / 2, df))
+    else:
+        crit = Z95 if level == 0.95 else float(stats.norm.ppf(1 - alpha / 2))
+    ci = ConfidenceInterval(mu - crit * se, mu + crit * se, level)
+
+    if k >= 3:
+        half = float(stats.t.ppf(1 - alpha / 2, k - 2)) * np.sqrt(tau2 + se**2)
+        pi = ConfidenceInterval(float(mu - half), float(mu + half), level)
+    else:
+        pi = ConfidenceInterval(float("nan"), float("nan"), level)
+    i2 = max(0.0, (q - df) / q) if q > 0 else 0.0
+
+    caveats: list[str] = []
+    if k < 5:
+        caveats.append(
+            f"Only {k} effects were pooled: the between-cycle variance τ² is very uncertain."
+        )
+    if k < 3:
+        caveats.append("A prediction interval needs at least 3 effects, so none is given.")
+
+    name = {"dl": "DerSimonian–Laird", "reml": "REML"}[method]
+    suffix = ""
+    if use_hk:
+        suffix = ", Hartung–Knapp" + (" max(1, q)" if hartung_knapp_floor else "")
+    return MetaAnalysisResult(
+        method=f"Random-effects meta-analysis ({name} τ²{suffix})",
+        n=k,
+        caveats=tuple(caveats),
+        estimate=mu,
+        se=se,
+        ci=ci,
+        prediction_interval=pi,
+        tau2=tau2,
+        i2=i2,
+        q=q,
+        df=df,
+        c=c,
+        k=k,
+        tau2_method=method,
+        hartung_knapp=use_hk,
+    )
