@@ -20,3 +20,11 @@ def _isolated_data_dir(settings, tmp_path):
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture
+def world(db):
+    """The named people and places of ``tests/world.py`` (school A, school B, every role)."""
+    from tests.world import World
+
+    return World()

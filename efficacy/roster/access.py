@@ -1,0 +1,262 @@
+"""What may this user see and change: the one scoping layer (DESIGN.md, principle 3).
+
+Every view, API endpoint, export and task gets roster data through these
+functions and nothing else:
+
+* ``<things>_for(user)`` returns a queryset of what ``user`` may see;
+* ``access_<thing>(user, id)`` returns one object or raises :class:`Http404`,
+  whether the object does not exist or is out of scope, so a guessed id
+  reveals nothing;
+* ``can_<verb>(user, ...)`` answers whether ``user`` may change something.
+
+The rules, one condition per line below:
+
+* an inactive or retired account sees nothing and may do nothing;
+* a teacher sees the classes they teach (an active teacher enrollment) and
+  those classes' students, and the teams they belong to;
+* a team member (member, lead or coach) sees the team and its members;
+* a school leader sees everything of their school;
+* a district analyst sees their district's schools and teams, as counts only:
+  never an individual student or staff record;
+* an administrator manages accounts and imports rosters for their school (or
+  the whole district when they have no school) and sees that roster,
+  retired records included;
+* a retired record is hidden from everyone but administrators.
+
+Everyone may see their own staff record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from efficacy.roster.models import (
+    Enrollment,
+    Role,
+    School,
+    SchoolClass,
+    Status,
+    Student,
+    Team,
+    TeamMembership,
+    User,
+)
+
+ACTIVE = Status.ACTIVE
+NOTHING = Q(pk__in=[])
+
+
+# --- who is asking ----------------------------------------------------------
+
+
+def is_active_account(user: Any) -> bool:
+    """A signed-in, active, non-retired account: anything else sees nothing."""
+    if user is None:
+        return False
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not user.is_active:
+        return False
+    return user.status == ACTIVE
+
+
+def _has_role(user: Any, role: str) -> bool:
+    return is_active_account(user) and user.role == role
+
+
+def is_school_leader(user: Any) -> bool:
+    return _has_role(user, Role.SCHOOL_LEADER) and user.school_id is not None
+
+
+def is_district_analyst(user: Any) -> bool:
+    return _has_role(user, Role.DISTRICT_ANALYST) and user.district_id is not None
+
+
+def is_administrator(user: Any) -> bool:
+    """An administrator with a scope: a school, or a district when ``school`` is empty."""
+    if not _has_role(user, Role.ADMINISTRATOR):
+        return False
+    return user.school_id is not None or user.district_id is not None
+
+
+def _admin_school_q(user: User, prefix: str = "") -> Q:
+    """The schools an administrator administers, as a filter on ``<prefix>school``."""
+    if user.school_id is not None:
+        return Q(**{f"{prefix}pk": user.school_id})
+    return Q(**{f"{prefix}district_id": user.district_id})
+
+
+# --- querysets --------------------------------------------------------------
+
+
+def schools_for(user: Any) -> QuerySet[School]:
+    """Schools whose page the user may open."""
+    if not is_active_account(user):
+        return School.objects.none()
+    if is_administrator(user):
+        return School.objects.filter(_admin_school_q(user))
+    visible = NOTHING
+    if is_school_leader(user):
+        visible |= Q(pk=user.school_id)
+    if is_district_analyst(user):
+        visible |= Q(district_id=user.district_id)
+    return School.objects.filter(visible, status=ACTIVE)
+
+
+def teams_for(user: Any) -> QuerySet[Team]:
+    """Teams the user may see: their own, their school's (leaders), their district's (analysts)."""
+    if not is_active_account(user):
+        return Team.objects.none()
+    visible = Q(memberships__user=user)
+    if is_school_leader(user):
+        visible |= Q(school_id=user.school_id)
+    if is_district_analyst(user):
+        visible |= Q(school__district_id=user.district_id)
+    return Team.objects.filter(visible, school__status=ACTIVE).distinct()
+
+
+def classes_for(user: Any) -> QuerySet[SchoolClass]:
+    """Classes the user may open: the ones they teach, or all of their school's."""
+    if not is_active_account(user):
+        return SchoolClass.objects.none()
+    if is_administrator(user):
+        return SchoolClass.objects.filter(_admin_school_q(user, "school__"))
+    visible = Q(pk__in=_taught_class_ids(user))
+    if is_school_leader(user):
+        visible |= Q(school_id=user.school_id)
+    return SchoolClass.objects.filter(visible, status=ACTIVE, school__status=ACTIVE)
+
+
+def students_for(user: Any) -> QuerySet[Student]:
+    """Individual students the user may see. Analysts never get one."""
+    if not is_active_account(user):
+        return Student.objects.none()
+    if is_administrator(user):
+        return Student.objects.filter(_admin_school_q(user, "school__"))
+    taught = Enrollment.objects.filter(
+        role=Enrollment.EnrollmentRole.STUDENT,
+        status=ACTIVE,
+        school_class__in=_taught_class_ids(user),
+        school_class__status=ACTIVE,
+    ).values("student_id")
+    visible = Q(pk__in=taught)
+    if is_school_leader(user):
+        visible |= Q(school_id=user.school_id)
+    return Student.objects.filter(visible, status=ACTIVE, school__status=ACTIVE)
+
+
+def staff_for(user: Any) -> QuerySet[User]:
+    """Individual staff records the user may see. Analysts see only themselves."""
+    if not is_active_account(user):
+        return User.objects.none()
+    if is_administrator(user):
+        in_scope = Q(pk=user.pk) | _admin_school_q(user, "school__")
+        if user.school_id is None:
+            in_scope |= Q(district_id=user.district_id)
+        return User.objects.filter(in_scope)
+    my_teams = TeamMembership.objects.filter(user=user).values("team_id")
+    co_teachers = Enrollment.objects.filter(
+        role=Enrollment.EnrollmentRole.TEACHER,
+        status=ACTIVE,
+        school_class__in=_taught_class_ids(user),
+    ).values("staff_id")
+    visible = Q(pk=user.pk)
+    visible |= Q(team_memberships__team__in=my_teams)
+    visible |= Q(pk__in=co_teachers)
+    if is_school_leader(user):
+        visible |= Q(school_id=user.school_id)
+    return User.objects.filter(visible, status=ACTIVE, is_active=True).distinct()
+
+
+def _taught_class_ids(user: User) -> QuerySet:
+    return Enrollment.objects.filter(
+        staff=user,
+        role=Enrollment.EnrollmentRole.TEACHER,
+        status=ACTIVE,
+    ).values("school_class_id")
+
+
+# --- one object, or 404 -----------------------------------------------------
+
+
+def _get_or_404(queryset: QuerySet, object_id: Any):
+    try:
+        pk = int(object_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    try:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def access_school(user: Any, school_id: Any) -> School:
+    return _get_or_404(schools_for(user), school_id)
+
+
+def access_team(user: Any, team_id: Any) -> Team:
+    return _get_or_404(teams_for(user).select_related("school"), team_id)
+
+
+def access_class(user: Any, class_id: Any) -> SchoolClass:
+    return _get_or_404(classes_for(user).select_related("school", "course"), class_id)
+
+
+def access_student(user: Any, student_id: Any) -> Student:
+    return _get_or_404(students_for(user).select_related("school"), student_id)
+
+
+def access_staff(user: Any, user_id: Any) -> User:
+    return _get_or_404(staff_for(user).select_related("school"), user_id)
+
+
+# --- what the user may change -----------------------------------------------
+
+
+def team_role_of(user: Any, team: Team) -> str | None:
+    """The user's role in the team (member, lead, coach), or None."""
+    if not is_active_account(user):
+        return None
+    membership = TeamMembership.objects.filter(team=team, user=user).first()
+    return membership.role if membership else None
+
+
+def can_create_team(user: Any, school: School) -> bool:
+    """School leaders build their school's teams; teams do not come from OneRoster."""
+    return is_school_leader(user) and user.school_id == school.pk
+
+
+def can_manage_team_members(user: Any, team: Team) -> bool:
+    """Add and remove members, set the lead and the coach."""
+    return can_create_team(user, team.school)
+
+
+def can_edit_team(user: Any, team: Team) -> bool:
+    """Run the team's work (its inquiry cycles): its lead, its coach, its school leader."""
+    if can_manage_team_members(user, team):
+        return True
+    lead_or_coach = {TeamMembership.TeamRole.LEAD, TeamMembership.TeamRole.COACH}
+    return team_role_of(user, team) in lead_or_coach
+
+
+def can_contribute_to_team(user: Any, team: Team) -> bool:
+    """Add to the team's work (log, evidence, observations): any member, or an editor."""
+    return team_role_of(user, team) is not None or can_edit_team(user, team)
+
+
+def can_manage_accounts(user: Any) -> bool:
+    return is_administrator(user)
+
+
+def can_import_roster(user: Any) -> bool:
+    return is_administrator(user)
+
+
+def can_see_individual_students(user: Any) -> bool:
+    """Whether any individual student may be listed for this user (not analysts)."""
+    if not is_active_account(user):
+        return False
+    return not is_district_analyst(user)

@@ -1,0 +1,162 @@
+"""The permission matrix: every role against every kind of object.
+
+``SEES`` says, for each named person of ``tests/world.py``, every object they may
+see. Every other (person, object) pair must be refused. Adding a person or an
+object to the world without deciding here fails ``test_the_matrix_decides_for_everyone``.
+The same matrix is checked through the access functions and through HTTP.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from efficacy.roster import access
+
+# kind -> (access function, queryset function, url name, objects of that kind in the world)
+KINDS = {
+    "school": (access.access_school, access.schools_for, "roster:school", [
+        "school_a", "school_b", "school_c",
+    ]),
+    "team": (access.access_team, access.teams_for, "roster:team", [
+        "team_english", "team_math", "team_b", "team_c",
+    ]),
+    "class": (access.access_class, access.classes_for, "roster:class", [
+        "english_9_applied", "english_9_academic", "math_10", "retired_class", "class_b", "class_c",
+    ]),
+    "student": (access.access_student, access.students_for, "roster:student", [
+        "ava", "ben", "chloe", "dev", "eli", "retired_student", "student_b", "student_c",
+    ]),
+    "staff": (access.access_staff, access.staff_for, "roster:staff_member", [
+        "leader_a", "admin_a", "coach_a", "lead_english", "teacher_a", "lead_math", "teacher_a2",
+        "retired_user", "teacher_b", "analyst", "district_admin", "teacher_c",
+    ]),
+}  # fmt: skip
+
+SCHOOL_A_ACTIVE_STAFF = {
+    "leader_a", "admin_a", "coach_a", "lead_english", "teacher_a", "lead_math", "teacher_a2",
+}  # fmt: skip
+SCHOOL_A_CLASSES = {"english_9_applied", "english_9_academic", "math_10"}
+SCHOOL_A_STUDENTS = {"ava", "ben", "chloe", "dev", "eli"}
+
+SEES: dict[str, set[str]] = {
+    "leader_a": {"school_a", "team_english", "team_math"}
+    | SCHOOL_A_CLASSES
+    | SCHOOL_A_STUDENTS
+    | SCHOOL_A_ACTIVE_STAFF,
+    # Administrators see the roster they import, retired records included, but not teams.
+    "admin_a": {"school_a", "retired_class", "retired_student", "retired_user"}
+    | SCHOOL_A_CLASSES
+    | SCHOOL_A_STUDENTS
+    | SCHOOL_A_ACTIVE_STAFF,
+    "district_admin": {"school_a", "school_b", "retired_class", "retired_student", "retired_user"}
+    | SCHOOL_A_CLASSES
+    | SCHOOL_A_STUDENTS
+    | SCHOOL_A_ACTIVE_STAFF
+    | {"class_b", "student_b", "teacher_b", "analyst", "district_admin"},
+    "coach_a": {"team_english", "coach_a", "lead_english", "teacher_a"},
+    "lead_english": {"team_english", "english_9_academic", "chloe", "dev"}
+    | {"lead_english", "teacher_a", "coach_a"},
+    # The retired class, the retired student and the retired co-teacher stay hidden.
+    "teacher_a": {"team_english", "english_9_applied", "ava", "ben"}
+    | {"teacher_a", "lead_english", "coach_a"},
+    "lead_math": {"team_math", "math_10", "eli", "lead_math", "teacher_a2"},
+    "teacher_a2": {"team_math", "math_10", "eli", "lead_math", "teacher_a2"},
+    "retired_user": set(),
+    "teacher_b": {"team_b", "class_b", "student_b", "teacher_b"},
+    # Counts only: schools and teams, never a class, a student or another person.
+    "analyst": {"school_a", "school_b", "team_english", "team_math", "team_b", "analyst"},
+    "teacher_c": {"team_c", "class_c", "student_c", "teacher_c"},
+}
+
+PEOPLE = sorted(SEES)
+CASES = [
+    pytest.param(person, kind, name, id=f"{person}-{kind}-{name}")
+    for person in PEOPLE
+    for kind, (_, _, _, names) in KINDS.items()
+    for name in names
+]
+
+
+def test_the_matrix_decides_for_everyone(world):
+    assert set(SEES) == set(world.people())
+    every_object = {name for _, _, _, names in KINDS.values() for name in names}
+    assert set().union(*SEES.values()) <= every_object
+    for _, _, _, names in KINDS.values():
+        assert all(hasattr(world, name) for name in names)
+
+
+@pytest.mark.parametrize(("person", "kind", "name"), CASES)
+def test_access_functions_follow_the_matrix(world, person, kind, name):
+    user = getattr(world, person)
+    obj = getattr(world, name)
+    access_one, visible_to, _, _ = KINDS[kind]
+    expected = name in SEES[person]
+    assert visible_to(user).filter(pk=obj.pk).exists() is expected
+    if expected:
+        assert access_one(user, obj.pk) == obj
+    else:
+        with pytest.raises(Http404):
+            access_one(user, obj.pk)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_missing_or_malformed_id_is_a_404(world, kind):
+    access_one = KINDS[kind][0]
+    for bad_id in (10**9, "abc", None, "1 OR 1=1"):
+        with pytest.raises(Http404):
+            access_one(world.leader_a, bad_id)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_an_inactive_account_sees_nothing(world, kind):
+    world.leader_a.is_active = False
+    assert not KINDS[kind][1](world.leader_a).exists()
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_anonymous_sees_nothing(world, kind):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not KINDS[kind][1](AnonymousUser()).exists()
+
+
+CAPABILITIES = {
+    # person: (may import the roster and manage accounts, teams they may edit, teams they manage)
+    "leader_a": (False, {"team_english", "team_math"}, {"team_english", "team_math"}),
+    "admin_a": (True, set(), set()),
+    "district_admin": (True, set(), set()),
+    "coach_a": (False, {"team_english"}, set()),
+    "lead_english": (False, {"team_english"}, set()),
+    "teacher_a": (False, set(), set()),
+    "lead_math": (False, {"team_math"}, set()),
+    "teacher_a2": (False, set(), set()),
+    "retired_user": (False, set(), set()),
+    "teacher_b": (False, {"team_b"}, set()),
+    "analyst": (False, set(), set()),
+    "teacher_c": (False, {"team_c"}, set()),
+}
+TEAMS = KINDS["team"][3]
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_capabilities_follow_the_matrix(world, person):
+    user = getattr(world, person)
+    imports, edits, manages = CAPABILITIES[person]
+    assert access.can_import_roster(user) is imports
+    assert access.can_manage_accounts(user) is imports
+    for name in TEAMS:
+        team = getattr(world, name)
+        assert access.can_edit_team(user, team) is (name in edits), name
+        assert access.can_manage_team_members(user, team) is (name in manages), name
+
+
+def test_capabilities_decide_for_everyone(world):
+    assert set(CAPABILITIES) == set(world.people())
+
+
+def test_a_team_member_contributes_but_does_not_edit(world):
+    assert access.can_contribute_to_team(world.teacher_a, world.team_english)
+    assert not access.can_edit_team(world.teacher_a, world.team_english)
+    assert not access.can_contribute_to_team(world.teacher_a, world.team_math)
+    assert not access.can_contribute_to_team(world.retired_user, world.team_english)
