@@ -47,6 +47,24 @@ class Result:
             out[f.name] = _clean(getattr(self, f.name))
         return out
 
+    def to_flat_dict(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, but a confidence interval ``x`` becomes ``x_low`` and
+        ``x_high`` (``ci`` becomes ``ci_low`` / ``ci_high``): the command line's keys."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, ConfidenceInterval):
+                out[f"{f.name}_low"] = _clean(value.low)
+                out[f"{f.name}_high"] = _clean(value.high)
+            else:
+                out[f.name] = _clean(value)
+        return out
+
+
+def to_plain(value: Any) -> Any:
+    """Plain Python types for JSON: numpy scalars unwrapped, NaN and infinities as None."""
+    return _clean(value)
+
 
 def _clean(value: Any) -> Any:
     if isinstance(value, ConfidenceInterval):
@@ -79,4 +97,3 @@ def suppression_reason(n: int, min_n: int, *, what: str = "group") -> str:
         f"Suppressed: the {what} has {n} student(s), fewer than the reporting "
         f"threshold of {min_n}, so the result would be unreliable and could identify students."
     )
-
