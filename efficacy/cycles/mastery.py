@@ -1,0 +1,159 @@
+"""When a closed cycle counts as a mastery moment.
+
+The rule (documented here, in the cycle page's help text and the README):
+
+1. **With a performance goal** (measure, threshold, target share): the goal is
+   met when, among focus students with a *final* score on that measure, the
+   share scoring at or above the threshold reaches the target
+   (e.g. 70% at level 3 or above). It counts what the team promised to count.
+2. **With a mastery goal only**: the goal is met when the focus group's gain
+   from the baseline to the final occasion on the cycle's first common measure
+   is positive *and* its 95% confidence interval excludes 0 (paired t interval
+   of the mean gain, students with both scores). The interval is what keeps a
+   handful of students or a noisy measure from declaring a win; it is a
+   pre/post gain, so the snapshot carries that caveat.
+
+No evidence means no mastery moment: the cycle closes, and the page says why.
+The snapshot stored with the moment is the evidence *as it was* when the cycle
+closed, so later edits cannot rewrite the story.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from scipy import stats
+
+from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Reflection
+from efficacy.cycles.selectors import FOCUS, cycle_evidence_frame
+
+PERFORMANCE_GOAL = "performance_goal"
+PREPOST_GAIN = "prepost_gain"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    met: bool
+    rule: str
+    reason: str
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def goal_met(cycle: InquiryCycle, *, frame: pd.DataFrame | None = None) -> Verdict:
+    frame = cycle_evidence_frame(cycle) if frame is None else frame
+    focus = frame[frame["group"] == FOCUS]
+    if cycle.has_performance_goal:
+        return _performance_goal(cycle, focus)
+    return _prepost_gain(cycle, focus)
+
+
+def _performance_goal(cycle: InquiryCycle, focus: pd.DataFrame) -> Verdict:
+    measure = cycle.performance_measure
+    final = focus[
+        (focus["measure"] == measure.name) & (focus["occasion_kind"] == Occasion.Kind.FINAL)
+    ]
+    n = len(final)
+    summary: dict[str, Any] = {
+        "rule": PERFORMANCE_GOAL,
+        "measure": measure.name,
+        "threshold": cycle.performance_threshold,
+        "target_percent": cycle.performance_target_percent,
+        "n": n,
+        "computed_at": timezone.now().isoformat(),
+    }
+    if n == 0:
+        return Verdict(
+            False,
+            PERFORMANCE_GOAL,
+            _("No final scores for the focus group on the goal's measure."),
+            summary,
+        )
+    meeting = int((final["score"] >= cycle.performance_threshold).sum())
+    percent = 100 * meeting / n
+    summary.update(meeting=meeting, percent=round(percent, 1))
+    met = percent >= cycle.performance_target_percent
+    reason = _(
+        "%(percent).0f%% of %(n)d focus students reached %(threshold)g or above (target %(target)d%%)."
+    ) % {
+        "percent": percent,
+        "n": n,
+        "threshold": cycle.performance_threshold,
+        "target": cycle.performance_target_percent,
+    }
+    return Verdict(met, PERFORMANCE_GOAL, reason, summary)
+
+
+def _prepost_gain(cycle: InquiryCycle, focus: pd.DataFrame) -> Verdict:
+    measure = (
+        cycle.measures.filter(common=True).order_by("pk").first()
+        or cycle.measures.order_by("pk").first()
+    )
+    summary: dict[str, Any] = {"rule": PREPOST_GAIN, "computed_at": timezone.now().isoformat()}
+    if measure is None:
+        return Verdict(False, PREPOST_GAIN, _("The cycle has no measure."), summary)
+    summary["measure"] = measure.name
+    pairs = paired_scores(focus, measure)
+    n = len(pairs)
+    summary["n"] = n
+    if n < 2:
+        return Verdict(
+            False,
+            PREPOST_GAIN,
+            _("Fewer than two focus students have both a baseline and a final score."),
+            summary,
+        )
+    gain = pairs["final"] - pairs["baseline"]
+    test = stats.ttest_rel(pairs["final"], pairs["baseline"])
+    ci = test.confidence_interval(0.95)
+    low, high = float(ci.low), float(ci.high)
+    summary.update(
+        mean_baseline=float(pairs["baseline"].mean()),
+        mean_final=float(pairs["final"].mean()),
+        mean_gain=float(gain.mean()),
+        ci_low=None if np.isnan(low) else low,
+        ci_high=None if np.isnan(high) else high,
+        method="paired t interval of the mean gain, baseline to final",
+        caveats=[
+            _(
+                "A pre/post gain without a comparison group includes ordinary growth; it is not proof that the strategies caused it."
+            )
+        ],
+    )
+    met = bool(gain.mean() > 0 and not np.isnan(low) and low > 0)
+    reason = _(
+        "Mean gain %(gain).2f (95%% CI %(low).2f to %(high).2f) for %(n)d focus students."
+    ) % {
+        "gain": gain.mean(),
+        "low": low,
+        "high": high,
+        "n": n,
+    }
+    return Verdict(met, PREPOST_GAIN, reason, summary)
+
+
+def paired_scores(frame: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """Students with both a baseline and a final score on ``measure``: columns baseline, final."""
+    rows = frame[
+        (frame["measure"] == measure.name) & frame["occasion_kind"].isin(["baseline", "final"])
+    ]
+    wide = rows.pivot_table(
+        index="student", columns="occasion_kind", values="score", aggfunc="first"
+    )
+    if "baseline" not in wide or "final" not in wide:
+        return pd.DataFrame(columns=["baseline", "final"], dtype="float64")
+    return wide[["baseline", "final"]].dropna()
+
+
+def reflection_text(reflection: Reflection) -> str:
+    """The reflection's answers as one text, each under its prompt."""
+    parts = []
+    for name in Reflection.PROMPTS:
+        answer = getattr(reflection, name)
+        if answer:
+            parts.append(f"{Reflection._meta.get_field(name).verbose_name}\n{answer}")
+    return "\n\n".join(parts)

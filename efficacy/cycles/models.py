@@ -1,0 +1,401 @@
+"""Inquiry cycles: the team's goal, strategies, plan, evidence and what it learned.
+
+Writes go through :mod:`efficacy.cycles.services`; reads through
+:mod:`efficacy.cycles.selectors`. Models hold data and the small rules that
+belong to the data (status order, a score's range).
+
+    Team ─< InquiryCycle ─< CycleStrategy >─ Strategy ─< LookFor
+                 │ ├─< Milestone        ├─< Measure ─┐
+                 │ ├─< Occasion ────────────────────┼─< Score >─ Student, SchoolClass
+                 │ ├─< Reflection (one)  ├─< StatusChange
+                 │ └─< MasteryMoment     └─< EvidenceDeletion
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from efficacy.roster.models import School, SchoolClass, Student, Team
+
+
+class Strategy(models.Model):
+    """An evidence-based practice. ``school`` empty: ships with the product."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200)
+    description = models.TextField(_("description"))
+    references = models.JSONField(
+        _("research references"), default=list, blank=True, help_text=_("Plain citations.")
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="strategies"
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("strategies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(school__isnull=True),
+                name="strategy_slug_unique_in_library",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "slug"], name="strategy_slug_unique_in_school"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LookFor(models.Model):
+    """What an observer can see when a strategy is in use; ordered."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="look_fors")
+    text = models.CharField(_("look-for"), max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["strategy", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CycleStatus(models.TextChoices):
+    PLANNING = "planning", _("Planning")
+    IMPLEMENTING = "implementing", _("Implementing")
+    REVIEWING = "reviewing", _("Reviewing")
+    CLOSED = "closed", _("Closed")
+
+
+#: The order a cycle moves through; moving back needs a reason.
+STATUS_ORDER = [
+    CycleStatus.PLANNING,
+    CycleStatus.IMPLEMENTING,
+    CycleStatus.REVIEWING,
+    CycleStatus.CLOSED,
+]
+
+
+class InquiryCycle(models.Model):
+    """One round of a team's work on a problem of practice.
+
+    ``focus`` and ``comparison`` are group *definitions* (see
+    :mod:`efficacy.cycles.groups`), not lists of students, so the population is
+    re-evaluated as the roster changes.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cycles")
+    title = models.CharField(_("title"), max_length=200)
+    problem_of_practice = models.TextField(_("problem of practice"), blank=True)
+    focus = models.JSONField(_("focus group"), default=dict, blank=True)
+    comparison = models.JSONField(_("comparison group"), default=dict, blank=True)
+    mastery_goal = models.TextField(_("mastery goal"), blank=True)
+    performance_measure = models.ForeignKey(
+        "Measure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("performance goal measure"),
+    )
+    performance_threshold = models.FloatField(
+        _("performance goal threshold"),
+        null=True,
+        blank=True,
+        help_text=_("The level or score a student must reach, e.g. 3 for level 3 or above."),
+    )
+    performance_target_percent = models.PositiveSmallIntegerField(
+        _("performance goal target (% of students)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    specific_focus = models.TextField(_("specific focus"), blank=True)
+    plan = models.TextField(_("plan"), blank=True)
+    monitoring = models.TextField(_("means of monitoring progress"), blank=True)
+    prediction = models.TextField(_("prediction"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CycleStatus.choices, default=CycleStatus.PLANNING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("inquiry cycle")
+        indexes = [models.Index(fields=["team", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="cycle_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_performance_goal(self) -> bool:
+        return (
+            self.performance_measure_id is not None
+            and self.performance_threshold is not None
+            and self.performance_target_percent is not None
+        )
+
+    @property
+    def weeks(self) -> float | None:
+        if self.start_date and self.end_date:
+            return max((self.end_date - self.start_date).days / 7, 1 / 7)
+        return None
+
+
+class StatusChange(models.Model):
+    """A cycle's status history; moving back records why."""
+
+    cycle = models.ForeignKey(InquiryCycle, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=CycleStatus.choices)
+    to_status = models.CharField(max_length=20, choices=CycleStatus.choices)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.from_status} → {self.to_status}"
+
+
+class CycleStrategy(models.Model):
+    class Decision(models.TextChoices):
+        ADOPT = "adopt", _("Adopt")
+        ADAPT = "adapt", _("Adapt")
+        ABANDON = "abandon", _("Abandon")
+
+    cycle = models.ForeignKey(
+        InquiryCycle, on_delete=models.CASCADE, related_name="cycle_strategies"
+    )
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="cycle_uses")
+    used_by_every_member = models.BooleanField(_("used by every member"), default=False)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "strategy"], name="strategy_once_per_cycle")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy} in {self.cycle}"
+
+
+class Milestone(models.Model):
+    cycle = models.ForeignKey(InquiryCycle, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="milestones",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Measure(models.Model):
+    class Kind(models.TextChoices):
+        POINTS = "points", _("Points")
+        RUBRIC = "rubric", _("Rubric levels")
+
+    cycle = models.ForeignKey(InquiryCycle, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.POINTS)
+    min_score = models.FloatField(_("lowest score"), default=0)
+    max_score = models.FloatField(_("highest score"))
+    common = models.BooleanField(
+        _("common to all members"),
+        default=True,
+        help_text=_("Every member uses it in their classes: shared work the team can compare."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "name"], name="measure_name_unique_in_cycle"),
+            models.CheckConstraint(
+                condition=models.Q(max_score__gt=models.F("min_score")),
+                name="measure_max_above_min",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def in_range(self, value: float) -> bool:
+        return self.min_score <= value <= self.max_score
+
+
+class Occasion(models.Model):
+    class Kind(models.TextChoices):
+        BASELINE = "baseline", _("Baseline")
+        CHECKPOINT = "checkpoint", _("Checkpoint")
+        FINAL = "final", _("Final")
+
+    cycle = models.ForeignKey(InquiryCycle, on_delete=models.CASCADE, related_name="occasions")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    date = models.DateField(_("date"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "name"], name="occasion_name_unique_in_cycle"),
+            # Pre/post reads one baseline and one final per cycle.
+            models.UniqueConstraint(
+                fields=["cycle", "kind"],
+                condition=models.Q(kind__in=["baseline", "final"]),
+                name="one_baseline_and_one_final_per_cycle",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GradebookLink(models.Model):
+    """A OneRoster gradebook lineItem whose results are a measure at an occasion."""
+
+    line_item_sourced_id = models.CharField(max_length=255)
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="gradebook_links")
+    occasion = models.ForeignKey(Occasion, on_delete=models.CASCADE, related_name="gradebook_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "line_item_sourced_id"], name="line_item_once_per_measure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_item_sourced_id} → {self.measure} at {self.occasion}"
+
+
+class Score(models.Model):
+    """A student's score on a measure at an occasion: one cell of the evidence grid."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="scores")
+    occasion = models.ForeignKey(Occasion, on_delete=models.CASCADE, related_name="scores")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="scores")
+    school_class = models.ForeignKey(
+        SchoolClass, null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
+    )
+    value = models.FloatField(_("score"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "occasion", "student"], name="one_score_per_cell"
+            )
+        ]
+        # The unique index serves reads by measure (a cycle's evidence); this one
+        # the grid's read of one occasion. Foreign keys index student and class.
+        indexes = [models.Index(fields=["occasion", "measure"])]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.measure_id}@{self.occasion_id} = {self.value:g}"
+
+
+class EvidenceDeletion(models.Model):
+    """An audit row for evidence that was deleted: who, when, what, how many."""
+
+    cycle = models.ForeignKey(InquiryCycle, on_delete=models.CASCADE, related_name="deletions")
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deleted_at = models.DateTimeField(auto_now_add=True)
+    what = models.CharField(max_length=300)
+    count = models.PositiveIntegerField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.what}"
+
+
+class Reflection(models.Model):
+    """The team's answers to the cause-and-effect prompts, written while reviewing."""
+
+    cycle = models.OneToOneField(InquiryCycle, on_delete=models.CASCADE, related_name="reflection")
+    strategy_impact = models.TextField(_("What was the impact of each strategy?"), blank=True)
+    understanding = models.TextField(
+        _("What do we see that suggests students understand, or do not?"), blank=True
+    )
+    continue_change_stop = models.TextField(
+        _("What should we continue, change or stop?"), blank=True
+    )
+    years_growth = models.TextField(
+        _("Are we getting a year's growth for a year's input?"), blank=True
+    )
+    # {strategy_id (as a string): note}
+    strategy_notes = models.JSONField(default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    PROMPTS = ("strategy_impact", "understanding", "continue_change_stop", "years_growth")
+
+    def __str__(self) -> str:
+        return f"Reflection on {self.cycle}"
+
+
+class MasteryMoment(models.Model):
+    """A cycle whose evidence met its goal, with the team's reflection on why."""
+
+    cycle = models.ForeignKey(
+        InquiryCycle, on_delete=models.CASCADE, related_name="mastery_moments"
+    )
+    reflection_text = models.TextField(_("reflection"))
+    evidence_summary = models.JSONField(default=dict)
+    rule = models.CharField(max_length=40)
+    published = models.BooleanField(_("published as a cycle story"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Mastery moment: {self.cycle}"

@@ -1,0 +1,71 @@
+"""The rules one score must follow, shared by grid entry and every import.
+
+Each check returns a :class:`ScoreProblem` (a message and a hint for a person)
+or nothing, so the grid can show it next to the cell and an import can report
+it with its row and column.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from efficacy.cycles.models import Measure
+
+
+@dataclass(frozen=True)
+class ScoreProblem:
+    message: str
+    hint: str
+
+
+def parse_score(raw: Any, measure: Measure) -> tuple[float | None, ScoreProblem | None]:
+    """``(value, None)`` for a valid score, ``(None, None)`` for a blank cell, else a problem."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if isinstance(raw, bool):
+        return None, _not_a_number(raw, measure)
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    else:
+        text = str(raw).strip().replace(",", ".") if str(raw).count(",") == 1 else str(raw).strip()
+        try:
+            value = float(text)
+        except ValueError:
+            return None, _not_a_number(raw, measure)
+    if math.isnan(value) or math.isinf(value):
+        return None, _not_a_number(raw, measure)
+    if not measure.in_range(value):
+        return None, ScoreProblem(
+            _("%(value)s is outside the range of %(measure)s (%(low)s to %(high)s).")
+            % {
+                "value": _fmt(value),
+                "measure": measure.name,
+                "low": _fmt(measure.min_score),
+                "high": _fmt(measure.max_score),
+            },
+            _("Check the score; if the measure's range is wrong, the team lead can change it."),
+        )
+    if measure.kind == Measure.Kind.RUBRIC and not value.is_integer():
+        return None, ScoreProblem(
+            _("%(value)s is not a rubric level of %(measure)s.")
+            % {"value": _fmt(value), "measure": measure.name},
+            _("Rubric levels are whole numbers from %(low)s to %(high)s.")
+            % {"low": _fmt(measure.min_score), "high": _fmt(measure.max_score)},
+        )
+    return value, None
+
+
+def _not_a_number(raw: Any, measure: Measure) -> ScoreProblem:
+    return ScoreProblem(
+        _("“%(raw)s” is not a number.") % {"raw": raw},
+        _("Enter a number from %(low)s to %(high)s, or leave the cell empty if there is no score.")
+        % {"low": _fmt(measure.min_score), "high": _fmt(measure.max_score)},
+    )
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

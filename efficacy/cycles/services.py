@@ -1,0 +1,679 @@
+"""Every change to an inquiry cycle goes through a function here.
+
+Each service takes the acting ``user`` and checks the write rule itself
+(:mod:`efficacy.cycles.permissions`), raising ``PermissionDenied``; bad input
+raises ``ValidationError`` whose messages say what is wrong and how to fix it
+(a dict keyed by field where a form can show it next to the field). Objects
+passed in are expected to come from the access layer (``access_team``), so a
+view stays a few lines: fetch, call, render.
+
+Imports and exports live in :mod:`efficacy.cycles.evidence_import`,
+:mod:`efficacy.cycles.gradebook_import` and :mod:`efficacy.cycles.evidence_export`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from efficacy.cycles import mastery
+from efficacy.cycles.groups import group_is_empty, group_normalise
+from efficacy.cycles.models import (
+    STATUS_ORDER,
+    CycleStatus,
+    CycleStrategy,
+    EvidenceDeletion,
+    InquiryCycle,
+    LookFor,
+    MasteryMoment,
+    Measure,
+    Milestone,
+    Occasion,
+    Reflection,
+    Score,
+    StatusChange,
+    Strategy,
+)
+from efficacy.cycles.permissions import own_class_ids, require_contributor, require_editor
+from efficacy.cycles.scoring import parse_score
+from efficacy.cycles.selectors import cycle_population
+from efficacy.roster.access import can_edit_team, is_active_account, is_administrator
+from efficacy.roster.models import Enrollment, Role, School, SchoolClass, Status, Student
+
+# --- strategies -------------------------------------------------------------
+
+
+def strategy_create(
+    *,
+    user: Any,
+    school: School,
+    name: str,
+    description: str,
+    look_fors: Iterable[str],
+    references: Iterable[str] = (),
+) -> Strategy:
+    """A school's own strategy, beside the library. School leaders, coaches, team leads."""
+    allowed = {Role.SCHOOL_LEADER, Role.COACH, Role.TEAM_LEAD}
+    if not (
+        is_active_account(user)
+        and user.school_id == school.pk
+        and (user.role in allowed or is_administrator(user))
+    ):
+        raise PermissionDenied(
+            _(
+                "Only a school leader, coach or team lead can add strategies to the school's library."
+            )
+        )
+    name = (name or "").strip()
+    look_for_texts = [t.strip() for t in look_fors if t and t.strip()]
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give the strategy a name.")]
+    if not (description or "").strip():
+        errors["description"] = [
+            _("Describe the strategy in a few sentences so colleagues can try it.")
+        ]
+    if not look_for_texts:
+        errors["look_fors"] = [
+            _(
+                "Add at least one look-for: something an observer could see or hear when the strategy is in use."
+            )
+        ]
+    slug = slugify(name)[:200] or "strategy"
+    if name and Strategy.objects.filter(school=school, slug=slug).exists():
+        errors["name"] = [
+            _("Your school already has a strategy called “%(name)s”.") % {"name": name}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        strategy = Strategy.objects.create(
+            school=school,
+            name=name,
+            slug=slug,
+            description=description.strip(),
+            references=[r.strip() for r in references if r and r.strip()],
+        )
+        LookFor.objects.bulk_create(
+            LookFor(strategy=strategy, text=text, order=i) for i, text in enumerate(look_for_texts)
+        )
+    return strategy
+
+
+# --- the cycle --------------------------------------------------------------
+
+#: Fields a person edits on the cycle form.
+EDITABLE_FIELDS = {
+    "title",
+    "problem_of_practice",
+    "focus",
+    "comparison",
+    "mastery_goal",
+    "specific_focus",
+    "plan",
+    "monitoring",
+    "prediction",
+    "start_date",
+    "end_date",
+    "performance_measure",
+    "performance_threshold",
+    "performance_target_percent",
+}
+
+
+def cycle_create(*, user: Any, team, title: str, **fields: Any) -> InquiryCycle:
+    """A new cycle in planning. ``fields``: any of :data:`EDITABLE_FIELDS` but the performance goal."""
+    require_editor(user, team)
+    cycle = InquiryCycle(team=team, created_by=user)
+    _apply(cycle, {"title": title, **fields}, creating=True)
+    cycle.save()
+    StatusChange.objects.create(
+        cycle=cycle, from_status="", to_status=CycleStatus.PLANNING, changed_by=user
+    )
+    return cycle
+
+
+def cycle_update(*, user: Any, cycle: InquiryCycle, **fields: Any) -> InquiryCycle:
+    require_editor(user, cycle.team)
+    if cycle.status == CycleStatus.CLOSED:
+        raise ValidationError(_("This cycle is closed. Reopen it (with a reason) to change it."))
+    _apply(cycle, fields, creating=False)
+    cycle.save()
+    return cycle
+
+
+def _apply(cycle: InquiryCycle, fields: dict[str, Any], *, creating: bool) -> None:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    errors: dict[str, list[str]] = {}
+    school = cycle.team.school
+    for key, value in fields.items():
+        if key in {"focus", "comparison"}:
+            try:
+                value = group_normalise(value, school=school, comparison=key == "comparison")
+            except ValidationError as exc:
+                errors[key] = exc.messages
+                continue
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(cycle, key, value)
+    if "title" in fields and not cycle.title:
+        errors["title"] = [_("Give the cycle a title.")]
+    if cycle.start_date and cycle.end_date and cycle.end_date < cycle.start_date:
+        errors["end_date"] = [_("The end date is before the start date.")]
+    if cycle.comparison.get("earlier_term") and not (
+        cycle.focus.get("classes") or cycle.focus.get("courses")
+    ):
+        errors["comparison"] = [
+            _("To compare with an earlier term, choose the focus group's classes or course first.")
+        ]
+    errors.update(_performance_goal_errors(cycle))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _performance_goal_errors(cycle: InquiryCycle) -> dict[str, list[str]]:
+    parts = [
+        cycle.performance_measure_id,
+        cycle.performance_threshold,
+        cycle.performance_target_percent,
+    ]
+    if all(p is None for p in parts):
+        return {}
+    if any(p is None for p in parts):
+        return {
+            "performance_measure": [
+                _(
+                    "A performance goal needs a measure, a threshold and a target share of students, e.g. 70% at level 3 or above."
+                )
+            ]
+        }
+    measure = cycle.performance_measure
+    if measure.cycle_id != cycle.pk:
+        return {"performance_measure": [_("Choose one of this cycle's measures.")]}
+    if not measure.in_range(cycle.performance_threshold):
+        return {
+            "performance_threshold": [
+                _("The threshold must be within %(measure)s's range, %(low)s to %(high)s.")
+                % {"measure": measure.name, "low": measure.min_score, "high": measure.max_score}
+            ]
+        }
+    if not 1 <= cycle.performance_target_percent <= 100:
+        return {"performance_target_percent": [_("The target is a percentage from 1 to 100.")]}
+    return {}
+
+
+def purposeful_practice_problems(cycle: InquiryCycle) -> dict[str, str]:
+    """What stops the cycle from starting: field → why it matters. Empty when ready."""
+    problems: dict[str, str] = {}
+    if not cycle.mastery_goal or group_is_empty(cycle.focus):
+        problems["mastery_goal"] = _(
+            "A narrow goal: name the skill your focus students will gain and choose the focus "
+            "group. A narrow goal lets the team see whether its work made a difference."
+        )
+    if not cycle.specific_focus:
+        problems["specific_focus"] = _(
+            "A specific focus: say exactly what part of the skill you will work on. Focus keeps "
+            "the whole team practising the same thing, so you can learn from each other."
+        )
+    if not cycle.plan or not cycle.cycle_strategies.exists():
+        problems["plan"] = _(
+            "A clear plan: write the plan and choose at least one strategy. A plan turns good "
+            "intentions into practice everyone can carry out and observe."
+        )
+    if not cycle.monitoring or not cycle.measures.exists():
+        problems["monitoring"] = _(
+            "A means of monitoring progress: describe how you will check progress and define at "
+            "least one measure. Without evidence the team cannot link what it did to what students learned."
+        )
+    if not cycle.prediction:
+        problems["prediction"] = _(
+            "A prediction: write what you expect to see and why, so that at the end you can "
+            "compare it with what happened."
+        )
+    return problems
+
+
+def cycle_start(*, user: Any, cycle: InquiryCycle) -> InquiryCycle:
+    """planning → implementing, only with the four elements of purposeful practice (and a prediction)."""
+    require_editor(user, cycle.team)
+    _require_status(cycle, CycleStatus.PLANNING)
+    problems = purposeful_practice_problems(cycle)
+    if problems:
+        raise ValidationError({key: [message] for key, message in problems.items()})
+    if cycle.start_date is None:
+        cycle.start_date = timezone.localdate()
+    return _move(cycle, CycleStatus.IMPLEMENTING, user=user)
+
+
+def cycle_advance(*, user: Any, cycle: InquiryCycle) -> InquiryCycle:
+    """implementing → reviewing. Starting and closing have their own services."""
+    require_editor(user, cycle.team)
+    _require_status(cycle, CycleStatus.IMPLEMENTING)
+    return _move(cycle, CycleStatus.REVIEWING, user=user)
+
+
+def cycle_step_back(*, user: Any, cycle: InquiryCycle, reason: str) -> InquiryCycle:
+    """One step back (reopening a closed cycle included); the reason is recorded."""
+    require_editor(user, cycle.team)
+    index = STATUS_ORDER.index(cycle.status)
+    if index == 0:
+        raise ValidationError(_("The cycle is in planning: there is no earlier step."))
+    if not (reason or "").strip():
+        raise ValidationError(
+            {
+                "reason": [
+                    _(
+                        "Say why the cycle goes back a step; the team will see it in the cycle's history."
+                    )
+                ]
+            }
+        )
+    return _move(cycle, STATUS_ORDER[index - 1], user=user, reason=reason.strip())
+
+
+def _require_status(cycle: InquiryCycle, expected: str) -> None:
+    if cycle.status != expected:
+        raise ValidationError(
+            _("The cycle is %(status)s; this step needs it to be %(expected)s.")
+            % {"status": cycle.get_status_display(), "expected": CycleStatus(expected).label}
+        )
+
+
+def _move(cycle: InquiryCycle, to: str, *, user: Any, reason: str = "") -> InquiryCycle:
+    with transaction.atomic():
+        StatusChange.objects.create(
+            cycle=cycle, from_status=cycle.status, to_status=to, changed_by=user, reason=reason
+        )
+        cycle.status = to
+        cycle.save()
+    return cycle
+
+
+def cycle_strategies_set(
+    *, user: Any, cycle: InquiryCycle, strategy_ids: Iterable[int], shared_ids: Iterable[int] = ()
+) -> list[CycleStrategy]:
+    """Replace the cycle's strategies; ``shared_ids`` are those every member uses.
+
+    Strategies kept keep their end-of-cycle decision and note.
+    """
+    require_editor(user, cycle.team)
+    wanted = [int(i) for i in dict.fromkeys(strategy_ids)]
+    shared = {int(i) for i in shared_ids}
+    available = set(
+        Strategy.objects.filter(pk__in=wanted, active=True)
+        .filter(school__isnull=True)
+        .values_list("pk", flat=True)
+    ) | set(
+        Strategy.objects.filter(pk__in=wanted, active=True, school=cycle.team.school).values_list(
+            "pk", flat=True
+        )
+    )
+    unavailable = [i for i in wanted if i not in available]
+    if unavailable:
+        raise ValidationError(
+            {"strategies": [_("Choose strategies from the library or your school's own list.")]}
+        )
+    if shared - set(wanted):
+        raise ValidationError(
+            {
+                "strategies": [
+                    _("A strategy every member uses must also be one of the cycle's strategies.")
+                ]
+            }
+        )
+    with transaction.atomic():
+        CycleStrategy.objects.filter(cycle=cycle).exclude(strategy_id__in=wanted).delete()
+        existing = {cs.strategy_id: cs for cs in CycleStrategy.objects.filter(cycle=cycle)}
+        for strategy_id in wanted:
+            cs = existing.get(strategy_id) or CycleStrategy(cycle=cycle, strategy_id=strategy_id)
+            cs.used_by_every_member = strategy_id in shared
+            cs.save()
+    return list(CycleStrategy.objects.filter(cycle=cycle).select_related("strategy"))
+
+
+def cycle_strategy_decide(
+    *, user: Any, cycle_strategy: CycleStrategy, decision: str, note: str = ""
+) -> CycleStrategy:
+    """Adopt, adapt or abandon a strategy at the end of the cycle (while reviewing)."""
+    cycle = cycle_strategy.cycle
+    require_editor(user, cycle.team)
+    _require_status(cycle, CycleStatus.REVIEWING)
+    if decision not in CycleStrategy.Decision.values:
+        raise ValidationError({"decision": [_("Choose adopt, adapt or abandon.")]})
+    cycle_strategy.decision = decision
+    cycle_strategy.decision_note = (note or "").strip()
+    cycle_strategy.save()
+    return cycle_strategy
+
+
+# --- milestones -------------------------------------------------------------
+
+
+def milestone_create(
+    *,
+    user: Any,
+    cycle: InquiryCycle,
+    title: str,
+    owner: Any = None,
+    due_date: dt.date | None = None,
+) -> Milestone:
+    require_editor(user, cycle.team)
+    milestone = Milestone(cycle=cycle)
+    _milestone_apply(milestone, title=title, owner=owner, due_date=due_date)
+    milestone.save()
+    return milestone
+
+
+def milestone_update(
+    *,
+    user: Any,
+    milestone: Milestone,
+    title: str,
+    owner: Any = None,
+    due_date: dt.date | None = None,
+) -> Milestone:
+    require_editor(user, milestone.cycle.team)
+    _milestone_apply(milestone, title=title, owner=owner, due_date=due_date)
+    milestone.save()
+    return milestone
+
+
+def _milestone_apply(
+    milestone: Milestone, *, title: str, owner: Any, due_date: dt.date | None
+) -> None:
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Say what the milestone is.")]
+    if owner is not None and not milestone.cycle.team.memberships.filter(user=owner).exists():
+        errors["owner"] = [_("The owner must be a member of the team.")]
+    if errors:
+        raise ValidationError(errors)
+    milestone.title, milestone.owner, milestone.due_date = title.strip(), owner, due_date
+
+
+def milestone_set_done(*, user: Any, milestone: Milestone, done: bool) -> Milestone:
+    """Any member ticks a milestone off (or back on)."""
+    require_contributor(user, milestone.cycle.team)
+    milestone.done = bool(done)
+    milestone.save(update_fields=["done"])
+    return milestone
+
+
+def milestone_delete(*, user: Any, milestone: Milestone) -> None:
+    require_editor(user, milestone.cycle.team)
+    milestone.delete()
+
+
+# --- measures and occasions -------------------------------------------------
+
+
+def measure_create(
+    *,
+    user: Any,
+    cycle: InquiryCycle,
+    name: str,
+    max_score: float,
+    kind: str = Measure.Kind.POINTS,
+    min_score: float = 0,
+    common: bool = True,
+) -> Measure:
+    require_editor(user, cycle.team)
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Name the measure, e.g. “Inference rubric”.")]
+    elif cycle.measures.filter(name=name).exists():
+        errors["name"] = [_("This cycle already has a measure called “%(name)s”.") % {"name": name}]
+    if kind not in Measure.Kind.values:
+        errors["kind"] = [_("Choose points or rubric levels.")]
+    try:
+        low, high = float(min_score), float(max_score)
+    except (TypeError, ValueError):
+        errors["max_score"] = [_("The lowest and highest scores must be numbers.")]
+    else:
+        if high <= low:
+            errors["max_score"] = [_("The highest score must be above the lowest.")]
+        elif kind == Measure.Kind.RUBRIC and not (low.is_integer() and high.is_integer()):
+            errors["max_score"] = [_("Rubric levels are whole numbers, e.g. 1 to 4.")]
+    if errors:
+        raise ValidationError(errors)
+    return Measure.objects.create(
+        cycle=cycle, name=name, kind=kind, min_score=low, max_score=high, common=common
+    )
+
+
+def occasion_create(
+    *,
+    user: Any,
+    cycle: InquiryCycle,
+    name: str,
+    kind: str,
+    date: dt.date | None = None,
+    order: int | None = None,
+) -> Occasion:
+    require_editor(user, cycle.team)
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Name the occasion, e.g. “Baseline (September)”.")]
+    elif cycle.occasions.filter(name=name).exists():
+        errors["name"] = [
+            _("This cycle already has an occasion called “%(name)s”.") % {"name": name}
+        ]
+    if kind not in Occasion.Kind.values:
+        errors["kind"] = [_("Choose baseline, checkpoint or final.")]
+    elif kind != Occasion.Kind.CHECKPOINT and cycle.occasions.filter(kind=kind).exists():
+        errors["kind"] = [
+            _(
+                "The cycle already has a %(kind)s occasion; a cycle has one baseline and one final, and any number of checkpoints."
+            )
+            % {"kind": Occasion.Kind(kind).label.lower()}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    if order is None:
+        # Baseline first, final last, checkpoints in the order they are added.
+        order = {"baseline": 0, "final": 1000}.get(kind, cycle.occasions.count() + 1)
+    return Occasion.objects.create(cycle=cycle, name=name, kind=kind, date=date, order=order)
+
+
+# --- evidence ---------------------------------------------------------------
+
+
+def score_set(
+    *,
+    user: Any,
+    measure: Measure,
+    occasion: Occasion,
+    student: Student,
+    value: Any,
+    school_class: SchoolClass | None = None,
+) -> Score | None:
+    """Enter (or clear, with a blank value) one cell of the evidence grid.
+
+    The student must be in the cycle's focus or comparison group and, unless the
+    user may edit the team (lead, coach, school leader), in a class the user
+    teaches. The score's class is ``school_class`` when given (the student must be
+    enrolled in it), otherwise the student's class among the user's own classes,
+    else among all their active classes (lowest id first, so it is stable).
+    """
+    cycle = measure.cycle
+    require_contributor(user, cycle.team)
+    if occasion.cycle_id != cycle.pk:
+        raise ValidationError({"occasion": [_("This occasion belongs to another cycle.")]})
+    if cycle.status == CycleStatus.CLOSED:
+        raise ValidationError(_("This cycle is closed; its evidence can no longer change."))
+    parsed, problem = parse_score(value, measure)
+    if problem:
+        raise ValidationError({"value": [f"{problem.message} {problem.hint}"]})
+    if student.pk not in cycle_population(cycle):
+        raise ValidationError(
+            {
+                "student": [
+                    _("%(student)s is not in this cycle's focus or comparison group.")
+                    % {"student": student}
+                ]
+            }
+        )
+    student_classes = set(
+        Enrollment.objects.filter(
+            student=student, role=Enrollment.EnrollmentRole.STUDENT, status=Status.ACTIVE
+        ).values_list("school_class_id", flat=True)
+    )
+    editor = can_edit_team(user, cycle.team)
+    mine = own_class_ids(user)
+    if not editor and not student_classes & mine:
+        raise PermissionDenied(
+            _(
+                "You can enter scores only for students in your own classes; %(student)s is not in one."
+            )
+            % {"student": student}
+        )
+    if school_class is not None:
+        if school_class.pk not in student_classes or (not editor and school_class.pk not in mine):
+            raise ValidationError(
+                {"school_class": [_("%(student)s is not in that class.") % {"student": student}]}
+            )
+        class_id = school_class.pk
+    else:
+        candidates = sorted(student_classes & mine) or sorted(student_classes)
+        class_id = candidates[0] if candidates else None
+
+    existing = Score.objects.filter(measure=measure, occasion=occasion, student=student).first()
+    if parsed is None:
+        if existing is not None:
+            evidence_delete(
+                user=user,
+                cycle=cycle,
+                scores=Score.objects.filter(pk=existing.pk),
+                what=_("score of %(student)s on %(measure)s at %(occasion)s")
+                % {"student": student, "measure": measure, "occasion": occasion},
+            )
+        return None
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return Score.objects.create(
+                    measure=measure,
+                    occasion=occasion,
+                    student=student,
+                    school_class_id=class_id,
+                    value=parsed,
+                    entered_by=user,
+                )
+        except IntegrityError:
+            # Two browser tabs saved the same cell at once: the later one wins.
+            existing = Score.objects.get(measure=measure, occasion=occasion, student=student)
+    existing.value, existing.school_class_id, existing.entered_by = parsed, class_id, user
+    existing.save()
+    return existing
+
+
+def evidence_delete(*, user: Any, cycle: InquiryCycle, scores, what: str, reason: str = "") -> int:
+    """Delete scores of ``cycle`` (a queryset) and record who, when, what and how many.
+
+    The page asks for confirmation before calling this. An editor may delete any
+    of the cycle's evidence; a member only scores of students in their classes.
+    """
+    require_contributor(user, cycle.team)
+    scores = scores.filter(measure__cycle=cycle)
+    if not can_edit_team(user, cycle.team):
+        outside = scores.exclude(school_class_id__in=own_class_ids(user))
+        if outside.exists():
+            raise PermissionDenied(_("You can delete only scores from your own classes."))
+    with transaction.atomic():
+        count, _detail = scores.delete()
+        count = _detail.get(Score._meta.label, 0)
+        if count:
+            EvidenceDeletion.objects.create(
+                cycle=cycle, deleted_by=user, what=what[:300], count=count, reason=reason
+            )
+    return count
+
+
+# --- reflection and closing -------------------------------------------------
+
+
+def reflection_save(
+    *, user: Any, cycle: InquiryCycle, strategy_notes: dict | None = None, **answers: str
+) -> Reflection:
+    """Save the team's answers to the cause-and-effect prompts (any member, while reviewing or after)."""
+    require_contributor(user, cycle.team)
+    unknown = set(answers) - set(Reflection.PROMPTS)
+    if unknown:
+        raise TypeError(f"unknown prompts: {', '.join(sorted(unknown))}")
+    if STATUS_ORDER.index(cycle.status) < STATUS_ORDER.index(CycleStatus.IMPLEMENTING):
+        raise ValidationError(
+            _("Reflect once the cycle is under way: there is no evidence to reflect on yet.")
+        )
+    reflection, _created = Reflection.objects.get_or_create(cycle=cycle)
+    for key, text in answers.items():
+        setattr(reflection, key, (text or "").strip())
+    if strategy_notes is not None:
+        chosen = {str(i) for i in cycle.cycle_strategies.values_list("strategy_id", flat=True)}
+        reflection.strategy_notes = {
+            str(k): str(v).strip()
+            for k, v in strategy_notes.items()
+            if str(k) in chosen and str(v).strip()
+        }
+    reflection.updated_by = user
+    reflection.save()
+    return reflection
+
+
+def cycle_close(*, user: Any, cycle: InquiryCycle) -> MasteryMoment | None:
+    """reviewing → closed; records a mastery moment when the evidence meets the goal.
+
+    The rule is :func:`efficacy.cycles.mastery.goal_met`. Closing needs the
+    reflection's answers, because a mastery moment without the team's account of
+    what caused it teaches the school nothing.
+    """
+    require_editor(user, cycle.team)
+    _require_status(cycle, CycleStatus.REVIEWING)
+    reflection = Reflection.objects.filter(cycle=cycle).first()
+    unanswered = (
+        [p for p in Reflection.PROMPTS if not getattr(reflection, p, "")]
+        if reflection
+        else list(Reflection.PROMPTS)
+    )
+    if unanswered:
+        raise ValidationError(
+            {
+                p: [
+                    _(
+                        "Answer this prompt before closing: the answers are what the school learns from."
+                    )
+                ]
+                for p in unanswered
+            }
+        )
+    verdict = mastery.goal_met(cycle)
+    with transaction.atomic():
+        _move(cycle, CycleStatus.CLOSED, user=user)
+        if not verdict.met:
+            return None
+        return MasteryMoment.objects.create(
+            cycle=cycle,
+            reflection_text=mastery.reflection_text(reflection),
+            evidence_summary=verdict.summary,
+            rule=verdict.rule,
+        )
+
+
+def mastery_moment_publish(
+    *, user: Any, moment: MasteryMoment, published: bool = True
+) -> MasteryMoment:
+    """Share (or withdraw) the cycle story with the whole school."""
+    require_editor(user, moment.cycle.team)
+    moment.published = bool(published)
+    moment.save(update_fields=["published"])
+    return moment

@@ -1,0 +1,75 @@
+"""A cycle of the world's Grade 9 English team, ready for evidence.
+
+Focus: grade 09 applied students (ava, ben); comparison: grade 09 academic
+(chloe, dev). teacher_a teaches the applied class, lead_english the academic one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from efficacy.cycles import services
+from efficacy.cycles.models import Strategy
+
+
+@pytest.fixture
+def cycle(world):
+    lead = world.lead_english
+    cycle = services.cycle_create(
+        user=lead,
+        team=world.team_english,
+        title="Inference in grade 9 applied English",
+        problem_of_practice="Applied students struggle to infer from texts.",
+        focus={"grades": ["09"], "pathways": ["applied"]},
+        comparison={"grades": ["09"], "pathways": ["academic"]},
+        mastery_goal="Students infer from texts and justify it with evidence.",
+        start_date=dt.date(2024, 9, 15),
+        end_date=dt.date(2024, 12, 15),
+    )
+    return cycle
+
+
+@pytest.fixture
+def rubric(world, cycle):
+    return services.measure_create(
+        user=world.lead_english,
+        cycle=cycle,
+        name="Inference rubric",
+        kind="rubric",
+        min_score=1,
+        max_score=4,
+    )
+
+
+@pytest.fixture
+def baseline(world, cycle):
+    return services.occasion_create(
+        user=world.lead_english, cycle=cycle, name="Baseline", kind="baseline"
+    )
+
+
+@pytest.fixture
+def final(world, cycle):
+    return services.occasion_create(
+        user=world.lead_english, cycle=cycle, name="Final", kind="final"
+    )
+
+
+@pytest.fixture
+def ready_cycle(world, cycle, rubric, baseline, final):
+    """A cycle with all four elements of purposeful practice and a prediction."""
+    services.cycle_update(
+        user=world.lead_english,
+        cycle=cycle,
+        specific_focus="Justifying an inference with a quotation.",
+        plan="Weekly chunked texts; peer observation in October.",
+        monitoring="Inference rubric at baseline and final.",
+        prediction="More students reach level 3 because they practise justifying.",
+    )
+    feedback = Strategy.objects.get(slug="what-makes-you-think-that", school=None)
+    services.cycle_strategies_set(
+        user=world.lead_english, cycle=cycle, strategy_ids=[feedback.pk], shared_ids=[feedback.pk]
+    )
+    return cycle
