@@ -1,0 +1,942 @@
+"""Validating a whole export and planning its upsert, without writing anything.
+
+Every row of every file is checked and every problem collected, with its file,
+line and column. References (a class's course, an enrollment's user, ...) must
+point to a record in the export or one already imported. What survives becomes
+a ``Plan``: the records to upsert, each with its references still as
+sourcedIds, resolved to primary keys only when the referenced rows exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from efficacy.roster.models import AcademicSession, Enrollment, Role, Status
+from efficacy.roster.oneroster.problems import Problem
+from efficacy.roster.oneroster.reading import Export, Table
+from efficacy.roster.oneroster.snapshot import Snapshot
+from efficacy.roster.oneroster.specs import (
+    CLASS_TYPES,
+    DEMOGRAPHIC_FLAGS,
+    DEMOGRAPHIC_TEXT,
+    ENROLLMENT_ROLES,
+    IGNORED_ROLES,
+    ORG_TYPES,
+    ROLE_TYPES,
+    SESSION_TYPES,
+    USER_ROLES,
+)
+from efficacy.roster.oneroster.values import (
+    BadValue,
+    parse_bool,
+    parse_date,
+    parse_datetime,
+    parse_list,
+    parse_status,
+    parse_year,
+)
+
+# Past this many, more problems would only bury the first ones.
+MAX_PROBLEMS = 1000
+
+# OneRoster staff roles as Efficacy roles, given only when an account is created:
+# a role a person set in Efficacy is never overwritten by an import.
+STAFF_ROLE_MAP = {
+    "teacher": Role.TEACHER,
+    "aide": Role.TEACHER,
+    "proctor": Role.TEACHER,
+    "counselor": Role.TEACHER,
+    "principal": Role.SCHOOL_LEADER,
+    "siteAdministrator": Role.SCHOOL_LEADER,
+    "administrator": Role.ADMINISTRATOR,
+    "districtAdministrator": Role.ADMINISTRATOR,
+    "systemAdministrator": Role.ADMINISTRATOR,
+}
+ENROLLMENT_ROLE_MAP = {
+    "student": Enrollment.EnrollmentRole.STUDENT,
+    "teacher": Enrollment.EnrollmentRole.TEACHER,
+    "aide": Enrollment.EnrollmentRole.AIDE,
+    "proctor": Enrollment.EnrollmentRole.AIDE,
+    "administrator": Enrollment.EnrollmentRole.ADMINISTRATOR,
+}
+PATHWAY_COLUMNS = ("metadata.pathway", "metadata.track")
+
+
+class TooManyProblems(Exception):
+    pass
+
+
+@dataclass
+class Rec:
+    """One record to upsert. ``refs`` maps a field to the (kind, sourcedId) it points to."""
+
+    sid: str
+    values: dict[str, Any]
+    refs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    on_create: dict[str, Any] = field(default_factory=dict)
+    terms: list[str] | None = None
+    depth: int = 0
+
+
+@dataclass
+class Demographic:
+    student: str
+    values: dict[str, Any]
+    managed: frozenset[str]
+    retire: bool
+
+
+@dataclass
+class Plan:
+    version: str
+    files: tuple[str, ...]
+    records: dict[str, list[Rec]] = field(default_factory=dict)
+    retire: dict[str, list[str]] = field(default_factory=dict)
+    demographics: list[Demographic] = field(default_factory=list)
+    role_rows: dict[str, int] = field(default_factory=dict)  # user sid -> active roles rows
+    roles_retired: int = 0
+    enrollments_bulk: bool = False
+
+
+def _case_map(values: frozenset[str]) -> dict[str, str]:
+    return {v.lower(): v for v in values}
+
+
+class Planner:
+    def __init__(self, export: Export, snapshot: Snapshot, problems: list[Problem]):
+        self.export = export
+        self.snap = snapshot
+        self.problems = problems
+        self.plan = Plan(version=export.version, files=tuple(export.tables))
+        for kind in (
+            "district",
+            "school",
+            "session",
+            "course",
+            "class",
+            "staff",
+            "student",
+            "enrollment",
+        ):
+            self.plan.records[kind] = []
+            self.plan.retire[kind] = []
+        # sourcedIds the export defines, by kind
+        self.orgs: dict[str, tuple[str, str]] = {}  # sid -> (type, parent sid)
+        self.user_kind: dict[str, str] = {}  # sid -> student | staff | ignored
+        self.default_district: tuple[str, Any] | None = None
+        self.sids_users = self.sids("users")
+
+    # --- reporting ---------------------------------------------------------
+
+    def problem(
+        self, table: Table | str, line: int | None, column: str | None, message: str, hint: str
+    ) -> None:
+        filename = table if isinstance(table, str) else table.filename
+        self.problems.append(
+            Problem(file=filename, line=line, column=column, message=message, hint=hint)
+        )
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise TooManyProblems
+
+    def missing_ref(
+        self, table: Table, line: int, column: str, sid: str, what: str, where: str
+    ) -> None:
+        self.problem(
+            table,
+            line,
+            column,
+            _("refers to %(what)s %(sid)s, which is neither in %(where)s nor already imported")
+            % {"what": what, "sid": repr(sid), "where": where},
+            _("check the sourcedId, or add the record to %(where)s") % {"where": where},
+        )
+
+    def parse(
+        self, table: Table, line: int, column: str, value: str, parser: Callable[[str], Any]
+    ) -> Any:
+        try:
+            return parser(value)
+        except BadValue as bad:
+            self.problem(table, line, column, bad.message, bad.hint)
+            return None
+
+    def required(self, table: Table, line: int, row: dict[str, str], column: str) -> str:
+        value = row.get(column, "")
+        if not value:
+            self.problem(
+                table,
+                line,
+                column,
+                _("a value is required"),
+                _("fill in %(column)s on this line") % {"column": column},
+            )
+        return value
+
+    def rows(
+        self, name: str
+    ) -> Iterator[tuple[Table, int, dict[str, str], str, bool, datetime | None]]:
+        """Rows with a sourcedId, not seen before in the file: (table, line, row, sid, retiring, modified)."""
+        table = self.export.tables.get(name)
+        if table is None:
+            return
+        seen: dict[str, int] = {}
+        for line, row in table.rows:
+            sid = row.get("sourcedId", "")
+            if not sid:
+                self.required(table, line, row, "sourcedId")
+                continue
+            if sid in seen:
+                self.problem(
+                    table,
+                    line,
+                    "sourcedId",
+                    _("duplicate sourcedId %(sid)s, first on line %(first)d")
+                    % {"sid": repr(sid), "first": seen[sid]},
+                    _("each record appears once; remove or merge the repeated line"),
+                )
+                continue
+            seen[sid] = line
+            retiring = (
+                self.parse(table, line, "status", row.get("status", ""), parse_status) or False
+            )
+            modified_raw = row.get("dateLastModified", "")
+            modified = (
+                self.parse(table, line, "dateLastModified", modified_raw, parse_datetime)
+                if modified_raw
+                else None
+            )
+            yield table, line, row, sid, retiring, modified
+
+    def in_export(self, name: str) -> bool:
+        return name in self.export.tables
+
+    def sids(self, name: str) -> set[str]:
+        table = self.export.tables.get(name)
+        return {row.get("sourcedId", "") for _line, row in table.rows} if table else set()
+
+    # --- the files -----------------------------------------------------------
+
+    def run(self) -> Plan:
+        self.orgs_plan()
+        self.sessions_plan()
+        self.courses_plan()
+        self.classes_plan()
+        self.users_plan()
+        self.enrollments_plan()
+        self.demographics_plan()
+        return self.plan
+
+    def orgs_plan(self) -> None:
+        rows: list[tuple[Table, int, dict[str, str], str, datetime | None]] = []
+        types = _case_map(ORG_TYPES)
+        for table, line, row, sid, retiring, modified in self.rows("orgs"):
+            if retiring:
+                kind = "district" if sid in self.snap.rows["district"] else "school"
+                self.plan.retire[kind].append(sid)
+                continue
+            self.required(table, line, row, "name")
+            org_type = types.get(self.required(table, line, row, "type").lower())
+            if org_type is None and row.get("type"):
+                self.problem(
+                    table,
+                    line,
+                    "type",
+                    _("unknown org type %(type)s") % {"type": repr(row["type"])},
+                    _("use one of: %(types)s") % {"types": ", ".join(sorted(ORG_TYPES))},
+                )
+            self.orgs[sid] = (org_type or "", row.get("parentSourcedId", ""))
+            rows.append((table, line, row, sid, modified))
+
+        districts = [sid for sid, (t, _p) in self.orgs.items() if t == "district"]
+        if districts:
+            self.default_district = ("ref", districts[0])
+        else:
+            active = [
+                sid for sid, (_pk, v) in self.snap.rows["district"].items() if v[2] == Status.ACTIVE
+            ]
+            if len(active) == 1:
+                self.default_district = ("pk", self.snap.rows["district"][active[0]][0])
+
+        for table, line, row, sid, modified in rows:
+            org_type = self.orgs[sid][0]
+            base = {
+                "name": row["name"],
+                "identifier": row.get("identifier", ""),
+                "status": Status.ACTIVE,
+                "date_last_modified": modified,
+            }
+            if org_type == "district":
+                self.plan.records["district"].append(Rec(sid=sid, values=base))
+            elif org_type == "school":
+                rec = Rec(sid=sid, values={**base})
+                if self.school_district(table, line, sid, rec):
+                    self.plan.records["school"].append(rec)
+
+    def school_district(self, table: Table, line: int, sid: str, rec: Rec) -> bool:
+        parent = self.orgs[sid][1]
+        seen = {sid}
+        # Walk up through local or state orgs until a district.
+        while parent and parent in self.orgs and parent not in seen:
+            if self.orgs[parent][0] == "district":
+                rec.refs["district_id"] = ("district", parent)
+                return True
+            seen.add(parent)
+            parent = self.orgs[parent][1]
+        if parent and parent in self.snap.rows["district"]:
+            rec.values["district_id"] = self.snap.rows["district"][parent][0]
+            return True
+        if parent and parent not in seen:
+            self.missing_ref(table, line, "parentSourcedId", parent, _("org"), "orgs.csv")
+            return False
+        existing = self.snap.value("school", sid, "district_id")
+        if existing is not None:
+            rec.values["district_id"] = existing
+            return True
+        if (
+            self.default_district is not None
+            and len([1 for t, _p in self.orgs.values() if t == "district"]) <= 1
+        ):
+            # The only district there is: unambiguous.
+            self.set_default_district(rec)
+            return True
+        self.problem(
+            table,
+            line,
+            "parentSourcedId",
+            _("the school has no district"),
+            _("give the sourcedId of the school's district as parentSourcedId"),
+        )
+        return False
+
+    def set_default_district(self, rec: Rec) -> None:
+        how, value = self.default_district  # type: ignore[misc]
+        if how == "ref":
+            rec.refs["district_id"] = ("district", value)
+        else:
+            rec.values["district_id"] = value
+
+    def is_school(self, sid: str) -> bool:
+        return self.orgs.get(sid, ("", ""))[0] == "school" or (
+            sid not in self.orgs and sid in self.snap.rows["school"]
+        )
+
+    def is_district(self, sid: str) -> bool:
+        return self.orgs.get(sid, ("", ""))[0] == "district" or (
+            sid not in self.orgs and sid in self.snap.rows["district"]
+        )
+
+    def school_ref(self, rec: Rec, field_name: str, sid: str) -> None:
+        rec.refs[field_name] = ("school", sid)
+
+    def district_of_school(self, sid: str) -> tuple[str, Any] | None:
+        if sid in self.orgs:
+            for rec in self.plan.records["school"]:
+                if rec.sid == sid:
+                    return (
+                        ("ref", rec.refs["district_id"][1])
+                        if "district_id" in rec.refs
+                        else ("pk", rec.values["district_id"])
+                    )
+            return None
+        pk = self.snap.value("school", sid, "district_id")
+        return None if pk is None else ("pk", pk)
+
+    def sessions_plan(self) -> None:
+        kinds = _case_map(SESSION_TYPES)
+        parents: dict[str, str] = {}
+        by_sid: dict[str, Rec] = {}
+        for table, line, row, sid, retiring, modified in self.rows("academicSessions"):
+            if retiring:
+                self.plan.retire["session"].append(sid)
+                continue
+            self.required(table, line, row, "title")
+            kind = kinds.get(self.required(table, line, row, "type").lower())
+            if kind is None and row.get("type"):
+                self.problem(
+                    table,
+                    line,
+                    "type",
+                    _("unknown session type %(type)s") % {"type": repr(row["type"])},
+                    _("use one of: %(types)s") % {"types": ", ".join(sorted(SESSION_TYPES))},
+                )
+            start = self.required(table, line, row, "startDate") and self.parse(
+                table, line, "startDate", row["startDate"], parse_date
+            )
+            end = self.required(table, line, row, "endDate") and self.parse(
+                table, line, "endDate", row["endDate"], parse_date
+            )
+            if start and end and end < start:
+                self.problem(
+                    table,
+                    line,
+                    "endDate",
+                    _("the session ends before it starts"),
+                    _("check startDate and endDate"),
+                )
+            year = self.required(table, line, row, "schoolYear") and self.parse(
+                table, line, "schoolYear", row["schoolYear"], parse_year
+            )
+            rec = Rec(
+                sid=sid,
+                values={
+                    "title": row.get("title", ""),
+                    "kind": kind or AcademicSession.Kind.TERM,
+                    "start_date": start,
+                    "end_date": end,
+                    "school_year": year,
+                    "status": Status.ACTIVE,
+                    "date_last_modified": modified,
+                    "parent_id": None,
+                },
+            )
+            existing = self.snap.value("session", sid, "district_id")
+            if existing is not None:
+                rec.values["district_id"] = existing
+            elif self.default_district is not None:
+                self.set_default_district(rec)
+            else:
+                self.problem(
+                    table,
+                    line,
+                    None,
+                    _("cannot tell which district this session belongs to"),
+                    _("add the district to orgs.csv in the same export"),
+                )
+            parent = row.get("parentSourcedId", "")
+            if parent:
+                parents[sid] = parent
+                rec.refs["parent_id"] = ("session", parent)
+            by_sid[sid] = rec
+            self.plan.records["session"].append(rec)
+        # Parents are written before their children: order the records by depth.
+        for sid, parent in parents.items():
+            if parent not in by_sid and parent not in self.snap.rows["session"]:
+                table = self.export.tables["academicSessions"]
+                line = next(ln for ln, r in table.rows if r.get("sourcedId") == sid)
+                self.missing_ref(
+                    table,
+                    line,
+                    "parentSourcedId",
+                    parent,
+                    _("academic session"),
+                    "academicSessions.csv",
+                )
+        for sid, rec in by_sid.items():
+            depth, current, seen = 0, sid, {sid}
+            while current in parents and parents[current] in by_sid:
+                current = parents[current]
+                if current in seen:
+                    table = self.export.tables["academicSessions"]
+                    line = next(ln for ln, r in table.rows if r.get("sourcedId") == sid)
+                    self.problem(
+                        table,
+                        line,
+                        "parentSourcedId",
+                        _("sessions are each other's parents"),
+                        _("a session's parent must be a longer session, never itself or its child"),
+                    )
+                    break
+                seen.add(current)
+                depth += 1
+            rec.depth = depth
+
+    def courses_plan(self) -> None:
+        courses_in_export = self.sids("courses")
+        # A district-wide course goes to the school of its first class.
+        first_school: dict[str, str] = {}
+        classes = self.export.tables.get("classes")
+        if classes:
+            for _line, row in classes.rows:
+                course = row.get("courseSourcedId", "")
+                if course in courses_in_export and course not in first_school:
+                    first_school[course] = row.get("schoolSourcedId", "")
+        for table, line, row, sid, retiring, modified in self.rows("courses"):
+            if retiring:
+                self.plan.retire["course"].append(sid)
+                continue
+            self.required(table, line, row, "title")
+            rec = Rec(
+                sid=sid,
+                values={
+                    "title": row.get("title", ""),
+                    "course_code": row.get("courseCode", ""),
+                    "grades": parse_list(row.get("grades", "")),
+                    "subjects": parse_list(row.get("subjects", "")),
+                    "status": Status.ACTIVE,
+                    "date_last_modified": modified,
+                },
+            )
+            org = self.required(table, line, row, "orgSourcedId")
+            if not org:
+                continue
+            if self.is_school(org):
+                rec.refs["school_id"] = ("school", org)
+            elif self.is_district(org):
+                existing = self.snap.value("course", sid, "school_id")
+                if first_school.get(sid) and self.is_school(first_school[sid]):
+                    rec.refs["school_id"] = ("school", first_school[sid])
+                elif existing is not None:
+                    rec.values["school_id"] = existing
+                else:
+                    self.problem(
+                        table,
+                        line,
+                        "orgSourcedId",
+                        _("the district-wide course has no class in any school"),
+                        _(
+                            "Efficacy keeps courses per school: give the school's sourcedId, or add a class of this course"
+                        ),
+                    )
+                    continue
+            else:
+                self.missing_ref(table, line, "orgSourcedId", org, _("school"), "orgs.csv")
+                continue
+            self.plan.records["course"].append(rec)
+
+    def classes_plan(self) -> None:
+        courses = self.sids("courses") | self.snap.rows["course"].keys()
+        sessions = self.sids("academicSessions") | self.snap.rows["session"].keys()
+        class_types = _case_map(CLASS_TYPES)
+        for table, line, row, sid, retiring, modified in self.rows("classes"):
+            if retiring:
+                self.plan.retire["class"].append(sid)
+                continue
+            self.required(table, line, row, "title")
+            class_type = class_types.get(self.required(table, line, row, "classType").lower())
+            if class_type is None and row.get("classType"):
+                self.problem(
+                    table,
+                    line,
+                    "classType",
+                    _("unknown class type %(type)s") % {"type": repr(row["classType"])},
+                    _("use homeroom or scheduled"),
+                )
+            rec = Rec(
+                sid=sid,
+                values={
+                    "title": row.get("title", ""),
+                    "class_code": row.get("classCode", ""),
+                    "class_type": class_type or "scheduled",
+                    "location": row.get("location", ""),
+                    "grades": parse_list(row.get("grades", "")),
+                    "subjects": parse_list(row.get("subjects", "")),
+                    "periods": parse_list(row.get("periods", "")),
+                    "status": Status.ACTIVE,
+                    "date_last_modified": modified,
+                },
+            )
+            course = self.required(table, line, row, "courseSourcedId")
+            if course and course not in courses:
+                self.missing_ref(table, line, "courseSourcedId", course, _("course"), "courses.csv")
+            rec.refs["course_id"] = ("course", course)
+            school = self.required(table, line, row, "schoolSourcedId")
+            if school and not self.is_school(school):
+                self.missing_ref(table, line, "schoolSourcedId", school, _("school"), "orgs.csv")
+            rec.refs["school_id"] = ("school", school)
+            terms = parse_list(self.required(table, line, row, "termSourcedIds"))
+            for term in terms:
+                if term not in sessions:
+                    self.missing_ref(
+                        table,
+                        line,
+                        "termSourcedIds",
+                        term,
+                        _("academic session"),
+                        "academicSessions.csv",
+                    )
+            rec.terms = terms
+            self.plan.records["class"].append(rec)
+
+    def roles_by_user(self) -> dict[str, list[tuple[str, str, str]]]:
+        """1.2: each user's (roleType, role, org) from roles.csv, primary roles first."""
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        users = (
+            self.sids("users") | self.snap.rows["student"].keys() | self.snap.rows["staff"].keys()
+        )
+        roles = _case_map(USER_ROLES)
+        role_types = _case_map(ROLE_TYPES)
+        for table, line, row, _sid, retiring, _modified in self.rows("roles"):
+            if retiring:
+                self.plan.roles_retired += 1
+                continue
+            user = self.required(table, line, row, "userSourcedId")
+            role = roles.get(self.required(table, line, row, "role").lower())
+            if role is None and row.get("role"):
+                self.problem(
+                    table,
+                    line,
+                    "role",
+                    _("unknown role %(role)s") % {"role": repr(row["role"])},
+                    _("use a OneRoster role such as student, teacher, aide or administrator"),
+                )
+            role_type = role_types.get(self.required(table, line, row, "roleType").lower())
+            if role_type is None and row.get("roleType"):
+                self.problem(
+                    table,
+                    line,
+                    "roleType",
+                    _("unknown role type %(type)s") % {"type": repr(row["roleType"])},
+                    _("use primary or secondary"),
+                )
+            org = self.required(table, line, row, "orgSourcedId")
+            if (
+                org
+                and org not in self.orgs
+                and not self.is_school(org)
+                and not self.is_district(org)
+            ):
+                self.missing_ref(table, line, "orgSourcedId", org, _("org"), "orgs.csv")
+            if user and user not in users:
+                self.missing_ref(table, line, "userSourcedId", user, _("user"), "users.csv")
+            if user and role and role_type:
+                found.setdefault(user, []).append((role_type, role, org))
+        for user, entries in found.items():
+            entries.sort(key=lambda e: e[0] != "primary")
+            self.plan.role_rows[user] = len(entries)
+        return found
+
+    def users_plan(self) -> None:
+        table = self.export.tables.get("users")
+        v12 = self.export.version == "1.2"
+        roles_of = self.roles_by_user() if v12 else {}
+        roles = _case_map(USER_ROLES)
+        pathway_column = next((c for c in PATHWAY_COLUMNS if table and c in table.columns), None)
+        attribute_columns = [
+            c for c in (table.metadata_columns if table else ()) if c not in PATHWAY_COLUMNS
+        ]
+        usernames: dict[str, int] = {}
+        for table, line, row, sid, retiring, modified in self.rows("users"):
+            if v12:
+                entries = roles_of.get(sid, [])
+                role = entries[0][1] if entries else None
+                orgs = [org for _t, _r, org in entries]
+                if row.get("primaryOrgSourcedId"):
+                    orgs.insert(0, row["primaryOrgSourcedId"])
+            else:
+                raw_role = row.get("role", "")
+                role = roles.get(raw_role.lower())
+                orgs = parse_list(row.get("orgSourcedIds", ""))
+            if role is None:
+                kind = (
+                    "student"
+                    if sid in self.snap.rows["student"]
+                    else ("staff" if sid in self.snap.rows["staff"] else None)
+                )
+            else:
+                kind = (
+                    "student"
+                    if role == "student"
+                    else ("ignored" if role in IGNORED_ROLES else "staff")
+                )
+            if retiring:
+                if kind in ("student", "staff"):
+                    self.plan.retire[kind].append(sid)
+                continue
+            if kind is None:
+                if v12:
+                    self.problem(
+                        table,
+                        line,
+                        None,
+                        _("the user has no role"),
+                        _("give the user a role in roles.csv"),
+                    )
+                elif not row.get("role"):
+                    self.required(table, line, row, "role")
+                else:
+                    self.problem(
+                        table,
+                        line,
+                        "role",
+                        _("unknown role %(role)s") % {"role": repr(row["role"])},
+                        _("use a OneRoster role such as student, teacher, aide or administrator"),
+                    )
+                continue
+            self.user_kind[sid] = kind
+            if kind == "ignored":
+                continue
+            given = self.required(table, line, row, "givenName")
+            family = self.required(table, line, row, "familyName")
+            enabled_raw = row.get("enabledUser", "")
+            # An empty enabledUser is read as enabled: a roster lists the people who are there.
+            enabled = (
+                True
+                if not enabled_raw
+                else self.parse(table, line, "enabledUser", enabled_raw, parse_bool)
+            )
+            for org in orgs:
+                if org not in self.orgs and not self.is_school(org) and not self.is_district(org):
+                    self.missing_ref(
+                        table,
+                        line,
+                        "primaryOrgSourcedId" if v12 else "orgSourcedIds",
+                        org,
+                        _("org"),
+                        "orgs.csv",
+                    )
+            school = next((o for o in orgs if self.is_school(o)), None)
+            district = self.district_of_school(school) if school else None
+            if district is None:
+                district_sid = next((o for o in orgs if self.is_district(o)), None)
+                district = ("ref", district_sid) if district_sid else None
+            if kind == "student":
+                rec = Rec(
+                    sid=sid,
+                    values={
+                        "given_name": given,
+                        "family_name": family,
+                        "identifier": row.get("identifier", ""),
+                        "grade": (parse_list(row.get("grades", "")) or [""])[0],
+                        "status": Status.ACTIVE,
+                        "date_last_modified": modified,
+                    },
+                )
+                existing_pathway = self.snap.value("student", sid, "pathway")
+                rec.values["pathway"] = (
+                    row[pathway_column] if pathway_column else (existing_pathway or "")
+                )
+                attributes = dict(self.snap.value("student", sid, "attributes") or {})
+                for column in attribute_columns:
+                    key = column[len("metadata.") :]
+                    if row[column]:
+                        attributes[key] = row[column]
+                    else:
+                        attributes.pop(key, None)
+                rec.values["attributes"] = attributes
+                if school:
+                    rec.refs["school_id"] = ("school", school)
+                elif sid in self.snap.rows["student"] and not orgs:
+                    rec.values["school_id"] = self.snap.value("student", sid, "school_id")
+                else:
+                    self.problem(
+                        table,
+                        line,
+                        "orgSourcedIds" if not v12 else None,
+                        _("the student is in no school"),
+                        _("give the student's school among its orgs")
+                        if not v12
+                        else _("give the student a role in a school in roles.csv"),
+                    )
+                    continue
+                self.plan.records["student"].append(rec)
+                continue
+            username = row.get("username") or sid
+            if len(username) > 150:
+                self.problem(
+                    table,
+                    line,
+                    "username",
+                    _("the username is longer than 150 characters"),
+                    _("shorten it"),
+                )
+            elif username in usernames:
+                self.problem(
+                    table,
+                    line,
+                    "username",
+                    _("username %(name)s is already used on line %(first)d")
+                    % {"name": repr(username), "first": usernames[username]},
+                    _("each staff member needs a username of their own"),
+                )
+            elif self.snap.usernames.get(username, sid) != sid:
+                self.problem(
+                    table,
+                    line,
+                    "username",
+                    _("username %(name)s already belongs to another Efficacy account")
+                    % {"name": repr(username)},
+                    _("change the username in the export, or rename the existing account"),
+                )
+            usernames[username] = line
+            rec = Rec(
+                sid=sid,
+                values={
+                    "username": username,
+                    "first_name": given[:150],
+                    "last_name": family[:150],
+                    "email": row.get("email", ""),
+                    "is_active": bool(enabled),
+                    "status": Status.ACTIVE,
+                    "date_last_modified": modified,
+                    "school_id": None,
+                    "district_id": None,
+                },
+                on_create={"role": STAFF_ROLE_MAP.get(role or "", Role.TEACHER)},
+            )
+            if school:
+                rec.refs["school_id"] = ("school", school)
+            if district:
+                if district[0] == "ref":
+                    rec.refs["district_id"] = ("district", district[1])
+                else:
+                    rec.values["district_id"] = district[1]
+            if v12 and not entries and sid in self.snap.rows["staff"]:
+                # A delta with no roles for this user leaves where they work alone.
+                rec.refs.pop("school_id", None)
+                rec.refs.pop("district_id", None)
+                rec.values["school_id"] = self.snap.value("staff", sid, "school_id")
+                rec.values["district_id"] = self.snap.value("staff", sid, "district_id")
+            self.plan.records["staff"].append(rec)
+
+    def kind_of_user(self, sid: str) -> str | None:
+        """student, staff, ignored, invalid (its own line has a problem) or None (unknown)."""
+        kind = self.user_kind.get(sid)
+        if kind is not None:
+            return kind
+        if sid in self.sids_users:
+            return "invalid"
+        if sid in self.snap.rows["student"]:
+            return "student"
+        if sid in self.snap.rows["staff"]:
+            return "staff"
+        return None
+
+    def enrollments_plan(self) -> None:
+        table = self.export.tables.get("enrollments")
+        if table is None:
+            return
+        self.plan.enrollments_bulk = table.mode == "bulk"
+        classes = self.sids("classes") | self.snap.rows["class"].keys()
+        roles = _case_map(ENROLLMENT_ROLES)
+        records = self.plan.records["enrollment"]
+        active = Status.ACTIVE
+        for table, line, row, sid, retiring, modified in self.rows("enrollments"):
+            if retiring:
+                self.plan.retire["enrollment"].append(sid)
+                continue
+            school_class = row.get("classSourcedId", "")
+            if school_class not in classes:
+                if school_class:
+                    self.missing_ref(
+                        table, line, "classSourcedId", school_class, _("class"), "classes.csv"
+                    )
+                else:
+                    self.required(table, line, row, "classSourcedId")
+            school = row.get("schoolSourcedId", "")
+            if not self.is_school(school):
+                if school:
+                    self.missing_ref(
+                        table, line, "schoolSourcedId", school, _("school"), "orgs.csv"
+                    )
+                else:
+                    self.required(table, line, row, "schoolSourcedId")
+            raw_role = row.get("role", "")
+            role = roles.get(raw_role.lower())
+            if role is None:
+                if raw_role:
+                    self.problem(
+                        table,
+                        line,
+                        "role",
+                        _("unknown enrollment role %(role)s") % {"role": repr(raw_role)},
+                        _("use student, teacher, aide, administrator or proctor"),
+                    )
+                else:
+                    self.required(table, line, row, "role")
+                continue
+            user = row.get("userSourcedId", "")
+            kind = self.kind_of_user(user)
+            want = "student" if role == "student" else "staff"
+            if kind is None:
+                if user:
+                    self.missing_ref(table, line, "userSourcedId", user, _("user"), "users.csv")
+                else:
+                    self.required(table, line, row, "userSourcedId")
+                continue
+            if kind == "invalid":
+                continue
+            if kind != want:
+                self.problem(
+                    table,
+                    line,
+                    "userSourcedId",
+                    _("user %(sid)s is enrolled as %(role)s but is not a %(want)s")
+                    % {
+                        "sid": repr(user),
+                        "role": role,
+                        "want": _("student") if want == "student" else _("staff member"),
+                    },
+                    _("check the enrollment's role and the user's role"),
+                )
+                continue
+            primary_raw = row.get("primary", "")
+            begin = row.get("beginDate", "")
+            end = row.get("endDate", "")
+            refs = {"school_class_id": ("class", school_class), "school_id": ("school", school)}
+            if want == "student":
+                refs["student_id"] = ("student", user)
+                values = {"staff_id": None}
+            else:
+                refs["staff_id"] = ("staff", user)
+                values = {"student_id": None}
+            values.update(
+                role=ENROLLMENT_ROLE_MAP[role],
+                primary=bool(primary_raw)
+                and bool(self.parse(table, line, "primary", primary_raw, parse_bool)),
+                begin_date=self.parse(table, line, "beginDate", begin, parse_date)
+                if begin
+                else None,
+                end_date=self.parse(table, line, "endDate", end, parse_date) if end else None,
+                status=active,
+                date_last_modified=modified,
+            )
+            records.append(Rec(sid=sid, values=values, refs=refs))
+
+    def demographics_plan(self) -> None:
+        table = self.export.tables.get("demographics")
+        if table is None:
+            return
+        flags = [c for c in DEMOGRAPHIC_FLAGS if c in table.columns]
+        texts = [c for c in DEMOGRAPHIC_TEXT if c in table.columns]
+        extra = list(table.metadata_columns)
+        managed = frozenset([*flags, *texts, *(c[len("metadata.") :] for c in extra)])
+        for table, line, row, sid, retiring, _modified in self.rows("demographics"):
+            kind = self.kind_of_user(sid)
+            if kind is None:
+                self.missing_ref(table, line, "sourcedId", sid, _("user"), "users.csv")
+                continue
+            if kind != "student":
+                continue  # Efficacy keeps no demographics of staff.
+            if retiring:
+                self.plan.demographics.append(
+                    Demographic(student=sid, values={}, managed=managed, retire=True)
+                )
+                continue
+            values: dict[str, Any] = {}
+            for column in flags:
+                if row[column]:
+                    values[column] = self.parse(table, line, column, row[column], parse_bool)
+            for column in texts:
+                if row[column]:
+                    values[column] = row[column]
+            if row.get("birthDate"):
+                parsed = self.parse(table, line, "birthDate", row["birthDate"], parse_date)
+                values["birthDate"] = parsed.isoformat() if parsed else None
+            for column in extra:
+                if row[column]:
+                    values[column[len("metadata.") :]] = row[column]
+            self.plan.demographics.append(
+                Demographic(student=sid, values=values, managed=managed, retire=False)
+            )
+
+
+def plan_build(*, export: Export, snapshot: Snapshot, problems: list[Problem]) -> Plan:
+    """Validate the export against itself and the database; problems go to ``problems``."""
+    planner = Planner(export, snapshot, problems)
+    try:
+        return planner.run()
+    except TooManyProblems:
+        problems.append(
+            Problem(
+                file="*",
+                line=None,
+                column=None,
+                message=_("stopped after %(n)d problems") % {"n": MAX_PROBLEMS},
+                hint=_("fix these and import again to see the rest"),
+            )
+        )
+        return planner.plan
