@@ -1,0 +1,12 @@
+"""The demo district: a fictional Ontario secondary school to try Efficacy on.
+
+``efficacy demo`` builds it (``services.demo_build``), deterministically from a
+seed. One module per part, so later parts (cycles, evidence, surveys) add a
+module and a step in ``services``:
+
+* ``catalogue``: departments, Ontario course codes, each pathway's program;
+* ``district``: the district, its school year and semesters, district staff;
+* ``school``: one school's staff, students, timetable and enrollments;
+* ``teams``: the teams and who leads them;
+* ``accounts``: usernames, the shared demo password, the printed sign-ins.
+"""

@@ -1,0 +1,156 @@
+"""Build and delete the demo district (``efficacy demo``).
+
+Every demo record carries a ``sourced_id`` starting with ``demo-`` (teams and
+memberships belong to demo schools), so the demo can be deleted without
+touching anything else in the database.
+"""
+
+from __future__ import annotations
+
+import random
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from efficacy.demo.accounts import DEMO_PASSWORD, SIGN_INS, assign_usernames
+from efficacy.demo.district import PREFIX, DistrictPlan, plan_district
+from efficacy.demo.school import DEMO_SCHOOLS, SchoolPlan, plan_school
+from efficacy.demo.selectors import DemoSummary, demo_exists, demo_summary
+from efficacy.demo.teams import TeamPlan, plan_teams
+from efficacy.roster.models import (
+    AcademicSession,
+    Course,
+    District,
+    Enrollment,
+    Role,
+    School,
+    SchoolClass,
+    Student,
+    Team,
+    TeamMembership,
+    User,
+)
+
+DEFAULT_SEED = 2026
+EMAIL_DOMAIN = "riverbend.example"  # .example never delivers mail
+
+
+class DemoError(Exception):
+    """The demo cannot be built or deleted; the message says why and what to do."""
+
+
+def demo_build(*, seed: int = DEFAULT_SEED, reset: bool = False) -> DemoSummary:
+    """Build the demo district from ``seed``, or reuse it if it already exists.
+
+    With ``reset``, the existing demo is deleted and built again. Either way the
+    whole build is one transaction: a failure leaves the database as it was.
+    """
+    with transaction.atomic():
+        if demo_exists() and not reset:
+            return demo_summary(built=False)
+        # Also clears what a half-deleted demo may have left behind.
+        demo_delete()
+        _save(*_plan(seed))
+    return demo_summary(built=True)
+
+
+def demo_delete() -> None:
+    """Delete every demo record, and nothing else."""
+    demo = {"sourced_id__startswith": PREFIX}
+    try:
+        with transaction.atomic():
+            Enrollment.objects.filter(**demo).delete()
+            Team.objects.filter(school__sourced_id__startswith=PREFIX).delete()
+            SchoolClass.terms.through.objects.filter(
+                schoolclass__sourced_id__startswith=PREFIX
+            ).delete()
+            SchoolClass.objects.filter(**demo).delete()
+            Course.objects.filter(**demo).delete()
+            Student.objects.filter(**demo).delete()
+            User.objects.filter(**demo).delete()
+            AcademicSession.objects.filter(**demo).update(parent=None)
+            AcademicSession.objects.filter(**demo).delete()
+            School.objects.filter(**demo).delete()
+            District.objects.filter(**demo).delete()
+    except ProtectedError as error:
+        raise DemoError(
+            _(
+                "The demo cannot be deleted: other records point at it (%(what)s). "
+                "Delete them first, or start from an empty database "
+                "(a new EFFICACY_DATA_DIR or DATABASE_URL)."
+            )
+            % {
+                "what": ", ".join(
+                    sorted({type(o)._meta.verbose_name for o in error.protected_objects})
+                )
+            }
+        ) from error
+
+
+def _plan(seed: int) -> tuple[DistrictPlan, list[SchoolPlan], list[TeamPlan]]:
+    rng = random.Random(seed)
+    district = plan_district(rng)
+    schools = [plan_school(spec, rng, district) for spec in DEMO_SCHOOLS]
+    teams = [team for school in schools for team in plan_teams(school, rng)]
+    _name_sign_ins(district, schools[0], teams)
+    users = [district.analyst, district.administrator]
+    users += [u for school in schools for u in school.staff]
+    assign_usernames(users, password_hash=make_password(DEMO_PASSWORD), domain=EMAIL_DOMAIN)
+    return district, schools, teams
+
+
+def _name_sign_ins(district: DistrictPlan, school: SchoolPlan, teams: list[TeamPlan]) -> None:
+    english = teams[0].memberships
+    lead = next(m.user for m in english if m.role == TeamMembership.TeamRole.LEAD)
+    teacher = next(
+        m.user
+        for m in english
+        if m.role == TeamMembership.TeamRole.MEMBER and m.user.role == Role.TEACHER
+    )
+    people = {
+        Role.SCHOOL_LEADER: school.principal,
+        Role.COACH: school.coach,
+        Role.TEAM_LEAD: lead,
+        Role.TEACHER: teacher,
+        Role.DISTRICT_ANALYST: district.analyst,
+        Role.ADMINISTRATOR: district.administrator,
+    }
+    for role, username in SIGN_INS:
+        people[role].username = username
+
+
+def _save(district: DistrictPlan, schools: list[SchoolPlan], teams: list[TeamPlan]) -> None:
+    users = [district.analyst, district.administrator]
+    users += [u for school in schools for u in school.staff]
+    taken = sorted(
+        User.objects.filter(username__in=[u.username for u in users]).values_list(
+            "username", flat=True
+        )
+    )
+    if taken:
+        raise DemoError(
+            _(
+                "The demo needs the usernames %(names)s, which accounts outside the demo "
+                "already use. Build the demo in its own database (a new EFFICACY_DATA_DIR "
+                "or DATABASE_URL)."
+            )
+            % {"names": ", ".join(taken)}
+        )
+    district.district.save()
+    district.year.save()
+    AcademicSession.objects.bulk_create(district.semesters)
+    School.objects.bulk_create([s.school for s in schools])
+    User.objects.bulk_create(users)
+    Student.objects.bulk_create([st for s in schools for st in s.students])
+    Course.objects.bulk_create([c for s in schools for c in s.courses])
+    classes = [pair for s in schools for pair in s.classes]
+    SchoolClass.objects.bulk_create([school_class for school_class, _term in classes])
+    Terms = SchoolClass.terms.through
+    Terms.objects.bulk_create(
+        [Terms(schoolclass_id=cls.pk, academicsession_id=term.pk) for cls, term in classes]
+    )
+    Enrollment.objects.bulk_create([e for s in schools for e in s.enrollments])
+    Team.objects.bulk_create([t.team for t in teams])
+    TeamMembership.objects.bulk_create([m for t in teams for m in t.memberships])
