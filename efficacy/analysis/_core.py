@@ -162,6 +162,60 @@ def result_frame(
     return frame[front + [c for c in frame.columns if c not in front]]
 
 
+def pair_scores(
+    table: pd.DataFrame,
+    *,
+    keys: list[str],
+    id: str,
+    score: str,
+    occasion: str,
+    pre: object,
+    post: object,
+) -> dict[str, object]:
+    """Turn a long table (one row per student and occasion) into paired scores.
+
+    A unit is one student within one combination of ``keys`` (e.g. class and
+    group). Returns ``pre`` and ``post`` arrays with one element per unit (NaN
+    where that occasion is missing) and, per key, ``codes`` (per unit) and
+    ``uniques``. All in numpy: no merge, no Python loop per student.
+    Raises :class:`AnalysisError` when a student has two scores at one occasion.
+    """
+    require_columns(table, *keys, id, score, occasion)
+    occ = table[occasion]
+    is_pre, is_post = (occ == pre).to_numpy(), (occ == post).to_numpy()
+    # Rows without a student id or a key value cannot be paired; they are left out.
+    rows = (is_pre | is_post) & table[[*keys, id]].notna().all(axis=1).to_numpy()
+    y = as_scores(table[score].to_numpy(dtype=float, na_value=np.nan)[rows], what=score)
+    is_pre, is_post = is_pre[rows], is_post[rows]
+    key_codes, uniques = {}, {}
+    unit = np.zeros(int(rows.sum()), dtype=np.int64)
+    for column in [*keys, id]:
+        codes, values = pd.factorize(table[column].to_numpy()[rows], sort=column != id)
+        if column != id:
+            key_codes[column], uniques[column] = codes, values
+        # Mixed radix, re-compacted at each step so the code never overflows.
+        unit = pd.factorize(unit * (len(values) + 1) + codes)[0]
+    n_units = int(unit.max()) + 1 if len(unit) else 0
+    out: dict[str, object] = {"uniques": uniques, "codes": {}}
+    for name, mask, label in (("pre", is_pre, pre), ("post", is_post, post)):
+        counts = np.bincount(unit[mask], minlength=n_units)
+        if (counts > 1).any():
+            where = np.flatnonzero(mask)[np.flatnonzero(counts[unit[mask]] > 1)[0]]
+            student = table[id].to_numpy()[rows][where]
+            raise AnalysisError(
+                f"Student {student!r} has more than one score at occasion {label!r}; "
+                "keep one score per student and occasion."
+            )
+        values = np.full(n_units, np.nan)
+        values[unit[mask]] = y[mask]
+        out[name] = values
+    for column, codes in key_codes.items():
+        per_unit = np.empty(n_units, dtype=np.int64)
+        per_unit[unit] = codes
+        out["codes"][column] = per_unit
+    return out
+
+
 __all__ = [
     "HINGE",
     "MIN_N",
@@ -171,6 +225,7 @@ __all__ = [
     "improvement_index",
     "is_zero_variance",
     "omega",
+    "pair_scores",
     "pooled_sd",
     "se_g",
     "variance",

@@ -21,6 +21,9 @@ from efficacy.analyze_cli.io import CliError, one_line, print_result, read_table
 #: Subcommand modules, in the order ``--help`` lists them.
 SUBCOMMANDS = [
     "effect",
+    "prepost",
+    "impact",
+    "gap",
 ]
 
 PROG = "efficacy analyze"

@@ -1,0 +1,65 @@
+"""``efficacy analyze prepost``: pre/post effect on the same students (no comparison group)."""
+
+from __future__ import annotations
+
+import argparse
+from gettext import gettext as _
+
+import numpy as np
+import pandas as pd
+
+from efficacy.analysis._core import pair_scores
+from efficacy.analysis.prepost import prepost_effect, prepost_effect_by
+from efficacy.analyze_cli import io
+
+HELP = _(
+    "Pre/post effect (d_av, d_z, r, CI, years of growth) of the students present at both "
+    "occasions; no comparison group, so not evidence of cause."
+)
+#: Columns of the readable table for ``--by``.
+SUMMARY = ["d_av", "ci_low", "ci_high", "d_z", "r", "n", "years_growth"]
+
+
+def add_occasion_arguments(parser: argparse.ArgumentParser) -> None:
+    """The long-table columns shared with ``impact``."""
+    parser.add_argument("--id", required=True, metavar="COL", help=_("the student id column"))
+    parser.add_argument("--score", required=True, metavar="COL", help=_("the score column"))
+    parser.add_argument("--occasion", required=True, metavar="COL", help=_("the occasion column"))
+    parser.add_argument("--pre", required=True, metavar="P", help=_("the first occasion's label"))
+    parser.add_argument("--post", required=True, metavar="Q", help=_("the later occasion's label"))
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_occasion_arguments(parser)
+    parser.add_argument(
+        "--weeks", type=float, metavar="W", help=_("the cycle's length in weeks (default 40)")
+    )
+    parser.add_argument("--by", metavar="COL", help=_("one result per value of COL"))
+
+
+def check_occasions(table: pd.DataFrame, args: argparse.Namespace) -> None:
+    io.require_label(table, args.occasion, args.pre, option="--pre")
+    io.require_label(table, args.occasion, args.post, option="--post")
+    if args.pre == args.post:
+        raise io.CliError("--pre and --post name the same occasion; give two different ones.")
+
+
+def run(args: argparse.Namespace, table: pd.DataFrame) -> dict | list[dict]:
+    labels = [args.id, args.occasion] + ([args.by] if args.by else [])
+    table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels)
+    check_occasions(table, args)
+    common = {
+        "id": args.id,
+        "score": args.score,
+        "occasion": args.occasion,
+        "pre": args.pre,
+        "post": args.post,
+    }
+    if args.by:
+        frame = prepost_effect_by(table, by=args.by, weeks=args.weeks, min_n=args.min_n, **common)
+        return io.records(frame, n_dropped=n_dropped)
+    paired = pair_scores(table, keys=[], **common)
+    result = prepost_effect(
+        np.asarray(paired["pre"]), np.asarray(paired["post"]), weeks=args.weeks, min_n=args.min_n
+    )
+    return {**result.to_flat_dict(), "n_dropped": n_dropped}
