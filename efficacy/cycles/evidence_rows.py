@@ -1,0 +1,278 @@
+"""Validate a whole batch of score rows, then write all of them or none.
+
+Every import (CSV/XLSX upload, OneRoster gradebook) parses its file into
+:class:`EvidenceRow` objects and hands them here. The same rules as grid entry
+apply (:mod:`efficacy.cycles.scoring`, population, own classes); every problem
+is reported as file, row, column, message and hint; nothing is written unless
+the batch is clean; writing upserts by (measure, occasion, student), so
+importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from efficacy.cycles.models import CycleStatus, InquiryCycle, Measure, Occasion, Score
+from efficacy.cycles.permissions import own_class_ids, require_contributor
+from efficacy.cycles.scoring import parse_score
+from efficacy.cycles.selectors import cycle_population
+from efficacy.roster.access import can_edit_team
+from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    file: str
+    row: int
+    column: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}, row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message} {self.hint}".strip()
+
+
+@dataclass
+class ImportResult:
+    problems: list[ImportProblem] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    blank: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class EvidenceRow:
+    """One score as a file gave it; ``columns`` names the file's column for each field."""
+
+    file: str
+    row: int
+    student: str
+    score: Any
+    measure: Measure | None
+    occasion: Occasion | None
+    school_class: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def problem(self, what: str, message: str, hint: str = "") -> ImportProblem:
+        return ImportProblem(self.file, self.row, self.columns.get(what, what), message, hint)
+
+
+def evidence_rows_apply(
+    *,
+    user: Any,
+    cycle: InquiryCycle,
+    rows: list[EvidenceRow],
+    problems: list[ImportProblem],
+    match_students_by: tuple[str, ...] = ("identifier", "sourced_id"),
+) -> ImportResult:
+    """Check every row (adding to ``problems`` from parsing), then write all or nothing."""
+    require_contributor(user, cycle.team)
+    if cycle.status == CycleStatus.CLOSED:
+        raise ValidationError(_("This cycle is closed; its evidence can no longer change."))
+    result = ImportResult(problems=list(problems))
+    school = cycle.team.school
+    students = _student_lookup(school, {r.student for r in rows if r.student}, match_students_by)
+    classes = _class_lookup(school, {r.school_class for r in rows if r.school_class})
+    population = cycle_population(cycle)
+    editor = can_edit_team(user, cycle.team)
+    mine = own_class_ids(user)
+    enrolled: dict[int, set[int]] = {}
+    for student_id, class_id in Enrollment.objects.filter(
+        student_id__in={pk for pk in students.values() if pk},
+        role=Enrollment.EnrollmentRole.STUDENT,
+        status=Status.ACTIVE,
+    ).values_list("student_id", "school_class_id"):
+        enrolled.setdefault(student_id, set()).add(class_id)
+
+    seen: dict[tuple[int, int, int], int] = {}
+    clean: dict[tuple[int, int, int], tuple[float, int | None]] = {}
+    for r in rows:
+        if r.measure is None or r.occasion is None:
+            continue  # the parser has already reported it
+        value, score_problem = parse_score(r.score, r.measure)
+        if score_problem:
+            result.problems.append(r.problem("score", score_problem.message, score_problem.hint))
+            continue
+        if value is None:
+            result.blank += 1
+            continue
+        if not r.student:
+            result.problems.append(
+                r.problem("student", _("The student is missing."), _("Fill in the student number."))
+            )
+            continue
+        student_id = students.get(r.student)
+        if student_id is None:
+            result.problems.append(
+                r.problem(
+                    "student",
+                    _("No student “%(key)s” at %(school)s.")
+                    % {"key": r.student, "school": school.name},
+                    _("Use the student number from the downloaded template."),
+                )
+            )
+            continue
+        if student_id == 0:
+            result.problems.append(
+                r.problem(
+                    "student",
+                    _("More than one student has the number “%(key)s”.") % {"key": r.student},
+                    _("Ask your administrator to fix the duplicate student numbers."),
+                )
+            )
+            continue
+        if student_id not in population:
+            result.problems.append(
+                r.problem(
+                    "student",
+                    _("Student “%(key)s” is not in this cycle's focus or comparison group.")
+                    % {"key": r.student},
+                    _(
+                        "Remove the row, or change the cycle's groups if the student belongs in them."
+                    ),
+                )
+            )
+            continue
+        student_classes = enrolled.get(student_id, set())
+        if not editor and not student_classes & mine:
+            result.problems.append(
+                r.problem(
+                    "student",
+                    _("Student “%(key)s” is not in one of your classes.") % {"key": r.student},
+                    _(
+                        "Teachers enter scores for their own classes; ask the team lead to enter this one."
+                    ),
+                )
+            )
+            continue
+        class_id: int | None
+        if r.school_class:
+            class_id = classes.get(r.school_class)
+            if (
+                class_id is None
+                or class_id not in student_classes
+                or (not editor and class_id not in mine)
+            ):
+                result.problems.append(
+                    r.problem(
+                        "class",
+                        _("Student “%(key)s” is not in class “%(c)s”.")
+                        % {"key": r.student, "c": r.school_class},
+                        _("Use the class from the template, or leave the class empty."),
+                    )
+                )
+                continue
+        else:
+            candidates = sorted(student_classes & mine) or sorted(student_classes)
+            class_id = candidates[0] if candidates else None
+        key = (r.measure.pk, r.occasion.pk, student_id)
+        if key in seen:
+            result.problems.append(
+                r.problem(
+                    "student",
+                    _(
+                        "Duplicate row: student “%(key)s”, %(m)s, %(o)s already appears in row %(row)d."
+                    )
+                    % {
+                        "key": r.student,
+                        "m": r.measure.name,
+                        "o": r.occasion.name,
+                        "row": seen[key],
+                    },
+                    _("Keep one row per student, measure and occasion."),
+                )
+            )
+            continue
+        seen[key] = r.row
+        clean[key] = (value, class_id)
+
+    if result.problems:
+        return result
+    _write(user, clean, result)
+    return result
+
+
+def _student_lookup(school, keys: set[str], fields: tuple[str, ...]) -> dict[str, int]:
+    """key → student id; 0 marks a key that names several students."""
+    if not keys:
+        return {}
+    q = Q()
+    for f in fields:
+        q |= Q(**{f"{f}__in": keys})
+    out: dict[str, int] = {}
+    for pk, *values in Student.objects.filter(q, school=school).values_list("pk", *fields):
+        for value in values:
+            if value in keys:
+                out[value] = 0 if out.get(value, pk) != pk else pk
+    return out
+
+
+def _class_lookup(school, keys: set[str]) -> dict[str, int]:
+    if not keys:
+        return {}
+    out: dict[str, int] = {}
+    rows = SchoolClass.objects.filter(
+        Q(class_code__in=keys) | Q(sourced_id__in=keys) | Q(title__in=keys), school=school
+    ).values_list("pk", "class_code", "sourced_id", "title")
+    for pk, *names in rows:
+        for name in names:
+            if name in keys:
+                out.setdefault(name, pk)
+    return out
+
+
+def _write(
+    user: Any, clean: dict[tuple[int, int, int], tuple[float, int | None]], result: ImportResult
+) -> None:
+    if not clean:
+        return
+    measures = {k[0] for k in clean}
+    students = {k[2] for k in clean}
+    with transaction.atomic():
+        existing = {
+            (s.measure_id, s.occasion_id, s.student_id): s
+            for s in Score.objects.select_for_update().filter(
+                measure_id__in=measures, student_id__in=students
+            )
+        }
+        to_create, to_update = [], []
+        for key, (value, class_id) in clean.items():
+            score = existing.get(key)
+            if score is None:
+                to_create.append(
+                    Score(
+                        measure_id=key[0],
+                        occasion_id=key[1],
+                        student_id=key[2],
+                        school_class_id=class_id,
+                        value=value,
+                        entered_by=user,
+                    )
+                )
+            elif score.value != value or score.school_class_id != class_id:
+                score.value, score.school_class_id, score.entered_by = value, class_id, user
+                to_update.append(score)
+            else:
+                result.unchanged += 1
+        Score.objects.bulk_create(to_create, batch_size=1000)
+        # bulk_update skips auto_now, so entered_at is set by hand.
+        now = timezone.now()
+        for score in to_update:
+            score.entered_at = now
+        Score.objects.bulk_update(
+            to_update, ["value", "school_class", "entered_by", "entered_at"], batch_size=1000
+        )
+    result.created, result.updated = len(to_create), len(to_update)
