@@ -260,3 +260,16 @@ def can_see_individual_students(user: Any) -> bool:
     if not is_active_account(user):
         return False
     return not is_district_analyst(user)
+
+
+def import_runs_for(user: Any) -> QuerySet:
+    """Roster uploads an administrator may follow: their own and those of staff in their scope."""
+    from efficacy.roster.models import ImportRun
+
+    if not can_import_roster(user):
+        return ImportRun.objects.none()
+    return ImportRun.objects.filter(created_by__in=staff_for(user))
+
+
+def access_import_run(user: Any, run_id: Any):
+    return _get_or_404(import_runs_for(user), run_id)

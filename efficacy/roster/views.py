@@ -1,7 +1,268 @@
+"""Roster pages. Every object is fetched through ``efficacy.roster.access``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from efficacy.roster import access, selectors, services
+from efficacy.roster.forms import MembershipForm, SearchForm, TeamForm
+from efficacy.roster.models import Role, Status, User
+
+PAGE_SIZE = 50
+#: The template H6's inquiry cycles provide for the team page (optional until it exists).
+TEAM_CYCLES_TEMPLATE = "cycles/_team_cycles.html"
 
 
 @login_required
-def home(request):
-    return render(request, "home.html")
+def home(request: HttpRequest) -> HttpResponse:
+    """Land each role where it works."""
+    user = request.user
+    if access.is_school_leader(user):
+        return redirect("roster:school", school_id=user.school_id)
+    if access.is_district_analyst(user):
+        return redirect("roster:district")
+    if access.can_import_roster(user):
+        return redirect("roster:import")
+    context = {
+        "classes": selectors.classes_with_counts(access.classes_for(user)),
+        "teams": selectors.teams_with_counts(access.teams_for(user)),
+    }
+    return render(request, "home.html", context)
+
+
+@login_required
+def district(request: HttpRequest) -> HttpResponse:
+    """Schools of the district with counts only (analysts, district administrators)."""
+    user = request.user
+    district_wide = access.is_district_analyst(user) or (
+        access.is_administrator(user) and user.school_id is None
+    )
+    if not district_wide:
+        raise PermissionDenied(_("The district overview is for district analysts."))
+    context = {
+        "district": user.district,
+        "rows": selectors.school_counts(access.schools_for(user)),
+    }
+    return render(request, "roster/district.html", context)
+
+
+@login_required
+def school(request: HttpRequest, school_id: int) -> HttpResponse:
+    user = request.user
+    the_school = access.access_school(user, school_id)
+    classes = access.classes_for(user).filter(school=the_school)
+    context = {
+        "school": the_school,
+        "teams": selectors.teams_with_counts(access.teams_for(user).filter(school=the_school)),
+        "counts": selectors.school_counts(access.schools_for(user).filter(pk=the_school.pk))[0],
+        "groups": selectors.students_by_grade_and_pathway(the_school),
+        "classes": selectors.classes_with_counts(classes),
+        "lists_people": _may_list_people(user),
+        "can_create_team": access.can_create_team(user, the_school),
+    }
+    return render(request, "roster/school.html", context)
+
+
+def _may_list_people(user: User) -> bool:
+    """Staff and student lists are for school leaders and administrators."""
+    return access.is_school_leader(user) or access.is_administrator(user)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def school_staff(request: HttpRequest, school_id: int) -> HttpResponse:
+    user = request.user
+    the_school = access.access_school(user, school_id)
+    if not _may_list_people(user):
+        raise PermissionDenied(_("Staff lists are for school leaders and administrators."))
+    form = SearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    staff = selectors.search_staff(access.staff_for(user).filter(school=the_school), q=q)
+    context = {
+        "school": the_school,
+        "form": form,
+        "page": _page(request, staff),
+        "query": _query_without_page(request),
+    }
+    return render(request, "roster/staff_list.html", context)
+
+
+@login_required
+def school_students(request: HttpRequest, school_id: int) -> HttpResponse:
+    user = request.user
+    the_school = access.access_school(user, school_id)
+    if not _may_list_people(user):
+        raise PermissionDenied(_("Student lists are for school leaders and administrators."))
+    grades, pathways = selectors.grade_and_pathway_choices(the_school)
+    form = SearchForm(request.GET or None, grades=grades, pathways=pathways)
+    filters = form.cleaned_data if form.is_valid() else {}
+    students = selectors.search_students(
+        access.students_for(user).filter(school=the_school),
+        q=filters.get("q", ""),
+        grade=filters.get("grade", ""),
+        pathway=filters.get("pathway", ""),
+    )
+    context = {
+        "school": the_school,
+        "form": form,
+        "page": _page(request, students),
+        "query": _query_without_page(request),
+    }
+    return render(request, "roster/student_list.html", context)
+
+
+def _team_cycles_template() -> str | None:
+    try:
+        get_template(TEAM_CYCLES_TEMPLATE)
+    except TemplateDoesNotExist:
+        return None
+    return TEAM_CYCLES_TEMPLATE
+
+
+def _eligible_members(team) -> object:
+    return User.objects.filter(school=team.school, status=Status.ACTIVE, is_active=True).exclude(
+        role__in=[Role.DISTRICT_ANALYST, Role.ADMINISTRATOR]
+    )
+
+
+@login_required
+def team(request: HttpRequest, team_id: int) -> HttpResponse:
+    user = request.user
+    the_team = access.access_team(user, team_id)
+    visible_staff = access.staff_for(user)
+    memberships = selectors.team_memberships(the_team, visible_staff)
+    manages = access.can_manage_team_members(user, the_team)
+    context = {
+        "team": the_team,
+        "memberships": memberships,
+        "member_count": the_team.memberships.count(),
+        "hidden_members": the_team.memberships.count() - len(memberships),
+        "manages": manages,
+        "can_edit": access.can_edit_team(user, the_team),
+        "membership_form": MembershipForm(staff=_eligible_members(the_team)) if manages else None,
+        "role_choices": MembershipForm.base_fields["role"].choices,
+        "cycles_template": _team_cycles_template(),
+    }
+    return render(request, "roster/team.html", context)
+
+
+@login_required
+def team_new(request: HttpRequest, school_id: int) -> HttpResponse:
+    user = request.user
+    the_school = access.access_school(user, school_id)
+    if not access.can_create_team(user, the_school):
+        raise PermissionDenied(_("Only the school leader can create teams."))
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_team = services.team_create(by=user, school=the_school, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Team “%(name)s” created.") % {"name": new_team.name})
+            return redirect("roster:team", team_id=new_team.pk)
+    return render(request, "roster/team_new.html", {"school": the_school, "form": form})
+
+
+@login_required
+@require_POST
+def team_members(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Add a member, change a member's role, or remove a member (school leaders)."""
+    user = request.user
+    the_team = access.access_team(user, team_id)
+    if not access.can_manage_team_members(user, the_team):
+        raise PermissionDenied(_("Only the school leader can change who is in a team."))
+    form = MembershipForm(request.POST, staff=_eligible_members(the_team))
+    if request.POST.get("action") == "remove":
+        # Look in the team itself, so a member who has since retired can still be removed.
+        membership = the_team.memberships.filter(user_id=_int_or_none(request.POST.get("user")))
+        person = membership.select_related("user").first()
+        if person is None:
+            raise Http404
+        person = person.user
+        services.team_membership_remove(by=user, team=the_team, user=person)
+        messages.success(request, _("%(name)s left the team.") % {"name": person})
+    elif form.is_valid():
+        try:
+            membership = services.team_membership_set(by=user, team=the_team, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s of the team.")
+                % {"name": membership.user, "role": membership.get_role_display()},
+            )
+    else:
+        messages.error(
+            request, _("Choose a staff member of this school and a role, then try again.")
+        )
+    return redirect("roster:team", team_id=the_team.pk)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def school_class(request: HttpRequest, class_id: int) -> HttpResponse:
+    user = request.user
+    the_class = access.access_class(user, class_id)
+    context = {
+        "class": the_class,
+        "teachers": selectors.class_teachers(the_class, access.staff_for(user)),
+        "students": selectors.class_students(the_class, access.students_for(user)),
+    }
+    return render(request, "roster/class.html", context)
+
+
+@login_required
+def student(request: HttpRequest, student_id: int) -> HttpResponse:
+    user = request.user
+    the_student = access.access_student(user, student_id)
+    context = {
+        "student": the_student,
+        "classes": selectors.classes_of_student(the_student, access.classes_for(user)),
+    }
+    return render(request, "roster/student.html", context)
+
+
+@login_required
+def staff_member(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = request.user
+    person = access.access_staff(user, user_id)
+    context = {
+        "person": person,
+        "teams": access.teams_for(user).filter(memberships__user=person).distinct(),
+        "classes": selectors.classes_taught_by(person, access.classes_for(user)),
+    }
+    return render(request, "roster/staff_member.html", context)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from django.http import Http404
+from django.urls import reverse
 
 from efficacy.roster import access
 
@@ -70,12 +71,6 @@ SEES: dict[str, set[str]] = {
 }
 
 PEOPLE = sorted(SEES)
-CASES = [
-    pytest.param(person, kind, name, id=f"{person}-{kind}-{name}")
-    for person in PEOPLE
-    for kind, (_, _, _, names) in KINDS.items()
-    for name in names
-]
 
 
 def test_the_matrix_decides_for_everyone(world):
@@ -86,18 +81,19 @@ def test_the_matrix_decides_for_everyone(world):
         assert all(hasattr(world, name) for name in names)
 
 
-@pytest.mark.parametrize(("person", "kind", "name"), CASES)
-def test_access_functions_follow_the_matrix(world, person, kind, name):
+@pytest.mark.parametrize("person", PEOPLE)
+def test_access_functions_follow_the_matrix(world, person):
     user = getattr(world, person)
-    obj = getattr(world, name)
-    access_one, visible_to, _, _ = KINDS[kind]
-    expected = name in SEES[person]
-    assert visible_to(user).filter(pk=obj.pk).exists() is expected
-    if expected:
-        assert access_one(user, obj.pk) == obj
-    else:
-        with pytest.raises(Http404):
-            access_one(user, obj.pk)
+    for kind, (access_one, visible_to, _, names) in KINDS.items():
+        for name in names:
+            obj = getattr(world, name)
+            expected = name in SEES[person]
+            assert visible_to(user).filter(pk=obj.pk).exists() is expected, (kind, name)
+            if expected:
+                assert access_one(user, obj.pk) == obj
+            else:
+                with pytest.raises(Http404):
+                    access_one(user, obj.pk)
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -160,3 +156,95 @@ def test_a_team_member_contributes_but_does_not_edit(world):
     assert not access.can_edit_team(world.teacher_a, world.team_english)
     assert not access.can_contribute_to_team(world.teacher_a, world.team_math)
     assert not access.can_contribute_to_team(world.retired_user, world.team_english)
+
+
+# --- the same matrix through HTTP --------------------------------------------
+
+
+def display_name(obj) -> str:
+    """The words a page would show for the object: what must never leak."""
+    for attribute in ("title", "name"):
+        if hasattr(obj, attribute) and isinstance(getattr(obj, attribute), str):
+            return getattr(obj, attribute)
+    return str(obj)
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_pages_follow_the_matrix_and_a_guessed_url_leaks_nothing(client, world, person):
+    client.force_login(getattr(world, person))
+    for kind, (_, _, url_name, names) in KINDS.items():
+        for name in names:
+            obj = getattr(world, name)
+            response = client.get(reverse(url_name, args=[obj.pk]))
+            if name in SEES[person]:
+                assert response.status_code == 200, (kind, name)
+                assert display_name(obj) in response.content.decode(), (kind, name)
+            else:
+                assert response.status_code == 404, (kind, name)
+                if name != person:  # the page header names the viewer themselves
+                    assert display_name(obj) not in response.content.decode(), (kind, name)
+
+
+# Pages that are not one object: who may open them. Others get 403 (signed in, lacking
+# the capability) or 404 (the school itself is out of their scope).
+PAGES = {
+    "import": ("roster:import", None, {"admin_a": 200, "district_admin": 200}, 403),
+    "district": ("roster:district", None, {"analyst": 200, "district_admin": 200}, 403),
+    "staff_list": (
+        "roster:staff", "school_a",
+        {"leader_a": 200, "admin_a": 200, "district_admin": 200, "analyst": 403}, 404,
+    ),
+    "student_list": (
+        "roster:students", "school_a",
+        {"leader_a": 200, "admin_a": 200, "district_admin": 200, "analyst": 403}, 404,
+    ),
+    "team_new": (
+        "roster:team_new", "school_a",
+        {"leader_a": 200, "admin_a": 403, "district_admin": 403, "analyst": 403}, 404,
+    ),
+    "team_new_other_school": ("roster:team_new", "school_b", {"district_admin": 403, "analyst": 403}, 404),
+}  # fmt: skip
+
+
+def _page_url(world, url_name: str, target: str | None) -> str:
+    return reverse(url_name, args=[getattr(world, target).pk] if target else [])
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_pages_answer_each_role_as_decided(client, world, page):
+    url_name, target, allowed, otherwise = PAGES[page]
+    for person in PEOPLE:
+        client.force_login(getattr(world, person))
+        response = client.get(_page_url(world, url_name, target))
+        assert response.status_code == allowed.get(person, otherwise), person
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [*(kind[2] for kind in KINDS.values()), *(page[0] for page in PAGES.values())],
+)
+def test_anonymous_visitors_are_sent_to_sign_in(client, world, url_name):
+    args = [1] if url_name not in ("roster:import", "roster:district") else []
+    response = client.get(reverse(url_name, args=args))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_leader_cannot_add_members_to_another_schools_team(client, world):
+    client.force_login(world.leader_a)
+    response = client.post(
+        reverse("roster:team_members", args=[world.team_b.pk]),
+        {"user": world.teacher_a.pk, "role": "member", "action": "set"},
+    )
+    assert response.status_code == 404
+    assert not world.team_b.memberships.filter(user=world.teacher_a).exists()
+
+
+def test_a_team_lead_cannot_change_the_membership_of_their_team(client, world):
+    client.force_login(world.lead_english)
+    response = client.post(
+        reverse("roster:team_members", args=[world.team_english.pk]),
+        {"user": world.teacher_a2.pk, "role": "member", "action": "set"},
+    )
+    assert response.status_code == 403
+    assert not world.team_english.memberships.filter(user=world.teacher_a2).exists()

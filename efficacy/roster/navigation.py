@@ -1,0 +1,39 @@
+"""The navigation a person sees: only what their role can use (no dead links)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from efficacy.roster import access
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+
+def navigation_for(user: Any) -> list[NavItem]:
+    if not access.is_active_account(user):
+        return []
+    items = [NavItem(_("Home"), reverse("home"))]
+    if access.is_school_leader(user):
+        school_id = user.school_id
+        items += [
+            NavItem(_("School"), reverse("roster:school", args=[school_id])),
+            NavItem(_("Staff"), reverse("roster:staff", args=[school_id])),
+            NavItem(_("Students"), reverse("roster:students", args=[school_id])),
+        ]
+    if access.is_district_analyst(user):
+        items.append(NavItem(_("District"), reverse("roster:district")))
+    if access.can_import_roster(user):
+        items.append(NavItem(_("Import roster"), reverse("roster:import")))
+        if user.school_id is None:
+            items.append(NavItem(_("Schools"), reverse("roster:district")))
+        else:
+            items.append(NavItem(_("School"), reverse("roster:school", args=[user.school_id])))
+    return items

@@ -1,0 +1,183 @@
+"""Reads for the roster pages. Callers pass querysets already scoped by ``access``.
+
+Student counts below ``settings.EFFICACY_MIN_STUDENT_N`` are returned as
+:class:`SmallCount` so no page can show the number (DESIGN.md, principle 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from efficacy.roster.models import (
+    Enrollment,
+    School,
+    SchoolClass,
+    Status,
+    Student,
+    Team,
+    TeamMembership,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class StudentCount:
+    """A count of students that knows whether it may be shown."""
+
+    n: int
+    threshold: int
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.n < self.threshold
+
+    def __str__(self) -> str:
+        if self.suppressed:
+            return _("fewer than %(n)d") % {"n": self.threshold}
+        return str(self.n)
+
+
+def student_count(n: int) -> StudentCount:
+    return StudentCount(n=n, threshold=settings.EFFICACY_MIN_STUDENT_N)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    grade: str
+    pathway: str
+    count: StudentCount
+
+
+def students_by_grade_and_pathway(school: School) -> list[GroupRow]:
+    """Active students of a school grouped by grade and pathway, small groups suppressed."""
+    rows = (
+        Student.objects.filter(school=school, status=Status.ACTIVE)
+        .values("grade", "pathway")
+        .annotate(n=Count("pk"))
+        .order_by("grade", "pathway")
+    )
+    return [GroupRow(r["grade"], r["pathway"], student_count(r["n"])) for r in rows]
+
+
+@dataclass(frozen=True)
+class SchoolCounts:
+    school: School
+    students: StudentCount
+    staff: int
+    classes: int
+    teams: int
+
+
+def school_counts(schools: QuerySet[School]) -> list[SchoolCounts]:
+    """Counts of active students, staff, classes and teams for each school, in four queries."""
+    schools = list(schools)
+    ids = [s.pk for s in schools]
+
+    def tally(queryset: QuerySet, field: str = "school_id") -> dict[int, int]:
+        rows = queryset.filter(**{f"{field}__in": ids}).values(field).annotate(n=Count("pk"))
+        return {r[field]: r["n"] for r in rows}
+
+    students = tally(Student.objects.filter(status=Status.ACTIVE))
+    staff = tally(User.objects.filter(status=Status.ACTIVE, is_active=True))
+    classes = tally(SchoolClass.objects.filter(status=Status.ACTIVE))
+    teams = tally(Team.objects.all())
+    return [
+        SchoolCounts(
+            school=s,
+            students=student_count(students.get(s.pk, 0)),
+            staff=staff.get(s.pk, 0),
+            classes=classes.get(s.pk, 0),
+            teams=teams.get(s.pk, 0),
+        )
+        for s in schools
+    ]
+
+
+def teams_with_counts(teams: QuerySet[Team]) -> QuerySet[Team]:
+    return teams.annotate(member_count=Count("memberships", distinct=True)).order_by("name")
+
+
+def team_memberships(team: Team, visible_staff: QuerySet[User]) -> QuerySet[TeamMembership]:
+    """The team's memberships whose person the viewer may see, leads and coaches first."""
+    order = {"lead": 0, "coach": 1, "member": 2}
+    memberships = team.memberships.filter(user__in=visible_staff).select_related("user")
+    return sorted(memberships, key=lambda m: (order.get(m.role, 3), m.user.last_name))
+
+
+def classes_with_counts(classes: QuerySet[SchoolClass]) -> QuerySet[SchoolClass]:
+    active_students = Q(
+        enrollments__role=Enrollment.EnrollmentRole.STUDENT,
+        enrollments__status=Status.ACTIVE,
+    )
+    return (
+        classes.select_related("course")
+        .annotate(student_total=Count("enrollments", filter=active_students, distinct=True))
+        .order_by("title")
+    )
+
+
+def class_teachers(school_class: SchoolClass, visible_staff: QuerySet[User]) -> QuerySet[User]:
+    return visible_staff.filter(
+        enrollments__school_class=school_class,
+        enrollments__role=Enrollment.EnrollmentRole.TEACHER,
+        enrollments__status=Status.ACTIVE,
+    ).distinct()
+
+
+def class_students(
+    school_class: SchoolClass, visible_students: QuerySet[Student]
+) -> QuerySet[Student]:
+    return visible_students.filter(
+        enrollments__school_class=school_class,
+        enrollments__role=Enrollment.EnrollmentRole.STUDENT,
+        enrollments__status=Status.ACTIVE,
+    ).distinct()
+
+
+def classes_of_student(student: Student, visible_classes: QuerySet[SchoolClass]):
+    return visible_classes.filter(
+        enrollments__student=student, enrollments__status=Status.ACTIVE
+    ).distinct()
+
+
+def classes_taught_by(person: User, visible_classes: QuerySet[SchoolClass]):
+    return visible_classes.filter(
+        enrollments__staff=person,
+        enrollments__role=Enrollment.EnrollmentRole.TEACHER,
+        enrollments__status=Status.ACTIVE,
+    ).distinct()
+
+
+def search_students(
+    students: QuerySet[Student], *, q: str = "", grade: str = "", pathway: str = ""
+) -> QuerySet[Student]:
+    q = q.strip()
+    if q:
+        students = students.filter(
+            Q(given_name__icontains=q) | Q(family_name__icontains=q) | Q(identifier__iexact=q)
+        )
+    if grade:
+        students = students.filter(grade=grade)
+    if pathway:
+        students = students.filter(pathway=pathway)
+    return students.order_by("family_name", "given_name", "pk")
+
+
+def search_staff(staff: QuerySet[User], *, q: str = "") -> QuerySet[User]:
+    q = q.strip()
+    if q:
+        staff = staff.filter(
+            Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(username__iexact=q)
+        )
+    return staff.order_by("last_name", "first_name", "pk")
+
+
+def grade_and_pathway_choices(school: School) -> tuple[list[str], list[str]]:
+    active = Student.objects.filter(school=school, status=Status.ACTIVE)
+    grades = sorted(set(active.exclude(grade="").values_list("grade", flat=True)))
+    pathways = sorted(set(active.exclude(pathway="").values_list("pathway", flat=True)))
+    return grades, pathways

@@ -1,0 +1,48 @@
+"""The web roster upload and its progress page (administrators only)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from efficacy.roster import access, services
+from efficacy.roster.forms import RosterUploadForm
+
+
+@login_required
+def roster_import_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not access.can_import_roster(user):
+        raise PermissionDenied(_("Importing the roster is for administrators."))
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.import_run_start(by=user, upload=form.cleaned_data["export"])
+        except ValidationError as error:
+            for message in error.message_dict.get("export", error.messages):
+                form.add_error("export", message)
+        else:
+            return redirect("roster:import_run", run_id=run.pk)
+    context = {"form": form, "runs": access.import_runs_for(user)[:10]}
+    return render(request, "roster/import.html", context)
+
+
+def _run_context(request: HttpRequest, run_id: int) -> dict:
+    run = access.access_import_run(request.user, run_id)
+    percent = round(100 * run.done / run.total) if run.total else None
+    counts = sorted(run.summary.get("counts", {}).items()) if run.summary else []
+    return {"run": run, "percent": percent, "counts": counts}
+
+
+@login_required
+def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    return render(request, "roster/import_run.html", _run_context(request, run_id))
+
+
+@login_required
+def import_run_status(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The part of the progress page htmx polls until the run has finished."""
+    return render(request, "roster/_import_status.html", _run_context(request, run_id))
