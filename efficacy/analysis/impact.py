@@ -138,10 +138,12 @@ def _from_moments(mi: dict, mc: dict, z: float) -> dict[str, np.ndarray]:
         adjusted = diff_post - slope * diff_pre
         ancova_g = omega * adjusted / sd_post
         se = _core.se_g(ancova_g, ni, nc)
+        did_g = omega * (diff_post - diff_pre) / sd_post
+        baseline_g = omega * diff_pre / sd_pre
     return {
-        "did_g": omega * (diff_post - diff_pre) / sd_post,
+        "did_g": did_g,
         "ancova_g": ancova_g,
-        "baseline_g": omega * diff_pre / sd_pre,
+        "baseline_g": baseline_g,
         "improvement_index": _core.improvement_index(ancova_g),
         "se": se,
         "ci_low": ancova_g - z * se,
