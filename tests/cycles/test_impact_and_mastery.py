@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+import io
+import json
+import math
+from contextlib import redirect_stdout
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from efficacy.analyze_cli import main as analyze_main
+from efficacy.cycles import services
+from efficacy.cycles.evidence_export import evidence_export_csv, evidence_export_xlsx
+from efficacy.cycles.impact import cycle_impact
+from efficacy.cycles.mastery import goal_met
+from efficacy.cycles.models import CycleStatus, MasteryMoment
+from efficacy.cycles.selectors import EVIDENCE_COLUMNS, cycle_evidence_frame, shared_work_status
+from efficacy.roster.models import Enrollment, Student
+
+pytestmark = pytest.mark.django_db
+
+# Focus (applied) and comparison (academic) scores at baseline and final.
+FOCUS_PRE = [1, 2, 2, 1, 2, 3, 1, 2]
+FOCUS_POST = [3, 3, 2, 2, 3, 4, 2, 3]
+COMP_PRE = [3, 3, 2, 4, 3, 3]
+COMP_POST = [3, 4, 3, 4, 3, 4]
+
+
+def _students(world, klass, pathway, n, prefix):
+    out = []
+    for i in range(n):
+        s = Student.objects.create(
+            school=world.school_a,
+            given_name=f"{prefix}{i}",
+            family_name="Test",
+            identifier=f"{prefix}{i}",
+            grade="09",
+            pathway=pathway,
+            attributes={"ell": i % 2 == 0},
+        )
+        Enrollment.objects.create(
+            school_class=klass, school=world.school_a, role="student", student=s
+        )
+        out.append(s)
+    return out
+
+
+@pytest.fixture
+def scored(world, ready_cycle, rubric, baseline, final):
+    # Replace the world's two applied and two academic students by larger groups.
+    Student.objects.filter(
+        pk__in=[world.ava.pk, world.ben.pk, world.chloe.pk, world.dev.pk]
+    ).update(grade="08")
+    focus = _students(world, world.english_9_applied, "applied", len(FOCUS_PRE), "F")
+    comparison = _students(world, world.english_9_academic, "academic", len(COMP_PRE), "C")
+    lead = world.lead_english
+    for students, pre, post in ((focus, FOCUS_PRE, FOCUS_POST), (comparison, COMP_PRE, COMP_POST)):
+        for s, a, b in zip(students, pre, post, strict=True):
+            services.score_set(user=lead, measure=rubric, occasion=baseline, student=s, value=a)
+            services.score_set(user=lead, measure=rubric, occasion=final, student=s, value=b)
+    return ready_cycle
+
+
+def test_the_evidence_frame_has_the_columns_efficacy_analyze_reads(scored):
+    frame = cycle_evidence_frame(scored)
+    assert list(frame.columns[: len(EVIDENCE_COLUMNS)]) == EVIDENCE_COLUMNS
+    assert "ell" in frame.columns
+    assert len(frame) == 2 * (len(FOCUS_PRE) + len(COMP_PRE))
+    assert frame.groupby("group")["student"].nunique().to_dict() == {"comparison": 6, "focus": 8}
+    assert set(frame["class"]) == {"English 9 Applied", "English 9 Academic"}
+
+
+def test_the_xlsx_export_holds_the_same_table_as_the_csv(scored):
+    _name, _type, csv_bytes = evidence_export_csv(scored)
+    _name, _type, xlsx_bytes = evidence_export_xlsx(scored)
+    from_csv = pd.read_csv(io.BytesIO(csv_bytes))
+    from_xlsx = pd.read_excel(io.BytesIO(xlsx_bytes))
+    assert list(from_csv.columns) == list(from_xlsx.columns)
+    assert from_csv["score"].tolist() == from_xlsx["score"].tolist()
+
+
+def test_efficacy_analyze_prepost_reads_the_export_and_agrees_with_the_cycle_impact(
+    scored, tmp_path
+):
+    _name, _type, content = evidence_export_csv(scored)
+    path = tmp_path / "evidence.csv"
+    path.write_bytes(content)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = analyze_main(
+            [
+                "prepost",
+                "--data",
+                str(path),
+                "--id",
+                "student",
+                "--score",
+                "score",
+                "--occasion",
+                "occasion",
+                "--pre",
+                "Baseline",
+                "--post",
+                "Final",
+                "--by",
+                "group",
+                "--min-n",
+                "2",
+                "--json",
+            ]
+        )
+    assert status == 0
+    by_group = {row["by"]: row for row in json.loads(out.getvalue())}
+    impact = cycle_impact(scored, min_n=2)
+    assert math.isclose(by_group["focus"]["d_av"], impact.prepost.d_av, rel_tol=1e-9)
+    # And d_av against its definition, by hand: mean gain / mean of the two SDs.
+    pre, post = np.array(FOCUS_PRE, float), np.array(FOCUS_POST, float)
+    expected = (post - pre).mean() / ((pre.std(ddof=1) + post.std(ddof=1)) / 2)
+    assert math.isclose(impact.prepost.d_av, expected, rel_tol=1e-9)
+
+
+def test_the_gap_is_comparison_minus_focus_so_a_narrowing_gap_is_a_positive_reduction(scored):
+    impact = cycle_impact(scored, min_n=2)
+    gap_from = np.mean(COMP_PRE) - np.mean(FOCUS_PRE)
+    gap_to = np.mean(COMP_POST) - np.mean(FOCUS_POST)
+    assert math.isclose(impact.gap.gap_from, gap_from)
+    assert math.isclose(impact.gap.reduction_pct, 100 * (gap_from - gap_to) / gap_from)
+    assert impact.impact is not None
+
+
+def test_small_groups_are_suppressed_at_the_default_threshold(scored):
+    impact = cycle_impact(scored)  # 8 focus students < 10
+    assert impact.prepost.suppressed
+
+
+def test_without_a_performance_goal_mastery_needs_a_gain_whose_ci_excludes_zero(scored):
+    verdict = goal_met(scored)
+    gain = np.array(FOCUS_POST, float) - np.array(FOCUS_PRE, float)
+    half = stats.t.ppf(0.975, len(gain) - 1) * gain.std(ddof=1) / math.sqrt(len(gain))
+    assert verdict.rule == "prepost_gain"
+    assert math.isclose(verdict.summary["ci_low"], gain.mean() - half)
+    assert verdict.met
+
+
+def test_a_performance_goal_is_met_when_the_target_share_reaches_the_threshold(
+    world, scored, rubric
+):
+    # 5 of 8 focus students reach level 3 at the final (3, 3, 3, 4, 3): 62.5%.
+    services.cycle_update(
+        user=world.lead_english,
+        cycle=scored,
+        performance_measure=rubric,
+        performance_threshold=3,
+        performance_target_percent=60,
+    )
+    verdict = goal_met(scored)
+    assert (verdict.met, verdict.summary["meeting"], verdict.summary["n"]) == (True, 5, 8)
+    services.cycle_update(user=world.lead_english, cycle=scored, performance_target_percent=70)
+    assert not goal_met(scored).met
+
+
+def _review_and_reflect(world, cycle):
+    lead = world.lead_english
+    services.cycle_start(user=lead, cycle=cycle)
+    services.cycle_advance(user=lead, cycle=cycle)
+    services.reflection_save(
+        user=world.teacher_a,
+        cycle=cycle,
+        strategy_impact="Students justified more.",
+        understanding="They quote the text.",
+        continue_change_stop="Continue the routine.",
+        years_growth="More than a year's growth for this group.",
+    )
+
+
+def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(world, scored):
+    _review_and_reflect(world, scored)
+    moment = services.cycle_close(user=world.lead_english, cycle=scored)
+    assert isinstance(moment, MasteryMoment)
+    assert "Students justified more." in moment.reflection_text
+    assert moment.evidence_summary["n"] == len(FOCUS_PRE)
+    scored.refresh_from_db()
+    assert scored.status == CycleStatus.CLOSED
+
+
+def test_closing_a_cycle_that_missed_its_goal_records_no_mastery_moment(world, scored, rubric):
+    services.cycle_update(
+        user=world.lead_english,
+        cycle=scored,
+        performance_measure=rubric,
+        performance_threshold=4,
+        performance_target_percent=70,
+    )
+    _review_and_reflect(world, scored)
+    assert services.cycle_close(user=world.lead_english, cycle=scored) is None
+    assert not MasteryMoment.objects.exists()
+
+
+def test_a_cycle_cannot_close_before_the_reflection_is_written(world, scored):
+    services.cycle_start(user=world.lead_english, cycle=scored)
+    services.cycle_advance(user=world.lead_english, cycle=scored)
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.cycle_close(user=world.lead_english, cycle=scored)
+    assert "years_growth" in error.value.message_dict
+
+
+def test_shared_work_asks_for_a_common_measure_and_a_strategy_every_member_uses(
+    world, cycle, rubric
+):
+    status = shared_work_status(cycle)
+    assert status.has_common_measure
+    assert not status.has_shared_strategy
+    assert len(status.missing) == 1
+
+
+def test_shared_work_names_members_with_no_common_evidence_yet(
+    world, ready_cycle, rubric, baseline
+):
+    services.score_set(
+        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2
+    )
+    status = shared_work_status(ready_cycle)
+    assert status.members_without_common_evidence == (world.lead_english,)
+    assert not status.is_shared
+    services.score_set(
+        user=world.lead_english, measure=rubric, occasion=baseline, student=world.chloe, value=2
+    )
+    assert shared_work_status(ready_cycle).is_shared
