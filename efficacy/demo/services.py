@@ -11,7 +11,7 @@ import random
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from efficacy.demo.accounts import DEMO_PASSWORD, SIGN_INS, assign_usernames
@@ -74,7 +74,7 @@ def demo_delete() -> None:
             AcademicSession.objects.filter(**demo).delete()
             School.objects.filter(**demo).delete()
             District.objects.filter(**demo).delete()
-    except ProtectedError as error:
+    except (ProtectedError, RestrictedError) as error:
         raise DemoError(
             _(
                 "The demo cannot be deleted: other records point at it (%(what)s). "
@@ -83,10 +83,16 @@ def demo_delete() -> None:
             )
             % {
                 "what": ", ".join(
-                    sorted({type(o)._meta.verbose_name for o in error.protected_objects})
+                    sorted({str(type(o)._meta.verbose_name) for o in _blockers(error)})
                 )
             }
         ) from error
+
+
+def _blockers(error: ProtectedError | RestrictedError) -> set:
+    if isinstance(error, ProtectedError):
+        return error.protected_objects
+    return error.restricted_objects
 
 
 def _plan(seed: int) -> tuple[DistrictPlan, list[SchoolPlan], list[TeamPlan]]:

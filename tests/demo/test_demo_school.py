@@ -340,3 +340,28 @@ def test_it_refuses_to_build_over_an_account_outside_the_demo(demo):
         run_demo()
     assert not demo_exists()
     assert User.objects.filter(username="admin").count() == 1
+
+
+def test_reset_refuses_to_delete_a_demo_that_records_outside_it_point_at(demo):
+    klass = SchoolClass.objects.filter(sourced_id__startswith="demo-").first()
+    student = Student.objects.filter(school=klass.school, sourced_id__startswith="demo-").first()
+    Enrollment.objects.create(
+        sourced_id="e-outside",
+        school_class=klass,
+        school=klass.school,
+        role="student",
+        student=student,
+    )
+    with pytest.raises(CommandError, match="enrollment"):
+        run_demo("--reset")
+    # Nothing was deleted: the failed reset rolled back as a whole.
+    assert Student.objects.filter(sourced_id__startswith="demo-").count() == demo.students
+    assert SchoolClass.objects.filter(sourced_id__startswith="demo-").count() == demo.classes
+
+
+def test_it_asks_for_migrate_first_on_a_database_that_is_not_migrated(demo, monkeypatch):
+    from efficacy.roster.management.commands import demo as command
+
+    monkeypatch.setattr(command, "unapplied_migrations", lambda: True)
+    with pytest.raises(CommandError, match="efficacy migrate"):
+        run_demo()

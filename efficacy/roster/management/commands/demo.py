@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
 from efficacy.demo.selectors import DemoSummary
@@ -32,6 +34,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed: int, reset: bool, **options) -> None:
+        if unapplied_migrations():
+            raise CommandError(
+                _(
+                    "The database is not up to date: run `efficacy migrate` first, then `efficacy demo`."
+                )
+            )
         try:
             summary = demo_build(seed=seed, reset=reset)
         except DemoError as error:
@@ -76,3 +84,8 @@ class Command(BaseCommand):
         self.stdout.write(
             _("The demo password is public: never expose a demo database on a network.")
         )
+
+
+def unapplied_migrations() -> bool:
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
