@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from efficacy.demo.catalogue import COURSES, DEPARTMENTS, GRADES, PATHWAYS, PROGRAMS, CourseInfo
@@ -224,7 +225,7 @@ def _split(cohort: list[Student], rng: random.Random, spec: SchoolSpec) -> list[
 
 
 def _assign_teachers(
-    sections: list[Section], new_teacher_user, *, generalists: bool
+    sections: list[Section], new_teacher_user: Callable[[int], User], *, generalists: bool
 ) -> list[Teacher]:
     if generalists:
         pools = [sections]
