@@ -112,6 +112,7 @@ def classes_with_counts(classes: QuerySet[SchoolClass]) -> QuerySet[SchoolClass]
     active_students = Q(
         enrollments__role=Enrollment.EnrollmentRole.STUDENT,
         enrollments__status=Status.ACTIVE,
+        enrollments__student__status=Status.ACTIVE,
     )
     return (
         classes.select_related("course")
