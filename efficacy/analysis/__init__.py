@@ -8,23 +8,18 @@ function names its formula and source in its docstring (see
 from efficacy.analysis.effects import EffectSize, effect_size, effect_size_by
 from efficacy.analysis.gap import GapChange, gap_change
 from efficacy.analysis.impact import ImpactEstimate, impact_estimate, impact_estimate_by
+from efficacy.analysis.meta import MetaAnalysisResult, random_effects
+from efficacy.analysis.multilevel import NullModelResult, null_model, shrunken_means
 from efficacy.analysis.prepost import PrePostEffect, prepost_effect, prepost_effect_by
+from efficacy.analysis.reliability import ReliabilityResult, reliability
 from efficacy.analysis.results import AnalysisError, ConfidenceInterval, Result
+from efficacy.analysis.runchart import RunChartResult, rebaselined_run_charts, run_chart
 
 __all__ = ["AnalysisError", "ConfidenceInterval", "Result"]
 __all__ += ["EffectSize", "effect_size", "effect_size_by"]
 __all__ += ["GapChange", "gap_change"]
 __all__ += ["ImpactEstimate", "impact_estimate", "impact_estimate_by"]
 __all__ += ["PrePostEffect", "prepost_effect", "prepost_effect_by"]
-
-from efficacy.analysis.meta import MetaAnalysisResult, random_effects  # noqa: E402
-from efficacy.analysis.multilevel import NullModelResult, null_model, shrunken_means  # noqa: E402
-from efficacy.analysis.reliability import ReliabilityResult, reliability  # noqa: E402
-from efficacy.analysis.runchart import (  # noqa: E402
-    RunChartResult,
-    rebaselined_run_charts,
-    run_chart,
-)
 
 __all__ += ["MetaAnalysisResult", "random_effects"]
 __all__ += ["NullModelResult", "null_model", "shrunken_means"]

@@ -24,6 +24,10 @@ SUBCOMMANDS = [
     "prepost",
     "impact",
     "gap",
+    "meta",
+    "icc",
+    "reliability",
+    "runchart",
 ]
 
 PROG = "efficacy analyze"

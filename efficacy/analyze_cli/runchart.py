@@ -45,7 +45,14 @@ def _sort_key(values: pd.Series, column: str) -> pd.Series:
     dates = pd.to_datetime(values, errors="coerce", format="mixed")
     if dates.notna().all():
         return dates
-    bad = values[numbers.isna() & dates.isna()].iloc[0]
+    neither = (numbers.isna() & dates.isna()).to_numpy()
+    if not neither.any():
+        raise io.CliError(
+            f"column {column!r} mixes numbers and dates, so the points cannot be put in "
+            "time order; use one kind throughout."
+        )
+    # Positions, not labels: the table's index may repeat.
+    bad = values.to_numpy()[neither][0]
     raise io.CliError(
         f"column {column!r}: {bad!r} is neither a number nor a date, so the points "
         "cannot be put in time order; fix the cell or leave out --order."
