@@ -25,9 +25,23 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
+from efficacy.analysis._core import gettext_noop
 from efficacy.analysis.results import Z95, AnalysisError, ConfidenceInterval, Result
 
 Tau2Method = Literal["dl", "reml"]
+
+METHODS = {
+    "dl": gettext_noop("Random-effects meta-analysis (DerSimonian–Laird τ²)"),
+    "reml": gettext_noop("Random-effects meta-analysis (REML τ²)"),
+    "dl_hk": gettext_noop("Random-effects meta-analysis (DerSimonian–Laird τ², Hartung–Knapp)"),
+    "reml_hk": gettext_noop("Random-effects meta-analysis (REML τ², Hartung–Knapp)"),
+    "dl_hk_floor": gettext_noop(
+        "Random-effects meta-analysis (DerSimonian–Laird τ², Hartung–Knapp max(1, q))"
+    ),
+    "reml_hk_floor": gettext_noop(
+        "Random-effects meta-analysis (REML τ², Hartung–Knapp max(1, q))"
+    ),
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,17 +194,23 @@ def random_effects(
     caveats: list[str] = []
     if k < 5:
         caveats.append(
-            f"Only {k} effects were pooled: the between-cycle variance τ² is very uncertain."
+            gettext_noop(
+                "Fewer than 5 effects were pooled: the between-cycle variance τ² is very uncertain."
+            )
         )
     if k < 3:
-        caveats.append("A prediction interval needs at least 3 effects, so none is given.")
+        caveats.append(
+            gettext_noop("A prediction interval needs at least 3 effects, so none is given.")
+        )
 
-    name = {"dl": "DerSimonian–Laird", "reml": "REML"}[method]
-    suffix = ""
-    if use_hk:
-        suffix = ", Hartung–Knapp" + (" max(1, q)" if hartung_knapp_floor else "")
+    if not use_hk:
+        label = METHODS[method]
+    elif hartung_knapp_floor:
+        label = METHODS[method + "_hk_floor"]
+    else:
+        label = METHODS[method + "_hk"]
     return MetaAnalysisResult(
-        method=f"Random-effects meta-analysis ({name} τ²{suffix})",
+        method=label,
         n=k,
         caveats=tuple(caveats),
         estimate=mu,

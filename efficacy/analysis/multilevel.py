@@ -28,6 +28,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
+from efficacy.analysis._core import gettext_noop
 from efficacy.analysis.results import (
     MIN_N,
     Z95,
@@ -125,7 +126,7 @@ def null_model(
     s = _cluster_sums(scores, clusters)
     n_total = int(np.sum(s.n))
     j = int(s.n.size)
-    method = "Multilevel null model (REML), students in clusters"
+    method = gettext_noop("Multilevel null model (REML), students in clusters")
     empty = {
         "grand_mean": float("nan"),
         "grand_mean_se": float("nan"),
@@ -173,11 +174,17 @@ def null_model(
     caveats: list[str] = []
     if tau00 == 0:
         caveats.append(
-            "No between-cluster variance was detected (τ00 = 0): cluster means differ no "
-            "more than chance would make them."
+            gettext_noop(
+                "No between-cluster variance was detected (τ00 = 0): cluster means differ no "
+                "more than chance would make them."
+            )
         )
     if j < 10:
-        caveats.append(f"Only {j} clusters: the between-cluster variance τ00 is very uncertain.")
+        caveats.append(
+            gettext_noop(
+                "Fewer than 10 clusters: the between-cluster variance τ00 is very uncertain."
+            )
+        )
     return NullModelResult(
         method=method,
         n=n_total,

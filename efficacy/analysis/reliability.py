@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from efficacy.analysis._core import gettext_noop
 from efficacy.analysis.results import (
     MIN_N,
     AnalysisError,
@@ -177,7 +178,7 @@ def reliability(
         complete = reverse_items(complete, reverse, scale_min=scale_min, scale_max=scale_max)
 
     n = len(complete)
-    method = "Cronbach's alpha (Feldt CI) and McDonald's omega (one-factor ML)"
+    method = gettext_noop("Cronbach's alpha (Feldt CI) and McDonald's omega (one-factor ML)")
     base = {
         "method": method,
         "n": n,
@@ -226,14 +227,20 @@ def reliability(
         loadings = dict(zip(columns, map(float, lam), strict=True))
     else:
         omega, loadings = float("nan"), {}
-        caveats.append("McDonald's omega needs at least 3 items that vary, so none is given.")
+        caveats.append(
+            gettext_noop("McDonald's omega needs at least 3 items that vary, so none is given.")
+        )
     if n_dropped:
         caveats.append(
-            f"{n_dropped} respondent(s) who skipped an item were left out (complete cases)."
+            gettext_noop(
+                "Respondents who skipped an item were left out (complete cases; see n_dropped)."
+            )
         )
     if alpha < 0:
         caveats.append(
-            "Alpha is negative: some items run the opposite way. Check which items to reverse."
+            gettext_noop(
+                "Alpha is negative: some items run the opposite way. Check which items to reverse."
+            )
         )
     return ReliabilityResult(
         **base,

@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 from scipy.special import comb
 
+from efficacy.analysis._core import gettext_noop
 from efficacy.analysis.results import AnalysisError, Result
 
 SHIFT_LENGTH = 6
@@ -184,13 +185,15 @@ def run_chart(
     caveats: list[str] = []
     if n_useful < 10:
         caveats.append(
-            f"Only {n_useful} points are off the median: the rules rarely signal "
-            "with fewer than 10, so the absence of a signal means little."
+            gettext_noop(
+                "Fewer than 10 points are off the median: the rules rarely signal "
+                "with so few, so the absence of a signal means little."
+            )
         )
     if limits is None:
-        caveats.append("Every useful point is on one side of the centre line.")
+        caveats.append(gettext_noop("Every useful point is on one side of the centre line."))
     return RunChartResult(
-        method="Run chart: median centre line, classic and Anhøj rules",
+        method=gettext_noop("Run chart: median centre line, classic and Anhøj rules"),
         n=int(y.size),
         caveats=tuple(caveats),
         median=median,

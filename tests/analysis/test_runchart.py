@@ -170,7 +170,7 @@ def test_a_frozen_baseline_median_comes_from_the_first_points():
 
 def test_a_short_series_carries_a_caveat():
     chart = run_chart([1, 2, 3, 4])
-    assert any("fewer than 10" in c for c in chart.caveats)
+    assert any("Fewer than 10" in c for c in chart.caveats)
 
 
 @pytest.mark.parametrize(
