@@ -101,13 +101,15 @@ def test_omega_equals_alpha_for_tau_equivalent_items():
 
 
 def test_omega_exceeds_alpha_for_congeneric_items():
-    # Population values: alpha = 0.739, omega = 0.767 for these loadings.
+    # Population values for these loadings: alpha = 0.748 < omega = 0.769 (alpha <= omega
+    # holds for congeneric items with uncorrelated errors; McDonald 1999, ch. 6).
     lam = np.array([0.9, 0.8, 0.6, 0.4, 0.3, 0.5])
     common = lam.sum() ** 2
     omega_pop = common / (common + np.sum(1 - lam**2))
     res = reliability(one_factor_items(lam, 20_000, seed=4))
     assert res.omega > res.alpha + 0.01
     assert res.omega == pytest.approx(omega_pop, abs=0.01)
+    assert res.alpha == pytest.approx(0.748, abs=0.01)
 
 
 def test_with_two_items_there_is_alpha_but_no_omega_and_a_caveat_says_why():
