@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from efficacy.roster import access, services
 from efficacy.roster.forms import RosterUploadForm
+from efficacy.roster.tasks import progress_read
 
 
 @login_required
@@ -30,8 +31,17 @@ def roster_import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "roster/import.html", context)
 
 
+def _non_negative(value: object) -> int:
+    return value if isinstance(value, int) and value > 0 else 0
+
+
 def _run_context(request: HttpRequest, run_id: int) -> dict:
     run = access.access_import_run(request.user, run_id)
+    if run.status == run.RunStatus.RUNNING:
+        live = progress_read(run) or {}
+        run.stage = str(live.get("stage", run.stage))[:100]
+        run.done = _non_negative(live.get("done", run.done))
+        run.total = _non_negative(live.get("total", run.total))
     percent = round(100 * run.done / run.total) if run.total else None
     counts = sorted(run.summary.get("counts", {}).items()) if run.summary else []
     return {"run": run, "percent": percent, "counts": counts}

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from efficacy.roster.models import ImportRun, Student
 from efficacy.roster.oneroster.generate import district_generate
+from efficacy.roster.tasks import progress_write
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -151,3 +152,14 @@ def test_another_schools_administrator_cannot_follow_a_run(client, world):
     assert client.get(reverse("roster:import_run", args=[run.pk])).status_code == 404
     client.force_login(world.district_admin)
     assert client.get(reverse("roster:import_run", args=[run.pk])).status_code == 200
+
+
+def test_a_running_run_shows_the_progress_the_worker_reports_during_the_import(
+    client, world, tmp_path
+):
+    run = make_run(world, status="running", stored_path=str(tmp_path / "x.zip"))
+    progress_write(run, stage="writing enrollments", done=30, total=120)
+    client.force_login(world.admin_a)
+    body = status_of(client, run)
+    assert "writing enrollments" in body
+    assert 'max="120" value="30"' in body
