@@ -97,6 +97,8 @@ class Plan:
     files: tuple[str, ...]
     records: dict[str, list[Rec]] = field(default_factory=dict)
     retire: dict[str, list[str]] = field(default_factory=dict)
+    # (sid, class, school, role, student, staff, primary, begin, end, modified), as sourcedIds
+    enrollments: list[tuple] = field(default_factory=list)
     demographics: list[Demographic] = field(default_factory=list)
     role_rows: dict[str, int] = field(default_factory=dict)  # user sid -> active roles rows
     roles_retired: int = 0
@@ -200,8 +202,9 @@ class Planner:
                 )
                 continue
             seen[sid] = line
-            retiring = (
-                self.parse(table, line, "status", row.get("status", ""), parse_status) or False
+            status = row.get("status", "")
+            retiring = bool(status) and bool(
+                self.parse(table, line, "status", status, parse_status)
             )
             modified_raw = row.get("dateLastModified", "")
             modified = (
@@ -802,8 +805,7 @@ class Planner:
         self.plan.enrollments_bulk = table.mode == "bulk"
         classes = self.sids("classes") | self.snap.rows["class"].keys()
         roles = _case_map(ENROLLMENT_ROLES)
-        records = self.plan.records["enrollment"]
-        active = Status.ACTIVE
+        records = self.plan.enrollments
         for table, line, row, sid, retiring, modified in self.rows("enrollments"):
             if retiring:
                 self.plan.retire["enrollment"].append(sid)
@@ -866,25 +868,22 @@ class Planner:
             primary_raw = row.get("primary", "")
             begin = row.get("beginDate", "")
             end = row.get("endDate", "")
-            refs = {"school_class_id": ("class", school_class), "school_id": ("school", school)}
-            if want == "student":
-                refs["student_id"] = ("student", user)
-                values = {"staff_id": None}
-            else:
-                refs["staff_id"] = ("staff", user)
-                values = {"student_id": None}
-            values.update(
-                role=ENROLLMENT_ROLE_MAP[role],
-                primary=bool(primary_raw)
-                and bool(self.parse(table, line, "primary", primary_raw, parse_bool)),
-                begin_date=self.parse(table, line, "beginDate", begin, parse_date)
-                if begin
-                else None,
-                end_date=self.parse(table, line, "endDate", end, parse_date) if end else None,
-                status=active,
-                date_last_modified=modified,
+            # Enrollments are the bulk of an export: a plain tuple each, not a Rec.
+            records.append(
+                (
+                    sid,
+                    school_class,
+                    school,
+                    ENROLLMENT_ROLE_MAP[role],
+                    user if want == "student" else None,
+                    None if want == "student" else user,
+                    bool(primary_raw)
+                    and bool(self.parse(table, line, "primary", primary_raw, parse_bool)),
+                    self.parse(table, line, "beginDate", begin, parse_date) if begin else None,
+                    self.parse(table, line, "endDate", end, parse_date) if end else None,
+                    modified,
+                )
             )
-            records.append(Rec(sid=sid, values=values, refs=refs))
 
     def demographics_plan(self) -> None:
         table = self.export.tables.get("demographics")

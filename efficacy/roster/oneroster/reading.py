@@ -289,9 +289,7 @@ def parse_table(spec: FileSpec, mode: str, text: str, problems: list[Problem]) -
                     )
                 )
                 continue
-            rows.append(
-                (reader.line_num, dict(zip(names, (v.strip() for v in values), strict=True)))
-            )
+            rows.append((reader.line_num, dict(zip(names, map(str.strip, values), strict=True))))
         return table
     except csv.Error as error:
         problems.append(

@@ -7,6 +7,7 @@ for the problem it makes.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,8 @@ def parse_bool(value: str) -> bool:
     )
 
 
+# Exports repeat the same few dates and times on every row: parse each once.
+@lru_cache(maxsize=4096)
 def parse_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -46,6 +49,7 @@ def parse_date(value: str) -> date:
         ) from None
 
 
+@lru_cache(maxsize=4096)
 def parse_datetime(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)

@@ -7,11 +7,14 @@ compared fields already hold the planned values is not touched.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache, partial
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.db.models import DateField, JSONField, Model
 
-from efficacy.roster.models import SchoolClass, Status, Student
+from efficacy.roster.models import SchoolClass, Status
 from efficacy.roster.oneroster.planning import Plan, Rec
 from efficacy.roster.oneroster.problems import new_counts
 from efficacy.roster.oneroster.snapshot import FIELDS, Snapshot
@@ -32,6 +35,63 @@ FILE_OF = {
 }
 
 
+def _converters(model: type[Model], names: tuple[str, ...]) -> list[Callable[[Any], Any] | None]:
+    """For each field, how to turn a Python value into a database value (None: as is)."""
+    result: list[Callable[[Any], Any] | None] = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if isinstance(field, DateField):  # a DateTimeField is a DateField
+            # The same few dates recur on every row: adapt each once.
+            result.append(
+                lru_cache(maxsize=4096)(partial(field.get_db_prep_save, connection=connection))
+            )
+        elif isinstance(field, JSONField):
+            result.append(partial(field.get_db_prep_save, connection=connection))
+        else:
+            result.append(None)
+    return result
+
+
+def _adapt(model: type[Model], names: tuple[str, ...], rows: list[tuple]) -> list[tuple]:
+    needed = [(i, c) for i, c in enumerate(_converters(model, names)) if c is not None]
+    if not needed:
+        return rows
+    adapted = []
+    for row in rows:
+        values = list(row)
+        for i, convert in needed:
+            values[i] = convert(values[i])
+        adapted.append(tuple(values))
+    return adapted
+
+
+# The ORM's bulk_create and bulk_update compile every value of every row; for
+# hundreds of thousands of rows plain parameterised statements are several times faster.
+def _insert(model: type[Model], names: tuple[str, ...], rows: list[tuple]) -> None:
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(n).column) for n in names)
+    placeholders = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, _adapt(model, names, rows[start : start + BATCH]))
+
+
+def _update(model: type[Model], names: tuple[str, ...], rows: list[tuple]) -> None:
+    """``rows`` hold the values of ``names`` followed by the primary key."""
+    if not rows:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(meta.get_field(n).column)} = %s" for n in names)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            batch = _adapt(model, (*names, meta.pk.name), rows[start : start + BATCH])
+            cursor.executemany(sql, batch)
+
+
 class Writer:
     def __init__(self, plan: Plan, snapshot: Snapshot, progress: Progress):
         self.plan = plan
@@ -44,38 +104,43 @@ class Writer:
         self.outcome: dict[str, str] = {}  # user sid -> created | updated | unchanged
 
     def resolve(self, rec: Rec) -> dict[str, Any]:
-        values = dict(rec.values)
-        for name, (kind, sid) in rec.refs.items():
-            values[name] = self.pks[kind][sid]
+        values = rec.values
+        if rec.refs:
+            values = dict(values)
+            pks = self.pks
+            for name, (kind, sid) in rec.refs.items():
+                values[name] = pks[kind][sid]
         return values
 
     def upsert(
         self, kind: str, records: list[Rec], *, track: bool = False
     ) -> list[tuple[Rec, int]]:
-        """Create or update ``records``; returns each changed record with its pk."""
+        """Create or update ``records``; returns each created or updated record with its pk."""
         model, fields = FIELDS[kind]
         counts = self.counts[FILE_OF[kind]]
         existing = self.snap.rows[kind]
         creates: list[tuple[Rec, Any]] = []
-        updates: list[Any] = []
+        updates: list[tuple] = []
         changed: list[tuple[Rec, int]] = []
         stage = f"importing {FILE_OF[kind]}"
         total = len(records)
         for done, rec in enumerate(records, 1):
             values = self.resolve(rec)
+            planned = tuple([values[f] for f in fields])
             row = existing.get(rec.sid)
             if row is None:
-                obj = model(sourced_id=rec.sid, **values, **rec.on_create)
                 if kind == "staff":
-                    obj.password = make_password(
-                        None
-                    )  # staff sign in once an administrator sets a password
-                creates.append((rec, obj))
+                    obj = model(sourced_id=rec.sid, **values, **rec.on_create)
+                    # Staff sign in once an administrator sets their password.
+                    obj.password = make_password(None)
+                    creates.append((rec, obj))
+                else:
+                    creates.append((rec, planned))
                 outcome = "created"
-            elif row[1] == tuple(values[f] for f in fields):
+            elif row[1] == planned:
                 outcome = "unchanged"
             else:
-                updates.append(model(pk=row[0], sourced_id=rec.sid, **values))
+                updates.append((*planned, row[0]))
                 changed.append((rec, row[0]))
                 outcome = "updated"
             counts[outcome] += 1
@@ -83,16 +148,69 @@ class Writer:
                 self.outcome[rec.sid] = outcome
             if done % 20_000 == 0:
                 self.progress(stage, done, total)
-        objs = [obj for _rec, obj in creates]
-        for start in range(0, len(objs), BATCH):
-            model._default_manager.bulk_create(objs[start : start + BATCH])
-        for rec, obj in creates:
-            self.pks[kind][rec.sid] = obj.pk
-            changed.append((rec, obj.pk))
-        for start in range(0, len(updates), BATCH // 4):
-            model._default_manager.bulk_update(updates[start : start + BATCH // 4], fields)
+        if kind == "staff":
+            # Few rows, and the ORM fills the account fields an import does not know.
+            model._default_manager.bulk_create([obj for _rec, obj in creates], batch_size=BATCH)
+            self.pks[kind].update((rec.sid, obj.pk) for rec, obj in creates)
+        elif creates:
+            _insert(model, ("sourced_id", *fields), [(rec.sid, *row) for rec, row in creates])
+            # Plain inserts return no keys: read the new rows' primary keys back.
+            self.pks[kind].update(
+                model._default_manager.exclude(sourced_id=None).values_list("sourced_id", "pk")
+            )
+        changed.extend((rec, self.pks[kind][rec.sid]) for rec, _row in creates)
+        _update(model, fields, updates)
         self.progress(stage, total, total)
         return changed
+
+    def enrollments(self) -> None:
+        """``upsert`` for enrollments, unrolled: they are most of an export's rows."""
+        counts = self.counts["enrollments"]
+        existing = self.snap.rows["enrollment"]
+        classes, schools = self.pks["class"], self.pks["school"]
+        students, staff = self.pks["student"], self.pks["staff"]
+        active = Status.ACTIVE
+        creates, updates = [], []
+        total = len(self.plan.enrollments)
+        for done, (
+            sid,
+            klass,
+            school,
+            role,
+            student,
+            person,
+            primary,
+            begin,
+            end,
+            modified,
+        ) in enumerate(self.plan.enrollments, 1):
+            planned = (
+                classes[klass],
+                schools[school],
+                role,
+                None if student is None else students[student],
+                None if person is None else staff[person],
+                primary,
+                begin,
+                end,
+                active,
+                modified,
+            )
+            row = existing.get(sid)
+            if row is None:
+                creates.append((sid, *planned))
+                counts["created"] += 1
+            elif row[1] == planned:
+                counts["unchanged"] += 1
+            else:
+                updates.append((*planned, row[0]))
+                counts["updated"] += 1
+            if done % 50_000 == 0:
+                self.progress("importing enrollments", done, total)
+        model, fields = FIELDS["enrollment"]
+        _insert(model, ("sourced_id", *fields), creates)
+        _update(model, fields, updates)
+        self.progress("importing enrollments", total, total)
 
     def retire(self, kind: str, sids: list[str] | set[str]) -> None:
         model, fields = FIELDS[kind]
@@ -114,52 +232,58 @@ class Writer:
         for start in range(0, len(pks), BATCH):
             model._default_manager.filter(pk__in=pks[start : start + BATCH]).update(**changes)
 
-    def class_terms(self, changed: list[tuple[Rec, int]], all_records: list[Rec]) -> None:
+    def class_terms(self, changed: list[tuple[Rec, int]], records: list[Rec]) -> None:
         through = SchoolClass.terms.through
         rows = []
         stale = []
         changed_sids = {rec.sid for rec, _pk in changed}
-        for rec in all_records:
+        counts = self.counts.get("classes")
+        for rec in records:
             pk = self.pks["class"][rec.sid]
             wanted = frozenset(self.pks["session"][t] for t in rec.terms or ())
-            if self.snap.class_terms.get(pk, frozenset()) != wanted:
-                if pk in self.snap.class_terms:
-                    stale.append(pk)
-                rows.extend(through(schoolclass_id=pk, academicsession_id=s) for s in wanted)
-                if rec.sid in self.snap.rows["class"] and rec.sid not in changed_sids:
-                    # Only the terms changed: still an update of the class.
-                    counts = self.counts["classes"]
-                    counts["unchanged"] -= 1
-                    counts["updated"] += 1
+            if self.snap.class_terms.get(pk, frozenset()) == wanted:
+                continue
+            if pk in self.snap.class_terms:
+                stale.append(pk)
+            rows.extend(through(schoolclass_id=pk, academicsession_id=s) for s in wanted)
+            if counts and rec.sid in self.snap.rows["class"] and rec.sid not in changed_sids:
+                # Only its terms changed: the class was still updated.
+                counts["unchanged"] -= 1
+                counts["updated"] += 1
         for start in range(0, len(stale), BATCH):
             through.objects.filter(schoolclass_id__in=stale[start : start + BATCH]).delete()
         through.objects.bulk_create(rows, batch_size=BATCH)
 
-    def demographics(self) -> None:
+    def demographics(self) -> list[tuple]:
+        """Fold demographics into the students' attributes before the students are written.
+
+        A demographics row manages the keys of its file's columns: it sets the
+        filled ones and removes the empty ones; other attributes stay.
+        """
         counts = self.counts["demographics"]
-        current: dict[str, tuple[int, dict]] = {}
         index = FIELDS["student"][1].index("attributes")
-        for sid, row in self.snap.rows["student"].items():
-            current[sid] = (row[0], row[1][index])
-        for rec in self.plan.records["student"]:
-            current[rec.sid] = (self.pks["student"][rec.sid], rec.values["attributes"])
-        updates = []
+        planned = {rec.sid: rec for rec in self.plan.records["student"]}
+        others: list[tuple] = []
         for demo in self.plan.demographics:
-            pk, attributes = current[demo.student]
-            before = {k: v for k, v in attributes.items() if k in demo.managed}
+            row = self.snap.rows["student"].get(demo.student)
+            stored = row[1][index] if row else {}
+            before = {k: v for k, v in stored.items() if k in demo.managed}
             after = {} if demo.retire else demo.values
             if before == after:
                 counts["unchanged"] += 1
-                continue
-            if demo.retire:
+            elif demo.retire:
                 counts["retired"] += 1
             else:
-                counts["created" if not before else "updated"] += 1
-            merged = {k: v for k, v in attributes.items() if k not in demo.managed}
+                counts["updated" if before else "created"] += 1
+            rec = planned.get(demo.student)
+            base = rec.values["attributes"] if rec else stored
+            merged = {k: v for k, v in base.items() if k not in demo.managed}
             merged.update(after)
-            updates.append(Student(pk=pk, attributes=merged))
-        for start in range(0, len(updates), BATCH // 4):
-            Student.objects.bulk_update(updates[start : start + BATCH // 4], ["attributes"])
+            if rec:
+                rec.values["attributes"] = merged
+            elif merged != stored:
+                others.append((merged, row[0]))
+        return others
 
     def run(self) -> dict[str, dict[str, int]]:
         plan = self.plan
@@ -171,23 +295,27 @@ class Writer:
         for depth in sorted({rec.depth for rec in sessions}):
             self.upsert("session", [rec for rec in sessions if rec.depth == depth])
         self.retire("session", plan.retire["session"])
-        for kind in ("course", "class"):
-            changed = self.upsert(kind, plan.records[kind])
-            self.retire(kind, plan.retire[kind])
+        self.upsert("course", plan.records["course"])
+        self.retire("course", plan.retire["course"])
+        changed = self.upsert("class", plan.records["class"])
+        self.retire("class", plan.retire["class"])
         self.class_terms(changed, plan.records["class"])
+        others = self.demographics() if "demographics" in self.counts else []
         for kind in ("staff", "student"):
             self.upsert(kind, plan.records[kind], track=True)
             self.retire(kind, plan.retire[kind])
+        # Students a delta's demographics mention without their users row.
+        _update(FIELDS["student"][0], ("attributes",), others)
         if "roles" in self.counts:
             counts = self.counts["roles"]
             for sid, n in plan.role_rows.items():
                 counts[self.outcome.get(sid, "unchanged")] += n
             counts["retired"] += plan.roles_retired
-        self.upsert("enrollment", plan.records["enrollment"])
+        self.enrollments()
         retiring = set(plan.retire["enrollment"])
         if plan.enrollments_bulk:
             # A bulk file is the whole truth: an active enrollment missing from it has ended.
-            listed = {rec.sid for rec in plan.records["enrollment"]}
+            listed = {row[0] for row in plan.enrollments}
             status_index = FIELDS["enrollment"][1].index("status")
             retiring |= {
                 sid
@@ -195,6 +323,4 @@ class Writer:
                 if sid not in listed and values[status_index] == Status.ACTIVE
             }
         self.retire("enrollment", retiring)
-        if "demographics" in self.counts:
-            self.demographics()
         return self.counts
