@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import execute_from_command_line
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # `efficacy import-roster` runs the management command module `import_roster`.
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")
     execute_from_command_line(argv)
     return 0
 

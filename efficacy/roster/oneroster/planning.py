@@ -623,12 +623,15 @@ class Planner:
                 raw_role = row.get("role", "")
                 role = roles.get(raw_role.lower())
                 orgs = parse_list(row.get("orgSourcedIds", ""))
-            if role is None:
+            if role is None and (v12 or not row.get("role") or retiring):
+                # No role given: an already imported user keeps what they are.
                 kind = (
                     "student"
                     if sid in self.snap.rows["student"]
                     else ("staff" if sid in self.snap.rows["staff"] else None)
                 )
+            elif role is None:
+                kind = None  # an unknown role, reported below
             else:
                 kind = (
                     "student"
