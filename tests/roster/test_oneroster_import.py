@@ -12,7 +12,6 @@ from efficacy.roster.models import (
     Role,
     School,
     SchoolClass,
-    Status,
     Student,
     User,
 )
@@ -77,7 +76,13 @@ def test_students_carry_grade_pathway_and_demographics(tmp_path):
     assert student.grade == "10"
     assert student.pathway in {"applied", "academic"}
     assert student.school.sourced_id == "s-1"
-    assert set(student.attributes) >= {"sex", "birthDate", "hispanicOrLatinoEthnicity", "white", "ell"}
+    assert set(student.attributes) >= {
+        "sex",
+        "birthDate",
+        "hispanicOrLatinoEthnicity",
+        "white",
+        "ell",
+    }
     assert isinstance(student.attributes["white"], bool)
 
 
@@ -86,7 +91,16 @@ def test_reimporting_the_same_export_changes_nothing(tmp_path, django_assert_max
     roster_import(source=source)
     before = {
         model: list(model.objects.order_by("pk").values())
-        for model in (District, School, AcademicSession, Course, SchoolClass, Student, User, Enrollment)
+        for model in (
+            District,
+            School,
+            AcademicSession,
+            Course,
+            SchoolClass,
+            Student,
+            User,
+            Enrollment,
+        )
     }
 
     summary = roster_import(source=source)

@@ -18,6 +18,7 @@ from efficacy.roster.models import SchoolClass, Status
 from efficacy.roster.oneroster.planning import Plan, Rec
 from efficacy.roster.oneroster.problems import new_counts
 from efficacy.roster.oneroster.snapshot import FIELDS, Snapshot
+from efficacy.roster.oneroster.specs import ROSTER_FILES
 
 BATCH = 2000
 Progress = Callable[[str, int, int], None]
@@ -100,7 +101,8 @@ class Writer:
         self.pks: dict[str, dict[str, int]] = {
             kind: {sid: row[0] for sid, row in rows.items()} for kind, rows in snapshot.rows.items()
         }
-        self.counts: dict[str, dict[str, int]] = {name: new_counts() for name in plan.files}
+        # Every file gets counts; only those in the export are reported.
+        self.counts: dict[str, dict[str, int]] = {name: new_counts() for name in ROSTER_FILES}
         self.outcome: dict[str, str] = {}  # user sid -> created | updated | unchanged
 
     def resolve(self, rec: Rec) -> dict[str, Any]:
@@ -237,7 +239,7 @@ class Writer:
         rows = []
         stale = []
         changed_sids = {rec.sid for rec, _pk in changed}
-        counts = self.counts.get("classes")
+        counts = self.counts["classes"]
         for rec in records:
             pk = self.pks["class"][rec.sid]
             wanted = frozenset(self.pks["session"][t] for t in rec.terms or ())
@@ -246,7 +248,7 @@ class Writer:
             if pk in self.snap.class_terms:
                 stale.append(pk)
             rows.extend(through(schoolclass_id=pk, academicsession_id=s) for s in wanted)
-            if counts and rec.sid in self.snap.rows["class"] and rec.sid not in changed_sids:
+            if rec.sid in self.snap.rows["class"] and rec.sid not in changed_sids:
                 # Only its terms changed: the class was still updated.
                 counts["unchanged"] -= 1
                 counts["updated"] += 1
@@ -300,13 +302,13 @@ class Writer:
         changed = self.upsert("class", plan.records["class"])
         self.retire("class", plan.retire["class"])
         self.class_terms(changed, plan.records["class"])
-        others = self.demographics() if "demographics" in self.counts else []
+        others = self.demographics()
         for kind in ("staff", "student"):
             self.upsert(kind, plan.records[kind], track=True)
             self.retire(kind, plan.retire[kind])
         # Students a delta's demographics mention without their users row.
         _update(FIELDS["student"][0], ("attributes",), others)
-        if "roles" in self.counts:
+        if "roles" in plan.files:
             counts = self.counts["roles"]
             for sid, n in plan.role_rows.items():
                 counts[self.outcome.get(sid, "unchanged")] += n
@@ -323,4 +325,4 @@ class Writer:
                 if sid not in listed and values[status_index] == Status.ACTIVE
             }
         self.retire("enrollment", retiring)
-        return self.counts
+        return {name: self.counts[name] for name in plan.files}
