@@ -1,0 +1,90 @@
+"""A zip export is read in memory, and refused when unsafe."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from efficacy.roster.models import District, Student
+from efficacy.roster.oneroster import RosterImportInvalid, roster_import
+
+pytestmark = pytest.mark.django_db
+
+
+def zip_folder(folder, target, *, prefix="", extra=()):
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            archive.write(path, prefix + path.name)
+        for name, data in extra:
+            archive.writestr(name, data)
+    return target
+
+
+def test_a_zip_export_imports_like_its_folder(files, write, tmp_path):
+    source = zip_folder(write(files), tmp_path / "roster.zip")
+
+    summary = roster_import(source=source)
+
+    assert summary.counts["users"]["created"] == 3
+
+
+def test_a_zip_of_the_export_folder_is_accepted(files, write, tmp_path):
+    source = zip_folder(write(files), tmp_path / "roster.zip", prefix="oneroster-export/")
+
+    roster_import(source=source)
+
+    assert Student.objects.count() == 2
+
+
+def test_a_zip_with_a_path_climbing_out_is_refused(files, write, tmp_path):
+    source = zip_folder(write(files), tmp_path / "roster.zip", extra=[("../evil.csv", "x")])
+
+    with pytest.raises(RosterImportInvalid) as caught:
+        roster_import(source=source)
+
+    [problem] = caught.value.problems
+    assert problem.file == "roster.zip"
+    assert "unsafe path '../evil.csv'" in problem.message
+    assert District.objects.count() == 0
+    assert not (tmp_path / "evil.csv").exists()
+
+
+def test_a_zip_with_an_unexpected_file_is_refused(files, write, tmp_path):
+    source = zip_folder(write(files), tmp_path / "roster.zip", extra=[("scripts/run.sh", "echo")])
+
+    with pytest.raises(RosterImportInvalid) as caught:
+        roster_import(source=source)
+
+    assert "unexpected file 'scripts/run.sh'" in caught.value.problems[0].message
+
+
+def test_a_zip_bomb_is_refused_by_its_compression_ratio(files, write, tmp_path):
+    bomb = b"0" * (20 * 1024 * 1024)  # compresses about a thousand times
+    source = zip_folder(write(files), tmp_path / "roster.zip", extra=[("results.csv", bomb)])
+
+    with pytest.raises(RosterImportInvalid) as caught:
+        roster_import(source=source)
+
+    assert "zip bomb" in caught.value.problems[0].message
+    assert District.objects.count() == 0
+
+
+def test_a_zip_bomb_is_refused_by_its_total_size(files, write, tmp_path, settings):
+    settings.EFFICACY_ROSTER_MAX_UNZIPPED_BYTES = 1000
+    source = zip_folder(write(files), tmp_path / "roster.zip")
+
+    with pytest.raises(RosterImportInvalid) as caught:
+        roster_import(source=source)
+
+    assert "more than the limit of 1000" in caught.value.problems[0].message
+
+
+def test_a_file_that_is_not_a_zip_is_refused(tmp_path):
+    source = tmp_path / "roster.zip"
+    source.write_bytes(b"not a zip at all")
+
+    with pytest.raises(RosterImportInvalid) as caught:
+        roster_import(source=source)
+
+    assert "not a readable zip" in caught.value.problems[0].message
