@@ -7,6 +7,7 @@ Runs on a fresh temporary SQLite database (or ``BENCH_DATABASE_URL``).
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -53,6 +54,7 @@ def main() -> int:
         f"unchanged re-import:{again:6.1f} s  {rows / again:10,.0f} rows/s  ({unchanged:,} unchanged, {changed} changed)  goal < 10 s"
     )
     print(f"peak memory:       {peak_memory_mib():6.0f} MiB")
+    shutil.rmtree(workdir, ignore_errors=True)
     return 0 if first < 30 and again < 10 and changed == 0 else 1
 
 
