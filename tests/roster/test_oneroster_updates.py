@@ -60,6 +60,56 @@ def test_a_bulk_export_without_an_enrollment_retires_it(files, write):
     assert Enrollment.objects.get(sourced_id="e1").status == Status.ACTIVE
 
 
+def test_a_bulk_export_of_one_school_leaves_another_schools_enrollments_alone(files, write):
+    roster_import(source=write(files))
+    other = {
+        "orgs": [
+            files["orgs"][0],  # the district, not the first school
+            {"sourcedId": "s2", "name": "South High", "type": "school", "parentSourcedId": "d1"},
+        ],
+        "academicSessions": files["academicSessions"],
+        "courses": [{"sourcedId": "c2", "title": "Math 9", "orgSourcedId": "s2"}],
+        "classes": [
+            {
+                "sourcedId": "k2",
+                "title": "Math 9 A",
+                "courseSourcedId": "c2",
+                "classType": "scheduled",
+                "schoolSourcedId": "s2",
+                "termSourcedIds": "y1",
+            }
+        ],
+        "users": [
+            {
+                "sourcedId": "p9",
+                "enabledUser": "true",
+                "orgSourcedIds": "s2",
+                "role": "student",
+                "username": "p9",
+                "givenName": "Noor",
+                "familyName": "Haddad",
+                "grades": "09",
+            }
+        ],
+        "enrollments": [
+            {
+                "sourcedId": "e9",
+                "classSourcedId": "k2",
+                "schoolSourcedId": "s2",
+                "userSourcedId": "p9",
+                "role": "student",
+            }
+        ],
+    }
+
+    summary = roster_import(source=write(other))
+
+    assert summary.counts["enrollments"]["retired"] == 0
+    first_school = Enrollment.objects.filter(school__sourced_id="s1")
+    assert first_school.count() == 3
+    assert all(e.status == Status.ACTIVE for e in first_school)
+
+
 def test_an_enrollment_back_in_a_later_bulk_export_is_active_again(files, write):
     full = write(files)
     roster_import(source=full)

@@ -316,13 +316,21 @@ class Writer:
         self.enrollments()
         retiring = set(plan.retire["enrollment"])
         if plan.enrollments_bulk:
-            # A bulk file is the whole truth: an active enrollment missing from it has ended.
+            # A bulk file is the whole truth for the schools it covers: an active enrollment
+            # of theirs missing from it has ended. Other schools' enrollments are not its
+            # business (a district may import one export per school).
             listed = {row[0] for row in plan.enrollments}
-            status_index = FIELDS["enrollment"][1].index("status")
+            schools = self.pks["school"]
+            covered = {schools[rec.sid] for rec in plan.records["school"]}
+            covered |= {schools[row[2]] for row in plan.enrollments}
+            names = FIELDS["enrollment"][1]
+            status_index, school_index = names.index("status"), names.index("school_id")
             retiring |= {
                 sid
                 for sid, (_pk, values) in self.snap.rows["enrollment"].items()
-                if sid not in listed and values[status_index] == Status.ACTIVE
+                if sid not in listed
+                and values[status_index] == Status.ACTIVE
+                and values[school_index] in covered
             }
         self.retire("enrollment", retiring)
         return {name: self.counts[name] for name in plan.files}
