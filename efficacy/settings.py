@@ -181,7 +181,8 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+# Set STATIC_ROOT (and run `efficacy collectstatic`) only where a web server serves files itself.
+STATIC_ROOT = Path(os.environ["STATIC_ROOT"]) if os.environ.get("STATIC_ROOT") else None
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # One laptop, no reverse proxy: WhiteNoise serves static files straight from the apps.
 WHITENOISE_USE_FINDERS = True
