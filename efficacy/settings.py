@@ -27,7 +27,9 @@ DATA_DIR = Path(os.environ.get("EFFICACY_DATA_DIR", PROJECT_DIR / "data"))
 
 DEBUG = envbool("DEBUG")
 # A fixed development key keeps `make demo` zero-configuration; production must set one.
-SECRET_KEY = os.environ.get("SECRET_KEY", "efficacy-insecure-development-key-change-me-in-production")
+SECRET_KEY = os.environ.get(
+    "SECRET_KEY", "efficacy-insecure-development-key-change-me-in-production"
+)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

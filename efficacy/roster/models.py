@@ -202,7 +202,9 @@ class Enrollment(Sourced):
         AIDE = "aide", _("aide")
         ADMINISTRATOR = "administrator", _("administrator")
 
-    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="enrollments")
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.PROTECT, related_name="enrollments"
+    )
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrollments")
     role = models.CharField(max_length=20, choices=EnrollmentRole.choices)
     student = models.ForeignKey(
@@ -231,6 +233,9 @@ class Enrollment(Sourced):
             models.Index(fields=["school_class", "role", "status"]),
             models.Index(fields=["staff", "status"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.student or self.staff} in {self.school_class_id} ({self.role})"
 
 
 class Team(models.Model):

@@ -2,11 +2,11 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from efficacy.roster.models import (
+    Course,
     District,
     Enrollment,
     School,
     SchoolClass,
-    Course,
     Student,
 )
 
