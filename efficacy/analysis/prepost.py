@@ -111,18 +111,11 @@ def _weeks(weeks: float | None) -> float:
     return float(weeks)
 
 
-def _from_moments(
-    n: np.ndarray,
-    mean_pre: np.ndarray,
-    mean_post: np.ndarray,
-    ss_pre: np.ndarray,
-    ss_post: np.ndarray,
-    sp: np.ndarray,
-    *,
-    weeks: float,
-    z: float,
-) -> dict[str, np.ndarray]:
-    """Every field from paired moments, elementwise over groups."""
+def _from_moments(m: dict[str, np.ndarray], *, weeks: float, z: float) -> dict[str, np.ndarray]:
+    """Every field from paired moments (:func:`_core.group_moments` of pre and post),
+    elementwise over groups."""
+    n, mean_pre, mean_post = m["n"], m["mean_x"], m["mean_y"]
+    ss_pre, ss_post, sp = m["ss_x"], m["ss_y"], m["sp_xy"]
     with np.errstate(all="ignore"):
         var_pre, var_post = _core.variance(ss_pre, n), _core.variance(ss_post, n)
         sd_pre, sd_post = np.sqrt(var_pre), np.sqrt(var_post)
@@ -197,16 +190,7 @@ def prepost_effect(
     m = _core.group_moments(np.zeros(n, dtype=np.int64), 1, x, y)
     v = {
         k: float(a[0]) if np.ndim(a) else float(a)
-        for k, a in _from_moments(
-            m["n"],
-            m["mean_x"],
-            m["mean_y"],
-            m["ss_x"],
-            m["ss_y"],
-            m["sp_xy"],
-            weeks=weeks_value,
-            z=z,
-        ).items()
+        for k, a in _from_moments(m, weeks=weeks_value, z=z).items()
     }
     if math.isnan(v["d_av"]) or _core.is_zero_variance(
         (v["sd_pre"] + v["sd_post"]) / 2, max(abs(v["mean_pre"]), abs(v["mean_post"]))
@@ -290,16 +274,7 @@ def prepost_effect_by(
     both = ~np.isnan(x) & ~np.isnan(y)
     one = (~np.isnan(x) | ~np.isnan(y)) & ~both
     m = _core.group_moments(codes[both], n_groups, x[both], y[both])
-    out = _from_moments(
-        m["n"],
-        m["mean_x"],
-        m["mean_y"],
-        m["ss_x"],
-        m["ss_y"],
-        m["sp_xy"],
-        weeks=weeks_value,
-        z=z,
-    )
+    out = _from_moments(m, weeks=weeks_value, z=z)
     reasons = _core.small_group_reasons({"class": m["n"]}, min_n)
     scale = np.fmax(np.abs(m["mean_x"]), np.abs(m["mean_y"]))
     flat = _core.is_zero_variance((out["sd_pre"] + out["sd_post"]) / 2, scale)
