@@ -24,9 +24,9 @@ from efficacy.cycles.evidence_rows import (
 )
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion
 from efficacy.cycles.permissions import own_class_ids, require_contributor
-from efficacy.cycles.selectors import cycle_population
+from efficacy.cycles.selectors import class_cycle_students
 from efficacy.roster.access import can_edit_team
-from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
+from efficacy.roster.models import SchoolClass
 
 COLUMNS = ["student", "name", "class", "measure", "occasion", "score"]
 REQUIRED = ["student", "measure", "occasion", "score"]
@@ -189,17 +189,8 @@ def scores_template(
     require_contributor(user, cycle.team)
     if not can_edit_team(user, cycle.team) and school_class.pk not in own_class_ids(user):
         raise PermissionDenied(_("You can download a template only for your own classes."))
-    population = cycle_population(cycle)
-    students = (
-        Student.objects.filter(
-            pk__in=Enrollment.objects.filter(
-                school_class=school_class,
-                role=Enrollment.EnrollmentRole.STUDENT,
-                status=Status.ACTIVE,
-            ).values("student_id")
-        )
-        .filter(pk__in=population.focus | population.comparison)
-        .order_by("family_name", "given_name")
+    students = class_cycle_students(cycle, school_class_id=school_class.pk).order_by(
+        "family_name", "given_name"
     )
     measures = list(measures or cycle.measures.all())
     occasions = list(occasions or cycle.occasions.all())

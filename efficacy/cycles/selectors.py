@@ -57,6 +57,10 @@ class Population:
     def __contains__(self, student_id: int) -> bool:
         return student_id in self.focus or student_id in self.comparison
 
+    @property
+    def students(self) -> frozenset[int]:
+        return self.focus | self.comparison
+
 
 def cycle_population(cycle: InquiryCycle) -> Population:
     """Focus and comparison students as the roster stands now (focus wins a tie)."""
@@ -256,7 +260,7 @@ def _members_without_evidence(cycle: InquiryCycle, scored_classes: set[int]) -> 
     population = cycle_population(cycle)
     cycle_classes = set(
         Enrollment.objects.filter(
-            student_id__in=population.focus | population.comparison,
+            student_id__in=population.students,
             role=Enrollment.EnrollmentRole.STUDENT,
             status=Status.ACTIVE,
         ).values_list("school_class_id", flat=True)
@@ -284,23 +288,27 @@ def _members_without_evidence(cycle: InquiryCycle, scored_classes: set[int]) -> 
 # --- the evidence grid ------------------------------------------------------
 
 
+def class_cycle_students(cycle: InquiryCycle, *, school_class_id: int) -> QuerySet[Student]:
+    """A class's active students who are in the cycle's focus or comparison group now."""
+    return Student.objects.filter(
+        pk__in=Enrollment.objects.filter(
+            school_class_id=school_class_id,
+            role=Enrollment.EnrollmentRole.STUDENT,
+            status=Status.ACTIVE,
+        ).values("student_id")
+    ).filter(pk__in=cycle_population(cycle).students)
+
+
 def score_grid(cycle: InquiryCycle, *, school_class_id: int, measure: Measure) -> pd.DataFrame:
     """One class's roster (cycle students only) × the cycle's occasions for one measure.
 
     Index: student id; columns: ``name`` then one column per occasion id, NaN
     where no score was entered. The grid page renders it row by row.
     """
-    population = cycle_population(cycle)
     students = list(
-        Student.objects.filter(
-            pk__in=Enrollment.objects.filter(
-                school_class_id=school_class_id,
-                role=Enrollment.EnrollmentRole.STUDENT,
-                status=Status.ACTIVE,
-            ).values("student_id")
+        class_cycle_students(cycle, school_class_id=school_class_id).values_list(
+            "pk", "family_name", "given_name"
         )
-        .filter(pk__in=population.focus | population.comparison)
-        .values_list("pk", "family_name", "given_name")
     )
     occasions = list(cycle.occasions.values_list("pk", flat=True))
     grid = pd.DataFrame(
