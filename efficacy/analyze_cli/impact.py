@@ -11,7 +11,11 @@ import pandas as pd
 from efficacy.analysis._core import pair_scores
 from efficacy.analysis.impact import impact_estimate, impact_estimate_by
 from efficacy.analyze_cli import io
-from efficacy.analyze_cli.prepost import add_occasion_arguments, check_occasions
+from efficacy.analyze_cli.prepost import (
+    add_occasion_arguments,
+    check_occasions,
+    occasion_columns,
+)
 
 HELP = _(
     "Impact on a focus group against a comparison group: ANCOVA-adjusted and "
@@ -53,13 +57,7 @@ def run(args: argparse.Namespace, table: pd.DataFrame) -> dict | list[dict]:
     check_occasions(table, args)
     io.require_label(table, args.group, args.focus, option="--focus")
     io.require_label(table, args.group, args.comparison, option="--comparison")
-    common = {
-        "id": args.id,
-        "score": args.score,
-        "occasion": args.occasion,
-        "pre": args.pre,
-        "post": args.post,
-    }
+    common = occasion_columns(args)
     if args.by:
         frame = impact_estimate_by(
             table,

@@ -44,17 +44,23 @@ def check_occasions(table: pd.DataFrame, args: argparse.Namespace) -> None:
         raise io.CliError("--pre and --post name the same occasion; give two different ones.")
 
 
-def run(args: argparse.Namespace, table: pd.DataFrame) -> dict | list[dict]:
-    labels = [args.id, args.occasion] + ([args.by] if args.by else [])
-    table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels)
-    check_occasions(table, args)
-    common = {
+def occasion_columns(args: argparse.Namespace) -> dict[str, str]:
+    """The keyword arguments of ``pair_scores`` and the ``*_by`` functions that
+    :func:`add_occasion_arguments` collected."""
+    return {
         "id": args.id,
         "score": args.score,
         "occasion": args.occasion,
         "pre": args.pre,
         "post": args.post,
     }
+
+
+def run(args: argparse.Namespace, table: pd.DataFrame) -> dict | list[dict]:
+    labels = [args.id, args.occasion] + ([args.by] if args.by else [])
+    table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels)
+    check_occasions(table, args)
+    common = occasion_columns(args)
     if args.by:
         frame = prepost_effect_by(table, by=args.by, weeks=args.weeks, min_n=args.min_n, **common)
         return io.records(frame, n_dropped=n_dropped)
