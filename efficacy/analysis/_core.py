@@ -33,11 +33,15 @@ def gettext_noop(message: str) -> str:
     return message
 
 
-def z_for(level: float) -> float:
-    """Two-sided normal quantile: 1.96 for a 95% interval."""
+def check_level(level: float) -> float:
     if not 0 < level < 1:
         raise AnalysisError(f"Confidence level must be between 0 and 1, got {level}.")
-    return float(ndtri(0.5 + level / 2))
+    return level
+
+
+def z_for(level: float) -> float:
+    """Two-sided normal quantile: 1.96 for a 95% interval."""
+    return float(ndtri(0.5 + check_level(level) / 2))
 
 
 def omega(n_total: ArrayLike) -> Any:

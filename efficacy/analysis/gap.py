@@ -96,8 +96,7 @@ def gap_change(
         raise AnalysisError(
             f"The number of bootstrap resamples must be 0 or more, got {bootstrap}."
         )
-    if not 0 < level < 1:
-        raise AnalysisError(f"Confidence level must be between 0 and 1, got {level}.")
+    _core.check_level(level)
     cells = {}
     for name, values in (("a_from", a_from), ("b_from", b_from), ("a_to", a_to), ("b_to", b_to)):
         group, occasion = name.split("_")
