@@ -19,6 +19,11 @@ def _csv(*lines: str) -> bytes:
     return (HEADER + "\n".join(lines) + "\n").encode()
 
 
+def _import_csv(world, cycle, *lines: str):
+    """teacher_a uploads a CSV of these lines under the usual header."""
+    return scores_import(user=world.teacher_a, cycle=cycle, filename="s.csv", content=_csv(*lines))
+
+
 def _xlsx(rows: list[list]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -35,11 +40,8 @@ def evidence(world, cycle, rubric, baseline, final):
 
 
 def test_a_valid_csv_is_imported(world, evidence):
-    result = scores_import(
-        user=world.teacher_a,
-        cycle=evidence,
-        filename="s.csv",
-        content=_csv("AVA5,,Inference rubric,Baseline,2", "BEN5,,inference rubric,final,3"),
+    result = _import_csv(
+        world, evidence, "AVA5,,Inference rubric,Baseline,2", "BEN5,,inference rubric,final,3"
     )
     assert result.ok, result.problems
     assert result.created == 2
@@ -65,12 +67,7 @@ def test_a_valid_csv_is_imported(world, evidence):
 def test_each_kind_of_problem_is_reported_with_row_and_column_and_nothing_is_written(
     world, evidence, line, column, words
 ):
-    result = scores_import(
-        user=world.teacher_a,
-        cycle=evidence,
-        filename="s.csv",
-        content=_csv("BEN5,,Inference rubric,Baseline,3", line),
-    )
+    result = _import_csv(world, evidence, "BEN5,,Inference rubric,Baseline,3", line)
     assert not result.ok
     [problem] = result.problems
     assert (problem.row, problem.column) == (3, column)
@@ -80,11 +77,8 @@ def test_each_kind_of_problem_is_reported_with_row_and_column_and_nothing_is_wri
 
 
 def test_a_duplicate_row_is_reported_against_the_first(world, evidence):
-    result = scores_import(
-        user=world.teacher_a,
-        cycle=evidence,
-        filename="s.csv",
-        content=_csv("AVA5,,Inference rubric,Baseline,2", "AVA5,,Inference rubric,Baseline,3"),
+    result = _import_csv(
+        world, evidence, "AVA5,,Inference rubric,Baseline,2", "AVA5,,Inference rubric,Baseline,3"
     )
     [problem] = result.problems
     assert problem.row == 3
@@ -93,15 +87,12 @@ def test_a_duplicate_row_is_reported_against_the_first(world, evidence):
 
 
 def test_every_problem_in_the_file_is_reported_at_once(world, evidence):
-    result = scores_import(
-        user=world.teacher_a,
-        cycle=evidence,
-        filename="s.csv",
-        content=_csv(
-            "NOBODY,,Inference rubric,Baseline,2",
-            "AVA5,,Inference rubric,Baseline,9",
-            "BEN5,,X,Baseline,1",
-        ),
+    result = _import_csv(
+        world,
+        evidence,
+        "NOBODY,,Inference rubric,Baseline,2",
+        "AVA5,,Inference rubric,Baseline,9",
+        "BEN5,,X,Baseline,1",
     )
     assert sorted((p.row, p.column) for p in result.problems) == [
         (2, "student"),
@@ -129,26 +120,20 @@ def test_a_file_that_is_not_a_spreadsheet_gets_a_clear_answer(world, evidence):
 
 
 def test_reimporting_the_same_file_changes_nothing(world, evidence):
-    content = _csv("AVA5,,Inference rubric,Baseline,2", "BEN5,,Inference rubric,Baseline,3")
-    scores_import(user=world.teacher_a, cycle=evidence, filename="s.csv", content=content)
+    lines = ("AVA5,,Inference rubric,Baseline,2", "BEN5,,Inference rubric,Baseline,3")
+    _import_csv(world, evidence, *lines)
     before = list(Score.objects.order_by("pk").values_list("pk", "value", "entered_at"))
-    again = scores_import(user=world.teacher_a, cycle=evidence, filename="s.csv", content=content)
+    again = _import_csv(world, evidence, *lines)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert list(Score.objects.order_by("pk").values_list("pk", "value", "entered_at")) == before
 
 
 def test_a_corrected_file_updates_the_changed_score_only(world, evidence):
-    scores_import(
-        user=world.teacher_a,
-        cycle=evidence,
-        filename="s.csv",
-        content=_csv("AVA5,,Inference rubric,Baseline,2", "BEN5,,Inference rubric,Baseline,3"),
+    _import_csv(
+        world, evidence, "AVA5,,Inference rubric,Baseline,2", "BEN5,,Inference rubric,Baseline,3"
     )
-    result = scores_import(
-        user=world.teacher_a,
-        cycle=evidence,
-        filename="s.csv",
-        content=_csv("AVA5,,Inference rubric,Baseline,4", "BEN5,,Inference rubric,Baseline,3"),
+    result = _import_csv(
+        world, evidence, "AVA5,,Inference rubric,Baseline,4", "BEN5,,Inference rubric,Baseline,3"
     )
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     assert Score.objects.get(student=world.ava).value == 4.0
