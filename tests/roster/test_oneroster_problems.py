@@ -57,6 +57,35 @@ def test_an_unknown_role_is_reported(files, write):
     assert "unknown role 'pupil'" in problems[0].message
 
 
+@pytest.mark.parametrize(
+    ("table", "index", "column", "value", "line", "message"),
+    [
+        ("orgs", 0, "type", "region", 2, "unknown org type 'region'"),
+        ("academicSessions", 0, "type", "quarter", 2, "unknown session type 'quarter'"),
+        ("classes", 0, "classType", "lab", 2, "unknown class type 'lab'"),
+        ("enrollments", 2, "role", "parent", 4, "unknown enrollment role 'parent'"),
+    ],
+)
+def test_a_value_outside_the_columns_vocabulary_is_reported_with_the_value(
+    files, write, table, index, column, value, line, message
+):
+    files[table][index][column] = value
+
+    problems = problems_of(write(files))
+
+    assert where(problems)[0] == (f"{table}.csv", line, column)
+    assert problems[0].message == message
+
+
+def test_a_vocabulary_value_is_matched_ignoring_case(files, write):
+    files["classes"][0]["classType"] = "Scheduled"
+    files["enrollments"][2]["role"] = "STUDENT"
+
+    roster_import(source=write(files))
+
+    assert Enrollment.objects.filter(role="student").count() == 2
+
+
 def test_a_class_pointing_to_a_course_not_in_the_export_is_reported(files, write):
     files["classes"][0]["courseSourcedId"] = "c-missing"
 

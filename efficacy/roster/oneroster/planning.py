@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -105,6 +106,7 @@ class Plan:
     enrollments_bulk: bool = False
 
 
+@cache
 def _case_map(values: frozenset[str]) -> dict[str, str]:
     return {v.lower(): v for v in values}
 
@@ -178,6 +180,27 @@ class Planner:
             )
         return value
 
+    def choice(
+        self,
+        table: Table,
+        line: int,
+        row: dict[str, str],
+        column: str,
+        values: frozenset[str],
+        message: str,
+        hint: str,
+    ) -> str | None:
+        """A required column's value as spelled in ``values`` (matched ignoring case).
+
+        None, with a problem reported, when it is missing or unknown; ``message``
+        names the unknown value as ``%(value)s``.
+        """
+        raw = self.required(table, line, row, column)
+        value = _case_map(values).get(raw.lower())
+        if value is None and raw:
+            self.problem(table, line, column, message % {"value": repr(raw)}, hint)
+        return value
+
     def rows(
         self, name: str
     ) -> Iterator[tuple[Table, int, dict[str, str], str, bool, datetime | None]]:
@@ -235,22 +258,21 @@ class Planner:
 
     def orgs_plan(self) -> None:
         rows: list[tuple[Table, int, dict[str, str], str, datetime | None]] = []
-        types = _case_map(ORG_TYPES)
         for table, line, row, sid, retiring, modified in self.rows("orgs"):
             if retiring:
                 kind = "district" if sid in self.snap.rows["district"] else "school"
                 self.plan.retire[kind].append(sid)
                 continue
             self.required(table, line, row, "name")
-            org_type = types.get(self.required(table, line, row, "type").lower())
-            if org_type is None and row.get("type"):
-                self.problem(
-                    table,
-                    line,
-                    "type",
-                    _("unknown org type %(type)s") % {"type": repr(row["type"])},
-                    _("use one of: %(types)s") % {"types": ", ".join(sorted(ORG_TYPES))},
-                )
+            org_type = self.choice(
+                table,
+                line,
+                row,
+                "type",
+                ORG_TYPES,
+                _("unknown org type %(value)s"),
+                _("use one of: %(types)s") % {"types": ", ".join(sorted(ORG_TYPES))},
+            )
             self.orgs[sid] = (org_type or "", row.get("parentSourcedId", ""))
             rows.append((table, line, row, sid, modified))
 
@@ -349,7 +371,6 @@ class Planner:
         return None if pk is None else ("pk", pk)
 
     def sessions_plan(self) -> None:
-        kinds = _case_map(SESSION_TYPES)
         parents: dict[str, str] = {}
         by_sid: dict[str, Rec] = {}
         for table, line, row, sid, retiring, modified in self.rows("academicSessions"):
@@ -357,15 +378,15 @@ class Planner:
                 self.plan.retire["session"].append(sid)
                 continue
             self.required(table, line, row, "title")
-            kind = kinds.get(self.required(table, line, row, "type").lower())
-            if kind is None and row.get("type"):
-                self.problem(
-                    table,
-                    line,
-                    "type",
-                    _("unknown session type %(type)s") % {"type": repr(row["type"])},
-                    _("use one of: %(types)s") % {"types": ", ".join(sorted(SESSION_TYPES))},
-                )
+            kind = self.choice(
+                table,
+                line,
+                row,
+                "type",
+                SESSION_TYPES,
+                _("unknown session type %(value)s"),
+                _("use one of: %(types)s") % {"types": ", ".join(sorted(SESSION_TYPES))},
+            )
             start = self.required(table, line, row, "startDate") and self.parse(
                 table, line, "startDate", row["startDate"], parse_date
             )
@@ -503,21 +524,20 @@ class Planner:
     def classes_plan(self) -> None:
         courses = self.sids("courses") | self.snap.rows["course"].keys()
         sessions = self.sids("academicSessions") | self.snap.rows["session"].keys()
-        class_types = _case_map(CLASS_TYPES)
         for table, line, row, sid, retiring, modified in self.rows("classes"):
             if retiring:
                 self.plan.retire["class"].append(sid)
                 continue
             self.required(table, line, row, "title")
-            class_type = class_types.get(self.required(table, line, row, "classType").lower())
-            if class_type is None and row.get("classType"):
-                self.problem(
-                    table,
-                    line,
-                    "classType",
-                    _("unknown class type %(type)s") % {"type": repr(row["classType"])},
-                    _("use homeroom or scheduled"),
-                )
+            class_type = self.choice(
+                table,
+                line,
+                row,
+                "classType",
+                CLASS_TYPES,
+                _("unknown class type %(value)s"),
+                _("use homeroom or scheduled"),
+            )
             rec = Rec(
                 sid=sid,
                 values={
@@ -560,31 +580,29 @@ class Planner:
         users = (
             self.sids("users") | self.snap.rows["student"].keys() | self.snap.rows["staff"].keys()
         )
-        roles = _case_map(USER_ROLES)
-        role_types = _case_map(ROLE_TYPES)
         for table, line, row, _sid, retiring, _modified in self.rows("roles"):
             if retiring:
                 self.plan.roles_retired += 1
                 continue
             user = self.required(table, line, row, "userSourcedId")
-            role = roles.get(self.required(table, line, row, "role").lower())
-            if role is None and row.get("role"):
-                self.problem(
-                    table,
-                    line,
-                    "role",
-                    _("unknown role %(role)s") % {"role": repr(row["role"])},
-                    _("use a OneRoster role such as student, teacher, aide or administrator"),
-                )
-            role_type = role_types.get(self.required(table, line, row, "roleType").lower())
-            if role_type is None and row.get("roleType"):
-                self.problem(
-                    table,
-                    line,
-                    "roleType",
-                    _("unknown role type %(type)s") % {"type": repr(row["roleType"])},
-                    _("use primary or secondary"),
-                )
+            role = self.choice(
+                table,
+                line,
+                row,
+                "role",
+                USER_ROLES,
+                _("unknown role %(value)s"),
+                _("use a OneRoster role such as student, teacher, aide or administrator"),
+            )
+            role_type = self.choice(
+                table,
+                line,
+                row,
+                "roleType",
+                ROLE_TYPES,
+                _("unknown role type %(value)s"),
+                _("use primary or secondary"),
+            )
             org = self.required(table, line, row, "orgSourcedId")
             if (
                 org
@@ -807,7 +825,6 @@ class Planner:
             return
         self.plan.enrollments_bulk = table.mode == "bulk"
         classes = self.sids("classes") | self.snap.rows["class"].keys()
-        roles = _case_map(ENROLLMENT_ROLES)
         records = self.plan.enrollments
         for table, line, row, sid, retiring, modified in self.rows("enrollments"):
             if retiring:
@@ -829,19 +846,16 @@ class Planner:
                     )
                 else:
                     self.required(table, line, row, "schoolSourcedId")
-            raw_role = row.get("role", "")
-            role = roles.get(raw_role.lower())
+            role = self.choice(
+                table,
+                line,
+                row,
+                "role",
+                ENROLLMENT_ROLES,
+                _("unknown enrollment role %(value)s"),
+                _("use student, teacher, aide, administrator or proctor"),
+            )
             if role is None:
-                if raw_role:
-                    self.problem(
-                        table,
-                        line,
-                        "role",
-                        _("unknown enrollment role %(role)s") % {"role": repr(raw_role)},
-                        _("use student, teacher, aide, administrator or proctor"),
-                    )
-                else:
-                    self.required(table, line, row, "role")
                 continue
             user = row.get("userSourcedId", "")
             kind = self.kind_of_user(user)
