@@ -58,6 +58,22 @@ def final(world, cycle):
 
 
 @pytest.fixture
+def rubric_goal(world, rubric):
+    """Sets a cycle's performance goal: ``target`` % of students at ``threshold`` or above."""
+
+    def set_goal(cycle, *, threshold: float, target: int):
+        return services.cycle_update(
+            user=world.lead_english,
+            cycle=cycle,
+            performance_measure=rubric,
+            performance_threshold=threshold,
+            performance_target_percent=target,
+        )
+
+    return set_goal
+
+
+@pytest.fixture
 def ready_cycle(world, cycle, rubric, baseline, final):
     """A cycle with all four elements of purposeful practice and a prediction."""
     services.cycle_update(

@@ -145,16 +145,10 @@ def test_without_a_performance_goal_mastery_needs_a_gain_whose_ci_excludes_zero(
 
 
 def test_a_performance_goal_is_met_when_the_target_share_reaches_the_threshold(
-    world, scored, rubric
+    world, scored, rubric_goal
 ):
     # 5 of 8 focus students reach level 3 at the final (3, 3, 3, 4, 3): 62.5%.
-    services.cycle_update(
-        user=world.lead_english,
-        cycle=scored,
-        performance_measure=rubric,
-        performance_threshold=3,
-        performance_target_percent=60,
-    )
+    rubric_goal(scored, threshold=3, target=60)
     verdict = goal_met(scored)
     assert (verdict.met, verdict.summary["meeting"], verdict.summary["n"]) == (True, 5, 8)
     services.cycle_update(user=world.lead_english, cycle=scored, performance_target_percent=70)
@@ -185,14 +179,8 @@ def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(world, score
     assert scored.status == CycleStatus.CLOSED
 
 
-def test_closing_a_cycle_that_missed_its_goal_records_no_mastery_moment(world, scored, rubric):
-    services.cycle_update(
-        user=world.lead_english,
-        cycle=scored,
-        performance_measure=rubric,
-        performance_threshold=4,
-        performance_target_percent=70,
-    )
+def test_closing_a_cycle_that_missed_its_goal_records_no_mastery_moment(world, scored, rubric_goal):
+    rubric_goal(scored, threshold=4, target=70)
     _review_and_reflect(world, scored)
     assert services.cycle_close(user=world.lead_english, cycle=scored) is None
     assert not MasteryMoment.objects.exists()

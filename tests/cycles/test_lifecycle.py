@@ -86,26 +86,16 @@ def test_a_closed_cycle_cannot_be_edited_until_reopened(world, ready_cycle):
         services.cycle_update(user=world.lead_english, cycle=ready_cycle, title="New title")
 
 
-def test_a_performance_goal_needs_all_three_parts_and_a_threshold_in_range(world, cycle, rubric):
+def test_a_performance_goal_needs_all_three_parts_and_a_threshold_in_range(
+    world, cycle, rubric, rubric_goal
+):
     with pytest.raises(ValidationError):
         services.cycle_update(user=world.lead_english, cycle=cycle, performance_measure=rubric)
     with pytest.raises(ValidationError) as error:
-        services.cycle_update(
-            user=world.lead_english,
-            cycle=cycle,
-            performance_measure=rubric,
-            performance_threshold=5,
-            performance_target_percent=70,
-        )
+        rubric_goal(cycle, threshold=5, target=70)
     assert "performance_threshold" in error.value.message_dict
     cycle.refresh_from_db()
-    services.cycle_update(
-        user=world.lead_english,
-        cycle=cycle,
-        performance_measure=rubric,
-        performance_threshold=3,
-        performance_target_percent=70,
-    )
+    rubric_goal(cycle, threshold=3, target=70)
     assert cycle.has_performance_goal
 
 
