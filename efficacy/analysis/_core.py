@@ -14,7 +14,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy.special import ndtr, ndtri
 
-from efficacy.analysis.results import MIN_N, AnalysisError, ConfidenceInterval, suppression_reason
+from efficacy.analysis.results import AnalysisError, ConfidenceInterval, suppression_reason
 
 #: Visible Learning's "hinge": the average effect of a year of schooling.
 HINGE = 0.40
@@ -218,20 +218,3 @@ def pair_scores(
         per_unit[unit] = codes
         out["codes"][column] = per_unit
     return out
-
-
-__all__ = [
-    "HINGE",
-    "MIN_N",
-    "SCHOOL_YEAR_WEEKS",
-    "as_scores",
-    "group_moments",
-    "improvement_index",
-    "is_zero_variance",
-    "omega",
-    "pair_scores",
-    "pooled_sd",
-    "se_g",
-    "variance",
-    "z_for",
-]
