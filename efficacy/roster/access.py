@@ -35,6 +35,7 @@ from django.http import Http404
 
 from efficacy.roster.models import (
     Enrollment,
+    ImportRun,
     Role,
     School,
     SchoolClass,
@@ -255,17 +256,8 @@ def can_import_roster(user: Any) -> bool:
     return is_administrator(user)
 
 
-def can_see_individual_students(user: Any) -> bool:
-    """Whether any individual student may be listed for this user (not analysts)."""
-    if not is_active_account(user):
-        return False
-    return not is_district_analyst(user)
-
-
-def import_runs_for(user: Any) -> QuerySet:
+def import_runs_for(user: Any) -> QuerySet[ImportRun]:
     """Roster uploads an administrator may follow: their own and those of staff in their scope."""
-    from efficacy.roster.models import ImportRun
-
     if not can_import_roster(user):
         return ImportRun.objects.none()
     return ImportRun.objects.filter(created_by__in=staff_for(user))
