@@ -13,15 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from efficacy.cycles.models import CycleStatus, InquiryCycle, Measure, Occasion, Score
+from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
 from efficacy.cycles.permissions import own_class_ids, require_contributor
-from efficacy.cycles.scoring import parse_score
+from efficacy.cycles.scoring import default_class_id, parse_score, require_evidence_open
 from efficacy.cycles.selectors import cycle_population
 from efficacy.roster.access import can_edit_team
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
@@ -80,8 +79,7 @@ def evidence_rows_apply(
 ) -> ImportResult:
     """Check every row (adding to ``problems`` from parsing), then write all or nothing."""
     require_contributor(user, cycle.team)
-    if cycle.status == CycleStatus.CLOSED:
-        raise ValidationError(_("This cycle is closed; its evidence can no longer change."))
+    require_evidence_open(cycle)
     result = ImportResult(problems=list(problems))
     school = cycle.team.school
     students = _student_lookup(school, {r.student for r in rows if r.student}, match_students_by)
@@ -176,8 +174,7 @@ def evidence_rows_apply(
                 )
                 continue
         else:
-            candidates = sorted(student_classes & mine) or sorted(student_classes)
-            class_id = candidates[0] if candidates else None
+            class_id = default_class_id(student_classes, mine)
         key = (r.measure.pk, r.occasion.pk, student_id)
         if key in seen:
             result.problems.append(

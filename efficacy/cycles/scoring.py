@@ -2,7 +2,8 @@
 
 Each check returns a :class:`ScoreProblem` (a message and a hint for a person)
 or nothing, so the grid can show it next to the cell and an import can report
-it with its row and column.
+it with its row and column. The closed-cycle guard and the rule for the class a
+score is filed under are shared the same way.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from efficacy.cycles.models import Measure
+from efficacy.cycles.models import CycleStatus, InquiryCycle, Measure
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,19 @@ def parse_score(raw: Any, measure: Measure) -> tuple[float | None, ScoreProblem 
             % {"low": _fmt(measure.min_score), "high": _fmt(measure.max_score)},
         )
     return value, None
+
+
+def require_evidence_open(cycle: InquiryCycle) -> None:
+    """A closed cycle's evidence is its record; no score may change."""
+    if cycle.status == CycleStatus.CLOSED:
+        raise ValidationError(_("This cycle is closed; its evidence can no longer change."))
+
+
+def default_class_id(student_classes: set[int], own_classes: set[int]) -> int | None:
+    """The class a score is filed under when none is given: the student's class
+    among the user's own, else among all theirs; lowest id first, so it is stable."""
+    candidates = sorted(student_classes & own_classes) or sorted(student_classes)
+    return candidates[0] if candidates else None
 
 
 def _not_a_number(raw: Any, measure: Measure) -> ScoreProblem:

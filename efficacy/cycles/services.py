@@ -42,7 +42,7 @@ from efficacy.cycles.models import (
     Strategy,
 )
 from efficacy.cycles.permissions import own_class_ids, require_contributor, require_editor
-from efficacy.cycles.scoring import parse_score
+from efficacy.cycles.scoring import default_class_id, parse_score, require_evidence_open
 from efficacy.cycles.selectors import cycle_population
 from efficacy.roster.access import can_edit_team, is_active_account, is_administrator
 from efficacy.roster.models import Enrollment, Role, School, SchoolClass, Status, Student
@@ -510,8 +510,7 @@ def score_set(
     require_contributor(user, cycle.team)
     if occasion.cycle_id != cycle.pk:
         raise ValidationError({"occasion": [_("This occasion belongs to another cycle.")]})
-    if cycle.status == CycleStatus.CLOSED:
-        raise ValidationError(_("This cycle is closed; its evidence can no longer change."))
+    require_evidence_open(cycle)
     parsed, problem = parse_score(value, measure)
     if problem:
         raise ValidationError({"value": [f"{problem.message} {problem.hint}"]})
@@ -545,8 +544,7 @@ def score_set(
             )
         class_id = school_class.pk
     else:
-        candidates = sorted(student_classes & mine) or sorted(student_classes)
-        class_id = candidates[0] if candidates else None
+        class_id = default_class_id(student_classes, mine)
 
     existing = Score.objects.filter(measure=measure, occasion=occasion, student=student).first()
     if parsed is None:
