@@ -256,6 +256,11 @@ def can_import_roster(user: Any) -> bool:
     return is_administrator(user)
 
 
+def can_see_district_overview(user: Any) -> bool:
+    """The district's schools with counts: analysts and district-level administrators."""
+    return is_district_analyst(user) or (is_administrator(user) and user.school_id is None)
+
+
 def import_runs_for(user: Any) -> QuerySet[ImportRun]:
     """Roster uploads an administrator may follow: their own and those of staff in their scope."""
     if not can_import_roster(user):

@@ -43,10 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def district(request: HttpRequest) -> HttpResponse:
     """Schools of the district with counts only (analysts, district administrators)."""
     user = request.user
-    district_wide = access.is_district_analyst(user) or (
-        access.is_administrator(user) and user.school_id is None
-    )
-    if not district_wide:
+    if not access.can_see_district_overview(user):
         raise PermissionDenied(_("The district overview is for district analysts."))
     context = {
         "district": user.district,
