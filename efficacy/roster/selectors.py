@@ -30,14 +30,23 @@ class StudentCount:
 
     n: int
     threshold: int
+    # Hidden although large enough, so that a small group beside it cannot be
+    # recovered by subtracting the shown groups from a total (complementary suppression).
+    complement: bool = False
+
+    @property
+    def small(self) -> bool:
+        return 0 < self.n < self.threshold
 
     @property
     def suppressed(self) -> bool:
-        return 0 < self.n < self.threshold
+        return self.small or self.complement
 
     def __str__(self) -> str:
-        if self.suppressed:
+        if self.small:
             return _("fewer than %(n)d") % {"n": self.threshold}
+        if self.complement:
+            return _("hidden to protect a small group")
         return str(self.n)
 
 
@@ -58,9 +67,26 @@ def students_by_grade_and_pathway(school: School) -> list[GroupRow]:
         Student.objects.filter(school=school, status=Status.ACTIVE)
         .values("grade", "pathway")
         .annotate(n=Count("pk"))
-        .order_by("grade", "pathway")
     )
-    return [GroupRow(r["grade"], r["pathway"], student_count(r["n"])) for r in rows]
+    counts = with_complementary_suppression([student_count(r["n"]) for r in rows])
+    groups = [GroupRow(r["grade"], r["pathway"], c) for r, c in zip(rows, counts, strict=True)]
+    return sorted(groups, key=lambda g: (grade_sort_key(g.grade), g.pathway))
+
+
+def grade_sort_key(grade: str) -> tuple[int, int | str]:
+    """Grades in school order: numbers by value ("9" before "10"), then any others (e.g. "PK")."""
+    return (0, int(grade)) if grade.isdigit() else (1, grade)
+
+
+def with_complementary_suppression(counts: list[StudentCount]) -> list[StudentCount]:
+    """Counts that sum to a total shown elsewhere: when exactly one is hidden for being
+    small, hide the smallest shown one too, so no subtraction reveals the small group."""
+    small = [c for c in counts if c.small]
+    shown = [c for c in counts if not c.suppressed and c.n > 0]
+    if len(small) != 1 or not shown:
+        return counts
+    partner = min(shown, key=lambda c: c.n)
+    return [StudentCount(c.n, c.threshold, complement=True) if c is partner else c for c in counts]
 
 
 @dataclass(frozen=True)
@@ -179,6 +205,8 @@ def search_staff(staff: QuerySet[User], *, q: str = "") -> QuerySet[User]:
 
 def grade_and_pathway_choices(school: School) -> tuple[list[str], list[str]]:
     active = Student.objects.filter(school=school, status=Status.ACTIVE)
-    grades = sorted(set(active.exclude(grade="").values_list("grade", flat=True)))
+    grades = sorted(
+        set(active.exclude(grade="").values_list("grade", flat=True)), key=grade_sort_key
+    )
     pathways = sorted(set(active.exclude(pathway="").values_list("pathway", flat=True)))
     return grades, pathways
