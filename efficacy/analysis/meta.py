@@ -25,8 +25,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
-from efficacy.analysis._core import gettext_noop
-from efficacy.analysis.results import Z95, AnalysisError, ConfidenceInterval, Result
+from efficacy.analysis._core import gettext_noop, z_for
+from efficacy.analysis.results import AnalysisError, ConfidenceInterval, Result
 
 Tau2Method = Literal["dl", "reml"]
 
@@ -181,7 +181,7 @@ def random_effects(
         se = float(np.sqrt(q_hk / sw))
         crit = float(stats.t.ppf(1 - alpha / 2, df))
     else:
-        crit = Z95 if level == 0.95 else float(stats.norm.ppf(1 - alpha / 2))
+        crit = z_for(level)
     ci = ConfidenceInterval(mu - crit * se, mu + crit * se, level)
 
     if k >= 3:

@@ -26,12 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import optimize, stats
+from scipy import optimize
 
-from efficacy.analysis._core import gettext_noop
+from efficacy.analysis._core import gettext_noop, z_for
 from efficacy.analysis.results import (
     MIN_N,
-    Z95,
     AnalysisError,
     ConfidenceInterval,
     Result,
@@ -169,7 +168,7 @@ def null_model(
     icc = tau00 / (tau00 + sigma2)
     mbar = n_total / j
     se = float(np.sqrt(1.0 / np.sum(s.n / (sigma2 + s.n * tau00))))
-    crit = Z95 if level == 0.95 else float(stats.norm.ppf(0.5 + level / 2))
+    crit = z_for(level)
 
     caveats: list[str] = []
     if tau00 == 0:

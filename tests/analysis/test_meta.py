@@ -177,3 +177,12 @@ def test_two_effects_give_no_prediction_interval_and_say_why():
 def test_it_refuses_unusable_effects_with_a_clear_message(effects, ses, fragment):
     with pytest.raises(AnalysisError, match=fragment):
         random_effects(effects, ses)
+
+
+def test_a_90_percent_interval_uses_the_normal_quantile_and_a_level_of_one_is_refused():
+    y, se = np.array([0.3, 0.5, 0.1, 0.4]), np.array([0.1, 0.15, 0.12, 0.11])
+    fit = random_effects(y, se, method="dl", level=0.90)
+    half = (fit.ci.high - fit.ci.low) / 2
+    assert half == pytest.approx(stats.norm.ppf(0.95) * fit.se)
+    with pytest.raises(AnalysisError, match="between 0 and 1"):
+        random_effects(y, se, method="dl", level=1.0)

@@ -160,3 +160,11 @@ def test_it_fits_twenty_thousand_clusters_without_a_loop_per_cluster():
     assert len(table) == 20_000
     assert res.tau00 == pytest.approx(4.0, rel=0.1)
     assert res.sigma2 == pytest.approx(25.0, rel=0.02)
+
+
+def test_an_impossible_confidence_level_is_refused_not_turned_into_nan():
+    rng = np.random.default_rng(3)
+    clusters = np.repeat(np.arange(20), 15)
+    scores = rng.normal(size=20)[clusters] + rng.normal(size=clusters.size)
+    with pytest.raises(AnalysisError, match="between 0 and 1"):
+        null_model(scores, clusters, level=1.5)
