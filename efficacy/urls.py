@@ -7,4 +7,5 @@ urlpatterns = [
     path("accounts/", include("efficacy.roster.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("efficacy.roster.urls")),
+    path("", include("efficacy.cycles.urls")),
 ]

@@ -97,6 +97,14 @@ class InquiryCycle(models.Model):
     problem_of_practice = models.TextField(_("problem of practice"), blank=True)
     focus = models.JSONField(_("focus group"), default=dict, blank=True)
     comparison = models.JSONField(_("comparison group"), default=dict, blank=True)
+    focus_chosen_for_low_scores = models.BooleanField(
+        _("focus group chosen for low scores"),
+        default=False,
+        help_text=_(
+            "Tick if students were picked because they scored low: some of their gain is then "
+            "regression to the mean, and the impact panel says so."
+        ),
+    )
     mastery_goal = models.TextField(_("mastery goal"), blank=True)
     performance_measure = models.ForeignKey(
         "Measure",

@@ -115,6 +115,7 @@ EDITABLE_FIELDS = {
     "problem_of_practice",
     "focus",
     "comparison",
+    "focus_chosen_for_low_scores",
     "mastery_goal",
     "specific_focus",
     "plan",
