@@ -51,7 +51,8 @@ def test_a_published_moment_reaches_the_whole_school_and_no_further(world, cycle
         if p.school_id == world.school_a.pk and p.status == "active"
     }
     assert public == CYCLE_READERS | school_a_staff
-    assert "teacher_b" not in public and "teacher_c" not in public
+    assert "teacher_b" not in public
+    assert "teacher_c" not in public
     assert access_moment(world.lead_math, moment.pk) == moment
     with pytest.raises(Http404):
         access_moment(world.teacher_b, moment.pk)
