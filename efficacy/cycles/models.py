@@ -407,3 +407,44 @@ class MasteryMoment(models.Model):
 
     def __str__(self) -> str:
         return f"Mastery moment: {self.cycle}"
+
+
+class ImpactSummary(models.Model):
+    """A cycle's headline impact as last recomputed, so dashboards read it without recomputing.
+
+    Written only by :func:`efficacy.cycles.recompute.impact_recompute` (one row per
+    cycle, updated in place). The pre/post figures are the focus group's d_av on the
+    impact measure, baseline to final; the comparison figures are the ANCOVA-adjusted
+    and difference-in-differences g when the cycle has comparison-group scores. An
+    empty figure comes with its ``reason`` (suppressed or not computable).
+    """
+
+    cycle = models.OneToOneField(
+        InquiryCycle, on_delete=models.CASCADE, related_name="impact_summary"
+    )
+    measure = models.ForeignKey(
+        Measure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    measure_name = models.CharField(_("measure"), max_length=200, blank=True)
+    n = models.PositiveIntegerField(_("focus students with both scores"), default=0)
+    effect = models.FloatField(_("pre/post effect (d_av)"), null=True, blank=True)
+    ci_low = models.FloatField(null=True, blank=True)
+    ci_high = models.FloatField(null=True, blank=True)
+    years_growth = models.FloatField(_("years of growth"), null=True, blank=True)
+    reason = models.TextField(_("why the pre/post effect is not shown"), blank=True)
+    n_comparison = models.PositiveIntegerField(_("comparison students with both scores"), default=0)
+    ancova_g = models.FloatField(_("ANCOVA-adjusted g"), null=True, blank=True)
+    ancova_ci_low = models.FloatField(null=True, blank=True)
+    ancova_ci_high = models.FloatField(null=True, blank=True)
+    did_g = models.FloatField(_("difference-in-differences g"), null=True, blank=True)
+    baseline_g = models.FloatField(_("baseline g"), null=True, blank=True)
+    baseline_equivalence = models.CharField(max_length=20, blank=True)
+    comparison_reason = models.TextField(_("why the comparison is not shown"), blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("impact summary")
+        verbose_name_plural = _("impact summaries")
+
+    def __str__(self) -> str:
+        return f"Impact of {self.cycle_id}: {self.effect}"
