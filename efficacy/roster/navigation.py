@@ -28,6 +28,8 @@ def navigation_for(user: Any) -> list[NavItem]:
             NavItem(_("Staff"), reverse("roster:staff", args=[school_id])),
             NavItem(_("Students"), reverse("roster:students", args=[school_id])),
         ]
+    if user.school_id is not None:
+        items.append(NavItem(_("Mastery moments"), reverse("cycles:feed", args=[user.school_id])))
     if access.is_district_analyst(user):
         items.append(NavItem(_("District"), reverse("roster:district")))
     if access.can_import_roster(user):
