@@ -14,7 +14,9 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
+from efficacy.cycles.models import InquiryCycle
 from efficacy.demo.accounts import DEMO_PASSWORD, SIGN_INS, assign_usernames
+from efficacy.demo.cycles import demo_cycles_build
 from efficacy.demo.district import PREFIX, DistrictPlan, plan_district
 from efficacy.demo.school import DEMO_SCHOOLS, SchoolPlan, plan_school
 from efficacy.demo.selectors import DemoSummary, demo_exists, demo_summary
@@ -53,6 +55,7 @@ def demo_build(*, seed: int = DEFAULT_SEED, reset: bool = False) -> DemoSummary:
         # Also clears what a half-deleted demo may have left behind.
         demo_delete()
         _save(*_plan(seed))
+        demo_cycles_build(seed=seed)
     return demo_summary(built=True)
 
 
@@ -61,6 +64,8 @@ def demo_delete() -> None:
     demo = {"sourced_id__startswith": PREFIX}
     try:
         with transaction.atomic():
+            # Cycles first: a cycle protects its team, and its scores their students.
+            InquiryCycle.objects.filter(team__school__sourced_id__startswith=PREFIX).delete()
             Enrollment.objects.filter(**demo).delete()
             Team.objects.filter(school__sourced_id__startswith=PREFIX).delete()
             SchoolClass.terms.through.objects.filter(

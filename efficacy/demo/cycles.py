@@ -1,0 +1,934 @@
+"""A school year of inquiry cycles for Trillium Heights' five teams.
+
+The cycles tell the story of the collective-efficacy research, one team each:
+
+* **Grade 9 English** (semester 1, closed): inference in grade 9 applied
+  English. The team meets its performance goal (70% at level 3 or above on the
+  inference rubric), the applied–academic gap narrows by about a fifth, and the
+  cycle becomes a published mastery moment.
+* **Grade 9 Mathematics** (semester 1, closed): proportional reasoning. The
+  students grow, but so do the academic classes; the goal is not met and the
+  reflection says so, abandoning one strategy and adapting another.
+* **Science** (semester 2, implementing): claim, evidence and reasoning, with a
+  baseline and one checkpoint entered; no comparison group, so the impact
+  panel shows a pre/post effect and its caveat.
+* **Student success** (semester 2, reviewing): work completion of applied
+  students with an IEP; the reflection is half written, no decision yet.
+* **Literacy across the curriculum** (planning): no means of monitoring and no
+  prediction yet, so the purposeful-practice checklist shows; nothing is shared
+  by every member, so the shared-work nudge shows.
+
+Everything but the scores goes through :mod:`efficacy.cycles.services`, acting
+as the team's lead, so the demo obeys the product's rules. Scores are written
+in bulk (a service call per score would take seconds), filed under the class
+the student is in and entered by that class's teacher when the teacher is on
+the team, otherwise by the lead (the service lets a lead enter any student's
+score). Values come from a numpy Generator seeded by the demo's seed. Rubric
+levels are drawn with *exact* shares per occasion (only who gets which level
+is random, ranked on a latent ability so that a student's levels correlate
+across occasions), so the story's numbers hold for any seed; the reflections
+quote the numbers computed from the scores themselves.
+
+Teams are found by name and classes by course and semester, so another seed's
+timetable works too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Q
+from django.utils import timezone
+
+from efficacy.cycles import services
+from efficacy.cycles.models import (
+    CycleStatus,
+    CycleStrategy,
+    InquiryCycle,
+    MasteryMoment,
+    Measure,
+    Occasion,
+    Reflection,
+    Score,
+    StatusChange,
+    Strategy,
+)
+from efficacy.cycles.selectors import cycle_population
+from efficacy.demo.district import PREFIX
+from efficacy.demo.teams import TEAMS
+from efficacy.roster.models import (
+    AcademicSession,
+    Enrollment,
+    School,
+    SchoolClass,
+    Status,
+    Team,
+    TeamMembership,
+    User,
+)
+
+SCHOOL = f"{PREFIX}th-school"
+SEMESTER = {1: f"{PREFIX}session-2026-2027-s1", 2: f"{PREFIX}session-2026-2027-s2"}
+# Scores of absent students are missing at checkpoints (never at baseline or
+# final, so the pre/post pairs and the gap use every student).
+ABSENT_AT_CHECKPOINT = 0.04
+# Spread of a student's day-to-day performance around their latent ability,
+# relative to the spread of abilities: levels correlate about 0.7 across occasions.
+NOISE = 0.65
+
+
+@dataclass(frozen=True)
+class DemoTeam:
+    team: Team
+    lead: User
+    members: list[User]  # teaching members, lead first; the coach is left out
+
+    def member(self, index: int) -> User:
+        """A teaching member, wrapping round a small team."""
+        return self.members[index % len(self.members)]
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A group's students (database ids, in sourced-id order) with the class each is scored in."""
+
+    students: list[int]
+    classes: list[int]
+
+
+def demo_cycles_build(*, seed: int) -> list[InquiryCycle]:
+    """Build the demo school's cycles (after the roster and teams exist)."""
+    school = School.objects.get(sourced_id=SCHOOL)
+    terms = {n: AcademicSession.objects.get(sourced_id=sid) for n, sid in SEMESTER.items()}
+    rng = np.random.default_rng([seed, 9])  # its own stream, apart from the roster's
+    teams = _teams(school)
+    builder = _Builder(school=school, terms=terms, rng=rng)
+    return [
+        builder.english(teams["grade-9-english"]),
+        builder.mathematics(teams["grade-9-mathematics"]),
+        builder.science(teams["science"]),
+        builder.student_success(teams["student-success"]),
+        builder.literacy(teams["literacy"]),
+    ]
+
+
+def _teams(school: School) -> dict[str, DemoTeam]:
+    by_name = {t.name: t for t in Team.objects.filter(school=school)}
+    out = {}
+    for key, spec in TEAMS.items():
+        team = by_name.get(spec.name)
+        if team is None:
+            continue
+        memberships = list(
+            team.memberships.select_related("user").order_by("user__sourced_id", "pk")
+        )
+        lead = next(m.user for m in memberships if m.role == TeamMembership.TeamRole.LEAD)
+        teaching = [
+            m.user
+            for m in memberships
+            if m.role == TeamMembership.TeamRole.MEMBER and m.user_id != lead.pk
+        ]
+        out[key] = DemoTeam(team=team, lead=lead, members=[lead, *teaching])
+    return out
+
+
+def _strategies(*slugs: str) -> list[int]:
+    ids = dict(Strategy.objects.filter(school=None, slug__in=slugs).values_list("slug", "pk"))
+    return [ids[slug] for slug in slugs]
+
+
+def _at(day: dt.date, hour: int = 15) -> dt.datetime:
+    """An aware datetime on ``day`` after school, for the cycle's history."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 30)))
+
+
+class _Builder:
+    def __init__(
+        self, *, school: School, terms: dict[int, AcademicSession], rng: np.random.Generator
+    ):
+        self.school = school
+        self.terms = terms
+        self.rng = rng
+
+    # --- the roster -----------------------------------------------------------
+
+    def classes(self, codes: Sequence[str], semester: int, team: DemoTeam) -> list[int]:
+        """Classes of ``codes`` in ``semester`` taught by the team; all of them if none is."""
+        classes = SchoolClass.objects.filter(
+            school=self.school, course__course_code__in=codes, terms=self.terms[semester]
+        )
+        mine = classes.filter(
+            enrollments__role=Enrollment.EnrollmentRole.TEACHER,
+            enrollments__status=Status.ACTIVE,
+            enrollments__staff__in=team.members,
+        ).distinct()
+        chosen = mine if mine.exists() else classes
+        return list(chosen.order_by("sourced_id").values_list("pk", flat=True))
+
+    def roster(self, students: frozenset[int], classes: list[int]) -> Roster:
+        """Each student of the group with one of ``classes`` they are in: the one with
+        the fewest students so far, so that every teacher's classes get evidence."""
+        rows = (
+            Enrollment.objects.filter(
+                school_class_id__in=classes,
+                student_id__in=students,
+                role=Enrollment.EnrollmentRole.STUDENT,
+                status=Status.ACTIVE,
+            )
+            .order_by("student__sourced_id", "school_class__sourced_id")
+            .values_list("student_id", "school_class_id")
+        )
+        candidates: dict[int, list[int]] = {}
+        for student_id, class_id in rows:
+            candidates.setdefault(student_id, []).append(class_id)
+        filed: dict[int, int] = dict.fromkeys(classes, 0)
+        chosen = []
+        for options in candidates.values():
+            class_id = min(options, key=lambda c: filed[c])  # ties: the first option
+            filed[class_id] += 1
+            chosen.append(class_id)
+        return Roster(students=list(candidates), classes=chosen)
+
+    def groups(self, cycle: InquiryCycle, classes: list[int]) -> tuple[Roster, Roster]:
+        population = cycle_population(cycle)
+        return self.roster(population.focus, classes), self.roster(population.comparison, classes)
+
+    # --- evidence -------------------------------------------------------------
+
+    def latent(self, roster: Roster) -> np.ndarray:
+        return self.rng.standard_normal(len(roster.students))
+
+    def levels(self, latent: np.ndarray, shares: Sequence[float], low: int = 1) -> np.ndarray:
+        """Rubric levels ``low``, ``low + 1``... in exactly these shares (largest remainder),
+        given to students by rank of their latent ability plus the day's noise."""
+        counts = _counts(shares, len(latent))
+        noisy = latent + NOISE * self.rng.standard_normal(len(latent))
+        values = np.empty(len(latent))
+        values[np.argsort(noisy, kind="stable")] = np.repeat(
+            np.arange(low, low + len(shares), dtype=float), counts
+        )
+        return values
+
+    def points(
+        self, latent: np.ndarray, mean: float, sd: float, low: float, high: float
+    ) -> np.ndarray:
+        noisy = (latent + NOISE * self.rng.standard_normal(len(latent))) / np.hypot(1, NOISE)
+        return np.clip(np.rint(mean + sd * noisy), low, high)
+
+    def absent(self, roster: Roster, occasion: Occasion) -> np.ndarray:
+        """Who missed the occasion: nobody at baseline or final."""
+        if occasion.kind != Occasion.Kind.CHECKPOINT:
+            return np.zeros(len(roster.students), dtype=bool)
+        return self.rng.random(len(roster.students)) < ABSENT_AT_CHECKPOINT
+
+    def scores(
+        self,
+        team: DemoTeam,
+        measure: Measure,
+        occasion: Occasion,
+        roster: Roster,
+        values: np.ndarray,
+    ) -> None:
+        """Write one occasion's scores of a group in bulk (NaN: absent, no score)."""
+        teachers = dict(
+            Enrollment.objects.filter(
+                school_class_id__in=set(roster.classes),
+                role=Enrollment.EnrollmentRole.TEACHER,
+                status=Status.ACTIVE,
+            )
+            .order_by("primary", "pk")  # the last pair written wins: the primary teacher
+            .values_list("school_class_id", "staff_id")
+        )
+        on_team = {u.pk for u in team.members}
+        Score.objects.bulk_create(
+            Score(
+                measure=measure,
+                occasion=occasion,
+                student_id=student_id,
+                school_class_id=class_id,
+                value=float(value),
+                entered_by_id=(
+                    teachers[class_id] if teachers.get(class_id) in on_team else team.lead.pk
+                ),
+            )
+            for student_id, class_id, value in zip(
+                roster.students, roster.classes, values, strict=True
+            )
+            if not np.isnan(value)
+        )
+
+    def occasion_scores(
+        self,
+        team: DemoTeam,
+        measure: Measure,
+        occasion: Occasion,
+        roster: Roster,
+        values: np.ndarray,
+    ) -> np.ndarray:
+        values = np.where(self.absent(roster, occasion), np.nan, values)
+        self.scores(team, measure, occasion, roster, values)
+        return values
+
+    # --- the cycles -----------------------------------------------------------
+
+    def english(self, t: DemoTeam) -> InquiryCycle:
+        lead = t.lead
+        focus_classes = self.classes(["ENG1P"], 1, t)
+        comparison_classes = self.classes(["ENG1D"], 1, t)
+        cycle = services.cycle_create(
+            user=lead,
+            team=t.team,
+            title="Inference in grade 9 applied English",
+            problem_of_practice=(
+                "Our grade 9 applied students can retell what they read, but they struggle to "
+                "infer: to read between the lines and back an idea up with evidence from the "
+                "text. On last June's exam their inference questions scored well below the "
+                "academic classes', and the same students told us reading 'is just finding "
+                "answers'."
+            ),
+            focus={"grades": ["9"], "pathways": ["applied"], "classes": focus_classes},
+            comparison={"grades": ["9"], "pathways": ["academic"], "classes": comparison_classes},
+            mastery_goal=(
+                "Grade 9 applied students make inferences about characters, themes and an "
+                "author's purpose, and justify each inference with evidence from the text."
+            ),
+            specific_focus=(
+                "Justified inference: a student states an inference and supports it with two "
+                "pieces of evidence from the text, in a short written response to a "
+                "high-interest text."
+            ),
+            plan=(
+                "Week 1: co-construct success criteria for a strong inference with each class, "
+                "from anonymous samples. Every lesson: ask “What makes you think that?” until "
+                "students justify out loud. Twice a week: a chunked high-interest text with a "
+                "pause for an inference at each chunk. Each checkpoint: one peer observation "
+                "per teacher and a moderation meeting on ten scripts."
+            ),
+            monitoring=(
+                "A common inference task (a short text, three questions) scored on the "
+                "four-level inference rubric in every grade 9 English class, applied and "
+                "academic, in September, October, December and January. We moderate ten "
+                "scripts together each time so a level 3 means the same in every class."
+            ),
+            prediction=(
+                "If every one of us teaches with co-constructed success criteria and asks "
+                "“What makes you think that?” every day, at least 70% of our applied students "
+                "will reach level 3 by January, and the gap to the academic classes will "
+                "narrow, because students will know what a justified inference looks like "
+                "and practise it daily."
+            ),
+            start_date=dt.date(2026, 9, 14),
+            end_date=dt.date(2027, 1, 22),
+        )
+        rubric = services.measure_create(
+            user=lead, cycle=cycle, name="Inference rubric", kind="rubric", min_score=1, max_score=4
+        )
+        occasions = [
+            services.occasion_create(user=lead, cycle=cycle, name=name, kind=kind, date=date)
+            for name, kind, date in (
+                ("Baseline (September)", "baseline", dt.date(2026, 9, 18)),
+                ("Checkpoint (October)", "checkpoint", dt.date(2026, 10, 23)),
+                ("Checkpoint (December)", "checkpoint", dt.date(2026, 12, 4)),
+                ("Final (January)", "final", dt.date(2027, 1, 15)),
+            )
+        ]
+        services.cycle_update(
+            user=lead,
+            cycle=cycle,
+            performance_measure=rubric,
+            performance_threshold=3,
+            performance_target_percent=70,
+        )
+        criteria, think, chunking, wonder = _strategies(
+            "learning-intentions-success-criteria",
+            "what-makes-you-think-that",
+            "chunking-high-interest-text",
+            "know-wonder-chart",
+        )
+        services.cycle_strategies_set(
+            user=lead,
+            cycle=cycle,
+            strategy_ids=[criteria, think, chunking, wonder],
+            shared_ids=[criteria, think],
+        )
+        self.milestones(
+            t,
+            cycle,
+            [
+                ("Co-construct inference success criteria with every class", 0, (2026, 9, 25)),
+                ("Moderate ten baseline scripts together", 1, (2026, 9, 30)),
+                ("Peer observation round: “What makes you think that?”", 2, (2026, 11, 6)),
+                ("Moderate the December checkpoint", 1, (2026, 12, 11)),
+                ("Present the cycle story at the staff meeting", 0, (2027, 1, 29)),
+            ],
+            done=5,
+        )
+        services.cycle_start(user=lead, cycle=cycle)
+
+        focus, comparison = self.groups(cycle, focus_classes + comparison_classes)
+        # Shares of levels 1–4 at each occasion. The gap (comparison minus focus)
+        # is 0.75 of a level at baseline and 0.60 at the final: a fifth narrower.
+        shares = {
+            "focus": [
+                [0.25, 0.50, 0.20, 0.05],
+                [0.15, 0.48, 0.30, 0.07],
+                [0.07, 0.38, 0.43, 0.12],
+                [0.02, 0.24, 0.54, 0.20],
+            ],
+            "comparison": [
+                [0.05, 0.30, 0.45, 0.20],
+                [0.03, 0.25, 0.47, 0.25],
+                [0.01, 0.16, 0.45, 0.38],
+                [0.00, 0.07, 0.34, 0.59],
+            ],
+        }
+        results = {}
+        for name, roster in (("focus", focus), ("comparison", comparison)):
+            latent = self.latent(roster)
+            results[name] = [
+                self.occasion_scores(t, rubric, occasion, roster, self.levels(latent, share))
+                for occasion, share in zip(occasions, shares[name], strict=True)
+            ]
+        services.cycle_advance(user=lead, cycle=cycle)
+
+        f_base, f_final = results["focus"][0], results["focus"][-1]
+        c_base, c_final = results["comparison"][0], results["comparison"][-1]
+        gap_base = np.nanmean(c_base) - np.nanmean(f_base)
+        gap_final = np.nanmean(c_final) - np.nanmean(f_final)
+        numbers = {
+            "base3": _percent_at_least(f_base, 3),
+            "final3": _percent_at_least(f_final, 3),
+            "gap_base": gap_base,
+            "gap_final": gap_final,
+            "narrowed": 100 * (gap_base - gap_final) / gap_base,
+            "f_gain": np.nanmean(f_final) - np.nanmean(f_base),
+            "c_gain": np.nanmean(c_final) - np.nanmean(c_base),
+        }
+        services.reflection_save(
+            user=lead,
+            cycle=cycle,
+            strategy_impact=(
+                "Co-constructed success criteria gave every class the same picture of a "
+                "justified inference; students quoted them in peer feedback by October. "
+                "Asking “What makes you think that?” did the most: we heard students justify "
+                "without being asked by December, and the observation notes show it in every "
+                "room. Chunking a high-interest text helped the weakest readers start; the "
+                "know/wonder chart took lesson time and we saw no link to inference."
+            ),
+            understanding=(
+                "{base3:.0f}% of our applied students were at level 3 or above in September "
+                "and {final3:.0f}% in January. Their written justifications now cite the text "
+                "instead of retelling it. Students still at level 2 infer well out loud but "
+                "lose the evidence when they write."
+            ).format(**numbers),
+            continue_change_stop=(
+                "Continue the success criteria and the daily question in every grade 9 class. "
+                "Change the chunked texts: longer chunks for stronger readers. Stop the "
+                "know/wonder chart in this unit. Next cycle: the written step from a spoken "
+                "justification to a written one."
+            ),
+            years_growth=(
+                "Both groups grew, so we read the gap rather than the 0.40 hinge: applied "
+                "students gained {f_gain:.2f} of a level and academic students {c_gain:.2f}. "
+                "The gap narrowed from {gap_base:.2f} to {gap_final:.2f} of a level, about "
+                "{narrowed:.0f}% narrower. For the applied students it is more than a year's "
+                "growth in a semester; the academic classes grew too, so not all of it is our "
+                "strategies."
+            ).format(**numbers),
+            strategy_notes={
+                str(criteria): "Students quoted the criteria in peer feedback.",
+                str(think): "Heard in every observed lesson by December.",
+                str(chunking): "Good entry point for the weakest readers.",
+                str(wonder): "No visible link to inference; lesson time lost.",
+            },
+        )
+        self.decide(
+            t,
+            cycle,
+            {
+                criteria: ("adopt", "Every grade 9 English class, from the first week."),
+                think: ("adopt", "Daily, and shared with the science team."),
+                chunking: ("adapt", "Longer chunks for stronger readers."),
+                wonder: ("abandon", "Keep it for research units, not for inference."),
+            },
+        )
+        moment = services.cycle_close(user=lead, cycle=cycle)
+        if moment is not None:  # the goal is met by construction; the test says so
+            services.mastery_moment_publish(user=lead, moment=moment)
+        self.backdate(
+            cycle,
+            {
+                CycleStatus.PLANNING: dt.date(2026, 9, 2),
+                CycleStatus.IMPLEMENTING: dt.date(2026, 9, 14),
+                CycleStatus.REVIEWING: dt.date(2027, 1, 18),
+                CycleStatus.CLOSED: dt.date(2027, 1, 27),
+            },
+        )
+        return cycle
+
+    def mathematics(self, t: DemoTeam) -> InquiryCycle:
+        lead = t.lead
+        focus_classes = self.classes(["MFM1P"], 1, t)
+        comparison_classes = self.classes(["MPM1D"], 1, t)
+        cycle = services.cycle_create(
+            user=lead,
+            team=t.team,
+            title="Proportional reasoning in grade 9 applied mathematics",
+            problem_of_practice=(
+                "Grade 9 applied students apply procedures for rates and ratios, but cannot "
+                "tell when a situation is proportional, so unfamiliar problems defeat them."
+            ),
+            focus={"grades": ["9"], "pathways": ["applied"], "classes": focus_classes},
+            comparison={"grades": ["9"], "pathways": ["academic"], "classes": comparison_classes},
+            mastery_goal=(
+                "Grade 9 applied students recognise proportional situations and solve them "
+                "with a strategy they can explain (ratio table, unit rate or scale factor)."
+            ),
+            specific_focus=(
+                "Deciding whether a situation is proportional, and explaining the choice, in "
+                "problems set in contexts students have not practised."
+            ),
+            plan=(
+                "Descriptive feedback on one proportional-reasoning task a week; a "
+                "know/wonder chart to open each problem; small-group support for students "
+                "below level on the baseline. A peer observation round in November."
+            ),
+            monitoring=(
+                "A common 20-point proportional-reasoning task in every grade 9 mathematics "
+                "class, applied and academic, in September, November and January."
+            ),
+            prediction=(
+                "With weekly feedback and targeted support, 65% of our applied students will "
+                "score 12 or more out of 20 on the January task."
+            ),
+            start_date=dt.date(2026, 9, 21),
+            end_date=dt.date(2027, 1, 22),
+        )
+        task = services.measure_create(
+            user=lead, cycle=cycle, name="Proportional reasoning task", max_score=20
+        )
+        occasions = [
+            services.occasion_create(user=lead, cycle=cycle, name=name, kind=kind, date=date)
+            for name, kind, date in (
+                ("Baseline (September)", "baseline", dt.date(2026, 9, 25)),
+                ("Checkpoint (November)", "checkpoint", dt.date(2026, 11, 13)),
+                ("Final (January)", "final", dt.date(2027, 1, 14)),
+            )
+        ]
+        services.cycle_update(
+            user=lead,
+            cycle=cycle,
+            performance_measure=task,
+            performance_threshold=12,
+            performance_target_percent=65,
+        )
+        feedback, wonder, support = _strategies(
+            "effective-feedback", "know-wonder-chart", "responsive-differentiated-support"
+        )
+        services.cycle_strategies_set(
+            user=lead, cycle=cycle, strategy_ids=[feedback, wonder, support], shared_ids=[feedback]
+        )
+        self.milestones(
+            t,
+            cycle,
+            [
+                ("Write the common task and its marking scheme", 0, (2026, 9, 18)),
+                ("Form support groups from the baseline", 1, (2026, 10, 2)),
+                ("Peer observation round: feedback in the lesson", 2, (2026, 11, 20)),
+                ("Mark the January task together", 0, (2027, 1, 19)),
+            ],
+            done=4,
+        )
+        services.cycle_start(user=lead, cycle=cycle)
+
+        focus, comparison = self.groups(cycle, focus_classes + comparison_classes)
+        # Means of the 20-point task per occasion: both groups grow alike.
+        means = {"focus": (8.5, 9.6, 10.6), "comparison": (12.0, 13.1, 14.2)}
+        results = {}
+        for name, roster in (("focus", focus), ("comparison", comparison)):
+            latent = self.latent(roster)
+            results[name] = [
+                self.occasion_scores(
+                    t, task, occasion, roster, self.points(latent, mean, 3.6, 0, 20)
+                )
+                for occasion, mean in zip(occasions, means[name], strict=True)
+            ]
+        services.cycle_advance(user=lead, cycle=cycle)
+
+        f_base, f_final = results["focus"][0], results["focus"][-1]
+        c_base, c_final = results["comparison"][0], results["comparison"][-1]
+        numbers = {
+            "final12": _percent_at_least(f_final, 12),
+            "f_base": np.nanmean(f_base),
+            "f_final": np.nanmean(f_final),
+            "gap_base": np.nanmean(c_base) - np.nanmean(f_base),
+            "gap_final": np.nanmean(c_final) - np.nanmean(f_final),
+        }
+        services.reflection_save(
+            user=lead,
+            cycle=cycle,
+            strategy_impact=(
+                "Feedback helped when students could act on it in the same lesson, but most "
+                "of ours came back a week later on marked tasks, too late to change anything. "
+                "The know/wonder chart produced lists of facts, not proportional thinking. "
+                "Small-group support helped the students who came to it."
+            ),
+            understanding=(
+                "We did not meet our goal: {final12:.0f}% of our applied students scored 12 or "
+                "more in January, against a target of 65%. Their mean rose from {f_base:.1f} to "
+                "{f_final:.1f} out of 20, and they now solve recipe and scale problems, but they "
+                "still reach for a procedure before asking whether the situation is "
+                "proportional. The academic classes grew about as much: the gap went from "
+                "{gap_base:.1f} to {gap_final:.1f} points."
+            ).format(**numbers),
+            continue_change_stop=(
+                "Continue the small-group support. Change feedback: give it during the lesson, "
+                "on the spot, with time to use it. Stop the know/wonder chart for this goal. "
+                "Set the next target after the baseline, not before: 65% was a guess."
+            ),
+            years_growth=(
+                "Not for these students, judged against the academic classes: they grew, but "
+                "no faster than students who were not in the cycle, so we cannot claim our "
+                "strategies made the difference. That is what we take into the next cycle."
+            ),
+            strategy_notes={
+                str(feedback): "Came too late to act on.",
+                str(wonder): "Lists of facts, no reasoning.",
+            },
+        )
+        self.decide(
+            t,
+            cycle,
+            {
+                feedback: ("adapt", "Feedback in the lesson, with time to use it."),
+                wonder: ("abandon", "It did not lead to proportional thinking."),
+                support: ("adopt", "Keep the groups, re-formed after each checkpoint."),
+            },
+        )
+        services.cycle_close(user=lead, cycle=cycle)
+        self.backdate(
+            cycle,
+            {
+                CycleStatus.PLANNING: dt.date(2026, 9, 8),
+                CycleStatus.IMPLEMENTING: dt.date(2026, 9, 21),
+                CycleStatus.REVIEWING: dt.date(2027, 1, 15),
+                CycleStatus.CLOSED: dt.date(2027, 1, 28),
+            },
+        )
+        return cycle
+
+    def science(self, t: DemoTeam) -> InquiryCycle:
+        lead = t.lead
+        focus_classes = self.classes(["SNC1P", "SNC1D", "SNC2P", "SNC2D"], 2, t)
+        cycle = services.cycle_create(
+            user=lead,
+            team=t.team,
+            title="Claim, evidence, reasoning in grade 9 and 10 science",
+            problem_of_practice=(
+                "Students describe what happened in an investigation but rarely explain why: "
+                "their lab conclusions state a result without evidence or a scientific idea."
+            ),
+            focus={"grades": ["9", "10"], "classes": focus_classes},
+            mastery_goal=(
+                "Grade 9 and 10 students write scientific explanations that make a claim, "
+                "support it with evidence from their data and connect the two with a "
+                "scientific idea."
+            ),
+            specific_focus=(
+                "The reasoning step: connecting evidence to the claim with a scientific idea."
+            ),
+            plan=(
+                "Teach claim–evidence–reasoning explicitly with co-constructed success "
+                "criteria; model a written explanation each week using the literacy team's "
+                "reading and writing routines; descriptive feedback on one conclusion a week."
+            ),
+            monitoring=(
+                "A common explanation rubric (four levels) on a short written conclusion in "
+                "February, March, April and May."
+            ),
+            prediction=(
+                "If students see the reasoning step modelled every week and get feedback on "
+                "it, most will reach level 3 by May, because the missing step is taught, not "
+                "assumed."
+            ),
+            start_date=dt.date(2027, 2, 8),
+            end_date=dt.date(2027, 6, 4),
+        )
+        rubric = services.measure_create(
+            user=lead,
+            cycle=cycle,
+            name="Scientific explanation rubric",
+            kind="rubric",
+            min_score=1,
+            max_score=4,
+        )
+        occasions = [
+            services.occasion_create(user=lead, cycle=cycle, name=name, kind=kind, date=date)
+            for name, kind, date in (
+                ("Baseline (February)", "baseline", dt.date(2027, 2, 19)),
+                ("Checkpoint (March)", "checkpoint", dt.date(2027, 3, 26)),
+                ("Checkpoint (April)", "checkpoint", dt.date(2027, 4, 30)),
+                ("Final (May)", "final", dt.date(2027, 5, 28)),
+            )
+        ]
+        literacy, criteria, feedback = _strategies(
+            "cross-curricular-literacy",
+            "learning-intentions-success-criteria",
+            "effective-feedback",
+        )
+        services.cycle_strategies_set(
+            user=lead,
+            cycle=cycle,
+            strategy_ids=[criteria, literacy, feedback],
+            shared_ids=[criteria, literacy],
+        )
+        self.milestones(
+            t,
+            cycle,
+            [
+                ("Agree on the explanation rubric and anchor samples", 0, (2027, 2, 12)),
+                ("Moderate the baseline conclusions", 1, (2027, 2, 26)),
+                ("Peer observation round: modelling the reasoning step", 2, (2027, 4, 16)),
+                ("Moderate the April checkpoint", 3, (2027, 5, 7)),
+            ],
+            done=2,
+        )
+        services.cycle_start(user=lead, cycle=cycle)
+        focus, _comparison = self.groups(cycle, focus_classes)
+        latent = self.latent(focus)
+        for occasion, share in zip(
+            occasions[:2], ([0.30, 0.45, 0.20, 0.05], [0.20, 0.45, 0.28, 0.07]), strict=True
+        ):
+            self.occasion_scores(t, rubric, occasion, focus, self.levels(latent, share))
+        self.backdate(
+            cycle,
+            {
+                CycleStatus.PLANNING: dt.date(2027, 2, 1),
+                CycleStatus.IMPLEMENTING: dt.date(2027, 2, 8),
+            },
+        )
+        return cycle
+
+    def student_success(self, t: DemoTeam) -> InquiryCycle:
+        lead = t.lead
+        classes = self.classes_of_team(t, semester=2, course_types="PO")
+        cycle = services.cycle_create(
+            user=lead,
+            team=t.team,
+            title="Getting work in: applied students with an IEP",
+            problem_of_practice=(
+                "Students with an IEP in applied courses fall behind on assignments by "
+                "midterm and then stop handing work in; missing work, not failed work, costs "
+                "them their credits."
+            ),
+            focus={"pathways": ["applied"], "attributes": {"iep": True}, "classes": classes},
+            comparison={"pathways": ["applied"], "attributes": {"iep": False}, "classes": classes},
+            mastery_goal=(
+                "Applied students with an IEP plan their work in chunks, ask for help early "
+                "and hand in their assignments."
+            ),
+            specific_focus=(
+                "Breaking each assignment into checkpoints with the student, and checking in "
+                "at the first missed checkpoint rather than at the deadline."
+            ),
+            plan=(
+                "Every member co-plans assignment checkpoints with each focus student; "
+                "guidance checks in within two days of a missed checkpoint; chunked texts and "
+                "success criteria on every assignment sheet."
+            ),
+            monitoring=(
+                "The share of assignments each student handed in on time, from each "
+                "member's markbook, in February, March and April."
+            ),
+            prediction=(
+                "Half of the focus students will hand in at least 80% of their work on time by "
+                "April, because the first missed checkpoint will trigger help instead of a "
+                "zero."
+            ),
+            start_date=dt.date(2027, 2, 8),
+            end_date=dt.date(2027, 4, 30),
+        )
+        completion = services.measure_create(
+            user=lead, cycle=cycle, name="Work handed in on time (%)", max_score=100
+        )
+        occasions = [
+            services.occasion_create(user=lead, cycle=cycle, name=name, kind=kind, date=date)
+            for name, kind, date in (
+                ("Baseline (February)", "baseline", dt.date(2027, 2, 12)),
+                ("Checkpoint (March)", "checkpoint", dt.date(2027, 3, 12)),
+                ("Final (April)", "final", dt.date(2027, 4, 23)),
+            )
+        ]
+        services.cycle_update(
+            user=lead,
+            cycle=cycle,
+            performance_measure=completion,
+            performance_threshold=80,
+            performance_target_percent=50,
+        )
+        support, chunking, criteria = _strategies(
+            "responsive-differentiated-support",
+            "chunking-high-interest-text",
+            "learning-intentions-success-criteria",
+        )
+        services.cycle_strategies_set(
+            user=lead, cycle=cycle, strategy_ids=[support, chunking, criteria], shared_ids=[support]
+        )
+        self.milestones(
+            t,
+            cycle,
+            [
+                ("Meet each focus student to plan checkpoints", 0, (2027, 2, 19)),
+                ("Check-in routine for a missed checkpoint agreed", 1, (2027, 2, 26)),
+                ("Review the March numbers together", 2, (2027, 3, 19)),
+                ("Share what worked with the applied-course teachers", 0, (2027, 5, 14)),
+            ],
+            done=3,
+        )
+        services.cycle_start(user=lead, cycle=cycle)
+        focus, comparison = self.groups(cycle, classes)
+        means = {"focus": (56, 66, 74), "comparison": (78, 80, 81)}
+        for name, roster in (("focus", focus), ("comparison", comparison)):
+            latent = self.latent(roster)
+            for occasion, mean in zip(occasions, means[name], strict=True):
+                values = self.points(latent, mean, 16, 0, 100)
+                self.occasion_scores(t, completion, occasion, roster, values)
+        services.cycle_advance(user=lead, cycle=cycle)
+        services.reflection_save(
+            user=lead,
+            cycle=cycle,
+            strategy_impact=(
+                "Co-planned checkpoints made missing work visible weeks before a deadline; "
+                "the two-day check-in is what students mention when we ask what helped."
+            ),
+            understanding=(
+                "More focus students hand work in, but some hand in incomplete work to meet "
+                "a checkpoint. We still need to look at the quality of what comes in."
+            ),
+        )
+        self.backdate(
+            cycle,
+            {
+                CycleStatus.PLANNING: dt.date(2027, 2, 1),
+                CycleStatus.IMPLEMENTING: dt.date(2027, 2, 8),
+                CycleStatus.REVIEWING: dt.date(2027, 4, 26),
+            },
+        )
+        return cycle
+
+    def literacy(self, t: DemoTeam) -> InquiryCycle:
+        lead = t.lead
+        classes = self.classes_of_team(t, semester=2, course_types="COM")
+        cycle = services.cycle_create(
+            user=lead,
+            team=t.team,
+            title="Reading informational texts in every subject",
+            problem_of_practice=(
+                "College-pathway students skip the reading in subjects other than English: "
+                "manuals, sources, instructions and case studies. They wait for the teacher "
+                "to explain instead."
+            ),
+            focus={"pathways": ["college"], "classes": classes},
+            mastery_goal=(
+                "College-pathway students read an informational text in any subject and "
+                "summarise its main idea with two supporting details."
+            ),
+            specific_focus=(
+                "Finding the main idea of a text in one's subject: headings, topic sentences "
+                "and the key vocabulary of the subject."
+            ),
+            plan=(
+                "Each member teaches one reading routine a week in their subject, from the "
+                "cross-curricular literacy strategy; a know/wonder chart opens each new text."
+            ),
+            start_date=dt.date(2027, 4, 12),
+            end_date=dt.date(2027, 6, 11),
+        )
+        literacy, wonder = _strategies("cross-curricular-literacy", "know-wonder-chart")
+        services.cycle_strategies_set(user=lead, cycle=cycle, strategy_ids=[literacy, wonder])
+        self.milestones(
+            t,
+            cycle,
+            [
+                ("Choose a common reading task for every subject", 0, (2027, 4, 2)),
+                ("Borrow the science team's moderation routine", 1, (2027, 4, 9)),
+            ],
+            done=0,
+        )
+        self.backdate(cycle, {CycleStatus.PLANNING: dt.date(2027, 3, 22)})
+        return cycle
+
+    # --- helpers ----------------------------------------------------------------
+
+    def classes_of_team(self, t: DemoTeam, *, semester: int, course_types: str) -> list[int]:
+        """The classes the team's teaching members teach in ``semester``, of courses of
+        these types (the last letter of an Ontario course code: ``P`` applied, ``O`` open...)."""
+        of_type = Q()
+        for letter in course_types:
+            of_type |= Q(course__course_code__endswith=letter)
+        return list(
+            SchoolClass.objects.filter(
+                of_type,
+                school=self.school,
+                terms=self.terms[semester],
+                enrollments__role=Enrollment.EnrollmentRole.TEACHER,
+                enrollments__status=Status.ACTIVE,
+                enrollments__staff__in=t.members,
+            )
+            .distinct()
+            .order_by("sourced_id")
+            .values_list("pk", flat=True)
+        )
+
+    def milestones(
+        self,
+        t: DemoTeam,
+        cycle: InquiryCycle,
+        items: list[tuple[str, int, tuple[int, int, int]]],
+        *,
+        done: int,
+    ) -> None:
+        """Milestones (title, owner's index among the teaching members, due date); the first ``done`` are done."""
+        for index, (title, owner, due) in enumerate(items):
+            milestone = services.milestone_create(
+                user=t.lead, cycle=cycle, title=title, owner=t.member(owner), due_date=dt.date(*due)
+            )
+            if index < done:
+                services.milestone_set_done(user=t.member(owner), milestone=milestone, done=True)
+
+    def decide(
+        self, t: DemoTeam, cycle: InquiryCycle, decisions: dict[int, tuple[str, str]]
+    ) -> None:
+        for cycle_strategy in CycleStrategy.objects.filter(cycle=cycle).select_related("cycle"):
+            decision, note = decisions[cycle_strategy.strategy_id]
+            services.cycle_strategy_decide(
+                user=t.lead, cycle_strategy=cycle_strategy, decision=decision, note=note
+            )
+
+    def backdate(self, cycle: InquiryCycle, dates: dict[str, dt.date]) -> None:
+        """Put the cycle's history on the story's dates (the services stamp today's)."""
+        for status, day in dates.items():
+            StatusChange.objects.filter(cycle=cycle, to_status=status).update(changed_at=_at(day))
+        first, last = _at(min(dates.values())), _at(max(dates.values()))
+        InquiryCycle.objects.filter(pk=cycle.pk).update(created_at=first, updated_at=last)
+        Reflection.objects.filter(cycle=cycle).update(updated_at=last)
+        MasteryMoment.objects.filter(cycle=cycle).update(created_at=last)
+
+
+def _counts(shares: Sequence[float], n: int) -> np.ndarray:
+    """``n`` split in ``shares`` by the largest-remainder method (ties: the first share)."""
+    exact = np.asarray(shares, dtype=float) / sum(shares) * n
+    counts = np.floor(exact).astype(int)
+    remainders = exact - counts
+    for index in np.argsort(-remainders, kind="stable")[: n - counts.sum()]:
+        counts[index] += 1
+    return counts
+
+
+def _percent_at_least(values: np.ndarray, threshold: float) -> float:
+    """Share of the scores (absent students left out) at ``threshold`` or above."""
+    scored = values[~np.isnan(values)]
+    return float(100 * (scored >= threshold).mean())
