@@ -1,22 +1,615 @@
-"""Evidence of student learning: the score grid, uploads, templates, exports, deletion."""
+"""Evidence of student learning: the score grid, uploads, templates, exports, deletion.
+
+Every page is student-level, so each one fetches the cycle through
+``access_cycle`` (404 when out of scope) and then asks
+``can_see_student_evidence`` (403: members and editors only, never an
+analyst). Writes go through the services, which check the rules again: a
+teacher who is not an editor enters and deletes scores only in their own
+classes.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.urls import path
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from efficacy.cycles import evidence_export, evidence_import, gradebook_import, services
+from efficacy.cycles.access import access_cycle, can_see_student_evidence
+from efficacy.cycles.evidence_rows import ImportResult
+from efficacy.cycles.forms_evidence import (
+    DeleteChoiceForm,
+    DeleteConfirmForm,
+    GradebookLinkForm,
+    GradebookUploadForm,
+    GridChoiceForm,
+    ScoresUploadForm,
+    TemplateForm,
+    cell_name,
+)
+from efficacy.cycles.models import CycleStatus, GradebookLink, InquiryCycle, Measure, Occasion
+from efficacy.cycles.permissions import own_class_ids
+from efficacy.cycles.scoring import parse_score
+from efficacy.cycles.selectors import class_cycle_students, cycle_population, score_grid
+from efficacy.roster.access import can_edit_team
+from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
+
+# --- shared helpers ---------------------------------------------------------
 
 
-def _todo(request, **kwargs):  # replaced by the evidence pages
-    return HttpResponse(status=501)
+def _evidence_cycle(user: Any, cycle_id: int) -> InquiryCycle:
+    """The cycle, if the user may see its student-level evidence (404, then 403)."""
+    cycle = access_cycle(user, cycle_id)
+    if not can_see_student_evidence(user, cycle):
+        raise PermissionDenied(
+            _("Student-level evidence of %(team)s's cycles is for the team's members.")
+            % {"team": cycle.team}
+        )
+    return cycle
+
+
+def _entry_classes(user: Any, cycle: InquiryCycle) -> QuerySet[SchoolClass]:
+    """Active classes with students of the cycle: all for an editor, a member's own otherwise."""
+    classes = SchoolClass.objects.filter(
+        school=cycle.team.school,
+        status=Status.ACTIVE,
+        pk__in=Enrollment.objects.filter(
+            role=Enrollment.EnrollmentRole.STUDENT,
+            status=Status.ACTIVE,
+            student_id__in=cycle_population(cycle).students,
+        ).values("school_class_id"),
+    )
+    if not can_edit_team(user, cycle.team):
+        classes = classes.filter(pk__in=own_class_ids(user))
+    return classes.order_by("title", "pk")
+
+
+def _is_open(cycle: InquiryCycle) -> bool:
+    return cycle.status != CycleStatus.CLOSED
+
+
+def _closed_reason() -> str:
+    return _("This cycle is closed; its evidence is its record and can no longer change.")
+
+
+def _download(filename: str, content_type: str, body: bytes) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _display(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("You may not change this score.")
+
+
+def _base_context(user: Any, cycle: InquiryCycle) -> dict[str, Any]:
+    return {
+        "cycle": cycle,
+        "can_edit": can_edit_team(user, cycle.team),
+        "is_open": _is_open(cycle),
+        "closed_reason": _closed_reason(),
+    }
+
+
+def _import_message(result: ImportResult) -> str:
+    return _(
+        "Scores imported: %(created)d added, %(updated)d updated, %(unchanged)d unchanged, "
+        "%(blank)d empty cells skipped."
+    ) % {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "blank": result.blank,
+    }
+
+
+# --- choosing a class and a measure -----------------------------------------
+
+
+@login_required
+def evidence(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    user = request.user
+    cycle = _evidence_cycle(user, cycle_id)
+    classes = _entry_classes(user, cycle)
+    return _choose_page(request, cycle, GridChoiceForm(cycle=cycle, classes=classes))
+
+
+def _choose_page(request: HttpRequest, cycle: InquiryCycle, form: GridChoiceForm) -> HttpResponse:
+    context = {
+        **_base_context(request.user, cycle),
+        "form": form,
+        "has_classes": form.fields["class"].queryset.exists(),
+        "measures": list(cycle.measures.all()),
+        "occasions": list(cycle.occasions.all()),
+    }
+    return render(request, "cycles/evidence.html", context)
+
+
+# --- the grid ---------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """One input of the grid, as the page shows it."""
+
+    student_id: int
+    student_name: str
+    occasion: Occasion
+    row: int
+    col: int
+    value: str
+    error: str = ""
+    saved: bool = False
+
+    @property
+    def name(self) -> str:
+        return cell_name(self.student_id, self.occasion.pk)
+
+    @property
+    def label(self) -> str:
+        return _("%(student)s, %(occasion)s") % {
+            "student": self.student_name,
+            "occasion": self.occasion.name,
+        }
+
+
+def _grid_rows(
+    cycle: InquiryCycle,
+    school_class: SchoolClass,
+    measure: Measure,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    saved: set[str] | None = None,
+) -> tuple[list[Occasion], list[dict[str, Any]]]:
+    """Rows of cells from ``score_grid``; a cell with an error shows what was typed."""
+    typed, errors, saved = typed or {}, errors or {}, saved or set()
+    frame = score_grid(cycle, school_class_id=school_class.pk, measure=measure)
+    occasions = list(cycle.occasions.all())
+    students = Student.objects.filter(pk__in=frame.index.tolist()).order_by(
+        "family_name", "given_name", "pk"
+    )
+    rows = []
+    for r, student in enumerate(students):
+        cells = []
+        for c, occasion in enumerate(occasions):
+            cell = Cell(
+                student_id=student.pk,
+                student_name=str(student),
+                occasion=occasion,
+                row=r,
+                col=c,
+                value=_display(frame.at[student.pk, occasion.pk]),
+            )
+            if cell.name in errors:
+                cell.value, cell.error = typed.get(cell.name, ""), errors[cell.name]
+            cell.saved = cell.name in saved
+            cells.append(cell)
+        rows.append({"student": student, "cells": cells})
+    return occasions, rows
+
+
+@login_required
+def grid(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    user = request.user
+    cycle = _evidence_cycle(user, cycle_id)
+    form = GridChoiceForm(request.GET, cycle=cycle, classes=_entry_classes(user, cycle))
+    if not form.is_valid():
+        return _choose_page(request, cycle, form)
+    school_class, measure = form.cleaned_data["class"], form.cleaned_data["measure"]
+    typed: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    saved: set[str] = set()
+    if request.method == "POST":
+        if not _is_open(cycle):
+            messages.error(request, _closed_reason())
+            return redirect(request.get_full_path())
+        typed, errors, saved = _save_all(request, cycle, school_class, measure)
+        if not errors:
+            messages.success(
+                request,
+                ngettext("Saved %(n)d changed cell.", "Saved %(n)d changed cells.", len(saved))
+                % {"n": len(saved)}
+                if saved
+                else _("Nothing had changed; no score was saved."),
+            )
+            return redirect(request.get_full_path())
+    occasions, rows = _grid_rows(
+        cycle, school_class, measure, typed=typed, errors=errors, saved=saved
+    )
+    error_cells = [cell for row in rows for cell in row["cells"] if cell.error]
+    context = {
+        **_base_context(user, cycle),
+        "form": form,
+        "school_class": school_class,
+        "measure": measure,
+        "occasions": occasions,
+        "rows": rows,
+        "error_cells": error_cells,
+        "saved_count": len(saved),
+        "range_low": _display(measure.min_score),
+        "range_high": _display(measure.max_score),
+    }
+    return render(request, "cycles/grid.html", context)
+
+
+def _save_all(
+    request: HttpRequest, cycle: InquiryCycle, school_class: SchoolClass, measure: Measure
+) -> tuple[dict[str, str], dict[str, str], set[str]]:
+    """The no-JS "Save all": one ``score_set`` per cell whose value changed."""
+    frame = score_grid(cycle, school_class_id=school_class.pk, measure=measure)
+    students = {s.pk: s for s in Student.objects.filter(pk__in=frame.index.tolist())}
+    typed, errors, saved = {}, {}, set()
+    for occasion in cycle.occasions.all():
+        for student_id, student in students.items():
+            name = cell_name(student_id, occasion.pk)
+            if name not in request.POST:
+                continue
+            raw = request.POST[name]
+            typed[name] = raw
+            stored = frame.at[student_id, occasion.pk]
+            stored = None if math.isnan(stored) else stored
+            value, problem = parse_score(raw, measure)
+            if problem is None and value == stored:
+                continue  # unchanged: leave who entered it and when alone
+            error = _save_cell(request.user, measure, occasion, student, school_class, raw)
+            if error:
+                errors[name] = error
+            else:
+                saved.add(name)
+    return typed, errors, saved
+
+
+def _save_cell(
+    user: Any,
+    measure: Measure,
+    occasion: Occasion,
+    student: Student,
+    school_class: SchoolClass,
+    raw: str,
+) -> str:
+    """Save one cell through the service; the message to show next to it, or ''."""
+    try:
+        services.score_set(
+            user=user,
+            measure=measure,
+            occasion=occasion,
+            student=student,
+            value=raw,
+            school_class=school_class,
+        )
+    except (ValidationError, PermissionDenied) as error:
+        return _error_text(error)
+    return ""
+
+
+@login_required
+@require_POST
+def score_cell(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """One cell saved as you go (htmx): the cell comes back saved, or with its error."""
+    user = request.user
+    cycle = _evidence_cycle(user, cycle_id)
+    measure = cycle.measures.filter(pk=_int(request.POST.get("measure"))).first()
+    occasion = cycle.occasions.filter(pk=_int(request.POST.get("occasion"))).first()
+    if measure is None or occasion is None:
+        raise Http404
+    student_id = _int(request.POST.get("student"))
+    raw = request.POST.get(cell_name(student_id or 0, occasion.pk), "")
+    school_class = _entry_classes(user, cycle).filter(pk=_int(request.POST.get("class"))).first()
+    student = None
+    if school_class is None:
+        error = _("You can enter scores only for students in your own classes.")
+    else:
+        student = (
+            class_cycle_students(cycle, school_class_id=school_class.pk)
+            .filter(pk=student_id)
+            .first()
+        )
+        if student is None:
+            error = _(
+                "This student is no longer in this class's part of the cycle. Reload the grid."
+            )
+        else:
+            error = _save_cell(user, measure, occasion, student, school_class, raw)
+    if not error:
+        parsed, _problem = parse_score(raw, measure)
+        raw = _display(parsed)
+    cell = Cell(
+        student_id=student_id or 0,
+        student_name=str(student) if student else "",
+        occasion=occasion,
+        row=_int(request.POST.get("row")) or 0,
+        col=_int(request.POST.get("col")) or 0,
+        value=raw,
+        error=error,
+        saved=not error,
+    )
+    context = {
+        "cycle": cycle,
+        "cell": cell,
+        "measure": measure,
+        "school_class": school_class,
+        "is_open": _is_open(cycle),
+        "oob_status": True,
+    }
+    response = render(request, "cycles/_grid_cell.html", context)
+    if not error:
+        # The impact panel on the cycle page listens on <body> for this event.
+        response["HX-Trigger"] = "evidence-changed"
+    return response
+
+
+# --- uploads and templates --------------------------------------------------
+
+
+@login_required
+def upload(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    user = request.user
+    cycle = _evidence_cycle(user, cycle_id)
+    classes = _entry_classes(user, cycle)
+    form = ScoresUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and _is_open(cycle) and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        try:
+            result = evidence_import.scores_import(
+                user=user, cycle=cycle, content=upload_file.read(), filename=upload_file.name
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            if result.ok:
+                messages.success(request, _import_message(result))
+                return redirect("cycles:upload", cycle_id=cycle.pk)
+            problems = result.problems
+    context = {
+        **_base_context(user, cycle),
+        "form": form,
+        "problems": problems,
+        "template_form": TemplateForm(cycle=cycle, classes=classes),
+        "has_classes": classes.exists(),
+    }
+    return render(request, "cycles/upload.html", context)
+
+
+@login_required
+def template(request: HttpRequest, cycle_id: int, fmt: str) -> HttpResponse:
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    user = request.user
+    cycle = _evidence_cycle(user, cycle_id)
+    classes = _entry_classes(user, cycle)
+    data = request.GET.copy()
+    if not data.get("class") and classes.count() == 1:
+        data["class"] = str(classes.get().pk)
+    form = TemplateForm(data, cycle=cycle, classes=classes)
+    if not form.is_valid():
+        messages.error(request, _("Choose the class the template is for, then download it."))
+        return redirect(reverse("cycles:upload", args=[cycle.pk]) + "#template")
+    measure, occasion = form.cleaned_data["measure"], form.cleaned_data["occasion"]
+    return _download(
+        *evidence_import.scores_template(
+            user=user,
+            cycle=cycle,
+            school_class=form.cleaned_data["class"],
+            fmt=fmt,
+            measures=[measure] if measure else None,
+            occasions=[occasion] if occasion else None,
+        )
+    )
+
+
+# --- export -----------------------------------------------------------------
+
+
+@login_required
+def export(request: HttpRequest, cycle_id: int, fmt: str) -> HttpResponse:
+    """Student-level and unsuppressed: only for the team (``can_see_student_evidence``)."""
+    exporters = {
+        "csv": evidence_export.evidence_export_csv,
+        "xlsx": evidence_export.evidence_export_xlsx,
+    }
+    if fmt not in exporters:
+        raise Http404
+    cycle = _evidence_cycle(request.user, cycle_id)
+    return _download(*exporters[fmt](cycle))
+
+
+# --- gradebook --------------------------------------------------------------
+
+
+@login_required
+def gradebook(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    user = request.user
+    cycle = _evidence_cycle(user, cycle_id)
+    can_edit = can_edit_team(user, cycle.team)
+    action = request.POST.get("action") if request.method == "POST" else None
+    link_form = GradebookLinkForm(request.POST if action == "link" else None, cycle=cycle)
+    upload_form = GradebookUploadForm(
+        request.POST if action == "import" else None,
+        request.FILES if action == "import" else None,
+    )
+    problems, line_items_found = [], []
+    if action == "link" and link_form.is_valid():
+        data = link_form.cleaned_data
+        try:
+            link = gradebook_import.gradebook_link_set(
+                user=user,
+                measure=data["measure"],
+                occasion=data["occasion"],
+                line_item_sourced_id=data["line_item"],
+            )
+        except ValidationError as error:
+            _add_errors(link_form, error, {"line_item_sourced_id": "line_item"})
+        else:
+            messages.success(
+                request,
+                _("The gradebook column “%(id)s” now fills %(m)s at %(o)s.")
+                % {"id": link.line_item_sourced_id, "m": link.measure, "o": link.occasion},
+            )
+            return redirect("cycles:gradebook", cycle_id=cycle.pk)
+    elif action == "import" and _is_open(cycle) and upload_form.is_valid():
+        line_items, results = upload_form.cleaned_data["files"]
+        try:
+            result = gradebook_import.scores_import_oneroster_gradebook(
+                user=user, cycle=cycle, line_items=line_items, results=results
+            )
+        except ValidationError as error:
+            upload_form.add_error(None, error.messages)
+        else:
+            if result.ok:
+                messages.success(request, _import_message(result))
+                return redirect("cycles:gradebook", cycle_id=cycle.pk)
+            problems = result.problems
+            line_items_found = _line_items_in(line_items)
+    context = {
+        **_base_context(user, cycle),
+        "can_edit": can_edit,
+        "link_form": link_form,
+        "upload_form": upload_form,
+        "links": GradebookLink.objects.filter(measure__cycle=cycle)
+        .select_related("measure", "occasion")
+        .order_by("line_item_sourced_id"),
+        "problems": problems,
+        "line_items_found": line_items_found,
+    }
+    return render(request, "cycles/evidence_gradebook.html", context)
+
+
+def _line_items_in(content: bytes) -> list[dict[str, str]]:
+    """The gradebook columns of an export, so a person can see which sourcedId to link."""
+    table, _problems = evidence_import.read_table(
+        content, gradebook_import.LINE_ITEMS, required=["sourcedid"]
+    )
+    return [
+        {
+            "sourced_id": str(record.get("sourcedid") or ""),
+            "title": str(record.get("title") or ""),
+            "class": str(record.get("classsourcedid") or ""),
+        }
+        for _number, record in (table or [])[:200]
+    ]
+
+
+def _add_errors(form, error: ValidationError, rename: dict[str, str] | None = None) -> None:
+    rename = rename or {}
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            field = rename.get(field, field)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- deleting evidence ------------------------------------------------------
+
+
+@login_required
+def evidence_delete(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Choose, confirm with a reason, delete; the history says who, what, how many, why."""
+    user = request.user
+    cycle = _evidence_cycle(user, cycle_id)
+    editor = can_edit_team(user, cycle.team)
+    options = {"cycle": cycle, "classes": _entry_classes(user, cycle), "all_classes": editor}
+    context = {
+        **_base_context(user, cycle),
+        "deletions": cycle.deletions.select_related("deleted_by"),
+    }
+    if not _is_open(cycle):
+        if request.method == "POST":
+            messages.error(request, _closed_reason())
+            return redirect("cycles:evidence_delete", cycle_id=cycle.pk)
+        return render(request, "cycles/evidence_delete.html", context)
+    if request.method == "POST":
+        form = DeleteConfirmForm(request.POST, **options)
+        if form.is_valid():
+            try:
+                count = services.evidence_delete(
+                    user=user,
+                    cycle=cycle,
+                    scores=form.scores(),
+                    what=form.what(),
+                    reason=form.cleaned_data["reason"],
+                )
+            except (ValidationError, PermissionDenied) as error:
+                form.add_error(None, _error_text(error))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Deleted %(n)d score: %(what)s.", "Deleted %(n)d scores: %(what)s.", count
+                    )
+                    % {"n": count, "what": form.what()},
+                )
+                return redirect("cycles:evidence_delete", cycle_id=cycle.pk)
+        choice_ok = not any(name in form.errors for name in ("measure", "occasion", "class"))
+        if choice_ok:
+            return _confirm_page(request, context, form, form)
+        return render(request, "cycles/evidence_delete.html", {**context, "form": form})
+    if "measure" in request.GET:
+        form = DeleteChoiceForm(request.GET, **options)
+        if form.is_valid():
+            confirm = DeleteConfirmForm(initial=form.as_query(), **options)
+            return _confirm_page(request, context, confirm, form)
+    else:
+        form = DeleteChoiceForm(**options)
+    return render(request, "cycles/evidence_delete.html", {**context, "form": form})
+
+
+def _confirm_page(
+    request: HttpRequest,
+    context: dict[str, Any],
+    form: DeleteConfirmForm,
+    choice: DeleteChoiceForm,
+) -> HttpResponse:
+    """``choice`` holds the validated measure, occasion and class; ``form`` asks for the reason."""
+    context = {
+        **context,
+        "form": form,
+        "what": choice.what(),
+        "count": choice.scores().count(),
+        "query": choice.as_query(),
+        "back": reverse("cycles:evidence_delete", args=[context["cycle"].pk])
+        + "?"
+        + urlencode(choice.as_query()),
+    }
+    return render(request, "cycles/evidence_delete_confirm.html", context)
 
 
 urlpatterns = [
-    path("cycles/<int:cycle_id>/evidence/", _todo, name="evidence"),
-    path("cycles/<int:cycle_id>/evidence/grid/", _todo, name="grid"),
-    path("cycles/<int:cycle_id>/evidence/cell/", _todo, name="score_cell"),
-    path("cycles/<int:cycle_id>/evidence/upload/", _todo, name="upload"),
-    path("cycles/<int:cycle_id>/evidence/template.<str:fmt>", _todo, name="template"),
-    path("cycles/<int:cycle_id>/evidence/export.<str:fmt>", _todo, name="export"),
-    path("cycles/<int:cycle_id>/evidence/gradebook/", _todo, name="gradebook"),
-    path("cycles/<int:cycle_id>/evidence/delete/", _todo, name="evidence_delete"),
+    path("cycles/<int:cycle_id>/evidence/", evidence, name="evidence"),
+    path("cycles/<int:cycle_id>/evidence/grid/", grid, name="grid"),
+    path("cycles/<int:cycle_id>/evidence/cell/", score_cell, name="score_cell"),
+    path("cycles/<int:cycle_id>/evidence/upload/", upload, name="upload"),
+    path("cycles/<int:cycle_id>/evidence/template.<str:fmt>", template, name="template"),
+    path("cycles/<int:cycle_id>/evidence/export.<str:fmt>", export, name="export"),
+    path("cycles/<int:cycle_id>/evidence/gradebook/", gradebook, name="gradebook"),
+    path("cycles/<int:cycle_id>/evidence/delete/", evidence_delete, name="evidence_delete"),
 ]
