@@ -584,6 +584,7 @@ def evidence_delete(*, user: Any, cycle: InquiryCycle, scores, what: str, reason
     of the cycle's evidence; a member only scores of students in their classes.
     """
     require_contributor(user, cycle.team)
+    require_evidence_open(cycle)
     scores = scores.filter(measure__cycle=cycle)
     if not can_edit_team(user, cycle.team):
         outside = scores.exclude(school_class_id__in=own_class_ids(user))
