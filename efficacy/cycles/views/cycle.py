@@ -1,26 +1,626 @@
-"""Creating, planning, moving and closing a cycle (the team's side of the loop)."""
+"""Creating, planning, moving and closing a cycle (the team's side of the loop).
+
+Every view fetches through the access layer (a cycle the person may not read
+is a 404), calls a service (which refuses a write the person may not make with
+PermissionDenied, shown as the 403 page) and renders. A form that a service
+refuses is shown again with what the person typed and each message next to
+its field.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.urls import path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from efficacy.cycles import mastery, services
+from efficacy.cycles.access import access_cycle, can_see_student_evidence
+from efficacy.cycles.forms import (
+    CycleForm,
+    MeasureForm,
+    MilestoneForm,
+    OccasionForm,
+    ReflectionForm,
+    StepBackForm,
+    StrategyChoiceForm,
+    StrategyForm,
+    add_service_errors,
+)
+from efficacy.cycles.groups import group_describe
+from efficacy.cycles.models import (
+    STATUS_ORDER,
+    CycleStatus,
+    InquiryCycle,
+    Milestone,
+    Reflection,
+)
+from efficacy.cycles.permissions import require_editor
+from efficacy.cycles.selectors import cycle_population, shared_work_status, strategies_for_school
+from efficacy.roster import access
+from efficacy.roster.models import Role, School, Status, User
+from efficacy.roster.selectors import student_count
+
+#: The elements a cycle needs before it starts, in the order the checklist shows them.
+READY_ELEMENTS = [
+    ("mastery_goal", gettext_lazy("A narrow goal")),
+    ("specific_focus", gettext_lazy("A specific focus")),
+    ("plan", gettext_lazy("A clear plan")),
+    ("monitoring", gettext_lazy("A means of monitoring progress")),
+    ("prediction", gettext_lazy("A prediction")),
+]
+
+#: The session key that carries a refused close's errors to the reflection page.
+CLOSE_ERRORS = "cycles_close_errors"
 
 
-def _todo(request, **kwargs):  # replaced by the cycle pages
-    return HttpResponse(status=501)
+def _detail_url(cycle: InquiryCycle, anchor: str = "") -> str:
+    url = reverse("cycles:detail", args=[cycle.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _members(cycle: InquiryCycle):
+    return User.objects.filter(
+        team_memberships__team=cycle.team, status=Status.ACTIVE, is_active=True
+    ).order_by("last_name", "first_name")
+
+
+# --- creating and editing -----------------------------------------------------
+
+
+@login_required
+def new(request: HttpRequest, team_id: int) -> HttpResponse:
+    user = request.user
+    team = access.access_team(user, team_id)
+    require_editor(user, team)
+    form = CycleForm(request.POST or None, school=team.school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_create(user=user, team=team, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Cycle “%(title)s” created. Next: choose strategies, define a measure and "
+                    "occasions, and plan the milestones."
+                )
+                % {"title": cycle.title},
+            )
+            return redirect("cycles:detail", cycle_id=cycle.pk)
+    return render(request, "cycles/cycle_form.html", {"team": team, "form": form, "cycle": None})
+
+
+@login_required
+def edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    require_editor(user, cycle.team)
+    form = CycleForm(request.POST or None, school=cycle.team.school, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_update(user=user, cycle=cycle, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+            cycle.refresh_from_db()  # the refused values stay in the form, not on the page
+        else:
+            messages.success(request, _("The cycle is saved."))
+            return redirect("cycles:detail", cycle_id=cycle.pk)
+    context = {"team": cycle.team, "form": form, "cycle": cycle}
+    return render(request, "cycles/cycle_form.html", context)
+
+
+# --- the cycle page -----------------------------------------------------------
+
+
+def _steps(cycle: InquiryCycle) -> list[dict[str, Any]]:
+    current = STATUS_ORDER.index(cycle.status)
+    return [
+        {
+            "label": CycleStatus(status).label,
+            "state": "done" if i < current else "current" if i == current else "upcoming",
+        }
+        for i, status in enumerate(STATUS_ORDER)
+    ]
+
+
+def _checklist(cycle: InquiryCycle, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    problems = services.purposeful_practice_problems(cycle)
+    return [
+        {
+            "key": key,
+            "label": label,
+            "ready": key not in problems,
+            "why": problems.get(key, ""),
+            "refused": bool(errors.get(key)),
+        }
+        for key, label in READY_ELEMENTS
+    ]
+
+
+def _shared_work_nudge(cycle: InquiryCycle, *, may_name_members: bool) -> list[str]:
+    """The shared-work status in plain words; members are named only to the team's own people."""
+    status = shared_work_status(cycle)
+    nudges = list(status.missing)
+    if status.members_without_common_evidence and not may_name_members:
+        nudges[-1] = _(
+            "Some members' classes have no common-measure scores yet (%(n)d of the team)."
+        ) % {"n": len(status.members_without_common_evidence)}
+    return nudges
+
+
+def _performance_goal(cycle: InquiryCycle) -> str:
+    if not cycle.has_performance_goal:
+        return ""
+    return _("%(target)d%% of focus students at %(threshold)g or above on %(measure)s") % {
+        "target": cycle.performance_target_percent,
+        "threshold": cycle.performance_threshold,
+        "measure": cycle.performance_measure.name,
+    }
+
+
+def _detail_context(request: HttpRequest, cycle: InquiryCycle, **overrides) -> dict[str, Any]:
+    user = request.user
+    team = cycle.team
+    can_edit = access.can_edit_team(user, team)
+    can_contribute = access.can_contribute_to_team(user, team)
+    members = _members(cycle)
+    population = cycle_population(cycle)
+    closed = cycle.status == CycleStatus.CLOSED
+    moments = list(cycle.mastery_moments.all()) if closed else []
+    context = {
+        "cycle": cycle,
+        "team": team,
+        "can_edit": can_edit,
+        "can_contribute": can_contribute,
+        "can_see_evidence": can_see_student_evidence(user, cycle),
+        "visible_staff": set(access.staff_for(user).values_list("pk", flat=True)),
+        "steps": _steps(cycle),
+        "focus_text": group_describe(cycle.focus),
+        "comparison_text": group_describe(cycle.comparison),
+        "focus_n": student_count(len(population.focus)),
+        "comparison_n": student_count(len(population.comparison)),
+        "performance_goal": _performance_goal(cycle),
+        "start_errors": {},
+        "cycle_strategies": cycle.cycle_strategies.select_related("strategy").prefetch_related(
+            "strategy__look_fors"
+        ),
+        "milestones": cycle.milestones.select_related("owner"),
+        "measures": cycle.measures.all(),
+        "occasions": cycle.occasions.all(),
+        "shared_nudges": _shared_work_nudge(cycle, may_name_members=can_contribute),
+        "history": cycle.status_changes.select_related("changed_by"),
+        "moments": moments,
+        "verdict": mastery.goal_met(cycle) if closed and not moments else None,
+        "reflection": Reflection.objects.filter(cycle=cycle).first(),
+        "back_form": StepBackForm(),
+    }
+    if can_edit and not closed:
+        context["milestone_form"] = MilestoneForm(members=members)
+        context["measure_form"] = MeasureForm()
+        context["occasion_form"] = OccasionForm()
+    context.update(overrides)
+    context["checklist"] = _checklist(cycle, context["start_errors"])
+    return context
+
+
+def _render_detail(request: HttpRequest, cycle: InquiryCycle, **overrides) -> HttpResponse:
+    return render(request, "cycles/detail.html", _detail_context(request, cycle, **overrides))
+
+
+@login_required
+def detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    return _render_detail(request, access_cycle(request.user, cycle_id))
+
+
+# --- strategies ------------------------------------------------------------------
+
+
+@login_required
+def strategies(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    require_editor(user, cycle.team)
+    available = list(strategies_for_school(cycle.team.school))
+    chosen = list(cycle.cycle_strategies.all())
+    form = StrategyChoiceForm(
+        request.POST or None,
+        strategies=available,
+        initial={
+            "strategies": [cs.strategy_id for cs in chosen],
+            "shared": [cs.strategy_id for cs in chosen if cs.used_by_every_member],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_strategies_set(
+                user=user,
+                cycle=cycle,
+                strategy_ids=form.cleaned_data["strategies"],
+                shared_ids=form.cleaned_data["shared"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The cycle's strategies are saved."))
+            return redirect(_detail_url(cycle, "strategies"))
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "library": [s for s in available if s.school_id is None],
+        "own": [s for s in available if s.school_id is not None],
+        "chosen": form.selected("strategies"),
+        "shared": form.selected("shared"),
+    }
+    return render(request, "cycles/strategies.html", context)
+
+
+def _library_school(user: Any, school_id: int) -> School:
+    """The school whose strategy library a person may browse: their own school's
+    (any active staff member), or one the access layer lets them open."""
+    if access.is_active_account(user) and user.school_id == school_id:
+        return School.objects.get(pk=school_id)
+    return access.access_school(user, school_id)
+
+
+def _may_add_strategy(user: Any, school: School) -> bool:
+    """Mirrors the rule of ``services.strategy_create``, to offer the form only to those it accepts."""
+    allowed = {Role.SCHOOL_LEADER, Role.COACH, Role.TEAM_LEAD}
+    return (
+        access.is_active_account(user)
+        and user.school_id == school.pk
+        and (user.role in allowed or access.is_administrator(user))
+    )
+
+
+@login_required
+def strategy_library(request: HttpRequest, school_id: int) -> HttpResponse:
+    user = request.user
+    school = _library_school(user, school_id)
+    available = list(strategies_for_school(school))
+    context = {
+        "school": school,
+        "library": [s for s in available if s.school_id is None],
+        "own": [s for s in available if s.school_id is not None],
+        "may_add": _may_add_strategy(user, school),
+    }
+    return render(request, "cycles/strategy_library.html", context)
+
+
+@login_required
+def strategy_new(request: HttpRequest, school_id: int) -> HttpResponse:
+    user = request.user
+    school = _library_school(user, school_id)
+    if not _may_add_strategy(user, school):
+        raise PermissionDenied(
+            _(
+                "Only a school leader, coach or team lead can add strategies to the school's library."
+            )
+        )
+    form = StrategyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            strategy = services.strategy_create(
+                user=user,
+                school=school,
+                name=data["name"],
+                description=data["description"],
+                look_fors=form.lines(data["look_fors"]),
+                references=form.lines(data["references"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(name)s” is in your school's strategy library.") % {"name": strategy.name},
+            )
+            return redirect(
+                reverse("cycles:strategy_library", args=[school.pk]) + f"#strategy-{strategy.pk}"
+            )
+    return render(request, "cycles/strategy_new.html", {"school": school, "form": form})
+
+
+# --- milestones, measures, occasions ----------------------------------------------
+
+
+@login_required
+@require_POST
+def milestones(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Add a milestone to the plan (editors)."""
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    require_editor(user, cycle.team)
+    form = MilestoneForm(request.POST, members=_members(cycle))
+    if form.is_valid():
+        try:
+            services.milestone_create(user=user, cycle=cycle, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Milestone added to the plan."))
+            return redirect(_detail_url(cycle, "plan"))
+    return _render_detail(request, cycle, milestone_form=form)
+
+
+def _access_milestone(cycle: InquiryCycle, milestone_id: int) -> Milestone:
+    try:
+        return cycle.milestones.select_related("owner").get(pk=milestone_id)
+    except Milestone.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def milestone(request: HttpRequest, cycle_id: int, milestone_id: int) -> HttpResponse:
+    """Tick a milestone off (any member); edit or delete it (editors)."""
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    the_milestone = _access_milestone(cycle, milestone_id)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "done":
+        services.milestone_set_done(
+            user=user, milestone=the_milestone, done=request.POST.get("done") == "1"
+        )
+        if request.headers.get("HX-Request"):
+            context = {"cycle": cycle, "milestone": the_milestone, "can_contribute": True}
+            return render(request, "cycles/_milestone_done.html", context)
+        return redirect(_detail_url(cycle, "plan"))
+    require_editor(user, cycle.team)
+    if action == "delete":
+        services.milestone_delete(user=user, milestone=the_milestone)
+        messages.success(
+            request, _("Milestone “%(title)s” deleted.") % {"title": the_milestone.title}
+        )
+        return redirect(_detail_url(cycle, "plan"))
+    initial = {
+        "title": the_milestone.title,
+        "owner": the_milestone.owner_id,
+        "due_date": the_milestone.due_date,
+    }
+    form = MilestoneForm(
+        request.POST if action == "save" else None, members=_members(cycle), initial=initial
+    )
+    if action == "save" and form.is_valid():
+        try:
+            services.milestone_update(user=user, milestone=the_milestone, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Milestone saved."))
+            return redirect(_detail_url(cycle, "plan"))
+    context = {"cycle": cycle, "milestone": the_milestone, "form": form}
+    return render(request, "cycles/milestone_form.html", context)
+
+
+@login_required
+@require_POST
+def measures(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    require_editor(user, cycle.team)
+    form = MeasureForm(request.POST)
+    if form.is_valid():
+        try:
+            measure = services.measure_create(user=user, cycle=cycle, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Measure “%(name)s” added.") % {"name": measure.name})
+            return redirect(_detail_url(cycle, "measures"))
+    return _render_detail(request, cycle, measure_form=form)
+
+
+@login_required
+@require_POST
+def occasions(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    require_editor(user, cycle.team)
+    form = OccasionForm(request.POST)
+    if form.is_valid():
+        try:
+            occasion = services.occasion_create(user=user, cycle=cycle, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Occasion “%(name)s” added.") % {"name": occasion.name})
+            return redirect(_detail_url(cycle, "measures"))
+    return _render_detail(request, cycle, occasion_form=form)
+
+
+# --- status ---------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def status(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Start, move to reviewing, close, or go back a step (with a reason)."""
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    action = request.POST.get("action")
+    try:
+        if action == "start":
+            services.cycle_start(user=user, cycle=cycle)
+            messages.success(request, _("The cycle has started. Your prediction is recorded."))
+        elif action == "advance":
+            services.cycle_advance(user=user, cycle=cycle)
+            messages.success(
+                request,
+                _("The cycle is in review: answer the reflection prompts next to the evidence."),
+            )
+        elif action == "back":
+            form = StepBackForm(request.POST)
+            form.is_valid()
+            services.cycle_step_back(
+                user=user, cycle=cycle, reason=form.cleaned_data.get("reason", "")
+            )
+            messages.success(
+                request,
+                _("The cycle went back to %(status)s.") % {"status": cycle.get_status_display()},
+            )
+        elif action == "close":
+            return _close(request, cycle)
+        else:
+            messages.error(request, _("Choose one of the status buttons on the cycle page."))
+    except ValidationError as error:
+        return _status_refused(request, cycle, action, error)
+    return redirect(_detail_url(cycle, "status"))
+
+
+def _close(request: HttpRequest, cycle: InquiryCycle) -> HttpResponse:
+    moment = services.cycle_close(user=request.user, cycle=cycle)
+    if moment is not None:
+        messages.success(
+            request,
+            _(
+                "The cycle is closed and a mastery moment was recorded: the evidence met the "
+                "goal. Share its story with the school when the team is ready."
+            ),
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "The cycle is closed. The goal was not met: %(reason)s Say so honestly: what the "
+                "team learned is still worth sharing."
+            )
+            % {"reason": mastery.goal_met(cycle).reason},
+        )
+    return redirect(_detail_url(cycle, "outcome"))
+
+
+def _status_refused(
+    request: HttpRequest, cycle: InquiryCycle, action: str | None, error: ValidationError
+) -> HttpResponse:
+    cycle.refresh_from_db()
+    errors = error.message_dict if hasattr(error, "error_dict") else {}
+    if action == "start" and errors:
+        messages.error(
+            request,
+            _("The cycle cannot start yet: the checklist shows what is missing and why."),
+        )
+        return _render_detail(request, cycle, start_errors=errors)
+    if action == "back" and errors:
+        form = StepBackForm(request.POST)
+        add_service_errors(form, error)
+        return _render_detail(request, cycle, back_form=form)
+    if action == "close" and set(errors) & set(Reflection.PROMPTS):
+        request.session[CLOSE_ERRORS] = errors
+        messages.error(
+            request,
+            _(
+                "Before the cycle closes, answer every reflection prompt: the school learns from it."
+            ),
+        )
+        return redirect("cycles:reflection", cycle_id=cycle.pk)
+    messages.error(request, " ".join(error.messages))
+    return redirect(_detail_url(cycle, "status"))
+
+
+# --- reflection --------------------------------------------------------------------
+
+
+@login_required
+def reflection(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The cause-and-effect prompts and the decision per strategy, next to the evidence."""
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    can_contribute = access.can_contribute_to_team(user, cycle.team)
+    can_edit = access.can_edit_team(user, cycle.team)
+    the_reflection = Reflection.objects.filter(cycle=cycle).first()
+    cycle_strategies = list(cycle.cycle_strategies.select_related("strategy"))
+    decide = can_edit and cycle.status == CycleStatus.REVIEWING
+    started = STATUS_ORDER.index(cycle.status) >= STATUS_ORDER.index(CycleStatus.IMPLEMENTING)
+    form = ReflectionForm(
+        request.POST if request.method == "POST" else None,
+        reflection=the_reflection,
+        cycle_strategies=cycle_strategies,
+        decide=decide,
+    )
+    close_errors = request.session.pop(CLOSE_ERRORS, None)
+    if close_errors and request.method == "GET":
+        # Bind the saved answers so the refused close's messages sit next to their prompts.
+        saved = {name: form[name].value() or "" for name in form.fields}
+        form = ReflectionForm(
+            saved, reflection=the_reflection, cycle_strategies=cycle_strategies, decide=decide
+        )
+        form.is_valid()
+        for name, errors in close_errors.items():
+            if name in form.fields:
+                form.add_error(name, errors)
+    if request.method == "POST":
+        if not can_contribute:
+            raise PermissionDenied(
+                _("Only members of %(team)s can reflect on its cycles.") % {"team": cycle.team}
+            )
+        if form.is_valid() and _save_reflection(request, cycle, form):
+            messages.success(request, _("The reflection is saved."))
+            return redirect("cycles:reflection", cycle_id=cycle.pk)
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "reflection": the_reflection,
+        "cycle_strategies": cycle_strategies,
+        "can_contribute": can_contribute,
+        "can_edit": can_edit,
+        "decide": decide,
+        "started": started,
+    }
+    return render(request, "cycles/reflection.html", context)
+
+
+def _save_reflection(request: HttpRequest, cycle: InquiryCycle, form: ReflectionForm) -> bool:
+    """Save the answers, notes and decisions together, or nothing (errors go on the form)."""
+    try:
+        with transaction.atomic():
+            services.reflection_save(
+                user=request.user,
+                cycle=cycle,
+                strategy_notes=form.strategy_notes(),
+                **form.answers(),
+            )
+            for cs, decision, note in form.decisions():
+                try:
+                    services.cycle_strategy_decide(
+                        user=request.user, cycle_strategy=cs, decision=decision, note=note
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error, aliases={"decision": f"decision_{cs.pk}"})
+            if form.errors:
+                raise _Refused
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    except _Refused:
+        return False
+    return True
+
+
+class _Refused(Exception):
+    """Rolls the reflection back when one of its decisions is refused."""
 
 
 urlpatterns = [
-    path("teams/<int:team_id>/cycles/new/", _todo, name="new"),
-    path("cycles/<int:cycle_id>/", _todo, name="detail"),
-    path("cycles/<int:cycle_id>/edit/", _todo, name="edit"),
-    path("cycles/<int:cycle_id>/strategies/", _todo, name="strategies"),
-    path("cycles/<int:cycle_id>/milestones/", _todo, name="milestones"),
-    path("cycles/<int:cycle_id>/milestones/<int:milestone_id>/", _todo, name="milestone"),
-    path("cycles/<int:cycle_id>/measures/", _todo, name="measures"),
-    path("cycles/<int:cycle_id>/occasions/", _todo, name="occasions"),
-    path("cycles/<int:cycle_id>/status/", _todo, name="status"),
-    path("cycles/<int:cycle_id>/reflection/", _todo, name="reflection"),
-    path("schools/<int:school_id>/strategies/", _todo, name="strategy_library"),
-    path("schools/<int:school_id>/strategies/new/", _todo, name="strategy_new"),
+    path("teams/<int:team_id>/cycles/new/", new, name="new"),
+    path("cycles/<int:cycle_id>/", detail, name="detail"),
+    path("cycles/<int:cycle_id>/edit/", edit, name="edit"),
+    path("cycles/<int:cycle_id>/strategies/", strategies, name="strategies"),
+    path("cycles/<int:cycle_id>/milestones/", milestones, name="milestones"),
+    path("cycles/<int:cycle_id>/milestones/<int:milestone_id>/", milestone, name="milestone"),
+    path("cycles/<int:cycle_id>/measures/", measures, name="measures"),
+    path("cycles/<int:cycle_id>/occasions/", occasions, name="occasions"),
+    path("cycles/<int:cycle_id>/status/", status, name="status"),
+    path("cycles/<int:cycle_id>/reflection/", reflection, name="reflection"),
+    path("schools/<int:school_id>/strategies/", strategy_library, name="strategy_library"),
+    path("schools/<int:school_id>/strategies/new/", strategy_new, name="strategy_new"),
 ]
