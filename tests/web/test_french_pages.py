@@ -1,0 +1,88 @@
+"""Pages and messages in French for a person who chose French."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import unescape
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from efficacy.cycles import services
+
+
+@pytest.fixture
+def french(client):
+    """A browser whose language cookie says French (what the footer's switcher sets)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # Fixtures build records in English; only the requests are French.
+    with translation.override("en"):
+        yield
+
+
+def text_of(response) -> str:
+    assert response.status_code == 200
+    return unescape(response.content.decode())
+
+
+def test_a_service_refusal_reaches_the_form_in_french(french, world):
+    french.force_login(world.leader_a)
+    response = french.post(
+        reverse("roster:team_new", args=[world.school_a.pk]),
+        {"name": "Grade 9 English", "kind": "grade", "description": ""},
+    )
+    body = text_of(response)
+    assert "Northview Secondary a déjà une équipe appelée «\u00a0Grade 9 English\u00a0»" in body
+    assert "already has a team" not in body
+
+
+def test_a_form_keeps_what_was_typed_when_it_answers_in_french(french, world):
+    french.force_login(world.leader_a)
+    response = french.post(
+        reverse("roster:team_new", args=[world.school_a.pk]),
+        {"name": "Grade 9 English", "kind": "grade", "description": "Lecture en 9e année"},
+    )
+    assert "Lecture en 9e année" in text_of(response)
+
+
+def test_the_cycle_page_is_french(french, world):
+    cycle = services.cycle_create(
+        user=world.lead_english,
+        team=world.team_english,
+        title="Inférence en 9e année",
+        problem_of_practice="Les élèves ont du mal à inférer.",
+        focus={"grades": ["09"], "pathways": ["applied"]},
+        comparison={},
+        mastery_goal="Inférer à partir de textes.",
+        start_date=dt.date(2024, 9, 15),
+        end_date=dt.date(2024, 12, 15),
+    )
+    french.force_login(world.lead_english)
+    body = text_of(french.get(reverse("cycles:detail", args=[cycle.pk])))
+    assert '<html lang="fr">' in body
+    assert "Étapes du cycle" in body
+    assert "Planification" in body  # the status label, from the model's choices
+    assert "Mesures et moments d'évaluation" in body
+    assert "Steps of the cycle" not in body
+
+
+def test_the_team_page_lists_its_cycles_with_french_dates(french, world):
+    services.cycle_create(
+        user=world.lead_english,
+        team=world.team_english,
+        title="Inférence en 9e année",
+        start_date=dt.date(2024, 9, 15),
+        end_date=dt.date(2024, 12, 15),
+    )
+    french.force_login(world.lead_english)
+    body = text_of(french.get(reverse("roster:team", args=[world.team_english.pk])))
+    assert "Cycles d'enquête de cette équipe" in body
+    assert "15 Déc 2024" in body  # Django's French month names come along
+    assert "Dec" not in body
