@@ -757,3 +757,42 @@ def test_the_team_page_marks_a_cycle_with_a_mastery_moment(client, world, cycle)
     page = body(client.get(reverse("roster:team", args=[world.team_english.pk])))
     row = page.split(f'href="{url("detail", cycle.pk)}"')[1].split("</tr>")[0]
     assert "★ Mastery moment" in row
+
+
+def test_the_lead_publishes_the_story_from_the_cycle_page(client, world, cycle):
+    cycle.status = CycleStatus.CLOSED
+    cycle.save()
+    moment = MasteryMoment.objects.create(cycle=cycle, reflection_text="r", rule="prepost_gain")
+    client.force_login(world.lead_english)
+    page = body(client.get(url("detail", cycle.pk)))
+    outcome = page.split('id="outcome-heading"')[1].split("</section>")[0]
+    assert 'name="action" value="publish"' in outcome
+    response = client.post(url("publish", moment.pk), {"action": "publish", "next": "cycle"})
+    assert response["Location"] == url("detail", cycle.pk)
+    moment.refresh_from_db()
+    assert moment.published is True
+    outcome = body(client.get(url("detail", cycle.pk))).split('id="outcome-heading"')[1]
+    assert 'name="action" value="withdraw"' in outcome
+    assert "Shared with the school as a cycle story." in outcome
+
+
+def test_a_member_sees_the_moment_but_no_publish_button(client, world, cycle):
+    cycle.status = CycleStatus.CLOSED
+    cycle.save()
+    moment = MasteryMoment.objects.create(cycle=cycle, reflection_text="r", rule="prepost_gain")
+    client.force_login(world.teacher_a)
+    page = body(client.get(url("detail", cycle.pk)))
+    assert url("story", moment.pk) in page
+    assert url("publish", moment.pk) not in page
+
+
+def test_a_closed_cycle_cannot_be_edited_and_the_page_says_how_to_reopen_it(client, world, cycle):
+    cycle.status = CycleStatus.CLOSED
+    cycle.save()
+    client.force_login(world.lead_english)
+    assert "Reopen it from the cycle page" in body(client.get(url("edit", cycle.pk)))
+    page = body(client.post(url("edit", cycle.pk), cycle_form_data(title="Changed")))
+    cycle.refresh_from_db()
+    assert cycle.title == "Inference in grade 9 applied English"
+    assert "This cycle is closed. Reopen it (with a reason) to change it." in page
+    assert 'value="Changed"' in page
