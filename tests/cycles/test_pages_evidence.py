@@ -212,6 +212,7 @@ def test_a_blank_cell_clears_the_score_and_records_the_deletion(
         value="  ",
     )
     assert response["HX-Trigger"] == "evidence-changed"
+    assert "Cleared: Ava Brown, Baseline" in response.content.decode()
     assert not Score.objects.exists()
     deletion = EvidenceDeletion.objects.get()
     assert (deletion.count, deletion.deleted_by) == (1, world.teacher_a)
