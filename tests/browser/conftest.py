@@ -87,7 +87,8 @@ def page(browser, live_server, request):
     ARTIFACTS.mkdir(exist_ok=True)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     try:
-        tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        # caret="initial": hiding the caret injects a style the CSP refuses.
+        tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, caret="initial")
     finally:
         tab.close()
     assert not tab.csp_errors, tab.csp_errors
