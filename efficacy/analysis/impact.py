@@ -14,6 +14,11 @@ over the students of each group with both scores,
   (within-group centred cross-products) and β_group = Δȳ_post − b·Δȳ_pre.
 - SE and CI of the ANCOVA g as for Hedges' g (sqrt(N/(n_I n_C) + g²/(2N)));
   this ignores the precision the pretest adds, so the interval is conservative.
+- SE of the difference-in-differences g: sqrt(2(1 − r)·N/(n_I n_C) + g²/(2N)),
+  r the pooled within-group pre/post correlation (the large-sample form of
+  Morris 2008, "Estimating effect sizes from pretest-posttest-control group
+  designs", Organ. Res. Methods 11(2), eq. 25): gains are more precise than
+  posttests when r > ½, less when r < ½.
 - improvement index = 100·Φ(ANCOVA g) − 50
 """
 
@@ -73,6 +78,9 @@ IMPACT_COLUMNS = [
     "se",
     "ci_low",
     "ci_high",
+    "did_se",
+    "did_ci_low",
+    "did_ci_high",
     "n_focus",
     "n_comparison",
     "n_focus_pre",
@@ -91,7 +99,8 @@ IMPACT_COLUMNS = [
 class ImpactEstimate(Result):
     """Both comparison-group effects, the baseline check and attrition counts.
 
-    ``se`` and ``ci`` are those of ``ancova_g``, the preferred estimate.
+    ``se`` and ``ci`` are those of ``ancova_g``, the preferred estimate;
+    ``did_se`` and ``did_ci`` those of ``did_g``.
     """
 
     did_g: float = NAN
@@ -101,6 +110,8 @@ class ImpactEstimate(Result):
     improvement_index: float = NAN
     se: float = NAN
     ci: ConfidenceInterval = _core.NO_CI
+    did_se: float = NAN
+    did_ci: ConfidenceInterval = _core.NO_CI
     n_focus: int = 0
     n_comparison: int = 0
     n_focus_pre: int = 0
@@ -140,6 +151,14 @@ def _from_moments(mi: dict, mc: dict, z: float) -> dict[str, np.ndarray]:
         se = _core.se_g(ancova_g, ni, nc)
         did_g = omega * (diff_post - diff_pre) / sd_post
         baseline_g = omega * diff_pre / sd_pre
+        r = np.clip(
+            (mi["sp_xy"] + mc["sp_xy"])
+            / np.sqrt((mi["ss_x"] + mc["ss_x"]) * (mi["ss_y"] + mc["ss_y"])),
+            -1.0,
+            1.0,
+        )
+        big_n = ni + nc
+        did_se = np.sqrt(2 * (1 - r) * big_n / (ni * nc) + did_g**2 / (2 * big_n))
     return {
         "did_g": did_g,
         "ancova_g": ancova_g,
@@ -148,6 +167,9 @@ def _from_moments(mi: dict, mc: dict, z: float) -> dict[str, np.ndarray]:
         "se": se,
         "ci_low": ancova_g - z * se,
         "ci_high": ancova_g + z * se,
+        "did_se": did_se,
+        "did_ci_low": did_g - z * did_se,
+        "did_ci_high": did_g + z * did_se,
         "adjusted_difference": adjusted,
         "slope": slope,
         "sd_post_pooled": sd_post,
@@ -238,6 +260,8 @@ def impact_estimate(
         improvement_index=v["improvement_index"],
         se=v["se"],
         ci=ConfidenceInterval(v["ci_low"], v["ci_high"], level),
+        did_se=v["did_se"],
+        did_ci=ConfidenceInterval(v["did_ci_low"], v["did_ci_high"], level),
         adjusted_difference=v["adjusted_difference"],
         slope=v["slope"],
         sd_post_pooled=v["sd_post_pooled"],
@@ -287,7 +311,8 @@ def impact_estimate_by(
     labels are ignored). Returns one row per ``by`` value with the columns in
     :data:`IMPACT_COLUMNS`: ``by``, ``did_g``, ``ancova_g``, ``baseline_g``,
     ``baseline_equivalence``, ``improvement_index``, ``se``, ``ci_low``,
-    ``ci_high`` (of ``ancova_g``), ``n_focus``, ``n_comparison`` (students with
+    ``ci_high`` (of ``ancova_g``), ``did_se``, ``did_ci_low``, ``did_ci_high``
+    (of ``did_g``), ``n_focus``, ``n_comparison`` (students with
     both scores), ``n_focus_pre``, ``n_focus_post``, ``n_comparison_pre``,
     ``n_comparison_post`` (attrition), ``adjusted_difference`` (β_group, in
     points), ``slope`` (pooled within-group pretest slope), ``sd_post_pooled``,

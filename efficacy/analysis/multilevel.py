@@ -3,7 +3,10 @@
 y_ij = γ00 + u_j + e_ij with u_j ~ N(0, τ00) and e_ij ~ N(0, σ²), fitted by REML
 (Raudenbush & Bryk 2002, ch. 4; ``shared/STATISTICS.md``). ICC = τ00/(τ00 + σ²),
 design effect = 1 + (m̄ − 1)·ICC (Kish 1965), empirical-Bayes cluster means
-γ00 + λ_j(ȳ_j − γ00) with reliability λ_j = τ00/(τ00 + σ²/n_j).
+γ00 + λ_j(ȳ_j − γ00) with reliability λ_j = τ00/(τ00 + σ²/n_j) and posterior
+variance τ00(1 − λ_j) + (1 − λ_j)²·Var(γ̂00) (Raudenbush & Bryk 2002, ch. 3,
+which counts the uncertainty of γ̂00 but not of τ00 and σ², so the interval is
+somewhat narrow when clusters are few).
 
 How it is fitted. With ρ = τ00/σ² and, per cluster, n_j, ȳ_j and the within sum of
 squares W_j, the restricted log-likelihood of this one-way model reduces to sums
@@ -94,12 +97,26 @@ def _profile_loglik(rho: float, s: _ClusterSums, n_total: int) -> tuple[float, f
     return float(ll), sigma2, gamma
 
 
+def _profile_loglik_grid(rho: np.ndarray, s: _ClusterSums, n_total: int) -> np.ndarray:
+    """:func:`_profile_loglik`'s log-likelihood at every ρ of a grid, in one pass."""
+    a = s.n / (1.0 + np.outer(rho, s.n))
+    sa = a.sum(axis=1)
+    gamma = (a @ s.mean) / sa
+    ss = s.within_ss + np.sum(a * (s.mean - gamma[:, None]) ** 2, axis=1)
+    sigma2 = ss / (n_total - 1)
+    return -0.5 * (
+        (n_total - 1) * (np.log(2 * np.pi) + 1.0 + np.log(sigma2))
+        + np.log1p(np.outer(rho, s.n)).sum(axis=1)
+        + np.log(sa)
+    )
+
+
 def _fit_rho(s: _ClusterSums, n_total: int) -> float:
     def negll(rho: float) -> float:
         return -_profile_loglik(rho, s, n_total)[0]
 
     grid = np.concatenate([[0.0], np.geomspace(1e-8, 1e8, 161)])
-    values = np.array([negll(r) for r in grid])
+    values = -_profile_loglik_grid(grid, s, n_total)
     best = int(np.argmin(values))
     candidates = [(values[best], float(grid[best]))]
     lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, grid.size - 1)]
@@ -207,11 +224,13 @@ def shrunken_means(
     *,
     fit: NullModelResult | None = None,
     min_n: int = MIN_N,
+    level: float = 0.95,
 ) -> pd.DataFrame:
     """Empirical-Bayes cluster means, one row per cluster, in one vectorised pass.
 
     Columns: ``cluster``, ``n``, ``raw_mean``, ``shrunken_mean`` = γ00 + λ(ȳ_j − γ00),
-    ``reliability`` λ = τ00/(τ00 + σ²/n_j), ``suppressed``. A cluster with fewer
+    ``reliability`` λ = τ00/(τ00 + σ²/n_j), ``se`` = sqrt(τ00(1 − λ) + (1 − λ)²·SE(γ00)²)
+    and ``ci_low`` / ``ci_high`` = shrunken mean ± z·se, ``suppressed``. A cluster with fewer
     than ``min_n`` students has its means blanked (NaN) and ``suppressed`` True,
     so a small class can be neither shown nor identified. ``fit`` reuses a
     :func:`null_model` result on the same data instead of refitting.
@@ -223,6 +242,8 @@ def shrunken_means(
         raise AnalysisError(fit.reason or "The null model was suppressed.")
     lam = fit.tau00 / (fit.tau00 + fit.sigma2 / s.n)
     shrunk = fit.grand_mean + lam * (s.mean - fit.grand_mean)
+    se = np.sqrt(fit.tau00 * (1 - lam) + (1 - lam) ** 2 * fit.grand_mean_se**2)
+    z = z_for(level)
     small = s.n < min_n
     return pd.DataFrame(
         {
@@ -231,6 +252,9 @@ def shrunken_means(
             "raw_mean": np.where(small, np.nan, s.mean),
             "shrunken_mean": np.where(small, np.nan, shrunk),
             "reliability": lam,
+            "se": np.where(small, np.nan, se),
+            "ci_low": np.where(small, np.nan, shrunk - z * se),
+            "ci_high": np.where(small, np.nan, shrunk + z * se),
             "suppressed": small,
         }
     )

@@ -1,53 +1,144 @@
-"""A cycle's impact, computed by :mod:`efficacy.analysis` from the evidence frame.
+"""A cycle's impact, computed by :mod:`efficacy.analysis` from the cycle's evidence.
 
-One measure at a time (default: the performance goal's measure, else the
-first common measure), baseline against final occasion:
+Everything the impact panel shows, for one measure at a time (default: the
+performance goal's measure, else the first common measure, else the first;
+any of the cycle's measures can be chosen):
 
-- ``prepost``: the focus group's pre/post effect (d_av with CI, years of
-  growth prorated to the cycle's weeks);
-- ``impact``: focus against comparison (ANCOVA and difference-in-differences
-  g, baseline equivalence), when the cycle has a comparison group;
-- ``gap``: comparison minus focus at baseline and final, and its reduction
-  (a narrowing gap is a positive reduction);
-- ``goal``: the mastery-moment verdict (:mod:`efficacy.cycles.mastery`);
-- ``by_class``: the focus group's pre/post effect per class.
+- ``prepost``: the focus group's pre/post effect, baseline to final (d_av with
+  its CI and n, years of growth against the 0.40 hinge prorated to the
+  cycle's weeks: ``hinge``);
+- ``impact``: focus against comparison (difference-in-differences and
+  ANCOVA-adjusted g, each with its CI, n per group, WWC baseline
+  equivalence), when the cycle has comparison scores;
+- ``gap``: comparison minus focus at baseline and final, and its percentage
+  reduction with a seeded bootstrap CI (a narrowing gap is a positive
+  reduction), computed exactly as ``efficacy analyze gap`` does by default;
+- ``goal_share``: the share of focus students whose final score on the
+  performance goal's measure reaches the threshold, with a Wilson interval;
+  ``goal``: the mastery-moment verdict (:mod:`efficacy.cycles.mastery`);
+- ``run_chart``: the focus group's **mean** score at every occasion in order
+  (baseline, checkpoints, final), n per point, and the run-chart rules of
+  :mod:`efficacy.analysis.runchart` (centre line = the median of the points,
+  STATISTICS.md);
+- ``by_class``: each focus class's pre/post effect and an empirical-Bayes
+  (shrunken) estimate of its mean gain from a multilevel null model of the
+  gains, students in classes.
 
-A statistic that cannot be computed (too few students, no variation) is
-``None`` with its reason in ``notes``: the page shows the reason, never a
-traceback. Groups below ``min_n`` come back suppressed from the library.
+Every figure carries its n and CI; a figure that cannot be computed is
+``None`` with its reason in ``notes``; a group below ``min_n`` is suppressed
+with its reason in ``reasons`` (or in the point's / row's own ``reason``).
+``caveats`` holds, per figure, plain-language warnings (already translated)
+to show right next to it: the library's own, plus no comparison group,
+focus group chosen for low scores (regression to the mean) and attrition.
+
+Speed: one query reads the scores of the measures needed (the chosen one and
+the goal's), as numbers only; everything after is vectorised numpy / pandas.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
+from django.utils.translation import gettext as _
 
+from efficacy.analysis import _core
 from efficacy.analysis._core import pair_scores
-from efficacy.analysis.gap import gap_change
-from efficacy.analysis.impact import impact_estimate
-from efficacy.analysis.prepost import prepost_effect, prepost_effect_by
-from efficacy.analysis.results import AnalysisError, Result
+from efficacy.analysis.gap import GapChange, gap_change
+from efficacy.analysis.impact import ImpactEstimate, impact_estimate
+from efficacy.analysis.multilevel import null_model, shrunken_means
+from efficacy.analysis.prepost import PrePostEffect, prepost_effect, prepost_effect_by
+from efficacy.analysis.proportion import Proportion, proportion_estimate
+from efficacy.analysis.results import AnalysisError
+from efficacy.analysis.runchart import RunChartResult, run_chart
 from efficacy.cycles import mastery
-from efficacy.cycles.models import InquiryCycle, Measure
-from efficacy.cycles.selectors import COMPARISON, FOCUS, cycle_evidence_frame
+from efficacy.cycles.groups import group_is_empty
+from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
+from efficacy.cycles.selectors import (
+    FOCUS,
+    Population,
+    cycle_population,
+)
+from efficacy.roster.models import SchoolClass
+
+#: Bootstrap resamples and seed of the gap's CI: ``efficacy analyze gap``'s defaults,
+#: so the panel and the command line give the same interval on the same data.
+GAP_BOOTSTRAP = 2000
+GAP_SEED = 0
+
+#: The columns of :attr:`CycleImpact.by_class` beyond :data:`prepost.PREPOST_COLUMNS`.
+SHRUNKEN_COLUMNS = [
+    "shrunken_gain",
+    "shrunken_se",
+    "shrunken_ci_low",
+    "shrunken_ci_high",
+    "reliability",
+]
+
+
+@dataclass(frozen=True)
+class RunChartPoint:
+    """One occasion of the focus group's run chart; ``position`` counts from 0."""
+
+    occasion: str
+    kind: str
+    position: int
+    n: int
+    value: float | None
+    suppressed: bool = False
+    reason: str | None = None
+    signals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunChart:
+    """The focus group's mean at every occasion; ``chart`` holds the rules' result
+    over the points that could be shown, or ``None`` with the reason in ``note``."""
+
+    statistic: str
+    points: tuple[RunChartPoint, ...]
+    chart: RunChartResult | None = None
+    note: str | None = None
+
+    @property
+    def shown(self) -> tuple[RunChartPoint, ...]:
+        return tuple(p for p in self.points if p.value is not None)
 
 
 @dataclass(frozen=True)
 class CycleImpact:
     measure: str | None
-    prepost: Result | None = None
-    impact: Result | None = None
-    gap: Result | None = None
+    measure_id: int | None = None
+    weeks: float | None = None
+    hinge: float = _core.HINGE
+    has_comparison: bool = False
+    prepost: PrePostEffect | None = None
+    impact: ImpactEstimate | None = None
+    gap: GapChange | None = None
     goal: mastery.Verdict | None = None
+    #: Whether the verdict may be shown: its group is not below the reporting threshold.
+    goal_shown: bool = False
+    goal_share: Proportion | None = None
+    run_chart: RunChart | None = None
     by_class: pd.DataFrame | None = None
+    caveats: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+
+    def class_rows(self) -> list[dict[str, Any]]:
+        """:attr:`by_class` as plain dicts (NaN as None), for templates."""
+        if self.by_class is None:
+            return []
+        frame = self.by_class.astype(object).where(self.by_class.notna(), None)
+        return frame.to_dict("records")
 
 
 def impact_measure(cycle: InquiryCycle) -> Measure | None:
+    """The default measure: the performance goal's, else the first common one, else the first."""
     if cycle.has_performance_goal:
         return cycle.performance_measure
     measures = cycle.measures.order_by("pk")
@@ -55,81 +146,447 @@ def impact_measure(cycle: InquiryCycle) -> Measure | None:
 
 
 def cycle_impact(
-    cycle: InquiryCycle, *, measure: Measure | None = None, min_n: int | None = None, seed: int = 0
+    cycle: InquiryCycle,
+    *,
+    measure: Measure | None = None,
+    min_n: int | None = None,
+    seed: int = GAP_SEED,
+    bootstrap: int = GAP_BOOTSTRAP,
+    population: Population | None = None,
 ) -> CycleImpact:
+    """Every figure of the impact panel for ``measure`` (see the module docstring)."""
     min_n = settings.EFFICACY_MIN_STUDENT_N if min_n is None else min_n
-    measure = measure or impact_measure(cycle)
+    default = impact_measure(cycle)
+    measure = measure or default
     if measure is None:
-        return CycleImpact(measure=None, notes={"measure": "The cycle has no measure yet."})
-    frame = cycle_evidence_frame(cycle)
-    rows = frame[
-        (frame["measure"] == measure.name) & frame["occasion_kind"].isin(["baseline", "final"])
-    ]
-    notes: dict[str, str] = {}
-    pairs = {g: _pairs(rows[rows["group"] == g]) for g in (FOCUS, COMPARISON)}
-    weeks = cycle.weeks
+        return CycleImpact(measure=None, notes={"measure": _("The cycle has no measure yet.")})
+    occasions = list(cycle.occasions.all())
+    measures = [measure.pk] + ([default.pk] if default is not None else [])
+    evidence = _evidence(measures, occasions, population or cycle_population(cycle))
+    return _compute(
+        cycle, measure, default, evidence, occasions, min_n=min_n, seed=seed, bootstrap=bootstrap
+    )
 
-    def attempt(name: str, compute) -> Any:
+
+# Codes in the evidence arrays.
+_FOCUS, _COMPARISON, _OTHER = 0, 1, 2
+_BASELINE, _CHECKPOINT, _FINAL = 0, 1, 2
+_KIND_CODES = {Occasion.Kind.BASELINE: _BASELINE, Occasion.Kind.FINAL: _FINAL}
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """Scores as parallel numpy arrays of numbers, one element per score.
+
+    ``klass`` codes index ``class_labels`` (the class code, else its title, else
+    ``""``: the export's ``class`` column, so classes sharing a label are one
+    group there and here); ``occasion`` is the occasion's position in the
+    cycle's order and ``kind`` its baseline / checkpoint / final code.
+    """
+
+    student: np.ndarray
+    klass: np.ndarray
+    class_labels: np.ndarray
+    group: np.ndarray
+    measure: np.ndarray
+    occasion: np.ndarray
+    kind: np.ndarray
+    score: np.ndarray
+
+    def where(self, mask: np.ndarray) -> _Evidence:
+        return _Evidence(
+            student=self.student[mask],
+            klass=self.klass[mask],
+            class_labels=self.class_labels,
+            group=self.group[mask],
+            measure=self.measure[mask],
+            occasion=self.occasion[mask],
+            kind=self.kind[mask],
+            score=self.score[mask],
+        )
+
+
+def _evidence(measures: list[int], occasions: list[Occasion], population: Population) -> _Evidence:
+    """The scores of ``measures`` in one query that reads numbers only (no names, no
+    attributes: decoding those row by row is what makes the full evidence frame slow)."""
+    rows = list(
+        Score.objects.filter(measure_id__in=measures).values_list(
+            "student_id", "school_class_id", "measure_id", "occasion_id", "value"
+        )
+    )
+    table = np.array(rows, dtype=float).reshape(len(rows), 5)
+    student = table[:, 0].astype(np.int64)
+    class_ids = table[:, 1]
+    no_class = np.isnan(class_ids)
+    present = np.unique(class_ids[~no_class]).astype(np.int64)
+    label_of = {
+        pk: code or title or ""
+        for pk, code, title in SchoolClass.objects.filter(pk__in=present.tolist()).values_list(
+            "pk", "class_code", "title"
+        )
+    }
+    labels = np.array([label_of.get(int(pk), "") for pk in present] + [""], dtype=object)
+    slot = np.searchsorted(present, np.where(no_class, 0, class_ids).astype(np.int64))
+    klass, class_labels = pd.factorize(labels[np.where(no_class, len(present), slot)], sort=True)
+    occasion_ids = np.array([o.pk for o in occasions], dtype=np.int64)
+    order = np.argsort(occasion_ids)
+    occasion = order[np.searchsorted(occasion_ids[order], table[:, 3].astype(np.int64))]
+    kind_of = np.array([_KIND_CODES.get(o.kind, _CHECKPOINT) for o in occasions], dtype=np.int8)
+    focus = np.isin(student, np.fromiter(population.focus, np.int64, len(population.focus)))
+    comparison = np.isin(
+        student, np.fromiter(population.comparison, np.int64, len(population.comparison))
+    )
+    return _Evidence(
+        student=student,
+        klass=np.asarray(klass, dtype=np.int64),
+        class_labels=np.asarray(class_labels, dtype=object),
+        group=np.where(focus, _FOCUS, np.where(comparison, _COMPARISON, _OTHER)).astype(np.int8),
+        measure=table[:, 2].astype(np.int64),
+        occasion=occasion.astype(np.int64),
+        kind=kind_of[occasion],
+        score=table[:, 4],
+    )
+
+
+def _compute(
+    cycle: InquiryCycle,
+    measure: Measure,
+    default: Measure | None,
+    evidence: _Evidence,
+    occasions: list[Occasion],
+    *,
+    min_n: int,
+    seed: int,
+    bootstrap: int,
+) -> CycleImpact:
+    notes: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    caveats: dict[str, list[str]] = {}
+    weeks = cycle.weeks
+    hinge = _core.HINGE * (weeks or _core.SCHOOL_YEAR_WEEKS) / _core.SCHOOL_YEAR_WEEKS
+    chosen_low = cycle.focus_chosen_for_low_scores
+
+    def attempt(name: str, compute: Callable[[], Any]) -> Any:
         try:
             return compute()
         except AnalysisError as exc:
             notes[name] = str(exc)
             return None
 
-    focus_pre, focus_post = pairs[FOCUS]
+    on_measure = evidence.where(evidence.measure == measure.pk)
+    focus_scores = on_measure.where(on_measure.group == _FOCUS)
+    focus_rows = focus_scores.where(focus_scores.kind != _CHECKPOINT)
+    focus_pre, focus_post = _pairs(focus_rows)
+    comp_pre, comp_post = _pairs(
+        on_measure.where((on_measure.group == _COMPARISON) & (on_measure.kind != _CHECKPOINT))
+    )
+    has_comparison = bool(np.isfinite(comp_pre).any() or np.isfinite(comp_post).any())
+
+    # Growth of the focus group.
     prepost = attempt(
         "prepost", lambda: prepost_effect(focus_pre, focus_post, weeks=weeks, min_n=min_n)
     )
+    if prepost is not None and prepost.suppressed:
+        reasons["prepost"] = _suppressed(prepost.n, min_n, _("focus students with both scores"))
+    caveats["prepost"] = _translated(prepost) + _prepost_caveats(
+        cycle, has_comparison, focus_pre, focus_post
+    )
+
+    # Compared with the comparison group, and the gap.
     impact = gap = None
-    comp_pre, comp_post = pairs[COMPARISON]
-    if len(comp_pre):
+    if has_comparison:
         impact = attempt(
             "impact",
-            lambda: impact_estimate(focus_pre, focus_post, comp_pre, comp_post, min_n=min_n),
+            lambda: impact_estimate(
+                focus_pre,
+                focus_post,
+                comp_pre,
+                comp_post,
+                focus_chosen_for_low_scores=chosen_low,
+                min_n=min_n,
+            ),
         )
+        if impact is not None and impact.suppressed:
+            small_focus = impact.n_focus < min_n
+            reasons["impact"] = _suppressed(
+                impact.n_focus if small_focus else impact.n_comparison,
+                min_n,
+                _("focus students with both scores")
+                if small_focus
+                else _("comparison students with both scores"),
+            )
+        caveats["impact"] = _translated(impact)
         gap = attempt(
             "gap",
-            lambda: gap_change(comp_pre, focus_pre, comp_post, focus_post, seed=seed, min_n=min_n),
+            lambda: gap_change(
+                comp_pre,
+                focus_pre,
+                comp_post,
+                focus_post,
+                bootstrap=bootstrap,
+                seed=seed,
+                min_n=min_n,
+            ),
         )
+        if gap is not None and gap.suppressed:
+            cells = {
+                _("comparison students at the baseline"): gap.n_a_from,
+                _("focus students at the baseline"): gap.n_b_from,
+                _("comparison students at the final"): gap.n_a_to,
+                _("focus students at the final"): gap.n_b_to,
+            }
+            who = min(cells, key=cells.__getitem__)
+            reasons["gap"] = _suppressed(cells[who], min_n, who)
+        caveats["gap"] = _translated(gap) + ([_regression_to_the_mean()] if chosen_low else [])
     else:
-        notes["impact"] = "No comparison group scores: only the pre/post effect can be shown."
-    focus_rows = rows[rows["group"] == FOCUS]
-    by_class = attempt(
-        "by_class",
-        lambda: prepost_effect_by(
-            focus_rows,
-            by="class",
-            id="student",
-            score="score",
-            occasion="occasion_kind",
-            pre="baseline",
-            post="final",
-            weeks=weeks,
-            min_n=min_n,
-        ),
+        notes["impact"] = notes["gap"] = _(
+            "No comparison group scores on this measure: only the focus group's growth can be "
+            "shown."
+        )
+
+    # Meeting the performance goal (always on the goal's own measure).
+    goal_rows = evidence.where(
+        (evidence.group == _FOCUS)
+        & (evidence.measure == (default.pk if default is not None else -1))
+        & (evidence.kind != _CHECKPOINT)
     )
+    goal = mastery.goal_met(cycle, frame=_goal_frame(goal_rows, default))
+    goal_share, caveats["goal"] = _goal_share(cycle, goal_rows, min_n, notes, reasons)
+    if goal_share is not None:
+        goal_shown = not goal_share.suppressed
+    else:
+        goal_shown = not cycle.has_performance_goal and goal.summary.get("n", 0) >= min_n
+
+    run = _run_chart(focus_scores, occasions, min_n)
+    caveats["run_chart"] = _translated(run.chart)
+
+    by_class, caveats["by_class"] = attempt(
+        "by_class", lambda: _by_class(focus_rows, weeks=weeks, min_n=min_n, notes=notes)
+    ) or (None, [])
+
     return CycleImpact(
         measure=measure.name,
+        measure_id=measure.pk,
+        weeks=weeks,
+        hinge=hinge,
+        has_comparison=has_comparison,
         prepost=prepost,
         impact=impact,
         gap=gap,
-        goal=mastery.goal_met(cycle, frame=frame),
+        goal=goal,
+        goal_shown=goal_shown,
+        goal_share=goal_share,
+        run_chart=run,
         by_class=by_class,
+        caveats={k: tuple(v) for k, v in caveats.items()},
+        reasons=reasons,
         notes=notes,
     )
 
 
-def _pairs(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Baseline and final arrays, one element per student (NaN where missing)."""
-    if rows.empty:
-        return np.array([]), np.array([])
-    paired = pair_scores(
-        rows,
-        keys=[],
-        id="student",
-        score="score",
-        occasion="occasion_kind",
-        pre="baseline",
-        post="final",
+def _prepost_caveats(
+    cycle: InquiryCycle, has_comparison: bool, pre: np.ndarray, post: np.ndarray
+) -> list[str]:
+    """The cycle's own caveats on the pre/post effect: no comparison, selection, attrition."""
+    out = []
+    if group_is_empty(cycle.comparison or {}):
+        out.append(
+            _(
+                "This cycle has no comparison group, so nothing here separates the strategies' "
+                "effect from the growth students make anyway. Add a comparison group to the cycle "
+                "to see that."
+            )
+        )
+    elif not has_comparison:
+        out.append(
+            _(
+                "The comparison group has no scores on this measure yet, so nothing here "
+                "separates the strategies' effect from the growth students make anyway."
+            )
+        )
+    if cycle.focus_chosen_for_low_scores:
+        out.append(_regression_to_the_mean())
+    started = int(np.isfinite(pre).sum())
+    left = int((np.isfinite(pre) & np.isnan(post)).sum())
+    if left:
+        out.append(
+            _(
+                "%(left)d of the %(started)d focus students with a baseline score have no final "
+                "score (%(percent).0f%%): the effect counts only students with both, and those "
+                "who left may differ from those who stayed."
+            )
+            % {"left": left, "started": started, "percent": 100 * left / started}
+        )
+    return out
+
+
+def _goal_frame(rows: _Evidence, measure: Measure | None) -> pd.DataFrame:
+    """The few columns :func:`mastery.goal_met` reads, for the focus rows of its measure."""
+    kind = np.where(rows.kind == _BASELINE, Occasion.Kind.BASELINE, Occasion.Kind.FINAL)
+    return pd.DataFrame(
+        {
+            "student": rows.student,
+            "group": FOCUS,
+            "measure": measure.name if measure is not None else "",
+            "occasion_kind": kind.astype(object),
+            "score": rows.score,
+        }
     )
-    return np.asarray(paired["pre"], dtype=float), np.asarray(paired["post"], dtype=float)
+
+
+def _goal_share(
+    cycle: InquiryCycle,
+    rows: _Evidence,
+    min_n: int,
+    notes: dict[str, str],
+    reasons: dict[str, str],
+) -> tuple[Proportion | None, list[str]]:
+    """The share of focus students meeting the performance goal, with its Wilson CI."""
+    if not cycle.has_performance_goal:
+        notes["goal"] = _(
+            "The cycle has no performance goal (a measure, a threshold and a target share), "
+            "so there is no share of students to count."
+        )
+        return None, []
+    final = rows.score[rows.kind == _FINAL]
+    n = len(final)
+    if n == 0:
+        notes["goal"] = _("No focus student has a final score on %(measure)s yet.") % {
+            "measure": cycle.performance_measure.name
+        }
+        return None, []
+    meeting = int((final >= cycle.performance_threshold).sum())
+    share = proportion_estimate(meeting, n, min_n=min_n)
+    if share.suppressed:
+        reasons["goal"] = _suppressed(n, min_n, _("focus students with a final score"))
+    return share, _translated(share)
+
+
+def _run_chart(focus: _Evidence, occasions: list[Occasion], min_n: int) -> RunChart:
+    """The focus group's mean at each occasion, in the cycle's order, with the rules."""
+    size = len(occasions)
+    n = np.bincount(focus.occasion, minlength=size)
+    with np.errstate(all="ignore"):
+        means = np.bincount(focus.occasion, weights=focus.score, minlength=size) / n
+    shown = np.flatnonzero(n >= min_n)
+    chart = note = None
+    signals: dict[int, list[str]] = {}
+    if shown.size >= 2:
+        chart = run_chart(means[shown])
+        for signal in chart.signals:
+            for i in signal["indices"]:
+                signals.setdefault(int(shown[i]), []).append(signal["rule"])
+    else:
+        note = _(
+            "The run-chart rules need at least two occasions with enough scores; "
+            "%(shown)d of %(total)d occasions have %(min_n)d or more focus students so far."
+        ) % {"shown": shown.size, "total": size, "min_n": min_n}
+    points = []
+    for i, occasion in enumerate(occasions):
+        count = int(n[i])
+        if count == 0:
+            point = RunChartPoint(
+                occasion.name, occasion.kind, i, 0, None, reason=_("No scores yet.")
+            )
+        elif count < min_n:
+            point = RunChartPoint(
+                occasion.name,
+                occasion.kind,
+                i,
+                count,
+                None,
+                suppressed=True,
+                reason=_suppressed(count, min_n, _("focus students at this occasion")),
+            )
+        else:
+            point = RunChartPoint(
+                occasion.name,
+                occasion.kind,
+                i,
+                count,
+                float(means[i]),
+                signals=tuple(dict.fromkeys(signals.get(i, []))),
+            )
+        points.append(point)
+    return RunChart(statistic="mean", points=tuple(points), chart=chart, note=note)
+
+
+def _by_class(
+    rows: _Evidence, *, weeks: float | None, min_n: int, notes: dict[str, str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Per-class pre/post effects plus empirical-Bayes estimates of each class's mean gain
+    (columns :data:`SHRUNKEN_COLUMNS`, NaN where the class is suppressed), and caveats."""
+    table = pd.DataFrame(
+        {"student": rows.student, "class": rows.klass, "kind": rows.kind, "score": rows.score}
+    )
+    columns = {"id": "student", "score": "score", "occasion": "kind", "pre": _BASELINE}
+    effects = prepost_effect_by(table, by="class", weeks=weeks, min_n=min_n, post=_FINAL, **columns)
+    effects["by"] = rows.class_labels[effects["by"].to_numpy(dtype=np.int64)]
+    small = effects["suppressed"].to_numpy() & (effects["n"].to_numpy() < min_n)
+    effects["reason"] = [
+        _suppressed(int(n), min_n, _("students in this class with both scores"))
+        if is_small
+        else (_(reason) if reason else None)
+        for n, is_small, reason in zip(effects["n"], small, effects["reason"], strict=True)
+    ]
+    for name in SHRUNKEN_COLUMNS:
+        effects[name] = np.nan
+    paired = pair_scores(table, keys=["class"], post=_FINAL, **columns)
+    both = np.isfinite(paired["pre"]) & np.isfinite(paired["post"])
+    gains = (paired["post"] - paired["pre"])[both]
+    classes = np.asarray(paired["uniques"]["class"])[paired["codes"]["class"][both]]
+    try:
+        fit = null_model(gains, classes, min_n=min_n)
+        if fit.suppressed:
+            raise AnalysisError(
+                _suppressed(fit.n, min_n, _("focus students with both scores, in all classes"))
+            )
+        shrunk = shrunken_means(gains, classes, fit=fit, min_n=min_n)
+    except AnalysisError as exc:
+        notes["by_class_shrunken"] = str(exc)
+        return effects, []
+    shrunk.index = rows.class_labels[shrunk["cluster"].to_numpy(dtype=np.int64)]
+    shown = ~effects["suppressed"].to_numpy()
+    sources = ("shrunken_mean", "se", "ci_low", "ci_high", "reliability")
+    for name, source in zip(SHRUNKEN_COLUMNS, sources, strict=True):
+        values = effects["by"].map(shrunk[source]).to_numpy(dtype=float)
+        effects[name] = np.where(shown, values, np.nan)
+    return effects, _translated(fit)
+
+
+def _pairs(rows: _Evidence) -> tuple[np.ndarray, np.ndarray]:
+    """Baseline and final arrays, one element per student (NaN where missing).
+
+    A cycle has at most one baseline and one final occasion and a student one
+    score per measure and occasion (database constraints), so no student
+    appears twice at either.
+    """
+    students, unit = np.unique(rows.student, return_inverse=True)
+    out = []
+    for kind in (_BASELINE, _FINAL):
+        values = np.full(students.size, np.nan)
+        at = rows.kind == kind
+        values[unit[at]] = rows.score[at]
+        out.append(values)
+    return out[0], out[1]
+
+
+def _translated(result: Any) -> list[str]:
+    """A result's caveats in the active language (the library marks them for translation)."""
+    if result is None or result.suppressed:
+        return []
+    return [_(c) for c in result.caveats]
+
+
+def _suppressed(n: int, min_n: int, who: str) -> str:
+    return _(
+        "Suppressed: %(n)d %(who)s, fewer than the reporting threshold of %(min_n)d. A figure "
+        "from so few students would be unreliable and could identify them."
+    ) % {"n": n, "who": who, "min_n": min_n}
+
+
+def _regression_to_the_mean() -> str:
+    return _(
+        "The focus group was chosen for its low scores: some of its gain is regression to the "
+        "mean (students picked on a low score tend to score higher next time anyway)."
+    )

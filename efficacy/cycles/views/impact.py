@@ -1,15 +1,333 @@
-"""The impact panel: what the evidence says, with n, CI and caveats beside each figure."""
+"""The impact panel: what the evidence says, with n, CI and caveats beside each figure.
+
+``GET cycles/<cycle_id>/impact/`` (name ``cycles:impact_panel``), for anyone who
+may read the cycle (``access_cycle``; otherwise 404), analysts included: the
+panel shows aggregates only, never a student's name or score. With the
+``HX-Request`` header it answers the partial ``cycles/_impact_panel.html``
+(the cycle page loads it with htmx on load and on ``evidence-changed``);
+without, a full page around the same partial (no JavaScript needed, linkable).
+``?measure=<id>`` chooses one of the cycle's measures (default: the performance
+goal's, else the first common one); an unknown id is explained in the form
+and the default is shown.
+
+Every number on the panel is a ``<data>`` element with a stable
+``data-figure`` name; its text is the number as shown (2 decimals, percentages
+1, counts whole) and its ``value`` attribute the unrounded number, so a browser
+test can compare the page with ``efficacy analyze`` on the exported evidence:
+
+- growth of the focus group (``efficacy analyze prepost``, baseline → final):
+  ``prepost-d`` (d_av), ``prepost-ci-low``, ``prepost-ci-high``, ``prepost-n``
+  (students with both scores), ``prepost-unpaired``, ``prepost-mean-pre``,
+  ``prepost-mean-post``, ``prepost-years`` (years of growth), ``prepost-hinge``
+  (0.40 prorated to the cycle's weeks), ``prepost-weeks``;
+- compared with the comparison group (``efficacy analyze impact``): ``did-g``,
+  ``did-ci-low``, ``did-ci-high``, ``ancova-g``, ``ancova-ci-low``,
+  ``ancova-ci-high``, ``baseline-g``, ``improvement-index``, ``impact-n-focus``,
+  ``impact-n-comparison``;
+- the gap, comparison minus focus (``efficacy analyze gap --a comparison --b
+  focus``, B = 2000, seed 0): ``gap-from``, ``gap-to``, ``gap-from-sd``,
+  ``gap-to-sd``, ``gap-reduction`` (%), ``gap-ci-low``, ``gap-ci-high``,
+  ``gap-n-comparison-from``, ``gap-n-focus-from``, ``gap-n-comparison-to``,
+  ``gap-n-focus-to``, ``gap-bootstrap``, ``gap-seed``;
+- meeting the performance goal: ``goal-percent``, ``goal-ci-low``,
+  ``goal-ci-high`` (Wilson, in %), ``goal-meeting``, ``goal-n``,
+  ``goal-threshold``, ``goal-target``;
+- progress across occasions (the focus group's mean per occasion): per table row
+  (``data-occasion`` = the occasion's name) ``runchart-value`` and
+  ``runchart-n``; ``runchart-median`` (the centre line);
+- by class: per table row (``data-class`` = the class label) ``class-d``,
+  ``class-ci-low``, ``class-ci-high``, ``class-n``, ``class-shrunken-gain``,
+  ``class-shrunken-ci-low``, ``class-shrunken-ci-high``, ``class-reliability``.
+
+A figure that could not be computed shows its reason instead of a number; a
+group below ``settings.EFFICACY_MIN_STUDENT_N`` shows "suppressed" and why.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.urls import path
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from efficacy.cycles.access import access_cycle
+from efficacy.cycles.impact import CycleImpact, RunChart, cycle_impact, impact_measure
+from efficacy.cycles.models import Measure
+
+#: What each run-chart rule means, in plain words.
+RULE_LABELS = {
+    "shift": gettext_lazy("a shift: 6 or more points in a row on one side of the median"),
+    "trend": gettext_lazy("a trend: 5 or more points in a row all rising or all falling"),
+    "runs": gettext_lazy("an unusual number of runs around the median"),
+    "anhoej_longest_run": gettext_lazy("an unusually long run on one side of the median"),
+    "anhoej_crossings": gettext_lazy("too few crossings of the median"),
+}
+
+#: WWC baseline equivalence, in plain words.
+EQUIVALENCE_LABELS = {
+    "satisfied": gettext_lazy("satisfied: the groups started within 0.05 SD of each other"),
+    "requires_adjustment": gettext_lazy(
+        "satisfied only with statistical adjustment: the groups started 0.05 to 0.25 SD apart, "
+        "so rely on the ANCOVA-adjusted g"
+    ),
+    "not_satisfied": gettext_lazy("not satisfied: the groups started more than 0.25 SD apart"),
+}
 
 
-def _todo(request, **kwargs):  # replaced by the impact panel
-    return HttpResponse(status=501)
+@dataclass(frozen=True)
+class Figure:
+    """One number on the panel: its ``data-figure`` name, unrounded value and text."""
+
+    name: str
+    value: float | int | None
+    text: str
+
+
+def _number(name: str, value: Any, places: int = 2) -> Figure:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return Figure(name, None, "—")
+    if places == 0:
+        return Figure(name, int(value), str(int(value)))
+    return Figure(name, float(value), floatformat(float(value), places))
+
+
+class MeasureChoiceForm(forms.Form):
+    measure = forms.TypedChoiceField(
+        label=gettext_lazy("Measure"),
+        coerce=int,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "That measure is not one of this cycle's; choose one from the list. "
+                "The panel shows the default measure meanwhile."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, measures: list[Measure], **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="impact-%s", **kwargs)
+        self.fields["measure"].choices = [(m.pk, m.name) for m in measures]
+
+
+@login_required
+@require_GET
+def impact_panel(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = access_cycle(request.user, cycle_id)
+    measures = list(cycle.measures.order_by("pk"))
+    default = impact_measure(cycle)
+    chosen = default
+    if "measure" in request.GET:
+        form = MeasureChoiceForm(request.GET, measures=measures)
+        if form.is_valid():
+            chosen = next(m for m in measures if m.pk == form.cleaned_data["measure"])
+    else:
+        form = MeasureChoiceForm(
+            initial={"measure": default.pk if default else None}, measures=measures
+        )
+    impact = cycle_impact(cycle, measure=chosen)
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "measures": measures,
+        "measure": chosen,
+        "impact": impact,
+        "fig": _figures(impact),
+        "class_rows": _class_rows(impact),
+        "run_points": _run_points(impact.run_chart),
+        "run_signals": _run_signals(impact.run_chart),
+        "chart": _chart(impact.run_chart, chosen),
+        "equivalence": EQUIVALENCE_LABELS.get(
+            impact.impact.baseline_equivalence if impact.impact else "", ""
+        ),
+    }
+    partial = request.headers.get("HX-Request") == "true"
+    template = "cycles/_impact_panel.html" if partial else "cycles/impact.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _figures(impact: CycleImpact) -> dict[str, Figure]:
+    """Every headline number by its ``data-figure`` name, with ``-`` as ``_`` for templates."""
+    out: list[Figure] = []
+    p = impact.prepost
+    if p is not None and not p.suppressed:
+        out += [
+            _number("prepost-d", p.d_av),
+            _number("prepost-ci-low", p.ci.low),
+            _number("prepost-ci-high", p.ci.high),
+            _number("prepost-n", p.n, 0),
+            _number("prepost-unpaired", p.n_unpaired, 0),
+            _number("prepost-mean-pre", p.mean_pre),
+            _number("prepost-mean-post", p.mean_post),
+            _number("prepost-years", p.years_growth),
+            _number("prepost-hinge", impact.hinge),
+            _number("prepost-weeks", p.weeks, 1),
+        ]
+    i = impact.impact
+    if i is not None and not i.suppressed:
+        out += [
+            _number("did-g", i.did_g),
+            _number("did-ci-low", i.did_ci.low),
+            _number("did-ci-high", i.did_ci.high),
+            _number("ancova-g", i.ancova_g),
+            _number("ancova-ci-low", i.ci.low),
+            _number("ancova-ci-high", i.ci.high),
+            _number("baseline-g", i.baseline_g),
+            _number("improvement-index", i.improvement_index, 1),
+            _number("impact-n-focus", i.n_focus, 0),
+            _number("impact-n-comparison", i.n_comparison, 0),
+        ]
+    g = impact.gap
+    if g is not None and not g.suppressed:
+        out += [
+            _number("gap-from", g.gap_from),
+            _number("gap-to", g.gap_to),
+            _number("gap-from-sd", g.gap_from_sd),
+            _number("gap-to-sd", g.gap_to_sd),
+            _number("gap-reduction", g.reduction_pct, 1),
+            _number("gap-ci-low", g.ci.low, 1),
+            _number("gap-ci-high", g.ci.high, 1),
+            _number("gap-n-comparison-from", g.n_a_from, 0),
+            _number("gap-n-focus-from", g.n_b_from, 0),
+            _number("gap-n-comparison-to", g.n_a_to, 0),
+            _number("gap-n-focus-to", g.n_b_to, 0),
+            _number("gap-bootstrap", g.bootstrap, 0),
+            _number("gap-seed", g.seed, 0),
+        ]
+    s = impact.goal_share
+    if s is not None and not s.suppressed:
+        out += [
+            _number("goal-percent", s.percent, 1),
+            _number("goal-ci-low", s.percent_ci.low, 1),
+            _number("goal-ci-high", s.percent_ci.high, 1),
+            _number("goal-meeting", s.successes, 0),
+            _number("goal-n", s.n, 0),
+        ]
+    if s is not None:
+        cycle_goal = impact.goal.summary if impact.goal else {}
+        out += [
+            _number("goal-threshold", cycle_goal.get("threshold"), 1),
+            _number("goal-target", cycle_goal.get("target_percent"), 0),
+        ]
+    run = impact.run_chart
+    if run is not None and run.chart is not None:
+        out.append(_number("runchart-median", run.chart.median))
+    return {f.name.replace("-", "_"): f for f in out}
+
+
+def _class_rows(impact: CycleImpact) -> list[dict[str, Any]]:
+    rows = []
+    for row in impact.class_rows():
+        rows.append(
+            {
+                "label": row["by"] or _("(no class recorded)"),
+                "suppressed": row["suppressed"],
+                "reason": row["reason"],
+                "n": _number("class-n", row["n"], 0),
+                "d": _number("class-d", row["d_av"]),
+                "ci_low": _number("class-ci-low", row["ci_low"]),
+                "ci_high": _number("class-ci-high", row["ci_high"]),
+                "gain": _number("class-shrunken-gain", row["shrunken_gain"]),
+                "gain_low": _number("class-shrunken-ci-low", row["shrunken_ci_low"]),
+                "gain_high": _number("class-shrunken-ci-high", row["shrunken_ci_high"]),
+                "reliability": _number("class-reliability", row["reliability"]),
+            }
+        )
+    return rows
+
+
+def _run_points(run: RunChart | None) -> list[dict[str, Any]]:
+    if run is None:
+        return []
+    return [
+        {
+            "point": point,
+            "value": _number("runchart-value", point.value),
+            "n": _number("runchart-n", point.n, 0),
+            "signals": [RULE_LABELS.get(rule, rule) for rule in point.signals],
+        }
+        for point in run.points
+    ]
+
+
+def _run_signals(run: RunChart | None) -> list[str]:
+    if run is None or run.chart is None:
+        return []
+    rules = dict.fromkeys(signal["rule"] for signal in run.chart.signals)
+    return [str(RULE_LABELS.get(rule, rule)) for rule in rules]
+
+
+# --- the run chart as inline SVG -------------------------------------------------
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 56, 24, 16, 48
+
+
+def _chart(run: RunChart | None, measure: Measure | None) -> dict[str, Any] | None:
+    """Coordinates for the template's SVG (plain numbers with a dot, never localised).
+
+    The vertical axis spans the measure's range, so a chart of rubric levels
+    starts at the lowest level; occasions are spaced evenly in the cycle's
+    order, and an occasion without a point leaves its place empty.
+    """
+    if run is None or measure is None or not run.shown:
+        return None
+    low, high = float(measure.min_score), float(measure.max_score)
+    values = [p.value for p in run.shown]
+    low, high = min([low, *values]), max([high, *values])
+    span = high - low or 1.0
+    count = len(run.points)
+    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(position: int) -> float:
+        return LEFT + (inner_w * position / (count - 1) if count > 1 else inner_w / 2)
+
+    def y(value: float) -> float:
+        return TOP + inner_h * (high - value) / span
+
+    def fmt(v: float) -> str:
+        return f"{v:.1f}"
+
+    points = [
+        {
+            "x": fmt(x(p.position)),
+            "y": fmt(y(p.value)),
+            "signal": bool(p.signals),
+            "label": p.occasion,
+            "value": floatformat(p.value, 2),
+            "n": p.n,
+        }
+        for p in run.shown
+    ]
+    ticks = [low + span * k / 4 for k in range(5)]
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "top": TOP,
+        "bottom": HEIGHT - BOTTOM,
+        "line": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "points": points,
+        "median": fmt(y(run.chart.median)) if run.chart is not None else None,
+        "y_ticks": [{"y": fmt(y(t)), "label": floatformat(t, 1)} for t in ticks],
+        "x_labels": [
+            {"x": fmt(x(p.position)), "y": fmt(HEIGHT - BOTTOM + 20), "label": p.occasion}
+            for p in run.points
+        ],
+    }
 
 
 urlpatterns = [
-    path("cycles/<int:cycle_id>/impact/", _todo, name="impact_panel"),
+    path("cycles/<int:cycle_id>/impact/", impact_panel, name="impact_panel"),
 ]
