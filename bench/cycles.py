@@ -103,7 +103,7 @@ def bench_panel(rng: np.random.Generator) -> bool:
     rows = _score_rows(measure.pk, [o.pk for o in occasions], ids, class_ids, values)
     _insert_scores(rows)
     print(
-        f"panel cycle: {len(ids):,} students ({int(focus.sum()):,} focus), {len(classes)} classes, "
+        f"panel cycle: {len(ids):,} students ({int(focus.sum()):,} focus), {sum(map(len, classes.values()))} classes, "
         f"{PANEL_OCCASIONS} occasions, {len(rows):,} scores, built in {time.perf_counter() - start:.1f} s"
     )
 

@@ -437,6 +437,8 @@ class ImpactSummary(models.Model):
     ancova_ci_low = models.FloatField(null=True, blank=True)
     ancova_ci_high = models.FloatField(null=True, blank=True)
     did_g = models.FloatField(_("difference-in-differences g"), null=True, blank=True)
+    did_ci_low = models.FloatField(null=True, blank=True)
+    did_ci_high = models.FloatField(null=True, blank=True)
     baseline_g = models.FloatField(_("baseline g"), null=True, blank=True)
     baseline_equivalence = models.CharField(max_length=20, blank=True)
     comparison_reason = models.TextField(_("why the comparison is not shown"), blank=True)

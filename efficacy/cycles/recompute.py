@@ -76,6 +76,8 @@ SUMMARY_COLUMNS = [
     "ancova_ci_low",
     "ancova_ci_high",
     "did_g",
+    "did_ci_low",
+    "did_ci_high",
     "baseline_g",
     "baseline_equivalence",
     "comparison_reason",
@@ -361,6 +363,8 @@ def _add_comparison(
     out.loc[idx, "ancova_ci_low"] = estimates["ci_low"].to_numpy()
     out.loc[idx, "ancova_ci_high"] = estimates["ci_high"].to_numpy()
     out.loc[idx, "did_g"] = estimates["did_g"].to_numpy()
+    out.loc[idx, "did_ci_low"] = estimates["did_ci_low"].to_numpy()
+    out.loc[idx, "did_ci_high"] = estimates["did_ci_high"].to_numpy()
     out.loc[idx, "baseline_g"] = estimates["baseline_g"].to_numpy()
     out.loc[idx, "baseline_equivalence"] = estimates["baseline_equivalence"].fillna("").to_numpy()
     out.loc[idx, "comparison_reason"] = (
@@ -379,6 +383,8 @@ _FLOATS = [
     "ancova_ci_low",
     "ancova_ci_high",
     "did_g",
+    "did_ci_low",
+    "did_ci_high",
     "baseline_g",
 ]
 
