@@ -20,8 +20,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from efficacy.roster.access import can_contribute_to_team, can_edit_team
-from efficacy.roster.models import Enrollment, Status, Team
+from efficacy.roster.access import (
+    can_contribute_to_team,
+    can_edit_team,
+    is_active_account,
+    is_administrator,
+)
+from efficacy.roster.models import Enrollment, Role, School, Status, Team
+
+#: Who may add a strategy to their school's own library.
+STRATEGY_AUTHORS = {Role.SCHOOL_LEADER, Role.COACH, Role.TEAM_LEAD}
 
 
 def require_editor(user: Any, team: Team) -> None:
@@ -37,6 +45,15 @@ def require_contributor(user: Any, team: Team) -> None:
         raise PermissionDenied(
             _("Only members of %(team)s can add to its cycles.") % {"team": team}
         )
+
+
+def can_add_strategy(user: Any, school: School) -> bool:
+    """School leaders, coaches and team leads extend their own school's strategy library."""
+    return (
+        is_active_account(user)
+        and user.school_id == school.pk
+        and (user.role in STRATEGY_AUTHORS or is_administrator(user))
+    )
 
 
 def own_class_ids(user: Any) -> set[int]:

@@ -41,11 +41,16 @@ from efficacy.cycles.models import (
     StatusChange,
     Strategy,
 )
-from efficacy.cycles.permissions import own_class_ids, require_contributor, require_editor
+from efficacy.cycles.permissions import (
+    can_add_strategy,
+    own_class_ids,
+    require_contributor,
+    require_editor,
+)
 from efficacy.cycles.scoring import default_class_id, parse_score, require_evidence_open
 from efficacy.cycles.selectors import cycle_population
-from efficacy.roster.access import can_edit_team, is_active_account, is_administrator
-from efficacy.roster.models import Enrollment, Role, School, SchoolClass, Status, Student
+from efficacy.roster.access import can_edit_team
+from efficacy.roster.models import Enrollment, School, SchoolClass, Status, Student
 
 # --- strategies -------------------------------------------------------------
 
@@ -60,12 +65,7 @@ def strategy_create(
     references: Iterable[str] = (),
 ) -> Strategy:
     """A school's own strategy, beside the library. School leaders, coaches, team leads."""
-    allowed = {Role.SCHOOL_LEADER, Role.COACH, Role.TEAM_LEAD}
-    if not (
-        is_active_account(user)
-        and user.school_id == school.pk
-        and (user.role in allowed or is_administrator(user))
-    ):
+    if not can_add_strategy(user, school):
         raise PermissionDenied(
             _(
                 "Only a school leader, coach or team lead can add strategies to the school's library."
@@ -143,8 +143,7 @@ def cycle_create(*, user: Any, team, title: str, **fields: Any) -> InquiryCycle:
 
 def cycle_update(*, user: Any, cycle: InquiryCycle, **fields: Any) -> InquiryCycle:
     require_editor(user, cycle.team)
-    if cycle.status == CycleStatus.CLOSED:
-        raise ValidationError(_("This cycle is closed. Reopen it (with a reason) to change it."))
+    _require_open(cycle)
     _apply(cycle, fields, creating=False)
     cycle.save()
     return cycle
@@ -289,6 +288,11 @@ def _require_status(cycle: InquiryCycle, expected: str) -> None:
         )
 
 
+def _require_open(cycle: InquiryCycle) -> None:
+    if cycle.status == CycleStatus.CLOSED:
+        raise ValidationError(_("This cycle is closed. Reopen it (with a reason) to change it."))
+
+
 def _move(cycle: InquiryCycle, to: str, *, user: Any, reason: str = "") -> InquiryCycle:
     with transaction.atomic():
         StatusChange.objects.create(
@@ -428,6 +432,7 @@ def measure_create(
     common: bool = True,
 ) -> Measure:
     require_editor(user, cycle.team)
+    _require_open(cycle)
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
@@ -462,6 +467,7 @@ def occasion_create(
     order: int | None = None,
 ) -> Occasion:
     require_editor(user, cycle.team)
+    _require_open(cycle)
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:

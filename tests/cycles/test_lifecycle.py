@@ -182,3 +182,16 @@ def test_an_adopt_adapt_abandon_decision_is_made_while_reviewing(world, ready_cy
     )
     cycle_strategy.refresh_from_db()
     assert (cycle_strategy.decision, cycle_strategy.decision_note) == ("adapt", "Shorter texts")
+
+
+def test_a_closed_cycle_takes_no_new_measure_or_occasion(world, cycle):
+    cycle.status = CycleStatus.CLOSED
+    cycle.save()
+    with pytest.raises(ValidationError, match="closed"):
+        services.measure_create(user=world.lead_english, cycle=cycle, name="Late", max_score=4)
+    with pytest.raises(ValidationError, match="closed"):
+        services.occasion_create(
+            user=world.lead_english, cycle=cycle, name="Late", kind="checkpoint"
+        )
+    assert not cycle.measures.exists()
+    assert not cycle.occasions.exists()

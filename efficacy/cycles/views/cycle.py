@@ -43,10 +43,10 @@ from efficacy.cycles.models import (
     Milestone,
     Reflection,
 )
-from efficacy.cycles.permissions import require_editor
+from efficacy.cycles.permissions import can_add_strategy, require_editor
 from efficacy.cycles.selectors import cycle_population, shared_work_status, strategies_for_school
 from efficacy.roster import access
-from efficacy.roster.models import Role, School, Status, User
+from efficacy.roster.models import School, Status, User
 from efficacy.roster.selectors import student_count
 
 #: The elements a cycle needs before it starts, in the order the checklist shows them.
@@ -272,16 +272,6 @@ def _library_school(user: Any, school_id: int) -> School:
     return access.access_school(user, school_id)
 
 
-def _may_add_strategy(user: Any, school: School) -> bool:
-    """Mirrors the rule of ``services.strategy_create``, to offer the form only to those it accepts."""
-    allowed = {Role.SCHOOL_LEADER, Role.COACH, Role.TEAM_LEAD}
-    return (
-        access.is_active_account(user)
-        and user.school_id == school.pk
-        and (user.role in allowed or access.is_administrator(user))
-    )
-
-
 @login_required
 def strategy_library(request: HttpRequest, school_id: int) -> HttpResponse:
     user = request.user
@@ -291,7 +281,7 @@ def strategy_library(request: HttpRequest, school_id: int) -> HttpResponse:
         "school": school,
         "library": [s for s in available if s.school_id is None],
         "own": [s for s in available if s.school_id is not None],
-        "may_add": _may_add_strategy(user, school),
+        "may_add": can_add_strategy(user, school),
     }
     return render(request, "cycles/strategy_library.html", context)
 
@@ -300,7 +290,7 @@ def strategy_library(request: HttpRequest, school_id: int) -> HttpResponse:
 def strategy_new(request: HttpRequest, school_id: int) -> HttpResponse:
     user = request.user
     school = _library_school(user, school_id)
-    if not _may_add_strategy(user, school):
+    if not can_add_strategy(user, school):
         raise PermissionDenied(
             _(
                 "Only a school leader, coach or team lead can add strategies to the school's library."
