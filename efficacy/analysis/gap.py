@@ -69,12 +69,14 @@ def _bootstrap_means(x: np.ndarray, b: int, rng: np.random.Generator) -> np.ndar
     distinct value, and those counts are Multinomial(n, share of each value):
     drawing the counts gives exactly the same distribution of resampled means
     as drawing n indices, at a cost of B·k instead of B·n (k distinct values).
-    With many distinct values the indices are drawn directly.
+    With many distinct values the indices are drawn directly, into the sorted
+    scores, so the same scores in any row order give the same interval.
     """
     n = len(x)
     values, counts = np.unique(x, return_counts=True)
     if values.size * _MULTINOMIAL_RATIO <= n:
         return rng.multinomial(n, counts / n, size=b) @ values / n
+    x = np.sort(x)
     chunk = max(1, _CHUNK_VALUES // n)
     out = np.empty(b)
     for start in range(0, b, chunk):

@@ -526,7 +526,7 @@ def _by_class(
     effects["reason"] = [
         _suppressed(int(n), min_n, _("students in this class with both scores"))
         if is_small
-        else (_(reason) if reason else None)
+        else (_(reason) if isinstance(reason, str) else None)
         for n, is_small, reason in zip(effects["n"], small, effects["reason"], strict=True)
     ]
     for name in SHRUNKEN_COLUMNS:

@@ -176,3 +176,12 @@ def test_the_gap_interval_on_rubric_levels_agrees_with_scipys_bootstrap():
     assert ours.ci.low == pytest.approx(ref.low, abs=0.08 * width)
     assert ours.ci.high == pytest.approx(ref.high, abs=0.08 * width)
     assert gap_change(*cells, seed=3).ci == gap_change(*cells, seed=3).ci
+
+
+@pytest.mark.parametrize("distinct", [4, 1000])
+def test_the_gap_interval_does_not_depend_on_the_order_of_the_rows(distinct):
+    """The panel reads students in database order, an export in class order."""
+    rng = np.random.default_rng(6)
+    cells = [rng.integers(0, distinct, size=40).astype(float) + k for k in (3, 0, 3, 1)]
+    shuffled = [rng.permutation(c) for c in cells]
+    assert gap_change(*cells, seed=2).ci == gap_change(*shuffled, seed=2).ci

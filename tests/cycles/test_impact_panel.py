@@ -1,0 +1,607 @@
+"""The impact panel: each figure against an independent computation, its caveats and
+suppression, and the page (htmx partial or full page, who may read it, measure choice).
+
+The fixture builds a cycle of the world's Grade 9 English team on a 0-40 "Reading
+points" measure with five occasions (baseline, three checkpoints, final):
+
+- focus (grade 9 applied): class "English 9 Applied" with 12 students (two have no
+  final score), "EN9-AB" with 8 (below the reporting threshold of 10), "EN9-AC" with 12;
+- comparison (grade 9 academic): "English 9 Academic" with 16 students.
+
+``truth`` holds every score as the test wrote it, so expectations are computed from
+it with numpy, scipy and statsmodels, never from the application's own frame.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+from contextlib import redirect_stdout
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from django.db.models import F
+from django.urls import reverse
+from statsmodels.stats.proportion import proportion_confint
+
+from efficacy.analyze_cli import main as analyze_main
+from efficacy.cycles import services
+from efficacy.cycles.evidence_export import evidence_export_csv
+from efficacy.cycles.impact import cycle_impact
+from efficacy.cycles.models import Measure, Score
+from efficacy.roster.models import Enrollment, SchoolClass, Student
+
+pytestmark = pytest.mark.django_db
+
+Z = 1.959963984540054
+THRESHOLD, TARGET = 25, 50
+#: The cycle fixture runs from 15 September to 15 December 2024: 91 days.
+WEEKS = 91 / 7
+RTM = "regression to the mean"
+NO_COMPARISON = "This cycle has no comparison group"
+NOT_EQUIVALENT = "baseline equivalence not satisfied"
+
+
+def _student(world, klass, pathway, name):
+    student = Student.objects.create(
+        school=world.school_a,
+        given_name=name,
+        family_name="Zed",
+        identifier=f"ID-{name}",
+        grade="09",
+        pathway=pathway,
+    )
+    Enrollment.objects.create(
+        school_class=klass, school=world.school_a, role="student", student=student
+    )
+    return student
+
+
+@pytest.fixture
+def panel(world, ready_cycle, rubric, baseline, final):
+    lead = world.lead_english
+    # The world's own grade 9 students leave both groups.
+    Student.objects.filter(
+        pk__in=[world.ava.pk, world.ben.pk, world.chloe.pk, world.dev.pk]
+    ).update(grade="08")
+    course = world.english_9_applied.course
+    class_b = SchoolClass.objects.create(
+        school=world.school_a, course=course, title="Applied B", class_code="EN9-AB"
+    )
+    class_c = SchoolClass.objects.create(
+        school=world.school_a, course=course, title="Applied C", class_code="EN9-AC"
+    )
+    points = services.measure_create(
+        user=lead, cycle=ready_cycle, name="Reading points", max_score=40
+    )
+    services.cycle_update(
+        user=lead,
+        cycle=ready_cycle,
+        performance_measure=points,
+        performance_threshold=THRESHOLD,
+        performance_target_percent=TARGET,
+    )
+    checkpoints = [
+        services.occasion_create(user=lead, cycle=ready_cycle, name=f"Check {k}", kind="checkpoint")
+        for k in (1, 2, 3)
+    ]
+    occasions = [baseline, *checkpoints, final]
+    rng = np.random.default_rng(2024)
+    groups = [
+        ("focus", world.english_9_applied, "applied", 12, 15.0, 6.0),
+        ("focus", class_b, "applied", 8, 15.0, 2.0),
+        ("focus", class_c, "applied", 12, 15.0, 3.5),
+        ("comparison", world.english_9_academic, "academic", 16, 22.0, 1.5),
+    ]
+    rows, scores = [], []
+    for group, klass, pathway, size, level, growth in groups:
+        label = klass.class_code or klass.title
+        for i in range(size):
+            student = _student(world, klass, pathway, f"{label}-{i}")
+            start = rng.normal(level, 4)
+            for k, occasion in enumerate(occasions):
+                if occasion is final and label == "English 9 Applied" and i < 2:
+                    continue  # two focus students left before the final
+                value = float(np.clip(np.round(start + growth * k / 4 + rng.normal(0, 1.5)), 0, 40))
+                scores.append(
+                    Score(
+                        measure=points,
+                        occasion=occasion,
+                        student=student,
+                        school_class=klass,
+                        value=value,
+                        entered_by=lead,
+                    )
+                )
+                rows.append((student.pk, group, label, occasion.name, occasion.kind, value))
+    Score.objects.bulk_create(scores)
+    truth = pd.DataFrame(rows, columns=["sid", "group", "class", "occasion", "kind", "score"])
+    return SimpleNamespace(
+        cycle=ready_cycle,
+        points=points,
+        rubric=rubric,
+        occasions=occasions,
+        truth=truth,
+        class_b=class_b,
+    )
+
+
+def _wide(truth, group=None, klass=None):
+    rows = truth[truth["kind"].isin(["baseline", "final"])]
+    if group:
+        rows = rows[rows["group"] == group]
+    if klass:
+        rows = rows[rows["class"] == klass]
+    return rows.pivot(index="sid", columns="kind", values="score")
+
+
+def _paired(truth, group=None, klass=None):
+    wide = _wide(truth, group, klass).dropna()
+    return wide["baseline"].to_numpy(), wide["final"].to_numpy()
+
+
+def _pooled_sd(a, b):
+    return math.sqrt(
+        ((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1)) / (len(a) + len(b) - 2)
+    )
+
+
+# --- figures against independent computations -----------------------------------------
+
+
+def test_growth_is_d_av_with_its_repeated_measures_ci_and_n(panel):
+    pre, post = _paired(panel.truth, "focus")
+    impact = cycle_impact(panel.cycle)
+    n = len(pre)
+    d = (post - pre).mean() / ((pre.std(ddof=1) + post.std(ddof=1)) / 2)
+    r = np.corrcoef(pre, post)[0, 1]
+    se = math.sqrt((1 / n + d**2 / (2 * n)) * 2 * (1 - r))
+    assert impact.measure == "Reading points"
+    assert impact.prepost.n == n == 30
+    assert impact.prepost.n_unpaired == 2
+    assert impact.prepost.d_av == pytest.approx(d, rel=1e-12)
+    assert impact.prepost.ci.low == pytest.approx(d - Z * se, rel=1e-9)
+    assert impact.prepost.ci.high == pytest.approx(d + Z * se, rel=1e-9)
+
+
+def test_years_of_growth_compare_with_the_hinge_prorated_to_the_cycles_weeks(panel):
+    impact = cycle_impact(panel.cycle)
+    assert impact.hinge == pytest.approx(0.40 * WEEKS / 40)
+    assert impact.prepost.years_growth == pytest.approx(impact.prepost.d_av / impact.hinge)
+
+
+def test_ancova_g_is_the_group_coefficient_of_an_ols_fit_with_the_pretest(panel):
+    fi, fo = _paired(panel.truth, "focus")
+    ci_, co = _paired(panel.truth, "comparison")
+    post = np.concatenate([fo, co])
+    design = np.column_stack(
+        [np.ones(len(post)), np.r_[np.ones(len(fo)), np.zeros(len(co))], np.concatenate([fi, ci_])]
+    )
+    beta = sm.OLS(post, design).fit().params[1]
+    big_n = len(post)
+    omega = 1 - 3 / (4 * big_n - 9)
+    sd_post = _pooled_sd(fo, co)
+    impact = cycle_impact(panel.cycle).impact
+    assert (impact.n_focus, impact.n_comparison) == (30, 16)
+    assert impact.ancova_g == pytest.approx(omega * beta / sd_post, rel=1e-9)
+    se = math.sqrt(big_n / (30 * 16) + impact.ancova_g**2 / (2 * big_n))
+    assert impact.ci.low == pytest.approx(impact.ancova_g - Z * se, rel=1e-9)
+
+
+def test_did_g_and_baseline_equivalence_follow_the_wwc_definitions(panel):
+    fi, fo = _paired(panel.truth, "focus")
+    ci_, co = _paired(panel.truth, "comparison")
+    omega = 1 - 3 / (4 * (len(fi) + len(ci_)) - 9)
+    did = omega * ((fo.mean() - fi.mean()) - (co.mean() - ci_.mean())) / _pooled_sd(fo, co)
+    baseline_g = omega * (fi.mean() - ci_.mean()) / _pooled_sd(fi, ci_)
+    impact = cycle_impact(panel.cycle)
+    assert impact.impact.did_g == pytest.approx(did, rel=1e-9)
+    assert impact.impact.did_ci.low < did < impact.impact.did_ci.high
+    assert impact.impact.baseline_g == pytest.approx(baseline_g, rel=1e-9)
+    assert abs(baseline_g) > 0.25
+    assert impact.impact.baseline_equivalence == "not_satisfied"
+    assert any(NOT_EQUIVALENT in c for c in impact.caveats["impact"])
+
+
+def test_the_gap_and_its_reduction_are_comparison_minus_focus_on_every_score(panel):
+    truth = panel.truth
+
+    def mean(group, kind):
+        return truth[(truth["group"] == group) & (truth["kind"] == kind)]["score"].mean()
+
+    gap_from = mean("comparison", "baseline") - mean("focus", "baseline")
+    gap_to = mean("comparison", "final") - mean("focus", "final")
+    gap = cycle_impact(panel.cycle).gap
+    assert gap.gap_from == pytest.approx(gap_from)
+    assert gap.gap_to == pytest.approx(gap_to)
+    assert gap.reduction_pct == pytest.approx(100 * (gap_from - gap_to) / gap_from)
+    assert (gap.n_b_from, gap.n_b_to) == (32, 30)
+    assert (gap.bootstrap, gap.seed) == (2000, 0)
+
+
+def _analyze(tmp_path, cycle, measure, *argv):
+    _name, _type, content = evidence_export_csv(cycle)
+    table = pd.read_csv(io.BytesIO(content))
+    path = tmp_path / "evidence.csv"
+    table[table["measure"] == measure].to_csv(path, index=False)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = analyze_main([argv[0], "--data", str(path), *argv[1:], "--json"])
+    assert status == 0
+    return json.loads(out.getvalue())
+
+
+def test_the_panel_agrees_with_efficacy_analyze_on_the_exported_evidence(panel, tmp_path):
+    occasions = ["--occasion", "occasion", "--pre", "Baseline", "--post", "Final"]
+    columns = ["--id", "student", "--score", "score", *occasions]
+    by_group = _analyze(
+        tmp_path, panel.cycle, "Reading points", "prepost", *columns, "--weeks", str(WEEKS),
+        "--by", "group",
+    )  # fmt: skip
+    prepost = next(row for row in by_group if row["by"] == "focus")
+    impact = _analyze(
+        tmp_path, panel.cycle, "Reading points", "impact", *columns,
+        "--group", "group", "--focus", "focus", "--comparison", "comparison",
+    )  # fmt: skip
+    gap = _analyze(
+        tmp_path, panel.cycle, "Reading points", "gap", "--score", "score", "--group", "group",
+        "--a", "comparison", "--b", "focus", "--occasion", "occasion",
+        "--from", "Baseline", "--to", "Final",
+    )  # fmt: skip
+    ours = cycle_impact(panel.cycle)
+    assert ours.prepost.d_av == pytest.approx(prepost["d_av"], rel=1e-12)
+    assert ours.prepost.years_growth == pytest.approx(prepost["years_growth"], rel=1e-9)
+    assert ours.impact.ancova_g == pytest.approx(impact["ancova_g"], rel=1e-12)
+    assert ours.impact.did_g == pytest.approx(impact["did_g"], rel=1e-12)
+    assert ours.impact.did_ci.low == pytest.approx(impact["did_ci_low"], rel=1e-12)
+    assert ours.gap.reduction_pct == pytest.approx(gap["reduction_pct"], rel=1e-12)
+    assert ours.gap.ci.low == pytest.approx(gap["ci_low"], rel=1e-12)
+    assert ours.gap.ci.high == pytest.approx(gap["ci_high"], rel=1e-12)
+
+
+def test_the_share_meeting_the_goal_has_a_wilson_interval(panel):
+    final = panel.truth[(panel.truth["group"] == "focus") & (panel.truth["kind"] == "final")]
+    meeting, n = int((final["score"] >= THRESHOLD).sum()), len(final)
+    low, high = proportion_confint(meeting, n, method="wilson")
+    impact = cycle_impact(panel.cycle)
+    share = impact.goal_share
+    assert (share.successes, share.n) == (meeting, n)
+    assert share.percent == pytest.approx(100 * meeting / n)
+    assert share.ci.low == pytest.approx(low, abs=1e-12)
+    assert share.ci.high == pytest.approx(high, abs=1e-12)
+    assert impact.goal.met == (100 * meeting / n >= TARGET)
+    assert impact.goal_shown
+
+
+def test_the_run_chart_shows_the_focus_mean_at_every_occasion_in_order(panel):
+    focus = panel.truth[panel.truth["group"] == "focus"]
+    expected = focus.groupby("occasion")["score"].agg(["mean", "size"])
+    run = cycle_impact(panel.cycle).run_chart
+    assert run.statistic == "mean"
+    assert [p.occasion for p in run.points] == [
+        "Baseline",
+        "Check 1",
+        "Check 2",
+        "Check 3",
+        "Final",
+    ]
+    for point in run.points:
+        assert point.value == pytest.approx(expected.loc[point.occasion, "mean"])
+        assert point.n == expected.loc[point.occasion, "size"]
+    values = [p.value for p in run.points]
+    assert run.chart.median == pytest.approx(np.median(values))
+    # This seeded data rises at every occasion, and five rising points are a trend.
+    truth_means = expected.loc[[p.occasion for p in run.points], "mean"].to_numpy()
+    assert (np.diff(truth_means) > 0).all()
+    assert all("trend" in p.signals for p in run.points)
+
+
+def test_a_run_chart_point_below_the_threshold_is_suppressed_with_its_reason(panel):
+    check_2 = panel.occasions[2]
+    focus_ids = panel.truth[panel.truth["group"] == "focus"]["sid"].unique()
+    Score.objects.filter(occasion=check_2, student_id__in=focus_ids[5:]).delete()
+    run = cycle_impact(panel.cycle).run_chart
+    point = run.points[2]
+    assert point.suppressed
+    assert point.value is None
+    assert "Suppressed: 5 focus students at this occasion" in point.reason
+    assert run.chart.n == 4  # the rules see only the points that are shown
+
+
+def test_too_few_occasions_for_the_rules_are_said_plainly(panel):
+    Score.objects.filter(occasion__in=panel.occasions[1:4]).delete()
+    Score.objects.filter(occasion=panel.occasions[4]).delete()
+    run = cycle_impact(panel.cycle).run_chart
+    assert run.chart is None
+    assert "need at least two occasions" in run.note
+    assert [p.reason for p in run.points[1:]] == ["No scores yet."] * 4
+
+
+def test_by_class_each_effect_is_by_hand_and_a_small_class_is_suppressed(panel):
+    rows = {row["by"]: row for row in cycle_impact(panel.cycle).class_rows()}
+    assert set(rows) == {"English 9 Applied", "EN9-AB", "EN9-AC"}
+    for label in ("English 9 Applied", "EN9-AC"):
+        pre, post = _paired(panel.truth, "focus", label)
+        d = (post - pre).mean() / ((pre.std(ddof=1) + post.std(ddof=1)) / 2)
+        assert rows[label]["d_av"] == pytest.approx(d, rel=1e-12)
+        assert rows[label]["n"] == len(pre)
+    small = rows["EN9-AB"]
+    assert small["suppressed"]
+    assert small["d_av"] is None
+    assert small["shrunken_gain"] is None
+    assert "Suppressed: 8 students in this class" in small["reason"]
+
+
+def test_shrunken_class_gains_match_a_statsmodels_reml_fit_and_shrinkage_by_hand(panel):
+    focus = _wide(panel.truth, "focus").dropna()
+    labels = panel.truth.drop_duplicates("sid").set_index("sid")["class"]
+    gains = (focus["final"] - focus["baseline"]).to_numpy()
+    classes = labels.loc[focus.index].to_numpy()
+    fit = sm.MixedLM(gains, np.ones((len(gains), 1)), groups=classes).fit(reml=True)
+    tau, sigma2 = float(np.asarray(fit.cov_re)[0, 0]), float(fit.scale)
+    gamma = float(np.asarray(fit.fe_params)[0])
+    rows = {row["by"]: row for row in cycle_impact(panel.cycle).class_rows()}
+    for label in ("English 9 Applied", "EN9-AC"):
+        mine = gains[classes == label]
+        lam = tau / (tau + sigma2 / len(mine))
+        assert rows[label]["reliability"] == pytest.approx(lam, abs=2e-3)
+        assert rows[label]["shrunken_gain"] == pytest.approx(
+            gamma + lam * (mine.mean() - gamma), abs=2e-3
+        )
+        assert rows[label]["shrunken_ci_low"] < rows[label]["shrunken_gain"]
+
+
+# --- caveats appear and vanish with their conditions ----------------------------------
+
+
+def test_without_a_comparison_group_the_growth_says_so_and_nothing_is_compared(world, panel):
+    with_comparison = cycle_impact(panel.cycle)
+    assert not any(NO_COMPARISON in c for c in with_comparison.caveats["prepost"])
+    services.cycle_update(user=world.lead_english, cycle=panel.cycle, comparison={})
+    without = cycle_impact(panel.cycle)
+    assert any(NO_COMPARISON in c for c in without.caveats["prepost"])
+    assert without.impact is None
+    assert without.gap is None
+    assert "No comparison group scores" in without.notes["impact"]
+
+
+def test_a_focus_group_chosen_for_low_scores_brings_regression_to_the_mean(world, panel):
+    plain = cycle_impact(panel.cycle)
+    assert not any(RTM in c for c in plain.caveats["prepost"] + plain.caveats["gap"])
+    services.cycle_update(
+        user=world.lead_english, cycle=panel.cycle, focus_chosen_for_low_scores=True
+    )
+    chosen = cycle_impact(panel.cycle)
+    assert any(RTM in c for c in chosen.caveats["prepost"])
+    assert any(RTM in c for c in chosen.caveats["gap"])
+    assert any(RTM in c for c in chosen.caveats["impact"])
+
+
+def test_attrition_is_named_with_its_counts_and_vanishes_without_it(panel):
+    impact = cycle_impact(panel.cycle)
+    assert any("2 of the 32 focus students" in c for c in impact.caveats["prepost"])
+    leavers = _wide(panel.truth, "focus")
+    leavers = leavers[leavers["final"].isna()].index
+    Score.objects.filter(student_id__in=leavers).delete()
+    assert not any("have no final score" in c for c in cycle_impact(panel.cycle).caveats["prepost"])
+
+
+def test_equivalent_groups_lose_the_baseline_caveat(panel):
+    fi, _fo = _paired(panel.truth, "focus")
+    ci_, _co = _paired(panel.truth, "comparison")
+    comparison = panel.truth[panel.truth["group"] == "comparison"]["sid"].unique()
+    Score.objects.filter(student_id__in=comparison).update(
+        value=F("value") - (ci_.mean() - fi.mean())
+    )
+    impact = cycle_impact(panel.cycle)
+    assert impact.impact.baseline_g == pytest.approx(0, abs=1e-9)
+    assert impact.impact.baseline_equivalence == "satisfied"
+    assert not any(NOT_EQUIVALENT in c for c in impact.caveats["impact"])
+
+
+# --- suppression and other measures -----------------------------------------------------
+
+
+def test_groups_below_the_reporting_threshold_are_suppressed_with_the_reason(panel, settings):
+    settings.EFFICACY_MIN_STUDENT_N = 31
+    impact = cycle_impact(panel.cycle)
+    assert impact.prepost.suppressed
+    assert "Suppressed: 30 focus students with both scores" in impact.reasons["prepost"]
+    assert impact.impact.suppressed
+    assert "30 focus students" in impact.reasons["impact"]
+    assert "16 comparison students at the baseline" in impact.reasons["gap"]
+    assert "30 focus students with a final score" in impact.reasons["goal"]
+    assert not impact.goal_shown
+
+
+def test_any_measure_of_the_cycle_can_be_chosen(world, panel):
+    lead = world.lead_english
+    focus = Student.objects.filter(pk__in=panel.truth[panel.truth["group"] == "focus"]["sid"])[:4]
+    for i, student in enumerate(focus):
+        for occasion, value in ((panel.occasions[0], 1 + i % 2), (panel.occasions[-1], 3 + i % 2)):
+            services.score_set(
+                user=lead, measure=panel.rubric, occasion=occasion, student=student, value=value
+            )
+    impact = cycle_impact(panel.cycle, measure=panel.rubric)
+    assert impact.measure == "Inference rubric"
+    assert impact.prepost.suppressed
+    assert "No comparison group scores" in impact.notes["impact"]
+    # The goal is counted on its own measure whichever measure is shown.
+    assert impact.goal_share.n == 30
+
+
+def test_a_cycle_without_a_measure_says_so(world, cycle):
+    impact = cycle_impact(cycle)
+    assert impact.measure is None
+    assert impact.notes["measure"] == "The cycle has no measure yet."
+
+
+def test_the_panel_reads_the_evidence_in_a_fixed_number_of_queries(
+    world, panel, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        cycle_impact(panel.cycle)
+    klass = SchoolClass.objects.get(class_code="EN9-AC")
+    more = [_student(world, klass, "applied", f"extra-{i}") for i in range(15)]
+    Score.objects.bulk_create(
+        Score(measure=panel.points, occasion=o, student=s, school_class=klass, value=20)
+        for s in more
+        for o in panel.occasions
+    )
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        cycle_impact(panel.cycle)
+
+
+# --- the page -------------------------------------------------------------------------
+
+
+def _url(panel, **query):
+    url = reverse("cycles:impact_panel", args=[panel.cycle.pk])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def _figure(html, name):
+    match = re.search(rf'data-figure="{name}" value="([^"]+)">([^<]+)<', html)
+    assert match, f"no figure {name}"
+    return float(match.group(1)), match.group(2)
+
+
+def _section(html, heading_id):
+    start = html.index(f'id="{heading_id}"')
+    end = html.find('<section class="impact-figure"', start)
+    return html[start : end if end != -1 else len(html)]
+
+
+def test_htmx_gets_the_partial_and_a_browser_the_full_page(client, world, panel):
+    client.force_login(world.lead_english)
+    partial = client.get(_url(panel), HTTP_HX_REQUEST="true")
+    page = client.get(_url(panel))
+    assert partial.status_code == page.status_code == 200
+    assert "<html" not in partial.content.decode()
+    assert partial.content.decode().lstrip().startswith("<link")
+    assert 'id="impact-heading"' in partial.content.decode()
+    assert "<html" in page.content.decode()
+    assert '<section id="impact"' in page.content.decode()
+    assert _figure(page.content.decode(), "prepost-d") == _figure(
+        partial.content.decode(), "prepost-d"
+    )
+    assert "HX-Request" in page["Vary"]
+
+
+def test_every_figure_shows_its_unrounded_value_and_the_number_as_shown(client, world, panel):
+    client.force_login(world.lead_english)
+    html = client.get(_url(panel)).content.decode()
+    impact = cycle_impact(panel.cycle)
+    expected = {
+        "prepost-d": impact.prepost.d_av,
+        "prepost-ci-low": impact.prepost.ci.low,
+        "prepost-n": impact.prepost.n,
+        "prepost-hinge": impact.hinge,
+        "did-g": impact.impact.did_g,
+        "did-ci-high": impact.impact.did_ci.high,
+        "ancova-g": impact.impact.ancova_g,
+        "ancova-ci-low": impact.impact.ci.low,
+        "impact-n-comparison": impact.impact.n_comparison,
+        "gap-reduction": impact.gap.reduction_pct,
+        "gap-ci-low": impact.gap.ci.low,
+        "goal-percent": impact.goal_share.percent,
+        "goal-ci-high": 100 * impact.goal_share.ci.high,
+        "goal-n": impact.goal_share.n,
+    }
+    for name, value in expected.items():
+        shown_value, text = _figure(html, name)
+        assert shown_value == pytest.approx(value, rel=1e-12), name
+        places = 0 if float(value).is_integer() and "n" in name.split("-")[-1] else None
+        if places is None and name.startswith(("gap-reduction", "gap-ci", "goal-")):
+            places = 1
+        assert float(text) == round(value, 2 if places is None else places), name
+
+
+def test_caveats_sit_beside_the_figure_they_qualify(client, world, panel):
+    services.cycle_update(
+        user=world.lead_english, cycle=panel.cycle, focus_chosen_for_low_scores=True
+    )
+    client.force_login(world.lead_english)
+    html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
+    growth = _section(html, "impact-growth")
+    comparison = _section(html, "impact-comparison")
+    assert RTM in growth
+    assert "2 of the 32 focus students" in growth
+    assert "baseline equivalence not satisfied" in comparison
+    assert "2 of the 32 focus students" not in comparison
+    assert RTM in _section(html, "impact-gap")
+
+
+def test_the_run_chart_is_an_inline_svg_with_a_table_alternative(client, world, panel):
+    client.force_login(world.lead_english)
+    html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
+    progress = _section(html, "impact-progress")
+    assert '<svg class="run-chart"' in progress
+    assert 'role="img" aria-labelledby="run-chart-title run-chart-desc"' in progress
+    assert "<caption>The focus group's mean score at each occasion</caption>" in progress
+    assert progress.count('<th scope="row">') == 5
+    assert progress.count('data-figure="runchart-value"') == 5
+    assert "style=" not in html
+    assert "<script" not in html
+
+
+def test_suppressed_rows_show_their_reason_on_the_page(client, world, panel):
+    client.force_login(world.lead_english)
+    html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
+    classes = _section(html, "impact-classes")
+    row = classes[classes.index('data-class="EN9-AB"') :]
+    row = row[: row.index("</tr>")]
+    assert "Suppressed: 8 students in this class" in row
+    assert "class-d" not in row
+    assert classes.count('data-figure="class-d"') == 2
+
+
+def test_a_figure_that_cannot_be_computed_shows_why(client, world, panel):
+    services.cycle_update(user=world.lead_english, cycle=panel.cycle, comparison={})
+    client.force_login(world.lead_english)
+    html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
+    assert "No comparison group scores on this measure" in _section(html, "impact-comparison")
+    assert 'data-figure="did-g"' not in html
+    assert NO_COMPARISON in _section(html, "impact-growth")
+
+
+def test_the_measure_can_be_switched_and_a_wrong_choice_is_explained(client, world, panel):
+    client.force_login(world.lead_english)
+    rubric = client.get(_url(panel, measure=panel.rubric.pk)).content.decode()
+    assert "Figures on Inference rubric" in rubric
+    assert f'<option value="{panel.rubric.pk}" selected>' in rubric
+    wrong = client.get(_url(panel, measure=999999)).content.decode()
+    assert "That measure is not one of this cycle" in wrong
+    assert "Figures on Reading points" in wrong
+    other = Measure.objects.exclude(cycle=panel.cycle).first()
+    assert other is None or f'value="{other.pk}"' not in wrong
+
+
+def test_an_analyst_reads_the_aggregates_and_no_student(client, world, panel):
+    client.force_login(world.analyst)
+    response = client.get(_url(panel))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-figure="prepost-d"' in html
+    assert "Zed" not in html
+    assert "ID-" not in html
+
+
+@pytest.mark.parametrize("person", ["teacher_b", "teacher_c"])
+def test_another_schools_staff_get_a_404(client, world, panel, person):
+    client.force_login(getattr(world, person))
+    assert client.get(_url(panel)).status_code == 404
+
+
+def test_signing_in_comes_first(client, panel):
+    response = client.get(_url(panel))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
