@@ -605,3 +605,53 @@ def test_signing_in_comes_first(client, panel):
     response = client.get(_url(panel))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def _get(client, cycle):
+    return client.get(reverse("cycles:impact_panel", args=[cycle.pk]), HTTP_HX_REQUEST="true")
+
+
+def test_a_cycle_at_every_early_stage_gets_a_page_that_says_what_is_missing(
+    client, world, cycle, rubric, baseline, final
+):
+    client.force_login(world.lead_english)
+    response = _get(client, cycle)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "a pre/post effect needs two" in _section(html, "impact-growth")
+    assert "need at least two occasions" in html
+    services.score_set(
+        user=world.lead_english, measure=rubric, occasion=baseline, student=world.chloe, value=2
+    )
+    services.score_set(
+        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2
+    )
+    assert _get(client, cycle).status_code == 200
+
+
+def test_scores_that_never_vary_are_explained_not_a_server_error(client, world, panel):
+    Score.objects.filter(measure=panel.points).update(value=20)
+    client.force_login(world.lead_english)
+    response = _get(client, panel.cycle)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "zero variance" in _section(html, "impact-growth")
+    assert "zero variance" in _section(html, "impact-gap")
+
+
+def test_the_chart_draws_one_vertex_per_point_inside_the_plot_on_round_ticks(client, world, panel):
+    client.force_login(world.lead_english)
+    progress = _section(
+        client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode(), "impact-progress"
+    )
+    vertices = re.search(r'<polyline points="([^"]+)"', progress).group(1).split()
+    ys = [float(v.split(",")[1]) for v in vertices]
+    assert len(vertices) == 5
+    assert all(16 <= y <= 260 - 48 for y in ys)
+    # Higher means sit higher on the chart (smaller y), in the table's order.
+    values = [
+        float(v) for v in re.findall(r'data-figure="runchart-value" value="([^"]+)"', progress)
+    ]
+    assert np.argsort(ys).tolist() == np.argsort(values)[::-1].tolist()
+    ticks = re.findall(r'dominant-baseline="middle">([^<]+)</text>', progress)
+    assert ticks == ["0", "10", "20", "30", "40"]

@@ -56,6 +56,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.urls import path
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -86,11 +87,29 @@ EQUIVALENCE_LABELS = {
 
 @dataclass(frozen=True)
 class Figure:
-    """One number on the panel: its ``data-figure`` name, unrounded value and text."""
+    """One number on the panel: its ``data-figure`` name, unrounded value and text.
+
+    It renders itself as ``<data data-figure="…" value="unrounded">as shown</data>``
+    (a dash in a ``<span>`` when there is no number): one template include per
+    number would cost more than the statistics behind the page.
+    """
 
     name: str
     value: float | int | None
     text: str
+
+    def __html__(self) -> str:
+        if self.value is None:
+            return format_html('<span class="figure" data-figure="{}">—</span>', self.name)
+        return format_html(
+            '<data class="figure" data-figure="{}" value="{}">{}</data>',
+            self.name,
+            repr(self.value),
+            self.text,
+        )
+
+    def __str__(self) -> str:
+        return self.__html__()
 
 
 def _number(name: str, value: Any, places: int = 2) -> Figure:
@@ -273,6 +292,19 @@ WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 16, 48
 
 
+def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """About ``count`` evenly spaced round values (steps of 1, 2, 2.5 or 5 × 10^k)
+    covering ``low`` to ``high``: rubric levels 1 to 4 get 1, 2, 3, 4."""
+    if high <= low:
+        high = low + 1.0
+    raw = (high - low) / (count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    start = math.floor(low / step + 1e-9) * step
+    stop = math.ceil(high / step - 1e-9) * step
+    return [start + k * step for k in range(round((stop - start) / step) + 1)]
+
+
 def _chart(run: RunChart | None, measure: Measure | None) -> dict[str, Any] | None:
     """Coordinates for the template's SVG (plain numbers with a dot, never localised).
 
@@ -282,10 +314,12 @@ def _chart(run: RunChart | None, measure: Measure | None) -> dict[str, Any] | No
     """
     if run is None or measure is None or not run.shown:
         return None
-    low, high = float(measure.min_score), float(measure.max_score)
     values = [p.value for p in run.shown]
-    low, high = min([low, *values]), max([high, *values])
-    span = high - low or 1.0
+    ticks = _nice_ticks(
+        min([float(measure.min_score), *values]), max([float(measure.max_score), *values])
+    )
+    low, high = ticks[0], ticks[-1]
+    span = high - low
     count = len(run.points)
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -309,7 +343,6 @@ def _chart(run: RunChart | None, measure: Measure | None) -> dict[str, Any] | No
         }
         for p in run.shown
     ]
-    ticks = [low + span * k / 4 for k in range(5)]
     return {
         "width": WIDTH,
         "height": HEIGHT,
@@ -320,7 +353,7 @@ def _chart(run: RunChart | None, measure: Measure | None) -> dict[str, Any] | No
         "line": " ".join(f"{p['x']},{p['y']}" for p in points),
         "points": points,
         "median": fmt(y(run.chart.median)) if run.chart is not None else None,
-        "y_ticks": [{"y": fmt(y(t)), "label": floatformat(t, 1)} for t in ticks],
+        "y_ticks": [{"y": fmt(y(t)), "label": floatformat(t, -2)} for t in ticks],
         "x_labels": [
             {"x": fmt(x(p.position)), "y": fmt(HEIGHT - BOTTOM + 20), "label": p.occasion}
             for p in run.points
