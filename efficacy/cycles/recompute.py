@@ -261,9 +261,11 @@ class _GroupCache:
         if key not in self._ids:
             school = self._schools.get(school_id) or School.objects.get(pk=school_id)
             self._schools[school_id] = school
-            ids = group_students(
-                definition, school=school, focus=focus if depends_on_focus else None
-            ).values_list("pk", flat=True)
+            ids = (
+                group_students(definition, school=school, focus=focus if depends_on_focus else None)
+                .order_by()  # a set of ids: no need to sort students by name
+                .values_list("pk", flat=True)
+            )
             self._ids[key] = np.unique(np.fromiter(ids, dtype="int64"))
         return self._ids[key]
 
