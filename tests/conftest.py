@@ -10,6 +10,10 @@ import os
 
 import pytest
 
+# The cycle fixtures (a ready cycle, its measure and occasions) serve the cycle tests
+# and the browser walk-throughs alike.
+pytest_plugins = ["tests.cycles.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(settings, tmp_path):

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from efficacy.cycles.models import LookFor, Strategy
-from efficacy.cycles.strategy_library import library_install
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.browser.helpers import axe_violations, sign_in
 from tests.cycles.test_pages_story import close_with_moment
 
@@ -18,19 +15,13 @@ pytestmark = [
 
 
 @pytest.fixture
-def library(transactional_db):
-    """A transactional test empties the tables the migrations filled: put the library back."""
-    library_install(Strategy, LookFor)
-
-
-@pytest.fixture
-def moment(library, world, ready_cycle, rubric, baseline, final, rubric_goal):
+def moment(strategy_library, world, ready_cycle, rubric, baseline, final, rubric_goal):
     return close_with_moment(world, ready_cycle, rubric, baseline, final, rubric_goal=rubric_goal)
 
 
 @pytest.mark.parametrize("where", ["feed", "story", "empty feed"])
 def test_the_feed_and_the_story_have_no_serious_accessibility_violations(
-    page,  # noqa: F811
+    page,
     world,
     moment,
     where,
@@ -48,7 +39,7 @@ def test_the_feed_and_the_story_have_no_serious_accessibility_violations(
     assert axe_violations(page) == []
 
 
-def test_printing_the_story_hides_the_navigation_and_the_buttons(page, world, moment):  # noqa: F811
+def test_printing_the_story_hides_the_navigation_and_the_buttons(page, world, moment):
     sign_in(page, "lead_english", world.password)
     page.goto(f"{page.base}/mastery-moments/{moment.pk}/")
     assert page.locator(".site-header nav").is_visible()
