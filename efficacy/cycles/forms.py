@@ -392,6 +392,9 @@ class MilestoneForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
+    """Shown on the cycle page beside the occasion form, so each has its own ids
+    (both have ``name`` and ``kind``): every label then names its own input."""
+
     name = forms.CharField(
         label=_("Name of the measure"),
         max_length=200,
@@ -416,6 +419,10 @@ class MeasureForm(forms.Form):
         help_text=Measure._meta.get_field("common").help_text,
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "measure-%s")
+        super().__init__(*args, **kwargs)
+
 
 class OccasionForm(forms.Form):
     name = forms.CharField(
@@ -430,6 +437,10 @@ class OccasionForm(forms.Form):
         help_text=_("One baseline and one final; any number of checkpoints in between."),
     )
     date = forms.DateField(label=_("Date"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "occasion-%s")
+        super().__init__(*args, **kwargs)
 
 
 class StepBackForm(forms.Form):
