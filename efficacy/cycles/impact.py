@@ -51,7 +51,12 @@ from efficacy.analysis._core import pair_scores
 from efficacy.analysis.gap import GapChange, gap_change
 from efficacy.analysis.impact import ImpactEstimate, impact_estimate
 from efficacy.analysis.multilevel import null_model, shrunken_means
-from efficacy.analysis.prepost import PrePostEffect, prepost_effect, prepost_effect_by
+from efficacy.analysis.prepost import (
+    PREPOST_COLUMNS,
+    PrePostEffect,
+    prepost_effect,
+    prepost_effect_by,
+)
 from efficacy.analysis.proportion import Proportion, proportion_estimate
 from efficacy.analysis.results import AnalysisError
 from efficacy.analysis.runchart import RunChartResult, run_chart
@@ -529,6 +534,7 @@ def _by_class(
         else (_(reason) if isinstance(reason, str) else None)
         for n, is_small, reason in zip(effects["n"], small, effects["reason"], strict=True)
     ]
+    _complementary_suppression(effects, small)
     for name in SHRUNKEN_COLUMNS:
         effects[name] = np.nan
     paired = pair_scores(table, keys=["class"], post=_FINAL, **columns)
@@ -552,6 +558,27 @@ def _by_class(
         values = effects["by"].map(shrunk[source]).to_numpy(dtype=float)
         effects[name] = np.where(shown, values, np.nan)
     return effects, _translated(fit)
+
+
+def _complementary_suppression(effects: pd.DataFrame, small: np.ndarray) -> None:
+    """Hide the smallest shown class too when exactly one class is hidden for its size.
+
+    The focus group's totals are on the panel, so one hidden class could otherwise
+    be worked out from them and the other classes (STATISTICS.md, "Small groups").
+    """
+    shown = np.flatnonzero(~effects["suppressed"].to_numpy())
+    if small.sum() != 1 or shown.size == 0:
+        return
+    partner = shown[np.argmin(effects["n"].to_numpy()[shown])]
+    numbers = [
+        c for c in PREPOST_COLUMNS if c not in ("by", "n", "n_unpaired", "suppressed", "reason")
+    ]
+    effects.loc[partner, numbers] = np.nan
+    effects.loc[partner, "suppressed"] = True
+    effects.loc[partner, "reason"] = _(
+        "Hidden as well, although it has enough students: with only one smaller class "
+        "hidden, that class's result could otherwise be worked out from the group's totals."
+    )
 
 
 def _pairs(rows: _Evidence) -> tuple[np.ndarray, np.ndarray]:

@@ -5,7 +5,8 @@ The fixture builds a cycle of the world's Grade 9 English team on a 0-40 "Readin
 points" measure with five occasions (baseline, three checkpoints, final):
 
 - focus (grade 9 applied): class "English 9 Applied" with 12 students (two have no
-  final score), "EN9-AB" with 8 (below the reporting threshold of 10), "EN9-AC" with 12;
+  final score), "EN9-AB" with 8 (below the reporting threshold of 10), "EN9-AC" with 12
+  and "EN9-AD" with 11;
 - comparison (grade 9 academic): "English 9 Academic" with 16 students.
 
 ``truth`` holds every score as the test wrote it, so expectations are computed from
@@ -76,6 +77,9 @@ def panel(world, ready_cycle, rubric, baseline, final):
     class_c = SchoolClass.objects.create(
         school=world.school_a, course=course, title="Applied C", class_code="EN9-AC"
     )
+    class_d = SchoolClass.objects.create(
+        school=world.school_a, course=course, title="Applied D", class_code="EN9-AD"
+    )
     points = services.measure_create(
         user=lead, cycle=ready_cycle, name="Reading points", max_score=40
     )
@@ -96,6 +100,7 @@ def panel(world, ready_cycle, rubric, baseline, final):
         ("focus", world.english_9_applied, "applied", 12, 15.0, 6.0),
         ("focus", class_b, "applied", 8, 15.0, 2.0),
         ("focus", class_c, "applied", 12, 15.0, 3.5),
+        ("focus", class_d, "applied", 11, 15.0, 4.5),
         ("comparison", world.english_9_academic, "academic", 16, 22.0, 1.5),
     ]
     rows, scores = [], []
@@ -162,7 +167,7 @@ def test_growth_is_d_av_with_its_repeated_measures_ci_and_n(panel):
     r = np.corrcoef(pre, post)[0, 1]
     se = math.sqrt((1 / n + d**2 / (2 * n)) * 2 * (1 - r))
     assert impact.measure == "Reading points"
-    assert impact.prepost.n == n == 30
+    assert impact.prepost.n == n == 41
     assert impact.prepost.n_unpaired == 2
     assert impact.prepost.d_av == pytest.approx(d, rel=1e-12)
     assert impact.prepost.ci.low == pytest.approx(d - Z * se, rel=1e-9)
@@ -187,9 +192,9 @@ def test_ancova_g_is_the_group_coefficient_of_an_ols_fit_with_the_pretest(panel)
     omega = 1 - 3 / (4 * big_n - 9)
     sd_post = _pooled_sd(fo, co)
     impact = cycle_impact(panel.cycle).impact
-    assert (impact.n_focus, impact.n_comparison) == (30, 16)
+    assert (impact.n_focus, impact.n_comparison) == (41, 16)
     assert impact.ancova_g == pytest.approx(omega * beta / sd_post, rel=1e-9)
-    se = math.sqrt(big_n / (30 * 16) + impact.ancova_g**2 / (2 * big_n))
+    se = math.sqrt(big_n / (41 * 16) + impact.ancova_g**2 / (2 * big_n))
     assert impact.ci.low == pytest.approx(impact.ancova_g - Z * se, rel=1e-9)
 
 
@@ -220,7 +225,7 @@ def test_the_gap_and_its_reduction_are_comparison_minus_focus_on_every_score(pan
     assert gap.gap_from == pytest.approx(gap_from)
     assert gap.gap_to == pytest.approx(gap_to)
     assert gap.reduction_pct == pytest.approx(100 * (gap_from - gap_to) / gap_from)
-    assert (gap.n_b_from, gap.n_b_to) == (32, 30)
+    assert (gap.n_b_from, gap.n_b_to) == (43, 41)
     assert (gap.bootstrap, gap.seed) == (2000, 0)
 
 
@@ -324,8 +329,8 @@ def test_too_few_occasions_for_the_rules_are_said_plainly(panel):
 
 def test_by_class_each_effect_is_by_hand_and_a_small_class_is_suppressed(panel):
     rows = {row["by"]: row for row in cycle_impact(panel.cycle).class_rows()}
-    assert set(rows) == {"English 9 Applied", "EN9-AB", "EN9-AC"}
-    for label in ("English 9 Applied", "EN9-AC"):
+    assert set(rows) == {"English 9 Applied", "EN9-AB", "EN9-AC", "EN9-AD"}
+    for label in ("EN9-AC", "EN9-AD"):
         pre, post = _paired(panel.truth, "focus", label)
         d = (post - pre).mean() / ((pre.std(ddof=1) + post.std(ddof=1)) / 2)
         assert rows[label]["d_av"] == pytest.approx(d, rel=1e-12)
@@ -337,6 +342,24 @@ def test_by_class_each_effect_is_by_hand_and_a_small_class_is_suppressed(panel):
     assert "Suppressed: 8 students in this class" in small["reason"]
 
 
+def test_one_hidden_class_hides_the_next_smallest_too(world, panel):
+    """Otherwise EN9-AB's result could be worked out from the group's totals."""
+    rows = {row["by"]: row for row in cycle_impact(panel.cycle).class_rows()}
+    partner = rows["English 9 Applied"]  # 10 students with both scores, the fewest shown
+    assert partner["suppressed"]
+    assert partner["n"] == 10
+    assert partner["d_av"] is None
+    assert partner["shrunken_gain"] is None
+    assert "could otherwise be worked out" in partner["reason"]
+    assert not rows["EN9-AD"]["suppressed"]
+    # With two small classes hidden, neither can be recovered alone: no partner.
+    ad = panel.truth[panel.truth["class"] == "EN9-AD"]["sid"].unique()
+    Score.objects.filter(student_id__in=ad[:4]).delete()
+    rows = {row["by"]: row for row in cycle_impact(panel.cycle).class_rows()}
+    assert rows["EN9-AD"]["suppressed"]
+    assert not rows["English 9 Applied"]["suppressed"]
+
+
 def test_shrunken_class_gains_match_a_statsmodels_reml_fit_and_shrinkage_by_hand(panel):
     focus = _wide(panel.truth, "focus").dropna()
     labels = panel.truth.drop_duplicates("sid").set_index("sid")["class"]
@@ -346,7 +369,7 @@ def test_shrunken_class_gains_match_a_statsmodels_reml_fit_and_shrinkage_by_hand
     tau, sigma2 = float(np.asarray(fit.cov_re)[0, 0]), float(fit.scale)
     gamma = float(np.asarray(fit.fe_params)[0])
     rows = {row["by"]: row for row in cycle_impact(panel.cycle).class_rows()}
-    for label in ("English 9 Applied", "EN9-AC"):
+    for label in ("EN9-AC", "EN9-AD"):
         mine = gains[classes == label]
         lam = tau / (tau + sigma2 / len(mine))
         assert rows[label]["reliability"] == pytest.approx(lam, abs=2e-3)
@@ -384,7 +407,7 @@ def test_a_focus_group_chosen_for_low_scores_brings_regression_to_the_mean(world
 
 def test_attrition_is_named_with_its_counts_and_vanishes_without_it(panel):
     impact = cycle_impact(panel.cycle)
-    assert any("2 of the 32 focus students" in c for c in impact.caveats["prepost"])
+    assert any("2 of the 43 focus students" in c for c in impact.caveats["prepost"])
     leavers = _wide(panel.truth, "focus")
     leavers = leavers[leavers["final"].isna()].index
     Score.objects.filter(student_id__in=leavers).delete()
@@ -408,14 +431,14 @@ def test_equivalent_groups_lose_the_baseline_caveat(panel):
 
 
 def test_groups_below_the_reporting_threshold_are_suppressed_with_the_reason(panel, settings):
-    settings.EFFICACY_MIN_STUDENT_N = 31
+    settings.EFFICACY_MIN_STUDENT_N = 42
     impact = cycle_impact(panel.cycle)
     assert impact.prepost.suppressed
-    assert "Suppressed: 30 focus students with both scores" in impact.reasons["prepost"]
+    assert "Suppressed: 41 focus students with both scores" in impact.reasons["prepost"]
     assert impact.impact.suppressed
-    assert "30 focus students" in impact.reasons["impact"]
+    assert "41 focus students" in impact.reasons["impact"]
     assert "16 comparison students at the baseline" in impact.reasons["gap"]
-    assert "30 focus students with a final score" in impact.reasons["goal"]
+    assert "41 focus students with a final score" in impact.reasons["goal"]
     assert not impact.goal_shown
 
 
@@ -432,7 +455,7 @@ def test_any_measure_of_the_cycle_can_be_chosen(world, panel):
     assert impact.prepost.suppressed
     assert "No comparison group scores" in impact.notes["impact"]
     # The goal is counted on its own measure whichever measure is shown.
-    assert impact.goal_share.n == 30
+    assert impact.goal_share.n == 41
 
 
 def test_a_cycle_without_a_measure_says_so(world, cycle):
@@ -534,9 +557,9 @@ def test_caveats_sit_beside_the_figure_they_qualify(client, world, panel):
     growth = _section(html, "impact-growth")
     comparison = _section(html, "impact-comparison")
     assert RTM in growth
-    assert "2 of the 32 focus students" in growth
+    assert "2 of the 43 focus students" in growth
     assert "baseline equivalence not satisfied" in comparison
-    assert "2 of the 32 focus students" not in comparison
+    assert "2 of the 43 focus students" not in comparison
     assert RTM in _section(html, "impact-gap")
 
 
