@@ -22,7 +22,9 @@ any of the cycle's measures can be chosen):
   STATISTICS.md);
 - ``by_class``: each focus class's pre/post effect and an empirical-Bayes
   (shrunken) estimate of its mean gain from a multilevel null model of the
-  gains, students in classes.
+  gains, students in classes; a class below ``min_n`` is suppressed, and when
+  it is the only one, so is the smallest shown class (complementary
+  suppression), each with its reason.
 
 Every figure carries its n and CI; a figure that cannot be computed is
 ``None`` with its reason in ``notes``; a group below ``min_n`` is suppressed
