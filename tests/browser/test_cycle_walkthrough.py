@@ -25,8 +25,6 @@ import pytest
 from django.template.defaultfilters import floatformat
 from playwright.sync_api import expect
 
-from efficacy.cycles.models import LookFor, Strategy
-from efficacy.cycles.strategy_library import library_install
 from efficacy.roster.models import Enrollment, Student
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import axe_violations, sign_in
@@ -76,12 +74,6 @@ COMPARISON = {
     ("Sami", "Zhou"): (3, 3),
     ("Tess", "Abbott"): (3, 3),
 }
-
-
-@pytest.fixture
-def library(transactional_db):
-    """A transactional test empties the tables the migrations filled: put the library back."""
-    library_install(Strategy, LookFor)
 
 
 @pytest.fixture
@@ -298,7 +290,7 @@ def assert_same(figures, name: str, cli_value: float, places: int) -> None:
 
 
 def test_a_team_lead_runs_a_cycle_from_the_team_page_to_the_impact_panel(
-    page, world, library, classes_of_twelve, settings, tmp_path
+    page, world, strategy_library, classes_of_twelve, settings, tmp_path
 ):
     settings.EFFICACY_MIN_STUDENT_N = MIN_N
     page.set_default_timeout(10_000)
