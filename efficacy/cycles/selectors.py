@@ -258,13 +258,22 @@ def shared_work_status(cycle: InquiryCycle) -> SharedWorkStatus:
 def _members_without_evidence(cycle: InquiryCycle, scored_classes: set[int]) -> tuple[Any, ...]:
     """Teaching members (not coaches) whose classes in the cycle have no common-measure score."""
     population = cycle_population(cycle)
-    cycle_classes = set(
-        Enrollment.objects.filter(
-            student_id__in=population.students,
-            role=Enrollment.EnrollmentRole.STUDENT,
-            status=Status.ACTIVE,
-        ).values_list("school_class_id", flat=True)
+    enrollments = Enrollment.objects.filter(
+        student_id__in=population.students,
+        role=Enrollment.EnrollmentRole.STUDENT,
+        status=Status.ACTIVE,
     )
+    if cycle.start_date and cycle.end_date:
+        # Only classes running during the cycle: a semester-1 teacher owes no
+        # evidence to a semester-2 cycle. Classes without terms are kept.
+        enrollments = enrollments.filter(
+            Q(school_class__terms=None)
+            | Q(
+                school_class__terms__start_date__lte=cycle.end_date,
+                school_class__terms__end_date__gte=cycle.start_date,
+            )
+        )
+    cycle_classes = set(enrollments.values_list("school_class_id", flat=True))
     teaching = (
         Enrollment.objects.filter(
             school_class_id__in=cycle_classes,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import math
@@ -17,7 +18,7 @@ from efficacy.cycles.impact import cycle_impact
 from efficacy.cycles.mastery import goal_met
 from efficacy.cycles.models import CycleStatus, MasteryMoment
 from efficacy.cycles.selectors import EVIDENCE_COLUMNS, cycle_evidence_frame, shared_work_status
-from efficacy.roster.models import Enrollment, Student
+from efficacy.roster.models import AcademicSession, Enrollment, Student
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +219,28 @@ def test_shared_work_names_members_with_no_common_evidence_yet(
         user=world.lead_english, measure=rubric, occasion=baseline, student=world.chloe, value=2
     )
     assert shared_work_status(ready_cycle).is_shared
+
+
+def test_shared_work_asks_no_evidence_of_classes_that_do_not_run_during_the_cycle(
+    world, ready_cycle, rubric, baseline
+):
+    services.score_set(
+        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2
+    )
+    # The academic class (lead_english's) ran only in the autumn term; the cycle is in spring.
+    autumn = AcademicSession.objects.create(
+        district=world.district,
+        title="Autumn 2024",
+        kind=AcademicSession.Kind.TERM,
+        start_date=dt.date(2024, 9, 1),
+        end_date=dt.date(2025, 1, 31),
+        school_year=2025,
+        sourced_id="as-autumn",
+    )
+    world.english_9_academic.terms.set([autumn])
+    ready_cycle.start_date, ready_cycle.end_date = dt.date(2025, 2, 3), dt.date(2025, 5, 30)
+    ready_cycle.save()
+    assert shared_work_status(ready_cycle).members_without_common_evidence == ()
+    ready_cycle.start_date = dt.date(2025, 1, 6)
+    ready_cycle.save()
+    assert shared_work_status(ready_cycle).members_without_common_evidence == (world.lead_english,)
