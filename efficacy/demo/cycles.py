@@ -36,8 +36,9 @@ timetable works too.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db.models import Q
@@ -78,6 +79,15 @@ ABSENT_AT_CHECKPOINT = 0.04
 # Spread of a student's day-to-day performance around their latent ability,
 # relative to the spread of abilities: levels correlate about 0.7 across occasions.
 NOISE = 0.65
+
+# The library strategies the teams choose, by slug.
+CRITERIA = "learning-intentions-success-criteria"
+THINK = "what-makes-you-think-that"
+CHUNKING = "chunking-high-interest-text"
+WONDER = "know-wonder-chart"
+FEEDBACK = "effective-feedback"
+SUPPORT = "responsive-differentiated-support"
+LITERACY = "cross-curricular-literacy"
 
 
 @dataclass(frozen=True)
@@ -136,9 +146,9 @@ def _teams(school: School) -> dict[str, DemoTeam]:
     return out
 
 
-def _strategies(*slugs: str) -> list[int]:
-    ids = dict(Strategy.objects.filter(school=None, slug__in=slugs).values_list("slug", "pk"))
-    return [ids[slug] for slug in slugs]
+def _strategies(slugs: Sequence[str]) -> dict[str, int]:
+    """The library strategies' ids by slug."""
+    return dict(Strategy.objects.filter(school=None, slug__in=slugs).values_list("slug", "pk"))
 
 
 def _at(day: dt.date, hour: int = 15) -> dt.datetime:
@@ -273,15 +283,34 @@ class _Builder:
         self.scores(team, measure, occasion, roster, values)
         return values
 
+    def evidence(
+        self,
+        team: DemoTeam,
+        measure: Measure,
+        occasions: Sequence[Occasion],
+        rosters: dict[str, Roster],
+        params: dict[str, Sequence[Any]],
+        draw: Callable[[np.ndarray, Any], np.ndarray],
+    ) -> dict[str, list[np.ndarray]]:
+        """Each group's scores at each occasion, ``draw(latent, param)`` with the group's
+        ``params`` in occasion order (absent students: NaN); written, and returned by group."""
+        results = {}
+        for name, roster in rosters.items():
+            latent = self.latent(roster)
+            results[name] = [
+                self.occasion_scores(team, measure, occasion, roster, draw(latent, param))
+                for occasion, param in zip(occasions, params[name], strict=True)
+            ]
+        return results
+
     # --- the cycles -----------------------------------------------------------
 
     def english(self, t: DemoTeam) -> InquiryCycle:
         lead = t.lead
         focus_classes = self.classes(["ENG1P"], 1, t)
         comparison_classes = self.classes(["ENG1D"], 1, t)
-        cycle = services.cycle_create(
-            user=lead,
-            team=t.team,
+        cycle, measure, occasions = self.plan(
+            t,
             title="Inference in grade 9 applied English",
             problem_of_practice=(
                 "Our grade 9 applied students can retell what they read, but they struggle to "
@@ -323,42 +352,17 @@ class _Builder:
             ),
             start_date=dt.date(2026, 9, 14),
             end_date=dt.date(2027, 1, 22),
-        )
-        rubric = services.measure_create(
-            user=lead, cycle=cycle, name="Inference rubric", kind="rubric", min_score=1, max_score=4
-        )
-        occasions = [
-            services.occasion_create(user=lead, cycle=cycle, name=name, kind=kind, date=date)
-            for name, kind, date in (
+            measure={"name": "Inference rubric", "kind": "rubric", "min_score": 1, "max_score": 4},
+            occasions=[
                 ("Baseline (September)", "baseline", dt.date(2026, 9, 18)),
                 ("Checkpoint (October)", "checkpoint", dt.date(2026, 10, 23)),
                 ("Checkpoint (December)", "checkpoint", dt.date(2026, 12, 4)),
                 ("Final (January)", "final", dt.date(2027, 1, 15)),
-            )
-        ]
-        services.cycle_update(
-            user=lead,
-            cycle=cycle,
-            performance_measure=rubric,
-            performance_threshold=3,
-            performance_target_percent=70,
-        )
-        criteria, think, chunking, wonder = _strategies(
-            "learning-intentions-success-criteria",
-            "what-makes-you-think-that",
-            "chunking-high-interest-text",
-            "know-wonder-chart",
-        )
-        services.cycle_strategies_set(
-            user=lead,
-            cycle=cycle,
-            strategy_ids=[criteria, think, chunking, wonder],
-            shared_ids=[criteria, think],
-        )
-        self.milestones(
-            t,
-            cycle,
-            [
+            ],
+            goal=(3, 70),
+            strategies=[CRITERIA, THINK, CHUNKING, WONDER],
+            shared=[CRITERIA, THINK],
+            milestones=[
                 ("Co-construct inference success criteria with every class", 0, (2026, 9, 25)),
                 ("Moderate ten baseline scripts together", 1, (2026, 9, 30)),
                 ("Peer observation round: “What makes you think that?”", 2, (2026, 11, 6)),
@@ -386,14 +390,9 @@ class _Builder:
                 [0.00, 0.07, 0.34, 0.59],
             ],
         }
-        results = {}
-        for name, roster in (("focus", focus), ("comparison", comparison)):
-            latent = self.latent(roster)
-            results[name] = [
-                self.occasion_scores(t, rubric, occasion, roster, self.levels(latent, share))
-                for occasion, share in zip(occasions, shares[name], strict=True)
-            ]
-        services.cycle_advance(user=lead, cycle=cycle)
+        results = self.evidence(
+            t, measure, occasions, {"focus": focus, "comparison": comparison}, shares, self.levels
+        )
 
         f_base, f_final = results["focus"][0], results["focus"][-1]
         c_base, c_final = results["comparison"][0], results["comparison"][-1]
@@ -408,9 +407,9 @@ class _Builder:
             "f_gain": np.nanmean(f_final) - np.nanmean(f_base),
             "c_gain": np.nanmean(c_final) - np.nanmean(c_base),
         }
-        services.reflection_save(
-            user=lead,
-            cycle=cycle,
+        self.reflect(
+            t,
+            cycle,
             strategy_impact=(
                 "Co-constructed success criteria gave every class the same picture of a "
                 "justified inference; students quoted them in peer feedback by October. "
@@ -440,20 +439,16 @@ class _Builder:
                 "strategies."
             ).format(**numbers),
             strategy_notes={
-                str(criteria): "Students quoted the criteria in peer feedback.",
-                str(think): "Heard in every observed lesson by December.",
-                str(chunking): "Good entry point for the weakest readers.",
-                str(wonder): "No visible link to inference; lesson time lost.",
+                CRITERIA: "Students quoted the criteria in peer feedback.",
+                THINK: "Heard in every observed lesson by December.",
+                CHUNKING: "Good entry point for the weakest readers.",
+                WONDER: "No visible link to inference; lesson time lost.",
             },
-        )
-        self.decide(
-            t,
-            cycle,
-            {
-                criteria: ("adopt", "Every grade 9 English class, from the first week."),
-                think: ("adopt", "Daily, and shared with the science team."),
-                chunking: ("adapt", "Longer chunks for stronger readers."),
-                wonder: ("abandon", "Keep it for research units, not for inference."),
+            decisions={
+                CRITERIA: ("adopt", "Every grade 9 English class, from the first week."),
+                THINK: ("adopt", "Daily, and shared with the science team."),
+                CHUNKING: ("adapt", "Longer chunks for stronger readers."),
+                WONDER: ("abandon", "Keep it for research units, not for inference."),
             },
         )
         moment = services.cycle_close(user=lead, cycle=cycle)
@@ -474,9 +469,8 @@ class _Builder:
         lead = t.lead
         focus_classes = self.classes(["MFM1P"], 1, t)
         comparison_classes = self.classes(["MPM1D"], 1, t)
-        cycle = services.cycle_create(
-            user=lead,
-            team=t.team,
+        cycle, measure, occasions = self.plan(
+            t,
             title="Proportional reasoning in grade 9 applied mathematics",
             problem_of_practice=(
                 "Grade 9 applied students apply procedures for rates and ratios, but cannot "
@@ -507,35 +501,16 @@ class _Builder:
             ),
             start_date=dt.date(2026, 9, 21),
             end_date=dt.date(2027, 1, 22),
-        )
-        task = services.measure_create(
-            user=lead, cycle=cycle, name="Proportional reasoning task", max_score=20
-        )
-        occasions = [
-            services.occasion_create(user=lead, cycle=cycle, name=name, kind=kind, date=date)
-            for name, kind, date in (
+            measure={"name": "Proportional reasoning task", "max_score": 20},
+            occasions=[
                 ("Baseline (September)", "baseline", dt.date(2026, 9, 25)),
                 ("Checkpoint (November)", "checkpoint", dt.date(2026, 11, 13)),
                 ("Final (January)", "final", dt.date(2027, 1, 14)),
-            )
-        ]
-        services.cycle_update(
-            user=lead,
-            cycle=cycle,
-            performance_measure=task,
-            performance_threshold=12,
-            performance_target_percent=65,
-        )
-        feedback, wonder, support = _strategies(
-            "effective-feedback", "know-wonder-chart", "responsive-differentiated-support"
-        )
-        services.cycle_strategies_set(
-            user=lead, cycle=cycle, strategy_ids=[feedback, wonder, support], shared_ids=[feedback]
-        )
-        self.milestones(
-            t,
-            cycle,
-            [
+            ],
+            goal=(12, 65),
+            strategies=[FEEDBACK, WONDER, SUPPORT],
+            shared=[FEEDBACK],
+            milestones=[
                 ("Write the common task and its marking scheme", 0, (2026, 9, 18)),
                 ("Form support groups from the baseline", 1, (2026, 10, 2)),
                 ("Peer observation round: feedback in the lesson", 2, (2026, 11, 20)),
@@ -548,16 +523,14 @@ class _Builder:
         focus, comparison = self.groups(cycle, focus_classes + comparison_classes)
         # Means of the 20-point task per occasion: both groups grow alike.
         means = {"focus": (8.5, 9.6, 10.6), "comparison": (12.0, 13.1, 14.2)}
-        results = {}
-        for name, roster in (("focus", focus), ("comparison", comparison)):
-            latent = self.latent(roster)
-            results[name] = [
-                self.occasion_scores(
-                    t, task, occasion, roster, self.points(latent, mean, 3.6, 0, 20)
-                )
-                for occasion, mean in zip(occasions, means[name], strict=True)
-            ]
-        services.cycle_advance(user=lead, cycle=cycle)
+        results = self.evidence(
+            t,
+            measure,
+            occasions,
+            {"focus": focus, "comparison": comparison},
+            means,
+            lambda latent, mean: self.points(latent, mean, 3.6, 0, 20),
+        )
 
         f_base, f_final = results["focus"][0], results["focus"][-1]
         c_base, c_final = results["comparison"][0], results["comparison"][-1]
@@ -568,9 +541,9 @@ class _Builder:
             "gap_base": np.nanmean(c_base) - np.nanmean(f_base),
             "gap_final": np.nanmean(c_final) - np.nanmean(f_final),
         }
-        services.reflection_save(
-            user=lead,
-            cycle=cycle,
+        self.reflect(
+            t,
+            cycle,
             strategy_impact=(
                 "Feedback helped when students could act on it in the same lesson, but most "
                 "of ours came back a week later on marked tasks, too late to change anything. "
@@ -596,17 +569,13 @@ class _Builder:
                 "strategies made the difference. That is what we take into the next cycle."
             ),
             strategy_notes={
-                str(feedback): "Came too late to act on.",
-                str(wonder): "Lists of facts, no reasoning.",
+                FEEDBACK: "Came too late to act on.",
+                WONDER: "Lists of facts, no reasoning.",
             },
-        )
-        self.decide(
-            t,
-            cycle,
-            {
-                feedback: ("adapt", "Feedback in the lesson, with time to use it."),
-                wonder: ("abandon", "It did not lead to proportional thinking."),
-                support: ("adopt", "Keep the groups, re-formed after each checkpoint."),
+            decisions={
+                FEEDBACK: ("adapt", "Feedback in the lesson, with time to use it."),
+                WONDER: ("abandon", "It did not lead to proportional thinking."),
+                SUPPORT: ("adopt", "Keep the groups, re-formed after each checkpoint."),
             },
         )
         services.cycle_close(user=lead, cycle=cycle)
@@ -624,9 +593,8 @@ class _Builder:
     def science(self, t: DemoTeam) -> InquiryCycle:
         lead = t.lead
         focus_classes = self.classes(["SNC1P", "SNC1D", "SNC2P", "SNC2D"], 2, t)
-        cycle = services.cycle_create(
-            user=lead,
-            team=t.team,
+        cycle, measure, occasions = self.plan(
+            t,
             title="Claim, evidence, reasoning in grade 9 and 10 science",
             problem_of_practice=(
                 "Students describe what happened in an investigation but rarely explain why: "
@@ -657,39 +625,21 @@ class _Builder:
             ),
             start_date=dt.date(2027, 2, 8),
             end_date=dt.date(2027, 6, 4),
-        )
-        rubric = services.measure_create(
-            user=lead,
-            cycle=cycle,
-            name="Scientific explanation rubric",
-            kind="rubric",
-            min_score=1,
-            max_score=4,
-        )
-        occasions = [
-            services.occasion_create(user=lead, cycle=cycle, name=name, kind=kind, date=date)
-            for name, kind, date in (
+            measure={
+                "name": "Scientific explanation rubric",
+                "kind": "rubric",
+                "min_score": 1,
+                "max_score": 4,
+            },
+            occasions=[
                 ("Baseline (February)", "baseline", dt.date(2027, 2, 19)),
                 ("Checkpoint (March)", "checkpoint", dt.date(2027, 3, 26)),
                 ("Checkpoint (April)", "checkpoint", dt.date(2027, 4, 30)),
                 ("Final (May)", "final", dt.date(2027, 5, 28)),
-            )
-        ]
-        literacy, criteria, feedback = _strategies(
-            "cross-curricular-literacy",
-            "learning-intentions-success-criteria",
-            "effective-feedback",
-        )
-        services.cycle_strategies_set(
-            user=lead,
-            cycle=cycle,
-            strategy_ids=[criteria, literacy, feedback],
-            shared_ids=[criteria, literacy],
-        )
-        self.milestones(
-            t,
-            cycle,
-            [
+            ],
+            strategies=[CRITERIA, LITERACY, FEEDBACK],
+            shared=[CRITERIA, LITERACY],
+            milestones=[
                 ("Agree on the explanation rubric and anchor samples", 0, (2027, 2, 12)),
                 ("Moderate the baseline conclusions", 1, (2027, 2, 26)),
                 ("Peer observation round: modelling the reasoning step", 2, (2027, 4, 16)),
@@ -699,11 +649,9 @@ class _Builder:
         )
         services.cycle_start(user=lead, cycle=cycle)
         focus, _comparison = self.groups(cycle, focus_classes)
-        latent = self.latent(focus)
-        for occasion, share in zip(
-            occasions[:2], ([0.30, 0.45, 0.20, 0.05], [0.20, 0.45, 0.28, 0.07]), strict=True
-        ):
-            self.occasion_scores(t, rubric, occasion, focus, self.levels(latent, share))
+        # Only the baseline and the March checkpoint are in so far.
+        shares = {"focus": [[0.30, 0.45, 0.20, 0.05], [0.20, 0.45, 0.28, 0.07]]}
+        self.evidence(t, measure, occasions[:2], {"focus": focus}, shares, self.levels)
         self.backdate(
             cycle,
             {
@@ -716,9 +664,8 @@ class _Builder:
     def student_success(self, t: DemoTeam) -> InquiryCycle:
         lead = t.lead
         classes = self.classes_of_team(t, semester=2, course_types="PO")
-        cycle = services.cycle_create(
-            user=lead,
-            team=t.team,
+        cycle, measure, occasions = self.plan(
+            t,
             title="Getting work in: applied students with an IEP",
             problem_of_practice=(
                 "Students with an IEP in applied courses fall behind on assignments by "
@@ -751,37 +698,16 @@ class _Builder:
             ),
             start_date=dt.date(2027, 2, 8),
             end_date=dt.date(2027, 4, 30),
-        )
-        completion = services.measure_create(
-            user=lead, cycle=cycle, name="Work handed in on time (%)", max_score=100
-        )
-        occasions = [
-            services.occasion_create(user=lead, cycle=cycle, name=name, kind=kind, date=date)
-            for name, kind, date in (
+            measure={"name": "Work handed in on time (%)", "max_score": 100},
+            occasions=[
                 ("Baseline (February)", "baseline", dt.date(2027, 2, 12)),
                 ("Checkpoint (March)", "checkpoint", dt.date(2027, 3, 12)),
                 ("Final (April)", "final", dt.date(2027, 4, 23)),
-            )
-        ]
-        services.cycle_update(
-            user=lead,
-            cycle=cycle,
-            performance_measure=completion,
-            performance_threshold=80,
-            performance_target_percent=50,
-        )
-        support, chunking, criteria = _strategies(
-            "responsive-differentiated-support",
-            "chunking-high-interest-text",
-            "learning-intentions-success-criteria",
-        )
-        services.cycle_strategies_set(
-            user=lead, cycle=cycle, strategy_ids=[support, chunking, criteria], shared_ids=[support]
-        )
-        self.milestones(
-            t,
-            cycle,
-            [
+            ],
+            goal=(80, 50),
+            strategies=[SUPPORT, CHUNKING, CRITERIA],
+            shared=[SUPPORT],
+            milestones=[
                 ("Meet each focus student to plan checkpoints", 0, (2027, 2, 19)),
                 ("Check-in routine for a missed checkpoint agreed", 1, (2027, 2, 26)),
                 ("Review the March numbers together", 2, (2027, 3, 19)),
@@ -792,15 +718,17 @@ class _Builder:
         services.cycle_start(user=lead, cycle=cycle)
         focus, comparison = self.groups(cycle, classes)
         means = {"focus": (56, 66, 74), "comparison": (78, 80, 81)}
-        for name, roster in (("focus", focus), ("comparison", comparison)):
-            latent = self.latent(roster)
-            for occasion, mean in zip(occasions, means[name], strict=True):
-                values = self.points(latent, mean, 16, 0, 100)
-                self.occasion_scores(t, completion, occasion, roster, values)
-        services.cycle_advance(user=lead, cycle=cycle)
-        services.reflection_save(
-            user=lead,
-            cycle=cycle,
+        self.evidence(
+            t,
+            measure,
+            occasions,
+            {"focus": focus, "comparison": comparison},
+            means,
+            lambda latent, mean: self.points(latent, mean, 16, 0, 100),
+        )
+        self.reflect(
+            t,
+            cycle,
             strategy_impact=(
                 "Co-planned checkpoints made missing work visible weeks before a deadline; "
                 "the two-day check-in is what students mention when we ask what helped."
@@ -821,11 +749,9 @@ class _Builder:
         return cycle
 
     def literacy(self, t: DemoTeam) -> InquiryCycle:
-        lead = t.lead
         classes = self.classes_of_team(t, semester=2, course_types="COM")
-        cycle = services.cycle_create(
-            user=lead,
-            team=t.team,
+        cycle, _measure, _occasions = self.plan(
+            t,
             title="Reading informational texts in every subject",
             problem_of_practice=(
                 "College-pathway students skip the reading in subjects other than English: "
@@ -847,13 +773,8 @@ class _Builder:
             ),
             start_date=dt.date(2027, 4, 12),
             end_date=dt.date(2027, 6, 11),
-        )
-        literacy, wonder = _strategies("cross-curricular-literacy", "know-wonder-chart")
-        services.cycle_strategies_set(user=lead, cycle=cycle, strategy_ids=[literacy, wonder])
-        self.milestones(
-            t,
-            cycle,
-            [
+            strategies=[LITERACY, WONDER],
+            milestones=[
                 ("Choose a common reading task for every subject", 0, (2027, 4, 2)),
                 ("Borrow the science team's moderation routine", 1, (2027, 4, 9)),
             ],
@@ -863,6 +784,70 @@ class _Builder:
         return cycle
 
     # --- helpers ----------------------------------------------------------------
+
+    def plan(
+        self,
+        t: DemoTeam,
+        *,
+        measure: dict[str, Any] | None = None,
+        occasions: Sequence[tuple[str, str, dt.date]] = (),
+        goal: tuple[float, float] | None = None,
+        strategies: Sequence[str],
+        shared: Sequence[str] = (),
+        milestones: list[tuple[str, int, tuple[int, int, int]]],
+        done: int,
+        **fields: Any,
+    ) -> tuple[InquiryCycle, Measure | None, list[Occasion]]:
+        """Plan a cycle as its lead does: the cycle (``fields``), its measure and occasions,
+        the performance goal (threshold and target percent of ``measure``), the strategies
+        (slugs; ``shared``: those every member uses) and the milestones."""
+        lead = t.lead
+        cycle = services.cycle_create(user=lead, team=t.team, **fields)
+        created = (
+            None if measure is None else services.measure_create(user=lead, cycle=cycle, **measure)
+        )
+        dated = [
+            services.occasion_create(user=lead, cycle=cycle, name=name, kind=kind, date=date)
+            for name, kind, date in occasions
+        ]
+        if goal is not None:
+            threshold, target = goal
+            services.cycle_update(
+                user=lead,
+                cycle=cycle,
+                performance_measure=created,
+                performance_threshold=threshold,
+                performance_target_percent=target,
+            )
+        ids = _strategies(strategies)
+        services.cycle_strategies_set(
+            user=lead,
+            cycle=cycle,
+            strategy_ids=[ids[slug] for slug in strategies],
+            shared_ids=[ids[slug] for slug in shared],
+        )
+        self.milestones(t, cycle, milestones, done=done)
+        return cycle, created, dated
+
+    def reflect(
+        self,
+        t: DemoTeam,
+        cycle: InquiryCycle,
+        *,
+        strategy_notes: dict[str, str] | None = None,
+        decisions: dict[str, tuple[str, str]] | None = None,
+        **answers: str,
+    ) -> None:
+        """Move the cycle to reviewing and save the team's reflection; notes and
+        decisions (decision, note) are keyed by strategy slug."""
+        services.cycle_advance(user=t.lead, cycle=cycle)
+        notes = None
+        if strategy_notes is not None:
+            ids = _strategies(list(strategy_notes))
+            notes = {str(ids[slug]): note for slug, note in strategy_notes.items()}
+        services.reflection_save(user=t.lead, cycle=cycle, strategy_notes=notes, **answers)
+        if decisions is not None:
+            self.decide(t, cycle, decisions)
 
     def classes_of_team(self, t: DemoTeam, *, semester: int, course_types: str) -> list[int]:
         """The classes the team's teaching members teach in ``semester``, of courses of
@@ -901,10 +886,12 @@ class _Builder:
                 services.milestone_set_done(user=t.member(owner), milestone=milestone, done=True)
 
     def decide(
-        self, t: DemoTeam, cycle: InquiryCycle, decisions: dict[int, tuple[str, str]]
+        self, t: DemoTeam, cycle: InquiryCycle, decisions: dict[str, tuple[str, str]]
     ) -> None:
-        for cycle_strategy in CycleStrategy.objects.filter(cycle=cycle).select_related("cycle"):
-            decision, note = decisions[cycle_strategy.strategy_id]
+        """Adopt, adapt or abandon each strategy (``decisions`` by slug)."""
+        strategies = CycleStrategy.objects.filter(cycle=cycle).select_related("cycle", "strategy")
+        for cycle_strategy in strategies:
+            decision, note = decisions[cycle_strategy.strategy.slug]
             services.cycle_strategy_decide(
                 user=t.lead, cycle_strategy=cycle_strategy, decision=decision, note=note
             )
