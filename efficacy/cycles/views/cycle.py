@@ -9,6 +9,7 @@ its field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -328,19 +329,40 @@ def strategy_new(request: HttpRequest, school_id: int) -> HttpResponse:
 @require_POST
 def milestones(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Add a milestone to the plan (editors)."""
-    user = request.user
-    cycle = access_cycle(user, cycle_id)
-    require_editor(user, cycle.team)
-    form = MilestoneForm(request.POST, members=_members(cycle))
+    cycle = access_cycle(request.user, cycle_id)
+    require_editor(request.user, cycle.team)
+    return _add_to_cycle(
+        request,
+        cycle,
+        MilestoneForm(request.POST, members=_members(cycle)),
+        services.milestone_create,
+        lambda _milestone: _("Milestone added to the plan."),
+        anchor="plan",
+        form_name="milestone_form",
+    )
+
+
+def _add_to_cycle(
+    request: HttpRequest,
+    cycle: InquiryCycle,
+    form: Any,
+    create: Callable[..., Any],
+    success: Callable[[Any], str],
+    *,
+    anchor: str,
+    form_name: str,
+) -> HttpResponse:
+    """Create what ``form`` describes with ``create`` and go back to the cycle page's
+    ``anchor``; a refusal shows the page again with the form and its errors."""
     if form.is_valid():
         try:
-            services.milestone_create(user=user, cycle=cycle, **form.cleaned_data)
+            created = create(user=request.user, cycle=cycle, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Milestone added to the plan."))
-            return redirect(_detail_url(cycle, "plan"))
-    return _render_detail(request, cycle, milestone_form=form)
+            messages.success(request, success(created))
+            return redirect(_detail_url(cycle, anchor))
+    return _render_detail(request, cycle, **{form_name: form})
 
 
 def _access_milestone(cycle: InquiryCycle, milestone_id: int) -> Milestone:
@@ -395,37 +417,33 @@ def milestone(request: HttpRequest, cycle_id: int, milestone_id: int) -> HttpRes
 @login_required
 @require_POST
 def measures(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    user = request.user
-    cycle = access_cycle(user, cycle_id)
-    require_editor(user, cycle.team)
-    form = MeasureForm(request.POST)
-    if form.is_valid():
-        try:
-            measure = services.measure_create(user=user, cycle=cycle, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Measure “%(name)s” added.") % {"name": measure.name})
-            return redirect(_detail_url(cycle, "measures"))
-    return _render_detail(request, cycle, measure_form=form)
+    cycle = access_cycle(request.user, cycle_id)
+    require_editor(request.user, cycle.team)
+    return _add_to_cycle(
+        request,
+        cycle,
+        MeasureForm(request.POST),
+        services.measure_create,
+        lambda measure: _("Measure “%(name)s” added.") % {"name": measure.name},
+        anchor="measures",
+        form_name="measure_form",
+    )
 
 
 @login_required
 @require_POST
 def occasions(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    user = request.user
-    cycle = access_cycle(user, cycle_id)
-    require_editor(user, cycle.team)
-    form = OccasionForm(request.POST)
-    if form.is_valid():
-        try:
-            occasion = services.occasion_create(user=user, cycle=cycle, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Occasion “%(name)s” added.") % {"name": occasion.name})
-            return redirect(_detail_url(cycle, "measures"))
-    return _render_detail(request, cycle, occasion_form=form)
+    cycle = access_cycle(request.user, cycle_id)
+    require_editor(request.user, cycle.team)
+    return _add_to_cycle(
+        request,
+        cycle,
+        OccasionForm(request.POST),
+        services.occasion_create,
+        lambda occasion: _("Occasion “%(name)s” added.") % {"name": occasion.name},
+        anchor="measures",
+        form_name="occasion_form",
+    )
 
 
 # --- status ---------------------------------------------------------------------
