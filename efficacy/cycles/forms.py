@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from efficacy.cycles.models import CycleStrategy, InquiryCycle, Measure, Occasion, Reflection
+from efficacy.cycles.services import GOAL_FIELDS, TEXT_FIELDS
 from efficacy.roster.models import AcademicSession, School, SchoolClass, Status, Student
 from efficacy.roster.selectors import grade_sort_key
 
@@ -275,24 +276,10 @@ class CycleForm(forms.Form):
 
     @staticmethod
     def initial_for(cycle: InquiryCycle) -> dict[str, Any]:
+        # serializable_value: the performance measure's id, not the measure.
         initial: dict[str, Any] = {
-            name: getattr(cycle, name)
-            for name in (
-                "title",
-                "problem_of_practice",
-                "mastery_goal",
-                "focus_chosen_for_low_scores",
-                "specific_focus",
-                "plan",
-                "monitoring",
-                "prediction",
-                "start_date",
-                "end_date",
-                "performance_threshold",
-                "performance_target_percent",
-            )
+            name: cycle.serializable_value(name) for name in (*TEXT_FIELDS, *GOAL_FIELDS)
         }
-        initial["performance_measure"] = cycle.performance_measure_id
         for prefix in ("focus", "comparison"):
             definition = getattr(cycle, prefix) or {}
             for part in ("grades", "pathways", "classes", "courses"):
@@ -337,29 +324,11 @@ class CycleForm(forms.Form):
     def service_fields(self) -> dict[str, Any]:
         """The cleaned form as keyword arguments of ``cycle_create`` / ``cycle_update``."""
         data = self.cleaned_data
-        fields = {
-            name: data[name]
-            for name in (
-                "title",
-                "problem_of_practice",
-                "mastery_goal",
-                "focus_chosen_for_low_scores",
-                "specific_focus",
-                "plan",
-                "monitoring",
-                "prediction",
-                "start_date",
-                "end_date",
-            )
-        }
+        fields = {name: data[name] for name in TEXT_FIELDS}
         fields["focus"] = self.group("focus")
         fields["comparison"] = self.group("comparison")
         if self.cycle is not None:
-            for name in (
-                "performance_measure",
-                "performance_threshold",
-                "performance_target_percent",
-            ):
+            for name in GOAL_FIELDS:
                 fields[name] = data.get(name)
         return fields
 

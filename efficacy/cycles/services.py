@@ -109,24 +109,23 @@ def strategy_create(
 
 # --- the cycle --------------------------------------------------------------
 
-#: Fields a person edits on the cycle form.
-EDITABLE_FIELDS = {
+#: The cycle's words and dates, as the cycle form shows them.
+TEXT_FIELDS = (
     "title",
     "problem_of_practice",
-    "focus",
-    "comparison",
-    "focus_chosen_for_low_scores",
     "mastery_goal",
+    "focus_chosen_for_low_scores",
     "specific_focus",
     "plan",
     "monitoring",
     "prediction",
     "start_date",
     "end_date",
-    "performance_measure",
-    "performance_threshold",
-    "performance_target_percent",
-}
+)
+#: The performance goal, set once the cycle has a measure (so only when editing).
+GOAL_FIELDS = ("performance_measure", "performance_threshold", "performance_target_percent")
+#: Fields a person edits on the cycle form.
+EDITABLE_FIELDS = {*TEXT_FIELDS, "focus", "comparison", *GOAL_FIELDS}
 
 
 def cycle_create(*, user: Any, team, title: str, **fields: Any) -> InquiryCycle:
