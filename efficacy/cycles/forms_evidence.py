@@ -33,6 +33,18 @@ class ClassChoiceField(forms.ModelChoiceField):
         return obj.title
 
 
+def _class_first(fields: dict, classes: QuerySet, **error_messages: str) -> dict:
+    """``fields`` after a "class" field choosing one of ``classes``. "class" is the URL's
+    word; a Python keyword, so the field is added by name."""
+    choose = ClassChoiceField(
+        label=_("Class"),
+        queryset=classes,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of the classes listed."), **error_messages},
+    )
+    return {"class": choose, **fields}
+
+
 class GridChoiceForm(forms.Form):
     """Which class and measure the grid shows (GET ``?class=&measure=``)."""
 
@@ -40,19 +52,7 @@ class GridChoiceForm(forms.Form):
 
     def __init__(self, *args, cycle: InquiryCycle, classes: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
-        # "class" is the URL's word; a Python keyword, so the field is added by name.
-        self.fields = {
-            "class": ClassChoiceField(
-                label=_("Class"),
-                queryset=classes,
-                empty_label=None,
-                error_messages={
-                    "invalid_choice": _("Choose one of the classes listed."),
-                    "required": _("Choose a class."),
-                },
-            ),
-            **self.fields,
-        }
+        self.fields = _class_first(self.fields, classes, required=_("Choose a class."))
         self.fields["measure"].queryset = cycle.measures.all()
         self.fields["measure"].error_messages["invalid_choice"] = _(
             "Choose one of this cycle's measures."
@@ -71,15 +71,7 @@ class TemplateForm(forms.Form):
 
     def __init__(self, *args, cycle: InquiryCycle, classes: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {
-            "class": ClassChoiceField(
-                label=_("Class"),
-                queryset=classes,
-                empty_label=None,
-                error_messages={"invalid_choice": _("Choose one of the classes listed.")},
-            ),
-            **self.fields,
-        }
+        self.fields = _class_first(self.fields, classes)
         self.fields["measure"].queryset = cycle.measures.all()
         self.fields["occasion"].queryset = cycle.occasions.all()
 
