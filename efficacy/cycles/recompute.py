@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import FloatField, QuerySet
 from django.utils import timezone
 
 from efficacy.analysis._core import SCHOOL_YEAR_WEEKS
@@ -376,19 +376,8 @@ def _add_comparison(
 
 # --- storing ----------------------------------------------------------------
 
-_FLOATS = [
-    "effect",
-    "ci_low",
-    "ci_high",
-    "years_growth",
-    "ancova_g",
-    "ancova_ci_low",
-    "ancova_ci_high",
-    "did_g",
-    "did_ci_low",
-    "did_ci_high",
-    "baseline_g",
-]
+#: The summary's figures: nullable floats, where NaN and infinities are stored as NULL.
+_FLOATS = [f.name for f in ImpactSummary._meta.concrete_fields if isinstance(f, FloatField)]
 
 
 def _store(frame: pd.DataFrame) -> None:
