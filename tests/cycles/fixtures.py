@@ -74,6 +74,24 @@ def rubric_goal(world, rubric):
 
 
 @pytest.fixture
+def enter_scores(world, rubric, baseline, final):
+    """Enters rubric scores as the lead: ``{student: (baseline score, final score)}``."""
+
+    def enter(values) -> None:
+        for student, (before, after) in values.items():
+            for occasion, value in ((baseline, before), (final, after)):
+                services.score_set(
+                    user=world.lead_english,
+                    measure=rubric,
+                    occasion=occasion,
+                    student=student,
+                    value=value,
+                )
+
+    return enter
+
+
+@pytest.fixture
 def ready_cycle(world, cycle, rubric, baseline, final):
     """A cycle with all four elements of purposeful practice and a prediction."""
     services.cycle_update(

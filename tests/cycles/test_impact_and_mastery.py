@@ -49,18 +49,15 @@ def _students(world, klass, pathway, n, prefix):
 
 
 @pytest.fixture
-def scored(world, ready_cycle, rubric, baseline, final):
+def scored(world, ready_cycle, enter_scores):
     # Replace the world's two applied and two academic students by larger groups.
     Student.objects.filter(
         pk__in=[world.ava.pk, world.ben.pk, world.chloe.pk, world.dev.pk]
     ).update(grade="08")
     focus = _students(world, world.english_9_applied, "applied", len(FOCUS_PRE), "F")
     comparison = _students(world, world.english_9_academic, "academic", len(COMP_PRE), "C")
-    lead = world.lead_english
     for students, pre, post in ((focus, FOCUS_PRE, FOCUS_POST), (comparison, COMP_PRE, COMP_POST)):
-        for s, a, b in zip(students, pre, post, strict=True):
-            services.score_set(user=lead, measure=rubric, occasion=baseline, student=s, value=a)
-            services.score_set(user=lead, measure=rubric, occasion=final, student=s, value=b)
+        enter_scores(dict(zip(students, zip(pre, post, strict=True), strict=True)))
     return ready_cycle
 
 

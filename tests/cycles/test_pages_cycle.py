@@ -609,19 +609,6 @@ def reviewing(world, cycle):
     services.cycle_advance(user=world.lead_english, cycle=cycle)
 
 
-def scores(world, rubric, baseline, final, values):
-    """values: {student: (baseline score, final score)} entered by the lead."""
-    for student, (before, after) in values.items():
-        for occasion, value in ((baseline, before), (final, after)):
-            services.score_set(
-                user=world.lead_english,
-                measure=rubric,
-                occasion=occasion,
-                student=student,
-                value=value,
-            )
-
-
 def test_the_reflection_page_waits_until_the_cycle_is_under_way(client, world, cycle):
     client.force_login(world.lead_english)
     page = body(client.get(url("reflection", cycle.pk)))
@@ -689,10 +676,10 @@ def test_closing_with_unanswered_prompts_sends_the_lead_to_the_reflection(
 
 
 def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(
-    client, world, ready_cycle, rubric, baseline, final, rubric_goal
+    client, world, ready_cycle, rubric_goal, enter_scores
 ):
     rubric_goal(ready_cycle, threshold=3, target=50)
-    scores(world, rubric, baseline, final, {world.ava: (1, 3), world.ben: (2, 4)})
+    enter_scores({world.ava: (1, 3), world.ben: (2, 4)})
     reviewing(world, ready_cycle)
     services.reflection_save(user=world.lead_english, cycle=ready_cycle, **ANSWERS)
     client.force_login(world.lead_english)
@@ -707,10 +694,10 @@ def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(
 
 
 def test_a_closed_cycle_without_a_moment_shows_the_honest_verdict(
-    client, world, ready_cycle, rubric, baseline, final, rubric_goal
+    client, world, ready_cycle, rubric_goal, enter_scores
 ):
     rubric_goal(ready_cycle, threshold=3, target=75)
-    scores(world, rubric, baseline, final, {world.ava: (1, 2), world.ben: (1, 3)})
+    enter_scores({world.ava: (1, 2), world.ben: (1, 3)})
     reviewing(world, ready_cycle)
     services.reflection_save(user=world.lead_english, cycle=ready_cycle, **ANSWERS)
     client.force_login(world.lead_english)

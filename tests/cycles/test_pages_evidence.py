@@ -53,6 +53,19 @@ def _post_cell(client, cycle, *, measure, occasion, student, school_class, value
     )
 
 
+def _type_into_avas_cell(client, world, cycle, measure, occasion, value):
+    """What Ava's teacher types into her cell of the applied class's grid."""
+    return _post_cell(
+        client,
+        cycle,
+        measure=measure,
+        occasion=occasion,
+        student=world.ava,
+        school_class=world.english_9_applied,
+        value=value,
+    )
+
+
 def _input(html: str, name: str) -> str:
     """The <input> tag of one grid cell."""
     match = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', html, re.S)
@@ -147,15 +160,7 @@ def test_a_saved_cell_says_saved_and_tells_the_impact_panel(
     client, world, evidence, rubric, baseline
 ):
     client.force_login(world.teacher_a)
-    response = _post_cell(
-        client,
-        evidence,
-        measure=rubric,
-        occasion=baseline,
-        student=world.ava,
-        school_class=world.english_9_applied,
-        value="3",
-    )
+    response = _type_into_avas_cell(client, world, evidence, rubric, baseline, "3")
     assert response.status_code == 200
     assert response["HX-Trigger"] == "evidence-changed"
     html = response.content.decode()
@@ -174,15 +179,7 @@ def test_an_out_of_range_score_keeps_what_was_typed_and_says_why(
     client, world, evidence, rubric, baseline
 ):
     client.force_login(world.teacher_a)
-    response = _post_cell(
-        client,
-        evidence,
-        measure=rubric,
-        occasion=baseline,
-        student=world.ava,
-        school_class=world.english_9_applied,
-        value="7",
-    )
+    response = _type_into_avas_cell(client, world, evidence, rubric, baseline, "7")
     assert response.status_code == 200  # htmx swaps it in, next to the input
     assert "HX-Trigger" not in response
     html = response.content.decode()
@@ -202,15 +199,7 @@ def test_a_blank_cell_clears_the_score_and_records_the_deletion(
         user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2
     )
     client.force_login(world.teacher_a)
-    response = _post_cell(
-        client,
-        evidence,
-        measure=rubric,
-        occasion=baseline,
-        student=world.ava,
-        school_class=world.english_9_applied,
-        value="  ",
-    )
+    response = _type_into_avas_cell(client, world, evidence, rubric, baseline, "  ")
     assert response["HX-Trigger"] == "evidence-changed"
     assert "Cleared: Ava Brown, Baseline" in response.content.decode()
     assert not Score.objects.exists()
@@ -300,15 +289,7 @@ def test_a_closed_cycle_shows_its_grid_read_only_with_the_reason(
     assert "hx-post" not in html
     assert "Save all" not in html
     assert re.search(r'<input[^>]*value="3"[^>]*readonly', html)
-    response = _post_cell(
-        client,
-        evidence,
-        measure=rubric,
-        occasion=baseline,
-        student=world.ava,
-        school_class=world.english_9_applied,
-        value="1",
-    )
+    response = _type_into_avas_cell(client, world, evidence, rubric, baseline, "1")
     assert "This cycle is closed" in response.content.decode()
     client.post(url, {_cell(world.ava, baseline): "1"})
     assert list(_score(world.ava, baseline)) == [3.0]
@@ -427,16 +408,8 @@ def test_an_unknown_format_is_not_found(client, world, evidence):
 
 
 @pytest.fixture
-def scored(world, evidence, rubric, baseline, final):
-    for student, before, after in ((world.ava, 1, 3), (world.chloe, 2, 4)):
-        for occasion, value in ((baseline, before), (final, after)):
-            services.score_set(
-                user=world.lead_english,
-                measure=rubric,
-                occasion=occasion,
-                student=student,
-                value=value,
-            )
+def scored(world, evidence, enter_scores):
+    enter_scores({world.ava: (1, 3), world.chloe: (2, 4)})
     return evidence
 
 
