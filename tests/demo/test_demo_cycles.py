@@ -43,14 +43,6 @@ STATUSES = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        summary = demo_build(seed=2026)
-        yield summary
-        demo_delete()
-
-
 def cycle_of(team_name: str) -> InquiryCycle:
     return InquiryCycle.objects.get(team__school__sourced_id=MAIN_SCHOOL, team__name=team_name)
 

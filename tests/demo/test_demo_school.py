@@ -37,14 +37,6 @@ SECTION_PATHWAY = {"P": "applied", "D": "academic", "C": "college", "U": "univer
 OPEN_TYPES = {"O", "M"}
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        summary = demo_build(seed=2026)
-        yield summary
-        demo_delete()
-
-
 @pytest.fixture
 def school(demo) -> School:
     return School.objects.get(name=MAIN_SCHOOL, sourced_id__startswith="demo-")
