@@ -85,6 +85,16 @@ SUMMARY_COLUMNS = [
 
 Progress = Callable[[int, int], None]
 
+# How the analysis reads the scores frame: each cycle's students, baseline to final.
+_BASELINE_TO_FINAL: dict[str, Any] = {
+    "by": "cycle",
+    "id": "student",
+    "score": "score",
+    "occasion": "occasion_kind",
+    "pre": Occasion.Kind.BASELINE,
+    "post": Occasion.Kind.FINAL,
+}
+
 
 @dataclass(frozen=True)
 class RecomputeSummary:
@@ -304,16 +314,7 @@ def _add_prepost(
     measured: pd.Series,
 ) -> None:
     focus = scores[scores["group"] == FOCUS]
-    effects = prepost_effect_by(
-        focus,
-        by="cycle",
-        id="student",
-        score="score",
-        occasion="occasion_kind",
-        pre=Occasion.Kind.BASELINE,
-        post=Occasion.Kind.FINAL,
-        min_n=min_n,
-    ).set_index("by")
+    effects = prepost_effect_by(focus, **_BASELINE_TO_FINAL, min_n=min_n).set_index("by")
     effects.index = effects.index.astype("int64")
     out.loc[measured, "reason"] = NO_FOCUS_SCORES
     if effects.empty:
@@ -347,12 +348,7 @@ def _add_comparison(
         return
     estimates = impact_estimate_by(
         rows,
-        by="cycle",
-        id="student",
-        score="score",
-        occasion="occasion_kind",
-        pre=Occasion.Kind.BASELINE,
-        post=Occasion.Kind.FINAL,
+        **_BASELINE_TO_FINAL,
         group="group",
         focus=FOCUS,
         comparison=COMPARISON,
