@@ -74,7 +74,7 @@ def rubric_goal(world, rubric):
 
 
 @pytest.fixture
-def enter_scores(world, rubric, baseline, final):
+def enter_rubric_scores(world, rubric, baseline, final):
     """Enters rubric scores as the lead: ``{student: (baseline score, final score)}``."""
 
     def enter(values) -> None:

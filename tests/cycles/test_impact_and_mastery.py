@@ -49,7 +49,7 @@ def _students(world, klass, pathway, n, prefix):
 
 
 @pytest.fixture
-def scored(world, ready_cycle, enter_scores):
+def scored(world, ready_cycle, enter_rubric_scores):
     # Replace the world's two applied and two academic students by larger groups.
     Student.objects.filter(
         pk__in=[world.ava.pk, world.ben.pk, world.chloe.pk, world.dev.pk]
@@ -57,7 +57,7 @@ def scored(world, ready_cycle, enter_scores):
     focus = _students(world, world.english_9_applied, "applied", len(FOCUS_PRE), "F")
     comparison = _students(world, world.english_9_academic, "academic", len(COMP_PRE), "C")
     for students, pre, post in ((focus, FOCUS_PRE, FOCUS_POST), (comparison, COMP_PRE, COMP_POST)):
-        enter_scores(dict(zip(students, zip(pre, post, strict=True), strict=True)))
+        enter_rubric_scores(dict(zip(students, zip(pre, post, strict=True), strict=True)))
     return ready_cycle
 
 

@@ -676,10 +676,10 @@ def test_closing_with_unanswered_prompts_sends_the_lead_to_the_reflection(
 
 
 def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(
-    client, world, ready_cycle, rubric_goal, enter_scores
+    client, world, ready_cycle, rubric_goal, enter_rubric_scores
 ):
     rubric_goal(ready_cycle, threshold=3, target=50)
-    enter_scores({world.ava: (1, 3), world.ben: (2, 4)})
+    enter_rubric_scores({world.ava: (1, 3), world.ben: (2, 4)})
     reviewing(world, ready_cycle)
     services.reflection_save(user=world.lead_english, cycle=ready_cycle, **ANSWERS)
     client.force_login(world.lead_english)
@@ -694,10 +694,10 @@ def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(
 
 
 def test_a_closed_cycle_without_a_moment_shows_the_honest_verdict(
-    client, world, ready_cycle, rubric_goal, enter_scores
+    client, world, ready_cycle, rubric_goal, enter_rubric_scores
 ):
     rubric_goal(ready_cycle, threshold=3, target=75)
-    enter_scores({world.ava: (1, 2), world.ben: (1, 3)})
+    enter_rubric_scores({world.ava: (1, 2), world.ben: (1, 3)})
     reviewing(world, ready_cycle)
     services.reflection_save(user=world.lead_english, cycle=ready_cycle, **ANSWERS)
     client.force_login(world.lead_english)

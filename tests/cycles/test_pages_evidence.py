@@ -408,8 +408,8 @@ def test_an_unknown_format_is_not_found(client, world, evidence):
 
 
 @pytest.fixture
-def scored(world, evidence, enter_scores):
-    enter_scores({world.ava: (1, 3), world.chloe: (2, 4)})
+def scored(world, evidence, enter_rubric_scores):
+    enter_rubric_scores({world.ava: (1, 3), world.chloe: (2, 4)})
     return evidence
 
 
