@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import unescape
 
 import pytest
@@ -86,3 +87,29 @@ def test_the_team_page_lists_its_cycles_with_french_dates(french, world):
     assert "Cycles d'enquête de cette équipe" in body
     assert "15 Déc 2024" in body  # Django's French month names come along
     assert "Dec" not in body
+
+
+def test_the_impact_panel_is_french_and_its_chart_keeps_dot_decimals(
+    french, world, settings, cycle, enter_rubric_scores
+):
+    # Four students only: lower the reporting threshold so every figure is shown.
+    settings.EFFICACY_MIN_STUDENT_N = 2
+    enter_rubric_scores(
+        {world.ava: (1, 3), world.ben: (2, 3), world.chloe: (2, 3), world.dev: (3, 3)}
+    )
+    french.force_login(world.lead_english)
+    body = text_of(french.get(reverse("cycles:impact_panel", args=[cycle.pk])))
+    assert "Progression du groupe cible" in body
+    assert "Taille d'effet avant/après (d_av)\u00a0:" in body
+    assert "Par rapport au groupe de comparaison" in body
+    # The analysis library's caveats and methods arrive translated too.
+    assert "lisez l'estimation comme un ordre de grandeur" in body
+    assert "read the estimate as a rough guide" not in body
+    assert "Growth of the focus group" not in body
+    # French writes 1,50 for numbers people read (the focus group's baseline mean)...
+    assert "1,50" in body
+    # ...but SVG coordinates must stay 2.5, or the chart breaks.
+    chart = body[body.index("<svg") : body.index("</svg>")]
+    coordinates = re.findall(r'\b(?:x|y|x1|x2|y1|y2|cx|cy)="([^"]*)"', chart)
+    assert coordinates
+    assert [c for c in coordinates if "," in c] == []
