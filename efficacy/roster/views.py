@@ -13,6 +13,7 @@ from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from efficacy.forms import add_service_errors, int_or_none
 from efficacy.roster import access, selectors, services
 from efficacy.roster.forms import MembershipForm, SearchForm, TeamForm
 from efficacy.roster.models import Role, Status, User
@@ -172,7 +173,7 @@ def team_new(request: HttpRequest, school_id: int) -> HttpResponse:
         try:
             new_team = services.team_create(by=user, school=the_school, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Team “%(name)s” created.") % {"name": new_team.name})
             return redirect("roster:team", team_id=new_team.pk)
@@ -190,7 +191,7 @@ def team_members(request: HttpRequest, team_id: int) -> HttpResponse:
     form = MembershipForm(request.POST, staff=_eligible_members(the_team))
     if request.POST.get("action") == "remove":
         # Look in the team itself, so a member who has since retired can still be removed.
-        membership = the_team.memberships.filter(user_id=_int_or_none(request.POST.get("user")))
+        membership = the_team.memberships.filter(user_id=int_or_none(request.POST.get("user")))
         person = membership.select_related("user").first()
         if person is None:
             raise Http404
@@ -213,21 +214,6 @@ def team_members(request: HttpRequest, team_id: int) -> HttpResponse:
             request, _("Choose a staff member of this school and a role, then try again.")
         )
     return redirect("roster:team", team_id=the_team.pk)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required

@@ -34,7 +34,6 @@ from efficacy.cycles.forms import (
     StepBackForm,
     StrategyChoiceForm,
     StrategyForm,
-    add_service_errors,
 )
 from efficacy.cycles.groups import group_describe
 from efficacy.cycles.models import (
@@ -46,6 +45,7 @@ from efficacy.cycles.models import (
 )
 from efficacy.cycles.permissions import can_add_strategy, require_editor
 from efficacy.cycles.selectors import cycle_population, shared_work_status, strategies_for_school
+from efficacy.forms import add_service_errors
 from efficacy.roster import access
 from efficacy.roster.models import School, Status, User
 from efficacy.roster.selectors import student_count

@@ -43,6 +43,7 @@ from efficacy.cycles.models import CycleStatus, GradebookLink, InquiryCycle, Mea
 from efficacy.cycles.permissions import own_class_ids
 from efficacy.cycles.scoring import parse_score
 from efficacy.cycles.selectors import class_cycle_students, cycle_population, score_grid
+from efficacy.forms import add_service_errors, int_or_none
 from efficacy.roster.access import can_edit_team
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
 
@@ -88,13 +89,6 @@ def _download(filename: str, content_type: str, body: bytes) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _display(value: float | None) -> str:
@@ -316,13 +310,15 @@ def score_cell(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """One cell saved as you go (htmx): the cell comes back saved, or with its error."""
     user = request.user
     cycle = _evidence_cycle(user, cycle_id)
-    measure = cycle.measures.filter(pk=_int(request.POST.get("measure"))).first()
-    occasion = cycle.occasions.filter(pk=_int(request.POST.get("occasion"))).first()
+    measure = cycle.measures.filter(pk=int_or_none(request.POST.get("measure"))).first()
+    occasion = cycle.occasions.filter(pk=int_or_none(request.POST.get("occasion"))).first()
     if measure is None or occasion is None:
         raise Http404
-    student_id = _int(request.POST.get("student"))
+    student_id = int_or_none(request.POST.get("student"))
     raw = request.POST.get(cell_name(student_id or 0, occasion.pk), "")
-    school_class = _entry_classes(user, cycle).filter(pk=_int(request.POST.get("class"))).first()
+    school_class = (
+        _entry_classes(user, cycle).filter(pk=int_or_none(request.POST.get("class"))).first()
+    )
     student = None
     if school_class is None:
         error = _("You can enter scores only for students in your own classes.")
@@ -345,8 +341,8 @@ def score_cell(request: HttpRequest, cycle_id: int) -> HttpResponse:
         student_id=student_id or 0,
         student_name=str(student) if student else "",
         occasion=occasion,
-        row=_int(request.POST.get("row")) or 0,
-        col=_int(request.POST.get("col")) or 0,
+        row=int_or_none(request.POST.get("row")) or 0,
+        col=int_or_none(request.POST.get("col")) or 0,
         value=raw,
         error=error,
         saved=not error,
@@ -467,7 +463,7 @@ def gradebook(request: HttpRequest, cycle_id: int) -> HttpResponse:
                 line_item_sourced_id=data["line_item"],
             )
         except ValidationError as error:
-            _add_errors(link_form, error, {"line_item_sourced_id": "line_item"})
+            add_service_errors(link_form, error, aliases={"line_item_sourced_id": "line_item"})
         else:
             messages.success(
                 request,
@@ -516,16 +512,6 @@ def _line_items_in(content: bytes) -> list[dict[str, str]]:
         }
         for _number, record in (table or [])[:200]
     ]
-
-
-def _add_errors(form, error: ValidationError, rename: dict[str, str] | None = None) -> None:
-    rename = rename or {}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            field = rename.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- deleting evidence ------------------------------------------------------
