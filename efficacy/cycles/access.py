@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from efficacy.cycles.models import InquiryCycle, MasteryMoment
 from efficacy.roster import access
@@ -26,10 +25,7 @@ def cycles_for(user: Any) -> QuerySet[InquiryCycle]:
 
 
 def access_cycle(user: Any, cycle_id: Any) -> InquiryCycle:
-    try:
-        return cycles_for(user).select_related("team", "team__school").get(pk=int(cycle_id))
-    except (InquiryCycle.DoesNotExist, TypeError, ValueError) as exc:
-        raise Http404 from exc
+    return access.get_or_404(cycles_for(user).select_related("team", "team__school"), cycle_id)
 
 
 def moments_for(user: Any) -> QuerySet[MasteryMoment]:
@@ -42,14 +38,8 @@ def moments_for(user: Any) -> QuerySet[MasteryMoment]:
 
 
 def access_moment(user: Any, moment_id: Any) -> MasteryMoment:
-    try:
-        return (
-            moments_for(user)
-            .select_related("cycle", "cycle__team", "cycle__team__school")
-            .get(pk=int(moment_id))
-        )
-    except (MasteryMoment.DoesNotExist, TypeError, ValueError) as exc:
-        raise Http404 from exc
+    moments = moments_for(user).select_related("cycle", "cycle__team", "cycle__team__school")
+    return access.get_or_404(moments, moment_id)
 
 
 def can_see_student_evidence(user: Any, cycle: InquiryCycle) -> bool:

@@ -65,16 +65,8 @@ def feed_school(user: Any, school_id: Any) -> School:
     """The school whose feed ``user`` may read: their own school, and only it (else 404)."""
     if not access.is_active_account(user) or user.school_id is None:
         raise Http404
-    try:
-        wanted = int(school_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if wanted != user.school_id:
-        raise Http404
-    school = School.objects.filter(pk=wanted, status=Status.ACTIVE).first()
-    if school is None:
-        raise Http404
-    return school
+    own = School.objects.filter(pk=user.school_id, status=Status.ACTIVE)
+    return access.get_or_404(own, school_id)
 
 
 def feed_moments(user: Any, school: School) -> QuerySet[MasteryMoment]:

@@ -183,7 +183,8 @@ def _taught_class_ids(user: User) -> QuerySet:
 # --- one object, or 404 -----------------------------------------------------
 
 
-def _get_or_404(queryset: QuerySet, object_id: Any):
+def get_or_404(queryset: QuerySet, object_id: Any):
+    """The object of ``queryset`` with that id, or 404 (a malformed id too): leaks nothing."""
     try:
         pk = int(object_id)
     except (TypeError, ValueError):
@@ -195,23 +196,23 @@ def _get_or_404(queryset: QuerySet, object_id: Any):
 
 
 def access_school(user: Any, school_id: Any) -> School:
-    return _get_or_404(schools_for(user), school_id)
+    return get_or_404(schools_for(user), school_id)
 
 
 def access_team(user: Any, team_id: Any) -> Team:
-    return _get_or_404(teams_for(user).select_related("school"), team_id)
+    return get_or_404(teams_for(user).select_related("school"), team_id)
 
 
 def access_class(user: Any, class_id: Any) -> SchoolClass:
-    return _get_or_404(classes_for(user).select_related("school", "course"), class_id)
+    return get_or_404(classes_for(user).select_related("school", "course"), class_id)
 
 
 def access_student(user: Any, student_id: Any) -> Student:
-    return _get_or_404(students_for(user).select_related("school"), student_id)
+    return get_or_404(students_for(user).select_related("school"), student_id)
 
 
 def access_staff(user: Any, user_id: Any) -> User:
-    return _get_or_404(staff_for(user).select_related("school"), user_id)
+    return get_or_404(staff_for(user).select_related("school"), user_id)
 
 
 # --- what the user may change -----------------------------------------------
@@ -269,4 +270,4 @@ def import_runs_for(user: Any) -> QuerySet[ImportRun]:
 
 
 def access_import_run(user: Any, run_id: Any):
-    return _get_or_404(import_runs_for(user), run_id)
+    return get_or_404(import_runs_for(user), run_id)
