@@ -64,6 +64,7 @@ from efficacy.analysis.results import AnalysisError
 from efficacy.analysis.runchart import RunChartResult, run_chart
 from efficacy.cycles import mastery
 from efficacy.cycles.groups import group_is_empty
+from efficacy.cycles.mastery import impact_measure
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
 from efficacy.cycles.selectors import (
     FOCUS,
@@ -142,14 +143,6 @@ class CycleImpact:
             return []
         frame = self.by_class.astype(object).where(self.by_class.notna(), None)
         return frame.to_dict("records")
-
-
-def impact_measure(cycle: InquiryCycle) -> Measure | None:
-    """The default measure: the performance goal's, else the first common one, else the first."""
-    if cycle.has_performance_goal:
-        return cycle.performance_measure
-    measures = cycle.measures.order_by("pk")
-    return measures.filter(common=True).first() or measures.first()
 
 
 def cycle_impact(

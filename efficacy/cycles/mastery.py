@@ -88,11 +88,16 @@ def _performance_goal(cycle: InquiryCycle, focus: pd.DataFrame) -> Verdict:
     return Verdict(met, PERFORMANCE_GOAL, reason, summary)
 
 
+def impact_measure(cycle: InquiryCycle) -> Measure | None:
+    """The measure a cycle is judged on: the performance goal's, else the first common one, else the first."""
+    if cycle.has_performance_goal:
+        return cycle.performance_measure
+    measures = cycle.measures.order_by("pk")
+    return measures.filter(common=True).first() or measures.first()
+
+
 def _prepost_gain(cycle: InquiryCycle, focus: pd.DataFrame) -> Verdict:
-    measure = (
-        cycle.measures.filter(common=True).order_by("pk").first()
-        or cycle.measures.order_by("pk").first()
-    )
+    measure = impact_measure(cycle)  # the first common measure: there is no performance goal
     summary: dict[str, Any] = {"rule": PREPOST_GAIN, "computed_at": timezone.now().isoformat()}
     if measure is None:
         return Verdict(False, PREPOST_GAIN, _("The cycle has no measure."), summary)

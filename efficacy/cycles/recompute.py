@@ -3,7 +3,7 @@
 :func:`impact_recompute` computes each cycle's headline impact, the same figures
 as :func:`efficacy.cycles.impact.cycle_impact` gives for one cycle:
 
-- the impact measure by the same rule as :func:`~efficacy.cycles.impact.impact_measure`
+- the impact measure by the same rule as :func:`~efficacy.cycles.mastery.impact_measure`
   (the performance goal's measure, else the first common measure, else the first);
 - the focus group's pre/post effect (d_av with CI, n, years of growth prorated to
   the cycle's weeks), baseline to final;
@@ -217,7 +217,7 @@ def _blank(cycle_ids: list[int]) -> pd.DataFrame:
 def _impact_measures(cycles: list[InquiryCycle]) -> pd.DataFrame:
     """Per cycle (index), ``measure_id`` and ``name`` of the impact measure.
 
-    The rule of :func:`efficacy.cycles.impact.impact_measure`: the performance goal's
+    The rule of :func:`efficacy.cycles.mastery.impact_measure`: the performance goal's
     measure when the goal is complete, else the first common measure by id, else
     the first measure by id.
     """
