@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "axes",
     "efficacy.roster",
     "efficacy.cycles",
+    "efficacy.demo",
+    "efficacy.front",
 ]
 
 MIDDLEWARE = [

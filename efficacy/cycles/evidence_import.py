@@ -16,6 +16,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from efficacy.access.cycles import own_class_ids, require_contributor
+from efficacy.access.roster import can_edit_team
 from efficacy.cycles.evidence_rows import (
     EvidenceRow,
     ImportProblem,
@@ -23,9 +25,7 @@ from efficacy.cycles.evidence_rows import (
     evidence_rows_apply,
 )
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion
-from efficacy.cycles.permissions import own_class_ids, require_contributor
 from efficacy.cycles.selectors import class_cycle_students
-from efficacy.roster.access import can_edit_team
 from efficacy.roster.models import SchoolClass
 
 COLUMNS = ["student", "name", "class", "measure", "occasion", "score"]

@@ -18,11 +18,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from efficacy.access.cycles import own_class_ids, require_contributor
+from efficacy.access.roster import can_edit_team
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
-from efficacy.cycles.permissions import own_class_ids, require_contributor
 from efficacy.cycles.scoring import default_class_id, parse_score, require_evidence_open
 from efficacy.cycles.selectors import cycle_population
-from efficacy.roster.access import can_edit_team
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
 
 

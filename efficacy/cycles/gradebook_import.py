@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from efficacy.access.cycles import require_contributor, require_editor
 from efficacy.cycles.evidence_import import read_table
 from efficacy.cycles.evidence_rows import (
     EvidenceRow,
@@ -24,7 +25,6 @@ from efficacy.cycles.evidence_rows import (
     evidence_rows_apply,
 )
 from efficacy.cycles.models import GradebookLink, InquiryCycle, Measure, Occasion
-from efficacy.cycles.permissions import require_contributor, require_editor
 
 LINE_ITEMS = "lineItems.csv"
 RESULTS = "results.csv"

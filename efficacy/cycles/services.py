@@ -1,7 +1,7 @@
 """Every change to an inquiry cycle goes through a function here.
 
 Each service takes the acting ``user`` and checks the write rule itself
-(:mod:`efficacy.cycles.permissions`), raising ``PermissionDenied``; bad input
+(:mod:`efficacy.access.cycles`), raising ``PermissionDenied``; bad input
 raises ``ValidationError`` whose messages say what is wrong and how to fix it
 (a dict keyed by field where a form can show it next to the field). Objects
 passed in are expected to come from the access layer (``access_team``), so a
@@ -23,6 +23,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from efficacy.access.cycles import (
+    can_add_strategy,
+    own_class_ids,
+    require_contributor,
+    require_editor,
+)
+from efficacy.access.roster import can_edit_team
 from efficacy.cycles import mastery
 from efficacy.cycles.groups import group_is_empty, group_normalise
 from efficacy.cycles.models import (
@@ -41,15 +48,8 @@ from efficacy.cycles.models import (
     StatusChange,
     Strategy,
 )
-from efficacy.cycles.permissions import (
-    can_add_strategy,
-    own_class_ids,
-    require_contributor,
-    require_editor,
-)
 from efficacy.cycles.scoring import default_class_id, parse_score, require_evidence_open
 from efficacy.cycles.selectors import cycle_population
-from efficacy.roster.access import can_edit_team
 from efficacy.roster.models import Enrollment, School, SchoolClass, Status, Student
 
 # --- strategies -------------------------------------------------------------

@@ -39,11 +39,11 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from scipy import stats
 
-from efficacy.cycles.access import moments_for
+from efficacy.access import roster as access
+from efficacy.access.cycles import moments_for
 from efficacy.cycles.groups import group_describe, group_is_empty, group_students
 from efficacy.cycles.mastery import PERFORMANCE_GOAL, PREPOST_GAIN
 from efficacy.cycles.models import CycleStrategy, InquiryCycle, MasteryMoment, Reflection
-from efficacy.roster import access
 from efficacy.roster.models import School, Status
 from efficacy.roster.selectors import StudentCount, student_count
 

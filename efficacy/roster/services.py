@@ -17,7 +17,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from efficacy.roster import access
+from efficacy.access import roster as access
 from efficacy.roster.models import ImportRun, Role, School, Status, Team, TeamMembership, User
 
 

@@ -8,11 +8,9 @@ app_name = "roster"
 
 urlpatterns = [
     path("district/", views.district, name="district"),
-    path("schools/<int:school_id>/", views.school, name="school"),
     path("schools/<int:school_id>/staff/", views.school_staff, name="staff"),
     path("schools/<int:school_id>/students/", views.school_students, name="students"),
     path("schools/<int:school_id>/teams/new/", views.team_new, name="team_new"),
-    path("teams/<int:team_id>/", views.team, name="team"),
     path("teams/<int:team_id>/members/", views.team_members, name="team_members"),
     path("classes/<int:class_id>/", views.school_class, name="class"),
     path("students/<int:student_id>/", views.student, name="student"),

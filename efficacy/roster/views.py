@@ -1,4 +1,4 @@
-"""Roster pages. Every object is fetched through ``efficacy.roster.access``."""
+"""Roster pages. Every object is fetched through ``efficacy.access.roster``."""
 
 from __future__ import annotations
 
@@ -8,36 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from efficacy.access import roster as access
 from efficacy.forms import add_service_errors, int_or_none
-from efficacy.roster import access, selectors, services
+from efficacy.roster import selectors, services
 from efficacy.roster.forms import MembershipForm, SearchForm, TeamForm
-from efficacy.roster.models import Role, Status, User
 
 PAGE_SIZE = 50
-#: The template H6's inquiry cycles provide for the team page (optional until it exists).
-TEAM_CYCLES_TEMPLATE = "cycles/_team_cycles.html"
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Land each role where it works."""
-    user = request.user
-    if access.is_school_leader(user):
-        return redirect("roster:school", school_id=user.school_id)
-    if access.is_district_analyst(user):
-        return redirect("roster:district")
-    if access.can_import_roster(user):
-        return redirect("roster:import")
-    context = {
-        "classes": selectors.classes_with_counts(access.classes_for(user)),
-        "teams": selectors.teams_with_counts(access.teams_for(user)),
-    }
-    return render(request, "home.html", context)
 
 
 @login_required
@@ -51,28 +30,6 @@ def district(request: HttpRequest) -> HttpResponse:
         "rows": selectors.school_counts(access.schools_for(user)),
     }
     return render(request, "roster/district.html", context)
-
-
-@login_required
-def school(request: HttpRequest, school_id: int) -> HttpResponse:
-    user = request.user
-    the_school = access.access_school(user, school_id)
-    classes = access.classes_for(user).filter(school=the_school)
-    context = {
-        "school": the_school,
-        "teams": selectors.teams_with_counts(access.teams_for(user).filter(school=the_school)),
-        "counts": selectors.school_counts(access.schools_for(user).filter(pk=the_school.pk))[0],
-        "groups": selectors.students_by_grade_and_pathway(the_school),
-        "classes": selectors.classes_with_counts(classes),
-        "lists_people": _may_list_people(user),
-        "can_create_team": access.can_create_team(user, the_school),
-    }
-    return render(request, "roster/school.html", context)
-
-
-def _may_list_people(user: User) -> bool:
-    """Staff and student lists are for school leaders and administrators."""
-    return access.is_school_leader(user) or access.is_administrator(user)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -89,7 +46,7 @@ def _page(request: HttpRequest, queryset):
 def school_staff(request: HttpRequest, school_id: int) -> HttpResponse:
     user = request.user
     the_school = access.access_school(user, school_id)
-    if not _may_list_people(user):
+    if not access.can_list_people(user):
         raise PermissionDenied(_("Staff lists are for school leaders and administrators."))
     form = SearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
@@ -107,7 +64,7 @@ def school_staff(request: HttpRequest, school_id: int) -> HttpResponse:
 def school_students(request: HttpRequest, school_id: int) -> HttpResponse:
     user = request.user
     the_school = access.access_school(user, school_id)
-    if not _may_list_people(user):
+    if not access.can_list_people(user):
         raise PermissionDenied(_("Student lists are for school leaders and administrators."))
     grades, pathways = selectors.grade_and_pathway_choices(the_school)
     form = SearchForm(request.GET or None, grades=grades, pathways=pathways)
@@ -127,41 +84,6 @@ def school_students(request: HttpRequest, school_id: int) -> HttpResponse:
     return render(request, "roster/student_list.html", context)
 
 
-def _team_cycles_template() -> str | None:
-    try:
-        get_template(TEAM_CYCLES_TEMPLATE)
-    except TemplateDoesNotExist:
-        return None
-    return TEAM_CYCLES_TEMPLATE
-
-
-def _eligible_members(team) -> object:
-    return User.objects.filter(school=team.school, status=Status.ACTIVE, is_active=True).exclude(
-        role__in=[Role.DISTRICT_ANALYST, Role.ADMINISTRATOR]
-    )
-
-
-@login_required
-def team(request: HttpRequest, team_id: int) -> HttpResponse:
-    user = request.user
-    the_team = access.access_team(user, team_id)
-    visible_staff = access.staff_for(user)
-    memberships = selectors.team_memberships(the_team, visible_staff)
-    manages = access.can_manage_team_members(user, the_team)
-    context = {
-        "team": the_team,
-        "memberships": memberships,
-        "member_count": the_team.memberships.count(),
-        "hidden_members": the_team.memberships.count() - len(memberships),
-        "manages": manages,
-        "can_edit": access.can_edit_team(user, the_team),
-        "membership_form": MembershipForm(staff=_eligible_members(the_team)) if manages else None,
-        "role_choices": MembershipForm.base_fields["role"].choices,
-        "cycles_template": _team_cycles_template(),
-    }
-    return render(request, "roster/team.html", context)
-
-
 @login_required
 def team_new(request: HttpRequest, school_id: int) -> HttpResponse:
     user = request.user
@@ -176,7 +98,7 @@ def team_new(request: HttpRequest, school_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Team “%(name)s” created.") % {"name": new_team.name})
-            return redirect("roster:team", team_id=new_team.pk)
+            return redirect("front:team", team_id=new_team.pk)
     return render(request, "roster/team_new.html", {"school": the_school, "form": form})
 
 
@@ -188,7 +110,7 @@ def team_members(request: HttpRequest, team_id: int) -> HttpResponse:
     the_team = access.access_team(user, team_id)
     if not access.can_manage_team_members(user, the_team):
         raise PermissionDenied(_("Only the school leader can change who is in a team."))
-    form = MembershipForm(request.POST, staff=_eligible_members(the_team))
+    form = MembershipForm(request.POST, staff=selectors.team_member_candidates(the_team))
     if request.POST.get("action") == "remove":
         # Look in the team itself, so a member who has since retired can still be removed.
         membership = the_team.memberships.filter(user_id=int_or_none(request.POST.get("user")))
@@ -213,7 +135,7 @@ def team_members(request: HttpRequest, team_id: int) -> HttpResponse:
         messages.error(
             request, _("Choose a staff member of this school and a role, then try again.")
         )
-    return redirect("roster:team", team_id=the_team.pk)
+    return redirect("front:team", team_id=the_team.pk)
 
 
 @login_required

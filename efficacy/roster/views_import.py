@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from efficacy.roster import access, services
+from efficacy.access import roster as access
+from efficacy.roster import services
 from efficacy.roster.forms import RosterUploadForm
 from efficacy.roster.tasks import progress_read
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from efficacy.cycles.access import (
+from efficacy.access.cycles import (
     access_cycle,
     access_moment,
     can_see_student_evidence,

@@ -720,7 +720,7 @@ def test_the_team_page_lists_cycles_and_counts_those_lacking_shared_work(
 ):
     services.cycle_create(user=world.lead_english, team=world.team_english, title="Solo work")
     client.force_login(world.lead_english)
-    page = body(client.get(reverse("roster:team", args=[world.team_english.pk])))
+    page = body(client.get(reverse("front:team", args=[world.team_english.pk])))
     cycles = page.split('id="cycles-heading"')[1]
     assert f'href="{url("detail", ready_cycle.pk)}">{ready_cycle.title}' in cycles
     assert "Solo work" in cycles
@@ -731,7 +731,7 @@ def test_the_team_page_lists_cycles_and_counts_those_lacking_shared_work(
 
 def test_the_team_page_offers_a_new_cycle_only_to_editors(client, world, cycle):
     client.force_login(world.teacher_a)
-    page = body(client.get(reverse("roster:team", args=[world.team_english.pk])))
+    page = body(client.get(reverse("front:team", args=[world.team_english.pk])))
     assert cycle.title in page
     assert url("new", world.team_english.pk) not in page
 
@@ -741,7 +741,7 @@ def test_the_team_page_marks_a_cycle_with_a_mastery_moment(client, world, cycle)
     cycle.save()
     MasteryMoment.objects.create(cycle=cycle, reflection_text="r", rule="performance_goal")
     client.force_login(world.lead_english)
-    page = body(client.get(reverse("roster:team", args=[world.team_english.pk])))
+    page = body(client.get(reverse("front:team", args=[world.team_english.pk])))
     row = page.split(f'href="{url("detail", cycle.pk)}"')[1].split("</tr>")[0]
     assert "★ Mastery moment" in row
 

@@ -620,8 +620,8 @@ def test_a_closed_cycles_evidence_cannot_be_deleted(client, world, scored, rubri
 
 
 def _section(world, cycle, user):
-    from efficacy.cycles.access import can_see_student_evidence
-    from efficacy.roster.access import can_contribute_to_team, can_edit_team
+    from efficacy.access.cycles import can_see_student_evidence
+    from efficacy.access.roster import can_contribute_to_team, can_edit_team
 
     request = RequestFactory().get("/")
     request.user = user

@@ -217,7 +217,7 @@ def test_staff_with_a_school_find_the_feed_in_the_navigation(client, world):
 
 
 def test_the_school_page_links_to_its_feed(client, world):
-    body = page(client, world.leader_a, reverse("roster:school", args=[world.school_a.pk]))
+    body = page(client, world.leader_a, reverse("front:school", args=[world.school_a.pk]))
     assert f'href="{feed_url(world)}"' in body
 
 

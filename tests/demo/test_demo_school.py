@@ -352,7 +352,7 @@ def test_reset_refuses_to_delete_a_demo_that_records_outside_it_point_at(demo):
 
 
 def test_it_asks_for_migrate_first_on_a_database_that_is_not_migrated(demo, monkeypatch):
-    from efficacy.roster.management.commands import demo as command
+    from efficacy.demo.management.commands import demo as command
 
     monkeypatch.setattr(command, "unapplied_migrations", lambda: True)
     with pytest.raises(CommandError, match="efficacy migrate"):

@@ -12,14 +12,14 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
-from efficacy.roster import access
+from efficacy.access import roster as access
 
 # kind -> (access function, queryset function, url name, objects of that kind in the world)
 KINDS = {
-    "school": (access.access_school, access.schools_for, "roster:school", [
+    "school": (access.access_school, access.schools_for, "front:school", [
         "school_a", "school_b", "school_c",
     ]),
-    "team": (access.access_team, access.teams_for, "roster:team", [
+    "team": (access.access_team, access.teams_for, "front:team", [
         "team_english", "team_math", "team_b", "team_c",
     ]),
     "class": (access.access_class, access.classes_for, "roster:class", [

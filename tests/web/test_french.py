@@ -233,7 +233,7 @@ def test_the_sign_in_page_stays_english_for_an_english_browser(client):
 
 def test_a_leader_who_picks_french_sees_the_school_page_in_french(client, world):
     client.force_login(world.leader_a)
-    school = reverse("roster:school", args=[world.school_a.pk])
+    school = reverse("front:school", args=[world.school_a.pk])
     english = client.get(school).content.decode()
     assert "Sign out" in english
 

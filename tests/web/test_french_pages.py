@@ -83,7 +83,7 @@ def test_the_team_page_lists_its_cycles_with_french_dates(french, world):
         end_date=dt.date(2024, 12, 15),
     )
     french.force_login(world.lead_english)
-    body = text_of(french.get(reverse("roster:team", args=[world.team_english.pk])))
+    body = text_of(french.get(reverse("front:team", args=[world.team_english.pk])))
     assert "Cycles d'enquête de cette équipe" in body
     assert "15 Déc 2024" in body  # Django's French month names come along
     assert "Dec" not in body

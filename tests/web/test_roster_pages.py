@@ -20,7 +20,7 @@ def page(client, user, url_name, *args) -> str:
 @pytest.mark.parametrize(
     ("person", "lands_on"),
     [
-        ("leader_a", "roster:school"),
+        ("leader_a", "front:school"),
         ("analyst", "roster:district"),
         ("admin_a", "roster:import"),
         ("district_admin", "roster:import"),
@@ -29,7 +29,7 @@ def page(client, user, url_name, *args) -> str:
 def test_home_lands_each_role_where_it_works(client, world, person, lands_on):
     client.force_login(getattr(world, person))
     response = client.get(reverse("home"))
-    args = [world.school_a.pk] if lands_on == "roster:school" else []
+    args = [world.school_a.pk] if lands_on == "front:school" else []
     assert response["Location"] == reverse(lands_on, args=args)
 
 
@@ -46,13 +46,13 @@ def test_navigation_shows_only_what_the_role_can_use(client, world):
     teacher = page(client, world.teacher_a, "home")
     assert reverse("roster:import") not in teacher
     assert reverse("roster:district") not in teacher
-    leader = page(client, world.leader_a, "roster:school", world.school_a.pk)
+    leader = page(client, world.leader_a, "front:school", world.school_a.pk)
     assert reverse("roster:students", args=[world.school_a.pk]) in leader
     assert reverse("roster:import") not in leader
 
 
 def test_small_groups_on_the_school_page_show_fewer_than_ten_never_the_number(client, world):
-    body = page(client, world.leader_a, "roster:school", world.school_a.pk)
+    body = page(client, world.leader_a, "front:school", world.school_a.pk)
     groups = body.split('id="groups-heading"')[1].split("</table>")[0]
     assert groups.count("fewer than 10") == 3  # the 09 applied, 09 academic and 10 groups
     assert '<td class="number">2</td>' not in groups
@@ -68,7 +68,7 @@ def test_a_group_at_the_threshold_shows_its_count(client, world):
             grade="09",
             pathway="applied",
         )
-    body = page(client, world.leader_a, "roster:school", world.school_a.pk)
+    body = page(client, world.leader_a, "front:school", world.school_a.pk)
     assert '<td>09</td><td>applied</td><td class="number">10</td>' in body
 
 
@@ -82,14 +82,14 @@ def test_the_district_overview_shows_counts_only(client, world):
 
 
 def test_an_analyst_sees_a_teams_size_but_not_its_members(client, world):
-    body = page(client, world.analyst, "roster:team", world.team_english.pk)
+    body = page(client, world.analyst, "front:team", world.team_english.pk)
     assert "4 members" in body
     assert "Elif Yilmaz" not in body
     assert "Tom Nguyen" not in body
 
 
 def test_a_team_member_sees_the_members_and_their_roles(client, world):
-    body = page(client, world.teacher_a, "roster:team", world.team_english.pk)
+    body = page(client, world.teacher_a, "front:team", world.team_english.pk)
     assert "Elif Yilmaz" in body
     assert "Carmen Diaz" in body
     assert "Rita Old" not in body  # retired
@@ -118,7 +118,7 @@ def test_a_school_leader_creates_a_team_through_the_page(client, world):
         {"name": "Grade 10 Science", "kind": "grade", "description": ""},
     )
     team = world.school_a.teams.get(name="Grade 10 Science")
-    assert response["Location"] == reverse("roster:team", args=[team.pk])
+    assert response["Location"] == reverse("front:team", args=[team.pk])
 
 
 def test_a_duplicate_team_name_keeps_what_was_typed_and_says_why(client, world):
@@ -182,7 +182,7 @@ def test_the_team_page_shows_the_cycles_part_when_cycles_provide_it(
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]}
     ]
-    body = page(client, world.teacher_a, "roster:team", world.team_english.pk)
+    body = page(client, world.teacher_a, "front:team", world.team_english.pk)
     assert "<section>Cycles of Grade 9 English</section>" in body
 
 

@@ -91,8 +91,8 @@ INLINE_HANDLER = re.compile(r"\son[a-z]+=", re.IGNORECASE)
     ("person", "url_name", "target"),
     [
         (None, "login", None),
-        ("leader_a", "roster:school", "school_a"),
-        ("leader_a", "roster:team", "team_english"),
+        ("leader_a", "front:school", "school_a"),
+        ("leader_a", "front:team", "team_english"),
         ("leader_a", "roster:students", "school_a"),
         ("teacher_a", "home", None),
         ("teacher_a", "roster:class", "english_9_applied"),
@@ -126,7 +126,7 @@ def test_a_post_without_the_csrf_token_is_refused(world):
 def test_htmx_requests_carry_the_csrf_token_from_the_body(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.leader_a)
-    body = client.get(reverse("roster:school", args=[world.school_a.pk])).content.decode()
+    body = client.get(reverse("front:school", args=[world.school_a.pk])).content.decode()
     token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', body).group(1)
     response = client.post(
         reverse("roster:team_new", args=[world.school_a.pk]),

@@ -23,8 +23,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from efficacy.access import roster as access
+from efficacy.access.cycles import (
+    access_cycle,
+    can_add_strategy,
+    can_see_student_evidence,
+    require_editor,
+)
 from efficacy.cycles import mastery, services
-from efficacy.cycles.access import access_cycle, can_see_student_evidence
 from efficacy.cycles.forms import (
     CycleForm,
     MeasureForm,
@@ -43,10 +49,8 @@ from efficacy.cycles.models import (
     Milestone,
     Reflection,
 )
-from efficacy.cycles.permissions import can_add_strategy, require_editor
 from efficacy.cycles.selectors import cycle_population, shared_work_status, strategies_for_school
 from efficacy.forms import add_service_errors
-from efficacy.roster import access
 from efficacy.roster.models import School, Status, User
 from efficacy.roster.selectors import student_count
 

@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from efficacy.access.cycles import access_cycle, can_see_student_evidence, own_class_ids
+from efficacy.access.roster import can_edit_team
 from efficacy.cycles import evidence_export, evidence_import, gradebook_import, services
-from efficacy.cycles.access import access_cycle, can_see_student_evidence
 from efficacy.cycles.evidence_rows import ImportResult
 from efficacy.cycles.forms_evidence import (
     DeleteChoiceForm,
@@ -40,11 +41,9 @@ from efficacy.cycles.forms_evidence import (
     cell_name,
 )
 from efficacy.cycles.models import CycleStatus, GradebookLink, InquiryCycle, Measure, Occasion
-from efficacy.cycles.permissions import own_class_ids
 from efficacy.cycles.scoring import parse_score
 from efficacy.cycles.selectors import class_cycle_students, cycle_population, score_grid
 from efficacy.forms import add_service_errors, int_or_none
-from efficacy.roster.access import can_edit_team
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
 
 # --- shared helpers ---------------------------------------------------------

@@ -61,7 +61,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from efficacy.cycles.access import access_cycle
+from efficacy.access.cycles import access_cycle
 from efficacy.cycles.impact import CycleImpact, RunChart, cycle_impact, impact_measure
 from efficacy.cycles.models import Measure
 

@@ -14,9 +14,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from efficacy.access.cycles import access_moment, cycles_for
+from efficacy.access.roster import can_edit_team
 from efficacy.cycles import services, story
-from efficacy.cycles.access import access_moment, cycles_for
-from efficacy.roster.access import can_edit_team
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from efficacy.roster.navigation import navigation_for
+from efficacy.front.navigation import navigation_for
 
 register = template.Library()
 

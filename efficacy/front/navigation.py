@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from efficacy.roster import access
+from efficacy.access import roster as access
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ def navigation_for(user: Any) -> list[NavItem]:
     if access.is_school_leader(user):
         school_id = user.school_id
         items += [
-            NavItem(_("School"), reverse("roster:school", args=[school_id])),
+            NavItem(_("School"), reverse("front:school", args=[school_id])),
             NavItem(_("Staff"), reverse("roster:staff", args=[school_id])),
             NavItem(_("Students"), reverse("roster:students", args=[school_id])),
         ]
@@ -37,5 +37,5 @@ def navigation_for(user: Any) -> list[NavItem]:
         if user.school_id is None:
             items.append(NavItem(_("Schools"), reverse("roster:district")))
         else:
-            items.append(NavItem(_("School"), reverse("roster:school", args=[user.school_id])))
+            items.append(NavItem(_("School"), reverse("front:school", args=[user.school_id])))
     return items

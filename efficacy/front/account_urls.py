@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from efficacy.roster.forms import SignInForm
+from efficacy.front.forms import SignInForm
 
 urlpatterns = [
     path(

@@ -249,6 +249,11 @@ def can_contribute_to_team(user: Any, team: Team) -> bool:
     return team_role_of(user, team) is not None or can_edit_team(user, team)
 
 
+def can_list_people(user: Any) -> bool:
+    """Staff and student lists are for school leaders and administrators."""
+    return is_school_leader(user) or is_administrator(user)
+
+
 def can_manage_accounts(user: Any) -> bool:
     return is_administrator(user)
 
