@@ -6,8 +6,8 @@
 2. District recompute: 100 schools, 2,000 cycles, 2,000,000 scores (1,000 per
    cycle: 250 students × 4 occasions, or 125 students × 2 measures × 4 occasions
    for cycles without a comparison group), recomputed and stored by
-   :func:`efficacy.cycles.recompute.impact_recompute`. Goal < 60 s. Baseline in
-   the same run: the naive per-cycle :func:`~efficacy.cycles.impact.cycle_impact`
+   :func:`efficacy.cycles.impact.recompute.impact_recompute`. Goal < 60 s. Baseline in
+   the same run: the naive per-cycle :func:`~efficacy.cycles.impact.panel.cycle_impact`
    loop on a sample of cycles, scaled to all of them; the speed-up is printed on wall
    time and on CPU time (steadier when other processes share the machine).
 
@@ -135,9 +135,9 @@ def bench_recompute(rng: np.random.Generator) -> bool:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from efficacy.cycles.impact import cycle_impact
+    from efficacy.cycles.impact.panel import cycle_impact
+    from efficacy.cycles.impact.recompute import cycles_in_scope, impact_recompute
     from efficacy.cycles.models import ImpactSummary, InquiryCycle
-    from efficacy.cycles.recompute import cycles_in_scope, impact_recompute
     from efficacy.roster.models import District
 
     start = time.perf_counter()

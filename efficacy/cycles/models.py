@@ -88,7 +88,7 @@ class InquiryCycle(models.Model):
     """One round of a team's work on a problem of practice.
 
     ``focus`` and ``comparison`` are group *definitions* (see
-    :mod:`efficacy.cycles.groups`), not lists of students, so the population is
+    :mod:`efficacy.cycles.plan.groups`), not lists of students, so the population is
     re-evaluated as the roster changes.
     """
 
@@ -412,7 +412,7 @@ class MasteryMoment(models.Model):
 class ImpactSummary(models.Model):
     """A cycle's headline impact as last recomputed, so dashboards read it without recomputing.
 
-    Written only by :func:`efficacy.cycles.recompute.impact_recompute` (one row per
+    Written only by :func:`efficacy.cycles.impact.recompute.impact_recompute` (one row per
     cycle, updated in place). The pre/post figures are the focus group's d_av on the
     impact measure, baseline to final; the comparison figures are the ANCOVA-adjusted
     and difference-in-differences g when the cycle has comparison-group scores. An

@@ -15,8 +15,8 @@ import pandas as pd
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from efficacy.cycles.groups import group_students
 from efficacy.cycles.models import CycleStrategy, InquiryCycle, Measure, Score, Strategy
+from efficacy.cycles.plan.groups import group_students
 from efficacy.roster.models import Enrollment, School, Status, Student, TeamMembership
 
 FOCUS = "focus"

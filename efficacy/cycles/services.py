@@ -7,8 +7,8 @@ raises ``ValidationError`` whose messages say what is wrong and how to fix it
 passed in are expected to come from the access layer (``access_team``), so a
 view stays a few lines: fetch, call, render.
 
-Imports and exports live in :mod:`efficacy.cycles.evidence_import`,
-:mod:`efficacy.cycles.gradebook_import` and :mod:`efficacy.cycles.evidence_export`.
+Imports and exports live in :mod:`efficacy.cycles.evidence.imports`,
+:mod:`efficacy.cycles.evidence.gradebook` and :mod:`efficacy.cycles.evidence.export`.
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ from efficacy.access.cycles import (
     require_editor,
 )
 from efficacy.access.roster import can_edit_team
-from efficacy.cycles import mastery
-from efficacy.cycles.groups import group_is_empty, group_normalise
+from efficacy.cycles.evidence.scoring import default_class_id, parse_score, require_evidence_open
 from efficacy.cycles.models import (
     STATUS_ORDER,
     CycleStatus,
@@ -48,8 +47,9 @@ from efficacy.cycles.models import (
     StatusChange,
     Strategy,
 )
-from efficacy.cycles.scoring import default_class_id, parse_score, require_evidence_open
+from efficacy.cycles.plan.groups import group_is_empty, group_normalise
 from efficacy.cycles.selectors import cycle_population
+from efficacy.cycles.stories import mastery
 from efficacy.roster.models import Enrollment, School, SchoolClass, Status, Student
 
 # --- strategies -------------------------------------------------------------
@@ -638,7 +638,7 @@ def reflection_save(
 def cycle_close(*, user: Any, cycle: InquiryCycle) -> MasteryMoment | None:
     """reviewing → closed; records a mastery moment when the evidence meets the goal.
 
-    The rule is :func:`efficacy.cycles.mastery.goal_met`. Closing needs the
+    The rule is :func:`efficacy.cycles.stories.mastery.goal_met`. Closing needs the
     reflection's answers, because a mastery moment without the team's account of
     what caused it teaches the school nothing.
     """

@@ -104,6 +104,6 @@ def immediate_tasks(settings):
 def strategy_library(transactional_db):
     """Browser tests are transactional, and flushing empties the library the migrations filled."""
     from efficacy.cycles.models import LookFor, Strategy
-    from efficacy.cycles.strategy_library import library_install
+    from efficacy.cycles.plan.strategy_library import library_install
 
     library_install(Strategy, LookFor)

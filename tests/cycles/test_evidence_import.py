@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from efficacy.cycles.evidence_import import scores_import, scores_template
-from efficacy.cycles.gradebook_import import gradebook_link_set, scores_import_oneroster_gradebook
+from efficacy.cycles.evidence.gradebook import gradebook_link_set, scores_import_oneroster_gradebook
+from efficacy.cycles.evidence.imports import scores_import, scores_template
 from efficacy.cycles.models import Score
 
 pytestmark = pytest.mark.django_db

@@ -13,11 +13,11 @@ from scipy import stats
 
 from efficacy.analyze_cli import main as analyze_main
 from efficacy.cycles import services
-from efficacy.cycles.evidence_export import evidence_export_csv, evidence_export_xlsx
-from efficacy.cycles.impact import cycle_impact
-from efficacy.cycles.mastery import goal_met
+from efficacy.cycles.evidence.export import evidence_export_csv, evidence_export_xlsx
+from efficacy.cycles.impact.panel import cycle_impact
 from efficacy.cycles.models import CycleStatus, MasteryMoment
 from efficacy.cycles.selectors import EVIDENCE_COLUMNS, cycle_evidence_frame, shared_work_status
+from efficacy.cycles.stories.mastery import goal_met
 from efficacy.roster.models import AcademicSession, Enrollment, Student
 
 pytestmark = pytest.mark.django_db

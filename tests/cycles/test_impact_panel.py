@@ -32,8 +32,8 @@ from statsmodels.stats.proportion import proportion_confint
 
 from efficacy.analyze_cli import main as analyze_main
 from efficacy.cycles import services
-from efficacy.cycles.evidence_export import evidence_export_csv
-from efficacy.cycles.impact import cycle_impact
+from efficacy.cycles.evidence.export import evidence_export_csv
+from efficacy.cycles.impact.panel import cycle_impact
 from efficacy.cycles.models import Measure, Score
 from efficacy.roster.models import Enrollment, SchoolClass, Student
 

@@ -16,7 +16,7 @@ import zlib
 import pytest
 from django.urls import reverse
 
-from efficacy.cycles import story
+from efficacy.cycles.stories import story
 from tests.cycles.test_pages_story import (
     REFLECTION,
     STUDENT_FAMILY,

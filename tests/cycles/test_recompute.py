@@ -26,9 +26,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from efficacy.cycles import services
-from efficacy.cycles.impact import cycle_impact, impact_measure
-from efficacy.cycles.models import ImpactSummary, Score
-from efficacy.cycles.recompute import (
+from efficacy.cycles.impact.panel import cycle_impact, impact_measure
+from efficacy.cycles.impact.recompute import (
     NO_COMPARISON,
     NO_FOCUS_SCORES,
     NO_MEASURE,
@@ -36,7 +35,8 @@ from efficacy.cycles.recompute import (
     impact_recompute,
     impact_summary_frame,
 )
-from efficacy.cycles.tasks import impact_recompute_task
+from efficacy.cycles.impact.tasks import impact_recompute_task
+from efficacy.cycles.models import ImpactSummary, Score
 from efficacy.roster.models import AcademicSession, Enrollment, SchoolClass, Status, Student
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from efficacy.cycles import services
-from efficacy.cycles.evidence_export import evidence_export_csv
-from efficacy.cycles.impact import cycle_impact
-from efficacy.cycles.mastery import goal_met
+from efficacy.cycles.evidence.export import evidence_export_csv
+from efficacy.cycles.impact.panel import cycle_impact
 from efficacy.cycles.models import (
     CycleStatus,
     CycleStrategy,
@@ -28,6 +27,7 @@ from efficacy.cycles.models import (
     Strategy,
 )
 from efficacy.cycles.selectors import shared_work_status
+from efficacy.cycles.stories.mastery import goal_met
 from efficacy.demo.services import demo_build, demo_delete
 from efficacy.roster.models import AcademicSession, Enrollment, Status, Team, TeamMembership
 

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from efficacy.cycles.strategy_library import library_install
+    from efficacy.cycles.plan.strategy_library import library_install
 
     library_install(apps.get_model("cycles", "Strategy"), apps.get_model("cycles", "LookFor"))
 

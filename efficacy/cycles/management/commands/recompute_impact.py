@@ -1,7 +1,7 @@
 """``efficacy recompute-impact [--school ID | --district ID]``: store every cycle's impact.
 
 Recomputes the headline impact of each cycle in scope (all cycles when neither
-option is given) with :func:`efficacy.cycles.recompute.impact_recompute`, which
+option is given) with :func:`efficacy.cycles.impact.recompute.impact_recompute`, which
 dashboards then read from :class:`~efficacy.cycles.models.ImpactSummary`, and
 prints a short summary. Exit status 2 when the school or district does not exist.
 """
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from efficacy.cycles.recompute import cycles_in_scope, impact_recompute
+from efficacy.cycles.impact.recompute import cycles_in_scope, impact_recompute
 from efficacy.roster.models import District, School
 
 NOT_FOUND = 2

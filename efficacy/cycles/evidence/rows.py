@@ -2,7 +2,7 @@
 
 Every import (CSV/XLSX upload, OneRoster gradebook) parses its file into
 :class:`EvidenceRow` objects and hands them here. The same rules as grid entry
-apply (:mod:`efficacy.cycles.scoring`, population, own classes); every problem
+apply (:mod:`efficacy.cycles.evidence.scoring`, population, own classes); every problem
 is reported as file, row, column, message and hint; nothing is written unless
 the batch is clean; writing upserts by (measure, occasion, student), so
 importing the same file twice changes nothing.
@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from efficacy.access.cycles import own_class_ids, require_contributor
 from efficacy.access.roster import can_edit_team
+from efficacy.cycles.evidence.scoring import default_class_id, parse_score, require_evidence_open
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
-from efficacy.cycles.scoring import default_class_id, parse_score, require_evidence_open
 from efficacy.cycles.selectors import cycle_population
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
 

@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from efficacy.cycles.gradebook_import import LINE_ITEMS, RESULTS
+from efficacy.cycles.evidence.gradebook import LINE_ITEMS, RESULTS
 from efficacy.cycles.models import InquiryCycle, Score
 
 

@@ -1,7 +1,7 @@
 """Forms of the cycle pages. They only parse input; services decide.
 
 The cycle form turns the focus and comparison pickers into the group
-definitions of :mod:`efficacy.cycles.groups`, offering the school's actual
+definitions of :mod:`efficacy.cycles.plan.groups`, offering the school's actual
 grades, pathways, classes, courses, student attributes and terms.
 """
 

@@ -30,8 +30,15 @@ from efficacy.access.cycles import (
     can_see_student_evidence,
     require_editor,
 )
-from efficacy.cycles import mastery, services
-from efficacy.cycles.forms import (
+from efficacy.cycles import services
+from efficacy.cycles.models import (
+    STATUS_ORDER,
+    CycleStatus,
+    InquiryCycle,
+    Milestone,
+    Reflection,
+)
+from efficacy.cycles.plan.forms import (
     CycleForm,
     MeasureForm,
     MilestoneForm,
@@ -41,15 +48,9 @@ from efficacy.cycles.forms import (
     StrategyChoiceForm,
     StrategyForm,
 )
-from efficacy.cycles.groups import group_describe
-from efficacy.cycles.models import (
-    STATUS_ORDER,
-    CycleStatus,
-    InquiryCycle,
-    Milestone,
-    Reflection,
-)
+from efficacy.cycles.plan.groups import group_describe
 from efficacy.cycles.selectors import cycle_population, shared_work_status, strategies_for_school
+from efficacy.cycles.stories import mastery
 from efficacy.forms import add_service_errors
 from efficacy.roster.models import School, Status, User
 from efficacy.roster.selectors import student_count

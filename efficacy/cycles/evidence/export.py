@@ -12,7 +12,7 @@ import io
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from efficacy.cycles.evidence_import import XLSX_TYPE
+from efficacy.cycles.evidence.imports import XLSX_TYPE
 from efficacy.cycles.models import InquiryCycle
 from efficacy.cycles.selectors import cycle_evidence_frame
 

@@ -41,9 +41,9 @@ from scipy import stats
 
 from efficacy.access import roster as access
 from efficacy.access.cycles import moments_for
-from efficacy.cycles.groups import group_describe, group_is_empty, group_students
-from efficacy.cycles.mastery import PERFORMANCE_GOAL, PREPOST_GAIN
 from efficacy.cycles.models import CycleStrategy, InquiryCycle, MasteryMoment, Reflection
+from efficacy.cycles.plan.groups import group_describe, group_is_empty, group_students
+from efficacy.cycles.stories.mastery import PERFORMANCE_GOAL, PREPOST_GAIN
 from efficacy.roster.models import School, Status
 from efficacy.roster.selectors import StudentCount, student_count
 

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from efficacy.access.cycles import access_moment, cycles_for
 from efficacy.access.roster import can_edit_team
-from efficacy.cycles import services, story
+from efficacy.cycles import services
+from efficacy.cycles.stories import story
 
 logger = logging.getLogger(__name__)
 

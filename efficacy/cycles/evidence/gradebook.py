@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from efficacy.access.cycles import require_contributor, require_editor
-from efficacy.cycles.evidence_import import read_table
-from efficacy.cycles.evidence_rows import (
+from efficacy.cycles.evidence.imports import read_table
+from efficacy.cycles.evidence.rows import (
     EvidenceRow,
     ImportProblem,
     ImportResult,

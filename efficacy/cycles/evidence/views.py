@@ -28,9 +28,11 @@ from django.views.decorators.http import require_POST
 
 from efficacy.access.cycles import access_cycle, can_see_student_evidence, own_class_ids
 from efficacy.access.roster import can_edit_team
-from efficacy.cycles import evidence_export, evidence_import, gradebook_import, services
-from efficacy.cycles.evidence_rows import ImportResult
-from efficacy.cycles.forms_evidence import (
+from efficacy.cycles import services
+from efficacy.cycles.evidence import export as evidence_export
+from efficacy.cycles.evidence import gradebook as gradebook_import
+from efficacy.cycles.evidence import imports as evidence_import
+from efficacy.cycles.evidence.forms import (
     DeleteChoiceForm,
     DeleteConfirmForm,
     GradebookLinkForm,
@@ -40,8 +42,9 @@ from efficacy.cycles.forms_evidence import (
     TemplateForm,
     cell_name,
 )
+from efficacy.cycles.evidence.rows import ImportResult
+from efficacy.cycles.evidence.scoring import parse_score
 from efficacy.cycles.models import CycleStatus, GradebookLink, InquiryCycle, Measure, Occasion
-from efficacy.cycles.scoring import parse_score
 from efficacy.cycles.selectors import class_cycle_students, cycle_population, score_grid
 from efficacy.forms import add_service_errors, int_or_none
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student

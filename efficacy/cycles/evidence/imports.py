@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from efficacy.access.cycles import own_class_ids, require_contributor
 from efficacy.access.roster import can_edit_team
-from efficacy.cycles.evidence_rows import (
+from efficacy.cycles.evidence.rows import (
     EvidenceRow,
     ImportProblem,
     ImportResult,

@@ -1,9 +1,9 @@
 """Impact of every cycle of a school or a district at once, stored for dashboards.
 
 :func:`impact_recompute` computes each cycle's headline impact, the same figures
-as :func:`efficacy.cycles.impact.cycle_impact` gives for one cycle:
+as :func:`efficacy.cycles.impact.panel.cycle_impact` gives for one cycle:
 
-- the impact measure by the same rule as :func:`~efficacy.cycles.mastery.impact_measure`
+- the impact measure by the same rule as :func:`~efficacy.cycles.stories.mastery.impact_measure`
   (the performance goal's measure, else the first common measure, else the first);
 - the focus group's pre/post effect (d_av with CI, n, years of growth prorated to
   the cycle's weeks), baseline to final;
@@ -15,7 +15,7 @@ and upserts one :class:`~efficacy.cycles.models.ImpactSummary` per cycle.
 How it stays fast for thousands of cycles: cycles are taken in chunks; per chunk
 one query reads the measures and one the baseline and final scores of the
 impact measures; each distinct group *definition* (school, focus, comparison) is
-evaluated once with :func:`efficacy.cycles.groups.group_students`, the very
+evaluated once with :func:`efficacy.cycles.plan.groups.group_students`, the very
 function :func:`~efficacy.cycles.selectors.cycle_population` uses, so membership
 cannot drift from the per-cycle path; and the statistics come from the
 vectorised :func:`~efficacy.analysis.prepost.prepost_effect_by` and
@@ -46,8 +46,8 @@ from efficacy.analysis._core import SCHOOL_YEAR_WEEKS
 from efficacy.analysis.impact import impact_estimate_by
 from efficacy.analysis.prepost import prepost_effect_by
 from efficacy.analysis.results import suppression_reason
-from efficacy.cycles.groups import group_students
 from efficacy.cycles.models import ImpactSummary, InquiryCycle, Measure, Occasion, Score
+from efficacy.cycles.plan.groups import group_students
 from efficacy.cycles.selectors import COMPARISON, FOCUS
 from efficacy.roster.models import School
 
@@ -217,7 +217,7 @@ def _blank(cycle_ids: list[int]) -> pd.DataFrame:
 def _impact_measures(cycles: list[InquiryCycle]) -> pd.DataFrame:
     """Per cycle (index), ``measure_id`` and ``name`` of the impact measure.
 
-    The rule of :func:`efficacy.cycles.mastery.impact_measure`: the performance goal's
+    The rule of :func:`efficacy.cycles.stories.mastery.impact_measure`: the performance goal's
     measure when the goal is complete, else the first common measure by id, else
     the first measure by id.
     """

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from efficacy.cycles.recompute import cycles_in_scope, impact_recompute
+from efficacy.cycles.impact.recompute import cycles_in_scope, impact_recompute
 
 
 @task()

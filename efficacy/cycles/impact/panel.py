@@ -15,7 +15,7 @@ any of the cycle's measures can be chosen):
   reduction), computed exactly as ``efficacy analyze gap`` does by default;
 - ``goal_share``: the share of focus students whose final score on the
   performance goal's measure reaches the threshold, with a Wilson interval;
-  ``goal``: the mastery-moment verdict (:mod:`efficacy.cycles.mastery`);
+  ``goal``: the mastery-moment verdict (:mod:`efficacy.cycles.stories.mastery`);
 - ``run_chart``: the focus group's **mean** score at every occasion in order
   (baseline, checkpoints, final), n per point, and the run-chart rules of
   :mod:`efficacy.analysis.runchart` (centre line = the median of the points,
@@ -62,15 +62,15 @@ from efficacy.analysis.prepost import (
 from efficacy.analysis.proportion import Proportion, proportion_estimate
 from efficacy.analysis.results import AnalysisError
 from efficacy.analysis.runchart import RunChartResult, run_chart
-from efficacy.cycles import mastery
-from efficacy.cycles.groups import group_is_empty
-from efficacy.cycles.mastery import impact_measure
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
+from efficacy.cycles.plan.groups import group_is_empty
 from efficacy.cycles.selectors import (
     FOCUS,
     Population,
     cycle_population,
 )
+from efficacy.cycles.stories import mastery
+from efficacy.cycles.stories.mastery import impact_measure
 from efficacy.roster.models import SchoolClass
 
 #: Bootstrap resamples and seed of the gap's CI: ``efficacy analyze gap``'s defaults,

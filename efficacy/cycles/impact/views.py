@@ -62,7 +62,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from efficacy.access.cycles import access_cycle
-from efficacy.cycles.impact import CycleImpact, RunChart, cycle_impact, impact_measure
+from efficacy.cycles.impact.panel import CycleImpact, RunChart, cycle_impact, impact_measure
 from efficacy.cycles.models import Measure
 
 #: What each run-chart rule means, in plain words.

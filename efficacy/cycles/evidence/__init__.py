@@ -1,0 +1,1 @@
+"""Evidence of student learning: the score grid, uploads, gradebook imports and exports."""

@@ -1,0 +1,1 @@
+"""What the evidence says: the impact panel and the stored, recomputed summaries."""

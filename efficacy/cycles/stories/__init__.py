@@ -1,0 +1,1 @@
+"""The verdict (mastery moments), the school's feed and the cycle story."""
