@@ -1,7 +1,7 @@
 """Inquiry cycles: the team's goal, strategies, plan, evidence and what it learned.
 
-Writes go through :mod:`efficacy.cycles.services`; reads through
-:mod:`efficacy.cycles.selectors`. Models hold data and the small rules that
+Writes go through the ``services`` of each sub-domain; reads through
+its ``selectors``. Models hold data and the small rules that
 belong to the data (status order, a score's range).
 
     Team ─< InquiryCycle ─< CycleStrategy >─ Strategy ─< LookFor

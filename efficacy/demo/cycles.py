@@ -18,16 +18,17 @@ The cycles tell the story of the collective-efficacy research, one team each:
   prediction yet, so the purposeful-practice checklist shows; nothing is shared
   by every member, so the shared-work nudge shows.
 
-Everything but the scores goes through :mod:`efficacy.cycles.services`, acting
-as the team's lead, so the demo obeys the product's rules. Scores are written
-in bulk (a service call per score would take seconds), filed under the class
-the student is in and entered by that class's teacher when the teacher is on
-the team, otherwise by the lead (the service lets a lead enter any student's
-score). Values come from a numpy Generator seeded by the demo's seed. Rubric
-levels are drawn with *exact* shares per occasion (only who gets which level
-is random, ranked on a latent ability so that a student's levels correlate
-across occasions), so the story's numbers hold for any seed; the reflections
-quote the numbers computed from the scores themselves.
+Everything but the scores goes through the cycle services
+(``efficacy.cycles.*.services``), acting as the team's lead, so the demo obeys
+the product's rules. Scores are written in bulk (a service call per score would
+take seconds), filed under the class the student is in and entered by that
+class's teacher when the teacher is on the team, otherwise by the lead (the
+service lets a lead enter any student's score). Values come from a numpy
+Generator seeded by the demo's seed. Rubric levels are drawn with *exact*
+shares per occasion (only who gets which level is random, ranked on a latent
+ability so that a student's levels correlate across occasions), so the story's
+numbers hold for any seed; the reflections quote the numbers computed from the
+scores themselves.
 
 Teams are found by name and classes by course and semester, so another seed's
 timetable works too.
@@ -44,7 +45,6 @@ import numpy as np
 from django.db.models import Q
 from django.utils import timezone
 
-from efficacy.cycles import services
 from efficacy.cycles.models import (
     CycleStatus,
     CycleStrategy,
@@ -57,7 +57,20 @@ from efficacy.cycles.models import (
     StatusChange,
     Strategy,
 )
-from efficacy.cycles.selectors import cycle_population
+from efficacy.cycles.plan.selectors import cycle_population
+from efficacy.cycles.plan.services import (
+    cycle_advance,
+    cycle_create,
+    cycle_start,
+    cycle_strategies_set,
+    cycle_strategy_decide,
+    cycle_update,
+    measure_create,
+    milestone_create,
+    milestone_set_done,
+    occasion_create,
+)
+from efficacy.cycles.stories.services import cycle_close, mastery_moment_publish, reflection_save
 from efficacy.demo.district import PREFIX
 from efficacy.demo.teams import TEAMS
 from efficacy.roster.models import (
@@ -371,7 +384,7 @@ class _Builder:
             ],
             done=5,
         )
-        services.cycle_start(user=lead, cycle=cycle)
+        cycle_start(user=lead, cycle=cycle)
 
         focus, comparison = self.groups(cycle, focus_classes + comparison_classes)
         # Shares of levels 1–4 at each occasion. The gap (comparison minus focus)
@@ -451,9 +464,9 @@ class _Builder:
                 WONDER: ("abandon", "Keep it for research units, not for inference."),
             },
         )
-        moment = services.cycle_close(user=lead, cycle=cycle)
+        moment = cycle_close(user=lead, cycle=cycle)
         if moment is not None:  # the goal is met by construction; the test says so
-            services.mastery_moment_publish(user=lead, moment=moment)
+            mastery_moment_publish(user=lead, moment=moment)
         self.backdate(
             cycle,
             {
@@ -518,7 +531,7 @@ class _Builder:
             ],
             done=4,
         )
-        services.cycle_start(user=lead, cycle=cycle)
+        cycle_start(user=lead, cycle=cycle)
 
         focus, comparison = self.groups(cycle, focus_classes + comparison_classes)
         # Means of the 20-point task per occasion: both groups grow alike.
@@ -578,7 +591,7 @@ class _Builder:
                 SUPPORT: ("adopt", "Keep the groups, re-formed after each checkpoint."),
             },
         )
-        services.cycle_close(user=lead, cycle=cycle)
+        cycle_close(user=lead, cycle=cycle)
         self.backdate(
             cycle,
             {
@@ -647,7 +660,7 @@ class _Builder:
             ],
             done=2,
         )
-        services.cycle_start(user=lead, cycle=cycle)
+        cycle_start(user=lead, cycle=cycle)
         focus, _comparison = self.groups(cycle, focus_classes)
         # Only the baseline and the March checkpoint are in so far.
         shares = {"focus": [[0.30, 0.45, 0.20, 0.05], [0.20, 0.45, 0.28, 0.07]]}
@@ -715,7 +728,7 @@ class _Builder:
             ],
             done=3,
         )
-        services.cycle_start(user=lead, cycle=cycle)
+        cycle_start(user=lead, cycle=cycle)
         focus, comparison = self.groups(cycle, classes)
         means = {"focus": (56, 66, 74), "comparison": (78, 80, 81)}
         self.evidence(
@@ -802,17 +815,15 @@ class _Builder:
         the performance goal (threshold and target percent of ``measure``), the strategies
         (slugs; ``shared``: those every member uses) and the milestones."""
         lead = t.lead
-        cycle = services.cycle_create(user=lead, team=t.team, **fields)
-        created = (
-            None if measure is None else services.measure_create(user=lead, cycle=cycle, **measure)
-        )
+        cycle = cycle_create(user=lead, team=t.team, **fields)
+        created = None if measure is None else measure_create(user=lead, cycle=cycle, **measure)
         dated = [
-            services.occasion_create(user=lead, cycle=cycle, name=name, kind=kind, date=date)
+            occasion_create(user=lead, cycle=cycle, name=name, kind=kind, date=date)
             for name, kind, date in occasions
         ]
         if goal is not None:
             threshold, target = goal
-            services.cycle_update(
+            cycle_update(
                 user=lead,
                 cycle=cycle,
                 performance_measure=created,
@@ -820,7 +831,7 @@ class _Builder:
                 performance_target_percent=target,
             )
         ids = _strategies(strategies)
-        services.cycle_strategies_set(
+        cycle_strategies_set(
             user=lead,
             cycle=cycle,
             strategy_ids=[ids[slug] for slug in strategies],
@@ -840,12 +851,12 @@ class _Builder:
     ) -> None:
         """Move the cycle to reviewing and save the team's reflection; notes and
         decisions (decision, note) are keyed by strategy slug."""
-        services.cycle_advance(user=t.lead, cycle=cycle)
+        cycle_advance(user=t.lead, cycle=cycle)
         notes = None
         if strategy_notes is not None:
             ids = _strategies(list(strategy_notes))
             notes = {str(ids[slug]): note for slug, note in strategy_notes.items()}
-        services.reflection_save(user=t.lead, cycle=cycle, strategy_notes=notes, **answers)
+        reflection_save(user=t.lead, cycle=cycle, strategy_notes=notes, **answers)
         if decisions is not None:
             self.decide(t, cycle, decisions)
 
@@ -879,11 +890,11 @@ class _Builder:
     ) -> None:
         """Milestones (title, owner's index among the teaching members, due date); the first ``done`` are done."""
         for index, (title, owner, due) in enumerate(items):
-            milestone = services.milestone_create(
+            milestone = milestone_create(
                 user=t.lead, cycle=cycle, title=title, owner=t.member(owner), due_date=dt.date(*due)
             )
             if index < done:
-                services.milestone_set_done(user=t.member(owner), milestone=milestone, done=True)
+                milestone_set_done(user=t.member(owner), milestone=milestone, done=True)
 
     def decide(
         self, t: DemoTeam, cycle: InquiryCycle, decisions: dict[str, tuple[str, str]]
@@ -892,7 +903,7 @@ class _Builder:
         strategies = CycleStrategy.objects.filter(cycle=cycle).select_related("cycle", "strategy")
         for cycle_strategy in strategies:
             decision, note = decisions[cycle_strategy.strategy.slug]
-            services.cycle_strategy_decide(
+            cycle_strategy_decide(
                 user=t.lead, cycle_strategy=cycle_strategy, decision=decision, note=note
             )
 

@@ -10,14 +10,21 @@ import datetime as dt
 
 import pytest
 
-from efficacy.cycles import services
+from efficacy.cycles.evidence.services import score_set
 from efficacy.cycles.models import Strategy
+from efficacy.cycles.plan.services import (
+    cycle_create,
+    cycle_strategies_set,
+    cycle_update,
+    measure_create,
+    occasion_create,
+)
 
 
 @pytest.fixture
 def cycle(world):
     lead = world.lead_english
-    cycle = services.cycle_create(
+    cycle = cycle_create(
         user=lead,
         team=world.team_english,
         title="Inference in grade 9 applied English",
@@ -33,7 +40,7 @@ def cycle(world):
 
 @pytest.fixture
 def rubric(world, cycle):
-    return services.measure_create(
+    return measure_create(
         user=world.lead_english,
         cycle=cycle,
         name="Inference rubric",
@@ -45,16 +52,12 @@ def rubric(world, cycle):
 
 @pytest.fixture
 def baseline(world, cycle):
-    return services.occasion_create(
-        user=world.lead_english, cycle=cycle, name="Baseline", kind="baseline"
-    )
+    return occasion_create(user=world.lead_english, cycle=cycle, name="Baseline", kind="baseline")
 
 
 @pytest.fixture
 def final(world, cycle):
-    return services.occasion_create(
-        user=world.lead_english, cycle=cycle, name="Final", kind="final"
-    )
+    return occasion_create(user=world.lead_english, cycle=cycle, name="Final", kind="final")
 
 
 @pytest.fixture
@@ -62,7 +65,7 @@ def rubric_goal(world, rubric):
     """Sets a cycle's performance goal: ``target`` % of students at ``threshold`` or above."""
 
     def set_goal(cycle, *, threshold: float, target: int):
-        return services.cycle_update(
+        return cycle_update(
             user=world.lead_english,
             cycle=cycle,
             performance_measure=rubric,
@@ -80,7 +83,7 @@ def enter_rubric_scores(world, rubric, baseline, final):
     def enter(values) -> None:
         for student, (before, after) in values.items():
             for occasion, value in ((baseline, before), (final, after)):
-                services.score_set(
+                score_set(
                     user=world.lead_english,
                     measure=rubric,
                     occasion=occasion,
@@ -94,7 +97,7 @@ def enter_rubric_scores(world, rubric, baseline, final):
 @pytest.fixture
 def ready_cycle(world, cycle, rubric, baseline, final):
     """A cycle with all four elements of purposeful practice and a prediction."""
-    services.cycle_update(
+    cycle_update(
         user=world.lead_english,
         cycle=cycle,
         specific_focus="Justifying an inference with a quotation.",
@@ -103,7 +106,7 @@ def ready_cycle(world, cycle, rubric, baseline, final):
         prediction="More students reach level 3 because they practise justifying.",
     )
     feedback = Strategy.objects.get(slug="what-makes-you-think-that", school=None)
-    services.cycle_strategies_set(
+    cycle_strategies_set(
         user=world.lead_english, cycle=cycle, strategy_ids=[feedback.pk], shared_ids=[feedback.pk]
     )
     return cycle

@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from efficacy.cycles import services
+from efficacy.cycles.evidence.services import evidence_delete, score_set
 from efficacy.cycles.models import EvidenceDeletion, Score
-from efficacy.cycles.selectors import cycle_population
+from efficacy.cycles.plan.selectors import cycle_population
+from efficacy.cycles.plan.services import cycle_update
 from efficacy.roster.models import AcademicSession, Enrollment, SchoolClass, Status, Student
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_the_population_is_reevaluated_from_the_definitions(world, cycle):
 
 
 def test_a_student_in_both_definitions_counts_only_in_the_focus_group(world, cycle):
-    services.cycle_update(user=world.lead_english, cycle=cycle, comparison={"grades": ["09"]})
+    cycle_update(user=world.lead_english, cycle=cycle, comparison={"grades": ["09"]})
     population = cycle_population(cycle)
     assert population.comparison == {world.chloe.pk, world.dev.pk}
 
@@ -58,7 +59,7 @@ def test_the_comparison_can_be_the_same_courses_students_in_an_earlier_term(worl
     Enrollment.objects.create(
         school_class=old_class, school=world.school_a, role="student", student=academic
     )
-    services.cycle_update(
+    cycle_update(
         user=world.lead_english,
         cycle=cycle,
         focus={"classes": [world.english_9_applied.pk], "pathways": ["applied"]},
@@ -71,7 +72,7 @@ def test_the_comparison_can_be_the_same_courses_students_in_an_earlier_term(worl
 
 
 def test_a_teacher_enters_a_score_for_a_student_in_their_class(world, rubric, baseline):
-    score = services.score_set(
+    score = score_set(
         user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value="3"
     )
     assert (score.value, score.school_class, score.entered_by) == (
@@ -85,14 +86,14 @@ def test_a_teacher_cannot_enter_a_score_for_a_student_outside_their_classes(
     world, rubric, baseline
 ):
     with pytest.raises(PermissionDenied):
-        services.score_set(
+        score_set(
             user=world.teacher_a, measure=rubric, occasion=baseline, student=world.chloe, value=3
         )
     assert not Score.objects.exists()
 
 
 def test_the_team_lead_may_enter_scores_for_any_student_of_the_cycle(world, rubric, baseline):
-    services.score_set(
+    score_set(
         user=world.lead_english, measure=rubric, occasion=baseline, student=world.ava, value=2
     )
     assert Score.objects.get().school_class == world.english_9_applied
@@ -100,7 +101,7 @@ def test_the_team_lead_may_enter_scores_for_any_student_of_the_cycle(world, rubr
 
 def test_a_student_outside_the_focus_and_comparison_groups_is_refused(world, rubric, baseline):
     with pytest.raises(ValidationError) as error:
-        services.score_set(
+        score_set(
             user=world.lead_english, measure=rubric, occasion=baseline, student=world.eli, value=2
         )
     assert "student" in error.value.message_dict
@@ -108,7 +109,7 @@ def test_a_student_outside_the_focus_and_comparison_groups_is_refused(world, rub
 
 def test_someone_outside_the_team_cannot_enter_scores(world, rubric, baseline):
     with pytest.raises(PermissionDenied):
-        services.score_set(
+        score_set(
             user=world.lead_math, measure=rubric, occasion=baseline, student=world.ava, value=2
         )
 
@@ -124,7 +125,7 @@ def test_someone_outside_the_team_cannot_enter_scores(world, rubric, baseline):
 )
 def test_a_score_must_fit_the_measure(world, rubric, baseline, value, expected):
     with pytest.raises(ValidationError) as error:
-        services.score_set(
+        score_set(
             user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=value
         )
     assert expected in error.value.message_dict["value"][0]
@@ -132,22 +133,14 @@ def test_a_score_must_fit_the_measure(world, rubric, baseline, value, expected):
 
 
 def test_entering_a_cell_again_replaces_the_score(world, rubric, baseline):
-    services.score_set(
-        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2
-    )
-    services.score_set(
-        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=4
-    )
+    score_set(user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2)
+    score_set(user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=4)
     assert list(Score.objects.values_list("value", flat=True)) == [4.0]
 
 
 def test_clearing_a_cell_deletes_the_score_and_records_it(world, rubric, baseline):
-    services.score_set(
-        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2
-    )
-    services.score_set(
-        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=""
-    )
+    score_set(user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2)
+    score_set(user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value="")
     assert not Score.objects.exists()
     deletion = EvidenceDeletion.objects.get()
     assert (deletion.count, deletion.deleted_by) == (1, world.teacher_a)
@@ -155,10 +148,10 @@ def test_clearing_a_cell_deletes_the_score_and_records_it(world, rubric, baselin
 
 def test_deleting_evidence_is_recorded_with_who_what_and_how_many(world, cycle, rubric, baseline):
     for student in (world.ava, world.ben, world.chloe):
-        services.score_set(
+        score_set(
             user=world.lead_english, measure=rubric, occasion=baseline, student=student, value=2
         )
-    count = services.evidence_delete(
+    count = evidence_delete(
         user=world.lead_english,
         cycle=cycle,
         scores=Score.objects.filter(occasion=baseline),
@@ -175,12 +168,10 @@ def test_deleting_evidence_is_recorded_with_who_what_and_how_many(world, cycle, 
 
 
 def test_a_member_cannot_delete_scores_from_someone_elses_class(world, cycle, rubric, baseline):
-    services.score_set(
+    score_set(
         user=world.lead_english, measure=rubric, occasion=baseline, student=world.chloe, value=2
     )
     with pytest.raises(PermissionDenied):
-        services.evidence_delete(
-            user=world.teacher_a, cycle=cycle, scores=Score.objects.all(), what="all"
-        )
+        evidence_delete(user=world.teacher_a, cycle=cycle, scores=Score.objects.all(), what="all")
     assert Score.objects.count() == 1
     assert not EvidenceDeletion.objects.exists()

@@ -12,12 +12,15 @@ import pytest
 from scipy import stats
 
 from efficacy.analyze_cli import main as analyze_main
-from efficacy.cycles import services
 from efficacy.cycles.evidence.export import evidence_export_csv, evidence_export_xlsx
+from efficacy.cycles.evidence.selectors import EVIDENCE_COLUMNS, cycle_evidence_frame
+from efficacy.cycles.evidence.services import score_set
 from efficacy.cycles.impact.panel import cycle_impact
 from efficacy.cycles.models import CycleStatus, MasteryMoment
-from efficacy.cycles.selectors import EVIDENCE_COLUMNS, cycle_evidence_frame, shared_work_status
+from efficacy.cycles.plan.selectors import shared_work_status
+from efficacy.cycles.plan.services import cycle_advance, cycle_start, cycle_update
 from efficacy.cycles.stories.mastery import goal_met
+from efficacy.cycles.stories.services import cycle_close, reflection_save
 from efficacy.roster.models import AcademicSession, Enrollment, Student
 
 pytestmark = pytest.mark.django_db
@@ -149,15 +152,15 @@ def test_a_performance_goal_is_met_when_the_target_share_reaches_the_threshold(
     rubric_goal(scored, threshold=3, target=60)
     verdict = goal_met(scored)
     assert (verdict.met, verdict.summary["meeting"], verdict.summary["n"]) == (True, 5, 8)
-    services.cycle_update(user=world.lead_english, cycle=scored, performance_target_percent=70)
+    cycle_update(user=world.lead_english, cycle=scored, performance_target_percent=70)
     assert not goal_met(scored).met
 
 
 def _review_and_reflect(world, cycle):
     lead = world.lead_english
-    services.cycle_start(user=lead, cycle=cycle)
-    services.cycle_advance(user=lead, cycle=cycle)
-    services.reflection_save(
+    cycle_start(user=lead, cycle=cycle)
+    cycle_advance(user=lead, cycle=cycle)
+    reflection_save(
         user=world.teacher_a,
         cycle=cycle,
         strategy_impact="Students justified more.",
@@ -169,7 +172,7 @@ def _review_and_reflect(world, cycle):
 
 def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(world, scored):
     _review_and_reflect(world, scored)
-    moment = services.cycle_close(user=world.lead_english, cycle=scored)
+    moment = cycle_close(user=world.lead_english, cycle=scored)
     assert isinstance(moment, MasteryMoment)
     assert "Students justified more." in moment.reflection_text
     assert moment.evidence_summary["n"] == len(FOCUS_PRE)
@@ -180,17 +183,17 @@ def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(world, score
 def test_closing_a_cycle_that_missed_its_goal_records_no_mastery_moment(world, scored, rubric_goal):
     rubric_goal(scored, threshold=4, target=70)
     _review_and_reflect(world, scored)
-    assert services.cycle_close(user=world.lead_english, cycle=scored) is None
+    assert cycle_close(user=world.lead_english, cycle=scored) is None
     assert not MasteryMoment.objects.exists()
 
 
 def test_a_cycle_cannot_close_before_the_reflection_is_written(world, scored):
-    services.cycle_start(user=world.lead_english, cycle=scored)
-    services.cycle_advance(user=world.lead_english, cycle=scored)
+    cycle_start(user=world.lead_english, cycle=scored)
+    cycle_advance(user=world.lead_english, cycle=scored)
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        services.cycle_close(user=world.lead_english, cycle=scored)
+        cycle_close(user=world.lead_english, cycle=scored)
     assert "years_growth" in error.value.message_dict
 
 
@@ -206,13 +209,11 @@ def test_shared_work_asks_for_a_common_measure_and_a_strategy_every_member_uses(
 def test_shared_work_names_members_with_no_common_evidence_yet(
     world, ready_cycle, rubric, baseline
 ):
-    services.score_set(
-        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2
-    )
+    score_set(user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2)
     status = shared_work_status(ready_cycle)
     assert status.members_without_common_evidence == (world.lead_english,)
     assert not status.is_shared
-    services.score_set(
+    score_set(
         user=world.lead_english, measure=rubric, occasion=baseline, student=world.chloe, value=2
     )
     assert shared_work_status(ready_cycle).is_shared
@@ -221,9 +222,7 @@ def test_shared_work_names_members_with_no_common_evidence_yet(
 def test_shared_work_asks_no_evidence_of_classes_that_do_not_run_during_the_cycle(
     world, ready_cycle, rubric, baseline
 ):
-    services.score_set(
-        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2
-    )
+    score_set(user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2)
     # The academic class (lead_english's) ran only in the autumn term; the cycle is in spring.
     autumn = AcademicSession.objects.create(
         district=world.district,

@@ -31,10 +31,11 @@ from django.urls import reverse
 from statsmodels.stats.proportion import proportion_confint
 
 from efficacy.analyze_cli import main as analyze_main
-from efficacy.cycles import services
 from efficacy.cycles.evidence.export import evidence_export_csv
+from efficacy.cycles.evidence.services import score_set
 from efficacy.cycles.impact.panel import cycle_impact
 from efficacy.cycles.models import Measure, Score
+from efficacy.cycles.plan.services import cycle_update, measure_create, occasion_create
 from efficacy.roster.models import Enrollment, SchoolClass, Student
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +81,8 @@ def panel(world, ready_cycle, rubric, baseline, final):
     class_d = SchoolClass.objects.create(
         school=world.school_a, course=course, title="Applied D", class_code="EN9-AD"
     )
-    points = services.measure_create(
-        user=lead, cycle=ready_cycle, name="Reading points", max_score=40
-    )
-    services.cycle_update(
+    points = measure_create(user=lead, cycle=ready_cycle, name="Reading points", max_score=40)
+    cycle_update(
         user=lead,
         cycle=ready_cycle,
         performance_measure=points,
@@ -91,7 +90,7 @@ def panel(world, ready_cycle, rubric, baseline, final):
         performance_target_percent=TARGET,
     )
     checkpoints = [
-        services.occasion_create(user=lead, cycle=ready_cycle, name=f"Check {k}", kind="checkpoint")
+        occasion_create(user=lead, cycle=ready_cycle, name=f"Check {k}", kind="checkpoint")
         for k in (1, 2, 3)
     ]
     occasions = [baseline, *checkpoints, final]
@@ -385,7 +384,7 @@ def test_shrunken_class_gains_match_a_statsmodels_reml_fit_and_shrinkage_by_hand
 def test_without_a_comparison_group_the_growth_says_so_and_nothing_is_compared(world, panel):
     with_comparison = cycle_impact(panel.cycle)
     assert not any(NO_COMPARISON in c for c in with_comparison.caveats["prepost"])
-    services.cycle_update(user=world.lead_english, cycle=panel.cycle, comparison={})
+    cycle_update(user=world.lead_english, cycle=panel.cycle, comparison={})
     without = cycle_impact(panel.cycle)
     assert any(NO_COMPARISON in c for c in without.caveats["prepost"])
     assert without.impact is None
@@ -396,9 +395,7 @@ def test_without_a_comparison_group_the_growth_says_so_and_nothing_is_compared(w
 def test_a_focus_group_chosen_for_low_scores_brings_regression_to_the_mean(world, panel):
     plain = cycle_impact(panel.cycle)
     assert not any(RTM in c for c in plain.caveats["prepost"] + plain.caveats["gap"])
-    services.cycle_update(
-        user=world.lead_english, cycle=panel.cycle, focus_chosen_for_low_scores=True
-    )
+    cycle_update(user=world.lead_english, cycle=panel.cycle, focus_chosen_for_low_scores=True)
     chosen = cycle_impact(panel.cycle)
     assert any(RTM in c for c in chosen.caveats["prepost"])
     assert any(RTM in c for c in chosen.caveats["gap"])
@@ -447,7 +444,7 @@ def test_any_measure_of_the_cycle_can_be_chosen(world, panel):
     focus = Student.objects.filter(pk__in=panel.truth[panel.truth["group"] == "focus"]["sid"])[:4]
     for i, student in enumerate(focus):
         for occasion, value in ((panel.occasions[0], 1 + i % 2), (panel.occasions[-1], 3 + i % 2)):
-            services.score_set(
+            score_set(
                 user=lead, measure=panel.rubric, occasion=occasion, student=student, value=value
             )
     impact = cycle_impact(panel.cycle, measure=panel.rubric)
@@ -549,9 +546,7 @@ def test_every_figure_shows_its_unrounded_value_and_the_number_as_shown(client, 
 
 
 def test_caveats_sit_beside_the_figure_they_qualify(client, world, panel):
-    services.cycle_update(
-        user=world.lead_english, cycle=panel.cycle, focus_chosen_for_low_scores=True
-    )
+    cycle_update(user=world.lead_english, cycle=panel.cycle, focus_chosen_for_low_scores=True)
     client.force_login(world.lead_english)
     html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
     growth = _section(html, "impact-growth")
@@ -588,7 +583,7 @@ def test_suppressed_rows_show_their_reason_on_the_page(client, world, panel):
 
 
 def test_a_figure_that_cannot_be_computed_shows_why(client, world, panel):
-    services.cycle_update(user=world.lead_english, cycle=panel.cycle, comparison={})
+    cycle_update(user=world.lead_english, cycle=panel.cycle, comparison={})
     client.force_login(world.lead_english)
     html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
     assert "No comparison group scores on this measure" in _section(html, "impact-comparison")
@@ -643,12 +638,10 @@ def test_a_cycle_at_every_early_stage_gets_a_page_that_says_what_is_missing(
     html = response.content.decode()
     assert "a pre/post effect needs two" in _section(html, "impact-growth")
     assert "need at least two occasions" in html
-    services.score_set(
+    score_set(
         user=world.lead_english, measure=rubric, occasion=baseline, student=world.chloe, value=2
     )
-    services.score_set(
-        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2
-    )
+    score_set(user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2)
     assert _get(client, cycle).status_code == 200
 
 

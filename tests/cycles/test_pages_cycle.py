@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from efficacy.cycles import services
+from efficacy.cycles.evidence.services import score_set
 from efficacy.cycles.models import (
     CycleStatus,
     CycleStrategy,
@@ -26,6 +26,17 @@ from efficacy.cycles.models import (
     StatusChange,
     Strategy,
 )
+from efficacy.cycles.plan.selectors import purposeful_practice_problems
+from efficacy.cycles.plan.services import (
+    cycle_advance,
+    cycle_create,
+    cycle_start,
+    cycle_strategies_set,
+    cycle_update,
+    measure_create,
+    milestone_create,
+)
+from efficacy.cycles.stories.services import reflection_save
 
 pytestmark = pytest.mark.django_db
 
@@ -273,7 +284,7 @@ def test_an_analyst_reads_the_cycle_page_without_any_student_or_member_name(
     client, world, ready_cycle, rubric, baseline
 ):
     # The academic class has evidence, the applied class (teacher_a's) none yet.
-    services.score_set(
+    score_set(
         user=world.lead_english, measure=rubric, occasion=baseline, student=world.chloe, value=2
     )
     client.force_login(world.analyst)
@@ -292,7 +303,7 @@ def test_an_analyst_reads_the_cycle_page_without_any_student_or_member_name(
 def test_the_lead_sees_which_members_have_no_common_evidence_yet(
     client, world, ready_cycle, rubric, baseline
 ):
-    services.score_set(
+    score_set(
         user=world.lead_english, measure=rubric, occasion=baseline, student=world.chloe, value=2
     )
     client.force_login(world.lead_english)
@@ -301,7 +312,7 @@ def test_the_lead_sees_which_members_have_no_common_evidence_yet(
 
 
 def test_an_analyst_cannot_write_a_reflection(client, world, ready_cycle):
-    services.cycle_start(user=world.lead_english, cycle=ready_cycle)
+    cycle_start(user=world.lead_english, cycle=ready_cycle)
     client.force_login(world.analyst)
     assert client.get(url("reflection", ready_cycle.pk)).status_code == 200
     response = client.post(url("reflection", ready_cycle.pk), {"strategy_impact": "x"})
@@ -343,13 +354,13 @@ def test_start_is_refused_with_each_missing_element_then_accepted(client, world,
     page = body(response)
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.PLANNING
-    problems = services.purposeful_practice_problems(cycle)
+    problems = purposeful_practice_problems(cycle)
     assert set(problems) == {"specific_focus", "plan", "monitoring", "prediction"}
     for why in problems.values():
         assert f'<p class="errorlist">{why}</p>'.replace("'", "&#x27;") in page
     assert "The cycle cannot start yet" in page
 
-    services.cycle_update(
+    cycle_update(
         user=world.lead_english,
         cycle=cycle,
         specific_focus="Quotations.",
@@ -357,9 +368,9 @@ def test_start_is_refused_with_each_missing_element_then_accepted(client, world,
         monitoring="Rubric.",
         prediction="Level 3 for most.",
     )
-    services.measure_create(user=world.lead_english, cycle=cycle, name="Rubric", max_score=4)
+    measure_create(user=world.lead_english, cycle=cycle, name="Rubric", max_score=4)
     strategy = Strategy.objects.filter(school=None).first()
-    services.cycle_strategies_set(user=world.lead_english, cycle=cycle, strategy_ids=[strategy.pk])
+    cycle_strategies_set(user=world.lead_english, cycle=cycle, strategy_ids=[strategy.pk])
     response = client.post(url("status", cycle.pk), {"action": "start"})
     assert response.status_code == 302
     cycle.refresh_from_db()
@@ -367,7 +378,7 @@ def test_start_is_refused_with_each_missing_element_then_accepted(client, world,
 
 
 def test_going_back_needs_a_reason_which_the_history_shows(client, world, ready_cycle):
-    services.cycle_start(user=world.lead_english, cycle=ready_cycle)
+    cycle_start(user=world.lead_english, cycle=ready_cycle)
     client.force_login(world.lead_english)
     page = body(client.post(url("status", ready_cycle.pk), {"action": "back", "reason": " "}))
     ready_cycle.refresh_from_db()
@@ -383,7 +394,7 @@ def test_going_back_needs_a_reason_which_the_history_shows(client, world, ready_
 
 
 def test_move_to_reviewing(client, world, ready_cycle):
-    services.cycle_start(user=world.lead_english, cycle=ready_cycle)
+    cycle_start(user=world.lead_english, cycle=ready_cycle)
     client.force_login(world.lead_english)
     page = body(client.get(url("detail", ready_cycle.pk)))
     assert "Move to reviewing" in page
@@ -515,7 +526,7 @@ def test_the_lead_plans_milestones_and_a_member_ticks_one_off(client, world, cyc
 
 
 def test_a_member_cannot_edit_or_delete_a_milestone(client, world, cycle):
-    milestone = services.milestone_create(user=world.lead_english, cycle=cycle, title="Plan")
+    milestone = milestone_create(user=world.lead_english, cycle=cycle, title="Plan")
     client.force_login(world.teacher_a)
     target = url("milestone", cycle.pk, milestone.pk)
     assert client.get(target).status_code == 403
@@ -526,7 +537,7 @@ def test_a_member_cannot_edit_or_delete_a_milestone(client, world, cycle):
 
 
 def test_the_lead_edits_and_deletes_a_milestone(client, world, cycle):
-    milestone = services.milestone_create(user=world.lead_english, cycle=cycle, title="Plan")
+    milestone = milestone_create(user=world.lead_english, cycle=cycle, title="Plan")
     client.force_login(world.lead_english)
     target = url("milestone", cycle.pk, milestone.pk)
     assert 'value="Plan"' in body(client.get(target))
@@ -541,8 +552,8 @@ def test_the_lead_edits_and_deletes_a_milestone(client, world, cycle):
 
 
 def test_a_milestone_of_another_cycle_is_not_found(client, world, cycle):
-    other = services.cycle_create(user=world.lead_english, team=world.team_english, title="Other")
-    milestone = services.milestone_create(user=world.lead_english, cycle=other, title="Theirs")
+    other = cycle_create(user=world.lead_english, team=world.team_english, title="Other")
+    milestone = milestone_create(user=world.lead_english, cycle=other, title="Theirs")
     client.force_login(world.lead_english)
     assert client.get(url("milestone", cycle.pk, milestone.pk)).status_code == 404
 
@@ -605,8 +616,8 @@ ANSWERS = {
 
 
 def reviewing(world, cycle):
-    services.cycle_start(user=world.lead_english, cycle=cycle)
-    services.cycle_advance(user=world.lead_english, cycle=cycle)
+    cycle_start(user=world.lead_english, cycle=cycle)
+    cycle_advance(user=world.lead_english, cycle=cycle)
 
 
 def test_the_reflection_page_waits_until_the_cycle_is_under_way(client, world, cycle):
@@ -647,7 +658,7 @@ def test_the_lead_decides_adopt_adapt_or_abandon_while_reviewing(client, world, 
 
 
 def test_no_decision_while_implementing(client, world, ready_cycle):
-    services.cycle_start(user=world.lead_english, cycle=ready_cycle)
+    cycle_start(user=world.lead_english, cycle=ready_cycle)
     cs = ready_cycle.cycle_strategies.get()
     client.force_login(world.lead_english)
     page = body(client.get(url("reflection", ready_cycle.pk)))
@@ -661,9 +672,7 @@ def test_closing_with_unanswered_prompts_sends_the_lead_to_the_reflection(
     client, world, ready_cycle
 ):
     reviewing(world, ready_cycle)
-    services.reflection_save(
-        user=world.lead_english, cycle=ready_cycle, strategy_impact="Some impact."
-    )
+    reflection_save(user=world.lead_english, cycle=ready_cycle, strategy_impact="Some impact.")
     client.force_login(world.lead_english)
     response = client.post(url("status", ready_cycle.pk), {"action": "close"}, follow=True)
     page = body(response)
@@ -681,7 +690,7 @@ def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(
     rubric_goal(ready_cycle, threshold=3, target=50)
     enter_rubric_scores({world.ava: (1, 3), world.ben: (2, 4)})
     reviewing(world, ready_cycle)
-    services.reflection_save(user=world.lead_english, cycle=ready_cycle, **ANSWERS)
+    reflection_save(user=world.lead_english, cycle=ready_cycle, **ANSWERS)
     client.force_login(world.lead_english)
     page = body(client.post(url("status", ready_cycle.pk), {"action": "close"}, follow=True))
     moment = MasteryMoment.objects.get(cycle=ready_cycle)
@@ -699,7 +708,7 @@ def test_a_closed_cycle_without_a_moment_shows_the_honest_verdict(
     rubric_goal(ready_cycle, threshold=3, target=75)
     enter_rubric_scores({world.ava: (1, 2), world.ben: (1, 3)})
     reviewing(world, ready_cycle)
-    services.reflection_save(user=world.lead_english, cycle=ready_cycle, **ANSWERS)
+    reflection_save(user=world.lead_english, cycle=ready_cycle, **ANSWERS)
     client.force_login(world.lead_english)
     page = body(client.post(url("status", ready_cycle.pk), {"action": "close"}, follow=True))
     ready_cycle.refresh_from_db()
@@ -718,7 +727,7 @@ def test_a_closed_cycle_without_a_moment_shows_the_honest_verdict(
 def test_the_team_page_lists_cycles_and_counts_those_lacking_shared_work(
     client, world, ready_cycle
 ):
-    services.cycle_create(user=world.lead_english, team=world.team_english, title="Solo work")
+    cycle_create(user=world.lead_english, team=world.team_english, title="Solo work")
     client.force_login(world.lead_english)
     page = body(client.get(reverse("front:team", args=[world.team_english.pk])))
     cycles = page.split('id="cycles-heading"')[1]

@@ -15,7 +15,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from efficacy.cycles import services
+from efficacy.cycles.evidence.services import evidence_delete, score_set
 from efficacy.cycles.models import CycleStatus, EvidenceDeletion, GradebookLink, Score
 
 pytestmark = pytest.mark.django_db
@@ -145,9 +145,7 @@ def test_a_teacher_cannot_open_the_grid_of_another_class(client, world, evidence
 
 
 def test_the_grid_shows_entered_scores(client, world, evidence, rubric, baseline):
-    services.score_set(
-        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=3
-    )
+    score_set(user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=3)
     client.force_login(world.teacher_a)
     html = client.get(
         _url("grid", evidence, **{"class": world.english_9_applied.pk, "measure": rubric.pk})
@@ -195,9 +193,7 @@ def test_an_out_of_range_score_keeps_what_was_typed_and_says_why(
 def test_a_blank_cell_clears_the_score_and_records_the_deletion(
     client, world, evidence, rubric, baseline
 ):
-    services.score_set(
-        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2
-    )
+    score_set(user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=2)
     client.force_login(world.teacher_a)
     response = _type_into_avas_cell(client, world, evidence, rubric, baseline, "  ")
     assert response["HX-Trigger"] == "evidence-changed"
@@ -232,9 +228,7 @@ def test_a_teacher_cannot_save_a_score_for_another_classs_student(
 def test_save_all_without_javascript_saves_the_valid_cells_and_keeps_the_invalid_ones(
     client, world, evidence, rubric, baseline, final
 ):
-    services.score_set(
-        user=world.teacher_a, measure=rubric, occasion=final, student=world.ben, value=4
-    )
+    score_set(user=world.teacher_a, measure=rubric, occasion=final, student=world.ben, value=4)
     client.force_login(world.teacher_a)
     url = _url("grid", evidence, **{"class": world.english_9_applied.pk, "measure": rubric.pk})
     response = client.post(
@@ -277,9 +271,7 @@ def test_save_all_with_every_cell_valid_redirects_with_a_message(
 def test_a_closed_cycle_shows_its_grid_read_only_with_the_reason(
     client, world, evidence, rubric, baseline
 ):
-    services.score_set(
-        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=3
-    )
+    score_set(user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ava, value=3)
     evidence.status = CycleStatus.CLOSED
     evidence.save()
     client.force_login(world.teacher_a)
@@ -337,9 +329,7 @@ def test_an_upload_with_many_problems_lists_each_by_row_and_column_and_writes_no
 def test_a_valid_upload_says_how_many_scores_were_added_and_updated(
     client, world, evidence, rubric, baseline
 ):
-    services.score_set(
-        user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ben, value=1
-    )
+    score_set(user=world.teacher_a, measure=rubric, occasion=baseline, student=world.ben, value=1)
     client.force_login(world.teacher_a)
     content = (
         "student,class,measure,occasion,score\n"
@@ -672,7 +662,7 @@ def test_the_delete_service_itself_refuses_a_closed_cycles_evidence(world, score
     scored.status = CycleStatus.CLOSED
     scored.save()
     with pytest.raises(ValidationError):
-        services.evidence_delete(
+        evidence_delete(
             user=world.lead_english, cycle=scored, scores=Score.objects.all(), what="all"
         )
     assert Score.objects.count() == 4

@@ -18,8 +18,15 @@ from django.urls import reverse
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from efficacy.cycles import services
+from efficacy.cycles.evidence.services import score_set
 from efficacy.cycles.models import CycleStrategy, MasteryMoment
+from efficacy.cycles.plan.services import (
+    cycle_advance,
+    cycle_start,
+    cycle_strategy_decide,
+    milestone_create,
+)
+from efficacy.cycles.stories.services import cycle_close, mastery_moment_publish, reflection_save
 from efficacy.roster.models import Enrollment, Student
 
 pytestmark = pytest.mark.django_db
@@ -60,30 +67,30 @@ def close_with_moment(world, cycle, rubric, baseline, final, *, rubric_goal=None
             role="student",
             student=student,
         )
-        services.score_set(user=lead, measure=rubric, occasion=baseline, student=student, value=pre)
-        services.score_set(user=lead, measure=rubric, occasion=final, student=student, value=post)
+        score_set(user=lead, measure=rubric, occasion=baseline, student=student, value=pre)
+        score_set(user=lead, measure=rubric, occasion=final, student=student, value=post)
     if rubric_goal is not None:
         rubric_goal(cycle, threshold=3, target=50)
-    services.cycle_start(user=lead, cycle=cycle)
-    services.milestone_create(
+    cycle_start(user=lead, cycle=cycle)
+    milestone_create(
         user=lead,
         cycle=cycle,
         title="Peer observation round",
         owner=world.teacher_a,
         due_date=dt.date(2024, 10, 20),
     )
-    services.cycle_advance(user=lead, cycle=cycle)
+    cycle_advance(user=lead, cycle=cycle)
     use = CycleStrategy.objects.get(cycle=cycle)
-    services.reflection_save(
+    reflection_save(
         user=world.teacher_a,
         cycle=cycle,
         strategy_notes={str(use.strategy_id): "Students waited less for the teacher."},
         **REFLECTION,
     )
-    services.cycle_strategy_decide(
+    cycle_strategy_decide(
         user=lead, cycle_strategy=use, decision="adopt", note="It worked in every class."
     )
-    moment = services.cycle_close(user=lead, cycle=cycle)
+    moment = cycle_close(user=lead, cycle=cycle)
     assert moment is not None
     return moment
 
@@ -120,7 +127,7 @@ def story_url(moment) -> str:
 
 
 def publish(moment, world):
-    return services.mastery_moment_publish(user=world.lead_english, moment=moment)
+    return mastery_moment_publish(user=world.lead_english, moment=moment)
 
 
 # --- the feed -----------------------------------------------------------------------

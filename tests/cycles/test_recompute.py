@@ -25,7 +25,6 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from efficacy.cycles import services
 from efficacy.cycles.impact.panel import cycle_impact, impact_measure
 from efficacy.cycles.impact.recompute import (
     NO_COMPARISON,
@@ -37,6 +36,12 @@ from efficacy.cycles.impact.recompute import (
 )
 from efficacy.cycles.impact.tasks import impact_recompute_task
 from efficacy.cycles.models import ImpactSummary, Score
+from efficacy.cycles.plan.services import (
+    cycle_create,
+    cycle_update,
+    measure_create,
+    occasion_create,
+)
 from efficacy.roster.models import AcademicSession, Enrollment, SchoolClass, Status, Student
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +75,7 @@ def _score(measure, occasion, students, values):
 
 
 def _cycle(user, team, title, **fields):
-    return services.cycle_create(user=user, team=team, title=title, **fields)
+    return cycle_create(user=user, team=team, title=title, **fields)
 
 
 class Cycles:
@@ -116,14 +121,12 @@ class Cycles:
             focus={"grades": ["09"], "pathways": ["applied"]},
             comparison={"grades": ["09"]},
         )
-        essay = services.measure_create(
+        essay = measure_create(
             user=lead, cycle=self.compare, name="Essay", max_score=100, common=False
         )
-        rubric = services.measure_create(
-            user=lead, cycle=self.compare, name="Rubric", max_score=100
-        )
+        rubric = measure_create(user=lead, cycle=self.compare, name="Rubric", max_score=100)
         b, c, f = (
-            services.occasion_create(user=lead, cycle=self.compare, name=n, kind=k)
+            occasion_create(user=lead, cycle=self.compare, name=n, kind=k)
             for n, k in (("B", "baseline"), ("C", "checkpoint"), ("F", "final"))
         )
         pre, post = pre_post(14, 8)
@@ -147,9 +150,9 @@ class Cycles:
             start_date=dt.date(2024, 9, 1),
             end_date=dt.date(2024, 11, 10),
         )
-        first = services.measure_create(user=lead, cycle=self.goal, name="First", max_score=100)
-        second = services.measure_create(user=lead, cycle=self.goal, name="Second", max_score=100)
-        services.cycle_update(
+        first = measure_create(user=lead, cycle=self.goal, name="First", max_score=100)
+        second = measure_create(user=lead, cycle=self.goal, name="Second", max_score=100)
+        cycle_update(
             user=lead,
             cycle=self.goal,
             performance_measure=second,
@@ -157,7 +160,7 @@ class Cycles:
             performance_target_percent=70,
         )
         b, f = (
-            services.occasion_create(user=lead, cycle=self.goal, name=n, kind=k)
+            occasion_create(user=lead, cycle=self.goal, name=n, kind=k)
             for n, k in (("B", "baseline"), ("F", "final"))
         )
         for measure, gain in ((first, -5), (second, 12)):
@@ -172,9 +175,9 @@ class Cycles:
             focus={"classes": [world.english_9_applied.pk]},
             comparison={"earlier_term": earlier.pk},
         )
-        measure = services.measure_create(user=lead, cycle=self.earlier, name="M", max_score=100)
+        measure = measure_create(user=lead, cycle=self.earlier, name="M", max_score=100)
         b, f = (
-            services.occasion_create(user=lead, cycle=self.earlier, name=n, kind=k)
+            occasion_create(user=lead, cycle=self.earlier, name=n, kind=k)
             for n, k in (("B", "baseline"), ("F", "final"))
         )
         for students, gain in ((self.focus, 9), (self.last_year, 4)):
@@ -189,9 +192,9 @@ class Cycles:
             focus={"grades": ["11"]},
             comparison={"grades": ["09"], "pathways": ["academic"]},
         )
-        measure = services.measure_create(user=lead, cycle=self.small, name="M", max_score=100)
+        measure = measure_create(user=lead, cycle=self.small, name="M", max_score=100)
         b, f = (
-            services.occasion_create(user=lead, cycle=self.small, name=n, kind=k)
+            occasion_create(user=lead, cycle=self.small, name=n, kind=k)
             for n, k in (("B", "baseline"), ("F", "final"))
         )
         for students, gain in ((self.grade_11, 5), (self.comparison, 2)):
@@ -201,7 +204,7 @@ class Cycles:
 
         self.empty = _cycle(lead, team, "Empty", focus={"grades": ["09"]})
         self.school_b = _cycle(world.teacher_b, world.team_b, "Southgate", focus={"grades": ["09"]})
-        services.measure_create(user=world.teacher_b, cycle=self.school_b, name="M", max_score=4)
+        measure_create(user=world.teacher_b, cycle=self.school_b, name="M", max_score=4)
         self.hillcrest = _cycle(
             world.teacher_c, world.team_c, "Hillcrest", focus={"grades": ["09"]}
         )

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from django.core.exceptions import ValidationError
 
-from efficacy.cycles import services
 from efficacy.cycles.evidence.export import evidence_export_csv
 from efficacy.cycles.impact.panel import cycle_impact
 from efficacy.cycles.models import (
@@ -26,8 +25,10 @@ from efficacy.cycles.models import (
     StatusChange,
     Strategy,
 )
-from efficacy.cycles.selectors import shared_work_status
+from efficacy.cycles.plan.selectors import purposeful_practice_problems, shared_work_status
+from efficacy.cycles.plan.services import cycle_start
 from efficacy.cycles.stories.mastery import goal_met
+from efficacy.cycles.stories.services import cycle_close
 from efficacy.demo.services import demo_build, demo_delete
 from efficacy.roster.models import AcademicSession, Enrollment, Status, Team, TeamMembership
 
@@ -205,18 +206,18 @@ def test_the_reviewing_cycle_has_its_final_evidence_and_a_reflection_under_way(d
     assert reflection.strategy_impact
     assert not reflection.years_growth  # the team has not finished reflecting
     with pytest.raises(ValidationError):  # so it cannot close yet
-        services.cycle_close(user=cycle.team.memberships.get(role="lead").user, cycle=cycle)
+        cycle_close(user=cycle.team.memberships.get(role="lead").user, cycle=cycle)
 
 
 def test_the_planning_cycle_shows_the_checklist_and_the_shared_work_nudge(demo):
     cycle = cycle_of("Literacy across the curriculum")
-    problems = services.purposeful_practice_problems(cycle)
+    problems = purposeful_practice_problems(cycle)
     assert "monitoring" in problems
     assert "mastery_goal" not in problems
     assert not shared_work_status(cycle).is_shared
     lead = cycle.team.memberships.get(role=TeamMembership.TeamRole.LEAD).user
     with pytest.raises(ValidationError) as error:
-        services.cycle_start(user=lead, cycle=cycle)
+        cycle_start(user=lead, cycle=cycle)
     assert "monitoring" in error.value.message_dict
 
 

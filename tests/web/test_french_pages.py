@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from efficacy.cycles import services
+from efficacy.cycles.plan.services import cycle_create
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_a_form_keeps_what_was_typed_when_it_answers_in_french(french, world):
 
 
 def test_the_cycle_page_is_french(french, world):
-    cycle = services.cycle_create(
+    cycle = cycle_create(
         user=world.lead_english,
         team=world.team_english,
         title="Inférence en 9e année",
@@ -75,7 +75,7 @@ def test_the_cycle_page_is_french(french, world):
 
 
 def test_the_team_page_lists_its_cycles_with_french_dates(french, world):
-    services.cycle_create(
+    cycle_create(
         user=world.lead_english,
         team=world.team_english,
         title="Inférence en 9e année",

@@ -13,8 +13,8 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from efficacy.cycles.evidence.imports import XLSX_TYPE
+from efficacy.cycles.evidence.selectors import cycle_evidence_frame
 from efficacy.cycles.models import InquiryCycle
-from efficacy.cycles.selectors import cycle_evidence_frame
 
 
 def evidence_export_csv(cycle: InquiryCycle) -> tuple[str, str, bytes]:

@@ -24,8 +24,8 @@ from efficacy.cycles.evidence.rows import (
     ImportResult,
     evidence_rows_apply,
 )
+from efficacy.cycles.evidence.selectors import class_cycle_students
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion
-from efficacy.cycles.selectors import class_cycle_students
 from efficacy.roster.models import SchoolClass
 
 COLUMNS = ["student", "name", "class", "measure", "occasion", "score"]

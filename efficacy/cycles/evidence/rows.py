@@ -22,7 +22,7 @@ from efficacy.access.cycles import own_class_ids, require_contributor
 from efficacy.access.roster import can_edit_team
 from efficacy.cycles.evidence.scoring import default_class_id, parse_score, require_evidence_open
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
-from efficacy.cycles.selectors import cycle_population
+from efficacy.cycles.plan.selectors import cycle_population
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
 
 

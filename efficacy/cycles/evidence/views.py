@@ -28,10 +28,10 @@ from django.views.decorators.http import require_POST
 
 from efficacy.access.cycles import access_cycle, can_see_student_evidence, own_class_ids
 from efficacy.access.roster import can_edit_team
-from efficacy.cycles import services
 from efficacy.cycles.evidence import export as evidence_export
 from efficacy.cycles.evidence import gradebook as gradebook_import
 from efficacy.cycles.evidence import imports as evidence_import
+from efficacy.cycles.evidence import services
 from efficacy.cycles.evidence.forms import (
     DeleteChoiceForm,
     DeleteConfirmForm,
@@ -44,8 +44,9 @@ from efficacy.cycles.evidence.forms import (
 )
 from efficacy.cycles.evidence.rows import ImportResult
 from efficacy.cycles.evidence.scoring import parse_score
+from efficacy.cycles.evidence.selectors import class_cycle_students, score_grid
 from efficacy.cycles.models import CycleStatus, GradebookLink, InquiryCycle, Measure, Occasion
-from efficacy.cycles.selectors import class_cycle_students, cycle_population, score_grid
+from efficacy.cycles.plan.selectors import cycle_population
 from efficacy.forms import add_service_errors, int_or_none
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
 

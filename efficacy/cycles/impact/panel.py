@@ -64,11 +64,7 @@ from efficacy.analysis.results import AnalysisError
 from efficacy.analysis.runchart import RunChartResult, run_chart
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
 from efficacy.cycles.plan.groups import group_is_empty
-from efficacy.cycles.selectors import (
-    FOCUS,
-    Population,
-    cycle_population,
-)
+from efficacy.cycles.plan.selectors import FOCUS, Population, cycle_population
 from efficacy.cycles.stories import mastery
 from efficacy.cycles.stories.mastery import impact_measure
 from efficacy.roster.models import SchoolClass

@@ -16,7 +16,7 @@ How it stays fast for thousands of cycles: cycles are taken in chunks; per chunk
 one query reads the measures and one the baseline and final scores of the
 impact measures; each distinct group *definition* (school, focus, comparison) is
 evaluated once with :func:`efficacy.cycles.plan.groups.group_students`, the very
-function :func:`~efficacy.cycles.selectors.cycle_population` uses, so membership
+function :func:`~efficacy.cycles.plan.selectors.cycle_population` uses, so membership
 cannot drift from the per-cycle path; and the statistics come from the
 vectorised :func:`~efficacy.analysis.prepost.prepost_effect_by` and
 :func:`~efficacy.analysis.impact.impact_estimate_by`, grouped by cycle. No
@@ -48,7 +48,7 @@ from efficacy.analysis.prepost import prepost_effect_by
 from efficacy.analysis.results import suppression_reason
 from efficacy.cycles.models import ImpactSummary, InquiryCycle, Measure, Occasion, Score
 from efficacy.cycles.plan.groups import group_students
-from efficacy.cycles.selectors import COMPARISON, FOCUS
+from efficacy.cycles.plan.selectors import COMPARISON, FOCUS
 from efficacy.roster.models import School
 
 #: Cycles per chunk: bounds memory and keeps each ``IN (...)`` list short.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from efficacy.cycles.models import CycleStrategy, InquiryCycle, Measure, Occasion, Reflection
-from efficacy.cycles.services import GOAL_FIELDS, TEXT_FIELDS
+from efficacy.cycles.plan.services import GOAL_FIELDS, TEXT_FIELDS
 from efficacy.roster.models import AcademicSession, School, SchoolClass, Status, Student
 from efficacy.roster.selectors import grade_sort_key
 

@@ -30,7 +30,6 @@ from efficacy.access.cycles import (
     can_see_student_evidence,
     require_editor,
 )
-from efficacy.cycles import services
 from efficacy.cycles.models import (
     STATUS_ORDER,
     CycleStatus,
@@ -49,8 +48,30 @@ from efficacy.cycles.plan.forms import (
     StrategyForm,
 )
 from efficacy.cycles.plan.groups import group_describe
-from efficacy.cycles.selectors import cycle_population, shared_work_status, strategies_for_school
+from efficacy.cycles.plan.selectors import (
+    cycle_population,
+    purposeful_practice_problems,
+    shared_work_status,
+    strategies_for_school,
+)
+from efficacy.cycles.plan.services import (
+    cycle_advance,
+    cycle_create,
+    cycle_start,
+    cycle_step_back,
+    cycle_strategies_set,
+    cycle_strategy_decide,
+    cycle_update,
+    measure_create,
+    milestone_create,
+    milestone_delete,
+    milestone_set_done,
+    milestone_update,
+    occasion_create,
+    strategy_create,
+)
 from efficacy.cycles.stories import mastery
+from efficacy.cycles.stories.services import cycle_close, reflection_save
 from efficacy.forms import add_service_errors
 from efficacy.roster.models import School, Status, User
 from efficacy.roster.selectors import student_count
@@ -90,7 +111,7 @@ def new(request: HttpRequest, team_id: int) -> HttpResponse:
     form = CycleForm(request.POST or None, school=team.school)
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = services.cycle_create(user=user, team=team, **form.service_fields())
+            cycle = cycle_create(user=user, team=team, **form.service_fields())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -114,7 +135,7 @@ def edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
     form = CycleForm(request.POST or None, school=cycle.team.school, cycle=cycle)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cycle_update(user=user, cycle=cycle, **form.service_fields())
+            cycle_update(user=user, cycle=cycle, **form.service_fields())
         except ValidationError as error:
             add_service_errors(form, error)
             cycle.refresh_from_db()  # the refused values stay in the form, not on the page
@@ -140,7 +161,7 @@ def _steps(cycle: InquiryCycle) -> list[dict[str, Any]]:
 
 
 def _checklist(cycle: InquiryCycle, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
-    problems = services.purposeful_practice_problems(cycle)
+    problems = purposeful_practice_problems(cycle)
     return [
         {
             "key": key,
@@ -248,7 +269,7 @@ def strategies(request: HttpRequest, cycle_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.cycle_strategies_set(
+            cycle_strategies_set(
                 user=user,
                 cycle=cycle,
                 strategy_ids=form.cleaned_data["strategies"],
@@ -306,7 +327,7 @@ def strategy_new(request: HttpRequest, school_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            strategy = services.strategy_create(
+            strategy = strategy_create(
                 user=user,
                 school=school,
                 name=data["name"],
@@ -340,7 +361,7 @@ def milestones(request: HttpRequest, cycle_id: int) -> HttpResponse:
         request,
         cycle,
         MilestoneForm(request.POST, members=_members(cycle)),
-        services.milestone_create,
+        milestone_create,
         lambda _milestone: _("Milestone added to the plan."),
         anchor="plan",
         form_name="milestone_form",
@@ -385,16 +406,14 @@ def milestone(request: HttpRequest, cycle_id: int, milestone_id: int) -> HttpRes
     the_milestone = _access_milestone(cycle, milestone_id)
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "done":
-        services.milestone_set_done(
-            user=user, milestone=the_milestone, done=request.POST.get("done") == "1"
-        )
+        milestone_set_done(user=user, milestone=the_milestone, done=request.POST.get("done") == "1")
         if request.headers.get("HX-Request"):
             context = {"cycle": cycle, "milestone": the_milestone, "can_contribute": True}
             return render(request, "cycles/_milestone_done.html", context)
         return redirect(_detail_url(cycle, "plan"))
     require_editor(user, cycle.team)
     if action == "delete":
-        services.milestone_delete(user=user, milestone=the_milestone)
+        milestone_delete(user=user, milestone=the_milestone)
         messages.success(
             request, _("Milestone “%(title)s” deleted.") % {"title": the_milestone.title}
         )
@@ -409,7 +428,7 @@ def milestone(request: HttpRequest, cycle_id: int, milestone_id: int) -> HttpRes
     )
     if action == "save" and form.is_valid():
         try:
-            services.milestone_update(user=user, milestone=the_milestone, **form.cleaned_data)
+            milestone_update(user=user, milestone=the_milestone, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -428,7 +447,7 @@ def measures(request: HttpRequest, cycle_id: int) -> HttpResponse:
         request,
         cycle,
         MeasureForm(request.POST),
-        services.measure_create,
+        measure_create,
         lambda measure: _("Measure “%(name)s” added.") % {"name": measure.name},
         anchor="measures",
         form_name="measure_form",
@@ -444,7 +463,7 @@ def occasions(request: HttpRequest, cycle_id: int) -> HttpResponse:
         request,
         cycle,
         OccasionForm(request.POST),
-        services.occasion_create,
+        occasion_create,
         lambda occasion: _("Occasion “%(name)s” added.") % {"name": occasion.name},
         anchor="measures",
         form_name="occasion_form",
@@ -463,10 +482,10 @@ def status(request: HttpRequest, cycle_id: int) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "start":
-            services.cycle_start(user=user, cycle=cycle)
+            cycle_start(user=user, cycle=cycle)
             messages.success(request, _("The cycle has started. Your prediction is recorded."))
         elif action == "advance":
-            services.cycle_advance(user=user, cycle=cycle)
+            cycle_advance(user=user, cycle=cycle)
             messages.success(
                 request,
                 _("The cycle is in review: answer the reflection prompts next to the evidence."),
@@ -474,9 +493,7 @@ def status(request: HttpRequest, cycle_id: int) -> HttpResponse:
         elif action == "back":
             form = StepBackForm(request.POST)
             form.is_valid()
-            services.cycle_step_back(
-                user=user, cycle=cycle, reason=form.cleaned_data.get("reason", "")
-            )
+            cycle_step_back(user=user, cycle=cycle, reason=form.cleaned_data.get("reason", ""))
             messages.success(
                 request,
                 _("The cycle went back to %(status)s.") % {"status": cycle.get_status_display()},
@@ -491,7 +508,7 @@ def status(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 def _close(request: HttpRequest, cycle: InquiryCycle) -> HttpResponse:
-    moment = services.cycle_close(user=request.user, cycle=cycle)
+    moment = cycle_close(user=request.user, cycle=cycle)
     if moment is not None:
         messages.success(
             request,
@@ -596,7 +613,7 @@ def _save_reflection(request: HttpRequest, cycle: InquiryCycle, form: Reflection
     """Save the answers, notes and decisions together, or nothing (errors go on the form)."""
     try:
         with transaction.atomic():
-            services.reflection_save(
+            reflection_save(
                 user=request.user,
                 cycle=cycle,
                 strategy_notes=form.strategy_notes(),
@@ -604,7 +621,7 @@ def _save_reflection(request: HttpRequest, cycle: InquiryCycle, form: Reflection
             )
             for cs, decision, note in form.decisions():
                 try:
-                    services.cycle_strategy_decide(
+                    cycle_strategy_decide(
                         user=request.user, cycle_strategy=cs, decision=decision, note=note
                     )
                 except ValidationError as error:

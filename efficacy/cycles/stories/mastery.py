@@ -29,8 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from scipy import stats
 
+from efficacy.cycles.evidence.selectors import cycle_evidence_frame
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Reflection
-from efficacy.cycles.selectors import FOCUS, cycle_evidence_frame
+from efficacy.cycles.plan.selectors import FOCUS
 
 PERFORMANCE_GOAL = "performance_goal"
 PREPOST_GAIN = "prepost_gain"

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from efficacy.access.cycles import access_moment, cycles_for
 from efficacy.access.roster import can_edit_team
-from efficacy.cycles import services
 from efficacy.cycles.stories import story
+from efficacy.cycles.stories.services import mastery_moment_publish
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def publish(request: HttpRequest, moment_id: int) -> HttpResponse:
     user = request.user
     moment = access_moment(user, moment_id)
     published = request.POST.get("action") != "withdraw"
-    services.mastery_moment_publish(user=user, moment=moment, published=published)
+    mastery_moment_publish(user=user, moment=moment, published=published)
     if published:
         messages.success(
             request,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django import template
 
 from efficacy.cycles.models import CycleStatus, InquiryCycle
-from efficacy.cycles.selectors import SharedWorkStatus, shared_work_status
+from efficacy.cycles.plan.selectors import SharedWorkStatus, shared_work_status
 
 register = template.Library()
 

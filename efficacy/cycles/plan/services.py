@@ -1,4 +1,4 @@
-"""Every change to an inquiry cycle goes through a function here.
+"""Changes to a cycle's plan: its fields, status, strategies, milestones, measures and occasions.
 
 Each service takes the acting ``user`` and checks the write rule itself
 (:mod:`efficacy.access.cycles`), raising ``PermissionDenied``; bad input
@@ -7,8 +7,8 @@ raises ``ValidationError`` whose messages say what is wrong and how to fix it
 passed in are expected to come from the access layer (``access_team``), so a
 view stays a few lines: fetch, call, render.
 
-Imports and exports live in :mod:`efficacy.cycles.evidence.imports`,
-:mod:`efficacy.cycles.evidence.gradebook` and :mod:`efficacy.cycles.evidence.export`.
+Evidence is written by :mod:`efficacy.cycles.evidence.services`; the reflection,
+closing and the mastery moment by :mod:`efficacy.cycles.stories.services`.
 """
 
 from __future__ import annotations
@@ -18,39 +18,27 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from efficacy.access.cycles import (
-    can_add_strategy,
-    own_class_ids,
-    require_contributor,
-    require_editor,
-)
-from efficacy.access.roster import can_edit_team
-from efficacy.cycles.evidence.scoring import default_class_id, parse_score, require_evidence_open
+from efficacy.access.cycles import can_add_strategy, require_contributor, require_editor
 from efficacy.cycles.models import (
     STATUS_ORDER,
     CycleStatus,
     CycleStrategy,
-    EvidenceDeletion,
     InquiryCycle,
     LookFor,
-    MasteryMoment,
     Measure,
     Milestone,
     Occasion,
-    Reflection,
-    Score,
     StatusChange,
     Strategy,
 )
-from efficacy.cycles.plan.groups import group_is_empty, group_normalise
-from efficacy.cycles.selectors import cycle_population
-from efficacy.cycles.stories import mastery
-from efficacy.roster.models import Enrollment, School, SchoolClass, Status, Student
+from efficacy.cycles.plan.groups import group_normalise
+from efficacy.cycles.plan.selectors import purposeful_practice_problems
+from efficacy.roster.models import School
 
 # --- strategies -------------------------------------------------------------
 
@@ -109,6 +97,7 @@ def strategy_create(
 
 # --- the cycle --------------------------------------------------------------
 
+
 #: The cycle's words and dates, as the cycle form shows them.
 TEXT_FIELDS = (
     "title",
@@ -122,8 +111,12 @@ TEXT_FIELDS = (
     "start_date",
     "end_date",
 )
+
+
 #: The performance goal, set once the cycle has a measure (so only when editing).
 GOAL_FIELDS = ("performance_measure", "performance_threshold", "performance_target_percent")
+
+
 #: Fields a person edits on the cycle form.
 EDITABLE_FIELDS = {*TEXT_FIELDS, "focus", "comparison", *GOAL_FIELDS}
 
@@ -210,54 +203,23 @@ def _performance_goal_errors(cycle: InquiryCycle) -> dict[str, list[str]]:
     return {}
 
 
-def purposeful_practice_problems(cycle: InquiryCycle) -> dict[str, str]:
-    """What stops the cycle from starting: field → why it matters. Empty when ready."""
-    problems: dict[str, str] = {}
-    if not cycle.mastery_goal or group_is_empty(cycle.focus):
-        problems["mastery_goal"] = _(
-            "A narrow goal: name the skill your focus students will gain and choose the focus "
-            "group. A narrow goal lets the team see whether its work made a difference."
-        )
-    if not cycle.specific_focus:
-        problems["specific_focus"] = _(
-            "A specific focus: say exactly what part of the skill you will work on. Focus keeps "
-            "the whole team practising the same thing, so you can learn from each other."
-        )
-    if not cycle.plan or not cycle.cycle_strategies.exists():
-        problems["plan"] = _(
-            "A clear plan: write the plan and choose at least one strategy. A plan turns good "
-            "intentions into practice everyone can carry out and observe."
-        )
-    if not cycle.monitoring or not cycle.measures.exists():
-        problems["monitoring"] = _(
-            "A means of monitoring progress: describe how you will check progress and define at "
-            "least one measure. Without evidence the team cannot link what it did to what students learned."
-        )
-    if not cycle.prediction:
-        problems["prediction"] = _(
-            "A prediction: write what you expect to see and why, so that at the end you can "
-            "compare it with what happened."
-        )
-    return problems
-
-
 def cycle_start(*, user: Any, cycle: InquiryCycle) -> InquiryCycle:
     """planning → implementing, only with the four elements of purposeful practice (and a prediction)."""
     require_editor(user, cycle.team)
-    _require_status(cycle, CycleStatus.PLANNING)
+    cycle_require_status(cycle, CycleStatus.PLANNING)
     problems = purposeful_practice_problems(cycle)
     if problems:
         raise ValidationError({key: [message] for key, message in problems.items()})
     if cycle.start_date is None:
         cycle.start_date = timezone.localdate()
-    return _move(cycle, CycleStatus.IMPLEMENTING, user=user)
+    return cycle_move(cycle, CycleStatus.IMPLEMENTING, user=user)
 
 
 def cycle_advance(*, user: Any, cycle: InquiryCycle) -> InquiryCycle:
     """implementing → reviewing. Starting and closing have their own services."""
     require_editor(user, cycle.team)
-    _require_status(cycle, CycleStatus.IMPLEMENTING)
-    return _move(cycle, CycleStatus.REVIEWING, user=user)
+    cycle_require_status(cycle, CycleStatus.IMPLEMENTING)
+    return cycle_move(cycle, CycleStatus.REVIEWING, user=user)
 
 
 def cycle_step_back(*, user: Any, cycle: InquiryCycle, reason: str) -> InquiryCycle:
@@ -276,10 +238,11 @@ def cycle_step_back(*, user: Any, cycle: InquiryCycle, reason: str) -> InquiryCy
                 ]
             }
         )
-    return _move(cycle, STATUS_ORDER[index - 1], user=user, reason=reason.strip())
+    return cycle_move(cycle, STATUS_ORDER[index - 1], user=user, reason=reason.strip())
 
 
-def _require_status(cycle: InquiryCycle, expected: str) -> None:
+def cycle_require_status(cycle: InquiryCycle, expected: str) -> None:
+    """Refuse a step that needs the cycle in ``expected`` status (callers check who may act)."""
     if cycle.status != expected:
         raise ValidationError(
             _("The cycle is %(status)s; this step needs it to be %(expected)s.")
@@ -292,7 +255,8 @@ def _require_open(cycle: InquiryCycle) -> None:
         raise ValidationError(_("This cycle is closed. Reopen it (with a reason) to change it."))
 
 
-def _move(cycle: InquiryCycle, to: str, *, user: Any, reason: str = "") -> InquiryCycle:
+def cycle_move(cycle: InquiryCycle, to: str, *, user: Any, reason: str = "") -> InquiryCycle:
+    """Change the status and record the change (callers check who may act and from where)."""
     with transaction.atomic():
         StatusChange.objects.create(
             cycle=cycle, from_status=cycle.status, to_status=to, changed_by=user, reason=reason
@@ -350,7 +314,7 @@ def cycle_strategy_decide(
     """Adopt, adapt or abandon a strategy at the end of the cycle (while reviewing)."""
     cycle = cycle_strategy.cycle
     require_editor(user, cycle.team)
-    _require_status(cycle, CycleStatus.REVIEWING)
+    cycle_require_status(cycle, CycleStatus.REVIEWING)
     if decision not in CycleStrategy.Decision.values:
         raise ValidationError({"decision": [_("Choose adopt, adapt or abandon.")]})
     cycle_strategy.decision = decision
@@ -490,195 +454,3 @@ def occasion_create(
         # Baseline first, final last, checkpoints in the order they are added.
         order = {"baseline": 0, "final": 1000}.get(kind, cycle.occasions.count() + 1)
     return Occasion.objects.create(cycle=cycle, name=name, kind=kind, date=date, order=order)
-
-
-# --- evidence ---------------------------------------------------------------
-
-
-def score_set(
-    *,
-    user: Any,
-    measure: Measure,
-    occasion: Occasion,
-    student: Student,
-    value: Any,
-    school_class: SchoolClass | None = None,
-) -> Score | None:
-    """Enter (or clear, with a blank value) one cell of the evidence grid.
-
-    The student must be in the cycle's focus or comparison group and, unless the
-    user may edit the team (lead, coach, school leader), in a class the user
-    teaches. The score's class is ``school_class`` when given (the student must be
-    enrolled in it), otherwise the student's class among the user's own classes,
-    else among all their active classes (lowest id first, so it is stable).
-    """
-    cycle = measure.cycle
-    require_contributor(user, cycle.team)
-    if occasion.cycle_id != cycle.pk:
-        raise ValidationError({"occasion": [_("This occasion belongs to another cycle.")]})
-    require_evidence_open(cycle)
-    parsed, problem = parse_score(value, measure)
-    if problem:
-        raise ValidationError({"value": [f"{problem.message} {problem.hint}"]})
-    if student.pk not in cycle_population(cycle):
-        raise ValidationError(
-            {
-                "student": [
-                    _("%(student)s is not in this cycle's focus or comparison group.")
-                    % {"student": student}
-                ]
-            }
-        )
-    student_classes = set(
-        Enrollment.objects.filter(
-            student=student, role=Enrollment.EnrollmentRole.STUDENT, status=Status.ACTIVE
-        ).values_list("school_class_id", flat=True)
-    )
-    editor = can_edit_team(user, cycle.team)
-    mine = own_class_ids(user)
-    if not editor and not student_classes & mine:
-        raise PermissionDenied(
-            _(
-                "You can enter scores only for students in your own classes; %(student)s is not in one."
-            )
-            % {"student": student}
-        )
-    if school_class is not None:
-        if school_class.pk not in student_classes or (not editor and school_class.pk not in mine):
-            raise ValidationError(
-                {"school_class": [_("%(student)s is not in that class.") % {"student": student}]}
-            )
-        class_id = school_class.pk
-    else:
-        class_id = default_class_id(student_classes, mine)
-
-    existing = Score.objects.filter(measure=measure, occasion=occasion, student=student).first()
-    if parsed is None:
-        if existing is not None:
-            evidence_delete(
-                user=user,
-                cycle=cycle,
-                scores=Score.objects.filter(pk=existing.pk),
-                what=_("score of %(student)s on %(measure)s at %(occasion)s")
-                % {"student": student, "measure": measure, "occasion": occasion},
-            )
-        return None
-    if existing is None:
-        try:
-            with transaction.atomic():
-                return Score.objects.create(
-                    measure=measure,
-                    occasion=occasion,
-                    student=student,
-                    school_class_id=class_id,
-                    value=parsed,
-                    entered_by=user,
-                )
-        except IntegrityError:
-            # Two browser tabs saved the same cell at once: the later one wins.
-            existing = Score.objects.get(measure=measure, occasion=occasion, student=student)
-    existing.value, existing.school_class_id, existing.entered_by = parsed, class_id, user
-    existing.save()
-    return existing
-
-
-def evidence_delete(*, user: Any, cycle: InquiryCycle, scores, what: str, reason: str = "") -> int:
-    """Delete scores of ``cycle`` (a queryset) and record who, when, what and how many.
-
-    The page asks for confirmation before calling this. An editor may delete any
-    of the cycle's evidence; a member only scores of students in their classes.
-    """
-    require_contributor(user, cycle.team)
-    require_evidence_open(cycle)
-    scores = scores.filter(measure__cycle=cycle)
-    if not can_edit_team(user, cycle.team):
-        outside = scores.exclude(school_class_id__in=own_class_ids(user))
-        if outside.exists():
-            raise PermissionDenied(_("You can delete only scores from your own classes."))
-    with transaction.atomic():
-        count, _detail = scores.delete()
-        count = _detail.get(Score._meta.label, 0)
-        if count:
-            EvidenceDeletion.objects.create(
-                cycle=cycle, deleted_by=user, what=what[:300], count=count, reason=reason
-            )
-    return count
-
-
-# --- reflection and closing -------------------------------------------------
-
-
-def reflection_save(
-    *, user: Any, cycle: InquiryCycle, strategy_notes: dict | None = None, **answers: str
-) -> Reflection:
-    """Save the team's answers to the cause-and-effect prompts (any member, while reviewing or after)."""
-    require_contributor(user, cycle.team)
-    unknown = set(answers) - set(Reflection.PROMPTS)
-    if unknown:
-        raise TypeError(f"unknown prompts: {', '.join(sorted(unknown))}")
-    if STATUS_ORDER.index(cycle.status) < STATUS_ORDER.index(CycleStatus.IMPLEMENTING):
-        raise ValidationError(
-            _("Reflect once the cycle is under way: there is no evidence to reflect on yet.")
-        )
-    reflection, _created = Reflection.objects.get_or_create(cycle=cycle)
-    for key, text in answers.items():
-        setattr(reflection, key, (text or "").strip())
-    if strategy_notes is not None:
-        chosen = {str(i) for i in cycle.cycle_strategies.values_list("strategy_id", flat=True)}
-        reflection.strategy_notes = {
-            str(k): str(v).strip()
-            for k, v in strategy_notes.items()
-            if str(k) in chosen and str(v).strip()
-        }
-    reflection.updated_by = user
-    reflection.save()
-    return reflection
-
-
-def cycle_close(*, user: Any, cycle: InquiryCycle) -> MasteryMoment | None:
-    """reviewing → closed; records a mastery moment when the evidence meets the goal.
-
-    The rule is :func:`efficacy.cycles.stories.mastery.goal_met`. Closing needs the
-    reflection's answers, because a mastery moment without the team's account of
-    what caused it teaches the school nothing.
-    """
-    require_editor(user, cycle.team)
-    _require_status(cycle, CycleStatus.REVIEWING)
-    reflection = Reflection.objects.filter(cycle=cycle).first()
-    unanswered = (
-        [p for p in Reflection.PROMPTS if not getattr(reflection, p, "")]
-        if reflection
-        else list(Reflection.PROMPTS)
-    )
-    if unanswered:
-        raise ValidationError(
-            {
-                p: [
-                    _(
-                        "Answer this prompt before closing: the answers are what the school learns from."
-                    )
-                ]
-                for p in unanswered
-            }
-        )
-    verdict = mastery.goal_met(cycle)
-    with transaction.atomic():
-        _move(cycle, CycleStatus.CLOSED, user=user)
-        if not verdict.met:
-            return None
-        return MasteryMoment.objects.create(
-            cycle=cycle,
-            reflection_text=mastery.reflection_text(reflection),
-            evidence_summary=verdict.summary,
-            rule=verdict.rule,
-        )
-
-
-def mastery_moment_publish(
-    *, user: Any, moment: MasteryMoment, published: bool = True
-) -> MasteryMoment:
-    """Share (or withdraw) the cycle story with the whole school."""
-    require_editor(user, moment.cycle.team)
-    moment.published = bool(published)
-    moment.save(update_fields=["published"])
-    return moment

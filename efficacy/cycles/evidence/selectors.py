@@ -1,0 +1,176 @@
+"""Reads of evidence: the evidence frame and the score grid.
+
+The evidence frame is the one shape every later step reads: the impact panel,
+the exports and ``efficacy analyze``. It is built from one query over scores
+and vectorised with pandas, never a Python loop per student.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from django.db.models import QuerySet
+
+from efficacy.cycles.models import InquiryCycle, Measure, Score
+from efficacy.cycles.plan.selectors import COMPARISON, FOCUS, OTHER, Population, cycle_population
+from efficacy.roster.models import Enrollment, Status, Student
+
+#: The columns of :func:`cycle_evidence_frame`, in order; student attribute
+#: columns follow, named by the attribute.
+EVIDENCE_COLUMNS = [
+    "student",
+    "class",
+    "group",
+    "grade",
+    "pathway",
+    "measure",
+    "occasion",
+    "occasion_kind",
+    "occasion_order",
+    "score",
+]
+
+
+def cycle_evidence_frame(
+    cycle: InquiryCycle, *, population: Population | None = None
+) -> pd.DataFrame:
+    """Every score of the cycle as a long table (columns: :data:`EVIDENCE_COLUMNS` + attributes).
+
+    ``student`` is the student number (or the roster's sourced id, or the
+    database id when neither exists); ``class`` the class code or title.
+    """
+    population = population or cycle_population(cycle)
+    rows = list(
+        Score.objects.filter(measure__cycle=cycle).values_list(
+            "student_id",
+            "student__identifier",
+            "student__sourced_id",
+            "student__grade",
+            "student__pathway",
+            "student__attributes",
+            "school_class__class_code",
+            "school_class__title",
+            "measure__name",
+            "occasion__name",
+            "occasion__kind",
+            "occasion__order",
+            "value",
+        )
+    )
+    raw = pd.DataFrame(
+        rows,
+        columns=[
+            "student_id",
+            "identifier",
+            "sourced_id",
+            "grade",
+            "pathway",
+            "attributes",
+            "class_code",
+            "class_title",
+            "measure",
+            "occasion",
+            "occasion_kind",
+            "occasion_order",
+            "score",
+        ],
+    )
+    frame = pd.DataFrame(
+        {
+            "student": _first_non_blank(
+                raw["identifier"], raw["sourced_id"], raw["student_id"].astype(str)
+            ),
+            "class": _first_non_blank(raw["class_code"], raw["class_title"]),
+            "group": _groups(raw["student_id"], population),
+            "grade": raw["grade"].astype(object),
+            "pathway": raw["pathway"].astype(object),
+            "measure": raw["measure"].astype(object),
+            "occasion": raw["occasion"].astype(object),
+            "occasion_kind": raw["occasion_kind"].astype(object),
+            "occasion_order": raw["occasion_order"].astype("int64"),
+            "score": raw["score"].astype("float64"),
+        },
+        columns=EVIDENCE_COLUMNS,
+    )
+    attributes = _attribute_columns(raw[["student_id", "attributes"]])
+    if not attributes.empty:
+        frame = frame.join(
+            raw[["student_id"]].join(attributes, on="student_id").drop(columns="student_id")
+        )
+    return frame.sort_values(
+        ["occasion_order", "measure", "class", "student"], kind="stable"
+    ).reset_index(drop=True)
+
+
+def _first_non_blank(*series: pd.Series) -> pd.Series:
+    out = series[-1].astype(object)
+    for s in reversed(series[:-1]):
+        s = s.astype(object)
+        out = s.where(s.notna() & (s != ""), out)
+    return out.fillna("").astype(object)
+
+
+def _groups(student_ids: pd.Series, population: Population) -> pd.Series:
+    ids = student_ids.to_numpy()
+    focus = np.isin(ids, np.fromiter(population.focus, dtype="int64", count=len(population.focus)))
+    comparison = np.isin(
+        ids, np.fromiter(population.comparison, dtype="int64", count=len(population.comparison))
+    )
+    return pd.Series(
+        np.where(focus, FOCUS, np.where(comparison, COMPARISON, OTHER)),
+        index=student_ids.index,
+        dtype=object,
+    )
+
+
+def _attribute_columns(raw: pd.DataFrame) -> pd.DataFrame:
+    """One row per student, one column per attribute; names never shadow a fixed column."""
+    unique = raw.drop_duplicates("student_id")
+    records = [a if isinstance(a, dict) else {} for a in unique["attributes"]]
+    table = pd.DataFrame.from_records(records, index=unique["student_id"].to_numpy())
+    if table.empty or not len(table.columns):
+        return pd.DataFrame()
+    table.columns = [f"attribute_{c}" if c in EVIDENCE_COLUMNS else str(c) for c in table.columns]
+    return table[sorted(table.columns)]
+
+
+# --- the evidence grid ------------------------------------------------------
+
+
+def class_cycle_students(cycle: InquiryCycle, *, school_class_id: int) -> QuerySet[Student]:
+    """A class's active students who are in the cycle's focus or comparison group now."""
+    return Student.objects.filter(
+        pk__in=Enrollment.objects.filter(
+            school_class_id=school_class_id,
+            role=Enrollment.EnrollmentRole.STUDENT,
+            status=Status.ACTIVE,
+        ).values("student_id")
+    ).filter(pk__in=cycle_population(cycle).students)
+
+
+def score_grid(cycle: InquiryCycle, *, school_class_id: int, measure: Measure) -> pd.DataFrame:
+    """One class's roster (cycle students only) × the cycle's occasions for one measure.
+
+    Index: student id; columns: ``name`` then one column per occasion id, NaN
+    where no score was entered. The grid page renders it row by row.
+    """
+    students = list(
+        class_cycle_students(cycle, school_class_id=school_class_id).values_list(
+            "pk", "family_name", "given_name"
+        )
+    )
+    occasions = list(cycle.occasions.values_list("pk", flat=True))
+    grid = pd.DataFrame(
+        {"name": [f"{family}, {given}" for _pk, family, given in students]},
+        index=pd.Index([pk for pk, _f, _g in students], name="student_id"),
+    )
+    scores = pd.DataFrame(
+        list(
+            Score.objects.filter(measure=measure, student_id__in=grid.index.tolist()).values_list(
+                "student_id", "occasion_id", "value"
+            )
+        ),
+        columns=["student_id", "occasion_id", "value"],
+    )
+    wide = scores.pivot(index="student_id", columns="occasion_id", values="value")
+    return grid.join(wide.reindex(columns=occasions).astype("float64"))

@@ -1,0 +1,138 @@
+"""Writes of evidence: one score entered or cleared, evidence deleted with a record.
+
+Each service takes the acting ``user`` and checks the write rule itself
+(:mod:`efficacy.access.cycles`). Imports and exports live in
+:mod:`efficacy.cycles.evidence.imports`, :mod:`efficacy.cycles.evidence.gradebook`
+and :mod:`efficacy.cycles.evidence.export`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from efficacy.access.cycles import own_class_ids, require_contributor
+from efficacy.access.roster import can_edit_team
+from efficacy.cycles.evidence.scoring import default_class_id, parse_score, require_evidence_open
+from efficacy.cycles.models import (
+    EvidenceDeletion,
+    InquiryCycle,
+    Measure,
+    Occasion,
+    Score,
+)
+from efficacy.cycles.plan.selectors import cycle_population
+from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
+
+
+def score_set(
+    *,
+    user: Any,
+    measure: Measure,
+    occasion: Occasion,
+    student: Student,
+    value: Any,
+    school_class: SchoolClass | None = None,
+) -> Score | None:
+    """Enter (or clear, with a blank value) one cell of the evidence grid.
+
+    The student must be in the cycle's focus or comparison group and, unless the
+    user may edit the team (lead, coach, school leader), in a class the user
+    teaches. The score's class is ``school_class`` when given (the student must be
+    enrolled in it), otherwise the student's class among the user's own classes,
+    else among all their active classes (lowest id first, so it is stable).
+    """
+    cycle = measure.cycle
+    require_contributor(user, cycle.team)
+    if occasion.cycle_id != cycle.pk:
+        raise ValidationError({"occasion": [_("This occasion belongs to another cycle.")]})
+    require_evidence_open(cycle)
+    parsed, problem = parse_score(value, measure)
+    if problem:
+        raise ValidationError({"value": [f"{problem.message} {problem.hint}"]})
+    if student.pk not in cycle_population(cycle):
+        raise ValidationError(
+            {
+                "student": [
+                    _("%(student)s is not in this cycle's focus or comparison group.")
+                    % {"student": student}
+                ]
+            }
+        )
+    student_classes = set(
+        Enrollment.objects.filter(
+            student=student, role=Enrollment.EnrollmentRole.STUDENT, status=Status.ACTIVE
+        ).values_list("school_class_id", flat=True)
+    )
+    editor = can_edit_team(user, cycle.team)
+    mine = own_class_ids(user)
+    if not editor and not student_classes & mine:
+        raise PermissionDenied(
+            _(
+                "You can enter scores only for students in your own classes; %(student)s is not in one."
+            )
+            % {"student": student}
+        )
+    if school_class is not None:
+        if school_class.pk not in student_classes or (not editor and school_class.pk not in mine):
+            raise ValidationError(
+                {"school_class": [_("%(student)s is not in that class.") % {"student": student}]}
+            )
+        class_id = school_class.pk
+    else:
+        class_id = default_class_id(student_classes, mine)
+
+    existing = Score.objects.filter(measure=measure, occasion=occasion, student=student).first()
+    if parsed is None:
+        if existing is not None:
+            evidence_delete(
+                user=user,
+                cycle=cycle,
+                scores=Score.objects.filter(pk=existing.pk),
+                what=_("score of %(student)s on %(measure)s at %(occasion)s")
+                % {"student": student, "measure": measure, "occasion": occasion},
+            )
+        return None
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return Score.objects.create(
+                    measure=measure,
+                    occasion=occasion,
+                    student=student,
+                    school_class_id=class_id,
+                    value=parsed,
+                    entered_by=user,
+                )
+        except IntegrityError:
+            # Two browser tabs saved the same cell at once: the later one wins.
+            existing = Score.objects.get(measure=measure, occasion=occasion, student=student)
+    existing.value, existing.school_class_id, existing.entered_by = parsed, class_id, user
+    existing.save()
+    return existing
+
+
+def evidence_delete(*, user: Any, cycle: InquiryCycle, scores, what: str, reason: str = "") -> int:
+    """Delete scores of ``cycle`` (a queryset) and record who, when, what and how many.
+
+    The page asks for confirmation before calling this. An editor may delete any
+    of the cycle's evidence; a member only scores of students in their classes.
+    """
+    require_contributor(user, cycle.team)
+    require_evidence_open(cycle)
+    scores = scores.filter(measure__cycle=cycle)
+    if not can_edit_team(user, cycle.team):
+        outside = scores.exclude(school_class_id__in=own_class_ids(user))
+        if outside.exists():
+            raise PermissionDenied(_("You can delete only scores from your own classes."))
+    with transaction.atomic():
+        count, _detail = scores.delete()
+        count = _detail.get(Score._meta.label, 0)
+        if count:
+            EvidenceDeletion.objects.create(
+                cycle=cycle, deleted_by=user, what=what[:300], count=count, reason=reason
+            )
+    return count

@@ -1,0 +1,100 @@
+"""Writes of the cycle's story: the reflection, closing (with its mastery moment), publishing.
+
+Each service takes the acting ``user`` and checks the write rule itself
+(:mod:`efficacy.access.cycles`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from efficacy.access.cycles import require_contributor, require_editor
+from efficacy.cycles.models import (
+    STATUS_ORDER,
+    CycleStatus,
+    InquiryCycle,
+    MasteryMoment,
+    Reflection,
+)
+from efficacy.cycles.plan.services import cycle_move, cycle_require_status
+from efficacy.cycles.stories import mastery
+
+
+def reflection_save(
+    *, user: Any, cycle: InquiryCycle, strategy_notes: dict | None = None, **answers: str
+) -> Reflection:
+    """Save the team's answers to the cause-and-effect prompts (any member, while reviewing or after)."""
+    require_contributor(user, cycle.team)
+    unknown = set(answers) - set(Reflection.PROMPTS)
+    if unknown:
+        raise TypeError(f"unknown prompts: {', '.join(sorted(unknown))}")
+    if STATUS_ORDER.index(cycle.status) < STATUS_ORDER.index(CycleStatus.IMPLEMENTING):
+        raise ValidationError(
+            _("Reflect once the cycle is under way: there is no evidence to reflect on yet.")
+        )
+    reflection, _created = Reflection.objects.get_or_create(cycle=cycle)
+    for key, text in answers.items():
+        setattr(reflection, key, (text or "").strip())
+    if strategy_notes is not None:
+        chosen = {str(i) for i in cycle.cycle_strategies.values_list("strategy_id", flat=True)}
+        reflection.strategy_notes = {
+            str(k): str(v).strip()
+            for k, v in strategy_notes.items()
+            if str(k) in chosen and str(v).strip()
+        }
+    reflection.updated_by = user
+    reflection.save()
+    return reflection
+
+
+def cycle_close(*, user: Any, cycle: InquiryCycle) -> MasteryMoment | None:
+    """reviewing → closed; records a mastery moment when the evidence meets the goal.
+
+    The rule is :func:`efficacy.cycles.stories.mastery.goal_met`. Closing needs the
+    reflection's answers, because a mastery moment without the team's account of
+    what caused it teaches the school nothing.
+    """
+    require_editor(user, cycle.team)
+    cycle_require_status(cycle, CycleStatus.REVIEWING)
+    reflection = Reflection.objects.filter(cycle=cycle).first()
+    unanswered = (
+        [p for p in Reflection.PROMPTS if not getattr(reflection, p, "")]
+        if reflection
+        else list(Reflection.PROMPTS)
+    )
+    if unanswered:
+        raise ValidationError(
+            {
+                p: [
+                    _(
+                        "Answer this prompt before closing: the answers are what the school learns from."
+                    )
+                ]
+                for p in unanswered
+            }
+        )
+    verdict = mastery.goal_met(cycle)
+    with transaction.atomic():
+        cycle_move(cycle, CycleStatus.CLOSED, user=user)
+        if not verdict.met:
+            return None
+        return MasteryMoment.objects.create(
+            cycle=cycle,
+            reflection_text=mastery.reflection_text(reflection),
+            evidence_summary=verdict.summary,
+            rule=verdict.rule,
+        )
+
+
+def mastery_moment_publish(
+    *, user: Any, moment: MasteryMoment, published: bool = True
+) -> MasteryMoment:
+    """Share (or withdraw) the cycle story with the whole school."""
+    require_editor(user, moment.cycle.team)
+    moment.published = bool(published)
+    moment.save(update_fields=["published"])
+    return moment
