@@ -21,13 +21,18 @@ The rules, one condition per line below:
 * an administrator manages accounts and imports rosters for their school (or
   the whole district when they have no school) and sees that roster,
   retired records included;
-* a retired record is hidden from everyone but administrators.
+* a retired record is hidden from everyone but administrators;
+* a roster import from the web creates or changes only records of the
+  importer's scope (:func:`roster_import_scope_for`): a school's administrator
+  their school, a district's administrator their district; the command line,
+  which only a server operator runs, imports anything (``ROSTER_SCOPE_ALL``).
 
 Everyone may see their own staff record.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -276,3 +281,84 @@ def import_runs_for(user: Any) -> QuerySet[ImportRun]:
 
 def access_import_run(user: Any, run_id: Any):
     return get_or_404(import_runs_for(user), run_id)
+
+
+# --- what a roster import may write -----------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterScope:
+    """The records a roster import may create or change.
+
+    ``district_id`` None: every record (the command line). Otherwise that
+    district's records only and, when ``school_id`` is set, that school's only:
+    a school's administrator may list their district and its academic sessions
+    as they are, and add sessions, but changes neither them nor another school.
+    ``name`` names the school or district in messages and summaries.
+    """
+
+    district_id: int | None = None
+    school_id: int | None = None
+    name: str = ""
+
+    @property
+    def is_everything(self) -> bool:
+        return self.district_id is None
+
+    @property
+    def kind(self) -> str:
+        """everything, district or school: stored with a run's summary, translated when shown."""
+        if self.is_everything:
+            return "everything"
+        return "district" if self.school_id is None else "school"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "name": self.name}
+
+    def may_read_district(self, district_id: int | None) -> bool:
+        """May rows refer to this district (and its academic sessions)?"""
+        if self.is_everything:
+            return True
+        return district_id == self.district_id
+
+    def may_write_district(self, district_id: int | None) -> bool:
+        """Create (``None``: a new district) or change a district or one of its sessions."""
+        if self.is_everything:
+            return True
+        if self.school_id is not None:
+            return False
+        return district_id == self.district_id
+
+    def may_add_session(self, district_id: int | None) -> bool:
+        """Add a new academic session to a district: a school's classes need their terms."""
+        return self.may_read_district(district_id)
+
+    def may_write_school(self, school_id: int | None, district_id: int | None) -> bool:
+        """Create (``school_id`` None) or change a school of ``district_id``, or a record of it."""
+        if self.is_everything:
+            return True
+        if district_id != self.district_id:
+            return False
+        if self.school_id is not None:
+            return school_id == self.school_id
+        return True
+
+    def may_write_staff(self, school_id: int | None, district_id: int | None) -> bool:
+        """Create or change a staff account working at a school, or district-wide (no school)."""
+        if school_id is None:
+            return self.may_write_district(district_id)
+        return self.may_write_school(school_id, district_id)
+
+
+#: The command line's scope: a server operator may import anything.
+ROSTER_SCOPE_ALL = RosterScope()
+
+
+def roster_import_scope_for(user: Any) -> RosterScope | None:
+    """What a web roster import by ``user`` may write, or None when they may not import."""
+    if not can_import_roster(user):
+        return None
+    if user.school_id is not None:
+        school = user.school
+        return RosterScope(district_id=school.district_id, school_id=school.pk, name=school.name)
+    return RosterScope(district_id=user.district_id, name=str(user.district))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from efficacy.access import roster as access
 from efficacy.roster.models import ImportRun
 
 logger = logging.getLogger(__name__)
@@ -52,9 +53,22 @@ def roster_import_run(run_id: int) -> str:
     """Import the export saved for ``run_id`` with the OneRoster importer."""
     from efficacy.roster.oneroster import RosterImportInvalid, roster_import
 
-    run = ImportRun.objects.get(pk=run_id)
+    run = ImportRun.objects.select_related("created_by__school").get(pk=run_id)
     runs = ImportRun.objects.filter(pk=run_id)
     runs.update(status=Status.RUNNING, stage=_("reading the export"))
+    # The scope is the uploader's as the import runs, not as it was queued.
+    scope = access.roster_import_scope_for(run.created_by)
+    if scope is None:
+        problem = {
+            "file": run.file_name,
+            "line": None,
+            "column": None,
+            "message": _("The person who uploaded this export may no longer import a roster."),
+            "hint": _("An administrator can upload it again."),
+        }
+        problem["text"] = f"{problem['file']}::: {problem['message']} ({problem['hint']})"
+        runs.update(status=Status.FAILED, problems=[problem], finished_at=timezone.now())
+        return Status.FAILED
     last = {"stage": None, "at": 0.0}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -68,7 +82,7 @@ def roster_import_run(run_id: int) -> str:
             logger.warning("could not record progress of import run %s", run_id)
 
     try:
-        summary = roster_import(source=run.stored_path, progress=progress)
+        summary = roster_import(source=run.stored_path, scope=scope, progress=progress)
     except RosterImportInvalid as invalid:
         progress_path(run).unlink(missing_ok=True)
         problems = [{**p.to_dict(), "text": str(p)} for p in invalid.problems]

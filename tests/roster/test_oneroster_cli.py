@@ -20,12 +20,13 @@ EFFICACY = Path(sys.executable).parent / "efficacy"
 KEYS = {"created", "updated", "unchanged", "retired"}
 
 
-def test_it_prints_one_json_object_of_counts_per_file(files, write):
+def test_it_prints_one_json_object_of_counts_per_file_and_the_scope_it_used(files, write):
     out = StringIO()
 
     call_command("import_roster", str(write(files)), "--json", stdout=out)
 
     counts = json.loads(out.getvalue())
+    assert counts.pop("scope") == {"kind": "everything", "name": ""}
     assert set(counts) == {"orgs", "academicSessions", "courses", "classes", "users", "enrollments"}
     assert all(set(c) == KEYS for c in counts.values())
     assert counts["users"]["created"] == 3
@@ -39,6 +40,7 @@ def test_it_prints_a_summary_table(files, write):
     table = out.getvalue()
     assert "enrollments" in table
     assert "unchanged" in table
+    assert "Scope: every district and school" in table
     assert Student.objects.count() == 2
 
 

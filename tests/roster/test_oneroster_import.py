@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from efficacy.access.roster import ROSTER_SCOPE_ALL
 from efficacy.roster.models import (
     AcademicSession,
     Course,
@@ -31,7 +32,7 @@ def counts_of(summary, kind):
 def test_a_small_export_imports_with_the_right_counts(tmp_path, version):
     source = district_generate(tmp_path / "export", version=version, **SIZE)
 
-    summary = roster_import(source=source)
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
     assert summary.version == version
     # 1 district + 2 schools; 3 sessions; 2 schools x 4 grades x 8 subjects courses.
@@ -56,7 +57,7 @@ def test_a_small_export_imports_with_the_right_counts(tmp_path, version):
 
 
 def test_staff_get_an_efficacy_role_and_no_usable_password(tmp_path):
-    roster_import(source=district_generate(tmp_path / "export", **SIZE))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=district_generate(tmp_path / "export", **SIZE))
 
     admin = User.objects.get(sourced_id="u-admin")
     assert admin.role == Role.ADMINISTRATOR
@@ -70,7 +71,7 @@ def test_staff_get_an_efficacy_role_and_no_usable_password(tmp_path):
 
 
 def test_students_carry_grade_pathway_and_demographics(tmp_path):
-    roster_import(source=district_generate(tmp_path / "export", **SIZE))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=district_generate(tmp_path / "export", **SIZE))
 
     student = Student.objects.get(sourced_id="u-s1")
     assert student.grade == "10"
@@ -88,7 +89,7 @@ def test_students_carry_grade_pathway_and_demographics(tmp_path):
 
 def test_reimporting_the_same_export_changes_nothing(tmp_path, django_assert_max_num_queries):
     source = district_generate(tmp_path / "export", version="1.2", **SIZE)
-    roster_import(source=source)
+    roster_import(scope=ROSTER_SCOPE_ALL, source=source)
     before = {
         model: list(model.objects.order_by("pk").values())
         for model in (
@@ -103,7 +104,7 @@ def test_reimporting_the_same_export_changes_nothing(tmp_path, django_assert_max
         )
     }
 
-    summary = roster_import(source=source)
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
     for name, counts in summary.counts.items():
         assert counts["created"] == counts["updated"] == counts["retired"] == 0, name

@@ -6,6 +6,7 @@ import codecs
 
 import pytest
 
+from efficacy.access.roster import ROSTER_SCOPE_ALL
 from efficacy.roster.models import Enrollment, Status, Student
 from efficacy.roster.oneroster import roster_import
 
@@ -18,7 +19,7 @@ def test_a_byte_order_mark_and_crlf_line_ends_are_accepted(files, write):
         text = path.read_text().replace("\n", "\r\n")
         path.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
 
-    summary = roster_import(source=source)
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
     assert summary.counts["users"]["created"] == 3
     assert Student.objects.get(sourced_id="p1").family_name == "Okafor"  # no stray \r
@@ -29,7 +30,7 @@ def test_booleans_are_read_in_any_common_spelling(files, write):
     files["enrollments"][1]["primary"] = "1"
     files["enrollments"][2]["primary"] = "False"
 
-    roster_import(source=write(files))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
 
     primary = dict(Enrollment.objects.values_list("sourced_id", "primary"))
     assert primary == {"e0": True, "e1": True, "e2": False}
@@ -40,7 +41,7 @@ def test_status_filled_in_a_bulk_file_is_accepted(files, write):
         row["status"] = "active"
         row["dateLastModified"] = "2025-08-15T12:00:00Z"
 
-    summary = roster_import(source=write(files))
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
 
     assert summary.counts["users"]["created"] == 3
     assert Student.objects.filter(status=Status.ACTIVE).count() == 2
@@ -60,13 +61,14 @@ def test_metadata_columns_become_pathway_and_attributes(files, write):
     ]
 
     roster_import(
+        scope=ROSTER_SCOPE_ALL,
         source=write(
             files,
             extra_columns={
                 "users": ["metadata.track", "metadata.iep"],
                 "demographics": ["metadata.ell"],
             },
-        )
+        ),
     )
 
     student = Student.objects.get(sourced_id="p1")
@@ -87,7 +89,7 @@ def test_column_names_in_another_case_are_accepted(files, write):
     header, rest = text.split("\n", 1)
     (source / "users.csv").write_text(header.replace("givenName", "GivenName") + "\n" + rest)
 
-    roster_import(source=source)
+    roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
     assert Student.objects.get(sourced_id="p1").given_name == "Ben"
 
@@ -95,6 +97,6 @@ def test_column_names_in_another_case_are_accepted(files, write):
 def test_a_school_without_a_parent_belongs_to_the_only_district(files, write):
     files["orgs"][1]["parentSourcedId"] = ""
 
-    roster_import(source=write(files))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
 
     assert Student.objects.get(sourced_id="p1").school.district.sourced_id == "d1"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from efficacy.access.roster import ROSTER_SCOPE_ALL
 from efficacy.roster.models import Course, District, Enrollment, School, Student, User
 from efficacy.roster.oneroster import Problem, RosterImportInvalid, roster_import
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def problems_of(source) -> list[Problem]:
     with pytest.raises(RosterImportInvalid) as caught:
-        roster_import(source=source)
+        roster_import(scope=ROSTER_SCOPE_ALL, source=source)
     assert District.objects.count() == School.objects.count() == Student.objects.count() == 0
     assert Course.objects.count() == Enrollment.objects.count() == User.objects.count() == 0
     return caught.value.problems
@@ -81,7 +82,7 @@ def test_a_vocabulary_value_is_matched_ignoring_case(files, write):
     files["classes"][0]["classType"] = "Scheduled"
     files["enrollments"][2]["role"] = "STUDENT"
 
-    roster_import(source=write(files))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
 
     assert Enrollment.objects.filter(role="student").count() == 2
 
@@ -163,7 +164,7 @@ def test_a_username_taken_by_another_account_is_reported(files, write):
     source = write(files)
     User.objects.create_user(username="ada", password="x-unused-9")
     with pytest.raises(RosterImportInvalid) as caught:
-        roster_import(source=source)
+        roster_import(scope=ROSTER_SCOPE_ALL, source=source)
     assert where(caught.value.problems) == [("users.csv", 2, "username")]
     assert Student.objects.count() == 0
 

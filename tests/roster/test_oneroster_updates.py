@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from efficacy.access.roster import ROSTER_SCOPE_ALL
 from efficacy.roster.models import Enrollment, Role, Status, Student, User
 from efficacy.roster.oneroster import roster_import
 
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_delta_updates_a_changed_user_and_retires_a_tobedeleted_one(files, write):
-    roster_import(source=write(files))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
     delta = {
         "users": [
             {
@@ -33,7 +34,7 @@ def test_a_delta_updates_a_changed_user_and_retires_a_tobedeleted_one(files, wri
         ]
     }
 
-    summary = roster_import(source=write(delta, modes={"users": "delta"}))
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=write(delta, modes={"users": "delta"}))
 
     assert summary.counts == {"users": {"created": 0, "updated": 1, "unchanged": 0, "retired": 1}}
     updated = Student.objects.get(sourced_id="p1")
@@ -45,10 +46,10 @@ def test_a_delta_updates_a_changed_user_and_retires_a_tobedeleted_one(files, wri
 
 
 def test_a_bulk_export_without_an_enrollment_retires_it(files, write):
-    roster_import(source=write(files))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
     files["enrollments"] = [e for e in files["enrollments"] if e["sourcedId"] != "e2"]
 
-    summary = roster_import(source=write(files))
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
 
     assert summary.counts["enrollments"] == {
         "created": 0,
@@ -61,7 +62,7 @@ def test_a_bulk_export_without_an_enrollment_retires_it(files, write):
 
 
 def test_a_bulk_export_of_one_school_leaves_another_schools_enrollments_alone(files, write):
-    roster_import(source=write(files))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
     other = {
         "orgs": [
             files["orgs"][0],  # the district, not the first school
@@ -102,7 +103,7 @@ def test_a_bulk_export_of_one_school_leaves_another_schools_enrollments_alone(fi
         ],
     }
 
-    summary = roster_import(source=write(other))
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=write(other))
 
     assert summary.counts["enrollments"]["retired"] == 0
     first_school = Enrollment.objects.filter(school__sourced_id="s1")
@@ -112,22 +113,25 @@ def test_a_bulk_export_of_one_school_leaves_another_schools_enrollments_alone(fi
 
 def test_an_enrollment_back_in_a_later_bulk_export_is_active_again(files, write):
     full = write(files)
-    roster_import(source=full)
-    roster_import(source=write({**files, "enrollments": files["enrollments"][:2]}))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=full)
+    roster_import(
+        scope=ROSTER_SCOPE_ALL, source=write({**files, "enrollments": files["enrollments"][:2]})
+    )
 
-    summary = roster_import(source=full)
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=full)
 
     assert summary.counts["enrollments"]["updated"] == 1
     assert Enrollment.objects.get(sourced_id="e2").status == Status.ACTIVE
 
 
 def test_a_retired_staff_member_can_no_longer_sign_in(files, write):
-    roster_import(source=write(files))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
 
     roster_import(
+        scope=ROSTER_SCOPE_ALL,
         source=write(
             {"users": [{"sourcedId": "t1", "status": "tobedeleted"}]}, modes={"users": "delta"}
-        )
+        ),
     )
 
     teacher = User.objects.get(sourced_id="t1")
@@ -136,11 +140,11 @@ def test_a_retired_staff_member_can_no_longer_sign_in(files, write):
 
 
 def test_an_import_never_changes_a_role_a_person_set(files, write):
-    roster_import(source=write(files))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
     User.objects.filter(sourced_id="t1").update(role=Role.TEAM_LEAD)
     files["users"][0]["familyName"] = "Lovelace"
 
-    summary = roster_import(source=write(files))
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
 
     teacher = User.objects.get(sourced_id="t1")
     assert teacher.last_name == "Lovelace"
@@ -150,7 +154,7 @@ def test_an_import_never_changes_a_role_a_person_set(files, write):
 
 def test_changed_demographics_update_only_their_keys(files, write):
     files["demographics"] = [{"sourcedId": "p1", "sex": "female", "white": "true"}]
-    roster_import(source=write(files))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
     Student.objects.filter(sourced_id="p1").update(
         attributes={"sex": "female", "white": True, "reading_support": "yes"}
     )
@@ -158,7 +162,7 @@ def test_changed_demographics_update_only_their_keys(files, write):
         {"sourcedId": "p1", "sex": "female", "white": "false", "asian": "true"}
     ]
 
-    summary = roster_import(source=write(files))
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
 
     assert summary.counts["demographics"] == {
         "created": 0,
@@ -182,10 +186,10 @@ def test_class_terms_follow_the_export(files, write):
             "schoolYear": "2026",
         }
     )
-    roster_import(source=write(files))
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
     files["classes"][0]["termSourcedIds"] = "t2"
 
-    summary = roster_import(source=write(files))
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
 
     from efficacy.roster.models import SchoolClass
 

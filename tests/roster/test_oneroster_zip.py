@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from efficacy.access.roster import ROSTER_SCOPE_ALL
 from efficacy.roster.models import District, Student
 from efficacy.roster.oneroster import RosterImportInvalid, roster_import
 
@@ -24,7 +25,7 @@ def zip_folder(folder, target, *, prefix="", extra=()):
 def test_a_zip_export_imports_like_its_folder(files, write, tmp_path):
     source = zip_folder(write(files), tmp_path / "roster.zip")
 
-    summary = roster_import(source=source)
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
     assert summary.counts["users"]["created"] == 3
 
@@ -32,7 +33,7 @@ def test_a_zip_export_imports_like_its_folder(files, write, tmp_path):
 def test_a_zip_of_the_export_folder_is_accepted(files, write, tmp_path):
     source = zip_folder(write(files), tmp_path / "roster.zip", prefix="oneroster-export/")
 
-    roster_import(source=source)
+    roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
     assert Student.objects.count() == 2
 
@@ -41,7 +42,7 @@ def test_a_zip_with_a_path_climbing_out_is_refused(files, write, tmp_path):
     source = zip_folder(write(files), tmp_path / "roster.zip", extra=[("../evil.csv", "x")])
 
     with pytest.raises(RosterImportInvalid) as caught:
-        roster_import(source=source)
+        roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
     [problem] = caught.value.problems
     assert problem.file == "roster.zip"
@@ -54,7 +55,7 @@ def test_a_zip_with_an_unexpected_file_is_refused(files, write, tmp_path):
     source = zip_folder(write(files), tmp_path / "roster.zip", extra=[("scripts/run.sh", "echo")])
 
     with pytest.raises(RosterImportInvalid) as caught:
-        roster_import(source=source)
+        roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
     assert "unexpected file 'scripts/run.sh'" in caught.value.problems[0].message
 
@@ -64,7 +65,7 @@ def test_a_zip_bomb_is_refused_by_its_compression_ratio(files, write, tmp_path):
     source = zip_folder(write(files), tmp_path / "roster.zip", extra=[("results.csv", bomb)])
 
     with pytest.raises(RosterImportInvalid) as caught:
-        roster_import(source=source)
+        roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
     assert "zip bomb" in caught.value.problems[0].message
     assert District.objects.count() == 0
@@ -75,7 +76,7 @@ def test_a_zip_bomb_is_refused_by_its_total_size(files, write, tmp_path, setting
     source = zip_folder(write(files), tmp_path / "roster.zip")
 
     with pytest.raises(RosterImportInvalid) as caught:
-        roster_import(source=source)
+        roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
     assert "more than the limit of 1000" in caught.value.problems[0].message
 
@@ -85,6 +86,6 @@ def test_a_file_that_is_not_a_zip_is_refused(tmp_path):
     source.write_bytes(b"not a zip at all")
 
     with pytest.raises(RosterImportInvalid) as caught:
-        roster_import(source=source)
+        roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
     assert "not a readable zip" in caught.value.problems[0].message

@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from efficacy.roster.models import ImportRun, Student
-from efficacy.roster.oneroster.generate import district_generate
+from efficacy.roster.models import District, ImportRun, Role, School, Student, User
+from efficacy.roster.oneroster.generate import district_generate, export_write
 from efficacy.roster.tasks import progress_write
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -35,12 +35,20 @@ def upload(client, file) -> object:
     return client.post(reverse("roster:import"), {"export": file}, follow=True)
 
 
-def test_a_valid_export_is_imported_in_the_background_and_shows_its_summary(admin_client, tmp_path):
+def test_a_valid_export_is_imported_in_the_background_and_shows_its_summary(
+    client, db, settings, tmp_path
+):
+    settings.TASKS = IMMEDIATE
+    # The generated export is of "Riverside District" (d-1): its administrator uploads it.
+    riverside = District.objects.create(name="Riverside District", sourced_id="d-1")
+    client.force_login(
+        User.objects.create(username="river_admin", role=Role.ADMINISTRATOR, district=riverside)
+    )
     export = district_generate(
         tmp_path / "export.zip", students=30, staff=6, classes=4, enrollments=60, as_zip=True
     )
     before = Student.objects.count()
-    response = upload(admin_client, SimpleUploadedFile("district.zip", export.read_bytes()))
+    response = upload(client, SimpleUploadedFile("district.zip", export.read_bytes()))
 
     run = ImportRun.objects.get()
     assert run.status == ImportRun.RunStatus.SUCCEEDED
@@ -49,6 +57,8 @@ def test_a_valid_export_is_imported_in_the_background_and_shows_its_summary(admi
     assert "The roster was imported." in body
     assert '<th scope="row">users</th>' in body
     assert run.summary["counts"]["users"]["created"] == 36
+    assert run.summary["scope"] == {"kind": "district", "name": "Riverside District"}
+    assert "Imported for Riverside District." in body
     # The saved file is under MEDIA_ROOT/imports, not under the uploaded name.
     assert "/imports/" in run.stored_path
     assert not run.stored_path.endswith("district.zip")
@@ -163,3 +173,88 @@ def test_a_running_run_shows_the_progress_the_worker_reports_during_the_import(
     body = status_of(client, run)
     assert "writing enrollments" in body
     assert 'max="120" value="30"' in body
+
+
+def export_upload(tmp_path, files, **options) -> SimpleUploadedFile:
+    path = export_write(tmp_path / "export.zip", version="1.1", files=files, as_zip=True, **options)
+    return SimpleUploadedFile("export.zip", path.read_bytes(), content_type="application/zip")
+
+
+def teacher_row(sid, org, **extra):
+    return {
+        "sourcedId": sid,
+        "enabledUser": "true",
+        "orgSourcedIds": org,
+        "role": "teacher",
+        "username": sid[2:],
+        "givenName": "Given",
+        "familyName": "Family",
+        **extra,
+    }
+
+
+def test_a_school_administrators_upload_cannot_touch_another_school(
+    client, world, settings, tmp_path
+):
+    settings.TASKS = IMMEDIATE
+    client.force_login(world.admin_a)
+    files = {
+        "orgs": [
+            {"sourcedId": "s-new", "name": "New", "type": "school", "parentSourcedId": "d-lake"}
+        ],
+        "users": [
+            teacher_row("u-teacher_b", "s-north", username="teacher_b", enabledUser="false"),
+        ],
+    }
+
+    response = upload(client, export_upload(tmp_path, files, modes={"orgs": "delta"}))
+
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.RunStatus.FAILED
+    texts = [problem["text"] for problem in run.problems]
+    assert texts[0].startswith("orgs.csv:2:sourcedId: adds a new school")
+    assert texts[1].startswith(
+        "users.csv:2:sourcedId: 'u-teacher_b' is a record outside your scope"
+    )
+    assert "nothing was imported" in response.content.decode()
+    world.teacher_b.refresh_from_db()
+    assert (world.teacher_b.school, world.teacher_b.is_active) == (world.school_b, True)
+    assert not School.objects.filter(sourced_id="s-new").exists()
+    # The teacher stayed out of the administrator's reach.
+    staff_page = client.get(reverse("roster:staff_member", args=[world.teacher_b.pk]))
+    assert staff_page.status_code == 404
+
+
+def test_a_district_administrators_upload_cannot_touch_another_district(
+    client, world, settings, tmp_path
+):
+    settings.TASKS = IMMEDIATE
+    client.force_login(world.district_admin)
+    files = {
+        "users": [teacher_row("u-teacher_c", "s-hill", username="teacher_c", enabledUser="false")]
+    }
+
+    upload(client, export_upload(tmp_path, files))
+
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.RunStatus.FAILED
+    assert run.problems[0]["text"].startswith("users.csv:2:sourcedId: 'u-teacher_c'")
+    world.teacher_c.refresh_from_db()
+    assert world.teacher_c.is_active
+
+
+def test_an_upload_runs_with_the_uploaders_scope_as_it_is_when_the_import_runs(
+    client, world, settings, tmp_path
+):
+    # Queued while an administrator, run after they became a teacher: nothing is imported.
+    client.force_login(world.admin_a)
+    files = {"users": [teacher_row("u-teacher_a", "s-north", username="teacher_a")]}
+    upload(client, export_upload(tmp_path, files))
+    User.objects.filter(pk=world.admin_a.pk).update(role=Role.TEACHER)
+    from efficacy.roster.tasks import roster_import_run
+
+    roster_import_run.call(ImportRun.objects.get().pk)
+
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.RunStatus.FAILED
+    assert "may no longer import a roster" in run.problems[0]["text"]

@@ -17,10 +17,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from efficacy.access.roster import RosterScope
 from efficacy.roster.models import AcademicSession, Enrollment, Role, Status
 from efficacy.roster.oneroster.problems import Problem
 from efficacy.roster.oneroster.reading import Export, Table
-from efficacy.roster.oneroster.snapshot import Snapshot
+from efficacy.roster.oneroster.snapshot import FIELDS, Snapshot
 from efficacy.roster.oneroster.specs import (
     CLASS_TYPES,
     DEMOGRAPHIC_FLAGS,
@@ -112,10 +113,20 @@ def _case_map(values: frozenset[str]) -> dict[str, str]:
 
 
 class Planner:
-    def __init__(self, export: Export, snapshot: Snapshot, problems: list[Problem]):
+    def __init__(
+        self, export: Export, snapshot: Snapshot, problems: list[Problem], scope: RosterScope
+    ):
         self.export = export
         self.snap = snapshot
         self.problems = problems
+        self.scope = scope
+        # Checked only for a scoped (web) import: the command line imports anything.
+        self.scoped = not scope.is_everything
+        self.writable_schools = {
+            pk
+            for pk, district in snapshot.school_district.items()
+            if scope.may_write_school(pk, district)
+        }
         self.plan = Plan(version=export.version, files=tuple(export.tables))
         for kind in (
             "district",
@@ -133,7 +144,9 @@ class Planner:
         self.orgs: dict[str, tuple[str, str]] = {}  # sid -> (type, parent sid)
         self.user_kind: dict[str, str] = {}  # sid -> student | staff | ignored
         self.default_district: tuple[str, Any] | None = None
+        self._sids: dict[str, set[str]] = {}
         self.sids_users = self.sids("users")
+        self.class_sids: set[str] = set()
 
     # --- reporting ---------------------------------------------------------
 
@@ -241,8 +254,165 @@ class Planner:
         return name in self.export.tables
 
     def sids(self, name: str) -> set[str]:
-        table = self.export.tables.get(name)
-        return {row.get("sourcedId", "") for _line, row in table.rows} if table else set()
+        if name not in self._sids:
+            table = self.export.tables.get(name)
+            self._sids[name] = (
+                {row.get("sourcedId", "") for _line, row in table.rows} if table else set()
+            )
+        return self._sids[name]
+
+    # --- the importer's scope (access.RosterScope) ---------------------------
+    #
+    # A record already imported must lie inside the scope, and so must what a row
+    # puts it in or attaches it to. A record of the export is checked on its own
+    # line, so a reference to it needs no second problem.
+
+    def scope_hint(self) -> str:
+        if self.scope.school_id is not None:
+            return _(
+                "an import from the web changes only records of %(scope)s: remove this line, "
+                "or ask a district administrator"
+            ) % {"scope": self.scope.name}
+        return _(
+            "an import from the web changes only records of %(scope)s: remove this line, "
+            "or ask the server operator to run efficacy import-roster"
+        ) % {"scope": self.scope.name}
+
+    def out_of_scope(self, table: Table, line: int, column: str | None, sid: str) -> None:
+        self.problem(
+            table,
+            line,
+            column,
+            _("%(sid)s is a record outside your scope (%(scope)s)")
+            % {"sid": repr(sid), "scope": self.scope.name},
+            self.scope_hint(),
+        )
+
+    def existing_ok(self, kind: str, sid: str) -> bool:
+        """True unless ``sid`` is an already imported record outside the scope."""
+        row = self.snap.rows[kind].get(sid)
+        if row is None:
+            return True
+        if kind == "district":
+            return self.scope.may_write_district(row[0])
+        if kind == "school":
+            return row[0] in self.writable_schools
+        if kind == "session":
+            return self.scope.may_write_district(self.snap.value(kind, sid, "district_id"))
+        if kind == "staff":
+            school = self.snap.value(kind, sid, "school_id")
+            district = self.snap.school_district.get(
+                school, self.snap.value(kind, sid, "district_id")
+            )
+            return self.scope.may_write_staff(school, district)
+        return self.snap.value(kind, sid, "school_id") in self.writable_schools
+
+    def school_ok(self, sid: str) -> bool:
+        """May a row put a record in this school? (An unknown one is reported elsewhere.)"""
+        if sid in self.orgs:
+            return True
+        pk = self.snap.pk("school", sid)
+        return pk is None or pk in self.writable_schools
+
+    def district_pk(self, rec: Rec) -> int | None:
+        """The district a planned record is in: None for a district new in the export."""
+        if "district_id" in rec.refs:
+            return self.snap.pk("district", rec.refs["district_id"][1])
+        return rec.values.get("district_id")
+
+    def unchanged(self, kind: str, rec: Rec) -> bool:
+        """Would writing ``rec`` leave the record already imported exactly as it is?"""
+        row = self.snap.rows[kind].get(rec.sid)
+        if row is None:
+            return False
+        values = dict(rec.values)
+        for name, (ref_kind, sid) in rec.refs.items():
+            values[name] = self.snap.pk(ref_kind, sid)
+        return tuple(values.get(name) for name in FIELDS[kind][1]) == row[1]
+
+    def district_row_scope(self, table: Table, line: int, rec: Rec) -> None:
+        pk = self.snap.pk("district", rec.sid)
+        if self.scope.may_write_district(pk):
+            return
+        if pk is None:
+            self.problem(
+                table,
+                line,
+                "sourcedId",
+                _("adds a new district, which only the command line may do"),
+                self.scope_hint(),
+            )
+        elif not (self.scope.may_read_district(pk) and self.unchanged("district", rec)):
+            # A school's export may list its district as it is, never change it.
+            self.out_of_scope(table, line, "sourcedId", rec.sid)
+
+    def school_row_scope(self, table: Table, line: int, rec: Rec) -> None:
+        district = self.district_pk(rec)
+        if district is None:
+            return  # a new district: reported on its own line
+        pk = self.snap.pk("school", rec.sid)
+        if pk is None and not self.scope.may_write_school(None, district):
+            self.problem(
+                table,
+                line,
+                "sourcedId",
+                _("adds a new school, which only a district administrator may do"),
+                self.scope_hint(),
+            )
+        elif pk is not None and not (
+            pk in self.writable_schools and self.scope.may_write_school(pk, district)
+        ):
+            self.out_of_scope(table, line, "sourcedId", rec.sid)
+
+    def session_row_scope(self, table: Table, line: int, rec: Rec) -> None:
+        pk = self.snap.pk("session", rec.sid)
+        if pk is None:
+            district = self.district_pk(rec)
+            if district is not None and not self.scope.may_add_session(district):
+                self.out_of_scope(table, line, None, rec.sid)
+        elif not self.existing_ok("session", rec.sid):
+            stored = self.snap.value("session", rec.sid, "district_id")
+            if not (self.scope.may_read_district(stored) and self.unchanged("session", rec)):
+                self.out_of_scope(table, line, "sourcedId", rec.sid)
+        parent = rec.refs.get("parent_id")
+        if parent and parent[1] in self.snap.rows["session"] and parent[1] not in self.sids(
+            "academicSessions"
+        ):
+            parent_district = self.snap.value("session", parent[1], "district_id")
+            if not self.scope.may_read_district(parent_district):
+                self.out_of_scope(table, line, "parentSourcedId", parent[1])
+
+    def staff_row_scope(self, table: Table, line: int, rec: Rec, column: str | None) -> None:
+        if not self.existing_ok("staff", rec.sid):
+            self.out_of_scope(table, line, "sourcedId", rec.sid)
+            return
+        if "school_id" in rec.refs:
+            school = rec.refs["school_id"][1]
+            if not self.school_ok(school):
+                self.out_of_scope(table, line, column, school)
+            return
+        school_pk = rec.values.get("school_id")
+        if school_pk is not None:
+            ok = school_pk in self.writable_schools
+        else:  # a district-wide account
+            district = self.district_pk(rec)
+            new_district = district is None and "district_id" in rec.refs
+            ok = new_district or self.scope.may_write_staff(None, district)
+        if not ok:
+            self.problem(
+                table,
+                line,
+                column,
+                _("puts %(sid)s outside your scope (%(scope)s)")
+                % {"sid": repr(rec.sid), "scope": self.scope.name},
+                self.scope_hint(),
+            )
+
+    def user_ok(self, sid: str) -> bool:
+        """A user this export lists is checked on its line; another must be in scope."""
+        if sid in self.user_kind or sid in self.sids_users:
+            return True
+        return self.existing_ok("student", sid) and self.existing_ok("staff", sid)
 
     # --- the files -----------------------------------------------------------
 
@@ -261,6 +431,8 @@ class Planner:
         for table, line, row, sid, retiring, modified in self.rows("orgs"):
             if retiring:
                 kind = "district" if sid in self.snap.rows["district"] else "school"
+                if self.scoped and not self.existing_ok(kind, sid):
+                    self.out_of_scope(table, line, "sourcedId", sid)
                 self.plan.retire[kind].append(sid)
                 continue
             self.required(table, line, row, "name")
@@ -279,6 +451,9 @@ class Planner:
         districts = [sid for sid, (t, _p) in self.orgs.items() if t == "district"]
         if districts:
             self.default_district = ("ref", districts[0])
+        elif self.scoped:
+            # An export that names no district is of the importer's.
+            self.default_district = ("pk", self.scope.district_id)
         else:
             active = [
                 sid for sid, (_pk, v) in self.snap.rows["district"].items() if v[2] == Status.ACTIVE
@@ -295,10 +470,15 @@ class Planner:
                 "date_last_modified": modified,
             }
             if org_type == "district":
-                self.plan.records["district"].append(Rec(sid=sid, values=base))
+                rec = Rec(sid=sid, values=base)
+                if self.scoped:
+                    self.district_row_scope(table, line, rec)
+                self.plan.records["district"].append(rec)
             elif org_type == "school":
                 rec = Rec(sid=sid, values={**base})
                 if self.school_district(table, line, sid, rec):
+                    if self.scoped:
+                        self.school_row_scope(table, line, rec)
                     self.plan.records["school"].append(rec)
 
     def school_district(self, table: Table, line: int, sid: str, rec: Rec) -> bool:
@@ -375,6 +555,8 @@ class Planner:
         by_sid: dict[str, Rec] = {}
         for table, line, row, sid, retiring, modified in self.rows("academicSessions"):
             if retiring:
+                if self.scoped and not self.existing_ok("session", sid):
+                    self.out_of_scope(table, line, "sourcedId", sid)
                 self.plan.retire["session"].append(sid)
                 continue
             self.required(table, line, row, "title")
@@ -434,6 +616,8 @@ class Planner:
             if parent:
                 parents[sid] = parent
                 rec.refs["parent_id"] = ("session", parent)
+            if self.scoped:
+                self.session_row_scope(table, line, rec)
             by_sid[sid] = rec
             self.plan.records["session"].append(rec)
         # Parents are written before their children: order the records by depth.
@@ -480,6 +664,8 @@ class Planner:
                     first_school[course] = row.get("schoolSourcedId", "")
         for table, line, row, sid, retiring, modified in self.rows("courses"):
             if retiring:
+                if self.scoped and not self.existing_ok("course", sid):
+                    self.out_of_scope(table, line, "sourcedId", sid)
                 self.plan.retire["course"].append(sid)
                 continue
             self.required(table, line, row, "title")
@@ -519,13 +705,33 @@ class Planner:
             else:
                 self.missing_ref(table, line, "orgSourcedId", org, _("school"), "orgs.csv")
                 continue
+            if self.scoped:
+                self.course_row_scope(table, line, rec, org)
             self.plan.records["course"].append(rec)
+
+    def course_row_scope(self, table: Table, line: int, rec: Rec, org: str) -> None:
+        if not self.existing_ok("course", rec.sid):
+            self.out_of_scope(table, line, "sourcedId", rec.sid)
+        elif (
+            self.is_district(org)
+            and org not in self.orgs
+            and not self.scope.may_read_district(self.snap.pk("district", org))
+        ):
+            self.out_of_scope(table, line, "orgSourcedId", org)
+        if "school_id" in rec.refs:
+            school = rec.refs["school_id"][1]
+            if not self.school_ok(school):
+                self.out_of_scope(table, line, "orgSourcedId", school)
+        elif rec.values.get("school_id") not in self.writable_schools:
+            self.out_of_scope(table, line, "orgSourcedId", org)
 
     def classes_plan(self) -> None:
         courses = self.sids("courses") | self.snap.rows["course"].keys()
         sessions = self.sids("academicSessions") | self.snap.rows["session"].keys()
         for table, line, row, sid, retiring, modified in self.rows("classes"):
             if retiring:
+                if self.scoped and not self.existing_ok("class", sid):
+                    self.out_of_scope(table, line, "sourcedId", sid)
                 self.plan.retire["class"].append(sid)
                 continue
             self.required(table, line, row, "title")
@@ -572,7 +778,25 @@ class Planner:
                         "academicSessions.csv",
                     )
             rec.terms = terms
+            if self.scoped:
+                self.class_row_scope(table, line, rec)
             self.plan.records["class"].append(rec)
+
+    def class_row_scope(self, table: Table, line: int, rec: Rec) -> None:
+        if not self.existing_ok("class", rec.sid):
+            self.out_of_scope(table, line, "sourcedId", rec.sid)
+        school = rec.refs["school_id"][1]
+        if school and not self.school_ok(school):
+            self.out_of_scope(table, line, "schoolSourcedId", school)
+        course = rec.refs["course_id"][1]
+        if course not in self.sids("courses") and not self.existing_ok("course", course):
+            self.out_of_scope(table, line, "courseSourcedId", course)
+        in_export = self.sids("academicSessions")
+        for term in rec.terms or ():
+            if term in in_export or term not in self.snap.rows["session"]:
+                continue
+            if not self.scope.may_read_district(self.snap.value("session", term, "district_id")):
+                self.out_of_scope(table, line, "termSourcedIds", term)
 
     def roles_by_user(self) -> dict[str, list[tuple[str, str, str]]]:
         """1.2: each user's (roleType, role, org) from roles.csv, primary roles first."""
@@ -613,12 +837,24 @@ class Planner:
                 self.missing_ref(table, line, "orgSourcedId", org, _("org"), "orgs.csv")
             if user and user not in users:
                 self.missing_ref(table, line, "userSourcedId", user, _("user"), "users.csv")
+            if self.scoped:
+                self.role_row_scope(table, line, user, org)
             if user and role and role_type:
                 found.setdefault(user, []).append((role_type, role, org))
         for user, entries in found.items():
             entries.sort(key=lambda e: e[0] != "primary")
             self.plan.role_rows[user] = len(entries)
         return found
+
+    def role_row_scope(self, table: Table, line: int, user: str, org: str) -> None:
+        if user and not self.user_ok(user):
+            self.out_of_scope(table, line, "userSourcedId", user)
+        if not org or org in self.orgs:
+            return
+        if (self.is_school(org) and not self.school_ok(org)) or (self.is_district(org) and not self.scope.may_read_district(
+            self.snap.pk("district", org)
+        )):
+            self.out_of_scope(table, line, "orgSourcedId", org)
 
     def users_plan(self) -> None:
         table = self.export.tables.get("users")
@@ -658,6 +894,8 @@ class Planner:
                 )
             if retiring:
                 if kind in ("student", "staff"):
+                    if self.scoped and not self.existing_ok(kind, sid):
+                        self.out_of_scope(table, line, "sourcedId", sid)
                     self.plan.retire[kind].append(sid)
                 continue
             if kind is None:
@@ -746,6 +984,8 @@ class Planner:
                         else _("give the student a role in a school in roles.csv"),
                     )
                     continue
+                if self.scoped:
+                    self.student_row_scope(table, line, rec, "orgSourcedIds" if not v12 else None)
                 self.plan.records["student"].append(rec)
                 continue
             username = row.get("username") or sid
@@ -804,7 +1044,15 @@ class Planner:
                 rec.refs.pop("district_id", None)
                 rec.values["school_id"] = self.snap.value("staff", sid, "school_id")
                 rec.values["district_id"] = self.snap.value("staff", sid, "district_id")
+            if self.scoped:
+                self.staff_row_scope(table, line, rec, "orgSourcedIds" if not v12 else None)
             self.plan.records["staff"].append(rec)
+
+    def student_row_scope(self, table: Table, line: int, rec: Rec, column: str | None) -> None:
+        if not self.existing_ok("student", rec.sid):
+            self.out_of_scope(table, line, "sourcedId", rec.sid)
+        elif "school_id" in rec.refs and not self.school_ok(rec.refs["school_id"][1]):
+            self.out_of_scope(table, line, column, rec.refs["school_id"][1])
 
     def kind_of_user(self, sid: str) -> str | None:
         """student, staff, ignored, invalid (its own line has a problem) or None (unknown)."""
@@ -824,10 +1072,13 @@ class Planner:
         if table is None:
             return
         self.plan.enrollments_bulk = table.mode == "bulk"
-        classes = self.sids("classes") | self.snap.rows["class"].keys()
+        self.class_sids = self.sids("classes")
+        classes = self.class_sids | self.snap.rows["class"].keys()
         records = self.plan.enrollments
         for table, line, row, sid, retiring, modified in self.rows("enrollments"):
             if retiring:
+                if self.scoped and not self.existing_ok("enrollment", sid):
+                    self.out_of_scope(table, line, "sourcedId", sid)
                 self.plan.retire["enrollment"].append(sid)
                 continue
             school_class = row.get("classSourcedId", "")
@@ -882,6 +1133,8 @@ class Planner:
                     _("check the enrollment's role and the user's role"),
                 )
                 continue
+            if self.scoped:
+                self.enrollment_row_scope(table, line, sid, school_class, school, user)
             primary_raw = row.get("primary", "")
             begin = row.get("beginDate", "")
             end = row.get("endDate", "")
@@ -902,6 +1155,19 @@ class Planner:
                 )
             )
 
+    def enrollment_row_scope(
+        self, table: Table, line: int, sid: str, school_class: str, school: str, user: str
+    ) -> None:
+        """Nothing of another scope is enrolled, nor any class of it filled."""
+        if not self.existing_ok("enrollment", sid):
+            self.out_of_scope(table, line, "sourcedId", sid)
+        if school and not self.school_ok(school):
+            self.out_of_scope(table, line, "schoolSourcedId", school)
+        if school_class not in self.class_sids and not self.existing_ok("class", school_class):
+            self.out_of_scope(table, line, "classSourcedId", school_class)
+        if not self.user_ok(user):
+            self.out_of_scope(table, line, "userSourcedId", user)
+
     def demographics_plan(self) -> None:
         table = self.export.tables.get("demographics")
         if table is None:
@@ -917,6 +1183,8 @@ class Planner:
                 continue
             if kind != "student":
                 continue  # Efficacy keeps no demographics of staff.
+            if self.scoped and not self.user_ok(sid):
+                self.out_of_scope(table, line, "sourcedId", sid)
             if retiring:
                 self.plan.demographics.append(
                     Demographic(student=sid, values={}, managed=managed, retire=True)
@@ -940,9 +1208,12 @@ class Planner:
             )
 
 
-def plan_build(*, export: Export, snapshot: Snapshot, problems: list[Problem]) -> Plan:
-    """Validate the export against itself and the database; problems go to ``problems``."""
-    planner = Planner(export, snapshot, problems)
+def plan_build(
+    *, export: Export, snapshot: Snapshot, problems: list[Problem], scope: RosterScope
+) -> Plan:
+    """Validate the export against itself, the database and the importer's ``scope``;
+    problems go to ``problems``."""
+    planner = Planner(export, snapshot, problems, scope)
     try:
         return planner.run()
     except TooManyProblems:

@@ -47,6 +47,14 @@ class ImportSummary:
 
     version: str
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Which records the import was allowed to write (access.RosterScope.to_dict()).
+    scope: dict[str, object] = field(default_factory=dict)
+    # How long the write transaction held the database, in seconds.
+    write_seconds: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
-        return {"version": self.version, "counts": {k: dict(v) for k, v in self.counts.items()}}
+        return {
+            "version": self.version,
+            "counts": {k: dict(v) for k, v in self.counts.items()},
+            "scope": dict(self.scope),
+        }

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
+from efficacy.access.roster import RosterScope
 from efficacy.roster.oneroster.planning import plan_build
 from efficacy.roster.oneroster.problems import ImportSummary, Problem, RosterImportInvalid
 from efficacy.roster.oneroster.reading import read_export
@@ -41,12 +44,16 @@ def _sqlite_cache() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
-def roster_import(*, source: Path | str, progress: Progress | None = None) -> ImportSummary:
+def roster_import(
+    *, source: Path | str, scope: RosterScope, progress: Progress | None = None
+) -> ImportSummary:
     """Import a OneRoster 1.1 or 1.2 export (a .zip or a folder) into the roster.
 
-    The whole export is validated first, against itself and the database; if
-    anything is wrong ``RosterImportInvalid`` lists every problem and nothing is
-    written. Otherwise records are upserted by sourcedId in one transaction.
+    The whole export is validated first, against itself, the database and the
+    importer's ``scope`` (``access.roster_import_scope_for`` on the web,
+    ``access.ROSTER_SCOPE_ALL`` on the command line); if anything is wrong
+    ``RosterImportInvalid`` lists every problem and nothing is written.
+    Otherwise records are upserted by sourcedId in one transaction.
     """
     report = progress or _quiet
     problems: list[Problem] = []
@@ -56,14 +63,35 @@ def roster_import(*, source: Path | str, progress: Progress | None = None) -> Im
         # A file that cannot be read would make every reference to it look broken.
         raise RosterImportInvalid(problems)
     report("reading files", 1, 1)
-    # One transaction from the first read to the last write: validation sees
-    # the same database the upsert writes to.
-    with transaction.atomic(), _sqlite_cache():
+    with _sqlite_cache():
+        # Reading and validating happen outside the write transaction: on SQLite a
+        # writer locks the whole database, and a score saved in a grid meanwhile must
+        # not wait for a whole import. Only the writing itself holds the lock.
         report("validating", 0, 1)
         snapshot = snapshot_load()
-        plan = plan_build(export=export, snapshot=snapshot, problems=problems)
+        plan = plan_build(export=export, snapshot=snapshot, problems=problems, scope=scope)
         report("validating", 1, 1)
         if problems:
             raise RosterImportInvalid(problems)
-        counts = Writer(plan, snapshot, report).run()
-    return ImportSummary(version=export.version, counts=counts)
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                counts = Writer(plan, snapshot, report).run()
+        except IntegrityError:
+            # The roster changed between validating and writing (another import, a new
+            # account): nothing was written, and importing again validates afresh.
+            raise RosterImportInvalid([_changed_meanwhile()]) from None
+        held = time.perf_counter() - started
+    return ImportSummary(
+        version=export.version, counts=counts, scope=scope.to_dict(), write_seconds=held
+    )
+
+
+def _changed_meanwhile() -> Problem:
+    return Problem(
+        file="*",
+        line=None,
+        column=None,
+        message=_("the roster changed while this export was being imported; nothing was written"),
+        hint=_("import the export again"),
+    )

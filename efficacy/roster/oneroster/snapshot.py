@@ -111,6 +111,8 @@ class Snapshot:
     rows: dict[str, dict[str, tuple[int, tuple]]] = field(default_factory=dict)
     class_terms: dict[int, frozenset[int]] = field(default_factory=dict)
     usernames: dict[str, str | None] = field(default_factory=dict)  # username -> sourced_id
+    # Every school's district, imported or not: the importer's scope is a school or a district.
+    school_district: dict[int, int] = field(default_factory=dict)
 
     def pk(self, kind: str, sid: str) -> int | None:
         row = self.rows[kind].get(sid)
@@ -139,4 +141,5 @@ def snapshot_load() -> Snapshot:
         terms.setdefault(class_id, set()).add(session_id)
     snap.class_terms = {k: frozenset(v) for k, v in terms.items()}
     snap.usernames = dict(User.objects.values_list("username", "sourced_id"))
+    snap.school_district = dict(School.objects.values_list("pk", "district_id"))
     return snap

@@ -1,5 +1,9 @@
 """``efficacy import-roster PATH [--json]``: import a OneRoster 1.1 / 1.2 export.
 
+Only a server operator can run it, so it imports every district and school
+(``access.ROSTER_SCOPE_ALL``); an import from the web is limited to the
+importer's scope. The summary says which scope was used.
+
 Exit status 0 on success; 2 when the export is invalid (every problem printed,
 nothing written) or the path does not exist.
 """
@@ -17,6 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from efficacy.access.roster import ROSTER_SCOPE_ALL
 from efficacy.roster.oneroster import ImportSummary, RosterImportInvalid, roster_import
 from efficacy.roster.oneroster.problems import COUNT_KINDS
 
@@ -41,7 +46,11 @@ class Command(BaseCommand):
         as_json = options["json"]
         source = Path(options["path"]).expanduser()
         try:
-            summary = roster_import(source=source) if as_json else self.import_with_progress(source)
+            summary = (
+                roster_import(source=source, scope=ROSTER_SCOPE_ALL)
+                if as_json
+                else self.import_with_progress(source)
+            )
         except RosterImportInvalid as invalid:
             self.report_problems(invalid, as_json=as_json)
             raise CommandError(
@@ -57,7 +66,7 @@ class Command(BaseCommand):
                 % {"error": error}
             ) from None
         if as_json:
-            self.stdout.write(json.dumps(summary.counts))
+            self.stdout.write(json.dumps({**summary.counts, "scope": summary.scope}))
         else:
             self.print_summary(summary)
 
@@ -75,7 +84,7 @@ class Command(BaseCommand):
             def report(stage: str, done: int, total: int) -> None:
                 progress.update(task, description=stage, completed=done, total=max(total, 1))
 
-            return roster_import(source=source, progress=report)
+            return roster_import(source=source, scope=ROSTER_SCOPE_ALL, progress=report)
 
     def report_problems(self, invalid: RosterImportInvalid, *, as_json: bool) -> None:
         if as_json:
@@ -97,4 +106,8 @@ class Command(BaseCommand):
             table.add_column(labels[kind], justify="right")
         for name, counts in summary.counts.items():
             table.add_row(name, *(f"{counts[kind]:,}" for kind in COUNT_KINDS))
-        Console(file=self.stdout, width=100).print(table)
+        console = Console(file=self.stdout, width=100)
+        console.print(table)
+        console.print(
+            _("Scope: every district and school (the command line imports anything).")
+        )
