@@ -283,6 +283,18 @@ def access_import_run(user: Any, run_id: Any):
     return get_or_404(import_runs_for(user), run_id)
 
 
+def can_start_import_again(user: Any, run: ImportRun) -> bool:
+    """Run again an upload that failed on something other than its export (a dead worker).
+
+    Whoever may follow the run and import a roster; it runs in their own scope.
+    """
+    if not can_import_roster(user):
+        return False
+    if not run.can_start_again:
+        return False
+    return import_runs_for(user).filter(pk=run.pk).exists()
+
+
 # --- what a roster import may write -----------------------------------------
 
 

@@ -294,11 +294,21 @@ class ImportRun(models.Model):
         SUCCEEDED = "succeeded", _("succeeded")
         FAILED = "failed", _("failed")
 
+    class Failure(models.TextChoices):
+        """Why a failed run failed: only an export with problems must be fixed first."""
+
+        INVALID = "invalid", _("the export has problems")
+        ERROR = "error", _("an unexpected error")
+        INTERRUPTED = "interrupted", _("the worker stopped")
+
     created_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="import_runs"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When a worker started the import; its heartbeat file beats from then on.
+    started_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(max_length=20, choices=Failure.choices, blank=True)
     file_name = models.CharField(max_length=255)
     stored_path = models.CharField(max_length=1000)
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
@@ -317,3 +327,8 @@ class ImportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.RunStatus.SUCCEEDED, self.RunStatus.FAILED)
+
+    @property
+    def can_start_again(self) -> bool:
+        """A run that failed on something other than its export may simply be run again."""
+        return self.status == self.RunStatus.FAILED and self.failure != self.Failure.INVALID

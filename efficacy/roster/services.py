@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from efficacy.access import roster as access
@@ -98,8 +99,52 @@ def import_run_start(*, by: User, upload: UploadedFile) -> ImportRun:
         file_name=Path(upload.name or "export.zip").name[:255],
         stored_path=str(stored),
     )
+    return _import_run_enqueue(run)
+
+
+def _import_run_enqueue(run: ImportRun) -> ImportRun:
     from efficacy.roster.tasks import roster_import_run
 
     roster_import_run.enqueue(run.pk)
     run.refresh_from_db()
     return run
+
+
+def import_run_notice_silent_worker(run: ImportRun) -> ImportRun:
+    """Record as failed a running import whose worker died: it would say "Importing…" forever.
+
+    Nothing was imported: the import writes in one transaction, which a dead
+    worker never commits.
+    """
+    from efficacy.roster.tasks import run_problem, worker_is_silent
+
+    if not worker_is_silent(run):
+        return run
+    problem = run_problem(
+        run,
+        _("The worker running this import stopped before it finished, so nothing was imported."),
+        _("Start the import again; if it stops again, tell your Efficacy support."),
+    )
+    # Only if it is still running: a worker that did finish meanwhile has the last word.
+    ImportRun.objects.filter(pk=run.pk, status=ImportRun.RunStatus.RUNNING).update(
+        status=ImportRun.RunStatus.FAILED,
+        failure=ImportRun.Failure.INTERRUPTED,
+        problems=[problem],
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run
+
+
+def import_run_start_again(*, by: User, run: ImportRun) -> ImportRun:
+    """Queue the upload of a run that failed on something other than its export, as a new run."""
+    if not access.can_start_import_again(by, run):
+        raise PermissionDenied(_("This import cannot be started again."))
+    if not Path(run.stored_path).is_file():
+        raise ValidationError(
+            _("The uploaded file is no longer on the server: upload the export again.")
+        )
+    again = ImportRun.objects.create(
+        created_by=by, file_name=run.file_name, stored_path=run.stored_path
+    )
+    return _import_run_enqueue(again)

@@ -1,7 +1,8 @@
 """Background work of the roster: the web roster import (django-tasks).
 
-A worker runs these: ``efficacy db_worker``. The task records its progress in
-the :class:`ImportRun` so the progress page can show it.
+A worker runs these: ``efficacy db_worker``. The task records its progress and
+a heartbeat in files beside the upload, so the progress page can show how far
+it got and notice when the worker died (killed, restarted) in the middle.
 """
 
 from __future__ import annotations
@@ -9,7 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.utils import timezone
@@ -21,13 +26,23 @@ from efficacy.roster.models import ImportRun
 
 logger = logging.getLogger(__name__)
 Status = ImportRun.RunStatus
+Failure = ImportRun.Failure
 
 #: Write progress at most this often, so a large import is not slowed by its own bookkeeping.
 PROGRESS_EVERY_SECONDS = 0.5
+#: A running import's worker touches its heartbeat file this often...
+HEARTBEAT_SECONDS = 5
+#: ...so a run whose heartbeat is older than this has lost its worker.
+SILENT_WORKER_SECONDS = 120
 
 
+# Beside the upload, per run: a run started again shares its upload, never these.
 def progress_path(run: ImportRun) -> Path:
-    return Path(f"{run.stored_path}.progress.json")
+    return Path(f"{run.stored_path}.{run.pk}.progress.json")
+
+
+def heartbeat_path(run: ImportRun) -> Path:
+    return Path(f"{run.stored_path}.{run.pk}.heartbeat")
 
 
 def progress_write(run: ImportRun, *, stage: str, done: int, total: int) -> None:
@@ -48,27 +63,100 @@ def progress_read(run: ImportRun) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def last_heartbeat(run: ImportRun) -> datetime | None:
+    """When the run's worker was last known alive: its heartbeat, or when it started."""
+    beats = [run.started_at] if run.started_at else []
+    try:
+        mtime = heartbeat_path(run).stat().st_mtime
+    except OSError:
+        pass
+    else:
+        beats.append(datetime.fromtimestamp(mtime, tz=timezone.get_current_timezone()))
+    return max(beats) if beats else None
+
+
+def worker_is_silent(run: ImportRun) -> bool:
+    """A running import whose worker stopped beating: it died and will never finish."""
+    if run.status != Status.RUNNING:
+        return False
+    beat = last_heartbeat(run)
+    if beat is None:
+        return True
+    return timezone.now() - beat > timedelta(seconds=SILENT_WORKER_SECONDS)
+
+
+@contextmanager
+def _heartbeat(run: ImportRun) -> Iterator[None]:
+    """Touch the run's heartbeat file every few seconds for as long as the import runs.
+
+    A file, not the database: on SQLite the import's write transaction would make a
+    heartbeat row wait. The thread dies with the worker, and the beats stop.
+    """
+    path = heartbeat_path(run)
+    stop = threading.Event()
+
+    def touch() -> None:
+        try:
+            path.touch()
+        except OSError:  # a heartbeat is a courtesy: never fail an import for it
+            logger.warning("could not record the heartbeat of import run %s", run.pk)
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            touch()
+
+    touch()
+
+    thread = threading.Thread(target=beat, name=f"import-run-{run.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        path.unlink(missing_ok=True)
+
+
+def run_problem(run: ImportRun, message: str, hint: str) -> dict[str, object]:
+    """A problem of the whole run (not of a line of the export), as a run stores it."""
+    problem: dict[str, object] = {
+        "file": run.file_name,
+        "line": None,
+        "column": None,
+        "message": message,
+        "hint": hint,
+    }
+    problem["text"] = f"{run.file_name}::: {message} ({hint})"
+    return problem
+
+
 @task()
 def roster_import_run(run_id: int) -> str:
     """Import the export saved for ``run_id`` with the OneRoster importer."""
-    from efficacy.roster.oneroster import RosterImportInvalid, roster_import
-
     run = ImportRun.objects.select_related("created_by__school").get(pk=run_id)
     runs = ImportRun.objects.filter(pk=run_id)
-    runs.update(status=Status.RUNNING, stage=_("reading the export"))
+    with _heartbeat(run):
+        runs.update(status=Status.RUNNING, stage=_("reading the export"), started_at=timezone.now())
+        status, fields = _import(run)
+        # The outcome is the truth even if the page had given this worker up for dead.
+        runs.update(status=status, finished_at=timezone.now(), **fields)
+    progress_path(run).unlink(missing_ok=True)
+    return status
+
+
+def _import(run: ImportRun) -> tuple[str, dict[str, object]]:
+    """Run the import; the run's status and the fields to record with it."""
+    from efficacy.roster.oneroster import RosterImportInvalid, roster_import
+
     # The scope is the uploader's as the import runs, not as it was queued.
     scope = access.roster_import_scope_for(run.created_by)
     if scope is None:
-        problem = {
-            "file": run.file_name,
-            "line": None,
-            "column": None,
-            "message": _("The person who uploaded this export may no longer import a roster."),
-            "hint": _("An administrator can upload it again."),
-        }
-        problem["text"] = f"{problem['file']}::: {problem['message']} ({problem['hint']})"
-        runs.update(status=Status.FAILED, problems=[problem], finished_at=timezone.now())
-        return Status.FAILED
+        problem = run_problem(
+            run,
+            _("The person who uploaded this export may no longer import a roster."),
+            _("An administrator can upload it again."),
+        )
+        return Status.FAILED, {"problems": [problem], "failure": Failure.INVALID}
     last = {"stage": None, "at": 0.0}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -79,34 +167,25 @@ def roster_import_run(run_id: int) -> str:
         try:
             progress_write(run, stage=stage, done=done, total=total)
         except OSError:  # progress is a courtesy: never fail an import for it
-            logger.warning("could not record progress of import run %s", run_id)
+            logger.warning("could not record progress of import run %s", run.pk)
 
     try:
         summary = roster_import(source=run.stored_path, scope=scope, progress=progress)
     except RosterImportInvalid as invalid:
-        progress_path(run).unlink(missing_ok=True)
         problems = [{**p.to_dict(), "text": str(p)} for p in invalid.problems]
-        runs.update(status=Status.FAILED, problems=problems, finished_at=timezone.now())
-        return Status.FAILED
+        return Status.FAILED, {"problems": problems, "failure": Failure.INVALID}
     except Exception:
-        progress_path(run).unlink(missing_ok=True)
         # The person sees a plain message; the traceback goes to the log for the administrator.
-        logger.exception("roster import run %s failed", run_id)
-        problem = {
-            "file": run.file_name,
-            "line": None,
-            "column": None,
-            "message": _("The import stopped on an unexpected error."),
-            "hint": _("Try again; if it happens again, send the file to your Efficacy support."),
-        }
-        problem["text"] = f"{problem['file']}::: {problem['message']} ({problem['hint']})"
-        runs.update(status=Status.FAILED, problems=[problem], finished_at=timezone.now())
-        return Status.FAILED
-    progress_path(run).unlink(missing_ok=True)
-    runs.update(
-        status=Status.SUCCEEDED,
-        summary=summary.to_dict(),
-        stage="",
-        finished_at=timezone.now(),
-    )
-    return Status.SUCCEEDED
+        logger.exception("roster import run %s failed", run.pk)
+        problem = run_problem(
+            run,
+            _("The import stopped on an unexpected error."),
+            _("Try again; if it happens again, send the file to your Efficacy support."),
+        )
+        return Status.FAILED, {"problems": [problem], "failure": Failure.ERROR}
+    return Status.SUCCEEDED, {
+        "summary": summary.to_dict(),
+        "stage": "",
+        "problems": [],
+        "failure": "",
+    }

@@ -25,4 +25,9 @@ urlpatterns += [
         views_import.import_run_status,
         name="import_run_status",
     ),
+    path(
+        "roster/import/<int:run_id>/again/",
+        views_import.import_run_start_again,
+        name="import_run_start_again",
+    ),
 ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from efficacy.access import roster as access
 from efficacy.roster import services
@@ -28,7 +30,10 @@ def roster_import_page(request: HttpRequest) -> HttpResponse:
                 form.add_error("export", message)
         else:
             return redirect("roster:import_run", run_id=run.pk)
-    context = {"form": form, "runs": access.import_runs_for(user)[:10]}
+    runs = [
+        services.import_run_notice_silent_worker(run) for run in access.import_runs_for(user)[:10]
+    ]
+    context = {"form": form, "runs": runs}
     return render(request, "roster/import.html", context)
 
 
@@ -37,7 +42,7 @@ def _non_negative(value: object) -> int:
 
 
 def _run_context(request: HttpRequest, run_id: int) -> dict:
-    run = access.access_import_run(request.user, run_id)
+    run = services.import_run_notice_silent_worker(access.access_import_run(request.user, run_id))
     if run.status == run.RunStatus.RUNNING:
         live = progress_read(run) or {}
         run.stage = str(live.get("stage", run.stage))[:100]
@@ -45,7 +50,12 @@ def _run_context(request: HttpRequest, run_id: int) -> dict:
         run.total = _non_negative(live.get("total", run.total))
     percent = round(100 * run.done / run.total) if run.total else None
     counts = sorted(run.summary.get("counts", {}).items()) if run.summary else []
-    return {"run": run, "percent": percent, "counts": counts}
+    return {
+        "run": run,
+        "percent": percent,
+        "counts": counts,
+        "can_start_again": access.can_start_import_again(request.user, run),
+    }
 
 
 @login_required
@@ -57,3 +67,16 @@ def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
 def import_run_status(request: HttpRequest, run_id: int) -> HttpResponse:
     """The part of the progress page htmx polls until the run has finished."""
     return render(request, "roster/_import_status.html", _run_context(request, run_id))
+
+
+@login_required
+@require_POST
+def import_run_start_again(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Queue again the upload of a run whose worker died (or that hit an unexpected error)."""
+    run = access.access_import_run(request.user, run_id)
+    try:
+        again = services.import_run_start_again(by=request.user, run=run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("roster:import_run", run_id=run.pk)
+    return redirect("roster:import_run", run_id=again.pk)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from efficacy.access import roster as access
 from efficacy.roster.models import District, ImportRun, Role, School, Student, User
 from efficacy.roster.oneroster.generate import district_generate, export_write
-from efficacy.roster.tasks import progress_write
+from efficacy.roster.tasks import heartbeat_path, progress_write, roster_import_run
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -129,7 +134,14 @@ def test_a_queued_run_keeps_polling_and_says_the_worker_must_run(client, world):
 
 def test_a_running_run_shows_its_stage_and_progress(client, world):
     client.force_login(world.admin_a)
-    run = make_run(world, status="running", stage="writing users", done=250, total=1000)
+    run = make_run(
+        world,
+        status="running",
+        started_at=timezone.now(),
+        stage="writing users",
+        done=250,
+        total=1000,
+    )
     body = status_of(client, run)
     assert 'hx-trigger="every 1s"' in body
     assert "writing users" in body
@@ -167,7 +179,9 @@ def test_another_schools_administrator_cannot_follow_a_run(client, world):
 def test_a_running_run_shows_the_progress_the_worker_reports_during_the_import(
     client, world, tmp_path
 ):
-    run = make_run(world, status="running", stored_path=str(tmp_path / "x.zip"))
+    run = make_run(
+        world, status="running", started_at=timezone.now(), stored_path=str(tmp_path / "x.zip")
+    )
     progress_write(run, stage="writing enrollments", done=30, total=120)
     client.force_login(world.admin_a)
     body = status_of(client, run)
@@ -251,10 +265,136 @@ def test_an_upload_runs_with_the_uploaders_scope_as_it_is_when_the_import_runs(
     files = {"users": [teacher_row("u-teacher_a", "s-north", username="teacher_a")]}
     upload(client, export_upload(tmp_path, files))
     User.objects.filter(pk=world.admin_a.pk).update(role=Role.TEACHER)
-    from efficacy.roster.tasks import roster_import_run
-
     roster_import_run.call(ImportRun.objects.get().pk)
 
     run = ImportRun.objects.get()
     assert run.status == ImportRun.RunStatus.FAILED
     assert "may no longer import a roster" in run.problems[0]["text"]
+
+
+# --- a worker that died (issue 8, defect 8) -----------------------------------
+
+
+def long_ago(minutes: int):
+    return timezone.now() - timedelta(minutes=minutes)
+
+
+def test_a_run_whose_worker_died_is_shown_as_failed_not_importing_forever(client, world, tmp_path):
+    stored = tmp_path / "x.zip"
+    stored.write_bytes(b"PK")
+    run = make_run(world, status="running", stored_path=str(stored), started_at=long_ago(30))
+    progress_write(run, stage="importing enrollments", done=100, total=100)
+    client.force_login(world.admin_a)
+
+    body = status_of(client, run)
+
+    assert "hx-trigger" not in body
+    assert "The import did not finish, so nothing was imported." in body
+    assert "The worker running this import stopped before it finished" in body
+    assert "Start the import again" in body
+    run.refresh_from_db()
+    assert (run.status, run.failure) == ("failed", "interrupted")
+    assert run.finished_at is not None
+
+
+def test_a_run_whose_worker_still_beats_keeps_importing(client, world, tmp_path):
+    run = make_run(
+        world, status="running", stored_path=str(tmp_path / "x.zip"), started_at=long_ago(30)
+    )
+    heartbeat_path(run).touch()
+    client.force_login(world.admin_a)
+
+    body = status_of(client, run)
+
+    assert 'hx-trigger="every 1s"' in body
+    run.refresh_from_db()
+    assert run.status == "running"
+
+
+def test_a_silent_heartbeat_is_noticed_on_the_import_page_too(client, world, tmp_path):
+    run = make_run(
+        world, status="running", stored_path=str(tmp_path / "x.zip"), started_at=long_ago(30)
+    )
+    heartbeat_path(run).touch()
+    stale = (timezone.now() - timedelta(minutes=10)).timestamp()
+    os.utime(heartbeat_path(run), (stale, stale))
+    client.force_login(world.admin_a)
+
+    client.get(reverse("roster:import"))
+
+    run.refresh_from_db()
+    assert run.status == "failed"
+
+
+def test_a_run_whose_worker_died_can_be_started_again_from_its_upload(
+    client, world, settings, tmp_path
+):
+    settings.TASKS = IMMEDIATE
+    files = {"users": [teacher_row("u-new", "s-north", username="newbie")]}
+    stored = Path(settings.MEDIA_ROOT) / "imports" / "stored.zip"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(export_upload(tmp_path, files).read())
+    run = make_run(world, status="running", stored_path=str(stored), started_at=long_ago(30))
+    client.force_login(world.admin_a)
+    status_of(client, run)
+
+    response = client.post(reverse("roster:import_run_start_again", args=[run.pk]), follow=True)
+
+    again = ImportRun.objects.exclude(pk=run.pk).get()
+    assert response.redirect_chain[-1][0] == reverse("roster:import_run", args=[again.pk])
+    assert (again.status, again.created_by, again.stored_path) == (
+        "succeeded",
+        world.admin_a,
+        str(stored),
+    )
+    assert User.objects.get(sourced_id="u-new").school == world.school_a
+    assert "The roster was imported." in response.content.decode()
+
+
+def test_only_a_failed_run_that_was_not_the_exports_fault_can_be_started_again(
+    client, world, settings
+):
+    settings.TASKS = IMMEDIATE
+    client.force_login(world.admin_a)
+    for fields in (
+        {"status": "running", "started_at": timezone.now()},
+        {"status": "succeeded"},
+        {"status": "failed", "failure": "invalid"},
+    ):
+        run = make_run(world, **fields)
+        url = reverse("roster:import_run_start_again", args=[run.pk])
+        assert client.post(url).status_code == 403
+        assert "Start the import again" not in status_of(client, run)
+    assert ImportRun.objects.count() == 3
+
+
+def test_who_may_start_a_run_again_is_who_may_follow_it_and_import(client, world, settings):
+    settings.TASKS = IMMEDIATE
+    run = make_run(world, created_by=world.district_admin, status="failed", failure="interrupted")
+    url = reverse("roster:import_run_start_again", args=[run.pk])
+    client.force_login(world.admin_a)  # cannot follow a district administrator's run
+    assert client.post(url).status_code == 404
+    client.force_login(world.teacher_a)
+    assert client.post(url).status_code == 404
+    assert not access.can_start_import_again(world.teacher_a, run)
+    assert access.can_start_import_again(world.district_admin, run)
+
+
+def test_the_task_beats_while_it_imports_and_stops_when_done(world, tmp_path, monkeypatch):
+    seen = []
+    stored = tmp_path / "x.zip"
+    stored.write_bytes(export_upload(tmp_path, {"users": []}).read())
+    run = make_run(world, stored_path=str(stored))
+
+    def spy(*args, **kwargs):
+        seen.append(heartbeat_path(run).exists())
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("efficacy.roster.oneroster.services.roster_import", spy)
+    roster_import_run.call(run.pk)
+
+    run.refresh_from_db()
+    assert seen == [True]
+    assert not heartbeat_path(run).exists()
+    assert (run.status, run.failure) == ("failed", "error")
+    assert run.started_at is not None

@@ -375,8 +375,10 @@ class Planner:
             if not (self.scope.may_read_district(stored) and self.unchanged("session", rec)):
                 self.out_of_scope(table, line, "sourcedId", rec.sid)
         parent = rec.refs.get("parent_id")
-        if parent and parent[1] in self.snap.rows["session"] and parent[1] not in self.sids(
-            "academicSessions"
+        if (
+            parent
+            and parent[1] in self.snap.rows["session"]
+            and parent[1] not in self.sids("academicSessions")
         ):
             parent_district = self.snap.value("session", parent[1], "district_id")
             if not self.scope.may_read_district(parent_district):
@@ -851,9 +853,10 @@ class Planner:
             self.out_of_scope(table, line, "userSourcedId", user)
         if not org or org in self.orgs:
             return
-        if (self.is_school(org) and not self.school_ok(org)) or (self.is_district(org) and not self.scope.may_read_district(
-            self.snap.pk("district", org)
-        )):
+        if (self.is_school(org) and not self.school_ok(org)) or (
+            self.is_district(org)
+            and not self.scope.may_read_district(self.snap.pk("district", org))
+        ):
             self.out_of_scope(table, line, "orgSourcedId", org)
 
     def users_plan(self) -> None:

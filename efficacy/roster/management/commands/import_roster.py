@@ -108,6 +108,4 @@ class Command(BaseCommand):
             table.add_row(name, *(f"{counts[kind]:,}" for kind in COUNT_KINDS))
         console = Console(file=self.stdout, width=100)
         console.print(table)
-        console.print(
-            _("Scope: every district and school (the command line imports anything).")
-        )
+        console.print(_("Scope: every district and school (the command line imports anything)."))
