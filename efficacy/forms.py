@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
+from django.utils.translation import gettext as _
 
 
 def int_or_none(value: Any) -> int | None:
@@ -14,6 +16,19 @@ def int_or_none(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def database_busy(error: OperationalError) -> bool:
+    """SQLite's answer when another writer (a roster import) held the database past the
+    busy timeout: the save did not happen, and trying again in a moment will work."""
+    return "database is locked" in str(error)
+
+
+def database_busy_message() -> str:
+    return _(
+        "The database is busy (a roster import may be saving), so this was not saved. "
+        "What you typed is kept: try again in a moment."
+    )
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, *, aliases=None) -> None:

@@ -32,3 +32,70 @@ def world(db):
     from tests.world import World
 
     return World()
+
+
+@pytest.fixture
+def sqlite_file_db(transactional_db, tmp_path):
+    """The test database copied to a file and used as in production (WAL, a busy timeout).
+
+    For tests where another connection must really wait on SQLite's write lock: the
+    in-memory test database shares one cache between connections, which locks
+    differently. The busy timeout is shortened to keep the tests quick.
+    """
+    import re
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's database-wide write lock")
+    connection.ensure_connection()
+    memory = connection.connection
+    path = tmp_path / "efficacy.sqlite3"
+    target = sqlite3.connect(path)
+    memory.backup(target)
+    target.close()
+    settings_dict = connection.settings_dict
+    saved = {"NAME": settings_dict["NAME"], "OPTIONS": settings_dict["OPTIONS"]}
+    connection.connection = None  # the in-memory database stays alive, set aside
+    settings_dict["NAME"] = str(path)
+    init = re.sub(r"busy_timeout\s*=\s*\d+", "busy_timeout=300", saved["OPTIONS"]["init_command"])
+    settings_dict["OPTIONS"] = {**saved["OPTIONS"], "init_command": init}
+    try:
+        yield path
+    finally:
+        connection.close()
+        settings_dict.update(saved)
+        connection.connection = memory
+
+
+@pytest.fixture
+def write_lock_held(sqlite_file_db):
+    """``with write_lock_held():`` another connection (a thread) holds SQLite's write lock."""
+    import threading
+    from contextlib import contextmanager
+
+    from django.db import connection, transaction
+
+    @contextmanager
+    def held():
+        locked, release = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            try:
+                with transaction.atomic():  # BEGIN IMMEDIATE: the database's write lock
+                    locked.set()
+                    release.wait(30)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=hold)
+        thread.start()
+        assert locked.wait(10), "the other writer never got the lock"
+        try:
+            yield
+        finally:
+            release.set()
+            thread.join()
+
+    return held

@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,7 +48,7 @@ from efficacy.cycles.evidence.scoring import parse_score
 from efficacy.cycles.evidence.selectors import class_cycle_students, score_grid
 from efficacy.cycles.models import CycleStatus, GradebookLink, InquiryCycle, Measure, Occasion
 from efficacy.cycles.plan.selectors import cycle_population
-from efficacy.forms import add_service_errors, int_or_none
+from efficacy.forms import add_service_errors, database_busy, database_busy_message, int_or_none
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
 
 # --- shared helpers ---------------------------------------------------------
@@ -260,10 +261,15 @@ def grid(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def _save_all(
     request: HttpRequest, cycle: InquiryCycle, school_class: SchoolClass, measure: Measure
 ) -> tuple[dict[str, str], dict[str, str], set[str]]:
-    """The no-JS "Save all": one ``score_set`` per cell whose value changed."""
+    """The no-JS "Save all": one ``score_set`` per cell whose value changed.
+
+    Once the database is busy, the remaining cells are not tried (each would wait the
+    busy timeout again): they keep what was typed and say to try again.
+    """
     frame = score_grid(cycle, school_class_id=school_class.pk, measure=measure)
     students = {s.pk: s for s in Student.objects.filter(pk__in=frame.index.tolist())}
     typed, errors, saved = {}, {}, set()
+    busy = ""
     for occasion in cycle.occasions.all():
         for student_id, student in students.items():
             name = cell_name(student_id, occasion.pk)
@@ -276,7 +282,9 @@ def _save_all(
             value, problem = parse_score(raw, measure)
             if problem is None and value == stored:
                 continue  # unchanged: leave who entered it and when alone
-            error = _save_cell(request.user, measure, occasion, student, school_class, raw)
+            error = busy or _save_cell(request.user, measure, occasion, student, school_class, raw)
+            if error == database_busy_message():
+                busy = error
             if error:
                 errors[name] = error
             else:
@@ -304,6 +312,10 @@ def _save_cell(
         )
     except (ValidationError, PermissionDenied) as error:
         return _error_text(error)
+    except OperationalError as error:
+        if not database_busy(error):
+            raise
+        return database_busy_message()
     return ""
 
 
