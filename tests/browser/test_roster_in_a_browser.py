@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from efficacy.roster.models import District, Role, User
 from efficacy.roster.oneroster.generate import district_generate
 from tests.browser.helpers import axe_violations, sign_in
 
@@ -88,7 +89,12 @@ def test_an_administrator_uploads_a_valid_export_and_sees_the_summary(
     export = district_generate(
         tmp_path / "e.zip", students=20, staff=4, classes=3, enrollments=40, as_zip=True
     )
-    sign_in(page, "district_admin", world.password)
+    # The generated export is of "Riverside District" (d-1): its administrator uploads it.
+    riverside = District.objects.create(name="Riverside District", sourced_id="d-1")
+    User.objects.create_user(
+        "river_admin", password=world.password, role=Role.ADMINISTRATOR, district=riverside
+    )
+    sign_in(page, "river_admin", world.password)
     _upload(page, "district.zip", export.read_bytes())
     page.get_by_text("The roster was imported.").wait_for()
     assert page.get_by_role("rowheader", name="users").is_visible()
