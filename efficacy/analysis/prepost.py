@@ -10,7 +10,12 @@ effect sizes to facilitate cumulative science", Front. Psychol. 4:863):
 - SE(d_av) = sqrt((1/n + d_av²/(2n)) · 2(1 − r)) (Borenstein, Hedges, Higgins &
   Rothstein 2009, eq. 4.28, a repeated-measures d on the raw-score SD);
   SE(d_z) = sqrt(1/n + d_z²/(2n)); CIs estimate ± z·SE
-- years of growth = d_av / 0.40 × (40 / weeks of the cycle)
+- expected growth over the cycle = 0.40 × weeks / weeks-per-year (the Visible
+  Learning hinge prorated; weeks-per-year defaults to 40) and years of growth =
+  d_av / expected growth (:func:`expected_growth`, :func:`years_of_growth`)
+- the mean gain's interval (:func:`paired_mean_gain`): mean(gain) ± t(1 − α/2,
+  n − 1) · s_gain/√n, the paired t interval (Student 1908; e.g. Rosner,
+  *Fundamentals of Biostatistics*, 8th ed., §8.4)
 
 d_av includes ordinary growth and ignores the pre/post correlation: it is not
 an effect of a strategy, and every result says so in its caveats.
@@ -20,17 +25,25 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+from scipy import stats
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
 from efficacy.analysis.results import MIN_N, AnalysisError, ConfidenceInterval, Result
 
 METHOD = gettext_noop("pre/post effect (no comparison group)")
+GAIN_METHOD = gettext_noop("paired t interval of the mean gain, baseline to final")
 NAN = math.nan
+
+#: Visible Learning's "hinge": the average effect of a year of schooling.
+HINGE = _core.HINGE
+#: Weeks in a school year when none is given (the ``weeks_per_year`` default).
+SCHOOL_YEAR_WEEKS = _core.SCHOOL_YEAR_WEEKS
 
 NO_COMPARISON = gettext_noop(
     "Pre/post effect with no comparison group: it includes the growth students make "
@@ -40,6 +53,10 @@ HINGE_REFERENCE = gettext_noop(
     "Years of growth compare the effect with 0.40 per school year, an average across "
     "ages; normal yearly growth is much larger in early grades than in high school. "
     "Read it as a reference, not a verdict."
+)
+GAIN_NO_COMPARISON = gettext_noop(
+    "A pre/post gain without a comparison group includes ordinary growth; it is not proof "
+    "that the strategies caused it."
 )
 WEEKS_ASSUMED = gettext_noop(
     "The cycle's length was not given, so years of growth assume a full school year."
@@ -94,6 +111,7 @@ class PrePostEffect(Result):
     d_z_ci: ConfidenceInterval = _core.NO_CI
     years_growth: float = NAN
     weeks: float = _core.SCHOOL_YEAR_WEEKS
+    weeks_per_year: float = _core.SCHOOL_YEAR_WEEKS
     mean_pre: float = NAN
     mean_post: float = NAN
     sd_pre: float = NAN
@@ -103,15 +121,67 @@ class PrePostEffect(Result):
     n_unpaired: int = 0
 
 
-def _weeks(weeks: float | None) -> float:
+def _weeks(weeks: float | None, *, default: float = _core.SCHOOL_YEAR_WEEKS) -> float:
     if weeks is None:
-        return _core.SCHOOL_YEAR_WEEKS
+        return default
     if not (isinstance(weeks, (int, float)) and math.isfinite(weeks) and weeks > 0):
         raise AnalysisError(f"The cycle's length in weeks must be a positive number, got {weeks}.")
     return float(weeks)
 
 
-def _from_moments(m: dict[str, np.ndarray], *, weeks: float, z: float) -> dict[str, np.ndarray]:
+def _weeks_per_year(weeks_per_year: float | None) -> float:
+    if weeks_per_year is None:
+        return _core.SCHOOL_YEAR_WEEKS
+    if not (
+        isinstance(weeks_per_year, (int, float))
+        and math.isfinite(weeks_per_year)
+        and weeks_per_year > 0
+    ):
+        raise AnalysisError(
+            f"The weeks in a school year must be a positive number, got {weeks_per_year}."
+        )
+    return float(weeks_per_year)
+
+
+def expected_growth(weeks: ArrayLike | None, *, weeks_per_year: float | None = None) -> Any:
+    """The effect a cycle of ``weeks`` is expected to show: 0.40 × weeks / weeks-per-year.
+
+    The Visible Learning hinge (Hattie 2009, *Visible Learning*, ch. 2: 0.40 is the
+    average effect of a year of schooling) prorated to the cycle's length
+    (``shared/STATISTICS.md``, "Expected growth"). ``weeks`` None means a full
+    school year; ``weeks_per_year`` defaults to 40. Works elementwise on arrays.
+
+    >>> expected_growth(10, weeks_per_year=40), round(expected_growth(10, weeks_per_year=36), 4)
+    (0.1, 0.1111)
+    """
+    per_year = _weeks_per_year(weeks_per_year)
+    if weeks is None:
+        return _core.HINGE
+    if np.ndim(weeks) == 0:
+        return _core.HINGE * _weeks(float(weeks)) / per_year  # type: ignore[arg-type]
+    return _core.HINGE * np.asarray(weeks, dtype=float) / per_year
+
+
+def years_of_growth(
+    effect: ArrayLike, weeks: ArrayLike | None, *, weeks_per_year: float | None = None
+) -> Any:
+    """Years of growth: ``effect`` divided by its cycle's :func:`expected_growth`.
+
+    years = d / 0.40 × (weeks-per-year / weeks), the hinge prorated to the
+    cycle (``shared/STATISTICS.md``). Elementwise on arrays.
+
+    >>> round(years_of_growth(0.2, 10, weeks_per_year=40), 4)
+    2.0
+    """
+    with np.errstate(all="ignore"):
+        return np.asarray(effect, dtype=float) / expected_growth(
+            weeks, weeks_per_year=weeks_per_year
+        )
+
+
+def _from_moments(
+    m: dict[str, np.ndarray], *, weeks: float, weeks_per_year: float, z: float
+) -> dict[str, np.ndarray]:
     """Every field from paired moments (:func:`_core.group_moments` of pre and post),
     elementwise over groups."""
     n, mean_pre, mean_post = m["n"], m["mean_x"], m["mean_y"]
@@ -139,7 +209,7 @@ def _from_moments(m: dict[str, np.ndarray], *, weeks: float, z: float) -> dict[s
         "d_z_se": d_z_se,
         "d_z_ci_low": d_z - z * d_z_se,
         "d_z_ci_high": d_z + z * d_z_se,
-        "years_growth": d_av / _core.HINGE * (_core.SCHOOL_YEAR_WEEKS / weeks),
+        "years_growth": years_of_growth(d_av, weeks, weeks_per_year=weeks_per_year),
         "mean_pre": mean_pre,
         "mean_post": mean_post,
         "sd_pre": sd_pre,
@@ -154,6 +224,7 @@ def prepost_effect(
     post: ArrayLike,
     *,
     weeks: float | None = None,
+    weeks_per_year: float | None = None,
     min_n: int = MIN_N,
     level: float = 0.95,
 ) -> PrePostEffect:
@@ -161,7 +232,8 @@ def prepost_effect(
 
     A NaN marks a missing score; only students with both scores count (the
     others are ``n_unpaired``). ``weeks`` is the cycle's length (default a
-    40-week school year). Below ``min_n`` paired students the result is
+    full school year) and ``weeks_per_year`` the school year's (default 40),
+    for years of growth. Below ``min_n`` paired students the result is
     suppressed. Raises :class:`AnalysisError` for fewer than two pairs or when no
     score varies.
 
@@ -171,7 +243,8 @@ def prepost_effect(
     """
     min_n = _core.check_min_n(min_n)
     z = _core.z_for(level)
-    weeks_value = _weeks(weeks)
+    per_year = _weeks_per_year(weeks_per_year)
+    weeks_value = _weeks(weeks, default=per_year)
     x = _core.as_scores(pre, what="pre")
     y = _core.as_scores(post, what="post")
     if x.shape != y.shape:
@@ -190,7 +263,7 @@ def prepost_effect(
     m = _core.group_moments(np.zeros(n, dtype=np.int64), 1, x, y)
     v = {
         k: float(a[0]) if np.ndim(a) else float(a)
-        for k, a in _from_moments(m, weeks=weeks_value, z=z).items()
+        for k, a in _from_moments(m, weeks=weeks_value, weeks_per_year=per_year, z=z).items()
     }
     if math.isnan(v["d_av"]) or _core.is_zero_variance(
         (v["sd_pre"] + v["sd_post"]) / 2, max(abs(v["mean_pre"]), abs(v["mean_post"]))
@@ -205,6 +278,7 @@ def prepost_effect(
             n=n,
             n_unpaired=n_unpaired,
             weeks=weeks_value,
+            weeks_per_year=per_year,
             suppressed=True,
             reason=_core.suppression_reason(n, min_n, what="class"),
         )
@@ -228,6 +302,7 @@ def prepost_effect(
         d_z_ci=ConfidenceInterval(v["d_z_ci_low"], v["d_z_ci_high"], level),
         years_growth=v["years_growth"],
         weeks=weeks_value,
+        weeks_per_year=per_year,
         mean_pre=v["mean_pre"],
         mean_post=v["mean_post"],
         sd_pre=v["sd_pre"],
@@ -248,6 +323,7 @@ def prepost_effect_by(
     pre: object,
     post: object,
     weeks: float | None = None,
+    weeks_per_year: float | None = None,
     min_n: int = MIN_N,
     level: float = 0.95,
 ) -> pd.DataFrame:
@@ -264,7 +340,8 @@ def prepost_effect_by(
     """
     min_n = _core.check_min_n(min_n)
     z = _core.z_for(level)
-    weeks_value = _weeks(weeks)
+    per_year = _weeks_per_year(weeks_per_year)
+    weeks_value = _weeks(weeks, default=per_year)
     paired = _core.pair_scores(
         table, keys=[by], id=id, score=score, occasion=occasion, pre=pre, post=post
     )
@@ -274,7 +351,7 @@ def prepost_effect_by(
     both = ~np.isnan(x) & ~np.isnan(y)
     one = (~np.isnan(x) | ~np.isnan(y)) & ~both
     m = _core.group_moments(codes[both], n_groups, x[both], y[both])
-    out = _from_moments(m, weeks=weeks_value, z=z)
+    out = _from_moments(m, weeks=weeks_value, weeks_per_year=per_year, z=z)
     reasons = _core.small_group_reasons({"class": m["n"]}, min_n)
     scale = np.fmax(np.abs(m["mean_x"]), np.abs(m["mean_y"]))
     flat = _core.is_zero_variance((out["sd_pre"] + out["sd_post"]) / 2, scale)
@@ -286,4 +363,85 @@ def prepost_effect_by(
         reasons,
         n=m["n"],
         n_unpaired=np.bincount(codes[one], minlength=n_groups),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeanGain(Result):
+    """The mean gain of paired students (post − pre) with its paired t interval ``ci``."""
+
+    mean_pre: float = NAN
+    mean_post: float = NAN
+    mean_gain: float = NAN
+    sd_gain: float = NAN
+    se: float = NAN
+    df: int = 0
+    ci: ConfidenceInterval = _core.NO_CI
+    n_unpaired: int = 0
+
+
+def paired_mean_gain(
+    pre: ArrayLike, post: ArrayLike, *, min_n: int = MIN_N, level: float = 0.95
+) -> MeanGain:
+    """Mean gain from ``pre[i]`` to ``post[i]`` with its paired t confidence interval.
+
+    Over the n students with both scores (a NaN marks a missing one), with
+    gains g = post − pre::
+
+        mean(g) ± t(1 − α/2, n − 1) · s_g / √n
+
+    the paired (one-sample on the gains) t interval (Student 1908, "The probable
+    error of a mean", Biometrika 6:1; Rosner, *Fundamentals of Biostatistics*,
+    8th ed., §8.4); ``scipy.stats.ttest_rel(post, pre).confidence_interval()``
+    gives the same. When every gain is equal the interval is that gain. Below
+    ``min_n`` pairs the result is suppressed; fewer than two pairs raise
+    :class:`AnalysisError`.
+
+    >>> r = paired_mean_gain([1, 2, 3, 4], [2, 4, 4, 6], min_n=2)
+    >>> r.mean_gain, round(r.ci.low, 4), round(r.ci.high, 4)
+    (1.5, 0.5813, 2.4187)
+    """
+    min_n = _core.check_min_n(min_n)
+    _core.check_level(level)
+    x = _core.as_scores(pre, what="pre")
+    y = _core.as_scores(post, what="post")
+    if x.shape != y.shape:
+        raise AnalysisError(
+            f"There are {len(x)} pre scores but {len(y)} post scores; give one of each per "
+            "student (NaN for a missing one)."
+        )
+    both = ~np.isnan(x) & ~np.isnan(y)
+    n_unpaired = int((~both & ~(np.isnan(x) & np.isnan(y))).sum())
+    x, y = x[both], y[both]
+    n = len(x)
+    if n < 2:
+        raise AnalysisError(
+            f"Only {n} student(s) have both a pre and a post score; a mean gain's interval "
+            "needs two."
+        )
+    if n < min_n:
+        return MeanGain(
+            method=GAIN_METHOD,
+            n=n,
+            n_unpaired=n_unpaired,
+            suppressed=True,
+            reason=_core.suppression_reason(n, min_n),
+        )
+    gain = y - x
+    mean_gain = float(gain.mean())
+    sd_gain = float(gain.std(ddof=1))
+    se = sd_gain / math.sqrt(n)
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se
+    return MeanGain(
+        method=GAIN_METHOD,
+        n=n,
+        caveats=(GAIN_NO_COMPARISON,) + ((SMALL_N,) if n < 20 else ()),
+        mean_pre=float(x.mean()),
+        mean_post=float(y.mean()),
+        mean_gain=mean_gain,
+        sd_gain=sd_gain,
+        se=se,
+        df=n - 1,
+        ci=ConfidenceInterval(mean_gain - half, mean_gain + half, level),
+        n_unpaired=n_unpaired,
     )

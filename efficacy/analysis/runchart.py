@@ -33,8 +33,9 @@ from numpy.typing import ArrayLike
 from scipy import stats
 from scipy.special import comb
 
+from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
-from efficacy.analysis.results import AnalysisError, Result
+from efficacy.analysis.results import MIN_N, AnalysisError, Result
 
 SHIFT_LENGTH = 6
 TREND_LENGTH = 5
@@ -235,3 +236,86 @@ def rebaselined_run_charts(values: ArrayLike) -> list[RunChartResult]:
         cut = later[0]
         charts.append(run_chart(y[start:cut], start=start))
         start = cut
+
+
+MEANS_METHOD = gettext_noop("mean score at each occasion, run-chart rules over the shown means")
+
+
+@dataclass(frozen=True)
+class OccasionMean:
+    """One occasion of :func:`occasion_means_chart`: its ``n``, its mean (NaN when it has
+    no score or is suppressed) and the rules that signal at it."""
+
+    position: int
+    n: int
+    mean: float
+    suppressed: bool = False
+    signals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class OccasionMeansChart(Result):
+    """The mean at every occasion in order (``points``) and the run-chart rules over the
+    occasions that can be shown (``chart``; None when fewer than two can). ``n`` counts
+    every score; ``shown`` the occasions with at least ``min_n`` scores."""
+
+    points: tuple[OccasionMean, ...] = ()
+    chart: RunChartResult | None = None
+    shown: int = 0
+
+
+def occasion_means_chart(
+    occasion: ArrayLike, score: ArrayLike, *, occasions: int, min_n: int = MIN_N
+) -> OccasionMeansChart:
+    """The arithmetic mean score at each occasion, and a run chart of those means.
+
+    ``occasion[i]`` is score i's occasion as a position 0 … ``occasions`` − 1 in the
+    cycle's order. Per occasion: n and the mean Σx/n; an occasion with fewer than
+    ``min_n`` scores is suppressed (STATISTICS.md, "Small groups"). The run-chart
+    rules (:func:`run_chart`: centre line = the median of the points) apply to the
+    means of the occasions shown, in order, and each signal is reported at the
+    occasions it covers (Perla, Provost & Murray 2011, "The run chart", BMJ Qual
+    Saf 20:46, who chart any summary per period, means included).
+
+    >>> c = occasion_means_chart([0, 0, 1, 1, 2], [1, 3, 4, 6, 9], occasions=3, min_n=2)
+    >>> [(p.n, p.mean, p.suppressed) for p in c.points]
+    [(2, 2.0, False), (2, 5.0, False), (1, nan, True)]
+    """
+    min_n = _core.check_min_n(min_n)
+    where = np.asarray(occasion, dtype=np.int64).ravel()
+    values = _core.as_scores(score, what="score")
+    if where.shape != values.shape:
+        raise AnalysisError(f"There are {len(where)} occasions but {len(values)} scores.")
+    if where.size and (where.min() < 0 or where.max() >= occasions):
+        raise AnalysisError(f"An occasion position is outside 0 to {occasions - 1}.")
+    keep = ~np.isnan(values)
+    where, values = where[keep], values[keep]
+    n = np.bincount(where, minlength=occasions)
+    with np.errstate(all="ignore"):
+        means = np.bincount(where, weights=values, minlength=occasions) / n
+    shown = np.flatnonzero(n >= min_n)
+    chart = None
+    signals: dict[int, list[str]] = {}
+    if shown.size >= 2:
+        chart = run_chart(means[shown])
+        for signal in chart.signals:
+            for i in signal["indices"]:
+                signals.setdefault(int(shown[i]), []).append(signal["rule"])
+    points = tuple(
+        OccasionMean(
+            position=i,
+            n=int(n[i]),
+            mean=float(means[i]) if n[i] >= min_n else math.nan,
+            suppressed=bool(0 < n[i] < min_n),
+            signals=tuple(dict.fromkeys(signals.get(i, []))),
+        )
+        for i in range(occasions)
+    )
+    return OccasionMeansChart(
+        method=MEANS_METHOD,
+        n=int(n.sum()),
+        caveats=chart.caveats if chart is not None else (),
+        points=points,
+        chart=chart,
+        shown=int(shown.size),
+    )

@@ -8,7 +8,7 @@ from gettext import gettext as _
 import numpy as np
 import pandas as pd
 
-from efficacy.analysis._core import pair_scores
+from efficacy.analysis import pair_scores
 from efficacy.analysis.prepost import prepost_effect, prepost_effect_by
 from efficacy.analyze_cli import io
 

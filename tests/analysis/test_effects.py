@@ -8,8 +8,7 @@ import pingouin as pg
 import pytest
 from scipy.stats import norm
 
-from efficacy.analysis import AnalysisError, effect_size, effect_size_by
-from efficacy.analysis._core import improvement_index
+from efficacy.analysis import AnalysisError, effect_size, effect_size_by, improvement_index
 
 # Lakens (2013), "Calculating and reporting effect sizes...", Front. Psychol. 4:863,
 # Table 1: ratings of two movies by ten people each.

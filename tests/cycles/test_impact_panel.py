@@ -179,6 +179,23 @@ def test_years_of_growth_compare_with_the_hinge_prorated_to_the_cycles_weeks(pan
     assert impact.prepost.years_growth == pytest.approx(impact.prepost.d_av / impact.hinge)
 
 
+def test_the_weeks_per_year_setting_changes_the_expected_growth_shown(
+    client, world, panel, settings
+):
+    """STATISTICS.md: expected growth = 0.40 × weeks / EFFICACY_WEEKS_PER_YEAR."""
+    client.force_login(world.lead_english)
+    settings.EFFICACY_WEEKS_PER_YEAR = 40
+    forty = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
+    settings.EFFICACY_WEEKS_PER_YEAR = 36
+    thirty_six = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
+    assert _figure(forty, "prepost-hinge")[0] == pytest.approx(0.40 * WEEKS / 40, rel=1e-12)
+    assert _figure(thirty_six, "prepost-hinge")[0] == pytest.approx(0.40 * WEEKS / 36, rel=1e-12)
+    d = _figure(forty, "prepost-d")[0]
+    assert _figure(thirty_six, "prepost-years")[0] == pytest.approx(
+        d / (0.40 * WEEKS / 36), rel=1e-9
+    )
+
+
 def test_ancova_g_is_the_group_coefficient_of_an_ols_fit_with_the_pretest(panel):
     fi, fo = _paired(panel.truth, "focus")
     ci_, co = _paired(panel.truth, "comparison")

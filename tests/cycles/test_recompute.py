@@ -279,6 +279,16 @@ def test_the_figures_match_their_definitions_by_hand(cycles):
     assert math.isclose(goal["years_growth"], goal["effect"] / 0.40 * 4, rel_tol=1e-9)
 
 
+def test_the_stored_years_of_growth_follow_the_weeks_per_year_setting(cycles, settings):
+    settings.EFFICACY_WEEKS_PER_YEAR = 36
+    goal = impact_summary_frame([cycles.goal]).iloc[0]
+    # 10 weeks of a 36-week year: years of growth = d_av / (0.40 × 10 / 36).
+    assert math.isclose(goal["years_growth"], goal["effect"] / (0.40 * 10 / 36), rel_tol=1e-9)
+    assert math.isclose(
+        goal["years_growth"], cycle_impact(cycles.goal).prepost.years_growth, rel_tol=1e-9
+    )
+
+
 def test_a_cycle_with_too_few_students_is_suppressed_with_its_reason(cycles):
     row = impact_summary_frame([cycles.small]).iloc[0]
     one = cycle_impact(cycles.small)

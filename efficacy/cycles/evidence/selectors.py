@@ -1,17 +1,21 @@
-"""Reads of evidence: the evidence frame and the score grid.
+"""Reads of evidence: the evidence frame, the scores frame and the score grid.
 
-The evidence frame is the one shape every later step reads: the impact panel,
-the exports and ``efficacy analyze``. It is built from one query over scores
-and vectorised with pandas, never a Python loop per student.
+The evidence frame is the shape the exports and ``efficacy analyze`` read, with
+names and attributes. The scores frame is the impact pipeline's reader (the
+panel of one cycle and the recompute of thousands): numbers only, which is what
+keeps it fast. Both are built from one query over scores and vectorised with
+pandas, never a Python loop per student.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 from django.db.models import QuerySet
 
-from efficacy.cycles.models import InquiryCycle, Measure, Score
+from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
 from efficacy.cycles.plan.selectors import COMPARISON, FOCUS, OTHER, Population, cycle_population
 from efficacy.roster.models import Enrollment, Status, Student
 
@@ -100,6 +104,50 @@ def cycle_evidence_frame(
     return frame.sort_values(
         ["occasion_order", "measure", "class", "student"], kind="stable"
     ).reset_index(drop=True)
+
+
+#: The columns of :func:`measure_scores_frame`, in order.
+SCORE_COLUMNS = ["measure", "student", "school_class", "occasion", "occasion_kind", "score"]
+
+
+def measure_scores_frame(
+    measure_ids: Iterable[int], *, kinds: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Every score of ``measure_ids`` (only at occasions of ``kinds`` when given), as numbers.
+
+    Columns :data:`SCORE_COLUMNS`: database ids for ``measure``, ``student`` and
+    ``occasion`` (int64), ``school_class`` (float, NaN where the score has no
+    class), the occasion's ``occasion_kind`` and the ``score``. Two queries,
+    whatever the number of scores: the scores as numbers (decoding names and
+    attributes row by row is what makes :func:`cycle_evidence_frame` slow) and
+    the kinds of the occasions they were given at.
+    """
+    scores = Score.objects.filter(measure_id__in=list(measure_ids))
+    if kinds is not None:
+        scores = scores.filter(occasion__kind__in=list(kinds))
+    rows = list(
+        scores.values_list("measure_id", "student_id", "school_class_id", "occasion_id", "value")
+    )
+    table = np.array(rows, dtype=float).reshape(len(rows), 5)
+    occasion = table[:, 3].astype(np.int64)
+    present = np.unique(occasion)
+    kind_of = (
+        dict(Occasion.objects.filter(pk__in=present.tolist()).values_list("pk", "kind"))
+        if present.size
+        else {}
+    )
+    kinds_present = np.array([kind_of.get(int(pk), "") for pk in present], dtype=object)
+    return pd.DataFrame(
+        {
+            "measure": table[:, 0].astype(np.int64),
+            "student": table[:, 1].astype(np.int64),
+            "school_class": table[:, 2],
+            "occasion": occasion,
+            "occasion_kind": kinds_present[np.searchsorted(present, occasion)],
+            "score": table[:, 4],
+        },
+        columns=SCORE_COLUMNS,
+    )
 
 
 def _first_non_blank(*series: pd.Series) -> pd.Series:

@@ -33,8 +33,12 @@ with its reason in ``reasons`` (or in the point's / row's own ``reason``).
 to show right next to it: the library's own, plus no comparison group,
 focus group chosen for low scores (regression to the mean) and attrition.
 
+The scores come from :func:`~efficacy.cycles.evidence.selectors.measure_scores_frame`,
+the reader the batch recompute uses too, and the default measure from
+:func:`~efficacy.cycles.stories.mastery.impact_measure`, the recompute's rule.
 Speed: one query reads the scores of the measures needed (the chosen one and
 the goal's), as numbers only; everything after is vectorised numpy / pandas.
+Every statistic, the per-occasion means included, comes from :mod:`efficacy.analysis`.
 """
 
 from __future__ import annotations
@@ -48,21 +52,28 @@ import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from efficacy.analysis import _core
-from efficacy.analysis._core import pair_scores
-from efficacy.analysis.gap import GapChange, gap_change
-from efficacy.analysis.impact import ImpactEstimate, impact_estimate
-from efficacy.analysis.multilevel import null_model, shrunken_means
-from efficacy.analysis.prepost import (
+from efficacy.analysis import (
+    HINGE,
     PREPOST_COLUMNS,
+    AnalysisError,
+    GapChange,
+    ImpactEstimate,
     PrePostEffect,
+    Proportion,
+    RunChartResult,
+    expected_growth,
+    gap_change,
+    impact_estimate,
+    null_model,
+    occasion_means_chart,
+    pair_scores,
     prepost_effect,
     prepost_effect_by,
+    proportion_estimate,
+    shrunken_means,
 )
-from efficacy.analysis.proportion import Proportion, proportion_estimate
-from efficacy.analysis.results import AnalysisError
-from efficacy.analysis.runchart import RunChartResult, run_chart
-from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
+from efficacy.cycles.evidence.selectors import measure_scores_frame
+from efficacy.cycles.models import InquiryCycle, Measure, Occasion
 from efficacy.cycles.plan.groups import group_is_empty
 from efficacy.cycles.plan.selectors import FOCUS, Population, cycle_population
 from efficacy.cycles.stories import mastery
@@ -118,7 +129,7 @@ class CycleImpact:
     measure: str | None
     measure_id: int | None = None
     weeks: float | None = None
-    hinge: float = _core.HINGE
+    hinge: float = HINGE
     has_comparison: bool = False
     prepost: PrePostEffect | None = None
     impact: ImpactEstimate | None = None
@@ -203,16 +214,10 @@ class _Evidence:
 
 
 def _evidence(measures: list[int], occasions: list[Occasion], population: Population) -> _Evidence:
-    """The scores of ``measures`` in one query that reads numbers only (no names, no
-    attributes: decoding those row by row is what makes the full evidence frame slow)."""
-    rows = list(
-        Score.objects.filter(measure_id__in=measures).values_list(
-            "student_id", "school_class_id", "measure_id", "occasion_id", "value"
-        )
-    )
-    table = np.array(rows, dtype=float).reshape(len(rows), 5)
-    student = table[:, 0].astype(np.int64)
-    class_ids = table[:, 1]
+    """The scores of ``measures`` (:func:`measure_scores_frame`, numbers only) as arrays."""
+    scores = measure_scores_frame(measures)
+    student = scores["student"].to_numpy()
+    class_ids = scores["school_class"].to_numpy()
     no_class = np.isnan(class_ids)
     present = np.unique(class_ids[~no_class]).astype(np.int64)
     label_of = {
@@ -226,7 +231,7 @@ def _evidence(measures: list[int], occasions: list[Occasion], population: Popula
     klass, class_labels = pd.factorize(labels[np.where(no_class, len(present), slot)], sort=True)
     occasion_ids = np.array([o.pk for o in occasions], dtype=np.int64)
     order = np.argsort(occasion_ids)
-    occasion = order[np.searchsorted(occasion_ids[order], table[:, 3].astype(np.int64))]
+    occasion = order[np.searchsorted(occasion_ids[order], scores["occasion"].to_numpy())]
     kind_of = np.array([_KIND_CODES.get(o.kind, _CHECKPOINT) for o in occasions], dtype=np.int8)
     focus = np.isin(student, np.fromiter(population.focus, np.int64, len(population.focus)))
     comparison = np.isin(
@@ -237,10 +242,10 @@ def _evidence(measures: list[int], occasions: list[Occasion], population: Popula
         klass=np.asarray(klass, dtype=np.int64),
         class_labels=np.asarray(class_labels, dtype=object),
         group=np.where(focus, _FOCUS, np.where(comparison, _COMPARISON, _OTHER)).astype(np.int8),
-        measure=table[:, 2].astype(np.int64),
+        measure=scores["measure"].to_numpy(),
         occasion=occasion.astype(np.int64),
         kind=kind_of[occasion],
-        score=table[:, 4],
+        score=scores["score"].to_numpy(),
     )
 
 
@@ -259,7 +264,8 @@ def _compute(
     reasons: dict[str, str] = {}
     caveats: dict[str, list[str]] = {}
     weeks = cycle.weeks
-    hinge = _core.HINGE * (weeks or _core.SCHOOL_YEAR_WEEKS) / _core.SCHOOL_YEAR_WEEKS
+    per_year = settings.EFFICACY_WEEKS_PER_YEAR
+    hinge = expected_growth(weeks, weeks_per_year=per_year)
     chosen_low = cycle.focus_chosen_for_low_scores
 
     def attempt(name: str, compute: Callable[[], Any]) -> Any:
@@ -280,7 +286,10 @@ def _compute(
 
     # Growth of the focus group.
     prepost = attempt(
-        "prepost", lambda: prepost_effect(focus_pre, focus_post, weeks=weeks, min_n=min_n)
+        "prepost",
+        lambda: prepost_effect(
+            focus_pre, focus_post, weeks=weeks, weeks_per_year=per_year, min_n=min_n
+        ),
     )
     if prepost is not None and prepost.suppressed:
         reasons["prepost"] = _suppressed(prepost.n, min_n, _("focus students with both scores"))
@@ -357,7 +366,10 @@ def _compute(
     caveats["run_chart"] = _translated(run.chart)
 
     by_class, caveats["by_class"] = attempt(
-        "by_class", lambda: _by_class(focus_rows, weeks=weeks, min_n=min_n, notes=notes)
+        "by_class",
+        lambda: _by_class(
+            focus_rows, weeks=weeks, weeks_per_year=per_year, min_n=min_n, notes=notes
+        ),
     ) or (None, [])
 
     return CycleImpact(
@@ -459,56 +471,45 @@ def _goal_share(
 
 
 def _run_chart(focus: _Evidence, occasions: list[Occasion], min_n: int) -> RunChart:
-    """The focus group's mean at each occasion, in the cycle's order, with the rules."""
-    size = len(occasions)
-    n = np.bincount(focus.occasion, minlength=size)
-    with np.errstate(all="ignore"):
-        means = np.bincount(focus.occasion, weights=focus.score, minlength=size) / n
-    shown = np.flatnonzero(n >= min_n)
-    chart = note = None
-    signals: dict[int, list[str]] = {}
-    if shown.size >= 2:
-        chart = run_chart(means[shown])
-        for signal in chart.signals:
-            for i in signal["indices"]:
-                signals.setdefault(int(shown[i]), []).append(signal["rule"])
-    else:
+    """The focus group's mean at each occasion, in the cycle's order, with the rules
+    (:func:`efficacy.analysis.occasion_means_chart`), its reasons in words."""
+    means = occasion_means_chart(focus.occasion, focus.score, occasions=len(occasions), min_n=min_n)
+    note = None
+    if means.chart is None:
         note = _(
             "The run-chart rules need at least two occasions with enough scores; "
             "%(shown)d of %(total)d occasions have %(min_n)d or more focus students so far."
-        ) % {"shown": shown.size, "total": size, "min_n": min_n}
+        ) % {"shown": means.shown, "total": len(occasions), "min_n": min_n}
     points = []
-    for i, occasion in enumerate(occasions):
-        count = int(n[i])
-        if count == 0:
-            point = RunChartPoint(
-                occasion.name, occasion.kind, i, 0, None, reason=_("No scores yet.")
-            )
-        elif count < min_n:
-            point = RunChartPoint(
-                occasion.name,
-                occasion.kind,
-                i,
-                count,
-                None,
-                suppressed=True,
-                reason=_suppressed(count, min_n, _("focus students at this occasion")),
-            )
+    for occasion, mean in zip(occasions, means.points, strict=True):
+        if mean.n == 0:
+            reason = _("No scores yet.")
+        elif mean.suppressed:
+            reason = _suppressed(mean.n, min_n, _("focus students at this occasion"))
         else:
-            point = RunChartPoint(
+            reason = None
+        points.append(
+            RunChartPoint(
                 occasion.name,
                 occasion.kind,
-                i,
-                count,
-                float(means[i]),
-                signals=tuple(dict.fromkeys(signals.get(i, []))),
+                mean.position,
+                mean.n,
+                None if reason else mean.mean,
+                suppressed=mean.suppressed,
+                reason=reason,
+                signals=mean.signals,
             )
-        points.append(point)
-    return RunChart(statistic="mean", points=tuple(points), chart=chart, note=note)
+        )
+    return RunChart(statistic="mean", points=tuple(points), chart=means.chart, note=note)
 
 
 def _by_class(
-    rows: _Evidence, *, weeks: float | None, min_n: int, notes: dict[str, str]
+    rows: _Evidence,
+    *,
+    weeks: float | None,
+    weeks_per_year: float,
+    min_n: int,
+    notes: dict[str, str],
 ) -> tuple[pd.DataFrame, list[str]]:
     """Per-class pre/post effects plus empirical-Bayes estimates of each class's mean gain
     (columns :data:`SHRUNKEN_COLUMNS`, NaN where the class is suppressed), and caveats."""
@@ -516,7 +517,15 @@ def _by_class(
         {"student": rows.student, "class": rows.klass, "kind": rows.kind, "score": rows.score}
     )
     columns = {"id": "student", "score": "score", "occasion": "kind", "pre": _BASELINE}
-    effects = prepost_effect_by(table, by="class", weeks=weeks, min_n=min_n, post=_FINAL, **columns)
+    effects = prepost_effect_by(
+        table,
+        by="class",
+        weeks=weeks,
+        weeks_per_year=weeks_per_year,
+        min_n=min_n,
+        post=_FINAL,
+        **columns,
+    )
     effects["by"] = rows.class_labels[effects["by"].to_numpy(dtype=np.int64)]
     small = effects["suppressed"].to_numpy() & (effects["n"].to_numpy() < min_n)
     effects["reason"] = [

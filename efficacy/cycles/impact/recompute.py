@@ -3,8 +3,9 @@
 :func:`impact_recompute` computes each cycle's headline impact, the same figures
 as :func:`efficacy.cycles.impact.panel.cycle_impact` gives for one cycle:
 
-- the impact measure by the same rule as :func:`~efficacy.cycles.stories.mastery.impact_measure`
-  (the performance goal's measure, else the first common measure, else the first);
+- the impact measure by :func:`~efficacy.cycles.stories.mastery.impact_measures`, the
+  rule the panel uses (the performance goal's measure, else the first common
+  measure, else the first);
 - the focus group's pre/post effect (d_av with CI, n, years of growth prorated to
   the cycle's weeks), baseline to final;
 - where the cycle has comparison-group scores, the ANCOVA-adjusted and
@@ -13,8 +14,9 @@ as :func:`efficacy.cycles.impact.panel.cycle_impact` gives for one cycle:
 and upserts one :class:`~efficacy.cycles.models.ImpactSummary` per cycle.
 
 How it stays fast for thousands of cycles: cycles are taken in chunks; per chunk
-one query reads the measures and one the baseline and final scores of the
-impact measures; each distinct group *definition* (school, focus, comparison) is
+one query reads the measures and the panel's reader
+(:func:`~efficacy.cycles.evidence.selectors.measure_scores_frame`) the baseline
+and final scores of the impact measures; each distinct group *definition* (school, focus, comparison) is
 evaluated once with :func:`efficacy.cycles.plan.groups.group_students`, the very
 function :func:`~efficacy.cycles.plan.selectors.cycle_population` uses, so membership
 cannot drift from the per-cycle path; and the statistics come from the
@@ -22,8 +24,7 @@ vectorised :func:`~efficacy.analysis.prepost.prepost_effect_by` and
 :func:`~efficacy.analysis.impact.impact_estimate_by`, grouped by cycle. No
 query runs per cycle and no Python loop runs per student.
 
-Students are paired by their database id (the per-cycle path pairs by student
-number, which names the same student).
+Students are paired by their database id, as in the panel.
 """
 
 from __future__ import annotations
@@ -42,13 +43,17 @@ from django.db import transaction
 from django.db.models import FloatField, QuerySet
 from django.utils import timezone
 
-from efficacy.analysis._core import SCHOOL_YEAR_WEEKS
-from efficacy.analysis.impact import impact_estimate_by
-from efficacy.analysis.prepost import prepost_effect_by
-from efficacy.analysis.results import suppression_reason
-from efficacy.cycles.models import ImpactSummary, InquiryCycle, Measure, Occasion, Score
+from efficacy.analysis import (
+    impact_estimate_by,
+    prepost_effect_by,
+    suppression_reason,
+    years_of_growth,
+)
+from efficacy.cycles.evidence.selectors import measure_scores_frame
+from efficacy.cycles.models import ImpactSummary, InquiryCycle, Occasion
 from efficacy.cycles.plan.groups import group_students
 from efficacy.cycles.plan.selectors import COMPARISON, FOCUS
+from efficacy.cycles.stories.mastery import impact_measures
 from efficacy.roster.models import School
 
 #: Cycles per chunk: bounds memory and keeps each ``IN (...)`` list short.
@@ -215,44 +220,31 @@ def _blank(cycle_ids: list[int]) -> pd.DataFrame:
 
 
 def _impact_measures(cycles: list[InquiryCycle]) -> pd.DataFrame:
-    """Per cycle (index), ``measure_id`` and ``name`` of the impact measure.
-
-    The rule of :func:`efficacy.cycles.stories.mastery.impact_measure`: the performance goal's
-    measure when the goal is complete, else the first common measure by id, else
-    the first measure by id.
-    """
-    rows = Measure.objects.filter(cycle_id__in=[c.pk for c in cycles]).values_list(
-        "pk", "cycle_id", "name", "common"
+    """Per cycle (index), ``measure_id`` and ``name`` of its impact measure
+    (:func:`~efficacy.cycles.stories.mastery.impact_measures`)."""
+    chosen = impact_measures(cycles)
+    return pd.DataFrame(
+        {
+            "measure_id": [m.pk for m in chosen.values()],
+            "name": pd.Series([m.name for m in chosen.values()], dtype=object).to_numpy(),
+        },
+        index=pd.Index(list(chosen), dtype="int64", name="cycle_id"),
     )
-    table = pd.DataFrame(list(rows), columns=["measure_id", "cycle_id", "name", "common"])
-    table = table.sort_values(["cycle_id", "common", "measure_id"], ascending=[True, False, True])
-    chosen = table.drop_duplicates("cycle_id").set_index("cycle_id")
-    goals = {c.pk: c.performance_measure_id for c in cycles if c.has_performance_goal}
-    if goals:
-        by_id = table.set_index("measure_id")
-        for cycle_id, measure_id in goals.items():
-            chosen.loc[cycle_id, ["measure_id", "name"]] = [
-                measure_id,
-                by_id.at[measure_id, "name"],
-            ]
-    return chosen[["measure_id", "name"]]
 
 
 def _scores(measures: pd.DataFrame) -> pd.DataFrame:
     """Baseline and final scores of the impact measures: cycle, student, occasion_kind, score."""
-    measure_ids = [int(m) for m in measures["measure_id"]]
-    rows = Score.objects.filter(
-        measure_id__in=measure_ids,
-        occasion__kind__in=[Occasion.Kind.BASELINE, Occasion.Kind.FINAL],
-    ).values_list("measure_id", "student_id", "occasion__kind", "value")
-    raw = pd.DataFrame(list(rows), columns=["measure_id", "student", "occasion_kind", "score"])
+    raw = measure_scores_frame(
+        [int(m) for m in measures["measure_id"]],
+        kinds=[Occasion.Kind.BASELINE, Occasion.Kind.FINAL],
+    )
     cycle_of = pd.Series(measures.index.to_numpy(), index=measures["measure_id"].astype("int64"))
     return pd.DataFrame(
         {
-            "cycle": raw["measure_id"].map(cycle_of).to_numpy(dtype="int64"),
+            "cycle": raw["measure"].map(cycle_of).to_numpy(dtype="int64"),
             "student": raw["student"].to_numpy(dtype="int64"),
-            "occasion_kind": raw["occasion_kind"].astype(object),
-            "score": raw["score"].astype("float64"),
+            "occasion_kind": raw["occasion_kind"],
+            "score": raw["score"],
         }
     )
 
@@ -319,16 +311,17 @@ def _add_prepost(
     out.loc[measured, "reason"] = NO_FOCUS_SCORES
     if effects.empty:
         return
-    # Computed for a 40-week year; prorate each cycle to its own weeks.
-    weeks = pd.Series({c.pk: c.weeks or SCHOOL_YEAR_WEEKS for c in cycles}, dtype=float)
+    # Each cycle's years of growth, prorated to its own weeks (None: a full year).
+    per_year = settings.EFFICACY_WEEKS_PER_YEAR
+    weeks = pd.Series({c.pk: c.weeks or per_year for c in cycles}, dtype=float)
     idx = effects.index
     out.loc[idx, "n"] = effects["n"].to_numpy()
     out.loc[idx, "effect"] = effects["d_av"].to_numpy()
     out.loc[idx, "ci_low"] = effects["ci_low"].to_numpy()
     out.loc[idx, "ci_high"] = effects["ci_high"].to_numpy()
-    out.loc[idx, "years_growth"] = (
-        effects["years_growth"] * SCHOOL_YEAR_WEEKS / weeks.reindex(idx)
-    ).to_numpy()
+    out.loc[idx, "years_growth"] = years_of_growth(
+        effects["d_av"].to_numpy(), weeks.reindex(idx).to_numpy(), weeks_per_year=per_year
+    )
     reasons = effects["reason"].copy()
     small = effects["suppressed"] & (effects["n"] < min_n)
     reasons[small] = [

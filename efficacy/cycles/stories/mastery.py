@@ -9,7 +9,8 @@ The rule (documented here, in the cycle page's help text and the README):
 2. **With a mastery goal only**: the goal is met when the focus group's gain
    from the baseline to the final occasion on the cycle's first common measure
    is positive *and* its 95% confidence interval excludes 0 (paired t interval
-   of the mean gain, students with both scores). The interval is what keeps a
+   of the mean gain, students with both scores:
+   :func:`efficacy.analysis.paired_mean_gain`). The interval is what keeps a
    handful of students or a noisy measure from declaring a win; it is a
    pre/post gain, so the snapshot carries that caveat.
 
@@ -20,6 +21,7 @@ closed, so later edits cannot rewrite the story.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +29,8 @@ import numpy as np
 import pandas as pd
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from scipy import stats
 
+from efficacy.analysis import paired_mean_gain
 from efficacy.cycles.evidence.selectors import cycle_evidence_frame
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Reflection
 from efficacy.cycles.plan.selectors import FOCUS
@@ -91,10 +93,27 @@ def _performance_goal(cycle: InquiryCycle, focus: pd.DataFrame) -> Verdict:
 
 def impact_measure(cycle: InquiryCycle) -> Measure | None:
     """The measure a cycle is judged on: the performance goal's, else the first common one, else the first."""
-    if cycle.has_performance_goal:
-        return cycle.performance_measure
-    measures = cycle.measures.order_by("pk")
-    return measures.filter(common=True).first() or measures.first()
+    return impact_measures([cycle]).get(cycle.pk)
+
+
+def impact_measures(cycles: Iterable[InquiryCycle]) -> dict[int, Measure]:
+    """:func:`impact_measure` of many cycles in one query: cycle id → measure.
+
+    The rule: the performance goal's measure when the goal is complete, else the
+    first common measure by id, else the first measure by id. A cycle with no
+    measure is left out.
+    """
+    cycles = list(cycles)
+    goals = {c.pk: c.performance_measure_id for c in cycles if c.has_performance_goal}
+    chosen: dict[int, Measure] = {}
+    measures = Measure.objects.filter(cycle_id__in=[c.pk for c in cycles]).order_by(
+        "cycle_id", "-common", "pk"
+    )
+    for measure in measures:
+        # The first in (common first, then id) order, unless the goal names another.
+        if measure.cycle_id not in chosen or goals.get(measure.cycle_id) == measure.pk:
+            chosen[measure.cycle_id] = measure
+    return chosen
 
 
 def _prepost_gain(cycle: InquiryCycle, focus: pd.DataFrame) -> Verdict:
@@ -113,28 +132,22 @@ def _prepost_gain(cycle: InquiryCycle, focus: pd.DataFrame) -> Verdict:
             _("Fewer than two focus students have both a baseline and a final score."),
             summary,
         )
-    gain = pairs["final"] - pairs["baseline"]
-    test = stats.ttest_rel(pairs["final"], pairs["baseline"])
-    ci = test.confidence_interval(0.95)
-    low, high = float(ci.low), float(ci.high)
+    gain = paired_mean_gain(pairs["baseline"], pairs["final"], min_n=2)
+    low, high = gain.ci.low, gain.ci.high
     summary.update(
-        mean_baseline=float(pairs["baseline"].mean()),
-        mean_final=float(pairs["final"].mean()),
-        mean_gain=float(gain.mean()),
+        mean_baseline=gain.mean_pre,
+        mean_final=gain.mean_post,
+        mean_gain=gain.mean_gain,
         ci_low=None if np.isnan(low) else low,
         ci_high=None if np.isnan(high) else high,
-        method="paired t interval of the mean gain, baseline to final",
-        caveats=[
-            _(
-                "A pre/post gain without a comparison group includes ordinary growth; it is not proof that the strategies caused it."
-            )
-        ],
+        method=gain.method,
+        caveats=[_(c) for c in gain.caveats],
     )
-    met = bool(gain.mean() > 0 and not np.isnan(low) and low > 0)
+    met = bool(gain.mean_gain > 0 and not np.isnan(low) and low > 0)
     reason = _(
         "Mean gain %(gain).2f (95%% CI %(low).2f to %(high).2f) for %(n)d focus students."
     ) % {
-        "gain": gain.mean(),
+        "gain": gain.mean_gain,
         "low": low,
         "high": high,
         "n": n,

@@ -37,10 +37,10 @@ from django.utils import formats, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
-from scipy import stats
 
 from efficacy.access import roster as access
 from efficacy.access.cycles import moments_for
+from efficacy.analysis import wilson_interval
 from efficacy.cycles.models import CycleStrategy, InquiryCycle, MasteryMoment, Reflection
 from efficacy.cycles.plan.groups import group_describe, group_is_empty, group_students
 from efficacy.cycles.stories.mastery import PERFORMANCE_GOAL, PREPOST_GAIN
@@ -164,16 +164,6 @@ def _ci(low: float | None, high: float | None, show=_decimal) -> str:
     return _("%(low)s to %(high)s") % {"low": show(low), "high": show(high)}
 
 
-def share_interval(meeting: int, n: int) -> tuple[float, float]:
-    """Wilson score 95% interval of a share, in percent (Wilson 1927; Newcombe 1998).
-
-    Preferred to the normal (Wald) interval, which misbehaves near 0% and 100%
-    and for small n, exactly where a team's share of students often sits.
-    """
-    ci = stats.binomtest(meeting, n).proportion_ci(confidence_level=0.95, method="wilson")
-    return 100 * float(ci.low), 100 * float(ci.high)
-
-
 def moment_evidence(moment: MasteryMoment, *, min_n: int | None = None) -> MomentEvidence:
     """The snapshot in words and figures; groups below ``min_n`` are suppressed with a reason."""
     min_n = settings.EFFICACY_MIN_STUDENT_N if min_n is None else min_n
@@ -208,11 +198,12 @@ def moment_evidence(moment: MasteryMoment, *, min_n: int | None = None) -> Momen
 
 def _performance_evidence(summary: dict, n: int, caveats: list[str], computed_at) -> MomentEvidence:
     meeting = int(summary.get("meeting") or 0)
+    share = wilson_interval(meeting, n)
     percent = 100 * meeting / n
     threshold = _score(_number(summary.get("threshold")))
     target = _percent(_number(summary.get("target_percent")))
     measure = summary.get("measure") or _("the goal's measure")
-    low, high = share_interval(meeting, n)
+    low, high = 100 * share.low, 100 * share.high
     headline = _(
         "%(percent)s of %(n)d focus students reached %(threshold)s or above on %(measure)s "
         "(target %(target)s)."
