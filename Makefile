@@ -4,7 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast bench lint format messages clean
+.PHONY: install demo test test-fast bench lint lint-imports typecheck messages-check format messages clean
+
+# What mypy checks: the access rules, the privacy policy and every domain service module
+# (efficacy/<app>/services.py, one level deeper, or a services/ package). A file that lands
+# later is picked up by the globs.
+TYPED := efficacy/access $(wildcard efficacy/privacy.py) \
+	$(filter-out efficacy/demo/%,$(wildcard efficacy/*/services.py efficacy/*/*/services.py efficacy/*/services/*.py efficacy/*/*/services/*.py))
 
 install: $(STAMP)
 
@@ -26,12 +32,29 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
+# Everything but the browser tests (they carry the `browser` marker).
+test-fast: install
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not browser"
+
 bench: install
 	$(BIN)/python -m bench
 
+# ruff, the arrows between apps (import-linter) and the types (mypy): CI runs all three.
 lint: install
 	$(BIN)/ruff check efficacy tests bench
 	$(BIN)/ruff format --check efficacy tests bench
+	@$(MAKE) --no-print-directory lint-imports typecheck
+
+# The contracts are in pyproject.toml ([tool.importlinter]).
+lint-imports: install
+	$(BIN)/lint-imports --no-cache
+
+typecheck: install
+	$(BIN)/mypy $(TYPED)
+
+# The French catalogue is well-formed (CI runs it; `make messages` also compiles it).
+messages-check:
+	msgfmt --check --output-file=/dev/null efficacy/locale/fr/LC_MESSAGES/django.po
 
 format: install
 	$(BIN)/ruff check --fix efficacy tests bench

@@ -24,14 +24,14 @@ changing it. Two levels, as the roster rules define them:
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from efficacy.access import roster as access
 from efficacy.access.roster import (
+    ObjectId,
+    Person,
     can_contribute_to_team,
     can_edit_team,
     is_active_account,
@@ -47,15 +47,15 @@ STRATEGY_AUTHORS = {Role.SCHOOL_LEADER, Role.COACH, Role.TEAM_LEAD}
 # --- reading ------------------------------------------------------------------
 
 
-def cycles_for(user: Any) -> QuerySet[InquiryCycle]:
+def cycles_for(user: Person) -> QuerySet[InquiryCycle]:
     return InquiryCycle.objects.filter(team__in=access.teams_for(user))
 
 
-def access_cycle(user: Any, cycle_id: Any) -> InquiryCycle:
+def access_cycle(user: Person, cycle_id: ObjectId) -> InquiryCycle:
     return access.get_or_404(cycles_for(user).select_related("team", "team__school"), cycle_id)
 
 
-def moments_for(user: Any) -> QuerySet[MasteryMoment]:
+def moments_for(user: Person) -> QuerySet[MasteryMoment]:
     if not is_active_account(user):
         return MasteryMoment.objects.none()
     visible = Q(cycle__team__in=access.teams_for(user))
@@ -64,18 +64,18 @@ def moments_for(user: Any) -> QuerySet[MasteryMoment]:
     return MasteryMoment.objects.filter(visible).distinct()
 
 
-def access_moment(user: Any, moment_id: Any) -> MasteryMoment:
+def access_moment(user: Person, moment_id: ObjectId) -> MasteryMoment:
     moments = moments_for(user).select_related("cycle", "cycle__team", "cycle__team__school")
     return access.get_or_404(moments, moment_id)
 
 
-def can_see_student_evidence(user: Any, cycle: InquiryCycle) -> bool:
+def can_see_student_evidence(user: Person, cycle: InquiryCycle) -> bool:
     """The grid and the student-level export: team members and editors only."""
     return can_contribute_to_team(user, cycle.team)
 
 
 # --- writing ------------------------------------------------------------------
-def require_editor(user: Any, team: Team) -> None:
+def require_editor(user: Person, team: Team) -> None:
     if not can_edit_team(user, team):
         raise PermissionDenied(
             _("Only the lead or coach of %(team)s (or the school leader) can change its cycles.")
@@ -83,14 +83,14 @@ def require_editor(user: Any, team: Team) -> None:
         )
 
 
-def require_contributor(user: Any, team: Team) -> None:
+def require_contributor(user: Person, team: Team) -> None:
     if not can_contribute_to_team(user, team):
         raise PermissionDenied(
             _("Only members of %(team)s can add to its cycles.") % {"team": team}
         )
 
 
-def can_add_strategy(user: Any, school: School) -> bool:
+def can_add_strategy(user: Person, school: School) -> bool:
     """School leaders, coaches and team leads extend their own school's strategy library."""
     return (
         is_active_account(user)
@@ -99,8 +99,10 @@ def can_add_strategy(user: Any, school: School) -> bool:
     )
 
 
-def own_class_ids(user: Any) -> set[int]:
+def own_class_ids(user: Person) -> set[int]:
     """Classes the user teaches (an active teacher enrolment)."""
+    if not is_active_account(user):
+        return set()
     return set(
         Enrollment.objects.filter(
             staff=user, role=Enrollment.EnrollmentRole.TEACHER, status=Status.ACTIVE

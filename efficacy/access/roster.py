@@ -33,9 +33,11 @@ Everyone may see their own staff record.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias, TypeGuard, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from efficacy.roster.models import (
@@ -51,6 +53,12 @@ from efficacy.roster.models import (
     User,
 )
 
+#: Whoever is asking (``request.user``): a signed-in account or an anonymous visitor.
+Person: TypeAlias = User | AnonymousUser
+#: An id as it reaches a view: from the URL (int) or from a form or query string (str, or missing).
+ObjectId: TypeAlias = int | str | None
+M = TypeVar("M", bound=Model)
+
 ACTIVE = Status.ACTIVE
 NOTHING = Q(pk__in=[])
 
@@ -58,7 +66,7 @@ NOTHING = Q(pk__in=[])
 # --- who is asking ----------------------------------------------------------
 
 
-def is_active_account(user: Any) -> bool:
+def is_active_account(user: Person | None) -> TypeGuard[User]:
     """A signed-in, active, non-retired account: anything else sees nothing."""
     if user is None:
         return False
@@ -69,19 +77,19 @@ def is_active_account(user: Any) -> bool:
     return user.status == ACTIVE
 
 
-def _has_role(user: Any, role: str) -> bool:
+def _has_role(user: Person, role: str) -> TypeGuard[User]:
     return is_active_account(user) and user.role == role
 
 
-def is_school_leader(user: Any) -> bool:
+def is_school_leader(user: Person) -> TypeGuard[User]:
     return _has_role(user, Role.SCHOOL_LEADER) and user.school_id is not None
 
 
-def is_district_analyst(user: Any) -> bool:
+def is_district_analyst(user: Person) -> TypeGuard[User]:
     return _has_role(user, Role.DISTRICT_ANALYST) and user.district_id is not None
 
 
-def is_administrator(user: Any) -> bool:
+def is_administrator(user: Person) -> TypeGuard[User]:
     """An administrator with a scope: a school, or a district when ``school`` is empty."""
     if not _has_role(user, Role.ADMINISTRATOR):
         return False
@@ -98,7 +106,7 @@ def _admin_school_q(user: User, prefix: str = "") -> Q:
 # --- querysets --------------------------------------------------------------
 
 
-def schools_for(user: Any) -> QuerySet[School]:
+def schools_for(user: Person) -> QuerySet[School]:
     """Schools whose page the user may open."""
     if not is_active_account(user):
         return School.objects.none()
@@ -112,7 +120,7 @@ def schools_for(user: Any) -> QuerySet[School]:
     return School.objects.filter(visible, status=ACTIVE)
 
 
-def teams_for(user: Any) -> QuerySet[Team]:
+def teams_for(user: Person) -> QuerySet[Team]:
     """Teams the user may see: their own, their school's (leaders), their district's (analysts)."""
     if not is_active_account(user):
         return Team.objects.none()
@@ -124,7 +132,7 @@ def teams_for(user: Any) -> QuerySet[Team]:
     return Team.objects.filter(visible, school__status=ACTIVE).distinct()
 
 
-def classes_for(user: Any) -> QuerySet[SchoolClass]:
+def classes_for(user: Person) -> QuerySet[SchoolClass]:
     """Classes the user may open: the ones they teach, or all of their school's."""
     if not is_active_account(user):
         return SchoolClass.objects.none()
@@ -136,7 +144,7 @@ def classes_for(user: Any) -> QuerySet[SchoolClass]:
     return SchoolClass.objects.filter(visible, status=ACTIVE, school__status=ACTIVE)
 
 
-def students_for(user: Any) -> QuerySet[Student]:
+def students_for(user: Person) -> QuerySet[Student]:
     """Individual students the user may see. Analysts never get one."""
     if not is_active_account(user):
         return Student.objects.none()
@@ -154,7 +162,7 @@ def students_for(user: Any) -> QuerySet[Student]:
     return Student.objects.filter(visible, status=ACTIVE, school__status=ACTIVE)
 
 
-def staff_for(user: Any) -> QuerySet[User]:
+def staff_for(user: Person) -> QuerySet[User]:
     """Individual staff records the user may see. Analysts see only themselves."""
     if not is_active_account(user):
         return User.objects.none()
@@ -177,7 +185,7 @@ def staff_for(user: Any) -> QuerySet[User]:
     return User.objects.filter(visible, status=ACTIVE, is_active=True).distinct()
 
 
-def _taught_class_ids(user: User) -> QuerySet:
+def _taught_class_ids(user: User) -> QuerySet[Enrollment, dict[str, int]]:
     return Enrollment.objects.filter(
         staff=user,
         role=Enrollment.EnrollmentRole.TEACHER,
@@ -188,42 +196,44 @@ def _taught_class_ids(user: User) -> QuerySet:
 # --- one object, or 404 -----------------------------------------------------
 
 
-def get_or_404(queryset: QuerySet, object_id: Any):
+def get_or_404(queryset: QuerySet[M], object_id: ObjectId) -> M:
     """The object of ``queryset`` with that id, or 404 (a malformed id too): leaks nothing."""
+    if object_id is None:
+        raise Http404
     try:
         pk = int(object_id)
-    except (TypeError, ValueError):
+    except ValueError:
         raise Http404 from None
     try:
         return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404 from None
 
 
-def access_school(user: Any, school_id: Any) -> School:
+def access_school(user: Person, school_id: ObjectId) -> School:
     return get_or_404(schools_for(user), school_id)
 
 
-def access_team(user: Any, team_id: Any) -> Team:
+def access_team(user: Person, team_id: ObjectId) -> Team:
     return get_or_404(teams_for(user).select_related("school"), team_id)
 
 
-def access_class(user: Any, class_id: Any) -> SchoolClass:
+def access_class(user: Person, class_id: ObjectId) -> SchoolClass:
     return get_or_404(classes_for(user).select_related("school", "course"), class_id)
 
 
-def access_student(user: Any, student_id: Any) -> Student:
+def access_student(user: Person, student_id: ObjectId) -> Student:
     return get_or_404(students_for(user).select_related("school"), student_id)
 
 
-def access_staff(user: Any, user_id: Any) -> User:
+def access_staff(user: Person, user_id: ObjectId) -> User:
     return get_or_404(staff_for(user).select_related("school"), user_id)
 
 
 # --- what the user may change -----------------------------------------------
 
 
-def team_role_of(user: Any, team: Team) -> str | None:
+def team_role_of(user: Person, team: Team) -> str | None:
     """The user's role in the team (member, lead, coach), or None."""
     if not is_active_account(user):
         return None
@@ -231,17 +241,17 @@ def team_role_of(user: Any, team: Team) -> str | None:
     return membership.role if membership else None
 
 
-def can_create_team(user: Any, school: School) -> bool:
+def can_create_team(user: Person, school: School) -> bool:
     """School leaders build their school's teams; teams do not come from OneRoster."""
     return is_school_leader(user) and user.school_id == school.pk
 
 
-def can_manage_team_members(user: Any, team: Team) -> bool:
+def can_manage_team_members(user: Person, team: Team) -> bool:
     """Add and remove members, set the lead and the coach."""
     return can_create_team(user, team.school)
 
 
-def can_edit_team(user: Any, team: Team) -> bool:
+def can_edit_team(user: Person, team: Team) -> bool:
     """Run the team's work (its inquiry cycles): its lead, its coach, its school leader."""
     if can_manage_team_members(user, team):
         return True
@@ -249,41 +259,41 @@ def can_edit_team(user: Any, team: Team) -> bool:
     return team_role_of(user, team) in lead_or_coach
 
 
-def can_contribute_to_team(user: Any, team: Team) -> bool:
+def can_contribute_to_team(user: Person, team: Team) -> bool:
     """Add to the team's work (log, evidence, observations): any member, or an editor."""
     return team_role_of(user, team) is not None or can_edit_team(user, team)
 
 
-def can_list_people(user: Any) -> bool:
+def can_list_people(user: Person) -> bool:
     """Staff and student lists are for school leaders and administrators."""
     return is_school_leader(user) or is_administrator(user)
 
 
-def can_manage_accounts(user: Any) -> bool:
+def can_manage_accounts(user: Person) -> TypeGuard[User]:
     return is_administrator(user)
 
 
-def can_import_roster(user: Any) -> bool:
+def can_import_roster(user: Person) -> TypeGuard[User]:
     return is_administrator(user)
 
 
-def can_see_district_overview(user: Any) -> bool:
+def can_see_district_overview(user: Person) -> bool:
     """The district's schools with counts: analysts and district-level administrators."""
     return is_district_analyst(user) or (is_administrator(user) and user.school_id is None)
 
 
-def import_runs_for(user: Any) -> QuerySet[ImportRun]:
+def import_runs_for(user: Person) -> QuerySet[ImportRun]:
     """Roster uploads an administrator may follow: their own and those of staff in their scope."""
     if not can_import_roster(user):
         return ImportRun.objects.none()
     return ImportRun.objects.filter(created_by__in=staff_for(user))
 
 
-def access_import_run(user: Any, run_id: Any):
+def access_import_run(user: Person, run_id: ObjectId) -> ImportRun:
     return get_or_404(import_runs_for(user), run_id)
 
 
-def can_start_import_again(user: Any, run: ImportRun) -> bool:
+def can_start_import_again(user: Person, run: ImportRun) -> bool:
     """Run again an upload that failed on something other than its export (a dead worker).
 
     Whoever may follow the run and import a roster; it runs in their own scope.
@@ -366,11 +376,11 @@ class RosterScope:
 ROSTER_SCOPE_ALL = RosterScope()
 
 
-def roster_import_scope_for(user: Any) -> RosterScope | None:
+def roster_import_scope_for(user: Person) -> RosterScope | None:
     """What a web roster import by ``user`` may write, or None when they may not import."""
     if not can_import_roster(user):
         return None
-    if user.school_id is not None:
-        school = user.school
+    school = user.school
+    if school is not None:
         return RosterScope(district_id=school.district_id, school_id=school.pk, name=school.name)
     return RosterScope(district_id=user.district_id, name=str(user.district))

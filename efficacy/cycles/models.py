@@ -76,7 +76,7 @@ class CycleStatus(models.TextChoices):
 
 
 #: The order a cycle moves through; moving back needs a reason.
-STATUS_ORDER = [
+STATUS_ORDER: list[str] = [
     CycleStatus.PLANNING,
     CycleStatus.IMPLEMENTING,
     CycleStatus.REVIEWING,

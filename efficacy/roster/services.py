@@ -75,11 +75,12 @@ def import_run_start(*, by: User, upload: UploadedFile) -> ImportRun:
     if not access.can_import_roster(by):
         raise PermissionDenied(_("Only administrators can import a roster."))
     limit = settings.EFFICACY_MAX_UPLOAD_BYTES
-    if upload.size > limit:
+    size = upload.size or 0
+    if size > limit:
         raise ValidationError(
             {"export": _("This file is %(size)s; the limit is %(limit)s. Upload a smaller export, "
                          "or import it from the command line: efficacy import-roster PATH.")
-             % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}}
+             % {"size": filesizeformat(size), "limit": filesizeformat(limit)}}
         )  # fmt: skip
     if not zipfile.is_zipfile(upload):
         raise ValidationError(

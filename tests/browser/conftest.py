@@ -32,6 +32,14 @@ CHROMIUM_ARGS = [
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder is a browser test, marked or not: `make test-fast` skips them."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
 def _chromium_or_skip() -> str:
     path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
     if path:

@@ -25,12 +25,12 @@ from efficacy.cycles.models import (
     Score,
 )
 from efficacy.cycles.plan.selectors import cycle_population
-from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
+from efficacy.roster.models import Enrollment, SchoolClass, Status, Student, User
 
 
 def score_set(
     *,
-    user: Any,
+    user: User,
     measure: Measure,
     occasion: Occasion,
     student: Student,
@@ -76,6 +76,7 @@ def score_set(
             )
             % {"student": student}
         )
+    class_id: int | None
     if school_class is not None:
         if school_class.pk not in student_classes or (not editor and school_class.pk not in mine):
             raise ValidationError(
@@ -115,7 +116,7 @@ def score_set(
     return existing
 
 
-def evidence_delete(*, user: Any, cycle: InquiryCycle, scores, what: str, reason: str = "") -> int:
+def evidence_delete(*, user: User, cycle: InquiryCycle, scores, what: str, reason: str = "") -> int:
     """Delete scores of ``cycle`` (a queryset) and record who, when, what and how many.
 
     The page asks for confirmation before calling this. An editor may delete any

@@ -38,14 +38,14 @@ from efficacy.cycles.models import (
 )
 from efficacy.cycles.plan.groups import group_normalise
 from efficacy.cycles.plan.selectors import purposeful_practice_problems
-from efficacy.roster.models import School
+from efficacy.roster.models import School, User
 
 # --- strategies -------------------------------------------------------------
 
 
 def strategy_create(
     *,
-    user: Any,
+    user: User,
     school: School,
     name: str,
     description: str,
@@ -121,7 +121,7 @@ GOAL_FIELDS = ("performance_measure", "performance_threshold", "performance_targ
 EDITABLE_FIELDS = {*TEXT_FIELDS, "focus", "comparison", *GOAL_FIELDS}
 
 
-def cycle_create(*, user: Any, team, title: str, **fields: Any) -> InquiryCycle:
+def cycle_create(*, user: User, team, title: str, **fields: Any) -> InquiryCycle:
     """A new cycle in planning. ``fields``: any of :data:`EDITABLE_FIELDS` but the performance goal."""
     require_editor(user, team)
     cycle = InquiryCycle(team=team, created_by=user)
@@ -133,7 +133,7 @@ def cycle_create(*, user: Any, team, title: str, **fields: Any) -> InquiryCycle:
     return cycle
 
 
-def cycle_update(*, user: Any, cycle: InquiryCycle, **fields: Any) -> InquiryCycle:
+def cycle_update(*, user: User, cycle: InquiryCycle, **fields: Any) -> InquiryCycle:
     require_editor(user, cycle.team)
     _require_open(cycle)
     _apply(cycle, fields, creating=False)
@@ -173,14 +173,12 @@ def _apply(cycle: InquiryCycle, fields: dict[str, Any], *, creating: bool) -> No
 
 
 def _performance_goal_errors(cycle: InquiryCycle) -> dict[str, list[str]]:
-    parts = [
-        cycle.performance_measure_id,
-        cycle.performance_threshold,
-        cycle.performance_target_percent,
-    ]
-    if all(p is None for p in parts):
+    measure = cycle.performance_measure
+    threshold = cycle.performance_threshold
+    target = cycle.performance_target_percent
+    if measure is None and threshold is None and target is None:
         return {}
-    if any(p is None for p in parts):
+    if measure is None or threshold is None or target is None:
         return {
             "performance_measure": [
                 _(
@@ -188,22 +186,21 @@ def _performance_goal_errors(cycle: InquiryCycle) -> dict[str, list[str]]:
                 )
             ]
         }
-    measure = cycle.performance_measure
     if measure.cycle_id != cycle.pk:
         return {"performance_measure": [_("Choose one of this cycle's measures.")]}
-    if not measure.in_range(cycle.performance_threshold):
+    if not measure.in_range(threshold):
         return {
             "performance_threshold": [
                 _("The threshold must be within %(measure)s's range, %(low)s to %(high)s.")
                 % {"measure": measure.name, "low": measure.min_score, "high": measure.max_score}
             ]
         }
-    if not 1 <= cycle.performance_target_percent <= 100:
+    if not 1 <= target <= 100:
         return {"performance_target_percent": [_("The target is a percentage from 1 to 100.")]}
     return {}
 
 
-def cycle_start(*, user: Any, cycle: InquiryCycle) -> InquiryCycle:
+def cycle_start(*, user: User, cycle: InquiryCycle) -> InquiryCycle:
     """planning → implementing, only with the four elements of purposeful practice (and a prediction)."""
     require_editor(user, cycle.team)
     cycle_require_status(cycle, CycleStatus.PLANNING)
@@ -215,14 +212,14 @@ def cycle_start(*, user: Any, cycle: InquiryCycle) -> InquiryCycle:
     return cycle_move(cycle, CycleStatus.IMPLEMENTING, user=user)
 
 
-def cycle_advance(*, user: Any, cycle: InquiryCycle) -> InquiryCycle:
+def cycle_advance(*, user: User, cycle: InquiryCycle) -> InquiryCycle:
     """implementing → reviewing. Starting and closing have their own services."""
     require_editor(user, cycle.team)
     cycle_require_status(cycle, CycleStatus.IMPLEMENTING)
     return cycle_move(cycle, CycleStatus.REVIEWING, user=user)
 
 
-def cycle_step_back(*, user: Any, cycle: InquiryCycle, reason: str) -> InquiryCycle:
+def cycle_step_back(*, user: User, cycle: InquiryCycle, reason: str) -> InquiryCycle:
     """One step back (reopening a closed cycle included); the reason is recorded."""
     require_editor(user, cycle.team)
     index = STATUS_ORDER.index(cycle.status)
@@ -255,7 +252,7 @@ def _require_open(cycle: InquiryCycle) -> None:
         raise ValidationError(_("This cycle is closed. Reopen it (with a reason) to change it."))
 
 
-def cycle_move(cycle: InquiryCycle, to: str, *, user: Any, reason: str = "") -> InquiryCycle:
+def cycle_move(cycle: InquiryCycle, to: str, *, user: User, reason: str = "") -> InquiryCycle:
     """Change the status and record the change (callers check who may act and from where)."""
     with transaction.atomic():
         StatusChange.objects.create(
@@ -267,7 +264,7 @@ def cycle_move(cycle: InquiryCycle, to: str, *, user: Any, reason: str = "") -> 
 
 
 def cycle_strategies_set(
-    *, user: Any, cycle: InquiryCycle, strategy_ids: Iterable[int], shared_ids: Iterable[int] = ()
+    *, user: User, cycle: InquiryCycle, strategy_ids: Iterable[int], shared_ids: Iterable[int] = ()
 ) -> list[CycleStrategy]:
     """Replace the cycle's strategies; ``shared_ids`` are those every member uses.
 
@@ -309,7 +306,7 @@ def cycle_strategies_set(
 
 
 def cycle_strategy_decide(
-    *, user: Any, cycle_strategy: CycleStrategy, decision: str, note: str = ""
+    *, user: User, cycle_strategy: CycleStrategy, decision: str, note: str = ""
 ) -> CycleStrategy:
     """Adopt, adapt or abandon a strategy at the end of the cycle (while reviewing)."""
     cycle = cycle_strategy.cycle
@@ -328,10 +325,10 @@ def cycle_strategy_decide(
 
 def milestone_create(
     *,
-    user: Any,
+    user: User,
     cycle: InquiryCycle,
     title: str,
-    owner: Any = None,
+    owner: User | None = None,
     due_date: dt.date | None = None,
 ) -> Milestone:
     require_editor(user, cycle.team)
@@ -343,10 +340,10 @@ def milestone_create(
 
 def milestone_update(
     *,
-    user: Any,
+    user: User,
     milestone: Milestone,
     title: str,
-    owner: Any = None,
+    owner: User | None = None,
     due_date: dt.date | None = None,
 ) -> Milestone:
     require_editor(user, milestone.cycle.team)
@@ -356,7 +353,7 @@ def milestone_update(
 
 
 def _milestone_apply(
-    milestone: Milestone, *, title: str, owner: Any, due_date: dt.date | None
+    milestone: Milestone, *, title: str, owner: User | None, due_date: dt.date | None
 ) -> None:
     errors = {}
     if not (title or "").strip():
@@ -368,7 +365,7 @@ def _milestone_apply(
     milestone.title, milestone.owner, milestone.due_date = title.strip(), owner, due_date
 
 
-def milestone_set_done(*, user: Any, milestone: Milestone, done: bool) -> Milestone:
+def milestone_set_done(*, user: User, milestone: Milestone, done: bool) -> Milestone:
     """Any member ticks a milestone off (or back on)."""
     require_contributor(user, milestone.cycle.team)
     milestone.done = bool(done)
@@ -376,7 +373,7 @@ def milestone_set_done(*, user: Any, milestone: Milestone, done: bool) -> Milest
     return milestone
 
 
-def milestone_delete(*, user: Any, milestone: Milestone) -> None:
+def milestone_delete(*, user: User, milestone: Milestone) -> None:
     require_editor(user, milestone.cycle.team)
     milestone.delete()
 
@@ -386,7 +383,7 @@ def milestone_delete(*, user: Any, milestone: Milestone) -> None:
 
 def measure_create(
     *,
-    user: Any,
+    user: User,
     cycle: InquiryCycle,
     name: str,
     max_score: float,
@@ -422,7 +419,7 @@ def measure_create(
 
 def occasion_create(
     *,
-    user: Any,
+    user: User,
     cycle: InquiryCycle,
     name: str,
     kind: str,

@@ -6,8 +6,6 @@ Each service takes the acting ``user`` and checks the write rule itself
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,10 +20,11 @@ from efficacy.cycles.models import (
 )
 from efficacy.cycles.plan.services import cycle_move, cycle_require_status
 from efficacy.cycles.stories import mastery
+from efficacy.roster.models import User
 
 
 def reflection_save(
-    *, user: Any, cycle: InquiryCycle, strategy_notes: dict | None = None, **answers: str
+    *, user: User, cycle: InquiryCycle, strategy_notes: dict | None = None, **answers: str
 ) -> Reflection:
     """Save the team's answers to the cause-and-effect prompts (any member, while reviewing or after)."""
     require_contributor(user, cycle.team)
@@ -51,7 +50,7 @@ def reflection_save(
     return reflection
 
 
-def cycle_close(*, user: Any, cycle: InquiryCycle) -> MasteryMoment | None:
+def cycle_close(*, user: User, cycle: InquiryCycle) -> MasteryMoment | None:
     """reviewing → closed; records a mastery moment when the evidence meets the goal.
 
     The rule is :func:`efficacy.cycles.stories.mastery.goal_met`. Closing needs the
@@ -66,7 +65,7 @@ def cycle_close(*, user: Any, cycle: InquiryCycle) -> MasteryMoment | None:
         if reflection
         else list(Reflection.PROMPTS)
     )
-    if unanswered:
+    if reflection is None or unanswered:
         raise ValidationError(
             {
                 p: [
@@ -91,7 +90,7 @@ def cycle_close(*, user: Any, cycle: InquiryCycle) -> MasteryMoment | None:
 
 
 def mastery_moment_publish(
-    *, user: Any, moment: MasteryMoment, published: bool = True
+    *, user: User, moment: MasteryMoment, published: bool = True
 ) -> MasteryMoment:
     """Share (or withdraw) the cycle story with the whole school."""
     require_editor(user, moment.cycle.team)
