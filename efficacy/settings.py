@@ -124,11 +124,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# An invitation link sets a first password once, within this many days.
+EFFICACY_INVITATION_DAYS = envint("EFFICACY_INVITATION_DAYS", 7)
+
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# --- E-mail (invitations and password resets) --------------------------------
+# With nothing configured, messages are printed on the console (the demo shows its links
+# there); set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST to send.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Efficacy <efficacy@localhost>")
 
 # --- Security headers and cookies ------------------------------------------
 SECURE_HTTPS = envbool("SECURE_HTTPS")  # set behind TLS in production

@@ -20,7 +20,9 @@ The rules, one condition per line below:
   never an individual student or staff record;
 * an administrator manages accounts and imports rosters for their school (or
   the whole district when they have no school) and sees that roster,
-  retired records included;
+  retired records included; they invite, reset, change the role of and
+  deactivate the staff of that scope, never themselves and never a retired
+  account, and give no role that reaches beyond their scope;
 * a retired record is hidden from everyone but administrators;
 * a roster import from the web creates or changes only records of the
   importer's scope (:func:`roster_import_scope_for`): a school's administrator
@@ -270,7 +272,91 @@ def can_list_people(user: Person) -> bool:
 
 
 def can_manage_accounts(user: Person) -> TypeGuard[User]:
+    """Open the Accounts page: administrators, for the staff of their scope."""
     return is_administrator(user)
+
+
+def accounts_for(user: Person) -> QuerySet[User]:
+    """Staff accounts on an administrator's Accounts page: their scope, retired included."""
+    if not can_manage_accounts(user):
+        return User.objects.none()
+    return staff_for(user)
+
+
+def access_account(user: Person, user_id: ObjectId) -> User:
+    return get_or_404(accounts_for(user).select_related("school", "district"), user_id)
+
+
+def can_manage_account(user: Person, person: User) -> TypeGuard[User]:
+    """Invite, reset, change the role of, deactivate or reactivate ``person``."""
+    if not can_manage_accounts(user):
+        return False
+    # Never themselves: an administrator cannot lock themselves out or demote themselves.
+    if person.pk == user.pk:
+        return False
+    # A retired account left the roster: the next import decides, not a person.
+    if person.status != ACTIVE:
+        return False
+    return accounts_for(user).filter(pk=person.pk).exists()
+
+
+def can_invite(user: Person, person: User) -> bool:
+    """Send (or send again) the one-time link that sets a first password."""
+    if not can_manage_account(user, person):
+        return False
+    if not person.is_active:
+        return False
+    if person.has_password:
+        return False
+    return bool(person.email)
+
+
+def can_send_password_reset(user: Person, person: User) -> bool:
+    """Send a password reset link to someone who already has a password."""
+    if not can_manage_account(user, person):
+        return False
+    if not person.is_active:
+        return False
+    if not person.has_password:
+        return False
+    return bool(person.email)
+
+
+def can_deactivate(user: Person, person: User) -> bool:
+    return can_manage_account(user, person) and person.is_active
+
+
+def can_reactivate(user: Person, person: User) -> bool:
+    return can_manage_account(user, person) and not person.is_active
+
+
+def can_set_role(user: Person, person: User, role: str) -> bool:
+    """Give ``person`` the role ``role``, never reaching beyond the administrator's own scope.
+
+    ``person`` is inside the administrator's scope, so an administrator made of them
+    administers their school (or, without a school, their district): never more.
+    """
+    if not can_manage_account(user, person):
+        return False
+    if role not in Role.values:
+        return False
+    if role == Role.DISTRICT_ANALYST:
+        # An analyst reads the whole district: only a district administrator reaches that far.
+        return user.school_id is None and person.district_id is not None
+    if person.school_id is None:
+        # District-level staff have no school for a school role to work in.
+        return role == Role.ADMINISTRATOR
+    return True
+
+
+def roles_assignable(user: Person, person: User) -> list[str]:
+    """The roles ``user`` may give ``person``, in the order of :class:`Role`."""
+    return [role for role in Role.values if can_set_role(user, person, role)]
+
+
+def can_change_own_password(user: Person) -> TypeGuard[User]:
+    """Everyone with an active account changes their own password."""
+    return is_active_account(user)
 
 
 def can_import_roster(user: Person) -> TypeGuard[User]:

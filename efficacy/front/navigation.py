@@ -38,4 +38,8 @@ def navigation_for(user: Any) -> list[NavItem]:
             items.append(NavItem(_("Schools"), reverse("roster:district")))
         else:
             items.append(NavItem(_("School"), reverse("front:school", args=[user.school_id])))
+    if access.can_manage_accounts(user):
+        items.append(NavItem(_("Accounts"), reverse("accounts")))
+    if access.can_change_own_password(user):
+        items.append(NavItem(_("Your account"), reverse("account")))
     return items

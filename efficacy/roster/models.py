@@ -8,6 +8,7 @@ at them.
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +125,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def has_password(self) -> bool:
+        """The account has a password of its own (imported staff start without one)."""
+        return bool(self.password) and self.has_usable_password()
+
+
+#: The same rule as :attr:`User.has_password`, as a filter.
+HAS_PASSWORD = ~models.Q(password="") & ~models.Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
 
 
 class Course(Sourced):
@@ -332,3 +342,46 @@ class ImportRun(models.Model):
     def can_start_again(self) -> bool:
         """A run that failed on something other than its export may simply be run again."""
         return self.status == self.RunStatus.FAILED and self.failure != self.Failure.INVALID
+
+
+class AccountEvent(models.Model):
+    """What an administrator (or the person) did to an account: who, when, what.
+
+    The action is stored as a code and ``detail`` as data (e.g. the roles before
+    and after), translated only when shown.
+    """
+
+    class Action(models.TextChoices):
+        INVITED = "invited", _("invitation sent")
+        INVITATION_ACCEPTED = "invitation_accepted", _("first password set from the invitation")
+        RESET_SENT = "reset_sent", _("password reset link sent")
+        PASSWORD_RESET = "password_reset", _("password reset from a link")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
+        ROLE_CHANGED = "role_changed", _("role changed")
+        DEACTIVATED = "deactivated", _("deactivated")
+        REACTIVATED = "reactivated", _("reactivated")
+
+    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_events")
+    by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["account", "action", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+    def _role_label(self, key: str) -> str:
+        code = self.detail.get(key, "")
+        return Role(code).label if code in Role.values else code
+
+    @property
+    def role_from(self) -> str:
+        return self._role_label("from")
+
+    @property
+    def role_to(self) -> str:
+        return self._role_label("to")

@@ -9,10 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+    Value,
+    When,
+)
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from efficacy.roster.models import (
+    HAS_PASSWORD,
+    AccountEvent,
     Enrollment,
     Role,
     School,
@@ -23,6 +38,7 @@ from efficacy.roster.models import (
     TeamMembership,
     User,
 )
+from efficacy.roster.tokens import invitation_lifetime
 
 
 @dataclass(frozen=True)
@@ -218,3 +234,44 @@ def team_member_candidates(team: Team) -> QuerySet[User]:
     return User.objects.filter(school=team.school, status=Status.ACTIVE, is_active=True).exclude(
         role__in=[Role.DISTRICT_ANALYST, Role.ADMINISTRATOR]
     )
+
+
+# --- accounts (the administrator's Accounts page) ---------------------------
+
+
+class AccountState(TextChoices):
+    """Where an account stands for signing in, in the order a filter offers them."""
+
+    PASSWORD = "password", gettext_lazy("Has a password")
+    INVITED = "invited", gettext_lazy("Invitation pending")
+    EXPIRED = "expired", gettext_lazy("Invitation expired")
+    NONE = "none", gettext_lazy("No password yet")
+    DEACTIVATED = "deactivated", gettext_lazy("Deactivated")
+    RETIRED = "retired", gettext_lazy("Retired (left the roster)")
+
+
+def accounts_with_state(staff: QuerySet[User], *, q: str = "", state: str = "") -> QuerySet[User]:
+    """``staff`` (scoped by ``access.accounts_for``) annotated with ``state`` (an
+    :class:`AccountState`) and ``last_invited``, searched and filtered."""
+    cutoff = timezone.now() - invitation_lifetime()
+    invited = AccountEvent.objects.filter(
+        account=OuterRef("pk"), action=AccountEvent.Action.INVITED
+    ).order_by("-at")
+    annotated = staff.annotate(last_invited=Subquery(invited.values("at")[:1])).annotate(
+        state=Case(
+            When(status=Status.RETIRED, then=Value(AccountState.RETIRED)),
+            When(is_active=False, then=Value(AccountState.DEACTIVATED)),
+            When(HAS_PASSWORD, then=Value(AccountState.PASSWORD)),
+            When(last_invited__gte=cutoff, then=Value(AccountState.INVITED)),
+            When(last_invited__isnull=False, then=Value(AccountState.EXPIRED)),
+            default=Value(AccountState.NONE),
+            output_field=CharField(),
+        )
+    )
+    if state in AccountState.values:
+        annotated = annotated.filter(state=state)
+    return search_staff(annotated.select_related("school"), q=q)
+
+
+def account_history(account: User) -> QuerySet[AccountEvent]:
+    return account.account_events.select_related("by")

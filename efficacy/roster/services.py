@@ -1,11 +1,15 @@
-"""Writes to the roster that people make by hand (teams do not come from OneRoster).
+"""Writes to the roster that people make by hand (teams do not come from OneRoster),
+and to accounts: invitations, password resets, roles, deactivation.
 
 Each service checks the write rule itself, so a view, an API endpoint or a
-command cannot forget it.
+command cannot forget it. Every change to an account is recorded as an
+:class:`AccountEvent`.
 """
 
 from __future__ import annotations
 
+import logging
+import smtplib
 import uuid
 import zipfile
 from pathlib import Path
@@ -13,13 +17,35 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from efficacy.access import roster as access
-from efficacy.roster.models import ImportRun, Role, School, Status, Team, TeamMembership, User
+from efficacy.roster.models import (
+    HAS_PASSWORD,
+    AccountEvent,
+    ImportRun,
+    Role,
+    School,
+    Status,
+    Team,
+    TeamMembership,
+    User,
+)
+from efficacy.roster.tokens import (
+    invitation_lifetime,
+    invitation_token_generator,
+    password_reset_token_generator,
+)
+
+logger = logging.getLogger(__name__)
+Action = AccountEvent.Action
 
 
 def team_create(
@@ -149,3 +175,151 @@ def import_run_start_again(*, by: User, run: ImportRun) -> ImportRun:
         created_by=by, file_name=run.file_name, stored_path=run.stored_path
     )
     return _import_run_enqueue(again)
+
+
+# --- accounts -----------------------------------------------------------------
+
+
+def _account_mail(*, account: User, kind: str, token: str, base_url: str) -> None:
+    """Send ``account`` the ``kind`` e-mail ("invitation" or "password_reset") with its link.
+
+    The link's path comes from the template (``{% url %}``); ``base_url`` is the
+    site's address as the person who asked for it reached it.
+    """
+    context = {
+        "account": account,
+        "base_url": base_url.rstrip("/"),
+        "uid": urlsafe_base64_encode(force_bytes(account.pk)),
+        "token": token,
+        "days": invitation_lifetime().days
+        if kind == "invitation"
+        else max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1),
+    }
+    subject = render_to_string(f"registration/{kind}_subject.txt", context)
+    body = render_to_string(f"registration/{kind}_email.txt", context)
+    # A subject is one line, whatever the template's line ends.
+    send_mail(" ".join(subject.split()), body, None, [account.email])
+
+
+def _mail_failed(account: User, error: Exception) -> ValidationError:
+    logger.warning("could not send an account e-mail to user %s: %s", account.pk, error)
+    return ValidationError(
+        _("The e-mail to %(email)s could not be sent. Check the e-mail settings "
+          "(EMAIL_HOST and the others) or try again later.")
+        % {"email": account.email}
+    )  # fmt: skip
+
+
+def account_invite(*, by: User, account: User, base_url: str) -> AccountEvent:
+    """E-mail ``account`` a one-time link that sets their first password.
+
+    Sending again gives the account a fresh unusable password, so only the newest
+    link works. The link expires after ``EFFICACY_INVITATION_DAYS``.
+    """
+    if not access.can_invite(by, account):
+        raise PermissionDenied(_("You cannot invite this person."))
+    with transaction.atomic():
+        account.set_unusable_password()
+        account.save(update_fields=["password"])
+        event = AccountEvent.objects.create(account=account, by=by, action=Action.INVITED)
+        token = invitation_token_generator.make_token(account)
+        try:
+            _account_mail(account=account, kind="invitation", token=token, base_url=base_url)
+        except (smtplib.SMTPException, OSError) as error:
+            raise _mail_failed(account, error) from error
+    return event
+
+
+def account_password_reset_send(*, by: User, account: User, base_url: str) -> AccountEvent:
+    """An administrator e-mails ``account`` a link to choose a new password.
+
+    Their current password keeps working; the link stops working once they sign in
+    or choose a new password (Django's token covers the last sign-in and the password).
+    """
+    if not access.can_send_password_reset(by, account):
+        raise PermissionDenied(_("You cannot reset this person's password."))
+    with transaction.atomic():
+        event = AccountEvent.objects.create(account=account, by=by, action=Action.RESET_SENT)
+        token = password_reset_token_generator.make_token(account)
+        try:
+            _account_mail(account=account, kind="password_reset", token=token, base_url=base_url)
+        except (smtplib.SMTPException, OSError) as error:
+            raise _mail_failed(account, error) from error
+    return event
+
+
+def account_password_reset_request(*, email: str, base_url: str) -> None:
+    """Someone forgot their password: e-mail a reset link to the active accounts with
+    that address and a password. Whatever happens, nothing is said back, so the form
+    reveals no account (unknown, retired, deactivated or not yet invited alike)."""
+    email = email.strip()
+    if not email:
+        return
+    accounts = User.objects.filter(
+        HAS_PASSWORD, email__iexact=email, is_active=True, status=Status.ACTIVE
+    )
+    for account in accounts:
+        if account.email.casefold() != email.casefold():
+            continue  # iexact can match other letters in some databases' collations
+        token = password_reset_token_generator.make_token(account)
+        try:
+            _account_mail(account=account, kind="password_reset", token=token, base_url=base_url)
+        except (smtplib.SMTPException, OSError) as error:
+            logger.warning("could not send a password reset to user %s: %s", account.pk, error)
+            continue
+        AccountEvent.objects.create(account=account, by=None, action=Action.RESET_SENT)
+
+
+#: How a person sets their own password, as recorded.
+PASSWORD_ACTIONS = (Action.INVITATION_ACCEPTED, Action.PASSWORD_RESET, Action.PASSWORD_CHANGED)
+
+
+def account_password_set(*, account: User, password: str, action: str) -> User:
+    """``account`` sets their own password (from an invitation or reset link, or their
+    Account page). The caller has checked the link or the current password."""
+    if action not in PASSWORD_ACTIONS:
+        raise ValueError(f"not a way to set one's password: {action!r}")
+    if not access.can_change_own_password(account):
+        raise PermissionDenied(_("This account is not active."))
+    with transaction.atomic():
+        account.set_password(password)
+        account.save(update_fields=["password"])
+        AccountEvent.objects.create(account=account, by=account, action=action)
+    return account
+
+
+def account_role_set(*, by: User, account: User, role: str) -> AccountEvent | None:
+    """Change ``account``'s role. Nothing happens (None) when it is already ``role``."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
+    if not access.can_set_role(by, account, role):
+        raise PermissionDenied(_("You cannot give this person that role."))
+    if account.role == role:
+        return None
+    with transaction.atomic():
+        before = account.role
+        account.role = role
+        account.save(update_fields=["role"])
+        return AccountEvent.objects.create(
+            account=account, by=by, action=Action.ROLE_CHANGED, detail={"from": before, "to": role}
+        )
+
+
+def account_deactivate(*, by: User, account: User) -> AccountEvent:
+    """``account`` can no longer sign in; a session they have open ends at its next request."""
+    if not access.can_deactivate(by, account):
+        raise PermissionDenied(_("You cannot deactivate this account."))
+    with transaction.atomic():
+        account.is_active = False
+        account.save(update_fields=["is_active"])
+        return AccountEvent.objects.create(account=account, by=by, action=Action.DEACTIVATED)
+
+
+def account_reactivate(*, by: User, account: User) -> AccountEvent:
+    """``account`` can sign in again, with the password they had."""
+    if not access.can_reactivate(by, account):
+        raise PermissionDenied(_("You cannot reactivate this account."))
+    with transaction.atomic():
+        account.is_active = True
+        account.save(update_fields=["is_active"])
+        return AccountEvent.objects.create(account=account, by=by, action=Action.REACTIVATED)

@@ -203,7 +203,11 @@ PAGES = {
         {"leader_a": 200, "admin_a": 403, "district_admin": 403, "analyst": 403}, 404,
     ),
     "team_new_other_school": ("roster:team_new", "school_b", {"district_admin": 403, "analyst": 403}, 404),
+    "accounts": ("accounts", None, {"admin_a": 200, "district_admin": 200}, 403),
+    # Everyone with an active account changes their own password.
+    "account": ("account", None, {person: 200 for person in SEES if person != "retired_user"}, 403),
 }  # fmt: skip
+PAGES_WITHOUT_ARGS = {"roster:import", "roster:district", "accounts", "account"}
 
 
 def _page_url(world, url_name: str, target: str | None) -> str:
@@ -224,7 +228,7 @@ def test_pages_answer_each_role_as_decided(client, world, page):
     [*(kind[2] for kind in KINDS.values()), *(page[0] for page in PAGES.values())],
 )
 def test_anonymous_visitors_are_sent_to_sign_in(client, world, url_name):
-    args = [1] if url_name not in ("roster:import", "roster:district") else []
+    args = [1] if url_name not in PAGES_WITHOUT_ARGS else []
     response = client.get(reverse(url_name, args=args))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -248,3 +252,99 @@ def test_a_team_lead_cannot_change_the_membership_of_their_team(client, world):
     )
     assert response.status_code == 403
     assert not world.team_english.memberships.filter(user=world.teacher_a2).exists()
+
+
+# --- accounts: which account pages each administrator opens, and whom they manage ----
+
+STAFF = KINDS["staff"][3]
+# The accounts an administrator sees on the Accounts page: the staff they see, retired included.
+ACCOUNTS = {
+    person: {name for name in SEES[person] if name in STAFF}
+    for person in ("admin_a", "district_admin")
+}
+# Whom they may invite, reset, change the role of, deactivate: never themselves, never retired.
+MANAGES = {person: names - {person, "retired_user"} for person, names in ACCOUNTS.items()}
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_account_rules_follow_the_matrix(world, person):
+    user = getattr(world, person)
+    for name in STAFF:
+        target = getattr(world, name)
+        sees = name in ACCOUNTS.get(person, set())
+        assert access.accounts_for(user).filter(pk=target.pk).exists() is sees, name
+        assert access.can_manage_account(user, target) is (name in MANAGES.get(person, set())), name
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_account_pages_follow_the_matrix(client, world, person):
+    client.force_login(getattr(world, person))
+    for name in STAFF:
+        target = getattr(world, name)
+        response = client.get(reverse("account_manage", args=[target.pk]))
+        expected = 200 if name in ACCOUNTS.get(person, set()) else 404
+        assert response.status_code == expected, name
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_nobody_changes_an_account_they_do_not_manage(client, world, person):
+    """A POST from anyone but the account's administrator changes nothing."""
+    client.force_login(getattr(world, person))
+    for name in STAFF:
+        if name in MANAGES.get(person, set()):
+            continue
+        target = getattr(world, name)
+        response = client.post(
+            reverse("account_manage", args=[target.pk]), {"action": "deactivate"}
+        )
+        assert response.status_code in (403, 404), name
+        target.refresh_from_db()
+        assert target.is_active, name
+
+
+ROLE_REACH = {
+    # administrator: roles they may give a school A teacher, and a district-level person
+    "admin_a": (
+        {"teacher", "team_lead", "coach", "school_leader", "administrator"}, set(),
+    ),
+    "district_admin": (
+        {"teacher", "team_lead", "coach", "school_leader", "administrator", "district_analyst"},
+        {"administrator", "district_analyst"},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("person", sorted(ROLE_REACH))
+def test_no_administrator_gives_a_role_beyond_their_scope(world, person):
+    user = getattr(world, person)
+    school_roles, district_roles = ROLE_REACH[person]
+    assert set(access.roles_assignable(user, world.teacher_a)) == school_roles
+    assert set(access.roles_assignable(user, world.analyst)) == district_roles
+
+
+def test_a_school_leader_does_not_manage_accounts(world):
+    # Leaders build teams; accounts (who signs in, with what role) stay with administrators.
+    assert not access.can_manage_accounts(world.leader_a)
+    assert not access.can_manage_account(world.leader_a, world.teacher_a)
+
+
+# Pages anyone reaches, signed in or not: asking for a reset, and what a link opens.
+PUBLIC_PAGES = {
+    "password_reset": [],
+    "password_reset_done": [],
+    "password_reset_complete": [],
+    "password_reset_confirm": ["MQ", "bad-token"],
+    "invitation_accept": ["MQ", "bad-token"],
+}
+
+
+@pytest.mark.parametrize("url_name", sorted(PUBLIC_PAGES))
+def test_password_pages_answer_everyone_and_a_bad_link_opens_nothing(client, world, url_name):
+    url = reverse(url_name, args=PUBLIC_PAGES[url_name])
+    for person in [None, *PEOPLE]:
+        client.logout()
+        if person:
+            client.force_login(getattr(world, person))
+        response = client.get(url)
+        assert response.status_code == 200, person
+        assert 'name="new_password1"' not in response.content.decode(), person
