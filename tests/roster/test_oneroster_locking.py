@@ -48,7 +48,7 @@ def test_another_writer_is_not_kept_waiting_while_an_import_reads_and_validates(
     meanwhile = {}
 
     def progress(stage: str, done: int, total: int) -> None:
-        if stage == "validating" and done == 1:  # read and planned, nothing written yet
+        if stage == "validating" and done == 1:  # read, planned, rows built; nothing written
             meanwhile["validated"] = write_from_another_connection()
 
     summary = roster_import(source=source, scope=ROSTER_SCOPE_ALL, progress=progress)
@@ -61,10 +61,10 @@ def test_another_writer_is_not_kept_waiting_while_an_import_reads_and_validates(
 def test_an_import_that_fails_while_writing_writes_nothing(sqlite_file_db, tmp_path, monkeypatch):
     source = district_generate(tmp_path / "export", **SIZE)
 
-    def enrollments_clash(self):
-        raise IntegrityError("UNIQUE constraint failed: roster_enrollment.sourced_id")
+    def terms_clash(self, rows, stale):  # after the orgs, sessions, courses and classes
+        raise IntegrityError("UNIQUE constraint failed: roster_schoolclass_terms")
 
-    monkeypatch.setattr(Writer, "enrollments", enrollments_clash)
+    monkeypatch.setattr(Writer, "write_class_terms", terms_clash)
 
     with pytest.raises(RosterImportInvalid) as caught:
         roster_import(source=source, scope=ROSTER_SCOPE_ALL)

@@ -64,19 +64,22 @@ def roster_import(
         raise RosterImportInvalid(problems)
     report("reading files", 1, 1)
     with _sqlite_cache():
-        # Reading and validating happen outside the write transaction: on SQLite a
-        # writer locks the whole database, and a score saved in a grid meanwhile must
-        # not wait for a whole import. Only the writing itself holds the lock.
+        # Reading, validating and preparing the rows happen outside the write
+        # transaction: on SQLite a writer locks the whole database, and a score saved
+        # in a grid meanwhile must not wait for a whole import. Only the SQL holds it.
         report("validating", 0, 1)
         snapshot = snapshot_load()
         plan = plan_build(export=export, snapshot=snapshot, problems=problems, scope=scope)
-        report("validating", 1, 1)
         if problems:
             raise RosterImportInvalid(problems)
+        # Every row is compared, counted and built before the transaction too.
+        writer = Writer(plan, snapshot, report)
+        writer.prepare()
+        report("validating", 1, 1)
         started = time.perf_counter()
         try:
             with transaction.atomic():
-                counts = Writer(plan, snapshot, report).run()
+                counts = writer.write()
         except IntegrityError:
             # The roster changed between validating and writing (another import, a new
             # account): nothing was written, and importing again validates afresh.
