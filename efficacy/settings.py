@@ -92,9 +92,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while a background import writes.
+    # WAL lets the web server read while a background import writes. A writer locks
+    # the whole database: a transaction takes the lock when it begins (IMMEDIATE, so it
+    # never fails half-way for want of it), and a save waits up to 15 s for another
+    # writer, such as a large roster import writing its rows, before it says so.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=15000;",
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

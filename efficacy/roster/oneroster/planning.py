@@ -67,6 +67,12 @@ ENROLLMENT_ROLE_MAP = {
     "administrator": Enrollment.EnrollmentRole.ADMINISTRATOR,
 }
 PATHWAY_COLUMNS = ("metadata.pathway", "metadata.track")
+# Where a stored record's school is, for the kinds that belong to one school.
+SCHOOL_INDEX = {
+    kind: fields.index("school_id")
+    for kind, (_model, fields) in FIELDS.items()
+    if "school_id" in fields
+}
 
 
 class TooManyProblems(Exception):
@@ -305,7 +311,7 @@ class Planner:
                 school, self.snap.value(kind, sid, "district_id")
             )
             return self.scope.may_write_staff(school, district)
-        return self.snap.value(kind, sid, "school_id") in self.writable_schools
+        return row[1][SCHOOL_INDEX[kind]] in self.writable_schools
 
     def school_ok(self, sid: str) -> bool:
         """May a row put a record in this school? (An unknown one is reported elsewhere.)"""
