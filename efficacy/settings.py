@@ -184,6 +184,10 @@ CONTENT_SECURITY_POLICY = {
 # --- Uploads ----------------------------------------------------------------
 # A roster export of a large district is tens of megabytes zipped.
 EFFICACY_MAX_UPLOAD_BYTES = envint("EFFICACY_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# Any team member can send a score file: a class's or a cycle's scores are far smaller.
+EFFICACY_MAX_SCORE_UPLOAD_BYTES = envint("EFFICACY_MAX_SCORE_UPLOAD_BYTES", 10 * 1024 * 1024)
+EFFICACY_MAX_SCORE_UNZIPPED_BYTES = envint("EFFICACY_MAX_SCORE_UNZIPPED_BYTES", 50 * 1024 * 1024)
+EFFICACY_MAX_SCORE_ROWS = envint("EFFICACY_MAX_SCORE_ROWS", 100_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR")

@@ -70,7 +70,7 @@ def test_each_kind_of_problem_is_reported_with_row_and_column_and_nothing_is_wri
     result = _import_csv(world, evidence, "BEN5,,Inference rubric,Baseline,3", line)
     assert not result.ok
     [problem] = result.problems
-    assert (problem.row, problem.column) == (3, column)
+    assert (problem.line, problem.column) == (3, column)
     assert words in problem.message
     assert problem.hint
     assert not Score.objects.exists()
@@ -81,7 +81,7 @@ def test_a_duplicate_row_is_reported_against_the_first(world, evidence):
         world, evidence, "AVA5,,Inference rubric,Baseline,2", "AVA5,,Inference rubric,Baseline,3"
     )
     [problem] = result.problems
-    assert problem.row == 3
+    assert problem.line == 3
     assert "row 2" in problem.message
     assert not Score.objects.exists()
 
@@ -94,7 +94,7 @@ def test_every_problem_in_the_file_is_reported_at_once(world, evidence):
         "AVA5,,Inference rubric,Baseline,9",
         "BEN5,,X,Baseline,1",
     )
-    assert sorted((p.row, p.column) for p in result.problems) == [
+    assert sorted((p.line, p.column) for p in result.problems) == [
         (2, "student"),
         (3, "score"),
         (4, "measure"),
@@ -109,7 +109,7 @@ def test_a_missing_column_is_reported_on_the_header_row(world, evidence):
         filename="s.csv",
         content=b"student,measure,score\nAVA5,x,1\n",
     )
-    assert [(p.row, p.column) for p in result.problems] == [(1, "occasion")]
+    assert [(p.line, p.column) for p in result.problems] == [(1, "occasion")]
 
 
 def test_a_file_that_is_not_a_spreadsheet_gets_a_clear_answer(world, evidence):
@@ -144,7 +144,7 @@ def test_an_xlsx_upload_is_validated_the_same_way(world, evidence):
         [["student", "measure", "occasion", "score"], ["AVA5", "Inference rubric", "Baseline", 5]]
     )
     result = scores_import(user=world.teacher_a, cycle=evidence, filename="s.xlsx", content=bad)
-    assert [(p.row, p.column) for p in result.problems] == [(2, "score")]
+    assert [(p.line, p.column) for p in result.problems] == [(2, "score")]
     good = _xlsx(
         [["student", "measure", "occasion", "score"], ["AVA5", "Inference rubric", "Baseline", 4]]
     )
@@ -261,7 +261,7 @@ def test_a_oneroster_1_2_result_row_out_of_range_is_reported_by_file_row_and_col
         results=results_12.encode(),
     )
     [problem] = result.problems
-    assert (problem.file, problem.row, problem.column) == ("results.csv", 3, "score")
+    assert (problem.file, problem.line, problem.column) == ("results.csv", 3, "score")
     assert not Score.objects.exists()
 
 

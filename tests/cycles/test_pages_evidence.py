@@ -315,7 +315,7 @@ def test_an_upload_with_many_problems_lists_each_by_row_and_column_and_writes_no
     response = _upload(client, evidence, content)
     html = response.content.decode()
     assert "4 problems: nothing was imported" in html
-    rows = re.findall(r'<tr><td class="number">(\d+)</td><td>([^<]*)</td><td>([^<]*)</td>', html)
+    rows = re.findall(r"<li>scores.csv:(\d+):(\w*): ([^<]*)</li>", html)
     assert [(row, column) for row, column, _message in rows] == [
         ("5", "measure"),
         ("3", "score"),
@@ -343,7 +343,7 @@ def test_a_valid_upload_says_how_many_scores_were_added_and_updated(
 
 
 def test_an_upload_larger_than_the_limit_gets_a_clear_message(client, world, evidence, settings):
-    settings.EFFICACY_MAX_UPLOAD_BYTES = 10
+    settings.EFFICACY_MAX_SCORE_UPLOAD_BYTES = 10
     client.force_login(world.teacher_a)
     html = _upload(client, evidence, b"student,measure,occasion,score\n").content.decode()
     assert "the limit is 10\xa0bytes" in html
@@ -512,7 +512,7 @@ def test_a_gradebook_export_with_problems_lists_them_with_file_and_row(
     )
     html = response.content.decode()
     assert "1 problem: nothing was imported" in html
-    assert re.search(r"<td>results.csv</td><td class=\"number\">3</td><td>score</td>", html)
+    assert re.search(r"<li>results.csv:3:score: ", html)
     assert "Inference task 1" in html  # the export's columns, to help link the right one
     assert not Score.objects.exists()
 

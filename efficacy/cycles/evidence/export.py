@@ -2,30 +2,30 @@
 
 These are reads: the view decides who may download (the access layer: the
 team's members and the school's leaders; analysts get aggregates only, never
-this student-level file).
+this student-level file). Both are written by :mod:`efficacy.tabular`, so no
+name or measure becomes a live formula in a spreadsheet.
 """
 
 from __future__ import annotations
 
-import io
-
-import pandas as pd
 from django.utils.translation import gettext as _
 
-from efficacy.cycles.evidence.imports import XLSX_TYPE
 from efficacy.cycles.evidence.selectors import cycle_evidence_frame
 from efficacy.cycles.models import InquiryCycle
+from efficacy.tabular import write_csv, write_xlsx
+from efficacy.tabular.writing import XLSX_TYPE, frame_rows
 
 
 def evidence_export_csv(cycle: InquiryCycle) -> tuple[str, str, bytes]:
     """``(filename, content type, bytes)``; UTF-8, comma-separated, one row per score."""
-    frame = cycle_evidence_frame(cycle)
-    return f"evidence-cycle-{cycle.pk}.csv", "text/csv", frame.to_csv(index=False).encode("utf-8")
+    columns, rows = frame_rows(cycle_evidence_frame(cycle))
+    return f"evidence-cycle-{cycle.pk}.csv", "text/csv", write_csv(columns, rows)
 
 
 def evidence_export_xlsx(cycle: InquiryCycle) -> tuple[str, str, bytes]:
-    frame = cycle_evidence_frame(cycle)
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=_("Evidence")[:31])
-    return f"evidence-cycle-{cycle.pk}.xlsx", XLSX_TYPE, out.getvalue()
+    columns, rows = frame_rows(cycle_evidence_frame(cycle))
+    return (
+        f"evidence-cycle-{cycle.pk}.xlsx",
+        XLSX_TYPE,
+        write_xlsx(columns, rows, title=_("Evidence")),
+    )

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from efficacy.cycles.evidence.gradebook import LINE_ITEMS, RESULTS
 from efficacy.cycles.models import InquiryCycle, Score
+from efficacy.tabular import Problems, zip_members
+from efficacy.tabular.limits import score_upload_limits
 
 
 def cell_name(student_id: int, occasion_id: int) -> str:
@@ -77,7 +79,7 @@ class TemplateForm(forms.Form):
 
 
 def _check_size(upload) -> None:
-    limit = settings.EFFICACY_MAX_UPLOAD_BYTES
+    limit = settings.EFFICACY_MAX_SCORE_UPLOAD_BYTES
     if upload.size > limit:
         raise forms.ValidationError(
             gettext("This file is %(size)s; the limit is %(limit)s. Split it into smaller files "
@@ -172,19 +174,28 @@ class GradebookUploadForm(forms.Form):
         return data
 
     def _from_zip(self, upload) -> tuple[bytes, bytes] | None:
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(upload.read()))
-        except zipfile.BadZipFile:
+        content = upload.read()
+        if not zipfile.is_zipfile(io.BytesIO(content)):
             self.add_error(
                 "export",
                 gettext("This is not a zip file. Upload the gradebook export as a .zip."),
             )
             return None
-        found: dict[str, zipfile.ZipInfo] = {}
-        for info in archive.infolist():
-            name = PurePosixPath(info.filename).name.lower()
-            if name in {LINE_ITEMS.lower(), RESULTS.lower()}:
-                found.setdefault(name, info)
+        wanted = {LINE_ITEMS.lower(), RESULTS.lower()}
+        problems = Problems()
+        members = zip_members(
+            content,
+            upload.name or "export.zip",
+            limits=score_upload_limits(),
+            problems=problems,
+            keep=lambda info: PurePosixPath(info.filename).name.lower() in wanted,
+        )
+        if members is None:
+            self.add_error("export", problems.lines())
+            return None
+        found: dict[str, bytes] = {}
+        for name, data in members.items():
+            found.setdefault(PurePosixPath(name).name.lower(), data)
         missing = [n for n in (LINE_ITEMS, RESULTS) if n.lower() not in found]
         if missing:
             self.add_error(
@@ -193,15 +204,7 @@ class GradebookUploadForm(forms.Form):
                 % {"files": gettext(" and ").join(missing)},
             )
             return None
-        limit = settings.EFFICACY_MAX_UPLOAD_BYTES
-        if any(info.file_size > limit for info in found.values()):
-            self.add_error(
-                "export",
-                gettext("The files in the zip are larger than %(limit)s unpacked.")
-                % {"limit": filesizeformat(limit)},
-            )
-            return None
-        return archive.read(found[LINE_ITEMS.lower()]), archive.read(found[RESULTS.lower()])
+        return found[LINE_ITEMS.lower()], found[RESULTS.lower()]
 
 
 class DeleteChoiceForm(forms.Form):

@@ -17,18 +17,36 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from efficacy.access.cycles import require_contributor, require_editor
-from efficacy.cycles.evidence.imports import read_table
-from efficacy.cycles.evidence.rows import (
-    EvidenceRow,
-    ImportProblem,
-    ImportResult,
-    evidence_rows_apply,
-)
+from efficacy.cycles.evidence.rows import EvidenceRow, ImportResult, evidence_rows_apply
 from efficacy.cycles.models import GradebookLink, InquiryCycle, Measure, Occasion
+from efficacy.tabular import Problem, Problems, Table, read_table
+from efficacy.tabular.limits import score_upload_limits
 
 LINE_ITEMS = "lineItems.csv"
 RESULTS = "results.csv"
 SKIPPED_SCORE_STATUS = {"exempt", "not submitted"}
+LINE_ITEM_COLUMNS = ("sourcedId", "classSourcedId", "title")
+RESULT_COLUMNS = (
+    "lineItemSourcedId",
+    "studentSourcedId",
+    "classSourcedId",
+    "score",
+    "scoreStatus",
+    "status",
+)
+
+
+def line_items_read(content: bytes, problems: list[Problem]) -> Table | None:
+    """The gradebook's columns (lineItems.csv), read by the one tabular reader."""
+    return read_table(
+        content,
+        LINE_ITEMS,
+        problems=problems,
+        limits=score_upload_limits(),
+        columns=LINE_ITEM_COLUMNS,
+        required=("sourcedId",),
+        missing_hint=_("Export the gradebook as OneRoster 1.1 or 1.2 CSV files."),
+    )
 
 
 def gradebook_link_set(
@@ -60,40 +78,47 @@ def scores_import_oneroster_gradebook(
     }
     if not links:
         return ImportResult(
-            problems=[
-                ImportProblem(
-                    LINE_ITEMS,
-                    1,
-                    "sourcedId",
-                    _("No gradebook column is linked to a measure of this cycle."),
-                    _("Link a lineItem to a measure and occasion first."),
-                )
-            ]
+            problems=Problems(
+                [
+                    Problem(
+                        LINE_ITEMS,
+                        1,
+                        "sourcedId",
+                        _("No gradebook column is linked to a measure of this cycle."),
+                        _("Link a lineItem to a measure and occasion first."),
+                    )
+                ]
+            )
         )
-    hint = _("Export the gradebook as OneRoster 1.1 or 1.2 CSV files.")
-    item_table, problems = read_table(line_items, LINE_ITEMS, required=["sourcedid"], hint=hint)
-    result_table, result_problems = read_table(
-        results, RESULTS, required=["lineitemsourcedid", "studentsourcedid", "score"], hint=hint
+    problems = Problems()
+    item_table = line_items_read(line_items, problems)
+    result_table = read_table(
+        results,
+        RESULTS,
+        problems=problems,
+        limits=score_upload_limits(),
+        columns=RESULT_COLUMNS,
+        required=("lineItemSourcedId", "studentSourcedId", "score"),
+        missing_hint=_("Export the gradebook as OneRoster 1.1 or 1.2 CSV files."),
     )
-    problems += result_problems
     if item_table is None or result_table is None:
         return ImportResult(problems=problems)
     items = _line_items(item_table, links, problems)
     if problems:
         return ImportResult(problems=problems)
     rows = []
-    for number, record in result_table:
-        link = links.get(_s(record.get("lineitemsourcedid")))
+    for number, record in result_table.rows:
+        link = links.get(_s(record.get("lineItemSourcedId")))
         if link is None or _s(record.get("status")).lower() == "tobedeleted":
             continue
-        if _s(record.get("scorestatus")).lower() in SKIPPED_SCORE_STATUS:
+        if _s(record.get("scoreStatus")).lower() in SKIPPED_SCORE_STATUS:
             continue
         rows.append(
             EvidenceRow(
                 file=RESULTS,
                 row=number,
-                student=_s(record.get("studentsourcedid")),
-                school_class=_s(record.get("classsourcedid"))
+                student=_s(record.get("studentSourcedId")),
+                school_class=_s(record.get("classSourcedId"))
                 or items.get(link.line_item_sourced_id, ""),
                 measure=link.measure,
                 occasion=link.occasion,
@@ -111,18 +136,18 @@ def scores_import_oneroster_gradebook(
 
 
 def _line_items(
-    table, links: dict[str, GradebookLink], problems: list[ImportProblem]
+    table: Table, links: dict[str, GradebookLink], problems: list[Problem]
 ) -> dict[str, str]:
     """lineItem sourcedId → its classSourcedId, for the linked ones; reports linked ones missing."""
     found: dict[str, str] = {}
-    for _number, record in table:
-        sourced_id = _s(record.get("sourcedid"))
+    for _number, record in table.rows:
+        sourced_id = _s(record.get("sourcedId"))
         if sourced_id in links:
-            found[sourced_id] = _s(record.get("classsourcedid"))
+            found[sourced_id] = _s(record.get("classSourcedId"))
     for sourced_id, link in links.items():
         if sourced_id not in found:
             problems.append(
-                ImportProblem(
+                Problem(
                     LINE_ITEMS,
                     1,
                     "sourcedId",

@@ -8,9 +8,6 @@ score cells are skipped, so a half-filled template imports what it has.
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,123 +15,56 @@ from django.utils.translation import gettext as _
 
 from efficacy.access.cycles import own_class_ids, require_contributor
 from efficacy.access.roster import can_edit_team
-from efficacy.cycles.evidence.rows import (
-    EvidenceRow,
-    ImportProblem,
-    ImportResult,
-    evidence_rows_apply,
-)
+from efficacy.cycles.evidence.rows import EvidenceRow, ImportResult, evidence_rows_apply
 from efficacy.cycles.evidence.selectors import class_cycle_students
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion
 from efficacy.roster.models import SchoolClass
+from efficacy.tabular import Problem, Problems, Table, read_table, write_csv, write_xlsx
+from efficacy.tabular.limits import score_upload_limits
+from efficacy.tabular.writing import XLSX_TYPE
 
 COLUMNS = ["student", "name", "class", "measure", "occasion", "score"]
 REQUIRED = ["student", "measure", "occasion", "score"]
 ALIASES = {"student_number": "student", "student_id": "student", "class_code": "class"}
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def scores_import(*, user: Any, cycle: InquiryCycle, content: bytes, filename: str) -> ImportResult:
     """Validate the whole file, then write every score or none (see :mod:`evidence_rows`)."""
     require_contributor(user, cycle.team)
-    table, problems = read_table(content, filename)
+    problems = Problems()
+    table = read_table(
+        content,
+        filename,
+        problems=problems,
+        limits=score_upload_limits(),
+        columns=COLUMNS,
+        required=REQUIRED,
+        aliases=ALIASES,
+        missing_hint=_(
+            "The first row must name the columns: student, class, measure, occasion, score."
+        ),
+    )
     rows: list[EvidenceRow] = []
     if table is not None:
-        rows, row_problems = _rows(table, filename, cycle)
-        problems += row_problems
+        rows = _rows(table, cycle, problems)
     if problems and not rows:
         return ImportResult(problems=problems)
     return evidence_rows_apply(user=user, cycle=cycle, rows=rows, problems=problems)
 
 
-def read_table(
-    content: bytes, filename: str, *, required: list[str] = REQUIRED, hint: str = ""
-) -> tuple[list[tuple[int, dict[str, Any]]] | None, list[ImportProblem]]:
-    """``[(row number, {column: value})]`` with lower-case headers, or the problems that stopped reading."""
-    is_xlsx = filename.lower().endswith(".xlsx") or content[:2] == b"PK"
-    try:
-        raw_rows = _xlsx_rows(content) if is_xlsx else _csv_rows(content)
-    except UnicodeDecodeError:
-        return None, [
-            ImportProblem(
-                filename,
-                1,
-                "",
-                _("The file is not UTF-8 text."),
-                _("Save it as “CSV UTF-8” or as an Excel workbook."),
-            )
-        ]
-    except Exception:  # openpyxl raises many kinds for a damaged workbook
-        return None, [
-            ImportProblem(
-                filename,
-                1,
-                "",
-                _("The file could not be read as a spreadsheet."),
-                _("Upload a .csv or .xlsx file, such as the downloaded template."),
-            )
-        ]
-    if not raw_rows:
-        return None, [
-            ImportProblem(
-                filename, 1, "", _("The file is empty."), _("Start from the downloaded template.")
-            )
-        ]
-    header = [ALIASES.get(h, h) for h in (_norm(h) for h in raw_rows[0])]
-    missing = [c for c in required if c not in header]
-    if missing:
-        hint = hint or _(
-            "The first row must name the columns: student, class, measure, occasion, score."
-        )
-        return None, [
-            ImportProblem(filename, 1, c, _("The column “%(c)s” is missing.") % {"c": c}, hint)
-            for c in missing
-        ]
-    table = []
-    for number, values in enumerate(raw_rows[1:], start=2):
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        table.append((number, dict(zip(header, values, strict=False))))
-    return table, []
-
-
-def _norm(header: Any) -> str:
-    return str(header or "").strip().lower().replace(" ", "_")
-
-
-def _csv_rows(content: bytes) -> list[list[Any]]:
-    text = content.decode("utf-8-sig")
-    dialect = csv.excel
-    with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=",;\t")
-    return list(csv.reader(io.StringIO(text), dialect))
-
-
-def _xlsx_rows(content: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def _rows(
-    table, filename: str, cycle: InquiryCycle
-) -> tuple[list[EvidenceRow], list[ImportProblem]]:
+def _rows(table: Table, cycle: InquiryCycle, problems: Problems) -> list[EvidenceRow]:
     measures = {m.name.strip().lower(): m for m in cycle.measures.all()}
     occasions = {o.name.strip().lower(): o for o in cycle.occasions.all()}
-    rows, problems = [], []
-    for number, record in table:
-        measure_name = str(record.get("measure") or "").strip()
-        occasion_name = str(record.get("occasion") or "").strip()
+    rows = []
+    for number, record in table.rows:
+        measure_name = _text(record.get("measure"))
+        occasion_name = _text(record.get("occasion"))
         measure = measures.get(measure_name.lower())
         occasion = occasions.get(occasion_name.lower())
         if measure is None:
             problems.append(
-                ImportProblem(
-                    filename,
+                Problem(
+                    table.file,
                     number,
                     "measure",
                     _("“%(name)s” is not a measure of this cycle.") % {"name": measure_name},
@@ -144,8 +74,8 @@ def _rows(
             )
         if occasion is None:
             problems.append(
-                ImportProblem(
-                    filename,
+                Problem(
+                    table.file,
                     number,
                     "occasion",
                     _("“%(name)s” is not an occasion of this cycle.") % {"name": occasion_name},
@@ -155,7 +85,7 @@ def _rows(
             )
         rows.append(
             EvidenceRow(
-                file=filename,
+                file=table.file,
                 row=number,
                 student=_text(record.get("student")),
                 school_class=_text(record.get("class")),
@@ -164,7 +94,7 @@ def _rows(
                 score=record.get("score"),
             )
         )
-    return rows, problems
+    return rows
 
 
 def _text(value: Any) -> str:
@@ -212,24 +142,3 @@ def scores_template(
     if fmt == "xlsx":
         return f"{stem}.xlsx", XLSX_TYPE, write_xlsx(COLUMNS, body, title=_("Scores"))
     return f"{stem}.csv", "text/csv", write_csv(COLUMNS, body)
-
-
-def write_csv(columns: list[str], rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
-    return out.getvalue().encode("utf-8")
-
-
-def write_xlsx(columns: list[str], rows, *, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(columns)
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -24,24 +24,12 @@ from efficacy.cycles.evidence.scoring import default_class_id, parse_score, requ
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
 from efficacy.cycles.plan.selectors import cycle_population
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    file: str
-    row: int
-    column: str
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.file}, row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message} {self.hint}".strip()
+from efficacy.tabular import Problem, Problems
 
 
 @dataclass
 class ImportResult:
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -65,8 +53,8 @@ class EvidenceRow:
     school_class: str = ""
     columns: dict[str, str] = field(default_factory=dict)
 
-    def problem(self, what: str, message: str, hint: str = "") -> ImportProblem:
-        return ImportProblem(self.file, self.row, self.columns.get(what, what), message, hint)
+    def problem(self, what: str, message: str, hint: str = "") -> Problem:
+        return Problem(self.file, self.row, self.columns.get(what, what), message, hint)
 
 
 def evidence_rows_apply(
@@ -74,13 +62,13 @@ def evidence_rows_apply(
     user: Any,
     cycle: InquiryCycle,
     rows: list[EvidenceRow],
-    problems: list[ImportProblem],
+    problems: list[Problem],
     match_students_by: tuple[str, ...] = ("identifier", "sourced_id"),
 ) -> ImportResult:
     """Check every row (adding to ``problems`` from parsing), then write all or nothing."""
     require_contributor(user, cycle.team)
     require_evidence_open(cycle)
-    result = ImportResult(problems=list(problems))
+    result = ImportResult(problems=Problems(problems))
     school = cycle.team.school
     students = _student_lookup(school, {r.student for r in rows if r.student}, match_students_by)
     classes = _class_lookup(school, {r.school_class for r in rows if r.school_class})

@@ -30,14 +30,14 @@ def parse_score(raw: Any, measure: Measure) -> tuple[float | None, ScoreProblem 
         return None, None
     if isinstance(raw, bool):
         return None, _not_a_number(raw, measure)
-    if isinstance(raw, (int, float)):
-        value = float(raw)
-    else:
-        text = str(raw).strip().replace(",", ".") if str(raw).count(",") == 1 else str(raw).strip()
-        try:
-            value = float(text)
-        except ValueError:
-            return None, _not_a_number(raw, measure)
+    try:
+        if isinstance(raw, (int, float)):
+            value = float(raw)
+        else:
+            text = str(raw).strip()
+            value = float(text.replace(",", ".") if text.count(",") == 1 else text)
+    except (ValueError, OverflowError):  # an integer too large for a float is no score either
+        return None, _not_a_number(raw, measure)
     if math.isnan(value) or math.isinf(value):
         return None, _not_a_number(raw, measure)
     if not measure.in_range(value):
@@ -76,10 +76,16 @@ def default_class_id(student_classes: set[int], own_classes: set[int]) -> int | 
 
 def _not_a_number(raw: Any, measure: Measure) -> ScoreProblem:
     return ScoreProblem(
-        _("“%(raw)s” is not a number.") % {"raw": raw},
+        _("“%(raw)s” is not a number.") % {"raw": _shown(raw)},
         _("Enter a number from %(low)s to %(high)s, or leave the cell empty if there is no score.")
         % {"low": _fmt(measure.min_score), "high": _fmt(measure.max_score)},
     )
+
+
+def _shown(raw: Any) -> str:
+    """A value as a person typed it, cut short: a crafted cell can hold thousands of digits."""
+    text = str(raw)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _fmt(value: float) -> str:

@@ -516,16 +516,14 @@ def gradebook(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 def _line_items_in(content: bytes) -> list[dict[str, str]]:
     """The gradebook columns of an export, so a person can see which sourcedId to link."""
-    table, _problems = evidence_import.read_table(
-        content, gradebook_import.LINE_ITEMS, required=["sourcedid"]
-    )
+    table = gradebook_import.line_items_read(content, [])
     return [
         {
-            "sourced_id": str(record.get("sourcedid") or ""),
+            "sourced_id": str(record.get("sourcedId") or ""),
             "title": str(record.get("title") or ""),
-            "class": str(record.get("classsourcedid") or ""),
+            "class": str(record.get("classSourcedId") or ""),
         }
-        for _number, record in (table or [])[:200]
+        for _number, record in (table.rows if table else [])[:200]
     ]
 
 
