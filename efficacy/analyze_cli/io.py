@@ -38,6 +38,8 @@ import numpy as np
 import pandas as pd
 
 from efficacy.analysis.results import to_plain
+from efficacy.tabular import Limits, Problems
+from efficacy.tabular import read_table as read_table_rows
 
 
 class CliError(Exception):
@@ -45,14 +47,32 @@ class CliError(Exception):
 
 
 READERS = {".csv": "CSV", ".txt": "CSV", ".xlsx": "XLSX", ".parquet": "Parquet", ".pq": "Parquet"}
+#: Cells that mean "no value", as pandas and R write them.
+MISSING = [
+    "",
+    "NA",
+    "N/A",
+    "n/a",
+    "NaN",
+    "nan",
+    "-nan",
+    "NULL",
+    "null",
+    "None",
+    "<NA>",
+    "#N/A",
+    "#NA",
+]
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read a CSV, XLSX or Parquet file by its extension.
 
-    CSV cells are read as text (empty cells as missing) so that group labels
-    keep exactly the spelling in the file; numeric columns are converted by
-    :func:`prepare`, which can then name the row of a bad value.
+    CSV and XLSX go through the one tabular reader (:mod:`efficacy.tabular`), with
+    its leniency rules and its limits: CSV cells are text (empty cells and ``NA``
+    as missing) so that group labels keep exactly the spelling in the file;
+    numeric columns are converted by :func:`prepare`, which can then name the row
+    of a bad value. A file the reader refuses ends as one line naming the problem.
     """
     path = Path(path)
     kind = READERS.get(path.suffix.lower())
@@ -62,20 +82,31 @@ def read_table(path: str | Path) -> pd.DataFrame:
         )
     if not path.is_file():
         raise CliError(f"{path}: no such file.")
-    try:
-        if kind == "CSV":
-            table = pd.read_csv(path, dtype=str, keep_default_na=True, skipinitialspace=True)
-        elif kind == "XLSX":
-            table = pd.read_excel(path, engine="openpyxl")
-        else:
-            table = pd.read_parquet(path)
-    except pd.errors.EmptyDataError:
-        raise CliError(f"{path}: the file is empty; it needs a header row and data rows.") from None
-    except Exception as exc:  # any parser's failure is the file's problem, not a crash
-        raise CliError(f"{path}: cannot read it as {kind} ({one_line(exc)}).") from None
-    table.columns = [str(c).strip() for c in table.columns]
+    table = _read_parquet(path) if kind == "Parquet" else _read_tabular(path)
     if len(table) == 0:
         raise CliError(f"{path}: the file has a header but no data rows.")
+    return table
+
+
+def _read_tabular(path: Path) -> pd.DataFrame:
+    problems = Problems()
+    read = read_table_rows(path, str(path), problems=problems)
+    if read is None or problems:
+        raise CliError(str(problems[0]) if problems else f"{path}: cannot read it.")
+    frame = pd.DataFrame.from_records([row for _line, row in read.rows], columns=read.columns)
+    frame = frame.replace(MISSING, np.nan)
+    return frame if path.suffix.lower() != ".xlsx" else frame.infer_objects()
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    limit = Limits().file_bytes
+    if path.stat().st_size > limit:
+        raise CliError(f"{path}: the file is larger than {limit:,} bytes.")
+    try:
+        table = pd.read_parquet(path)
+    except Exception as exc:  # any parser's failure is the file's problem, not a crash
+        raise CliError(f"{path}: cannot read it as Parquet ({one_line(exc)}).") from None
+    table.columns = [str(c).strip() for c in table.columns]
     return table
 
 

@@ -17,12 +17,11 @@ messages when Django is set up.
 from __future__ import annotations
 
 from efficacy.tabular.limits import Limits
-from efficacy.tabular.problems import FileInvalid, Problem, Problems
+from efficacy.tabular.problems import Problem, Problems
 from efficacy.tabular.reading import Table, read_table, zip_members
 from efficacy.tabular.writing import neutralise, write_csv, write_xlsx
 
 __all__ = [
-    "FileInvalid",
     "Limits",
     "Problem",
     "Problems",

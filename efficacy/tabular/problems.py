@@ -88,11 +88,3 @@ class Problems(list):
 
     def to_dict(self) -> dict[str, object]:
         return {"errors": [p.to_dict() for p in self], "total": self.total, "more": self.more}
-
-
-class FileInvalid(Exception):
-    """A file has problems; nothing was written."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = problems if isinstance(problems, Problems) else Problems(problems)
-        super().__init__("\n".join(self.problems.lines()) or "a problem in the file")

@@ -357,7 +357,7 @@ def _unreadable(file: str, error: Exception) -> _Stop:
             None,
             _("the file could not be read as a spreadsheet (%(error)s)")
             % {"error": " ".join(str(error).split())[:200] or type(error).__name__},
-            _("upload a .csv or .xlsx file, such as the downloaded template"),
+            _("save it again as an Excel workbook (.xlsx) or as CSV UTF-8"),
         )
     )
 
@@ -405,7 +405,7 @@ def read_table(
     required: Sequence[str] = (),
     aliases: Mapping[str, str] | None = None,
     prefixes: Sequence[str] = (),
-    missing_hint: str = "",
+    header_hint: str = "",
 ) -> Table | None:
     """Read a whole CSV or XLSX file; its problems go to ``problems``.
 
@@ -413,7 +413,8 @@ def read_table(
     header matching one (see :func:`header_key`) or one of ``aliases`` (alternative
     name → canonical) takes it; other columns keep their name as written, except a
     known prefix such as ``metadata.``, matched in any case. A ``required`` column
-    that is missing is a problem (``missing_hint`` says how to fix it), and the
+    that is missing is a problem (``header_hint`` says how to fix it, and what an
+    empty file needs), and the
     table is ``None``: nothing can be read without it. Rows whose number of values
     differs from the header's are problems and are left out of the table.
     """
@@ -422,7 +423,7 @@ def read_table(
         with source.open("rb") as stream:
             return read_table(
                 stream, file, problems=problems, limits=limits, columns=columns,
-                required=required, aliases=aliases, prefixes=prefixes, missing_hint=missing_hint,
+                required=required, aliases=aliases, prefixes=prefixes, header_hint=header_hint,
             )  # fmt: skip
     try:
         _check_file_size(source, file, limits)
@@ -431,7 +432,7 @@ def read_table(
             _xlsx_records(source, file, limits) if xlsx else _csv_records(source, file, limits)
         )
         return _table(records, file, xlsx, problems, limits, columns, required, aliases or {},
-                      prefixes, missing_hint)  # fmt: skip
+                      prefixes, header_hint)  # fmt: skip
     except _Stop as stop:
         problems.append(stop.problem)
         return None
@@ -470,7 +471,7 @@ def _table(
     required: Sequence[str],
     aliases: Mapping[str, str],
     prefixes: Sequence[str],
-    missing_hint: str,
+    header_hint: str,
 ) -> Table | None:
     header: list[Any] | None = None
     header_line = 1
@@ -485,7 +486,7 @@ def _table(
                 1,
                 None,
                 _("the file is empty"),
-                _("the first line names the columns; start from the downloaded template"),
+                header_hint or _("the first line that is not blank names the columns"),
             )
         )
         return None
@@ -502,8 +503,8 @@ def _table(
                 header_line,
                 column,
                 _("the required column is missing"),
-                missing_hint
-                or _("add a column named %(column)s to the first line") % {"column": column},
+                header_hint
+                or _("add a column named %(column)s to the header line") % {"column": column},
             )
         )
     if missing:

@@ -147,7 +147,7 @@ def _write(tmp_path: Path, text: str, name: str = "bad.csv") -> str:
         ("score,grp\n1,focus\nabc,comp\n", EFFECT_ARGS, "column 'score', row 3: 'abc' is not a number"),
         ("", EFFECT_ARGS, "the file is empty"),
         ("score,grp\n", EFFECT_ARGS, "no data rows"),
-        ('score,grp\n"1,focus\n', EFFECT_ARGS, "cannot read it as CSV"),
+        ('score,grp\n"1,focus\n', EFFECT_ARGS, "bad.csv:2:: the line has 1 values but the header has 2 columns (check for a missing or extra comma, or an unclosed quote)"),
         ("score,grp\n1,focus\n2,comp\n3,comp\n", EFFECT_ARGS, "treatment group has 1 score"),
         ("score,grp\n" + "5,focus\n5,comp\n" * 6, EFFECT_ARGS, "zero variance"),
     ],
@@ -165,7 +165,7 @@ def test_a_binary_file_named_xlsx_is_a_clear_error(capsys, tmp_path):
         capsys, "gap", "--data", _write(tmp_path, "not a zip", "x.xlsx"), *GAP_ARGS
     )
     assert status == 2
-    assert "cannot read it as XLSX" in err
+    assert "x.xlsx::: the file could not be read as a spreadsheet" in err
     assert err.count("\n") == 1
 
 

@@ -4,11 +4,12 @@ import csv
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from efficacy.cycles.evidence.gradebook import gradebook_link_set, scores_import_oneroster_gradebook
 from efficacy.cycles.evidence.imports import scores_import, scores_template
 from efficacy.cycles.models import Score
+from tests.tabular.hostile import workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +23,6 @@ def _csv(*lines: str) -> bytes:
 def _import_csv(world, cycle, *lines: str):
     """teacher_a uploads a CSV of these lines under the usual header."""
     return scores_import(user=world.teacher_a, cycle=cycle, filename="s.csv", content=_csv(*lines))
-
-
-def _xlsx(rows: list[list]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -140,12 +131,12 @@ def test_a_corrected_file_updates_the_changed_score_only(world, evidence):
 
 
 def test_an_xlsx_upload_is_validated_the_same_way(world, evidence):
-    bad = _xlsx(
+    bad = workbook(
         [["student", "measure", "occasion", "score"], ["AVA5", "Inference rubric", "Baseline", 5]]
     )
     result = scores_import(user=world.teacher_a, cycle=evidence, filename="s.xlsx", content=bad)
     assert [(p.line, p.column) for p in result.problems] == [(2, "score")]
-    good = _xlsx(
+    good = workbook(
         [["student", "measure", "occasion", "score"], ["AVA5", "Inference rubric", "Baseline", 4]]
     )
     assert (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from efficacy.access.roster import ROSTER_SCOPE_ALL
 from efficacy.roster.models import District, Student
 from efficacy.roster.oneroster import RosterImportInvalid, roster_import
+from tests.tabular.hostile import with_damaged_member, with_declared_size, with_encrypted_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +80,7 @@ def test_a_zip_bomb_is_refused_by_its_total_size(files, write, tmp_path, setting
     with pytest.raises(RosterImportInvalid) as caught:
         roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
-    assert "more than the limit of 1000" in caught.value.problems[0].message
+    assert "more than the limit of 1,000" in caught.value.problems[0].message
 
 
 def test_a_file_that_is_not_a_zip_is_refused(tmp_path):
@@ -89,3 +91,30 @@ def test_a_file_that_is_not_a_zip_is_refused(tmp_path):
         roster_import(scope=ROSTER_SCOPE_ALL, source=source)
 
     assert "not a readable zip" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda data: with_encrypted_flag(data, "users.csv"), "users.csv in the file is encrypted"),
+        (lambda data: with_damaged_member(data, "users.csv"), "damaged or crafted"),
+        (lambda data: with_declared_size(data, "users.csv", 10), "damaged or crafted"),
+    ],
+)
+def test_an_encrypted_damaged_or_wrongly_sized_member_is_a_problem_even_as_json(
+    files, write, tmp_path, damage, words
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    files["users"] = files["users"] * 40  # a member large enough to damage in its middle
+    source = zip_folder(write(files), tmp_path / "roster.zip")
+    source.write_bytes(damage(source.read_bytes()))
+    out = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("import_roster", str(source), "--json", stdout=out, stderr=StringIO())
+    assert caught.value.returncode == 2
+    [error] = json.loads(out.getvalue())["errors"]
+    assert words in error["message"]
+    assert District.objects.count() == 0

@@ -45,7 +45,7 @@ def line_items_read(content: bytes, problems: list[Problem]) -> Table | None:
         limits=score_upload_limits(),
         columns=LINE_ITEM_COLUMNS,
         required=("sourcedId",),
-        missing_hint=_("Export the gradebook as OneRoster 1.1 or 1.2 CSV files."),
+        header_hint=_("Export the gradebook as OneRoster 1.1 or 1.2 CSV files."),
     )
 
 
@@ -99,7 +99,7 @@ def scores_import_oneroster_gradebook(
         limits=score_upload_limits(),
         columns=RESULT_COLUMNS,
         required=("lineItemSourcedId", "studentSourcedId", "score"),
-        missing_hint=_("Export the gradebook as OneRoster 1.1 or 1.2 CSV files."),
+        header_hint=_("Export the gradebook as OneRoster 1.1 or 1.2 CSV files."),
     )
     if item_table is None or result_table is None:
         return ImportResult(problems=problems)

@@ -40,7 +40,7 @@ def scores_import(*, user: Any, cycle: InquiryCycle, content: bytes, filename: s
         columns=COLUMNS,
         required=REQUIRED,
         aliases=ALIASES,
-        missing_hint=_(
+        header_hint=_(
             "The first row must name the columns: student, class, measure, occasion, score."
         ),
     )

@@ -1,32 +1,15 @@
-"""What an import reports: the problems of an invalid export, the counts of a valid one."""
+"""What an import reports: the problems of an invalid export, the counts of a valid one.
+
+A problem is the one problem type of every file Efficacy reads (:class:`efficacy.tabular.Problem`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from efficacy.tabular import Problem
 
 COUNT_KINDS = ("created", "updated", "unchanged", "retired")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an export, precise enough for a person to fix it.
-
-    ``line`` counts from 1, the header being line 1; ``None`` when the problem is
-    about the whole file (or the zip). ``column`` is ``None`` when it is about a row.
-    """
-
-    file: str
-    line: int | None
-    column: str | None
-    message: str
-    hint: str
-
-    def __str__(self) -> str:
-        line = "" if self.line is None else str(self.line)
-        return f"{self.file}:{line}:{self.column or ''}: {self.message} ({self.hint})"
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 class RosterImportInvalid(Exception):

@@ -1,39 +1,29 @@
 """Reading a OneRoster export from a zip file or a folder, safely and leniently.
 
 A zip is read in memory member by member, never extracted: member names are
-checked (no absolute paths, no ``..``, only OneRoster file names) and sizes are
-bounded before anything is decompressed, so a zip bomb is refused unread.
-Files are UTF-8 with or without a byte-order mark, with LF or CRLF line ends.
+checked here (no absolute paths, no ``..``, only OneRoster file names); sizes,
+ratios, encrypted and damaged members are the one guard's (:mod:`efficacy.tabular`),
+so a zip bomb is refused unread. Each CSV file is read by the one tabular reader,
+with its leniency rules (byte-order mark, CRLF, column names in any case).
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from efficacy.roster.oneroster.problems import Problem, RosterImportInvalid
 from efficacy.roster.oneroster.specs import OTHER_FILES, ROSTER_FILES, VERSIONS, FileSpec, file_spec
+from efficacy.tabular import read_table, zip_members
+from efficacy.tabular.limits import roster_limits
 
 MANIFEST = "manifest.csv"
 MODES = ("bulk", "delta", "absent")
 # Ignored zip members that archivers add on their own.
 _JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db")
-
-
-def max_unzipped_bytes() -> int:
-    return getattr(settings, "EFFICACY_ROSTER_MAX_UNZIPPED_BYTES", 2 * 1024**3)
-
-
-def max_zip_ratio() -> int:
-    # Roster CSV compresses about 5 to 20 times; a ratio far beyond is a bomb.
-    return getattr(settings, "EFFICACY_ROSTER_MAX_ZIP_RATIO", 200)
 
 
 @dataclass
@@ -113,7 +103,6 @@ def _zip_members(path: Path) -> dict[str, bytes]:
         if len(parents) == 1 and str(next(iter(parents))) != ".":
             prefix = str(next(iter(parents))) + "/"
         known = {f"{n}.csv" for n in (*ROSTER_FILES, *OTHER_FILES)} | {MANIFEST}
-        total = 0
         for info in infos:
             member = info.filename[len(prefix) :]
             if "/" in member or member not in known:
@@ -127,52 +116,15 @@ def _zip_members(path: Path) -> dict[str, bytes]:
                         ),
                     )
                 )
-            total += info.file_size
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > 1024 * 1024 and ratio > max_zip_ratio():
-                problems.append(
-                    _problem(
-                        name,
-                        _("%(path)s expands %(ratio)d times: refused as a zip bomb")
-                        % {"path": info.filename, "ratio": ratio},
-                        _(
-                            "export the roster again; a real roster file does not compress that much"
-                        ),
-                    )
-                )
-        if total > max_unzipped_bytes():
-            problems.append(
-                _problem(
-                    name,
-                    _(
-                        "the zip expands to %(size)d bytes, more than the limit of %(limit)d: refused as a zip bomb"
-                    )
-                    % {"size": total, "limit": max_unzipped_bytes()},
-                    _(
-                        "split the export, or raise EFFICACY_ROSTER_MAX_UNZIPPED_BYTES if it is genuine"
-                    ),
-                )
-            )
         if problems:
             raise RosterImportInvalid(problems)
-
-        files: dict[str, bytes] = {}
-        for info in infos:
-            # Never read more than the size the zip declares, whatever the data says.
-            with archive.open(info) as member:
-                data = member.read(info.file_size + 1)
-            if len(data) > info.file_size:
-                raise RosterImportInvalid(
-                    [
-                        _problem(
-                            name,
-                            _("%(path)s is larger than the zip declares") % {"path": info.filename},
-                            _("the zip is damaged or crafted; export the roster again"),
-                        )
-                    ]
-                )
-            files[info.filename[len(prefix) :]] = data
-        return files
+    wanted = {i.filename for i in infos}
+    members = zip_members(
+        path, name, limits=roster_limits(), problems=problems, keep=lambda i: i.filename in wanted
+    )
+    if members is None:
+        raise RosterImportInvalid(problems)
+    return {member[len(prefix) :]: data for member, data in members.items()}
 
 
 def _folder_members(path: Path) -> dict[str, bytes]:
@@ -202,105 +154,28 @@ def _members(source: Path) -> dict[str, bytes]:
     return _zip_members(source)
 
 
-# --- Text and CSV --------------------------------------------------------------
+# --- CSV -----------------------------------------------------------------------
 
 
-def decode(filename: str, data: bytes) -> tuple[str | None, Problem | None]:
-    """UTF-8 text without its byte-order mark, or a problem saying where it is not UTF-8."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None, _problem(
-            filename, _("is UTF-16 text, not UTF-8"), _("save or export the file as UTF-8"), line=1
-        )
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, _problem(
-            filename,
-            _("is not UTF-8 text (byte 0x%(byte)02x)") % {"byte": data[error.start]},
-            _(
-                "save or export the file as UTF-8; it looks like another encoding such as Windows-1252"
-            ),
-            line=line,
-        )
-
-
-def parse_table(spec: FileSpec, mode: str, text: str, problems: list[Problem]) -> Table | None:
-    filename = spec.filename
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        while header is not None and not any(h.strip() for h in header):
-            header = next(reader, None)
-        if header is None:
-            problems.append(
-                _problem(
-                    filename,
-                    _("the file is empty"),
-                    _("a OneRoster file starts with a header line naming its columns"),
-                    line=1,
-                )
-            )
-            return None
-        # Column names are matched without regard to case or stray spaces.
-        canonical = {c.lower(): c for c in spec.columns}
-        names: list[str] = []
-        for raw in header:
-            cleaned = raw.strip().lstrip("\ufeff")
-            if cleaned.lower().startswith("metadata."):
-                names.append("metadata." + cleaned[len("metadata.") :])
-            else:
-                names.append(canonical.get(cleaned.lower(), cleaned))
-        header_line = reader.line_num
-        missing = [c for c in spec.columns if c in spec.required and c not in names]
-        for column in missing:
-            problems.append(
-                _problem(
-                    filename,
-                    _("the required column is missing"),
-                    _("add a column named %(column)s to the header line") % {"column": column},
-                    line=header_line,
-                    column=column,
-                )
-            )
-        if missing:
-            return None
-        table = Table(
-            spec=spec,
-            mode=mode,
-            columns=frozenset(names),
-            metadata_columns=tuple(n for n in names if n.startswith("metadata.")),
-        )
-        width = len(names)
-        rows = table.rows
-        for values in reader:
-            if len(values) != width:
-                if not any(v.strip() for v in values):
-                    continue  # a blank line
-                problems.append(
-                    _problem(
-                        filename,
-                        _("the line has %(got)d values but the header has %(want)d columns")
-                        % {"got": len(values), "want": width},
-                        _("check for a missing or extra comma, or an unclosed quote"),
-                        line=reader.line_num,
-                    )
-                )
-                continue
-            rows.append((reader.line_num, dict(zip(names, map(str.strip, values), strict=True))))
-        return table
-    except csv.Error as error:
-        problems.append(
-            _problem(
-                filename,
-                _("the file is not valid CSV: %(error)s") % {"error": error},
-                _("check the quotes on this line"),
-                line=reader.line_num,
-            )
-        )
+def parse_table(spec: FileSpec, mode: str, data: bytes, problems: list[Problem]) -> Table | None:
+    read = read_table(
+        data,
+        spec.filename,
+        problems=problems,
+        limits=roster_limits(),
+        columns=spec.columns,
+        required=[c for c in spec.columns if c in spec.required],
+        prefixes=("metadata.",),
+    )
+    if read is None:
         return None
+    return Table(
+        spec=spec,
+        mode=mode,
+        columns=frozenset(read.columns),
+        metadata_columns=tuple(n for n in read.columns if n.startswith("metadata.")),
+        rows=read.rows,
+    )
 
 
 # --- The manifest --------------------------------------------------------------
@@ -323,14 +198,20 @@ def read_export(source: Path, problems: list[Problem]) -> Export:
                 )
             ]
         )
-    text, problem = decode(MANIFEST, members[MANIFEST])
-    if problem:
-        raise RosterImportInvalid([problem])
+    manifest = read_table(
+        members[MANIFEST],
+        MANIFEST,
+        problems=problems,
+        limits=roster_limits(),
+        columns=("propertyName", "value"),
+        required=("propertyName", "value"),
+    )
+    if manifest is None:
+        raise RosterImportInvalid(problems)
     properties: dict[str, tuple[int, str]] = {}
-    reader = csv.reader(io.StringIO(text, newline=""))
-    for values in reader:
-        if len(values) >= 2 and values[0].strip() and values[0].strip() != "propertyName":
-            properties[values[0].strip()] = (reader.line_num, values[1].strip())
+    for line, row in manifest.rows:
+        if row["propertyName"]:
+            properties[row["propertyName"]] = (line, row["value"])
 
     fatal: list[Problem] = []
     line, version = properties.get("oneroster.version", (None, ""))
@@ -392,11 +273,7 @@ def read_export(source: Path, problems: list[Problem]) -> Export:
                 )
             )
             continue
-        text, problem = decode(filename, members.pop(filename))
-        if problem:
-            problems.append(problem)
-            continue
-        table = parse_table(spec, mode, text, problems)
+        table = parse_table(spec, mode, members.pop(filename), problems)
         if table is not None:
             tables[name] = table
     return Export(version=version, tables=tables, modes=modes)
