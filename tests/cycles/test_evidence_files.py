@@ -12,10 +12,11 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from efficacy.cycles import services
 from efficacy.cycles.evidence.export import evidence_export_csv, evidence_export_xlsx
 from efficacy.cycles.evidence.imports import scores_import, scores_template
+from efficacy.cycles.evidence.services import score_set
 from efficacy.cycles.models import Score
+from efficacy.cycles.plan.services import measure_create
 from efficacy.tabular import Problems, read_table
 from efficacy.tabular.formulas import DANGEROUS
 from tests.tabular.hostile import rezip, sheet_xml, workbook, xlsx_bomb, zip_of
@@ -57,7 +58,7 @@ def refill(content: bytes, score: str) -> bytes:
 def hostile_names(world, cycle, baseline, final):
     """Names from the SIS and measures typed by a lead, each starting with a dangerous character."""
     measures = [
-        services.measure_create(
+        measure_create(
             user=world.lead_english,
             cycle=cycle,
             name=name,
@@ -108,7 +109,7 @@ def test_the_templates_hold_no_formula_and_refill_and_reimport_equal(world, cycl
 
 def test_the_exports_hold_no_formula_and_read_back_equal(world, cycle, hostile_names, baseline):
     for measure in hostile_names:
-        services.score_set(user=world.teacher_a, measure=measure, occasion=baseline,
+        score_set(user=world.teacher_a, measure=measure, occasion=baseline,
                            student=world.ava, value=-3)  # fmt: skip
     _name, _type, xlsx = evidence_export_xlsx(cycle)
     assert formula_cells(xlsx) == []
@@ -208,3 +209,14 @@ def test_a_gradebook_zip_bomb_is_refused_with_a_clear_message(client, world, evi
                            {"action": "import", "export": upload})  # fmt: skip
     assert response.status_code == 200
     assert "refused as a zip bomb" in response.content.decode()
+
+
+@pytest.mark.slow
+def test_a_file_of_tens_of_thousands_of_different_classes_is_answered_not_an_error(world, evidence):
+    # Three lookups per class key: past SQLite's 250,000 parameters in one query.
+    lines = "".join(f"AVA5,C{i},Inference rubric,Baseline,2\n" for i in range(90_000))
+    result = scores_import(user=world.teacher_a, cycle=evidence, filename="classes.csv",
+                           content=(HEADER + lines).encode())  # fmt: skip
+    assert result.problems.total == 90_000
+    assert "is not in class “C0”" in result.problems[0].message
+    assert not Score.objects.exists()

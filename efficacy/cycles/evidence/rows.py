@@ -10,6 +10,7 @@ importing the same file twice changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,32 +191,41 @@ def evidence_rows_apply(
     return result
 
 
+#: Keys looked up per query: a score file may hold 100,000 different keys, and SQLite
+#: refuses a statement with more than 250,000 parameters (three per class key).
+LOOKUP_CHUNK = 10_000
+
+
+def _chunks(keys: set[str]) -> Iterator[list[str]]:
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        yield ordered[start : start + LOOKUP_CHUNK]
+
+
 def _student_lookup(school, keys: set[str], fields: tuple[str, ...]) -> dict[str, int]:
     """key → student id; 0 marks a key that names several students."""
-    if not keys:
-        return {}
-    q = Q()
-    for f in fields:
-        q |= Q(**{f"{f}__in": keys})
     out: dict[str, int] = {}
-    for pk, *values in Student.objects.filter(q, school=school).values_list("pk", *fields):
-        for value in values:
-            if value in keys:
-                out[value] = 0 if out.get(value, pk) != pk else pk
+    for chunk in _chunks(keys):
+        q = Q()
+        for f in fields:
+            q |= Q(**{f"{f}__in": chunk})
+        for pk, *values in Student.objects.filter(q, school=school).values_list("pk", *fields):
+            for value in values:
+                if value in keys:
+                    out[value] = 0 if out.get(value, pk) != pk else pk
     return out
 
 
 def _class_lookup(school, keys: set[str]) -> dict[str, int]:
-    if not keys:
-        return {}
     out: dict[str, int] = {}
-    rows = SchoolClass.objects.filter(
-        Q(class_code__in=keys) | Q(sourced_id__in=keys) | Q(title__in=keys), school=school
-    ).values_list("pk", "class_code", "sourced_id", "title")
-    for pk, *names in rows:
-        for name in names:
-            if name in keys:
-                out.setdefault(name, pk)
+    for chunk in _chunks(keys):
+        rows = SchoolClass.objects.filter(
+            Q(class_code__in=chunk) | Q(sourced_id__in=chunk) | Q(title__in=chunk), school=school
+        ).values_list("pk", "class_code", "sourced_id", "title")
+        for pk, *names in rows:
+            for name in names:
+                if name in keys:
+                    out.setdefault(name, pk)
     return out
 
 
