@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from efficacy.tabular.formulas import unneutralise
+from efficacy.tabular.formulas import QUOTE, unneutralise
 from efficacy.tabular.limits import RATIO_FLOOR_BYTES, Limits
 from efficacy.tabular.problems import Problem, _
 
@@ -511,13 +511,25 @@ def _table(
         return None
     table = Table(file=file, columns=names, header_line=header_line)
     width = len(names)
-    for line, values in records:
-        if _blank(values):
-            continue
-        if len(values) > width and _blank(values[width:]):
+    rows = table.rows
+    for line, raw in records:
+        # Each line costs a few C-level passes: an export's millions of cells are plain text.
+        if xlsx:
+            values = [_text(v) for v in raw]
+            if all(v == "" for v in values):
+                continue
+            longest = max(len(v) if isinstance(v, str) else 0 for v in values)
+        else:
+            values = [v.strip() for v in raw]
+            if not any(values):
+                continue
+            if any(v[:1] == QUOTE for v in values):
+                values = [_text(v) for v in values]
+            longest = max(map(len, values))
+        if len(values) > width and not any(v != "" for v in values[width:]):
             del values[width:]
         elif xlsx and len(values) < width:
-            values.extend([None] * (width - len(values)))  # a sheet's row ends at its last cell
+            values.extend([""] * (width - len(values)))  # a sheet's row ends at its last cell
         if len(values) != width:
             problems.append(
                 Problem(
@@ -530,21 +542,31 @@ def _table(
                 )
             )
             continue
-        row = {}
-        for name, value in zip(names, values, strict=True):
-            value = _text(value)
-            if isinstance(value, str) and len(value) > limits.cell_chars:
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        name,
-                        _("the value is %(n)s characters long, more than the limit of %(limit)s")
-                        % {"n": f"{len(value):,}", "limit": f"{limits.cell_chars:,}"},
-                        _("shorten it"),
-                    )
-                )
-                value = ""
-            row[name] = value
-        table.rows.append((line, row))
+        if longest > limits.cell_chars:
+            _too_long_cells(file, line, names, values, limits, problems)
+        rows.append((line, dict(zip(names, values, strict=True))))
     return table
+
+
+def _too_long_cells(
+    file: str,
+    line: int,
+    names: list[str],
+    values: list[Any],
+    limits: Limits,
+    problems: list[Problem],
+) -> None:
+    """Report each cell longer than the limit, and empty it."""
+    for i, (name, value) in enumerate(zip(names, values, strict=True)):
+        if isinstance(value, str) and len(value) > limits.cell_chars:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    name,
+                    _("the value is %(n)s characters long, more than the limit of %(limit)s")
+                    % {"n": f"{len(value):,}", "limit": f"{limits.cell_chars:,}"},
+                    _("shorten it"),
+                )
+            )
+            values[i] = ""
