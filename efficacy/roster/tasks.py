@@ -23,6 +23,7 @@ from django_tasks import task
 
 from efficacy.access import roster as access
 from efficacy.roster.models import ImportRun
+from efficacy.tabular import Problem
 
 logger = logging.getLogger(__name__)
 Status = ImportRun.RunStatus
@@ -119,15 +120,8 @@ def _heartbeat(run: ImportRun) -> Iterator[None]:
 
 def run_problem(run: ImportRun, message: str, hint: str) -> dict[str, object]:
     """A problem of the whole run (not of a line of the export), as a run stores it."""
-    problem: dict[str, object] = {
-        "file": run.file_name,
-        "line": None,
-        "column": None,
-        "message": message,
-        "hint": hint,
-    }
-    problem["text"] = f"{run.file_name}::: {message} ({hint})"
-    return problem
+    problem = Problem(file=run.file_name, line=None, column=None, message=message, hint=hint)
+    return {**problem.to_dict(), "text": str(problem)}
 
 
 @task()
