@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import operator
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -218,8 +219,43 @@ def zip_members(
 # --- CSV -------------------------------------------------------------------------
 
 
+def _line_too_long(file: str, line: int, limits: Limits) -> _Stop:
+    return _Stop(
+        Problem(
+            file,
+            line,
+            None,
+            _("the line is longer than %(limit)s bytes") % {"limit": f"{limits.line_bytes:,}"},
+            _("check that this is a CSV file with one row per line"),
+        )
+    )
+
+
+def _not_utf8(file: str, line: int, byte: int) -> _Stop:
+    return _Stop(
+        Problem(
+            file,
+            line,
+            None,
+            _("is not UTF-8 text (byte 0x%(byte)02x)") % {"byte": byte},
+            _(
+                "save or export the file as CSV UTF-8; it looks like another encoding "
+                "such as Windows-1252"
+            ),
+        )
+    )
+
+
+def _without_bom(first: bytes, file: str) -> bytes:
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _Stop(
+            Problem(file, 1, None, _("is UTF-16 text, not UTF-8"), _("save the file as CSV UTF-8"))
+        )
+    return first[len(codecs.BOM_UTF8) :] if first.startswith(codecs.BOM_UTF8) else first
+
+
 def _csv_lines(stream: BinaryIO, file: str, limits: Limits) -> Iterator[str]:
-    """Decoded lines, each checked for length and encoding, with the line number exact."""
+    """Decoded lines of a file read as it goes (never more than a line in memory)."""
     number = 0
     while True:
         raw = stream.readline(limits.line_bytes + 1)
@@ -229,44 +265,30 @@ def _csv_lines(stream: BinaryIO, file: str, limits: Limits) -> Iterator[str]:
         if number > limits.rows:
             raise _too_many_rows(file, number, limits)
         if len(raw) > limits.line_bytes:
-            raise _Stop(
-                Problem(
-                    file,
-                    number,
-                    None,
-                    _("the line is longer than %(limit)s bytes")
-                    % {"limit": f"{limits.line_bytes:,}"},
-                    _("check that this is a CSV file with one row per line"),
-                )
-            )
+            raise _line_too_long(file, number, limits)
         if number == 1:
-            if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                raise _Stop(
-                    Problem(
-                        file,
-                        1,
-                        None,
-                        _("is UTF-16 text, not UTF-8"),
-                        _("save the file as CSV UTF-8"),
-                    )
-                )
-            if raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
+            raw = _without_bom(raw, file)
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise _Stop(
-                Problem(
-                    file,
-                    number,
-                    None,
-                    _("is not UTF-8 text (byte 0x%(byte)02x)") % {"byte": raw[error.start]},
-                    _(
-                        "save or export the file as CSV UTF-8; it looks like another encoding "
-                        "such as Windows-1252"
-                    ),
-                )
-            ) from None
+            raise _not_utf8(file, number, raw[error.start]) from None
+
+
+def _text_lines(data: bytes, file: str, limits: Limits) -> Iterator[str]:
+    """The lines of a file already in memory (an upload, a zip member), checked at C speed."""
+    if data.count(b"\n") >= limits.rows:
+        raise _too_many_rows(file, limits.rows + 1, limits)
+    if len(data) > limits.line_bytes:
+        lengths = list(map(len, data.split(b"\n")))
+        if max(lengths) > limits.line_bytes:
+            line = next(i for i, n in enumerate(lengths, 1) if n > limits.line_bytes)
+            raise _line_too_long(file, line, limits)
+    data = _without_bom(data, file)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(file, data[: error.start].count(b"\n") + 1, data[error.start]) from None
+    return iter(io.StringIO(text, newline=""))
 
 
 def _delimiter(header: str) -> str:
@@ -278,8 +300,10 @@ def _delimiter(header: str) -> str:
 
 
 def _csv_records(source: Source, file: str, limits: Limits) -> Iterator[tuple[int, list[Any]]]:
-    stream = _open(source)
-    lines = _csv_lines(stream, file, limits)
+    if isinstance(source, bytes):
+        lines = _text_lines(source, file, limits)
+    else:
+        lines = _csv_lines(_open(source), file, limits)
     first = next(lines, None)
     if first is None:
         return
@@ -385,6 +409,9 @@ def is_xlsx(source: Source, file: str) -> bool:
     magic = stream.read(4)
     stream.seek(position)
     return magic == ZIP_MAGIC or file.lower().endswith(".xlsx")
+
+
+_quoted = operator.methodcaller("startswith", QUOTE)
 
 
 def _text(value: Any) -> Any:
@@ -520,10 +547,10 @@ def _table(
                 continue
             longest = max(len(v) if isinstance(v, str) else 0 for v in values)
         else:
-            values = [v.strip() for v in raw]
+            values = list(map(str.strip, raw))
             if not any(values):
                 continue
-            if any(v[:1] == QUOTE for v in values):
+            if any(map(_quoted, values)):
                 values = [_text(v) for v in values]
             longest = max(map(len, values))
         if len(values) > width and not any(v != "" for v in values[width:]):
