@@ -45,7 +45,7 @@ class Problem:
         return asdict(self)
 
 
-class Problems(list):
+class Problems(list[Problem]):
     """The first ``shown`` problems of a file, and the total of all of them.
 
     A hostile file can hold a problem on each of a million lines: the list keeps
@@ -70,7 +70,7 @@ class Problems(list):
             self.append(problem)
         self.total += more
 
-    def __iadd__(self, problems: Iterable[Problem]) -> Problems:  # type: ignore[override]
+    def __iadd__(self, problems: Iterable[Problem]) -> Problems:  # type: ignore[override, misc]
         self.extend(problems)
         return self
 

@@ -46,7 +46,7 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([neutralise(str(c)) for c in columns])
     for row in rows:
-        cells = []
+        cells: list[object] = []
         for value in map(_plain, row):
             if value is None:
                 cells.append("")
