@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from efficacy import privacy
 from efficacy.access import roster as access
 from efficacy.roster import selectors
 from efficacy.roster.forms import MembershipForm
@@ -45,6 +46,7 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
         "classes": selectors.classes_with_counts(classes),
         "lists_people": access.can_list_people(user),
         "can_create_team": access.can_create_team(user, the_school),
+        "min_n": privacy.min_student_n(),
     }
     return render(request, "front/school.html", context)
 

@@ -1,14 +1,13 @@
 """Reads for the roster pages. Callers pass querysets already scoped by ``access``.
 
-Student counts below ``settings.EFFICACY_MIN_STUDENT_N`` are returned as
-:class:`SmallCount` so no page can show the number (DESIGN.md, principle 3).
+Student counts are returned as :class:`efficacy.privacy.GroupSize`, so no page
+can show the size of a group below the reporting threshold (DESIGN.md, principle 3).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
@@ -22,9 +21,10 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from efficacy import privacy
+from efficacy.privacy import GroupSize, student_count
 from efficacy.roster.models import (
     HAS_PASSWORD,
     AccountEvent,
@@ -42,40 +42,10 @@ from efficacy.roster.tokens import invitation_lifetime
 
 
 @dataclass(frozen=True)
-class StudentCount:
-    """A count of students that knows whether it may be shown."""
-
-    n: int
-    threshold: int
-    # Hidden although large enough, so that a small group beside it cannot be
-    # recovered by subtracting the shown groups from a total (complementary suppression).
-    complement: bool = False
-
-    @property
-    def small(self) -> bool:
-        return 0 < self.n < self.threshold
-
-    @property
-    def suppressed(self) -> bool:
-        return self.small or self.complement
-
-    def __str__(self) -> str:
-        if self.small:
-            return _("fewer than %(n)d") % {"n": self.threshold}
-        if self.complement:
-            return _("hidden to protect a small group")
-        return str(self.n)
-
-
-def student_count(n: int) -> StudentCount:
-    return StudentCount(n=n, threshold=settings.EFFICACY_MIN_STUDENT_N)
-
-
-@dataclass(frozen=True)
 class GroupRow:
     grade: str
     pathway: str
-    count: StudentCount
+    count: GroupSize
 
 
 def students_by_grade_and_pathway(school: School) -> list[GroupRow]:
@@ -85,7 +55,9 @@ def students_by_grade_and_pathway(school: School) -> list[GroupRow]:
         .values("grade", "pathway")
         .annotate(n=Count("pk"))
     )
-    counts = with_complementary_suppression([student_count(r["n"]) for r in rows])
+    # The school's total is published (the district overview), so a hidden group
+    # must not be recoverable by subtraction.
+    counts = privacy.suppress([r["n"] for r in rows], privacy.min_student_n()).groups
     groups = [GroupRow(r["grade"], r["pathway"], c) for r, c in zip(rows, counts, strict=True)]
     return sorted(groups, key=lambda g: (grade_sort_key(g.grade), g.pathway))
 
@@ -95,21 +67,10 @@ def grade_sort_key(grade: str) -> tuple[int, int | str]:
     return (0, int(grade)) if grade.isdigit() else (1, grade)
 
 
-def with_complementary_suppression(counts: list[StudentCount]) -> list[StudentCount]:
-    """Counts that sum to a total shown elsewhere: when exactly one is hidden for being
-    small, hide the smallest shown one too, so no subtraction reveals the small group."""
-    small = [c for c in counts if c.small]
-    shown = [c for c in counts if not c.suppressed and c.n > 0]
-    if len(small) != 1 or not shown:
-        return counts
-    partner = min(shown, key=lambda c: c.n)
-    return [StudentCount(c.n, c.threshold, complement=True) if c is partner else c for c in counts]
-
-
 @dataclass(frozen=True)
 class SchoolCounts:
     school: School
-    students: StudentCount
+    students: GroupSize
     staff: int
     classes: int
     teams: int

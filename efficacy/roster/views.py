@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from efficacy import privacy
 from efficacy.access import roster as access
 from efficacy.forms import add_service_errors, int_or_none
 from efficacy.roster import selectors, services
@@ -28,6 +29,7 @@ def district(request: HttpRequest) -> HttpResponse:
     context = {
         "district": user.district,
         "rows": selectors.school_counts(access.schools_for(user)),
+        "min_n": privacy.min_student_n(),
     }
     return render(request, "roster/district.html", context)
 

@@ -34,8 +34,22 @@ def test_a_lone_small_group_hides_the_smallest_other_group_too():
     assert table[("9", "academic")] == "40"
 
 
-def test_two_small_groups_protect_each_other_and_nothing_else_is_hidden():
+def test_two_small_groups_cannot_be_recovered_as_their_sum():
+    # The school's total (47) is on the district overview: showing 40 would give
+    # away that the two small groups hold 7 students between them.
     school = school_with({("9", "academic"): 40, ("9", "applied"): 4, ("10", "applied"): 3})
+
+    table = shown(school)
+
+    assert table == {
+        ("9", "academic"): "hidden to protect a small group",
+        ("9", "applied"): "fewer than 10",
+        ("10", "applied"): "fewer than 10",
+    }
+
+
+def test_two_small_groups_adding_up_to_the_threshold_protect_each_other():
+    school = school_with({("9", "academic"): 40, ("9", "applied"): 6, ("10", "applied"): 5})
 
     table = shown(school)
 

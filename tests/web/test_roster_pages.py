@@ -59,17 +59,35 @@ def test_small_groups_on_the_school_page_show_fewer_than_ten_never_the_number(cl
     assert '<td class="number">1</td>' not in groups
 
 
-def test_a_group_at_the_threshold_shows_its_count(client, world):
-    for i in range(8):
+def _add_students(world, n, grade, pathway):
+    for i in range(n):
         Student.objects.create(
             school=world.school_a,
             given_name=f"S{i}",
-            family_name="X",
-            grade="09",
-            pathway="applied",
+            family_name=f"{grade}{pathway}",
+            grade=grade,
+            pathway=pathway,
         )
+
+
+def test_a_group_at_the_threshold_shows_its_count(client, world):
+    _add_students(world, 8, "09", "applied")  # 10 in 09 applied
+    _add_students(world, 7, "09", "academic")  # 9 in 09 academic, 1 in 10 academic: 10 hidden
     body = page(client, world.leader_a, "front:school", world.school_a.pk)
     assert '<td>09</td><td>applied</td><td class="number">10</td>' in body
+
+
+def test_small_groups_whose_sum_the_total_would_give_away_hide_a_larger_one(client, world):
+    """The school's total (13) is on the district overview: showing the 10 would say the
+    two small groups hold 3 students between them."""
+    _add_students(world, 8, "09", "applied")
+    for person in (world.leader_a, world.analyst):
+        body = page(client, person, "front:school", world.school_a.pk)
+        groups = body.split('id="groups-heading"')[1].split("</table>")[0]
+        assert '<td class="number">10</td>' not in groups
+        assert "hidden to protect a small group" in groups
+    district = page(client, world.analyst, "roster:district")
+    assert "13" in district  # the total that would have given the sum away
 
 
 def test_the_district_overview_shows_counts_only(client, world):

@@ -73,8 +73,8 @@ from efficacy.cycles.plan.services import (
 from efficacy.cycles.stories import mastery
 from efficacy.cycles.stories.services import cycle_close, reflection_save
 from efficacy.forms import add_service_errors
+from efficacy.privacy import student_count
 from efficacy.roster.models import School, Status, User
-from efficacy.roster.selectors import student_count
 
 #: The elements a cycle needs before it starts, in the order the checklist shows them.
 READY_ELEMENTS = [

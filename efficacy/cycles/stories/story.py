@@ -44,8 +44,8 @@ from efficacy.analysis import wilson_interval
 from efficacy.cycles.models import CycleStrategy, InquiryCycle, MasteryMoment, Reflection
 from efficacy.cycles.plan.groups import group_describe, group_is_empty, group_students
 from efficacy.cycles.stories.mastery import PERFORMANCE_GOAL, PREPOST_GAIN
+from efficacy.privacy import GroupSize, student_count
 from efficacy.roster.models import School, Status
-from efficacy.roster.selectors import StudentCount, student_count
 
 logger = logging.getLogger(__name__)
 
@@ -354,7 +354,7 @@ class CycleStory:
     names_shown: bool
     members: list[StoryMember]
     focus: str
-    focus_size: StudentCount
+    focus_size: GroupSize
     comparison: str
     performance_goal: str
     strategies: list[StoryStrategy]

@@ -1,0 +1,277 @@
+"""What is too small to show: the one home of the privacy rules (DESIGN.md, principle 3).
+
+- **Thresholds.** A group of students below the reporting threshold
+  (``EFFICACY_MIN_STUDENT_N``, default 10) and a group of staff below the
+  anonymity threshold (``EFFICACY_MIN_STAFF_N``, default 5) are never shown as
+  a number nor turned into a figure: :func:`min_student_n`, :func:`min_staff_n`.
+- **Sizes.** :class:`GroupSize` is a count that knows whether it may be shown;
+  printed, a small one reads "fewer than 10", never its number.
+- **Complementary suppression.** :func:`suppress` hides more groups when the
+  hidden ones could be worked out by subtraction from a published total, alone
+  or as a sum (STATISTICS.md, "Small groups").
+- **Reasons as codes.** :class:`SuppressionReason` is a code with parameters
+  (``SuppressionReason("small_group", threshold=10, group="focus_paired")``),
+  stored as a dict and translated only when it is shown (:meth:`~SuppressionReason.message`).
+
+Pure: no database. The thresholds are read from ``django.conf.settings`` by the
+two small helpers; every rule takes its threshold as an argument, so it is
+tested without settings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+#: Defaults of the two thresholds (README, configuration).
+DEFAULT_MIN_STUDENT_N = 10
+DEFAULT_MIN_STAFF_N = 5
+
+
+def min_student_n() -> int:
+    """The reporting threshold for groups of students (``EFFICACY_MIN_STUDENT_N``)."""
+    return int(getattr(settings, "EFFICACY_MIN_STUDENT_N", DEFAULT_MIN_STUDENT_N))
+
+
+def min_staff_n() -> int:
+    """The anonymity threshold for groups of staff (``EFFICACY_MIN_STAFF_N``): staff
+    survey results from fewer respondents are not shown."""
+    return int(getattr(settings, "EFFICACY_MIN_STAFF_N", DEFAULT_MIN_STAFF_N))
+
+
+def is_small(n: int, threshold: int) -> bool:
+    """A group with someone in it, but fewer than ``threshold``: never shown, never computed on."""
+    return 0 < n < threshold
+
+
+# --- reasons ----------------------------------------------------------------------
+
+#: The group is below the threshold (parameters: ``threshold``, ``group``).
+SMALL_GROUP = "small_group"
+#: Hidden although large enough, so that a smaller hidden group cannot be worked out.
+COMPLEMENT = "complement"
+#: No score varies, so a standardised figure cannot be computed.
+NO_VARIANCE = "no_variance"
+
+#: What a ``group`` parameter names, as it reads after "fewer than 10".
+GROUPS: dict[str, Promise] = {
+    "students": gettext_lazy("students"),
+    "staff": gettext_lazy("staff"),
+    "respondents": gettext_lazy("respondents"),
+    "focus": gettext_lazy("focus students"),
+    "focus_paired": gettext_lazy("focus students with both scores"),
+    "comparison_paired": gettext_lazy("comparison students with both scores"),
+    "focus_paired_all_classes": gettext_lazy("focus students with both scores, in all classes"),
+    "class_paired": gettext_lazy("students in this class with both scores"),
+    "focus_final": gettext_lazy("focus students with a final score"),
+    "focus_baseline": gettext_lazy("focus students with a baseline score"),
+    "comparison_baseline": gettext_lazy("comparison students with a baseline score"),
+    "comparison_final": gettext_lazy("comparison students with a final score"),
+    "focus_occasion": gettext_lazy("focus students at this occasion"),
+}
+
+
+@dataclass(frozen=True)
+class SuppressionReason:
+    """Why a figure is not shown: a code and its parameters, translated when shown.
+
+    Store :meth:`to_dict` (JSON); read it back with :meth:`from_dict`. Printing
+    one (``{{ reason }}`` in a template) gives :meth:`message` in the active language.
+    """
+
+    code: str
+    threshold: int | None = None
+    group: str = ""
+
+    def message(self) -> str:
+        if self.code == SMALL_GROUP:
+            return _(
+                "Suppressed: fewer than %(threshold)d %(group)s, the reporting threshold. A "
+                "figure from so few would be unreliable and could identify them."
+            ) % {"threshold": self.threshold or 0, "group": group_label(self.group)}
+        if self.code == COMPLEMENT:
+            return _(
+                "Hidden as well, although the group is large enough: otherwise a smaller hidden "
+                "group could be worked out from the totals."
+            )
+        if self.code == NO_VARIANCE:
+            return _(
+                "Suppressed: the scores do not vary (zero variance), so a standardised effect "
+                "cannot be computed."
+            )
+        return _("Not shown.")
+
+    def __str__(self) -> str:
+        return self.message()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code}
+        if self.threshold is not None:
+            out["threshold"] = self.threshold
+        if self.group:
+            out["group"] = self.group
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> SuppressionReason | None:
+        if not data or not data.get("code"):
+            return None
+        threshold = data.get("threshold")
+        return cls(
+            code=str(data["code"]),
+            threshold=int(threshold) if threshold is not None else None,
+            group=str(data.get("group") or ""),
+        )
+
+
+def group_label(code: str) -> str:
+    label = GROUPS.get(code)
+    return str(label) if label is not None else _("students")
+
+
+def small_group(threshold: int, group: str = "students") -> SuppressionReason:
+    return SuppressionReason(SMALL_GROUP, threshold=threshold, group=group)
+
+
+def complement() -> SuppressionReason:
+    return SuppressionReason(COMPLEMENT)
+
+
+# --- sizes --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupSize:
+    """A count of people that knows whether it may be shown.
+
+    Printed, it reads its number, "fewer than 10" when it is small, or "hidden"
+    when it is hidden to protect a smaller group (:func:`suppress`).
+    """
+
+    n: int
+    threshold: int
+    #: Hidden although large enough, so that no smaller group can be worked out.
+    complement: bool = False
+
+    @property
+    def small(self) -> bool:
+        return is_small(self.n, self.threshold)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.small or self.complement
+
+    @property
+    def shown(self) -> int | None:
+        """The number when it may be shown, else None."""
+        return None if self.suppressed else self.n
+
+    def reason(self, group: str = "students") -> SuppressionReason | None:
+        if self.small:
+            return small_group(self.threshold, group)
+        if self.complement:
+            return complement()
+        return None
+
+    def __str__(self) -> str:
+        if self.small:
+            return fewer_than(self.threshold)
+        if self.complement:
+            return _("hidden to protect a small group")
+        return str(self.n)
+
+
+def fewer_than(threshold: int) -> str:
+    """How a small group's size reads, in every page, export, summary and story."""
+    return _("fewer than %(n)d") % {"n": threshold}
+
+
+def student_count(n: int, threshold: int | None = None) -> GroupSize:
+    return GroupSize(n=int(n), threshold=min_student_n() if threshold is None else threshold)
+
+
+def staff_count(n: int, threshold: int | None = None) -> GroupSize:
+    return GroupSize(n=int(n), threshold=min_staff_n() if threshold is None else threshold)
+
+
+# --- complementary suppression ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Groups that add up to a total, each with what may be shown, and the total."""
+
+    groups: list[GroupSize]
+    total: GroupSize
+
+
+def suppress(sizes: Sequence[int], threshold: int, *, total_shown: bool = True) -> Suppression:
+    """Which of ``sizes`` (groups that add up to a total) may be shown.
+
+    A group below ``threshold`` is hidden (shown as "fewer than 10"). When the
+    total is published (``total_shown``), the sum of the hidden groups is the
+    total minus the shown ones, so more groups are hidden, smallest first, until
+    nothing small can be derived: see :func:`exposed` for what "derived" means.
+    When even hiding every group is not enough, the total is hidden too.
+    """
+    sizes = [int(n) for n in sizes]
+    total = sum(sizes)
+    hidden = [is_small(n, threshold) for n in sizes]
+    total_hidden = is_small(total, threshold)
+    if total_shown and not total_hidden:
+        while exposed(sizes, hidden, threshold):
+            candidates = [i for i, n in enumerate(sizes) if n > 0 and not hidden[i]]
+            if not candidates:
+                break
+            candidates.sort(key=lambda i: sizes[i])
+            # The smallest group that protects on its own, else the smallest, and go on.
+            chosen = next(
+                (i for i in candidates if not exposed(sizes, _with(hidden, i), threshold)),
+                candidates[0],
+            )
+            hidden = _with(hidden, chosen)
+    complement_total = total_shown and not total_hidden and exposed(sizes, hidden, threshold)
+    groups = [
+        GroupSize(n, threshold, complement=hide and not is_small(n, threshold))
+        for n, hide in zip(sizes, hidden, strict=True)
+    ]
+    return Suppression(groups=groups, total=GroupSize(total, threshold, complement_total))
+
+
+def exposed(sizes: Sequence[int], hidden: Sequence[bool], threshold: int) -> bool:
+    """Whether the hidden groups give something small away when the total is published.
+
+    A reader knows the total, the shown groups, and of each hidden group that it
+    is between 1 and ``threshold - 1`` ("fewer than 10") or at least
+    ``threshold`` (hidden to protect a smaller group). Subtracting gives the sum
+    S of the hidden groups, and nothing else: one equation over the hidden
+    groups, each within its bounds. So something is derived exactly when
+
+    - S is a small number itself (a group of fewer than the threshold, shown), or
+    - only one group is hidden (it is S), or
+    - S is the least or the greatest the hidden groups' bounds allow (each then
+      sits at its bound, and every one is known).
+
+    Otherwise every hidden group, and every sum of some of them, could take at
+    least two values.
+    """
+    chosen = [n for n, hide in zip(sizes, hidden, strict=True) if hide and n > 0]
+    if not chosen:
+        return False
+    s = sum(chosen)
+    if s < threshold or len(chosen) == 1:
+        return True
+    low = sum(1 if is_small(n, threshold) else threshold for n in chosen)
+    high = sum((threshold - 1) if is_small(n, threshold) else math.inf for n in chosen)
+    return s in (low, high)
+
+
+def _with(hidden: list[bool], i: int) -> list[bool]:
+    return [h or j == i for j, h in enumerate(hidden)]
