@@ -136,7 +136,8 @@ def test_small_groups_are_suppressed_at_the_default_threshold(scored):
     assert impact.prepost.suppressed
 
 
-def test_without_a_performance_goal_mastery_needs_a_gain_whose_ci_excludes_zero(scored):
+def test_without_a_performance_goal_mastery_needs_a_gain_whose_ci_excludes_zero(scored, settings):
+    settings.EFFICACY_MIN_STUDENT_N = 5  # the rule, not the threshold, is under test
     verdict = goal_met(scored)
     gain = np.array(FOCUS_POST, float) - np.array(FOCUS_PRE, float)
     half = stats.t.ppf(0.975, len(gain) - 1) * gain.std(ddof=1) / math.sqrt(len(gain))
@@ -146,8 +147,9 @@ def test_without_a_performance_goal_mastery_needs_a_gain_whose_ci_excludes_zero(
 
 
 def test_a_performance_goal_is_met_when_the_target_share_reaches_the_threshold(
-    world, scored, rubric_goal
+    world, scored, rubric_goal, settings
 ):
+    settings.EFFICACY_MIN_STUDENT_N = 5
     # 5 of 8 focus students reach level 3 at the final (3, 3, 3, 4, 3): 62.5%.
     rubric_goal(scored, threshold=3, target=60)
     verdict = goal_met(scored)
@@ -170,7 +172,8 @@ def _review_and_reflect(world, cycle):
     )
 
 
-def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(world, scored):
+def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(world, scored, settings):
+    settings.EFFICACY_MIN_STUDENT_N = 5
     _review_and_reflect(world, scored)
     moment = cycle_close(user=world.lead_english, cycle=scored)
     assert isinstance(moment, MasteryMoment)
@@ -178,6 +181,24 @@ def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(world, score
     assert moment.evidence_summary["n"] == len(FOCUS_PRE)
     scored.refresh_from_db()
     assert scored.status == CycleStatus.CLOSED
+
+
+@pytest.mark.parametrize("goal", [False, True])
+def test_no_verdict_is_computed_from_a_group_below_the_threshold(world, scored, rubric_goal, goal):
+    """8 focus students met the goal (5 of 8 at level 3, or a clear gain), but the panel
+    hides their figures: the verdict refuses them too, and no moment is recorded."""
+    if goal:
+        rubric_goal(scored, threshold=3, target=60)
+    verdict = goal_met(scored)
+    assert not verdict.met
+    assert verdict.suppressed is not None
+    assert "fewer than 10 focus students" in verdict.reason
+    assert "8" not in verdict.reason
+    impact = cycle_impact(scored)
+    assert not impact.goal_shown  # the panel agrees: no verdict shown
+    _review_and_reflect(world, scored)
+    assert cycle_close(user=world.lead_english, cycle=scored) is None
+    assert not MasteryMoment.objects.exists()
 
 
 def test_closing_a_cycle_that_missed_its_goal_records_no_mastery_moment(world, scored, rubric_goal):

@@ -330,7 +330,13 @@ def test_a_run_chart_point_below_the_threshold_is_suppressed_with_its_reason(pan
     point = run.points[2]
     assert point.suppressed
     assert point.value is None
-    assert "Suppressed: 5 focus students at this occasion" in point.reason
+    assert point.reason.to_dict() == {
+        "code": "small_group",
+        "threshold": 10,
+        "group": "focus_occasion",
+    }
+    assert "fewer than 10 focus students at this occasion" in str(point.reason)
+    assert "5" not in str(point.reason)
     assert run.chart.n == 4  # the rules see only the points that are shown
 
 
@@ -355,7 +361,9 @@ def test_by_class_each_effect_is_by_hand_and_a_small_class_is_suppressed(panel):
     assert small["suppressed"]
     assert small["d_av"] is None
     assert small["shrunken_gain"] is None
-    assert "Suppressed: 8 students in this class" in small["reason"]
+    assert "fewer than 10 students in this class" in str(small["reason"])
+    assert "8" not in str(small["reason"])
+    assert str(small["size"]) == "fewer than 10"
 
 
 def test_one_hidden_class_hides_the_next_smallest_too(world, panel):
@@ -366,14 +374,28 @@ def test_one_hidden_class_hides_the_next_smallest_too(world, panel):
     assert partner["n"] == 10
     assert partner["d_av"] is None
     assert partner["shrunken_gain"] is None
-    assert "could otherwise be worked out" in partner["reason"]
+    assert "could be worked out from the totals" in str(partner["reason"])
+    assert str(partner["size"]) == "hidden to protect a small group"
     assert not rows["EN9-AD"]["suppressed"]
-    # With two small classes hidden, neither can be recovered alone: no partner.
+    # With two small classes hidden whose sum reaches the threshold (8 + 7), neither
+    # can be recovered alone, nor is their sum a small number: no partner.
     ad = panel.truth[panel.truth["class"] == "EN9-AD"]["sid"].unique()
     Score.objects.filter(student_id__in=ad[:4]).delete()
     rows = {row["by"]: row for row in cycle_impact(panel.cycle).class_rows()}
     assert rows["EN9-AD"]["suppressed"]
     assert not rows["English 9 Applied"]["suppressed"]
+
+
+def test_two_small_classes_cannot_be_recovered_as_their_sum(world, panel):
+    """8 + 1 students with both scores: the total minus the shown classes would give 9,
+    so one more class is hidden and the sum can no longer be worked out."""
+    ad = panel.truth[panel.truth["class"] == "EN9-AD"]["sid"].unique()
+    Score.objects.filter(student_id__in=ad[:10]).delete()
+    rows = {row["by"]: row for row in cycle_impact(panel.cycle).class_rows()}
+    assert rows["EN9-AB"]["suppressed"]
+    assert rows["EN9-AD"]["suppressed"]
+    shown = [label for label, row in rows.items() if not row["suppressed"]]
+    assert len(shown) == 1  # one of the two larger classes is hidden as well
 
 
 def test_shrunken_class_gains_match_a_statsmodels_reml_fit_and_shrinkage_by_hand(panel):
@@ -419,9 +441,18 @@ def test_a_focus_group_chosen_for_low_scores_brings_regression_to_the_mean(world
     assert any(RTM in c for c in chosen.caveats["impact"])
 
 
-def test_attrition_is_named_with_its_counts_and_vanishes_without_it(panel):
+def test_attrition_is_named_with_its_counts_and_vanishes_without_it(panel, settings):
+    settings.EFFICACY_MIN_STUDENT_N = 2
     impact = cycle_impact(panel.cycle)
     assert any("2 of the 43 focus students" in c for c in impact.caveats["prepost"])
+    settings.EFFICACY_MIN_STUDENT_N = 10
+    impact = cycle_impact(panel.cycle)
+    # Two leavers are a small group: their number is not given.
+    assert any(
+        c.startswith("Fewer than 10 of the focus students with a baseline score have no final")
+        for c in impact.caveats["prepost"]
+    )
+    assert not any("2 of the 43" in c for c in impact.caveats["prepost"])
     leavers = _wide(panel.truth, "focus")
     leavers = leavers[leavers["final"].isna()].index
     Score.objects.filter(student_id__in=leavers).delete()
@@ -448,12 +479,17 @@ def test_groups_below_the_reporting_threshold_are_suppressed_with_the_reason(pan
     settings.EFFICACY_MIN_STUDENT_N = 42
     impact = cycle_impact(panel.cycle)
     assert impact.prepost.suppressed
-    assert "Suppressed: 41 focus students with both scores" in impact.reasons["prepost"]
+    reasons = {name: str(reason) for name, reason in impact.reasons.items()}
+    assert "fewer than 42 focus students with both scores" in reasons["prepost"]
     assert impact.impact.suppressed
-    assert "41 focus students" in impact.reasons["impact"]
-    assert "16 comparison students at the baseline" in impact.reasons["gap"]
-    assert "41 focus students with a final score" in impact.reasons["goal"]
+    assert "fewer than 42 focus students with both scores" in reasons["impact"]
+    assert "fewer than 42 comparison students with a baseline score" in reasons["gap"]
+    assert "fewer than 42 focus students with a final score" in reasons["goal"]
+    for reason in reasons.values():  # the size itself is never said
+        assert "41" not in reason
+        assert "16" not in reason
     assert not impact.goal_shown
+    assert impact.goal.suppressed
 
 
 def test_any_measure_of_the_cycle_can_be_chosen(world, panel):
@@ -569,9 +605,9 @@ def test_caveats_sit_beside_the_figure_they_qualify(client, world, panel):
     growth = _section(html, "impact-growth")
     comparison = _section(html, "impact-comparison")
     assert RTM in growth
-    assert "2 of the 43 focus students" in growth
+    assert "Fewer than 10 of the focus students" in growth
     assert "baseline equivalence not satisfied" in comparison
-    assert "2 of the 43 focus students" not in comparison
+    assert "Fewer than 10 of the focus students" not in comparison
     assert RTM in _section(html, "impact-gap")
 
 
@@ -594,7 +630,9 @@ def test_suppressed_rows_show_their_reason_on_the_page(client, world, panel):
     classes = _section(html, "impact-classes")
     row = classes[classes.index('data-class="EN9-AB"') :]
     row = row[: row.index("</tr>")]
-    assert "Suppressed: 8 students in this class" in row
+    assert "fewer than 10 students in this class" in row
+    assert '<span class="figure" data-figure="class-n">fewer than 10</span>' in row
+    assert ">8<" not in row
     assert "class-d" not in row
     assert classes.count('data-figure="class-d"') == 2
 
@@ -688,3 +726,20 @@ def test_the_chart_draws_one_vertex_per_point_inside_the_plot_on_round_ticks(cli
     assert np.argsort(ys).tolist() == np.argsort(values)[::-1].tolist()
     ticks = re.findall(r'dominant-baseline="middle">([^<]+)</text>', progress)
     assert ticks == ["0", "10", "20", "30", "40"]
+
+
+@pytest.mark.parametrize("person", ["analyst", "teacher_a", "leader_a"])
+def test_no_small_groups_size_reaches_the_page_whoever_reads_it(client, world, panel, person):
+    """Class EN9-AB has 8 focus students with both scores and two students left before
+    the final: each reads "fewer than 10", never its number, for every reader."""
+    client.force_login(getattr(world, person))
+    html = client.get(_url(panel)).content.decode()
+    classes = _section(html, "impact-classes")
+    row = classes[classes.index('data-class="EN9-AB"') :]
+    row = row[: row.index("</tr>")]
+    assert "fewer than 10" in row
+    assert not re.search(r"\b8\b", row)
+    assert "Suppressed: 8" not in html
+    growth = _section(html, "impact-growth")
+    assert '<span class="figure" data-figure="prepost-unpaired">fewer than 10</span>' in growth
+    assert "2 of the 43" not in growth

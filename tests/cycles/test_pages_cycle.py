@@ -685,8 +685,9 @@ def test_closing_with_unanswered_prompts_sends_the_lead_to_the_reflection(
 
 
 def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(
-    client, world, ready_cycle, rubric_goal, enter_rubric_scores
+    client, world, ready_cycle, rubric_goal, enter_rubric_scores, settings
 ):
+    settings.EFFICACY_MIN_STUDENT_N = 2  # the world's two focus students make a group
     rubric_goal(ready_cycle, threshold=3, target=50)
     enter_rubric_scores({world.ava: (1, 3), world.ben: (2, 4)})
     reviewing(world, ready_cycle)
@@ -703,8 +704,9 @@ def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(
 
 
 def test_a_closed_cycle_without_a_moment_shows_the_honest_verdict(
-    client, world, ready_cycle, rubric_goal, enter_rubric_scores
+    client, world, ready_cycle, rubric_goal, enter_rubric_scores, settings
 ):
+    settings.EFFICACY_MIN_STUDENT_N = 2
     rubric_goal(ready_cycle, threshold=3, target=75)
     enter_rubric_scores({world.ava: (1, 2), world.ben: (1, 3)})
     reviewing(world, ready_cycle)
@@ -719,6 +721,24 @@ def test_a_closed_cycle_without_a_moment_shows_the_honest_verdict(
     outcome = page.split('id="outcome-heading"')[1].split("</section>")[0]
     assert "The goal was not met" in outcome
     assert "50% of 2 focus students reached 3 or above (target 75%)." in outcome
+
+
+def test_closing_with_a_focus_group_below_the_threshold_gives_no_verdict_and_no_size(
+    client, world, ready_cycle, rubric_goal, enter_rubric_scores
+):
+    rubric_goal(ready_cycle, threshold=3, target=50)
+    enter_rubric_scores({world.ava: (1, 3), world.ben: (2, 4)})  # both reach the goal
+    reviewing(world, ready_cycle)
+    reflection_save(user=world.lead_english, cycle=ready_cycle, **ANSWERS)
+    client.force_login(world.lead_english)
+    page = body(client.post(url("status", ready_cycle.pk), {"action": "close"}, follow=True))
+    assert not MasteryMoment.objects.exists()
+    assert "closed with no verdict" in page
+    outcome = page.split('id="outcome-heading"')[1].split("</section>")[0]
+    assert "No verdict" in outcome
+    assert "fewer than 10 focus students with a final score" in outcome
+    assert "of 2 focus students" not in page
+    assert "100%" not in outcome
 
 
 # --- the team page ------------------------------------------------------------------

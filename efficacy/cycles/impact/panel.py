@@ -22,13 +22,15 @@ any of the cycle's measures can be chosen):
   STATISTICS.md);
 - ``by_class``: each focus class's pre/post effect and an empirical-Bayes
   (shrunken) estimate of its mean gain from a multilevel null model of the
-  gains, students in classes; a class below ``min_n`` is suppressed, and when
-  it is the only one, so is the smallest shown class (complementary
-  suppression), each with its reason.
+  gains, students in classes; a class below ``min_n`` is suppressed, and more
+  classes are hidden when the hidden ones could be worked out from the group's
+  total (:func:`efficacy.privacy.suppress`), each with its reason.
 
 Every figure carries its n and CI; a figure that cannot be computed is
 ``None`` with its reason in ``notes``; a group below ``min_n`` is suppressed
-with its reason in ``reasons`` (or in the point's / row's own ``reason``).
+with its reason in ``reasons`` (or in the point's / row's own ``reason``), a
+:class:`efficacy.privacy.SuppressionReason` that never states the group's size.
+Counts of students that a page shows are in ``sizes`` (:class:`~efficacy.privacy.GroupSize`).
 ``caveats`` holds, per figure, plain-language warnings (already translated)
 to show right next to it: the library's own, plus no comparison group,
 focus group chosen for low scores (regression to the mean) and attrition.
@@ -52,6 +54,7 @@ import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from efficacy import privacy
 from efficacy.analysis import (
     HINGE,
     PREPOST_COLUMNS,
@@ -78,6 +81,7 @@ from efficacy.cycles.plan.groups import group_is_empty
 from efficacy.cycles.plan.selectors import FOCUS, Population, cycle_population
 from efficacy.cycles.stories import mastery
 from efficacy.cycles.stories.mastery import impact_measure
+from efficacy.privacy import GroupSize, SuppressionReason
 from efficacy.roster.models import SchoolClass
 
 #: Bootstrap resamples and seed of the gap's CI: ``efficacy analyze gap``'s defaults,
@@ -105,7 +109,7 @@ class RunChartPoint:
     n: int
     value: float | None
     suppressed: bool = False
-    reason: str | None = None
+    reason: str | SuppressionReason | None = None
     signals: tuple[str, ...] = ()
 
 
@@ -141,8 +145,9 @@ class CycleImpact:
     run_chart: RunChart | None = None
     by_class: pd.DataFrame | None = None
     caveats: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    reasons: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, SuppressionReason] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    sizes: dict[str, GroupSize] = field(default_factory=dict)
 
     def class_rows(self) -> list[dict[str, Any]]:
         """:attr:`by_class` as plain dicts (NaN as None), for templates."""
@@ -162,7 +167,7 @@ def cycle_impact(
     population: Population | None = None,
 ) -> CycleImpact:
     """Every figure of the impact panel for ``measure`` (see the module docstring)."""
-    min_n = settings.EFFICACY_MIN_STUDENT_N if min_n is None else min_n
+    min_n = privacy.min_student_n() if min_n is None else min_n
     default = impact_measure(cycle)
     measure = measure or default
     if measure is None:
@@ -261,7 +266,8 @@ def _compute(
     bootstrap: int,
 ) -> CycleImpact:
     notes: dict[str, str] = {}
-    reasons: dict[str, str] = {}
+    reasons: dict[str, SuppressionReason] = {}
+    sizes: dict[str, GroupSize] = {}
     caveats: dict[str, list[str]] = {}
     weeks = cycle.weeks
     per_year = settings.EFFICACY_WEEKS_PER_YEAR
@@ -292,9 +298,11 @@ def _compute(
         ),
     )
     if prepost is not None and prepost.suppressed:
-        reasons["prepost"] = _suppressed(prepost.n, min_n, _("focus students with both scores"))
+        reasons["prepost"] = privacy.small_group(min_n, "focus_paired")
+    if prepost is not None:
+        sizes["prepost_unpaired"] = GroupSize(prepost.n_unpaired, min_n)
     caveats["prepost"] = _translated(prepost) + _prepost_caveats(
-        cycle, has_comparison, focus_pre, focus_post
+        cycle, has_comparison, focus_pre, focus_post, min_n
     )
 
     # Compared with the comparison group, and the gap.
@@ -313,12 +321,8 @@ def _compute(
         )
         if impact is not None and impact.suppressed:
             small_focus = impact.n_focus < min_n
-            reasons["impact"] = _suppressed(
-                impact.n_focus if small_focus else impact.n_comparison,
-                min_n,
-                _("focus students with both scores")
-                if small_focus
-                else _("comparison students with both scores"),
+            reasons["impact"] = privacy.small_group(
+                min_n, "focus_paired" if small_focus else "comparison_paired"
             )
         caveats["impact"] = _translated(impact)
         gap = attempt(
@@ -335,13 +339,12 @@ def _compute(
         )
         if gap is not None and gap.suppressed:
             cells = {
-                _("comparison students at the baseline"): gap.n_a_from,
-                _("focus students at the baseline"): gap.n_b_from,
-                _("comparison students at the final"): gap.n_a_to,
-                _("focus students at the final"): gap.n_b_to,
+                "comparison_baseline": gap.n_a_from,
+                "focus_baseline": gap.n_b_from,
+                "comparison_final": gap.n_a_to,
+                "focus_final": gap.n_b_to,
             }
-            who = min(cells, key=cells.__getitem__)
-            reasons["gap"] = _suppressed(cells[who], min_n, who)
+            reasons["gap"] = privacy.small_group(min_n, min(cells, key=cells.__getitem__))
         caveats["gap"] = _translated(gap) + ([_regression_to_the_mean()] if chosen_low else [])
     else:
         notes["impact"] = notes["gap"] = _(
@@ -355,12 +358,10 @@ def _compute(
         & (evidence.measure == (default.pk if default is not None else -1))
         & (evidence.kind != _CHECKPOINT)
     )
-    goal = mastery.goal_met(cycle, frame=_goal_frame(goal_rows, default))
+    goal = mastery.goal_met(cycle, frame=_goal_frame(goal_rows, default), min_n=min_n)
     goal_share, caveats["goal"] = _goal_share(cycle, goal_rows, min_n, notes, reasons)
-    if goal_share is not None:
-        goal_shown = not goal_share.suppressed
-    else:
-        goal_shown = not cycle.has_performance_goal and goal.summary.get("n", 0) >= min_n
+    # The verdict refuses a group below the threshold, as the share does: they agree.
+    goal_shown = goal.suppressed is None and (goal_share is None or not goal_share.suppressed)
 
     run = _run_chart(focus_scores, occasions, min_n)
     caveats["run_chart"] = _translated(run.chart)
@@ -389,11 +390,12 @@ def _compute(
         caveats={k: tuple(v) for k, v in caveats.items()},
         reasons=reasons,
         notes=notes,
+        sizes=sizes,
     )
 
 
 def _prepost_caveats(
-    cycle: InquiryCycle, has_comparison: bool, pre: np.ndarray, post: np.ndarray
+    cycle: InquiryCycle, has_comparison: bool, pre: np.ndarray, post: np.ndarray, min_n: int
 ) -> list[str]:
     """The cycle's own caveats on the pre/post effect: no comparison, selection, attrition."""
     out = []
@@ -416,7 +418,16 @@ def _prepost_caveats(
         out.append(_regression_to_the_mean())
     started = int(np.isfinite(pre).sum())
     left = int((np.isfinite(pre) & np.isnan(post)).sum())
-    if left:
+    if privacy.is_small(left, min_n):
+        out.append(
+            _(
+                "Fewer than %(min_n)d of the focus students with a baseline score have no final "
+                "score: the effect counts only students with both, and those who left may differ "
+                "from those who stayed."
+            )
+            % {"min_n": min_n}
+        )
+    elif left:
         out.append(
             _(
                 "%(left)d of the %(started)d focus students with a baseline score have no final "
@@ -447,7 +458,7 @@ def _goal_share(
     rows: _Evidence,
     min_n: int,
     notes: dict[str, str],
-    reasons: dict[str, str],
+    reasons: dict[str, SuppressionReason],
 ) -> tuple[Proportion | None, list[str]]:
     """The share of focus students meeting the performance goal, with its Wilson CI."""
     if not cycle.has_performance_goal:
@@ -466,7 +477,7 @@ def _goal_share(
     meeting = int((final >= cycle.performance_threshold).sum())
     share = proportion_estimate(meeting, n, min_n=min_n)
     if share.suppressed:
-        reasons["goal"] = _suppressed(n, min_n, _("focus students with a final score"))
+        reasons["goal"] = privacy.small_group(min_n, "focus_final")
     return share, _translated(share)
 
 
@@ -485,7 +496,7 @@ def _run_chart(focus: _Evidence, occasions: list[Occasion], min_n: int) -> RunCh
         if mean.n == 0:
             reason = _("No scores yet.")
         elif mean.suppressed:
-            reason = _suppressed(mean.n, min_n, _("focus students at this occasion"))
+            reason = privacy.small_group(min_n, "focus_occasion")
         else:
             reason = None
         points.append(
@@ -527,14 +538,22 @@ def _by_class(
         **columns,
     )
     effects["by"] = rows.class_labels[effects["by"].to_numpy(dtype=np.int64)]
-    small = effects["suppressed"].to_numpy() & (effects["n"].to_numpy() < min_n)
+    # The focus group's total with both scores is on the panel: hide more classes
+    # until no hidden class, nor any sum of them, can be worked out from it.
+    sizes = privacy.suppress(effects["n"].to_numpy(dtype=np.int64), min_n).groups
+    effects["size"] = pd.Series(sizes, index=effects.index, dtype=object)
     effects["reason"] = [
-        _suppressed(int(n), min_n, _("students in this class with both scores"))
-        if is_small
+        size.reason("class_paired")
+        if size.suppressed
         else (_(reason) if isinstance(reason, str) else None)
-        for n, is_small, reason in zip(effects["n"], small, effects["reason"], strict=True)
+        for size, reason in zip(sizes, effects["reason"], strict=True)
     ]
-    _complementary_suppression(effects, small)
+    numbers = [
+        c for c in PREPOST_COLUMNS if c not in ("by", "n", "n_unpaired", "suppressed", "reason")
+    ]
+    hidden = np.array([size.suppressed for size in sizes], dtype=bool)
+    effects.loc[hidden, numbers] = np.nan
+    effects.loc[hidden, "suppressed"] = True
     for name in SHRUNKEN_COLUMNS:
         effects[name] = np.nan
     paired = pair_scores(table, keys=["class"], post=_FINAL, **columns)
@@ -544,9 +563,7 @@ def _by_class(
     try:
         fit = null_model(gains, classes, min_n=min_n)
         if fit.suppressed:
-            raise AnalysisError(
-                _suppressed(fit.n, min_n, _("focus students with both scores, in all classes"))
-            )
+            raise AnalysisError(str(privacy.small_group(min_n, "focus_paired_all_classes")))
         shrunk = shrunken_means(gains, classes, fit=fit, min_n=min_n)
     except AnalysisError as exc:
         notes["by_class_shrunken"] = str(exc)
@@ -558,27 +575,6 @@ def _by_class(
         values = effects["by"].map(shrunk[source]).to_numpy(dtype=float)
         effects[name] = np.where(shown, values, np.nan)
     return effects, _translated(fit)
-
-
-def _complementary_suppression(effects: pd.DataFrame, small: np.ndarray) -> None:
-    """Hide the smallest shown class too when exactly one class is hidden for its size.
-
-    The focus group's totals are on the panel, so one hidden class could otherwise
-    be worked out from them and the other classes (STATISTICS.md, "Small groups").
-    """
-    shown = np.flatnonzero(~effects["suppressed"].to_numpy())
-    if small.sum() != 1 or shown.size == 0:
-        return
-    partner = shown[np.argmin(effects["n"].to_numpy()[shown])]
-    numbers = [
-        c for c in PREPOST_COLUMNS if c not in ("by", "n", "n_unpaired", "suppressed", "reason")
-    ]
-    effects.loc[partner, numbers] = np.nan
-    effects.loc[partner, "suppressed"] = True
-    effects.loc[partner, "reason"] = _(
-        "Hidden as well, although it has enough students: with only one smaller class "
-        "hidden, that class's result could otherwise be worked out from the group's totals."
-    )
 
 
 def _pairs(rows: _Evidence) -> tuple[np.ndarray, np.ndarray]:
@@ -603,13 +599,6 @@ def _translated(result: Any) -> list[str]:
     if result is None or result.suppressed:
         return []
     return [_(c) for c in result.caveats]
-
-
-def _suppressed(n: int, min_n: int, who: str) -> str:
-    return _(
-        "Suppressed: %(n)d %(who)s, fewer than the reporting threshold of %(min_n)d. A figure "
-        "from so few students would be unreliable and could identify them."
-    ) % {"n": n, "who": who, "min_n": min_n}
 
 
 def _regression_to_the_mean() -> str:

@@ -64,6 +64,7 @@ from django.views.decorators.http import require_GET
 from efficacy.access.cycles import access_cycle
 from efficacy.cycles.impact.panel import CycleImpact, RunChart, cycle_impact, impact_measure
 from efficacy.cycles.models import Measure
+from efficacy.privacy import GroupSize
 
 #: What each run-chart rule means, in plain words.
 RULE_LABELS = {
@@ -100,7 +101,9 @@ class Figure:
 
     def __html__(self) -> str:
         if self.value is None:
-            return format_html('<span class="figure" data-figure="{}">—</span>', self.name)
+            return format_html(
+                '<span class="figure" data-figure="{}">{}</span>', self.name, self.text
+            )
         return format_html(
             '<data class="figure" data-figure="{}" value="{}">{}</data>',
             self.name,
@@ -118,6 +121,15 @@ def _number(name: str, value: Any, places: int = 2) -> Figure:
     if places == 0:
         return Figure(name, int(value), str(int(value)))
     return Figure(name, float(value), floatformat(float(value), places))
+
+
+def _size(name: str, size: GroupSize | None) -> Figure:
+    """A count of students: its number, or "fewer than 10" (or "hidden") and no value."""
+    if size is None:
+        return Figure(name, None, "—")
+    if size.suppressed:
+        return Figure(name, None, str(size))
+    return Figure(name, size.n, str(size.n))
 
 
 class MeasureChoiceForm(forms.Form):
@@ -185,7 +197,7 @@ def _figures(impact: CycleImpact) -> dict[str, Figure]:
             _number("prepost-ci-low", p.ci.low),
             _number("prepost-ci-high", p.ci.high),
             _number("prepost-n", p.n, 0),
-            _number("prepost-unpaired", p.n_unpaired, 0),
+            _size("prepost-unpaired", impact.sizes.get("prepost_unpaired")),
             _number("prepost-mean-pre", p.mean_pre),
             _number("prepost-mean-post", p.mean_post),
             _number("prepost-years", p.years_growth),
@@ -252,7 +264,7 @@ def _class_rows(impact: CycleImpact) -> list[dict[str, Any]]:
                 "label": row["by"] or _("(no class recorded)"),
                 "suppressed": row["suppressed"],
                 "reason": row["reason"],
-                "n": _number("class-n", row["n"], 0),
+                "n": _size("class-n", row["size"]),
                 "d": _number("class-d", row["d_av"]),
                 "ci_low": _number("class-ci-low", row["ci_low"]),
                 "ci_high": _number("class-ci-high", row["ci_high"]),

@@ -72,6 +72,7 @@ from efficacy.cycles.plan.services import (
 )
 from efficacy.cycles.stories import mastery
 from efficacy.cycles.stories.services import cycle_close, reflection_save
+from efficacy.cycles.stories.story import moment_evidence
 from efficacy.forms import add_service_errors
 from efficacy.privacy import student_count
 from efficacy.roster.models import School, Status, User
@@ -204,6 +205,9 @@ def _detail_context(request: HttpRequest, cycle: InquiryCycle, **overrides) -> d
     population = cycle_population(cycle)
     closed = cycle.status == CycleStatus.CLOSED
     moments = list(cycle.mastery_moments.all()) if closed else []
+    for moment in moments:
+        # The snapshot as the story tells it: a group below the threshold shows no figure.
+        moment.evidence = moment_evidence(moment)
     context = {
         "cycle": cycle,
         "team": team,
@@ -517,6 +521,15 @@ def _close(request: HttpRequest, cycle: InquiryCycle) -> HttpResponse:
                 "goal. Share its story with the school when the team is ready."
             ),
         )
+    elif (verdict := mastery.goal_met(cycle)).suppressed:
+        messages.warning(
+            request,
+            _(
+                "The cycle is closed with no verdict: %(reason)s What the team learned is still "
+                "worth sharing."
+            )
+            % {"reason": verdict.reason},
+        )
     else:
         messages.warning(
             request,
@@ -524,7 +537,7 @@ def _close(request: HttpRequest, cycle: InquiryCycle) -> HttpResponse:
                 "The cycle is closed. The goal was not met: %(reason)s Say so honestly: what the "
                 "team learned is still worth sharing."
             )
-            % {"reason": mastery.goal_met(cycle).reason},
+            % {"reason": verdict.reason},
         )
     return redirect(_detail_url(cycle, "outcome"))
 

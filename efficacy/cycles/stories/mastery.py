@@ -15,6 +15,9 @@ The rule (documented here, in the cycle page's help text and the README):
    pre/post gain, so the snapshot carries that caveat.
 
 No evidence means no mastery moment: the cycle closes, and the page says why.
+Nor does a group below the reporting threshold (``EFFICACY_MIN_STUDENT_N``,
+:mod:`efficacy.privacy`): no verdict is computed from its figures, and the
+impact panel, which hides them, agrees (STATISTICS.md, "Verdicts").
 The snapshot stored with the moment is the evidence *as it was* when the cycle
 closed, so later edits cannot rewrite the story.
 """
@@ -30,6 +33,7 @@ import pandas as pd
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from efficacy import privacy
 from efficacy.analysis import paired_mean_gain
 from efficacy.cycles.evidence.selectors import cycle_evidence_frame
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Reflection
@@ -45,17 +49,29 @@ class Verdict:
     rule: str
     reason: str
     summary: dict[str, Any] = field(default_factory=dict)
+    #: Set when no verdict was computed because the group is below the threshold.
+    suppressed: privacy.SuppressionReason | None = None
 
 
-def goal_met(cycle: InquiryCycle, *, frame: pd.DataFrame | None = None) -> Verdict:
+def goal_met(
+    cycle: InquiryCycle, *, frame: pd.DataFrame | None = None, min_n: int | None = None
+) -> Verdict:
+    min_n = privacy.min_student_n() if min_n is None else min_n
     frame = cycle_evidence_frame(cycle) if frame is None else frame
     focus = frame[frame["group"] == FOCUS]
     if cycle.has_performance_goal:
-        return _performance_goal(cycle, focus)
-    return _prepost_gain(cycle, focus)
+        return _performance_goal(cycle, focus, min_n)
+    return _prepost_gain(cycle, focus, min_n)
 
 
-def _performance_goal(cycle: InquiryCycle, focus: pd.DataFrame) -> Verdict:
+def _too_few(rule: str, min_n: int, group: str, summary: dict[str, Any]) -> Verdict:
+    """No verdict from a group below the threshold; the summary keeps no count."""
+    summary.pop("n", None)
+    reason = privacy.small_group(min_n, group)
+    return Verdict(False, rule, reason.message(), summary, suppressed=reason)
+
+
+def _performance_goal(cycle: InquiryCycle, focus: pd.DataFrame, min_n: int) -> Verdict:
     measure = cycle.performance_measure
     final = focus[
         (focus["measure"] == measure.name) & (focus["occasion_kind"] == Occasion.Kind.FINAL)
@@ -76,6 +92,8 @@ def _performance_goal(cycle: InquiryCycle, focus: pd.DataFrame) -> Verdict:
             _("No final scores for the focus group on the goal's measure."),
             summary,
         )
+    if privacy.is_small(n, min_n):
+        return _too_few(PERFORMANCE_GOAL, min_n, "focus_final", summary)
     meeting = int((final["score"] >= cycle.performance_threshold).sum())
     percent = 100 * meeting / n
     summary.update(meeting=meeting, percent=round(percent, 1))
@@ -116,7 +134,7 @@ def impact_measures(cycles: Iterable[InquiryCycle]) -> dict[int, Measure]:
     return chosen
 
 
-def _prepost_gain(cycle: InquiryCycle, focus: pd.DataFrame) -> Verdict:
+def _prepost_gain(cycle: InquiryCycle, focus: pd.DataFrame, min_n: int) -> Verdict:
     measure = impact_measure(cycle)  # the first common measure: there is no performance goal
     summary: dict[str, Any] = {"rule": PREPOST_GAIN, "computed_at": timezone.now().isoformat()}
     if measure is None:
@@ -125,13 +143,15 @@ def _prepost_gain(cycle: InquiryCycle, focus: pd.DataFrame) -> Verdict:
     pairs = paired_scores(focus, measure)
     n = len(pairs)
     summary["n"] = n
-    if n < 2:
+    if n == 0:
         return Verdict(
             False,
             PREPOST_GAIN,
-            _("Fewer than two focus students have both a baseline and a final score."),
+            _("No focus student has both a baseline and a final score."),
             summary,
         )
+    if privacy.is_small(n, max(min_n, 2)):
+        return _too_few(PREPOST_GAIN, max(min_n, 2), "focus_paired", summary)
     gain = paired_mean_gain(pairs["baseline"], pairs["final"], min_n=2)
     low, high = gain.ci.low, gain.ci.high
     summary.update(
