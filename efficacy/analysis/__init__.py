@@ -27,6 +27,8 @@ from efficacy.analysis.proportion import Proportion, proportion_estimate, wilson
 from efficacy.analysis.reliability import ReliabilityResult, reliability
 from efficacy.analysis.results import (
     MIN_N,
+    NO_VARIANCE,
+    TOO_FEW,
     AnalysisError,
     ConfidenceInterval,
     Result,
@@ -42,6 +44,7 @@ from efficacy.analysis.runchart import (
 )
 
 __all__ = ["MIN_N", "AnalysisError", "ConfidenceInterval", "Result", "suppression_reason"]
+__all__ += ["NO_VARIANCE", "TOO_FEW"]
 __all__ += ["improvement_index", "pair_scores"]
 __all__ += ["EffectSize", "effect_size", "effect_size_by"]
 __all__ += ["GapChange", "gap_change"]

@@ -14,7 +14,13 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy.special import ndtr, ndtri
 
-from efficacy.analysis.results import AnalysisError, ConfidenceInterval, suppression_reason
+from efficacy.analysis.results import (
+    NO_VARIANCE,
+    TOO_FEW,
+    AnalysisError,
+    ConfidenceInterval,
+    suppression_reason,
+)
 
 #: Visible Learning's "hinge": the average effect of a year of schooling.
 HINGE = 0.40
@@ -135,6 +141,16 @@ def small_group_reasons(counts: dict[str, np.ndarray], min_n: int) -> np.ndarray
     return reasons
 
 
+def reason_codes(reasons: np.ndarray, flat: np.ndarray) -> np.ndarray:
+    """Per group, the reason code: :data:`TOO_FEW` where ``reasons`` (from
+    :func:`small_group_reasons`) holds one, :data:`NO_VARIANCE` where ``flat``, else None."""
+    codes = np.full(len(reasons), None, dtype=object)
+    small = reasons != None  # noqa: E711 (elementwise on objects)
+    codes[small] = TOO_FEW
+    codes[~small & np.asarray(flat, dtype=bool)] = NO_VARIANCE
+    return codes
+
+
 def require_columns(table: pd.DataFrame, *columns: str) -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
@@ -147,6 +163,7 @@ def result_frame(
     uniques: ArrayLike,
     values: dict[str, ArrayLike],
     reasons: np.ndarray,
+    codes: np.ndarray | None = None,
     **counts: ArrayLike,
 ) -> pd.DataFrame:
     """Assemble a ``*_by`` result: NaN numbers where suppressed, counts as integers,
@@ -161,6 +178,7 @@ def result_frame(
         data[name] = np.asarray(arr).astype(np.int64)
     data["suppressed"] = suppressed.astype(bool)
     data["reason"] = reasons
+    data["reason_code"] = np.full(len(reasons), None, dtype=object) if codes is None else codes
     frame = pd.DataFrame(data)
     front = [c for c in columns if c in frame.columns]
     return frame[front + [c for c in frame.columns if c not in front]]

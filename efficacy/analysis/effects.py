@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
-from efficacy.analysis.results import MIN_N, AnalysisError, ConfidenceInterval, Result
+from efficacy.analysis.results import MIN_N, TOO_FEW, AnalysisError, ConfidenceInterval, Result
 
 METHOD = gettext_noop("Hedges' g, two independent groups (WWC small-sample correction)")
 NAN = math.nan
@@ -46,6 +46,7 @@ EFFECT_COLUMNS = [
     "sd_pooled",
     "suppressed",
     "reason",
+    "reason_code",
 ]
 
 
@@ -143,6 +144,8 @@ def effect_size(
             n_control=n_c,
             suppressed=True,
             reason=_core.suppression_reason(min(n_t, n_c), min_n, what=what),
+            reason_code=TOO_FEW,
+            min_n=min_n,
         )
     v = _from_moments(np.float64(n_t), t.mean(), var_t, np.float64(n_c), c.mean(), var_c, z)
     return EffectSize(
@@ -221,9 +224,16 @@ def effect_size_by(
     flat = _core.is_zero_variance(
         out["sd_pooled"], np.fmax(np.abs(m_t["mean_x"]), np.abs(m_c["mean_x"]))
     )
+    reason_codes = _core.reason_codes(reasons, flat)
     reasons[(reasons == None) & flat] = ZERO_VARIANCE  # noqa: E711
     return _core.result_frame(
-        EFFECT_COLUMNS, uniques, out, reasons, n_treatment=m_t["n"], n_control=m_c["n"]
+        EFFECT_COLUMNS,
+        uniques,
+        out,
+        reasons,
+        codes=reason_codes,
+        n_treatment=m_t["n"],
+        n_control=m_c["n"],
     )
 
 

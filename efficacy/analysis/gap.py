@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
-from efficacy.analysis.results import MIN_N, AnalysisError, ConfidenceInterval, Result
+from efficacy.analysis.results import MIN_N, TOO_FEW, AnalysisError, ConfidenceInterval, Result
 
 METHOD = gettext_noop("gap between two groups at two occasions, percentile bootstrap CI")
 NAN = math.nan
@@ -145,6 +145,8 @@ def gap_change(
             method=METHOD,
             n=n_total,
             suppressed=True,
+            reason_code=TOO_FEW,
+            min_n=min_n,
             reason=_core.suppression_reason(
                 counts[smallest], min_n, what=f"group {group.upper()} at the {occasion} occasion"
             ),

@@ -33,7 +33,7 @@ from numpy.typing import ArrayLike
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
-from efficacy.analysis.results import MIN_N, AnalysisError, ConfidenceInterval, Result
+from efficacy.analysis.results import MIN_N, TOO_FEW, AnalysisError, ConfidenceInterval, Result
 
 METHOD = gettext_noop(
     "ANCOVA-adjusted Hedges' g and difference-in-differences g, focus vs comparison group "
@@ -92,6 +92,7 @@ IMPACT_COLUMNS = [
     "sd_post_pooled",
     "suppressed",
     "reason",
+    "reason_code",
 ]
 
 
@@ -245,6 +246,8 @@ def impact_estimate(
             n=n_total,
             suppressed=True,
             reason=_core.suppression_reason(counts[f"n_{what.split()[0]}"], min_n, what=what),
+            reason_code=TOO_FEW,
+            min_n=min_n,
             **counts,
         )
     v = {k: float(a[0]) for k, a in values.items()}
@@ -342,9 +345,11 @@ def impact_estimate_by(
     reasons = _core.small_group_reasons(
         {"focus group": mi["n"], "comparison group": mc["n"]}, min_n
     )
-    reasons[(reasons == None) & _flat(values, mi, mc)] = ZERO_VARIANCE  # noqa: E711
+    flat = _flat(values, mi, mc)
+    codes = _core.reason_codes(reasons, flat)
+    reasons[(reasons == None) & flat] = ZERO_VARIANCE  # noqa: E711
     values.pop("sd_pre_pooled")
-    frame = _core.result_frame(IMPACT_COLUMNS, uniques, values, reasons, **counts)
+    frame = _core.result_frame(IMPACT_COLUMNS, uniques, values, reasons, codes=codes, **counts)
     # After by, did_g, ancova_g and baseline_g, as in IMPACT_COLUMNS.
     frame.insert(4, "baseline_equivalence", baseline_equivalence(frame["baseline_g"].to_numpy()))
     return frame

@@ -34,6 +34,7 @@ from scipy import optimize
 from efficacy.analysis._core import gettext_noop, z_for
 from efficacy.analysis.results import (
     MIN_N,
+    TOO_FEW,
     AnalysisError,
     ConfidenceInterval,
     Result,
@@ -161,6 +162,8 @@ def null_model(
             n=n_total,
             suppressed=True,
             reason=suppression_reason(n_total, min_n, what="group of students"),
+            reason_code=TOO_FEW,
+            min_n=min_n,
             **empty,
         )
     if j < 2:

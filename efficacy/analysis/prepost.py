@@ -34,7 +34,7 @@ from scipy import stats
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
-from efficacy.analysis.results import MIN_N, AnalysisError, ConfidenceInterval, Result
+from efficacy.analysis.results import MIN_N, TOO_FEW, AnalysisError, ConfidenceInterval, Result
 
 METHOD = gettext_noop("pre/post effect (no comparison group)")
 GAIN_METHOD = gettext_noop("paired t interval of the mean gain, baseline to final")
@@ -95,6 +95,7 @@ PREPOST_COLUMNS = [
     "n_unpaired",
     "suppressed",
     "reason",
+    "reason_code",
 ]
 
 
@@ -281,6 +282,8 @@ def prepost_effect(
             weeks_per_year=per_year,
             suppressed=True,
             reason=_core.suppression_reason(n, min_n, what="class"),
+            reason_code=TOO_FEW,
+            min_n=min_n,
         )
     caveats = [NO_COMPARISON, HINGE_REFERENCE]
     if weeks is None:
@@ -355,12 +358,14 @@ def prepost_effect_by(
     reasons = _core.small_group_reasons({"class": m["n"]}, min_n)
     scale = np.fmax(np.abs(m["mean_x"]), np.abs(m["mean_y"]))
     flat = _core.is_zero_variance((out["sd_pre"] + out["sd_post"]) / 2, scale)
+    reason_codes = _core.reason_codes(reasons, flat)
     reasons[(reasons == None) & flat] = ZERO_VARIANCE  # noqa: E711
     return _core.result_frame(
         PREPOST_COLUMNS,
         uniques,
         out,
         reasons,
+        codes=reason_codes,
         n=m["n"],
         n_unpaired=np.bincount(codes[one], minlength=n_groups),
     )

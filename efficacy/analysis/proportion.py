@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
-from efficacy.analysis.results import MIN_N, AnalysisError, ConfidenceInterval, Result
+from efficacy.analysis.results import MIN_N, TOO_FEW, AnalysisError, ConfidenceInterval, Result
 
 METHOD = gettext_noop("share of students at or above a threshold, Wilson score interval")
 NAN = math.nan
@@ -77,6 +77,8 @@ def proportion_estimate(
             n=n,
             suppressed=True,
             reason=_core.suppression_reason(n, min_n),
+            reason_code=TOO_FEW,
+            min_n=min_n,
         )
     return Proportion(
         method=METHOD,

@@ -29,6 +29,7 @@ from scipy import optimize, stats
 from efficacy.analysis._core import gettext_noop
 from efficacy.analysis.results import (
     MIN_N,
+    TOO_FEW,
     AnalysisError,
     ConfidenceInterval,
     Result,
@@ -192,6 +193,8 @@ def reliability(
             **base,
             suppressed=True,
             reason=suppression_reason(n, max(min_n, 2), what="group of respondents"),
+            reason_code=TOO_FEW,
+            min_n=max(min_n, 2),
             alpha=float("nan"),
             alpha_ci=ConfidenceInterval(float("nan"), float("nan"), level),
             omega=float("nan"),

@@ -3,7 +3,9 @@
 Every number Efficacy shows carries its n, its uncertainty and its method
 (DESIGN.md, principle 1). A statistic returns a frozen dataclass that derives
 from :class:`Result`; below the minimum n it returns the same type with
-``suppressed=True``, a plain-language ``reason`` and no numbers.
+``suppressed=True``, a plain-language ``reason`` (for the command line), a
+``reason_code`` (:data:`TOO_FEW` with its ``min_n``, or :data:`NO_VARIANCE`) that
+the web app translates, and no numbers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import numpy as np
 
 #: Default minimum group size for student results (STATISTICS.md, "Small groups").
 MIN_N = 10
+#: Reason codes of a suppressed result: a group below ``min_n``; scores that do not vary.
+TOO_FEW = "too_few"
+NO_VARIANCE = "no_variance"
 #: z for a two-sided 95% interval.
 Z95 = 1.959963984540054
 
@@ -39,6 +44,9 @@ class Result:
     caveats: tuple[str, ...] = ()
     suppressed: bool = False
     reason: str | None = None
+    reason_code: str | None = None
+    #: The threshold a ``too_few`` result was below.
+    min_n: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain types only (NaN becomes None), for templates and JSON."""

@@ -207,13 +207,13 @@ def print_result(
     if isinstance(result, dict):
         table = Table("statistic", "value", show_header=True)
         for key, value in result.items():
-            if key != "caveats":
+            if key not in ("caveats", "reason_code", "min_n"):
                 table.add_row(key, _cell(value))
         console.print(table)
         for caveat in result.get("caveats") or []:
             console.print(f"• {caveat}")
         return
-    hidden = ("caveats", "method", "reason", "suppressed")
+    hidden = ("caveats", "method", "reason", "reason_code", "suppressed")
     first = result[0] if result else {}
     keys = ["by", *columns] if columns else [k for k in first if k not in hidden]
     table = Table(*keys, show_header=True)

@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from efficacy import privacy
 from efficacy.roster.models import School, SchoolClass, Student, Team
 
 
@@ -396,7 +397,9 @@ class MasteryMoment(models.Model):
     cycle = models.ForeignKey(
         InquiryCycle, on_delete=models.CASCADE, related_name="mastery_moments"
     )
-    reflection_text = models.TextField(_("reflection"))
+    #: The reflection as it was at closing: ``{prompt: answer}``, prompts being
+    #: :attr:`Reflection.PROMPTS` (labels are translated when shown, never stored).
+    reflection = models.JSONField(_("reflection"), default=dict, blank=True)
     evidence_summary = models.JSONField(default=dict)
     rule = models.CharField(max_length=40)
     published = models.BooleanField(_("published as a cycle story"), default=False)
@@ -416,8 +419,23 @@ class ImpactSummary(models.Model):
     cycle, updated in place). The pre/post figures are the focus group's d_av on the
     impact measure, baseline to final; the comparison figures are the ANCOVA-adjusted
     and difference-in-differences g when the cycle has comparison-group scores. An
-    empty figure comes with its ``reason`` (suppressed or not computable).
+    empty figure comes with its ``reason``, a code with its parameters (one of
+    :attr:`NOTES`, or a :class:`efficacy.privacy.SuppressionReason`), translated by
+    :meth:`reason_text` when shown. A group below the reporting threshold has no
+    stored size (``n`` or ``n_comparison`` is NULL).
     """
+
+    NO_MEASURE = "no_measure"
+    NO_FOCUS_SCORES = "no_focus_scores"
+    NO_COMPARISON = "no_comparison"
+    #: Why a figure could not be computed (not a privacy matter).
+    NOTES = {
+        NO_MEASURE: _("The cycle has no measure yet."),
+        NO_FOCUS_SCORES: _(
+            "No focus-group student has both a baseline and a final score on this measure yet."
+        ),
+        NO_COMPARISON: _("No comparison group scores: only the pre/post effect can be shown."),
+    }
 
     cycle = models.OneToOneField(
         InquiryCycle, on_delete=models.CASCADE, related_name="impact_summary"
@@ -426,13 +444,17 @@ class ImpactSummary(models.Model):
         Measure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     measure_name = models.CharField(_("measure"), max_length=200, blank=True)
-    n = models.PositiveIntegerField(_("focus students with both scores"), default=0)
+    n = models.PositiveIntegerField(
+        _("focus students with both scores"), null=True, blank=True, default=0
+    )
     effect = models.FloatField(_("pre/post effect (d_av)"), null=True, blank=True)
     ci_low = models.FloatField(null=True, blank=True)
     ci_high = models.FloatField(null=True, blank=True)
     years_growth = models.FloatField(_("years of growth"), null=True, blank=True)
-    reason = models.TextField(_("why the pre/post effect is not shown"), blank=True)
-    n_comparison = models.PositiveIntegerField(_("comparison students with both scores"), default=0)
+    reason = models.JSONField(_("why the pre/post effect is not shown"), default=dict, blank=True)
+    n_comparison = models.PositiveIntegerField(
+        _("comparison students with both scores"), null=True, blank=True, default=0
+    )
     ancova_g = models.FloatField(_("ANCOVA-adjusted g"), null=True, blank=True)
     ancova_ci_low = models.FloatField(null=True, blank=True)
     ancova_ci_high = models.FloatField(null=True, blank=True)
@@ -441,7 +463,9 @@ class ImpactSummary(models.Model):
     did_ci_high = models.FloatField(null=True, blank=True)
     baseline_g = models.FloatField(_("baseline g"), null=True, blank=True)
     baseline_equivalence = models.CharField(max_length=20, blank=True)
-    comparison_reason = models.TextField(_("why the comparison is not shown"), blank=True)
+    comparison_reason = models.JSONField(
+        _("why the comparison is not shown"), default=dict, blank=True
+    )
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
@@ -450,3 +474,21 @@ class ImpactSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Impact of {self.cycle_id}: {self.effect}"
+
+    @property
+    def reason_text(self) -> str:
+        return self.reason_message(self.reason)
+
+    @property
+    def comparison_reason_text(self) -> str:
+        return self.reason_message(self.comparison_reason)
+
+    @classmethod
+    def reason_message(cls, stored: dict | None) -> str:
+        """A stored reason in the active language ("" when there is none)."""
+        code = (stored or {}).get("code", "")
+        if not code:
+            return ""
+        if code in cls.NOTES:
+            return str(cls.NOTES[code])
+        return privacy.SuppressionReason.from_dict(stored).message()

@@ -38,7 +38,7 @@ def test_student_evidence_is_for_members_and_editors_never_analysts(world, cycle
 
 def test_a_published_moment_reaches_the_whole_school_and_no_further(world, cycle):
     moment = MasteryMoment.objects.create(
-        cycle=cycle, reflection_text="What we learned", rule="prepost_gain"
+        cycle=cycle, reflection={"understanding": "What we learned"}, rule="prepost_gain"
     )
     private = {n for n, p in world.people().items() if moments_for(p).filter(pk=moment.pk).exists()}
     assert private == CYCLE_READERS

@@ -177,7 +177,13 @@ def test_closing_a_cycle_that_met_its_goal_records_a_mastery_moment(world, score
     _review_and_reflect(world, scored)
     moment = cycle_close(user=world.lead_english, cycle=scored)
     assert isinstance(moment, MasteryMoment)
-    assert "Students justified more." in moment.reflection_text
+    # The snapshot is keyed by prompt, never by a prompt's (translated) label.
+    assert moment.reflection == {
+        "strategy_impact": "Students justified more.",
+        "understanding": "They quote the text.",
+        "continue_change_stop": "Continue the routine.",
+        "years_growth": "More than a year's growth for this group.",
+    }
     assert moment.evidence_summary["n"] == len(FOCUS_PRE)
     scored.refresh_from_db()
     assert scored.status == CycleStatus.CLOSED

@@ -768,7 +768,9 @@ def test_the_team_page_offers_a_new_cycle_only_to_editors(client, world, cycle):
 def test_the_team_page_marks_a_cycle_with_a_mastery_moment(client, world, cycle):
     cycle.status = CycleStatus.CLOSED
     cycle.save()
-    MasteryMoment.objects.create(cycle=cycle, reflection_text="r", rule="performance_goal")
+    MasteryMoment.objects.create(
+        cycle=cycle, reflection={"strategy_impact": "r"}, rule="performance_goal"
+    )
     client.force_login(world.lead_english)
     page = body(client.get(reverse("front:team", args=[world.team_english.pk])))
     row = page.split(f'href="{url("detail", cycle.pk)}"')[1].split("</tr>")[0]
@@ -778,7 +780,9 @@ def test_the_team_page_marks_a_cycle_with_a_mastery_moment(client, world, cycle)
 def test_the_lead_publishes_the_story_from_the_cycle_page(client, world, cycle):
     cycle.status = CycleStatus.CLOSED
     cycle.save()
-    moment = MasteryMoment.objects.create(cycle=cycle, reflection_text="r", rule="prepost_gain")
+    moment = MasteryMoment.objects.create(
+        cycle=cycle, reflection={"strategy_impact": "r"}, rule="prepost_gain"
+    )
     client.force_login(world.lead_english)
     page = body(client.get(url("detail", cycle.pk)))
     outcome = page.split('id="outcome-heading"')[1].split("</section>")[0]
@@ -795,7 +799,9 @@ def test_the_lead_publishes_the_story_from_the_cycle_page(client, world, cycle):
 def test_a_member_sees_the_moment_but_no_publish_button(client, world, cycle):
     cycle.status = CycleStatus.CLOSED
     cycle.save()
-    moment = MasteryMoment.objects.create(cycle=cycle, reflection_text="r", rule="prepost_gain")
+    moment = MasteryMoment.objects.create(
+        cycle=cycle, reflection={"strategy_impact": "r"}, rule="prepost_gain"
+    )
     client.force_login(world.teacher_a)
     page = body(client.get(url("detail", cycle.pk)))
     assert url("story", moment.pk) in page

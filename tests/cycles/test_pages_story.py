@@ -190,7 +190,7 @@ def test_the_feed_lists_the_newest_moment_first_and_pages(client, world, moment)
     for i in range(20):
         MasteryMoment.objects.create(
             cycle=moment.cycle,
-            reflection_text=f"Older reflection {i}",
+            reflection={"strategy_impact": f"Older reflection {i}"},
             evidence_summary=moment.evidence_summary,
             rule=moment.rule,
             published=True,

@@ -22,8 +22,10 @@ import io
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from efficacy.cycles.impact.panel import cycle_impact, impact_measure
 from efficacy.cycles.impact.recompute import (
@@ -231,7 +233,7 @@ def test_the_recompute_gives_the_per_cycle_impact(cycles, name):
     assert _close(row["ci_low"], one.prepost.ci.low)
     assert _close(row["ci_high"], one.prepost.ci.high)
     assert _close(row["years_growth"], one.prepost.years_growth)
-    assert row["reason"] == ""
+    assert row["reason"] == {}
     if one.impact is None:
         assert math.isnan(row["ancova_g"])
         assert "impact" in one.notes  # the per-cycle path says why, in its own words
@@ -246,7 +248,7 @@ def test_the_recompute_gives_the_per_cycle_impact(cycles, name):
     assert _close(row["did_ci_high"], one.impact.did_ci.high)
     assert _close(row["baseline_g"], one.impact.baseline_g)
     assert row["baseline_equivalence"] == one.impact.baseline_equivalence
-    assert row["comparison_reason"] == ""
+    assert row["comparison_reason"] == {}
 
 
 def test_many_cycles_together_give_what_each_gives_alone(cycles):
@@ -295,12 +297,12 @@ def test_a_cycle_with_too_few_students_is_suppressed_with_its_reason(cycles):
     assert one.prepost.suppressed
     assert math.isnan(row["effect"])
     assert math.isnan(row["ci_low"])
-    assert row["n"] == one.prepost.n == 3
-    assert "focus group has 3 student(s)" in row["reason"]
-    assert "reporting threshold of 10" in row["reason"]
+    assert one.prepost.n == 3
+    assert row["n"] is pd.NA  # a small group's size is not stored
+    assert row["reason"] == {"code": "small_group", "threshold": 10, "group": "focus_paired"}
     assert one.impact.suppressed
     assert math.isnan(row["ancova_g"])
-    assert row["comparison_reason"] == one.impact.reason
+    assert row["comparison_reason"] == row["reason"]
 
 
 def test_cycles_without_a_measure_or_scores_say_why(cycles):
@@ -313,7 +315,7 @@ def test_cycles_without_a_measure_or_scores_say_why(cycles):
     # A batch of measureless cycles alone reads no scores and still says why.
     alone = impact_summary_frame([cycles.empty]).iloc[0]
     assert alone["reason"] == NO_MEASURE
-    assert alone["comparison_reason"] == ""
+    assert alone["comparison_reason"] == {}
 
 
 def test_the_recompute_stores_one_summary_per_cycle(cycles):
@@ -329,8 +331,15 @@ def test_the_recompute_stores_one_summary_per_cycle(cycles):
     assert _close(stored.ancova_g, one.impact.ancova_g)
     small = ImpactSummary.objects.get(cycle=cycles.small)
     assert small.effect is None
-    assert "fewer than the reporting threshold" in small.reason
-    assert ImpactSummary.objects.get(cycle=cycles.empty).reason == NO_MEASURE
+    assert small.n is None
+    assert small.reason == {"code": "small_group", "threshold": 10, "group": "focus_paired"}
+    assert small.reason_text.startswith("Suppressed: fewer than 10 focus students with both")
+    assert "3" not in small.reason_text
+    with translation.override("fr"):
+        assert "moins de 10" in small.reason_text
+    empty = ImpactSummary.objects.get(cycle=cycles.empty)
+    assert empty.reason == NO_MEASURE
+    assert empty.reason_text == "The cycle has no measure yet."
 
 
 def test_re_running_updates_the_summaries_instead_of_adding_rows(cycles):

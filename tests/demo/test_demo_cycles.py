@@ -147,7 +147,12 @@ def test_the_inference_cycle_meets_its_goal_and_its_mastery_moment_is_published(
     assert moment.published
     assert moment.rule == "performance_goal"
     assert moment.evidence_summary["n"] == len(final)
-    assert "What was the impact of each strategy?" in moment.reflection_text
+    assert set(moment.reflection) == {
+        "strategy_impact",
+        "understanding",
+        "continue_change_stop",
+        "years_growth",
+    }
 
 
 def test_the_inference_cycle_chose_library_strategies_and_decided_on_each(demo):

@@ -549,7 +549,9 @@ def _by_class(
         for size, reason in zip(sizes, effects["reason"], strict=True)
     ]
     numbers = [
-        c for c in PREPOST_COLUMNS if c not in ("by", "n", "n_unpaired", "suppressed", "reason")
+        c
+        for c in PREPOST_COLUMNS
+        if c not in ("by", "n", "n_unpaired", "suppressed", "reason", "reason_code")
     ]
     hidden = np.array([size.suppressed for size in sizes], dtype=bool)
     effects.loc[hidden, numbers] = np.nan

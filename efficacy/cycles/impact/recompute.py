@@ -25,6 +25,11 @@ vectorised :func:`~efficacy.analysis.prepost.prepost_effect_by` and
 query runs per cycle and no Python loop runs per student.
 
 Students are paired by their database id, as in the panel.
+
+Why a figure is missing is stored as a code with its parameters, never as a
+sentence (:meth:`ImpactSummary.reason_text` translates it when shown), and the
+size of a group below the reporting threshold is not stored at all (``n`` is
+NULL): :mod:`efficacy.privacy`.
 """
 
 from __future__ import annotations
@@ -43,10 +48,12 @@ from django.db import transaction
 from django.db.models import FloatField, QuerySet
 from django.utils import timezone
 
+from efficacy import privacy
 from efficacy.analysis import (
+    NO_VARIANCE,
+    TOO_FEW,
     impact_estimate_by,
     prepost_effect_by,
-    suppression_reason,
     years_of_growth,
 )
 from efficacy.cycles.evidence.selectors import measure_scores_frame
@@ -59,11 +66,10 @@ from efficacy.roster.models import School
 #: Cycles per chunk: bounds memory and keeps each ``IN (...)`` list short.
 CHUNK_CYCLES = 500
 
-NO_MEASURE = "The cycle has no measure yet."
-NO_FOCUS_SCORES = (
-    "No focus-group student has both a baseline and a final score on this measure yet."
-)
-NO_COMPARISON = "No comparison group scores: only the pre/post effect can be shown."
+# Why a figure is missing: codes of ImpactSummary.NOTES, or of efficacy.privacy.
+NO_MEASURE = {"code": ImpactSummary.NO_MEASURE}
+NO_FOCUS_SCORES = {"code": ImpactSummary.NO_FOCUS_SCORES}
+NO_COMPARISON = {"code": ImpactSummary.NO_COMPARISON}
 
 #: The columns of :func:`impact_summary_frame`, one row per cycle; the model's fields.
 SUMMARY_COLUMNS = [
@@ -140,7 +146,7 @@ def impact_recompute(
     ``progress(done, total)`` is called after each chunk.
     """
     started = time.perf_counter()
-    min_n = settings.EFFICACY_MIN_STUDENT_N if min_n is None else min_n
+    min_n = privacy.min_student_n() if min_n is None else min_n
     ids = list(
         (cycles if cycles is not None else InquiryCycle.objects).values_list("pk", flat=True)
     )
@@ -176,7 +182,7 @@ def impact_summary_frame(
 
     Reads the database (a few queries for all ``cycles`` together) and writes nothing.
     """
-    min_n = settings.EFFICACY_MIN_STUDENT_N if min_n is None else min_n
+    min_n = privacy.min_student_n() if min_n is None else min_n
     groups = groups or _GroupCache()
     if isinstance(cycles, QuerySet):
         cycles = cycles.select_related("team").order_by("pk")
@@ -188,7 +194,7 @@ def impact_summary_frame(
     measures = _impact_measures(cycles)
     out["measure_id"] = measures["measure_id"].reindex(out.index)
     out["measure_name"] = measures["name"].reindex(out.index).fillna("").astype(object)
-    out.loc[out["measure_id"].isna(), "reason"] = NO_MEASURE
+    out.loc[out["measure_id"].isna(), "reason"] = ImpactSummary.NO_MEASURE
 
     scores = _scores(measures)
     scores["group"] = _membership(cycles, scores, groups)
@@ -198,7 +204,36 @@ def impact_summary_frame(
     _add_prepost(out, scores, cycles, min_n=min_n, measured=measured)
     _add_comparison(out, scores, min_n=min_n, measured=measured)
     out["measure_id"] = out["measure_id"].astype("Int64")
-    return out.reset_index(drop=True)
+    return _as_stored(out, min_n).reset_index(drop=True)
+
+
+def _as_stored(out: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """Reason codes as the dicts stored (privacy's, with their threshold), and no size
+    of a group below the threshold: such an ``n`` becomes missing (NULL when stored)."""
+    small_focus = (out["n"] > 0) & (out["n"] < min_n)
+    small_comparison = (out["n_comparison"] > 0) & (out["n_comparison"] < min_n)
+
+    def stored(code: str, group: str) -> dict[str, Any]:
+        if code == TOO_FEW:
+            return privacy.small_group(min_n, group).to_dict()
+        if code == NO_VARIANCE:
+            return privacy.SuppressionReason(privacy.NO_VARIANCE).to_dict()
+        return {"code": code} if code else {}
+
+    out["reason"] = pd.Series(
+        [stored(code, "focus_paired") for code in out["reason"]], index=out.index, dtype=object
+    )
+    out["comparison_reason"] = pd.Series(
+        [
+            stored(code, "focus_paired" if focus_small else "comparison_paired")
+            for code, focus_small in zip(out["comparison_reason"], small_focus, strict=True)
+        ],
+        index=out.index,
+        dtype=object,
+    )
+    out["n"] = out["n"].astype("Int64").mask(small_focus)
+    out["n_comparison"] = out["n_comparison"].astype("Int64").mask(small_comparison)
+    return out
 
 
 # --- the steps --------------------------------------------------------------
@@ -308,7 +343,7 @@ def _add_prepost(
     focus = scores[scores["group"] == FOCUS]
     effects = prepost_effect_by(focus, **_BASELINE_TO_FINAL, min_n=min_n).set_index("by")
     effects.index = effects.index.astype("int64")
-    out.loc[measured, "reason"] = NO_FOCUS_SCORES
+    out.loc[measured, "reason"] = ImpactSummary.NO_FOCUS_SCORES
     if effects.empty:
         return
     # Each cycle's years of growth, prorated to its own weeks (None: a full year).
@@ -322,12 +357,7 @@ def _add_prepost(
     out.loc[idx, "years_growth"] = years_of_growth(
         effects["d_av"].to_numpy(), weeks.reindex(idx).to_numpy(), weeks_per_year=per_year
     )
-    reasons = effects["reason"].copy()
-    small = effects["suppressed"] & (effects["n"] < min_n)
-    reasons[small] = [
-        suppression_reason(int(n), min_n, what="focus group") for n in effects["n"][small]
-    ]
-    out.loc[idx, "reason"] = reasons.where(effects["suppressed"], "").to_numpy()
+    out.loc[idx, "reason"] = effects["reason_code"].fillna("").to_numpy()
 
 
 def _add_comparison(
@@ -335,7 +365,7 @@ def _add_comparison(
 ) -> None:
     # As cycle_impact: no comparison-group score at baseline or final, no estimate.
     has_comparison = scores.loc[scores["group"] == COMPARISON, "cycle"].unique()
-    out.loc[measured, "comparison_reason"] = NO_COMPARISON
+    out.loc[measured, "comparison_reason"] = ImpactSummary.NO_COMPARISON
     rows = scores[scores["cycle"].isin(has_comparison)]
     if rows.empty:
         return
@@ -358,9 +388,7 @@ def _add_comparison(
     out.loc[idx, "did_ci_high"] = estimates["did_ci_high"].to_numpy()
     out.loc[idx, "baseline_g"] = estimates["baseline_g"].to_numpy()
     out.loc[idx, "baseline_equivalence"] = estimates["baseline_equivalence"].fillna("").to_numpy()
-    out.loc[idx, "comparison_reason"] = (
-        estimates["reason"].where(estimates["suppressed"], "").to_numpy()
-    )
+    out.loc[idx, "comparison_reason"] = estimates["reason_code"].fillna("").to_numpy()
 
 
 # --- storing ----------------------------------------------------------------
@@ -378,9 +406,9 @@ def _store(frame: pd.DataFrame) -> None:
             cycle_id=int(r["cycle_id"]),
             measure_id=None if pd.isna(r["measure_id"]) else int(r["measure_id"]),
             measure_name=r["measure_name"],
-            n=int(r["n"]),
+            n=None if pd.isna(r["n"]) else int(r["n"]),
             reason=r["reason"],
-            n_comparison=int(r["n_comparison"]),
+            n_comparison=None if pd.isna(r["n_comparison"]) else int(r["n_comparison"]),
             baseline_equivalence=r["baseline_equivalence"],
             comparison_reason=r["comparison_reason"],
             computed_at=now,

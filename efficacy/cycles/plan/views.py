@@ -72,7 +72,7 @@ from efficacy.cycles.plan.services import (
 )
 from efficacy.cycles.stories import mastery
 from efficacy.cycles.stories.services import cycle_close, reflection_save
-from efficacy.cycles.stories.story import moment_evidence
+from efficacy.cycles.stories.story import moment_evidence, reflection_sections
 from efficacy.forms import add_service_errors
 from efficacy.privacy import student_count
 from efficacy.roster.models import School, Status, User
@@ -208,6 +208,7 @@ def _detail_context(request: HttpRequest, cycle: InquiryCycle, **overrides) -> d
     for moment in moments:
         # The snapshot as the story tells it: a group below the threshold shows no figure.
         moment.evidence = moment_evidence(moment)
+        moment.sections = reflection_sections(moment.reflection)
     context = {
         "cycle": cycle,
         "team": team,

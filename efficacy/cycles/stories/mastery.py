@@ -188,11 +188,6 @@ def paired_scores(frame: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     return wide[["baseline", "final"]].dropna()
 
 
-def reflection_text(reflection: Reflection) -> str:
-    """The reflection's answers as one text, each under its prompt."""
-    parts = []
-    for name in Reflection.PROMPTS:
-        answer = getattr(reflection, name)
-        if answer:
-            parts.append(f"{Reflection._meta.get_field(name).verbose_name}\n{answer}")
-    return "\n\n".join(parts)
+def reflection_snapshot(reflection: Reflection) -> dict[str, str]:
+    """The reflection's answers keyed by prompt (``Reflection.PROMPTS``), for the moment."""
+    return {name: answer for name in Reflection.PROMPTS if (answer := getattr(reflection, name))}

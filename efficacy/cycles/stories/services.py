@@ -83,7 +83,7 @@ def cycle_close(*, user: User, cycle: InquiryCycle) -> MasteryMoment | None:
             return None
         return MasteryMoment.objects.create(
             cycle=cycle,
-            reflection_text=mastery.reflection_text(reflection),
+            reflection=mastery.reflection_snapshot(reflection),
             evidence_summary=verdict.summary,
             rule=verdict.rule,
         )

@@ -2,7 +2,8 @@
 
 A mastery moment is told from two places:
 
-- its **snapshot** (``MasteryMoment.evidence_summary`` and ``reflection_text``),
+- its **snapshot** (``MasteryMoment.evidence_summary`` and ``reflection``, answers
+  keyed by prompt),
   the evidence and the reflection *as they were* when the cycle closed, so a
   later edit cannot rewrite the story;
 - its **cycle** for what does not change once a cycle is closed: the team, the
@@ -33,7 +34,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
@@ -96,7 +97,7 @@ class FeedItem:
 
 
 def feed_item(moment: MasteryMoment) -> FeedItem:
-    sections = reflection_sections(moment.reflection_text)
+    sections = reflection_sections(moment.reflection)
     first = next((s.answer for s in sections if s.answer), "")
     return FeedItem(
         moment=moment,
@@ -282,39 +283,18 @@ class ReflectionSection:
     answer: str
 
 
-def _prompt_labels() -> dict[str, str]:
-    """Each prompt's label in every language, to the prompt's field name.
-
-    The snapshot was written in the language of whoever closed the cycle.
-    """
-    labels: dict[str, str] = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            for name in Reflection.PROMPTS:
-                labels[str(Reflection._meta.get_field(name).verbose_name)] = name
-    return labels
-
-
-def reflection_sections(text: str) -> list[ReflectionSection]:
-    """The snapshot's answers under each prompt, prompts in the reader's language.
-
-    ``mastery.reflection_text`` writes each answer under its prompt on a line of
-    its own; a text without any known prompt comes back as one untitled section.
-    """
-    labels = _prompt_labels()
-    sections: list[tuple[str, list[str]]] = []
-    for line in (text or "").splitlines():
-        name = labels.get(line.strip())
-        if name is not None:
-            sections.append((name, []))
-        elif sections:
-            sections[-1][1].append(line)
-        elif line.strip():
-            sections.append(("", [line]))
+def reflection_sections(snapshot: dict[str, str] | None) -> list[ReflectionSection]:
+    """The snapshot's answers under each prompt, in the prompts' order and the reader's
+    language. An answer stored under no known prompt comes back untitled."""
+    snapshot = snapshot or {}
     out = []
-    for name, lines in sections:
-        prompt = str(Reflection._meta.get_field(name).verbose_name) if name else ""
-        out.append(ReflectionSection(prompt=prompt, answer="\n".join(lines).strip()))
+    for name in (*Reflection.PROMPTS, *(k for k in snapshot if k not in Reflection.PROMPTS)):
+        answer = str(snapshot.get(name) or "").strip()
+        if not answer:
+            continue
+        known = name in Reflection.PROMPTS
+        prompt = str(Reflection._meta.get_field(name).verbose_name) if known else ""
+        out.append(ReflectionSection(prompt=prompt, answer=answer))
     return out
 
 
@@ -408,7 +388,7 @@ def cycle_story(user: Any, moment: MasteryMoment) -> CycleStory:
         milestones=_milestones(cycle, names),
         evidence=evidence,
         caveats=_caveats(cycle, evidence),
-        reflection=reflection_sections(moment.reflection_text),
+        reflection=reflection_sections(moment.reflection),
     )
 
 

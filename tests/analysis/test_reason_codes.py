@@ -1,0 +1,35 @@
+"""A suppressed result says why as a code the web app translates, and as text for the CLI."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from efficacy.analysis import prepost_effect, prepost_effect_by
+from efficacy.analysis.proportion import proportion_estimate
+
+
+def test_a_group_below_min_n_carries_the_too_few_code_and_its_threshold():
+    result = prepost_effect([1, 2, 3, 4], [2, 3, 4, 6], min_n=10)
+    assert result.suppressed
+    assert (result.reason_code, result.min_n) == ("too_few", 10)
+    assert "fewer than the reporting threshold of 10" in result.reason  # the CLI's text
+    share = proportion_estimate(3, 5, min_n=10)
+    assert (share.reason_code, share.min_n) == ("too_few", 10)
+
+
+def test_grouped_results_carry_a_reason_code_per_group():
+    rng = np.random.default_rng(1)
+    rows = []
+    for klass, size, flat in (("big", 12, False), ("small", 4, False), ("flat", 12, True)):
+        for i in range(size):
+            pre = 2.0 if flat else float(rng.normal(10, 2))
+            post = 2.0 if flat else pre + float(rng.normal(1, 1))
+            rows += [(klass, f"{klass}{i}", "pre", pre), (klass, f"{klass}{i}", "post", post)]
+    table = pd.DataFrame(rows, columns=["class", "id", "occasion", "score"])
+    frame = prepost_effect_by(
+        table, by="class", id="id", score="score", occasion="occasion", pre="pre", post="post"
+    ).set_index("by")
+    assert pd.isna(frame.at["big", "reason_code"])
+    assert frame.at["small", "reason_code"] == "too_few"
+    assert frame.at["flat", "reason_code"] == "no_variance"

@@ -1,0 +1,107 @@
+"""Migration 0006 turns stored sentences into codes: impact summaries' reasons (and no
+small group's size), and mastery moments' reflection text into answers keyed by prompt."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+BEFORE = [("cycles", "0005_impact_summary_did_ci")]
+AFTER = [("cycles", "0006_codes_not_sentences")]
+
+SMALL = (
+    "Suppressed: the focus group has 3 student(s), fewer than the reporting threshold of 10, "
+    "so the result would be unreliable and could identify students."
+)
+COMPARISON_SMALL = (
+    "Suppressed: the comparison group has 4 student(s), fewer than the reporting threshold of "
+    "10, so the result would be unreliable and could identify students."
+)
+FLAT = (
+    "Suppressed: no score varies at either occasion (zero variance), so a standardised "
+    "effect cannot be computed."
+)
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_sentences_become_codes_and_small_sizes_are_dropped():
+    old = _migrate(BEFORE)
+    try:
+        district = old.get_model("roster", "District").objects.create(name="D")
+        school = old.get_model("roster", "School").objects.create(district=district, name="S")
+        team = old.get_model("roster", "Team").objects.create(school=school, name="T")
+        cycle_model = old.get_model("cycles", "InquiryCycle")
+        summary = old.get_model("cycles", "ImpactSummary")
+        moment = old.get_model("cycles", "MasteryMoment")
+        now = timezone.now()
+        rows = {
+            "small": (SMALL, SMALL, 3, 20),
+            "comparison": ("", COMPARISON_SMALL, 40, 4),
+            "flat": (
+                FLAT,
+                "No comparison group scores: only the pre/post effect can be shown.",
+                30,
+                0,
+            ),
+            "none": ("The cycle has no measure yet.", "", 0, 0),
+            "fine": ("", "", 25, 30),
+        }
+        cycles = {}
+        for title, (reason, comparison, n, n_comparison) in rows.items():
+            cycles[title] = cycle_model.objects.create(team=team, title=title)
+            summary.objects.create(
+                cycle=cycles[title],
+                reason=reason,
+                comparison_reason=comparison,
+                n=n,
+                n_comparison=n_comparison,
+                computed_at=now,
+            )
+        moment.objects.create(
+            cycle=cycles["fine"],
+            rule="prepost_gain",
+            reflection_text=(
+                "What was the impact of each strategy?\nStudents justified more.\n\n"
+                "Que devrions-nous poursuivre, modifier ou cesser?\nContinuer la routine."
+            ),
+        )
+        moment.objects.create(
+            cycle=cycles["small"], rule="prepost_gain", reflection_text="Free text"
+        )
+
+        new = _migrate(AFTER)
+        stored = {s.cycle.title: s for s in new.get_model("cycles", "ImpactSummary").objects.all()}
+        assert stored["small"].reason == {
+            "code": "small_group",
+            "threshold": 10,
+            "group": "focus_paired",
+        }
+        assert stored["small"].n is None
+        assert stored["small"].n_comparison == 20
+        assert stored["comparison"].comparison_reason == {
+            "code": "small_group",
+            "threshold": 10,
+            "group": "comparison_paired",
+        }
+        assert (stored["comparison"].n, stored["comparison"].n_comparison) == (40, None)
+        assert stored["flat"].reason == {"code": "no_variance"}
+        assert stored["flat"].comparison_reason == {"code": "no_comparison"}
+        assert stored["none"].reason == {"code": "no_measure"}
+        assert (stored["fine"].reason, stored["fine"].n) == ({}, 25)
+        moments = {m.cycle.title: m for m in new.get_model("cycles", "MasteryMoment").objects.all()}
+        assert moments["fine"].reflection == {
+            "strategy_impact": "Students justified more.",
+            "continue_change_stop": "Continuer la routine.",
+        }
+        assert moments["small"].reflection == {"": "Free text"}
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
