@@ -1,35 +1,31 @@
 """Django settings, read from the environment (12-factor).
 
 Defaults make a laptop install work with nothing configured: an SQLite file in
-``data/`` and DEBUG off unless asked for. ``DATABASE_URL`` selects PostgreSQL.
+``data/``, a secret key generated there on the first run, and DEBUG off unless asked
+for. ``DATABASE_URL`` selects PostgreSQL. A value that cannot be read (``DEBUG=yes
+please``, ``AXES_FAILURE_LIMIT=five``) stops the start (:mod:`efficacy.config`).
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from efficacy.config import envbool, envint, envnetworks, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
 
-def envbool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def envint(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
-
-
 DATA_DIR = Path(os.environ.get("EFFICACY_DATA_DIR", PROJECT_DIR / "data"))
 
 DEBUG = envbool("DEBUG")
-# A fixed development key keeps `make demo` zero-configuration; production must set one.
-SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "efficacy-insecure-development-key-change-me-in-production"
-)
+# Never a published key: without SECRET_KEY, a random one is generated into DATA_DIR
+# (file `secret_key`, mode 0600) on the first run and reused after.
+SECRET_KEY = secret_key(DATA_DIR)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -130,11 +126,18 @@ LOGOUT_REDIRECT_URL = "login"
 # An invitation link sets a first password once, within this many days.
 EFFICACY_INVITATION_DAYS = envint("EFFICACY_INVITATION_DAYS", 7)
 
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Sign-in pauses by account, whatever the address, and by address, across accounts
+# (efficacy/front/lockout.py). Forwarded client addresses are believed only from the
+# proxies named in EFFICACY_TRUSTED_PROXIES.
+AXES_HANDLER = "efficacy.front.lockout.SignInLockout"
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
+EFFICACY_ADDRESS_FAILURE_LIMIT = envint("EFFICACY_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "efficacy.front.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "efficacy.front.lockout.client_ip"
+EFFICACY_TRUSTED_PROXIES = envnetworks("EFFICACY_TRUSTED_PROXIES")
 
 # --- E-mail (invitations and password resets) --------------------------------
 # With nothing configured, messages are printed on the console (the demo shows its links
