@@ -1,11 +1,14 @@
 """Validate a whole batch of score rows, then write all of them or none.
 
 Every import (CSV/XLSX upload, OneRoster gradebook) parses its file into
-:class:`EvidenceRow` objects and hands them here. The same rules as grid entry
-apply (:mod:`efficacy.cycles.evidence.scoring`, population, own classes); every problem
+:class:`EvidenceRow` objects and hands them here, and so does the grid's "Save
+all" (its changed cells). The same rules as grid entry apply
+(:mod:`efficacy.cycles.evidence.scoring`, population, own classes); every problem
 is reported as file, row, column, message and hint; nothing is written unless
 the batch is clean; writing upserts by (measure, occasion, student), so
-importing the same file twice changes nothing.
+importing the same file twice changes nothing. The number of queries does not
+grow with the number of rows. Once the write commits, the cycle's stored impact
+summary is queued for a recompute.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from django.utils.translation import gettext as _
 from efficacy.access.cycles import own_class_ids, require_contributor
 from efficacy.access.roster import can_edit_team
 from efficacy.cycles.evidence.scoring import default_class_id, parse_score, require_evidence_open
-from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
+from efficacy.cycles.impact.tasks import impact_refresh_on_commit
+from efficacy.cycles.models import EvidenceDeletion, InquiryCycle, Measure, Occasion, Score
 from efficacy.cycles.plan.selectors import cycle_population
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
 from efficacy.tabular import Problem, Problems
@@ -35,6 +39,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     blank: int = 0
+    cleared: int = 0
 
     @property
     def ok(self) -> bool:
@@ -53,6 +58,8 @@ class EvidenceRow:
     occasion: Occasion | None
     school_class: str = ""
     columns: dict[str, str] = field(default_factory=dict)
+    #: The class by database id, when the caller knows it (the grid); else ``school_class``.
+    school_class_id: int | None = None
 
     def problem(self, what: str, message: str, hint: str = "") -> Problem:
         return Problem(self.file, self.row, self.columns.get(what, what), message, hint)
@@ -65,8 +72,16 @@ def evidence_rows_apply(
     rows: list[EvidenceRow],
     problems: list[Problem],
     match_students_by: tuple[str, ...] = ("identifier", "sourced_id"),
+    each_row_alone: bool = False,
+    blank_clears: bool = False,
 ) -> ImportResult:
-    """Check every row (adding to ``problems`` from parsing), then write all or nothing."""
+    """Check every row (adding to ``problems`` from parsing), then write all or nothing.
+
+    The grid's "Save all" sets ``each_row_alone`` (the clean rows are written even
+    when other rows have problems, as if each cell were saved on its own) and
+    ``blank_clears`` (a blank score deletes the stored one, recorded as a
+    deletion, as clearing one cell does).
+    """
     require_contributor(user, cycle.team)
     require_evidence_open(cycle)
     result = ImportResult(problems=Problems(problems))
@@ -86,6 +101,7 @@ def evidence_rows_apply(
 
     seen: dict[tuple[int, int, int], int] = {}
     clean: dict[tuple[int, int, int], tuple[float, int | None]] = {}
+    clear: dict[tuple[int, int, int], EvidenceRow] = {}
     for r in rows:
         if r.measure is None or r.occasion is None:
             continue  # the parser has already reported it
@@ -93,7 +109,7 @@ def evidence_rows_apply(
         if score_problem:
             result.problems.append(r.problem("score", score_problem.message, score_problem.hint))
             continue
-        if value is None:
+        if value is None and not blank_clears:
             result.blank += 1
             continue
         if not r.student:
@@ -146,8 +162,8 @@ def evidence_rows_apply(
             )
             continue
         class_id: int | None
-        if r.school_class:
-            class_id = classes.get(r.school_class)
+        if r.school_class_id is not None or r.school_class:
+            class_id = r.school_class_id or classes.get(r.school_class)
             if (
                 class_id is None
                 or class_id not in student_classes
@@ -183,11 +199,20 @@ def evidence_rows_apply(
             )
             continue
         seen[key] = r.row
-        clean[key] = (value, class_id)
+        if value is None:
+            clear[key] = r
+        else:
+            clean[key] = (value, class_id)
 
-    if result.problems:
+    if clear:
+        _check_clears(user, cycle, clear, editor=editor, mine=mine, result=result)
+    if result.problems and not each_row_alone:
         return result
-    _write(user, clean, result)
+    with transaction.atomic():
+        _write(user, clean, result)
+        _clear(user, cycle, clear, result)
+        if result.created or result.updated or result.cleared:
+            impact_refresh_on_commit(cycle)
     return result
 
 
@@ -203,7 +228,10 @@ def _chunks(keys: set[str]) -> Iterator[list[str]]:
 
 
 def _student_lookup(school, keys: set[str], fields: tuple[str, ...]) -> dict[str, int]:
-    """key → student id; 0 marks a key that names several students."""
+    """key → student id; 0 marks a key that names several students.
+
+    ``fields`` may include ``pk`` (the grid names students by database id).
+    """
     out: dict[str, int] = {}
     for chunk in _chunks(keys):
         q = Q()
@@ -211,8 +239,9 @@ def _student_lookup(school, keys: set[str], fields: tuple[str, ...]) -> dict[str
             q |= Q(**{f"{f}__in": chunk})
         for pk, *values in Student.objects.filter(q, school=school).values_list("pk", *fields):
             for value in values:
-                if value in keys:
-                    out[value] = 0 if out.get(value, pk) != pk else pk
+                key = None if value is None else str(value)
+                if key in keys:
+                    out[key] = 0 if out.get(key, pk) != pk else pk
     return out
 
 
@@ -271,3 +300,69 @@ def _write(
             to_update, ["value", "school_class", "entered_by", "entered_at"], batch_size=1000
         )
     result.created, result.updated = len(to_create), len(to_update)
+
+
+def _check_clears(
+    user: Any,
+    cycle: InquiryCycle,
+    clear: dict[tuple[int, int, int], EvidenceRow],
+    *,
+    editor: bool,
+    mine: set[int],
+    result: ImportResult,
+) -> None:
+    """A member clears only scores of their own classes (as :func:`evidence_delete`);
+    a blank where nothing is stored clears nothing."""
+    stored = {
+        (m, o, s): class_id
+        for m, o, s, class_id in Score.objects.filter(
+            measure_id__in={k[0] for k in clear}, student_id__in={k[2] for k in clear}
+        ).values_list("measure_id", "occasion_id", "student_id", "school_class_id")
+    }
+    for key, r in list(clear.items()):
+        if key not in stored:
+            del clear[key]
+            result.blank += 1
+        elif not editor and stored[key] not in mine:
+            del clear[key]
+            result.problems.append(
+                r.problem("score", _("You can delete only scores from your own classes."))
+            )
+
+
+def score_deletion_what(student: Any, measure: Any, occasion: Any) -> str:
+    """How the deletion history names one cleared score."""
+    return _("score of %(student)s on %(measure)s at %(occasion)s") % {
+        "student": student,
+        "measure": measure,
+        "occasion": occasion,
+    }
+
+
+def _clear(
+    user: Any,
+    cycle: InquiryCycle,
+    clear: dict[tuple[int, int, int], EvidenceRow],
+    result: ImportResult,
+) -> None:
+    """Delete the cleared scores and record each deletion, as clearing one cell does."""
+    if not clear:
+        return
+    doomed = [
+        score
+        for score in Score.objects.select_related("student", "measure", "occasion").filter(
+            measure_id__in={k[0] for k in clear}, student_id__in={k[2] for k in clear}
+        )
+        if (score.measure_id, score.occasion_id, score.student_id) in clear
+    ]
+    Score.objects.filter(pk__in=[score.pk for score in doomed]).delete()
+    EvidenceDeletion.objects.bulk_create(
+        EvidenceDeletion(
+            cycle=cycle,
+            deleted_by=user,
+            what=score_deletion_what(s.student, s.measure, s.occasion)[:300],
+            count=1,
+        )
+        for s in doomed
+    )
+    result.cleared = len(doomed)

@@ -1,9 +1,10 @@
-"""Writes of evidence: one score entered or cleared, evidence deleted with a record.
+"""Writes of evidence: one score entered or cleared, many at once, evidence deleted.
 
 Each service takes the acting ``user`` and checks the write rule itself
-(:mod:`efficacy.access.cycles`). Imports and exports live in
-:mod:`efficacy.cycles.evidence.imports`, :mod:`efficacy.cycles.evidence.gradebook`
-and :mod:`efficacy.cycles.evidence.export`.
+(:mod:`efficacy.access.cycles`), and once its write commits queues the cycle's
+stored impact summary for a recompute (once per call, never per score). Imports
+and exports live in :mod:`efficacy.cycles.evidence.imports`,
+:mod:`efficacy.cycles.evidence.gradebook` and :mod:`efficacy.cycles.evidence.export`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from efficacy.access.cycles import own_class_ids, require_contributor
 from efficacy.access.roster import can_edit_team
+from efficacy.cycles.evidence.rows import EvidenceRow, evidence_rows_apply, score_deletion_what
 from efficacy.cycles.evidence.scoring import default_class_id, parse_score, require_evidence_open
+from efficacy.cycles.impact.tasks import impact_refresh_on_commit
 from efficacy.cycles.models import (
     EvidenceDeletion,
     InquiryCycle,
@@ -93,14 +96,13 @@ def score_set(
                 user=user,
                 cycle=cycle,
                 scores=Score.objects.filter(pk=existing.pk),
-                what=_("score of %(student)s on %(measure)s at %(occasion)s")
-                % {"student": student, "measure": measure, "occasion": occasion},
+                what=score_deletion_what(student, measure, occasion),
             )
         return None
     if existing is None:
         try:
             with transaction.atomic():
-                return Score.objects.create(
+                created = Score.objects.create(
                     measure=measure,
                     occasion=occasion,
                     student=student,
@@ -111,8 +113,12 @@ def score_set(
         except IntegrityError:
             # Two browser tabs saved the same cell at once: the later one wins.
             existing = Score.objects.get(measure=measure, occasion=occasion, student=student)
+        else:
+            impact_refresh_on_commit(cycle)
+            return created
     existing.value, existing.school_class_id, existing.entered_by = parsed, class_id, user
     existing.save()
+    impact_refresh_on_commit(cycle)
     return existing
 
 
@@ -136,4 +142,53 @@ def evidence_delete(*, user: User, cycle: InquiryCycle, scores, what: str, reaso
             EvidenceDeletion.objects.create(
                 cycle=cycle, deleted_by=user, what=what[:300], count=count, reason=reason
             )
+            impact_refresh_on_commit(cycle)
     return count
+
+
+def scores_save(
+    *,
+    user: Any,
+    measure: Measure,
+    school_class: SchoolClass,
+    values: dict[tuple[int, Occasion], Any],
+) -> dict[tuple[int, int], str]:
+    """Save many cells of one class's grid at once (the grid's "Save all").
+
+    ``values`` maps (student id, occasion) to what was typed; a blank clears the
+    stored score, recorded as a deletion. The cells go through the bulk path of
+    the imports (:func:`~efficacy.cycles.evidence.rows.evidence_rows_apply`), so
+    the number of queries does not grow with the number of cells; each cell
+    stands alone, as if saved by :func:`score_set`: the valid ones are written
+    even when others are not. Returns the message of each cell that was not
+    saved, keyed by (student id, occasion id).
+    """
+    keys = list(values)
+    rows = [
+        EvidenceRow(
+            file="",
+            row=i,
+            student=str(student_id),
+            score=value,
+            measure=measure,
+            occasion=occasion,
+            school_class_id=school_class.pk,
+        )
+        for i, ((student_id, occasion), value) in enumerate(values.items())
+    ]
+    result = evidence_rows_apply(
+        user=user,
+        cycle=measure.cycle,
+        rows=rows,
+        problems=[],
+        match_students_by=("pk",),
+        each_row_alone=True,
+        blank_clears=True,
+    )
+    errors: dict[tuple[int, int], str] = {}
+    for problem in result.problems:
+        student_id, occasion = keys[problem.row]
+        text = f"{problem.message} {problem.hint}".strip()
+        key = (student_id, occasion.pk)
+        errors[key] = f"{errors[key]} {text}" if key in errors else text
+    return errors

@@ -261,17 +261,18 @@ def grid(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def _save_all(
     request: HttpRequest, cycle: InquiryCycle, school_class: SchoolClass, measure: Measure
 ) -> tuple[dict[str, str], dict[str, str], set[str]]:
-    """The no-JS "Save all": one ``score_set`` per cell whose value changed.
+    """The no-JS "Save all": every cell whose value changed, saved together.
 
-    Once the database is busy, the remaining cells are not tried (each would wait the
-    busy timeout again): they keep what was typed and say to try again.
+    One service call (:func:`~efficacy.cycles.evidence.services.scores_save`) for
+    all the changed cells, so its cost does not grow with their number. When the
+    database is busy nothing is saved, and every changed cell keeps what was
+    typed and says to try again.
     """
     frame = score_grid(cycle, school_class_id=school_class.pk, measure=measure)
-    students = {s.pk: s for s in Student.objects.filter(pk__in=frame.index.tolist())}
-    typed, errors, saved = {}, {}, set()
-    busy = ""
+    typed: dict[str, str] = {}
+    changed: dict[tuple[int, Occasion], str] = {}
     for occasion in cycle.occasions.all():
-        for student_id, student in students.items():
+        for student_id in frame.index:
             name = cell_name(student_id, occasion.pk)
             if name not in request.POST:
                 continue
@@ -282,14 +283,25 @@ def _save_all(
             value, problem = parse_score(raw, measure)
             if problem is None and value == stored:
                 continue  # unchanged: leave who entered it and when alone
-            error = busy or _save_cell(request.user, measure, occasion, student, school_class, raw)
-            if error == database_busy_message():
-                busy = error
-            if error:
-                errors[name] = error
-            else:
-                saved.add(name)
-    return typed, errors, saved
+            changed[(int(student_id), occasion)] = raw
+    names = {key: cell_name(key[0], key[1].pk) for key in changed}
+    if not changed:
+        return typed, {}, set()
+    try:
+        problems = services.scores_save(
+            user=request.user, measure=measure, school_class=school_class, values=changed
+        )
+    except (ValidationError, PermissionDenied) as error:
+        return typed, dict.fromkeys(names.values(), _error_text(error)), set()
+    except OperationalError as error:
+        if not database_busy(error):
+            raise
+        return typed, dict.fromkeys(names.values(), database_busy_message()), set()
+    errors = {
+        cell_name(student_id, occasion_id): text
+        for (student_id, occasion_id), text in problems.items()
+    }
+    return typed, errors, {name for name in names.values() if name not in errors}
 
 
 def _save_cell(

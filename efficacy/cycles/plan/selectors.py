@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from efficacy.cycles.models import CycleStrategy, InquiryCycle, Score, Strategy
+from efficacy.cycles.models import CycleStrategy, InquiryCycle, Measure, Score, Strategy
 from efficacy.cycles.plan.groups import group_is_empty, group_students
 from efficacy.roster.models import Enrollment, School, Status, TeamMembership
 
@@ -118,12 +119,55 @@ class SharedWorkStatus:
 
 
 def shared_work_status(cycle: InquiryCycle) -> SharedWorkStatus:
-    common_ids = list(cycle.measures.filter(common=True).values_list("pk", flat=True))
-    has_shared_strategy = CycleStrategy.objects.filter(
-        cycle=cycle, used_by_every_member=True
-    ).exists()
+    return shared_work_statuses([cycle])[cycle.pk]
+
+
+def shared_work_statuses(cycles: Iterable[InquiryCycle]) -> dict[int, SharedWorkStatus]:
+    """:func:`shared_work_status` of many cycles (the team page's list), cycle id → status.
+
+    Three queries for all of them; a cycle whose common measures already have
+    scores adds the queries that name its members without evidence.
+    """
+    cycles = list(cycles)
+    ids = [c.pk for c in cycles]
+    common: dict[int, list[int]] = {}
+    for measure_id, cycle_id in Measure.objects.filter(cycle_id__in=ids, common=True).values_list(
+        "pk", "cycle_id"
+    ):
+        common.setdefault(cycle_id, []).append(measure_id)
+    shared = set(
+        CycleStrategy.objects.filter(cycle_id__in=ids, used_by_every_member=True).values_list(
+            "cycle_id", flat=True
+        )
+    )
+    scored: dict[int, set[int]] = {}
+    for cycle_id, class_id in (
+        Score.objects.filter(measure__cycle_id__in=ids, measure__common=True)
+        .exclude(school_class=None)
+        .values_list("measure__cycle_id", "school_class_id")
+        .distinct()
+    ):
+        scored.setdefault(cycle_id, set()).add(class_id)
+    return {
+        c.pk: _shared_work_status(
+            c,
+            has_common_measure=c.pk in common,
+            has_shared_strategy=c.pk in shared,
+            scored_classes=scored.get(c.pk, set()),
+        )
+        for c in cycles
+    }
+
+
+def _shared_work_status(
+    cycle: InquiryCycle,
+    *,
+    has_common_measure: bool,
+    has_shared_strategy: bool,
+    scored_classes: set[int],
+) -> SharedWorkStatus:
     missing: list[str] = []
-    if not common_ids:
+    if not has_common_measure:
         missing.append(
             _(
                 "Add a common measure that every member uses in their classes, so the team "
@@ -138,23 +182,15 @@ def shared_work_status(cycle: InquiryCycle) -> SharedWorkStatus:
             )
         )
     lagging: tuple[Any, ...] = ()
-    if common_ids:
-        scored_classes = set(
-            Score.objects.filter(measure_id__in=common_ids)
-            .exclude(school_class=None)
-            .values_list("school_class_id", flat=True)
-            .distinct()
-        )
-        if scored_classes:
-            lagging = _members_without_evidence(cycle, scored_classes)
-            if lagging:
-                names = ", ".join(str(u) for u in lagging)
-                missing.append(
-                    _("No common-measure scores yet from the classes of: %(names)s.")
-                    % {"names": names}
-                )
+    if scored_classes:
+        lagging = _members_without_evidence(cycle, scored_classes)
+        if lagging:
+            names = ", ".join(str(u) for u in lagging)
+            missing.append(
+                _("No common-measure scores yet from the classes of: %(names)s.") % {"names": names}
+            )
     return SharedWorkStatus(
-        has_common_measure=bool(common_ids),
+        has_common_measure=has_common_measure,
         has_shared_strategy=has_shared_strategy,
         members_without_common_evidence=lagging,
         missing=tuple(missing),

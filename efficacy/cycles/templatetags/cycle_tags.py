@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django import template
 
 from efficacy.cycles.models import CycleStatus, InquiryCycle
-from efficacy.cycles.plan.selectors import SharedWorkStatus, shared_work_status
+from efficacy.cycles.plan.selectors import SharedWorkStatus, shared_work_statuses
 
 register = template.Library()
 
@@ -32,11 +32,12 @@ class TeamCycles:
 @register.simple_tag
 def team_cycles(team) -> TeamCycles:
     """A team's cycles, newest first, each with its shared-work status and mastery moment."""
-    cycles = team.cycles.prefetch_related("mastery_moments").order_by("-created_at", "-pk")
+    cycles = list(team.cycles.prefetch_related("mastery_moments").order_by("-created_at", "-pk"))
+    shared = shared_work_statuses(c for c in cycles if c.status != CycleStatus.CLOSED)
     rows = [
         TeamCycleRow(
             cycle=cycle,
-            shared=None if cycle.status == CycleStatus.CLOSED else shared_work_status(cycle),
+            shared=shared.get(cycle.pk),  # None for a closed cycle
             has_moment=bool(cycle.mastery_moments.all()),
         )
         for cycle in cycles

@@ -1,0 +1,142 @@
+"""Query budgets: the cycle page, the team page and "Save all" cost a bounded number of
+queries, and "Save all" costs the same whatever the number of changed cells."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from efficacy.cycles.evidence.selectors import class_cycle_students
+from efficacy.cycles.evidence.services import score_set
+from efficacy.cycles.models import Score
+from efficacy.cycles.plan.services import (
+    cycle_create,
+    measure_create,
+    milestone_create,
+    occasion_create,
+)
+from efficacy.roster.models import Enrollment, Student
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def applied_class_of_25(world, cycle, rubric, baseline, final):
+    """English 9 Applied with 25 focus students: 50 cells of the rubric at two occasions."""
+    for i in range(23):
+        student = Student.objects.create(
+            school=world.school_a,
+            given_name=f"Student{i:02d}",
+            family_name="Budget",
+            identifier=f"B{i:03d}",
+            grade="09",
+            pathway="applied",
+        )
+        Enrollment.objects.create(
+            school_class=world.english_9_applied,
+            school=world.school_a,
+            role=Enrollment.EnrollmentRole.STUDENT,
+            student=student,
+        )
+    return world.english_9_applied
+
+
+def _cells(school_class, occasions, count):
+    cycle = occasions[0].cycle
+    students = class_cycle_students(cycle, school_class_id=school_class.pk).order_by("pk")
+    cells = {
+        f"score-{student.pk}-{occasion.pk}": str(1 + (i + j) % 4)
+        for i, student in enumerate(students)
+        for j, occasion in enumerate(occasions)
+    }
+    return dict(list(cells.items())[:count])
+
+
+def _save_all(client, cycle, school_class, rubric, cells):
+    url = reverse("cycles:grid", args=[cycle.pk])
+    url += f"?class={school_class.pk}&measure={rubric.pk}"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, cells)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return len(queries)
+
+
+def test_save_all_costs_the_same_queries_for_5_and_for_50_changed_cells(
+    client, world, cycle, rubric, baseline, final, applied_class_of_25
+):
+    client.force_login(world.teacher_a)
+    five = _cells(applied_class_of_25, [baseline, final], 5)
+    fifty = _cells(applied_class_of_25, [baseline, final], 50)
+    assert len(fifty) == 50
+    cost_of_five = _save_all(client, cycle, applied_class_of_25, rubric, five)
+    Score.objects.all().delete()
+    cost_of_fifty = _save_all(client, cycle, applied_class_of_25, rubric, fifty)
+    assert Score.objects.count() == 50
+    assert cost_of_fifty == cost_of_five
+    assert cost_of_fifty <= 40
+
+
+def test_save_all_changing_and_clearing_stored_scores_costs_the_same_for_5_and_50(
+    client, world, cycle, rubric, baseline, final, applied_class_of_25
+):
+    client.force_login(world.teacher_a)
+    fifty = _cells(applied_class_of_25, [baseline, final], 50)
+    _save_all(client, cycle, applied_class_of_25, rubric, fifty)
+    changed = {
+        name: "" if i % 2 else str(1 + int(value) % 4)
+        for i, (name, value) in enumerate(fifty.items())
+    }
+    five = dict(list(changed.items())[:5])
+    cost_of_five = _save_all(client, cycle, applied_class_of_25, rubric, five)
+    cost_of_fifty = _save_all(client, cycle, applied_class_of_25, rubric, changed)
+    assert Score.objects.count() == 25
+    assert cost_of_fifty == cost_of_five
+
+
+def test_the_cycle_page_costs_a_bounded_number_of_queries(
+    client,
+    world,
+    cycle,
+    rubric,
+    baseline,
+    final,
+    applied_class_of_25,
+    django_assert_max_num_queries,
+):
+    for name in ("Checkpoint 1", "Checkpoint 2", "Checkpoint 3"):
+        occasion_create(user=world.lead_english, cycle=cycle, name=name, kind="checkpoint")
+    for title in ("Plan the unit", "Baseline marked", "Moderate together"):
+        milestone_create(user=world.lead_english, cycle=cycle, title=title)
+    for i, student in enumerate(Student.objects.filter(family_name="Budget")[:20]):
+        score_set(
+            user=world.teacher_a,
+            measure=rubric,
+            occasion=baseline,
+            student=student,
+            value=1 + i % 4,
+        )
+    client.force_login(world.lead_english)
+    with django_assert_max_num_queries(60):
+        response = client.get(reverse("cycles:detail", args=[cycle.pk]))
+    assert response.status_code == 200
+
+
+def _team_page_queries(client, team) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("front:team", args=[team.pk]))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_team_page_costs_the_same_queries_for_one_cycle_and_for_six(
+    client, world, cycle, rubric, baseline, final, django_assert_max_num_queries
+):
+    client.force_login(world.lead_english)
+    with django_assert_max_num_queries(20):
+        one = _team_page_queries(client, world.team_english)
+    for i in range(5):
+        other = cycle_create(user=world.lead_english, team=world.team_english, title=f"Cycle {i}")
+        measure_create(user=world.lead_english, cycle=other, name="Essay", max_score=10)
+    assert _team_page_queries(client, world.team_english) == one
