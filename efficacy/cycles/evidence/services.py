@@ -187,7 +187,9 @@ def scores_save(
     )
     errors: dict[tuple[int, int], str] = {}
     for problem in result.problems:
-        student_id, occasion = keys[problem.row]
+        if problem.line is None:  # a problem of the whole save, not of one cell
+            continue
+        student_id, occasion = keys[problem.line]
         text = f"{problem.message} {problem.hint}".strip()
         key = (student_id, occasion.pk)
         errors[key] = f"{errors[key]} {text}" if key in errors else text
