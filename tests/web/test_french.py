@@ -10,10 +10,12 @@ from __future__ import annotations
 import ast
 import gettext
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 LC_MESSAGES = Path(__file__).resolve().parents[2] / "efficacy" / "locale" / "fr" / "LC_MESSAGES"
@@ -248,3 +250,30 @@ def test_a_leader_who_picks_french_sees_the_school_page_in_french(client, world)
     assert "Équipes" in body
     assert "Liste du personnel" in body
     assert "Sign out" not in body
+
+
+# --- every string the code marks for translation has a French entry ------------------
+
+EFFICACY = LC_MESSAGES.parents[2]
+# What `make messages` reads: the code and templates, never caches or vendored files.
+SOURCES = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo", "vendor", "*.sqlite3*")
+
+
+def test_every_string_marked_for_translation_has_a_french_entry(tmp_path, monkeypatch, settings):
+    # makemessages runs on a copy of the package (it writes template conversions beside
+    # the templates and merges into the catalogue), so the committed catalogue is never
+    # touched; a string the code marks but django.po lacks comes back empty or fuzzy.
+    copy = tmp_path / "efficacy"
+    shutil.copytree(EFFICACY, copy, ignore=SOURCES)
+    before = PO.read_bytes()
+    settings.LOCALE_PATHS = [copy / "locale"]
+    monkeypatch.chdir(copy)
+    call_command("makemessages", locale=["fr"], no_obsolete=True, add_location="file", verbosity=0)
+    assert PO.read_bytes() == before, "makemessages must never write the committed catalogue"
+    refreshed = messages_of(parse_po(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
+    missing = [e.msgid for e in refreshed if not all(e.msgstr.values()) or "fuzzy" in e.flags]
+    assert not missing, (
+        "these strings have no French translation: run `make messages`, translate each empty "
+        "or fuzzy entry in efficacy/locale/fr/LC_MESSAGES/django.po, then run `make messages` "
+        "again:\n" + "\n".join(missing)
+    )
