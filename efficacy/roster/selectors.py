@@ -102,7 +102,14 @@ def school_counts(schools: QuerySet[School]) -> list[SchoolCounts]:
 
 
 def teams_with_counts(teams: QuerySet[Team]) -> QuerySet[Team]:
-    return teams.annotate(member_count=Count("memberships", distinct=True)).order_by("name")
+    """The teams with their member count. ``teams`` may be filtered on the viewer's own
+    membership (``access.teams_for``): counting on that join would count only the viewer,
+    so the count runs on the teams' ids."""
+    return (
+        Team.objects.filter(pk__in=teams.values("pk"))
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("name")
+    )
 
 
 def team_memberships(team: Team, visible_staff: QuerySet[User]) -> QuerySet[TeamMembership]:

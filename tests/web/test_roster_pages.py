@@ -42,6 +42,33 @@ def test_a_teachers_home_lists_their_classes_and_teams_only(client, world):
     assert "Mathematics" not in body
 
 
+def test_a_team_card_counts_every_member_not_only_the_viewer(client, world):
+    # The count once joined on the viewer's own membership, so every card said "1 member".
+    home = page(client, world.teacher_a, "home")
+    school = page(client, world.leader_a, "front:school", world.school_a.pk)
+    members = world.team_english.memberships.count()
+    assert members > 1
+    for body in (home, school):
+        card = body.split(">Grade 9 English</a>")[1].split("</li>")[0]
+        assert f"{members} members" in card
+
+
+def test_the_school_page_never_says_no_teams_beside_a_count_of_teams(client, world):
+    # An administrator sees the school's counts but not its teams, which are for their
+    # members and the school leader: the page says so instead of "No teams yet."
+    body = page(client, world.admin_a, "front:school", world.school_a.pk)
+    teams = body.split('id="teams-heading"')[1].split("</section>")[0]
+    assert "No teams yet" not in teams
+    assert "2 teams" in teams
+    assert "school leader" in teams
+
+
+def test_a_school_without_teams_says_no_teams_yet(client, world):
+    world.school_a.teams.all().delete()
+    body = page(client, world.leader_a, "front:school", world.school_a.pk)
+    assert "No teams yet." in body
+
+
 def test_navigation_shows_only_what_the_role_can_use(client, world):
     teacher = page(client, world.teacher_a, "home")
     assert reverse("roster:import") not in teacher
