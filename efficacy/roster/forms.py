@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from efficacy.roster.labels import pathway_label
 from efficacy.roster.models import Team, TeamMembership
 
 
@@ -36,7 +37,10 @@ class SearchForm(forms.Form):
     def __init__(self, *args, grades=(), pathways=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grade"].choices = [("", _("All grades")), *[(g, g) for g in grades]]
-        self.fields["pathway"].choices = [("", _("All pathways")), *[(p, p) for p in pathways]]
+        self.fields["pathway"].choices = [
+            ("", _("All pathways")),
+            *[(p, pathway_label(p)) for p in pathways],
+        ]
 
 
 class RosterUploadForm(forms.Form):

@@ -176,6 +176,14 @@ class SchoolClass(Sourced):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def label(self) -> str:
+        """The title, with the class code when the title does not already say it
+        ("English (ENG1P-01)" stays as it is; never "English (ENG1P-01) (ENG1P-01)")."""
+        if self.class_code and self.class_code not in self.title:
+            return f"{self.title} ({self.class_code})"
+        return self.title
+
 
 class Student(Sourced):
     """A student. The attributes teams use to define focus groups live here:

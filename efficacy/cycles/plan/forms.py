@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from efficacy.cycles.models import CycleStrategy, InquiryCycle, Measure, Occasion, Reflection
 from efficacy.cycles.plan.services import GOAL_FIELDS, TEXT_FIELDS
+from efficacy.roster.labels import attribute_label, pathway_label
 from efficacy.roster.models import AcademicSession, School, SchoolClass, Status, Student
 from efficacy.roster.selectors import grade_sort_key
 
@@ -43,13 +44,7 @@ def _attribute_value(choice: str) -> tuple[str, Any]:
 
 
 def _attribute_choice(name: str, value: Any) -> tuple[str, str]:
-    if value is True:
-        label = gettext("%(name)s: yes") % {"name": name}
-    elif value is False:
-        label = gettext("%(name)s: no") % {"name": name}
-    else:
-        label = f"{name}: {value}"
-    return f"{name}={json.dumps(value)}", label
+    return f"{name}={json.dumps(value)}", attribute_label(name, value)
 
 
 def group_choices(school: School) -> dict[str, list[tuple[str, str]]]:
@@ -68,11 +63,9 @@ def group_choices(school: School) -> dict[str, list[tuple[str, str]]]:
     terms = AcademicSession.objects.filter(district_id=school.district_id, status=Status.ACTIVE)
     return {
         "grades": [(g, g) for g in grades],
-        "pathways": [(p, p) for p in pathways],
+        "pathways": [(p, pathway_label(p)) for p in pathways],
         "attributes": sorted(attributes, key=lambda c: c[1]),
-        "classes": [
-            (str(c.pk), f"{c.title} ({c.class_code})" if c.class_code else c.title) for c in classes
-        ],
+        "classes": [(str(c.pk), c.label) for c in classes],
         "courses": [
             (str(c.pk), f"{c.title} ({c.course_code})" if c.course_code else c.title)
             for c in school.courses.filter(status=Status.ACTIVE).order_by("title")

@@ -26,7 +26,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from efficacy.roster.models import AcademicSession, Enrollment, School, SchoolClass, Status, Student
+from efficacy.roster.labels import attribute_label, pathway_label
+from efficacy.roster.models import (
+    AcademicSession,
+    Course,
+    Enrollment,
+    School,
+    SchoolClass,
+    Status,
+    Student,
+)
 
 KEYS = {"grades", "pathways", "attributes", "classes", "courses", "term", "earlier_term"}
 
@@ -70,12 +79,15 @@ def group_normalise(data: dict[str, Any] | None, *, school: School, comparison: 
             found = set(school.courses.filter(pk__in=ids).values_list("pk", flat=True))
         missing = sorted(set(ids) - found)
         if missing:
-            problems.append(
-                _(
-                    "These %(what)s are not in %(school)s: %(ids)s. Choose %(what)s of your own school."
+            if model is SchoolClass:
+                message = _(
+                    "These classes are not in %(school)s: %(ids)s. Choose classes of your own school."
                 )
-                % {"what": key, "school": school.name, "ids": ", ".join(map(str, missing))}
-            )
+            else:
+                message = _(
+                    "These courses are not in %(school)s: %(ids)s. Choose courses of your own school."
+                )
+            problems.append(message % {"school": school.name, "ids": ", ".join(map(str, missing))})
         out[key] = sorted(set(ids))
     for key in ("term", "earlier_term"):
         if data.get(key) in (None, ""):
@@ -101,7 +113,10 @@ def _ids(value: Any, key: str, problems: list[str]) -> list[int]:
     try:
         return [int(v) for v in value]
     except (TypeError, ValueError):
-        problems.append(_("%(key)s must be a list of ids.") % {"key": key})
+        if key == "classes":
+            problems.append(_("Classes must be a list of ids."))
+        else:
+            problems.append(_("Courses must be a list of ids."))
         return []
 
 
@@ -149,12 +164,20 @@ def _class_filter(definition: dict) -> Q | None:
     return q if q else None
 
 
-def _earlier_term_students(term_id: int, *, school: School, focus: dict) -> QuerySet[Student]:
-    courses = set(focus.get("courses") or [])
-    if focus.get("classes"):
+def group_courses(definition: dict) -> set[int]:
+    """The courses a definition names: its ``courses`` and the courses of its ``classes``."""
+    courses = set(definition.get("courses") or [])
+    if definition.get("classes"):
         courses |= set(
-            SchoolClass.objects.filter(pk__in=focus["classes"]).values_list("course_id", flat=True)
+            SchoolClass.objects.filter(pk__in=definition["classes"]).values_list(
+                "course_id", flat=True
+            )
         )
+    return courses
+
+
+def _earlier_term_students(term_id: int, *, school: School, focus: dict) -> QuerySet[Student]:
+    courses = group_courses(focus)
     if not courses:
         return Student.objects.none()
     enrolled = Enrollment.objects.filter(
@@ -167,7 +190,8 @@ def _earlier_term_students(term_id: int, *, school: School, focus: dict) -> Quer
 
 
 def group_describe(definition: dict) -> str:
-    """A one-line plain description for pages and exports."""
+    """A one-line plain description for pages and exports, in the reader's language:
+    every part of the definition, pathways and attributes as people say them."""
     if group_is_empty(definition):
         return _("not defined")
     parts = []
@@ -177,12 +201,17 @@ def group_describe(definition: dict) -> str:
     if definition.get("grades"):
         parts.append(_("grade %(g)s") % {"g": ", ".join(definition["grades"])})
     if definition.get("pathways"):
-        parts.append(", ".join(definition["pathways"]))
+        parts.append(", ".join(pathway_label(p) for p in definition["pathways"]))
     for name, value in (definition.get("attributes") or {}).items():
-        parts.append(f"{name} = {value}")
+        parts.append(attribute_label(name, value))
     if definition.get("classes"):
-        titles = SchoolClass.objects.filter(pk__in=definition["classes"]).values_list(
-            "title", flat=True
-        )
-        parts.append(_("classes %(c)s") % {"c": ", ".join(titles)})
+        classes = SchoolClass.objects.filter(pk__in=definition["classes"]).order_by("title")
+        parts.append(_("classes %(c)s") % {"c": ", ".join(c.title for c in classes)})
+    if definition.get("courses"):
+        courses = Course.objects.filter(pk__in=definition["courses"]).order_by("title")
+        titles = [f"{c.title} ({c.course_code})" if c.course_code else c.title for c in courses]
+        parts.append(_("courses %(c)s") % {"c": ", ".join(titles)})
+    if definition.get("term"):
+        term = AcademicSession.objects.filter(pk=definition["term"]).first()
+        parts.append(_("classes of %(term)s") % {"term": term or "?"})
     return "; ".join(parts)
