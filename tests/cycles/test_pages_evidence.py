@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import zipfile
+from html import unescape
 
 import pandas as pd
 import pytest
@@ -17,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from efficacy.cycles.evidence.services import evidence_delete, score_set
 from efficacy.cycles.models import CycleStatus, EvidenceDeletion, GradebookLink, Score
+from efficacy.roster.models import Course, Enrollment, SchoolClass
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +110,40 @@ def test_a_teacher_chooses_only_among_their_own_classes(client, world, evidence)
     html = client.get(_url("evidence", evidence)).content.decode()
     assert "English 9 Applied" in html
     assert "English 9 Academic" not in html
+
+
+def _class_options(html: str) -> list[str]:
+    select = html.split('name="class"')[1].split("</select>")[0]
+    return [unescape(label).strip() for label in re.findall(r"<option[^>]*>([^<]*)<", select)]
+
+
+def test_score_entry_offers_the_persons_own_classes_first_then_the_cycles_courses(
+    client, world, evidence
+):
+    # A focus student also takes Core French: its class has students of the cycle, but it
+    # comes after the lead's own class and the classes of the cycle's English course.
+    french = Course.objects.create(school=world.school_a, title="Core French 9", sourced_id="fr9")
+    core_french = SchoolClass.objects.create(
+        school=world.school_a, course=french, title="Core French 9", sourced_id="c-fr9"
+    )
+    Enrollment.objects.create(
+        school_class=core_french, school=world.school_a, role="student", student=world.ava
+    )
+    evidence.focus = {**evidence.focus, "classes": [world.english_9_applied.pk]}
+    evidence.save()
+    client.force_login(world.lead_english)  # an editor who teaches English 9 Academic
+    html = client.get(_url("evidence", evidence)).content.decode()
+    assert _class_options(html) == ["English 9 Academic", "English 9 Applied", "Core French 9"]
+    assert "Your classes" in html  # the first option, which the grid opens on
+
+
+def test_a_class_is_named_once_when_its_title_already_holds_its_code(client, world, evidence):
+    klass = world.english_9_applied
+    klass.title, klass.class_code = "English (ENG1P-01)", "ENG1P-01"
+    klass.save()
+    client.force_login(world.teacher_a)
+    html = client.get(_url("evidence", evidence)).content.decode()
+    assert _class_options(html) == ["English (ENG1P-01)"]
 
 
 def test_the_grid_lists_the_classs_cycle_students_with_a_labelled_input_per_occasion(

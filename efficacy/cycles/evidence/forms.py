@@ -28,11 +28,31 @@ def cell_name(student_id: int, occasion_id: int) -> str:
     return f"score-{student_id}-{occasion_id}"
 
 
+#: Headings of the class list, by ``entry_rank`` (see ``views._offered_classes``).
+CLASS_GROUPS = {
+    0: _("Your classes"),
+    1: _("Classes of the cycle's courses"),
+    2: _("Other classes with students of the cycle"),
+}
+
+
 class ClassChoiceField(forms.ModelChoiceField):
+    """One class; grouped under :data:`CLASS_GROUPS` when the queryset carries an
+    ``entry_rank`` and more than one group has classes."""
+
     def label_from_instance(self, obj) -> str:
-        if obj.class_code and obj.class_code != obj.title:
-            return f"{obj.title} ({obj.class_code})"
-        return obj.title
+        return obj.label
+
+    def grouped(self) -> None:
+        groups: dict[int, list[tuple[int, str]]] = {}
+        for obj in self.queryset:
+            rank = getattr(obj, "entry_rank", None)
+            if rank is None:
+                return
+            groups.setdefault(rank, []).append((obj.pk, self.label_from_instance(obj)))
+        if len(groups) > 1:
+            # Validation still goes through the queryset; only the display is grouped.
+            self.choices = [(CLASS_GROUPS[rank], groups[rank]) for rank in sorted(groups)]
 
 
 def _class_first(fields: dict, classes: QuerySet, **error_messages: str) -> dict:
@@ -44,6 +64,7 @@ def _class_first(fields: dict, classes: QuerySet, **error_messages: str) -> dict
         empty_label=None,
         error_messages={"invalid_choice": _("Choose one of the classes listed."), **error_messages},
     )
+    choose.grouped()
     return {"class": choose, **fields}
 
 

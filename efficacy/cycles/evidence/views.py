@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -47,6 +47,7 @@ from efficacy.cycles.evidence.rows import ImportResult
 from efficacy.cycles.evidence.scoring import parse_score
 from efficacy.cycles.evidence.selectors import class_cycle_students, score_grid
 from efficacy.cycles.models import CycleStatus, GradebookLink, InquiryCycle, Measure, Occasion
+from efficacy.cycles.plan.groups import group_courses
 from efficacy.cycles.plan.selectors import cycle_population
 from efficacy.forms import add_service_errors, database_busy, database_busy_message, int_or_none
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
@@ -78,7 +79,23 @@ def _entry_classes(user: Any, cycle: InquiryCycle) -> QuerySet[SchoolClass]:
     )
     if not can_edit_team(user, cycle.team):
         classes = classes.filter(pk__in=own_class_ids(user))
-    return classes.order_by("title", "pk")
+    return _in_entry_order(user, cycle, classes)
+
+
+def _in_entry_order(
+    user: Any, cycle: InquiryCycle, classes: QuerySet[SchoolClass]
+) -> QuerySet[SchoolClass]:
+    """The person's own classes first, then those of the focus and comparison groups'
+    courses, then any other class with students of the cycle (``entry_rank`` 0, 1, 2):
+    the grid opens on a class the person teaches, not on the first title in the alphabet."""
+    courses = group_courses(cycle.focus) | group_courses(cycle.comparison)
+    rank = Case(
+        When(pk__in=own_class_ids(user), then=Value(0)),
+        When(course_id__in=courses, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return classes.annotate(entry_rank=rank).order_by("entry_rank", "title", "pk")
 
 
 def _is_open(cycle: InquiryCycle) -> bool:
