@@ -115,3 +115,13 @@ def test_the_impact_panel_is_french_and_its_chart_keeps_dot_decimals(
     coordinates = re.findall(r'\b(?:x|y|x1|x2|y1|y2|cx|cy)="([^"]*)"', chart)
     assert coordinates
     assert [c for c in coordinates if "," in c] == []
+
+
+def test_the_mastery_verdict_writes_its_numbers_the_french_way(world, cycle, enter_rubric_scores):
+    from efficacy.cycles.stories.mastery import goal_met
+
+    enter_rubric_scores({world.ava: (1, 3), world.ben: (2, 3)})  # gains 2 and 1: mean 1.5
+    with translation.override("fr"):
+        reason = goal_met(cycle).reason
+    assert reason.startswith("Gain moyen de 1,50 ")
+    assert "1.50" not in reason

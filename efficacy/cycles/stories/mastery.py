@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from efficacy import privacy
@@ -164,12 +165,11 @@ def _prepost_gain(cycle: InquiryCycle, focus: pd.DataFrame, min_n: int) -> Verdi
         caveats=[_(c) for c in gain.caveats],
     )
     met = bool(gain.mean_gain > 0 and not np.isnan(low) and low > 0)
-    reason = _(
-        "Mean gain %(gain).2f (95%% CI %(low).2f to %(high).2f) for %(n)d focus students."
-    ) % {
-        "gain": gain.mean_gain,
-        "low": low,
-        "high": high,
+    # number_format, not "%.2f": French reads "1,00", not "1.00".
+    reason = _("Mean gain %(gain)s (95%% CI %(low)s to %(high)s) for %(n)d focus students.") % {
+        "gain": number_format(gain.mean_gain, 2),
+        "low": number_format(low, 2),
+        "high": number_format(high, 2),
         "n": n,
     }
     return Verdict(met, PREPOST_GAIN, reason, summary)
