@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from efficacy import privacy
+from efficacy.cycles.plan.strategy_library import shipped_text
 from efficacy.roster.models import School, SchoolClass, Student, Team
 
 
@@ -52,7 +53,21 @@ class Strategy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
+
+    # A shipped strategy (no school) reads in the reader's language, found by its slug;
+    # a school's own strategy is shown as the school typed it.
+    @property
+    def shown_name(self) -> str:
+        if self.school_id is not None:
+            return self.name
+        return shipped_text(self.slug, "name", self.name)
+
+    @property
+    def shown_description(self) -> str:
+        if self.school_id is not None:
+            return self.description
+        return shipped_text(self.slug, "description", self.description)
 
 
 class LookFor(models.Model):
@@ -66,7 +81,15 @@ class LookFor(models.Model):
         ordering = ["strategy", "order", "id"]
 
     def __str__(self) -> str:
-        return self.text
+        return self.shown_text
+
+    @property
+    def shown_text(self) -> str:
+        """In the reader's language for a shipped strategy (by its slug and this order)."""
+        strategy = self.strategy
+        if strategy.school_id is not None:
+            return self.text
+        return shipped_text(strategy.slug, "look_fors", self.text, index=self.order)
 
 
 class CycleStatus(models.TextChoices):

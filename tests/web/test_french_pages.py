@@ -125,3 +125,34 @@ def test_the_mastery_verdict_writes_its_numbers_the_french_way(world, cycle, ent
         reason = goal_met(cycle).reason
     assert reason.startswith("Gain moyen de 1,50 ")
     assert "1.50" not in reason
+
+
+def test_the_shipped_strategy_library_reads_in_french_and_a_schools_own_strategy_as_typed(
+    french, world
+):
+    from django.test import Client
+
+    from efficacy.cycles.plan.services import strategy_create
+
+    strategy_create(
+        user=world.leader_a,
+        school=world.school_a,
+        name="Think-pair-share",
+        description="Students think alone, then talk in pairs.",
+        look_fors=["Every student talks to a partner."],
+    )
+    url = reverse("cycles:strategy_library", args=[world.school_a.pk])
+    french.force_login(world.leader_a)
+    body = text_of(french.get(url))
+    assert "Rétroaction efficace" in body
+    assert "La rétroaction répond à trois questions" in body
+    assert "La rétroaction nomme ce qui est réussi" in body  # a look-for
+    assert "Effective feedback" not in body
+    assert "Think-pair-share" in body  # the school's own, as typed
+    assert "Every student talks to a partner." in body
+
+    client = Client()
+    client.force_login(world.leader_a)
+    english = text_of(client.get(url))
+    assert "Effective feedback" in english
+    assert "Rétroaction efficace" not in english

@@ -465,21 +465,22 @@ class ReflectionForm(forms.Form):
         self.decide = decide
         for cs in cycle_strategies:
             self.fields[f"note_{cs.strategy_id}"] = forms.CharField(
-                label=gettext("Note on %(strategy)s") % {"strategy": cs.strategy.name},
+                label=gettext("Note on %(strategy)s") % {"strategy": cs.strategy.shown_name},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=notes.get(str(cs.strategy_id), ""),
             )
             if decide:
                 self.fields[f"decision_{cs.pk}"] = forms.ChoiceField(
-                    label=gettext("Decision on %(strategy)s") % {"strategy": cs.strategy.name},
+                    label=gettext("Decision on %(strategy)s")
+                    % {"strategy": cs.strategy.shown_name},
                     required=False,
                     choices=[("", _("Not decided yet")), *CycleStrategy.Decision.choices],
                     widget=forms.RadioSelect,
                     initial=cs.decision,
                 )
                 self.fields[f"decision_note_{cs.pk}"] = forms.CharField(
-                    label=gettext("Why (%(strategy)s)") % {"strategy": cs.strategy.name},
+                    label=gettext("Why (%(strategy)s)") % {"strategy": cs.strategy.shown_name},
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 2}),
                     initial=cs.decision_note,

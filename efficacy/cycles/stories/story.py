@@ -417,9 +417,9 @@ def _strategies(cycle: InquiryCycle) -> list[StoryStrategy]:
     uses = cycle.cycle_strategies.select_related("strategy").prefetch_related("strategy__look_fors")
     return [
         StoryStrategy(
-            name=use.strategy.name,
-            description=use.strategy.description,
-            look_fors=[look_for.text for look_for in use.strategy.look_fors.all()],
+            name=use.strategy.shown_name,
+            description=use.strategy.shown_description,
+            look_fors=[look_for.shown_text for look_for in use.strategy.look_fors.all()],
             used_by_every_member=use.used_by_every_member,
             decision=use.get_decision_display() if use.decision else "",
             decision_note=use.decision_note,
