@@ -156,3 +156,22 @@ def test_the_shipped_strategy_library_reads_in_french_and_a_schools_own_strategy
     english = text_of(client.get(url))
     assert "Effective feedback" in english
     assert "Rétroaction efficace" not in english
+
+
+def test_the_impact_panels_sentences_are_whole_french_sentences(
+    french, world, settings, cycle, enter_rubric_scores
+):
+    # Sentences once built from fragments ("of", "to", "weeks that is") read as French
+    # sentences now, and "SD" is "é.-t." (écart-type).
+    settings.EFFICACY_MIN_STUDENT_N = 2
+    enter_rubric_scores(
+        {world.ava: (1, 3), world.ben: (2, 3), world.chloe: (2, 3), world.dev: (3, 3)}
+    )
+    french.force_login(world.lead_english)
+    html = text_of(french.get(reverse("cycles:impact_panel", args=[cycle.pk])))
+    body = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    assert "n = 2 élèves du groupe cible ayant un résultat" in body
+    assert "semaines de ce cycle, cela donne" in body
+    assert "IC à 95 % de" in body
+    for english in (" SD)", "weeks that is", "95% CI", " to ", "focus and"):
+        assert english not in body, english
