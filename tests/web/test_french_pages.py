@@ -117,9 +117,12 @@ def test_the_impact_panel_is_french_and_its_chart_keeps_dot_decimals(
     assert [c for c in coordinates if "," in c] == []
 
 
-def test_the_mastery_verdict_writes_its_numbers_the_french_way(world, cycle, enter_rubric_scores):
+def test_the_mastery_verdict_writes_its_numbers_the_french_way(
+    world, cycle, enter_rubric_scores, settings
+):
     from efficacy.cycles.stories.mastery import goal_met
 
+    settings.EFFICACY_MIN_STUDENT_N = 2  # the verdict's wording, on the test school's two students
     enter_rubric_scores({world.ava: (1, 3), world.ben: (2, 3)})  # gains 2 and 1: mean 1.5
     with translation.override("fr"):
         reason = goal_met(cycle).reason
