@@ -171,7 +171,7 @@ def years_of_growth(
     years = d / 0.40 × (weeks-per-year / weeks), the hinge prorated to the
     cycle (``shared/STATISTICS.md``). Elementwise on arrays.
 
-    >>> round(years_of_growth(0.2, 10, weeks_per_year=40), 4)
+    >>> float(round(years_of_growth(0.2, 10, weeks_per_year=40), 4))
     2.0
     """
     with np.errstate(all="ignore"):
@@ -246,16 +246,7 @@ def prepost_effect(
     z = _core.z_for(level)
     per_year = _weeks_per_year(weeks_per_year)
     weeks_value = _weeks(weeks, default=per_year)
-    x = _core.as_scores(pre, what="pre")
-    y = _core.as_scores(post, what="post")
-    if x.shape != y.shape:
-        raise AnalysisError(
-            f"There are {len(x)} pre scores but {len(y)} post scores; give one of each per "
-            "student (NaN for a missing one)."
-        )
-    both = ~np.isnan(x) & ~np.isnan(y)
-    n_unpaired = int((~both & ~(np.isnan(x) & np.isnan(y))).sum())
-    x, y = x[both], y[both]
+    x, y, n_unpaired = _pairs(pre, post)
     n = len(x)
     if n < 2:
         raise AnalysisError(
@@ -408,16 +399,7 @@ def paired_mean_gain(
     """
     min_n = _core.check_min_n(min_n)
     _core.check_level(level)
-    x = _core.as_scores(pre, what="pre")
-    y = _core.as_scores(post, what="post")
-    if x.shape != y.shape:
-        raise AnalysisError(
-            f"There are {len(x)} pre scores but {len(y)} post scores; give one of each per "
-            "student (NaN for a missing one)."
-        )
-    both = ~np.isnan(x) & ~np.isnan(y)
-    n_unpaired = int((~both & ~(np.isnan(x) & np.isnan(y))).sum())
-    x, y = x[both], y[both]
+    x, y, n_unpaired = _pairs(pre, post)
     n = len(x)
     if n < 2:
         raise AnalysisError(
@@ -450,3 +432,17 @@ def paired_mean_gain(
         ci=ConfidenceInterval(mean_gain - half, mean_gain + half, level),
         n_unpaired=n_unpaired,
     )
+
+
+def _pairs(pre: ArrayLike, post: ArrayLike) -> tuple[np.ndarray, np.ndarray, int]:
+    """The students with both scores, and how many have only one (both missing: not counted)."""
+    x = _core.as_scores(pre, what="pre")
+    y = _core.as_scores(post, what="post")
+    if x.shape != y.shape:
+        raise AnalysisError(
+            f"There are {len(x)} pre scores but {len(y)} post scores; give one of each per "
+            "student (NaN for a missing one)."
+        )
+    both = ~np.isnan(x) & ~np.isnan(y)
+    n_unpaired = int((~both & ~(np.isnan(x) & np.isnan(y))).sum())
+    return x[both], y[both], n_unpaired
