@@ -24,6 +24,8 @@ changing it. Two levels, as the roster rules define them:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -38,7 +40,7 @@ from efficacy.access.roster import (
     is_administrator,
 )
 from efficacy.cycles.models import InquiryCycle, MasteryMoment
-from efficacy.roster.models import Enrollment, Role, School, Status, Team
+from efficacy.roster.models import Enrollment, Role, School, Status, Student, Team
 
 #: Who may add a strategy to their school's own library.
 STRATEGY_AUTHORS = {Role.SCHOOL_LEADER, Role.COACH, Role.TEAM_LEAD}
@@ -74,6 +76,32 @@ def can_see_student_evidence(user: Person, cycle: InquiryCycle) -> bool:
     return can_contribute_to_team(user, cycle.team)
 
 
+def evidence_students_for(user: Person, cycle: InquiryCycle) -> QuerySet[Student]:
+    """Students whose rows of the cycle's evidence the person sees (grid, export).
+
+    Those who run the cycle (its lead and coach, the school leader) see every
+    student of it; a plain member the students they teach, and team-level
+    figures (the impact panel) for the rest; anyone else, nobody.
+    """
+    if can_edit_team(user, cycle.team):
+        return Student.objects.filter(school_id=cycle.team.school_id)
+    if not can_contribute_to_team(user, cycle.team):
+        return Student.objects.none()
+    taught = Enrollment.objects.filter(
+        role=Enrollment.EnrollmentRole.STUDENT,
+        status=Status.ACTIVE,
+        school_class_id__in=own_class_ids(user),
+    ).values("student_id")
+    return Student.objects.filter(pk__in=taught)
+
+
+def student_attributes_for(user: Person) -> QuerySet[Student]:
+    """Students whose attributes (IEP, ELL, ...) the person may read, anywhere: exactly
+    those whose roster page they may open. Evidence pages and exports never reach
+    further than the roster does."""
+    return access.students_for(user)
+
+
 # --- writing ------------------------------------------------------------------
 def require_editor(user: Person, team: Team) -> None:
     if not can_edit_team(user, team):
@@ -96,6 +124,37 @@ def can_add_strategy(user: Person, school: School) -> bool:
         is_active_account(user)
         and user.school_id == school.pk
         and (user.role in STRATEGY_AUTHORS or is_administrator(user))
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceRights:
+    """What one person may do to one cycle's scores, read once per request.
+
+    Editors (the lead, the coach, the school leader) enter, change and delete any
+    of the cycle's scores. A member enters scores for students in classes they
+    teach, files them under one of those classes, and changes or clears only a
+    score filed under one of their classes: a colleague's score is not theirs to
+    overwrite, nor to empty.
+    """
+
+    editor: bool
+    own_classes: frozenset[int]
+
+    def may_enter_for(self, student_classes: set[int]) -> bool:
+        return self.editor or bool(student_classes & self.own_classes)
+
+    def may_file_under(self, class_id: int | None) -> bool:
+        return self.editor or class_id in self.own_classes
+
+    def may_change(self, stored_class_id: int | None) -> bool:
+        """A stored score: may this person overwrite or clear it?"""
+        return self.editor or stored_class_id in self.own_classes
+
+
+def evidence_rights_for(user: Person, cycle: InquiryCycle) -> EvidenceRights:
+    return EvidenceRights(
+        editor=can_edit_team(user, cycle.team), own_classes=frozenset(own_class_ids(user))
     )
 
 

@@ -14,6 +14,7 @@ belong to the data (status order, a score's range).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -188,6 +189,19 @@ class InquiryCycle(models.Model):
             and self.performance_threshold is not None
             and self.performance_target_percent is not None
         )
+
+    @property
+    def is_open(self) -> bool:
+        """A closed cycle is its record: nothing of it changes until it is reopened."""
+        return self.status != CycleStatus.CLOSED
+
+    def require_open(self) -> None:
+        """Refuse any change to a closed cycle; reopening (a step back) and publishing its
+        story are the only actions a closed cycle takes, and they do not call this."""
+        if not self.is_open:
+            raise ValidationError(
+                _("This cycle is closed. Reopen it (with a reason) to change it.")
+            )
 
     @property
     def weeks(self) -> float | None:
@@ -369,7 +383,16 @@ class Score(models.Model):
 
 
 class EvidenceDeletion(models.Model):
-    """An audit row for evidence that was deleted: who, when, what, how many."""
+    """An audit row for evidence that was deleted: who, when, what, how many, and why.
+
+    ``how`` says which way it went: confirmed on the delete page (with the reason the
+    person typed), or a cell emptied in the score grid, which is a deletion too and
+    is recorded as one, with that code as its reason.
+    """
+
+    class How(models.TextChoices):
+        CONFIRMED = "confirmed", _("deleted on the delete page")
+        CLEARED_IN_GRID = "cleared-in-grid", _("cleared in the score grid")
 
     cycle = models.ForeignKey(InquiryCycle, on_delete=models.CASCADE, related_name="deletions")
     deleted_by = models.ForeignKey(
@@ -379,6 +402,7 @@ class EvidenceDeletion(models.Model):
     what = models.CharField(max_length=300)
     count = models.PositiveIntegerField()
     reason = models.TextField(blank=True)
+    how = models.CharField(max_length=20, choices=How.choices, default=How.CONFIRMED)
 
     class Meta:
         ordering = ["-deleted_at", "-id"]

@@ -111,9 +111,9 @@ def test_the_exports_hold_no_formula_and_read_back_equal(world, cycle, hostile_n
     for measure in hostile_names:
         score_set(user=world.teacher_a, measure=measure, occasion=baseline,
                            student=world.ava, value=-3)  # fmt: skip
-    _name, _type, xlsx = evidence_export_xlsx(cycle)
+    _name, _type, xlsx = evidence_export_xlsx(cycle.created_by, cycle)
     assert formula_cells(xlsx) == []
-    _name, _type, text = evidence_export_csv(cycle)
+    _name, _type, text = evidence_export_csv(cycle.created_by, cycle)
     assert csv_formulas(text) == []
     for content, name in ((text, "e.csv"), (xlsx, "e.xlsx")):
         problems = Problems()

@@ -74,8 +74,8 @@ def test_the_evidence_frame_has_the_columns_efficacy_analyze_reads(scored):
 
 
 def test_the_xlsx_export_holds_the_same_table_as_the_csv(scored):
-    _name, _type, csv_bytes = evidence_export_csv(scored)
-    _name, _type, xlsx_bytes = evidence_export_xlsx(scored)
+    _name, _type, csv_bytes = evidence_export_csv(scored.created_by, scored)
+    _name, _type, xlsx_bytes = evidence_export_xlsx(scored.created_by, scored)
     from_csv = pd.read_csv(io.BytesIO(csv_bytes))
     from_xlsx = pd.read_excel(io.BytesIO(xlsx_bytes))
     assert list(from_csv.columns) == list(from_xlsx.columns)
@@ -85,7 +85,7 @@ def test_the_xlsx_export_holds_the_same_table_as_the_csv(scored):
 def test_efficacy_analyze_prepost_reads_the_export_and_agrees_with_the_cycle_impact(
     scored, tmp_path
 ):
-    _name, _type, content = evidence_export_csv(scored)
+    _name, _type, content = evidence_export_csv(scored.created_by, scored)
     path = tmp_path / "evidence.csv"
     path.write_bytes(content)
     out = io.StringIO()

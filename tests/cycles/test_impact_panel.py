@@ -246,7 +246,7 @@ def test_the_gap_and_its_reduction_are_comparison_minus_focus_on_every_score(pan
 
 
 def _analyze(tmp_path, cycle, measure, *argv):
-    _name, _type, content = evidence_export_csv(cycle)
+    _name, _type, content = evidence_export_csv(cycle.created_by, cycle)
     table = pd.read_csv(io.BytesIO(content))
     path = tmp_path / "evidence.csv"
     table[table["measure"] == measure].to_csv(path, index=False)

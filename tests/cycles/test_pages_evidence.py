@@ -440,7 +440,7 @@ def scored(world, evidence, enter_rubric_scores):
 
 
 def test_the_csv_export_is_the_long_format_with_every_score(client, world, scored):
-    client.force_login(world.teacher_a)
+    client.force_login(world.lead_english)
     response = client.get(_url("export", scored, "csv"))
     assert response["Content-Disposition"] == (
         f'attachment; filename="evidence-cycle-{scored.pk}.csv"'

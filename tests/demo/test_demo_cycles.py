@@ -50,7 +50,7 @@ def cycle_of(team_name: str) -> InquiryCycle:
 
 def exported(cycle: InquiryCycle) -> pd.DataFrame:
     """The cycle's evidence as a person downloads it (the CSV export), read back."""
-    _name, _type, content = evidence_export_csv(cycle)
+    _name, _type, content = evidence_export_csv(cycle.created_by, cycle)
     return pd.read_csv(io.BytesIO(content))
 
 

@@ -53,6 +53,7 @@ def gradebook_link_set(
     *, user: Any, measure: Measure, occasion: Occasion, line_item_sourced_id: str
 ) -> GradebookLink:
     require_editor(user, measure.cycle.team)
+    measure.cycle.require_open()
     if occasion.cycle_id != measure.cycle_id:
         raise ValidationError({"occasion": [_("This occasion belongs to another cycle.")]})
     line_item = (line_item_sourced_id or "").strip()

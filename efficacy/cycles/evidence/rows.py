@@ -22,9 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from efficacy.access.cycles import own_class_ids, require_contributor
-from efficacy.access.roster import can_edit_team
-from efficacy.cycles.evidence.scoring import default_class_id, parse_score, require_evidence_open
+from efficacy.access.cycles import EvidenceRights, evidence_rights_for, require_contributor
+from efficacy.cycles.evidence.scoring import default_class_id, parse_score
 from efficacy.cycles.impact.tasks import impact_refresh_on_commit
 from efficacy.cycles.models import EvidenceDeletion, InquiryCycle, Measure, Occasion, Score
 from efficacy.cycles.plan.selectors import cycle_population
@@ -83,14 +82,13 @@ def evidence_rows_apply(
     deletion, as clearing one cell does).
     """
     require_contributor(user, cycle.team)
-    require_evidence_open(cycle)
+    cycle.require_open()
     result = ImportResult(problems=Problems(problems))
     school = cycle.team.school
     students = _student_lookup(school, {r.student for r in rows if r.student}, match_students_by)
     classes = _class_lookup(school, {r.school_class for r in rows if r.school_class})
     population = cycle_population(cycle)
-    editor = can_edit_team(user, cycle.team)
-    mine = own_class_ids(user)
+    rights = evidence_rights_for(user, cycle)
     enrolled: dict[int, set[int]] = {}
     for student_id, class_id in Enrollment.objects.filter(
         student_id__in={pk for pk in students.values() if pk},
@@ -102,6 +100,7 @@ def evidence_rows_apply(
     seen: dict[tuple[int, int, int], int] = {}
     clean: dict[tuple[int, int, int], tuple[float, int | None]] = {}
     clear: dict[tuple[int, int, int], EvidenceRow] = {}
+    row_of: dict[tuple[int, int, int], EvidenceRow] = {}
     for r in rows:
         if r.measure is None or r.occasion is None:
             continue  # the parser has already reported it
@@ -150,7 +149,7 @@ def evidence_rows_apply(
             )
             continue
         student_classes = enrolled.get(student_id, set())
-        if not editor and not student_classes & mine:
+        if not rights.may_enter_for(student_classes):
             result.problems.append(
                 r.problem(
                     "student",
@@ -167,7 +166,7 @@ def evidence_rows_apply(
             if (
                 class_id is None
                 or class_id not in student_classes
-                or (not editor and class_id not in mine)
+                or not rights.may_file_under(class_id)
             ):
                 result.problems.append(
                     r.problem(
@@ -179,7 +178,7 @@ def evidence_rows_apply(
                 )
                 continue
         else:
-            class_id = default_class_id(student_classes, mine)
+            class_id = default_class_id(student_classes, set(rights.own_classes))
         key = (r.measure.pk, r.occasion.pk, student_id)
         if key in seen:
             result.problems.append(
@@ -199,13 +198,14 @@ def evidence_rows_apply(
             )
             continue
         seen[key] = r.row
+        row_of[key] = r
         if value is None:
             clear[key] = r
         else:
             clean[key] = (value, class_id)
 
-    if clear:
-        _check_clears(user, cycle, clear, editor=editor, mine=mine, result=result)
+    if clean or clear:
+        _check_stored(clean, clear, row_of, rights=rights, result=result)
     if result.problems and not each_row_alone:
         return result
     with transaction.atomic():
@@ -302,32 +302,42 @@ def _write(
     result.created, result.updated = len(to_create), len(to_update)
 
 
-def _check_clears(
-    user: Any,
-    cycle: InquiryCycle,
+def _check_stored(
+    clean: dict[tuple[int, int, int], tuple[float, int | None]],
     clear: dict[tuple[int, int, int], EvidenceRow],
+    row_of: dict[tuple[int, int, int], EvidenceRow],
     *,
-    editor: bool,
-    mine: set[int],
+    rights: EvidenceRights,
     result: ImportResult,
 ) -> None:
-    """A member clears only scores of their own classes (as :func:`evidence_delete`);
-    a blank where nothing is stored clears nothing."""
+    """Against what is stored (one query): a member changes or clears only scores filed
+    under their own classes (:class:`~efficacy.access.cycles.EvidenceRights`), and a
+    blank where nothing is stored clears nothing."""
+    keys = clean.keys() | clear.keys()
     stored = {
         (m, o, s): class_id
         for m, o, s, class_id in Score.objects.filter(
-            measure_id__in={k[0] for k in clear}, student_id__in={k[2] for k in clear}
+            measure_id__in={k[0] for k in keys}, student_id__in={k[2] for k in keys}
         ).values_list("measure_id", "occasion_id", "student_id", "school_class_id")
     }
-    for key, r in list(clear.items()):
+    for key in list(clear):
         if key not in stored:
             del clear[key]
             result.blank += 1
-        elif not editor and stored[key] not in mine:
-            del clear[key]
-            result.problems.append(
-                r.problem("score", _("You can delete only scores from your own classes."))
+    for key in sorted(keys & stored.keys(), key=lambda k: row_of[k].row):
+        if rights.may_change(stored[key]):
+            continue
+        clean.pop(key, None)
+        clear.pop(key, None)
+        result.problems.append(
+            row_of[key].problem(
+                "score",
+                _(
+                    "This score was entered for another class; only its teacher can change or delete it."
+                ),
+                _("Ask that class's teacher or the team lead."),
             )
+        )
 
 
 def score_deletion_what(student: Any, measure: Any, occasion: Any) -> str:
@@ -362,6 +372,7 @@ def _clear(
             deleted_by=user,
             what=score_deletion_what(s.student, s.measure, s.occasion)[:300],
             count=1,
+            how=EvidenceDeletion.How.CLEARED_IN_GRID,
         )
         for s in doomed
     )

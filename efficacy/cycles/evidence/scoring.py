@@ -12,10 +12,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from efficacy.cycles.models import CycleStatus, InquiryCycle, Measure
+from efficacy.cycles.models import Measure
 
 
 @dataclass(frozen=True)
@@ -59,12 +58,6 @@ def parse_score(raw: Any, measure: Measure) -> tuple[float | None, ScoreProblem 
             % {"low": _fmt(measure.min_score), "high": _fmt(measure.max_score)},
         )
     return value, None
-
-
-def require_evidence_open(cycle: InquiryCycle) -> None:
-    """A closed cycle's evidence is its record; no score may change."""
-    if cycle.status == CycleStatus.CLOSED:
-        raise ValidationError(_("This cycle is closed; its evidence can no longer change."))
 
 
 def default_class_id(student_classes: set[int], own_classes: set[int]) -> int | None:

@@ -36,16 +36,27 @@ EVIDENCE_COLUMNS = [
 
 
 def cycle_evidence_frame(
-    cycle: InquiryCycle, *, population: Population | None = None
+    cycle: InquiryCycle,
+    *,
+    population: Population | None = None,
+    students: QuerySet[Student] | None = None,
+    attributes_of: QuerySet[Student] | None = None,
 ) -> pd.DataFrame:
     """Every score of the cycle as a long table (columns: :data:`EVIDENCE_COLUMNS` + attributes).
 
     ``student`` is the student number (or the roster's sourced id, or the
     database id when neither exists); ``class`` the class code or title.
+    ``students``, when given, keeps only their rows; ``attributes_of``, when
+    given, keeps the attribute values (IEP, ELL, ...) of those students only
+    (the others' are empty, and a column nobody's value reaches is left out).
+    Both come from the access layer: who may see which rows and which flags.
     """
     population = population or cycle_population(cycle)
+    scores = Score.objects.filter(measure__cycle=cycle)
+    if students is not None:
+        scores = scores.filter(student__in=students.values("pk"))
     rows = list(
-        Score.objects.filter(measure__cycle=cycle).values_list(
+        scores.values_list(
             "student_id",
             "student__identifier",
             "student__sourced_id",
@@ -96,11 +107,16 @@ def cycle_evidence_frame(
         },
         columns=EVIDENCE_COLUMNS,
     )
-    attributes = _attribute_columns(raw[["student_id", "attributes"]])
-    if not attributes.empty:
-        frame = frame.join(
-            raw[["student_id"]].join(attributes, on="student_id").drop(columns="student_id")
+    flags = raw[["student_id", "attributes"]]
+    if attributes_of is not None:
+        allowed = set(
+            attributes_of.filter(pk__in=set(raw["student_id"])).values_list("pk", flat=True)
         )
+        flags = flags[flags["student_id"].isin(allowed)]
+    attributes = _attribute_columns(flags)
+    if not attributes.empty:
+        joined = raw[["student_id"]].join(attributes, on="student_id").drop(columns="student_id")
+        frame = frame.join(joined.astype(object).where(joined.notna(), None))
     return frame.sort_values(
         ["occasion_order", "measure", "class", "student"], kind="stable"
     ).reset_index(drop=True)

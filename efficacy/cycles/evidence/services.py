@@ -15,10 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from efficacy.access.cycles import own_class_ids, require_contributor
-from efficacy.access.roster import can_edit_team
+from efficacy.access.cycles import evidence_rights_for, require_contributor
 from efficacy.cycles.evidence.rows import EvidenceRow, evidence_rows_apply, score_deletion_what
-from efficacy.cycles.evidence.scoring import default_class_id, parse_score, require_evidence_open
+from efficacy.cycles.evidence.scoring import default_class_id, parse_score
 from efficacy.cycles.impact.tasks import impact_refresh_on_commit
 from efficacy.cycles.models import (
     EvidenceDeletion,
@@ -52,7 +51,7 @@ def score_set(
     require_contributor(user, cycle.team)
     if occasion.cycle_id != cycle.pk:
         raise ValidationError({"occasion": [_("This occasion belongs to another cycle.")]})
-    require_evidence_open(cycle)
+    cycle.require_open()
     parsed, problem = parse_score(value, measure)
     if problem:
         raise ValidationError({"value": [f"{problem.message} {problem.hint}"]})
@@ -70,9 +69,8 @@ def score_set(
             student=student, role=Enrollment.EnrollmentRole.STUDENT, status=Status.ACTIVE
         ).values_list("school_class_id", flat=True)
     )
-    editor = can_edit_team(user, cycle.team)
-    mine = own_class_ids(user)
-    if not editor and not student_classes & mine:
+    rights = evidence_rights_for(user, cycle)
+    if not rights.may_enter_for(student_classes):
         raise PermissionDenied(
             _(
                 "You can enter scores only for students in your own classes; %(student)s is not in one."
@@ -81,15 +79,19 @@ def score_set(
         )
     class_id: int | None
     if school_class is not None:
-        if school_class.pk not in student_classes or (not editor and school_class.pk not in mine):
+        if school_class.pk not in student_classes or not rights.may_file_under(school_class.pk):
             raise ValidationError(
                 {"school_class": [_("%(student)s is not in that class.") % {"student": student}]}
             )
         class_id = school_class.pk
     else:
-        class_id = default_class_id(student_classes, mine)
+        class_id = default_class_id(student_classes, set(rights.own_classes))
 
     existing = Score.objects.filter(measure=measure, occasion=occasion, student=student).first()
+    if existing is not None and not rights.may_change(existing.school_class_id):
+        raise PermissionDenied(
+            _("This score was entered for another class; only its teacher can change or delete it.")
+        )
     if parsed is None:
         if existing is not None:
             evidence_delete(
@@ -97,6 +99,7 @@ def score_set(
                 cycle=cycle,
                 scores=Score.objects.filter(pk=existing.pk),
                 what=score_deletion_what(student, measure, occasion),
+                how=EvidenceDeletion.How.CLEARED_IN_GRID,
             )
         return None
     if existing is None:
@@ -122,17 +125,28 @@ def score_set(
     return existing
 
 
-def evidence_delete(*, user: User, cycle: InquiryCycle, scores, what: str, reason: str = "") -> int:
-    """Delete scores of ``cycle`` (a queryset) and record who, when, what and how many.
+def evidence_delete(
+    *,
+    user: User,
+    cycle: InquiryCycle,
+    scores,
+    what: str,
+    reason: str = "",
+    how: str = EvidenceDeletion.How.CONFIRMED,
+) -> int:
+    """Delete scores of ``cycle`` (a queryset) and record who, when, what, how many and why.
 
-    The page asks for confirmation before calling this. An editor may delete any
-    of the cycle's evidence; a member only scores of students in their classes.
+    The page asks for confirmation before calling this; a cell emptied in the grid
+    comes here too, recorded with ``how`` = cleared in the grid. An editor may
+    delete any of the cycle's evidence; a member only scores filed under their
+    own classes.
     """
     require_contributor(user, cycle.team)
-    require_evidence_open(cycle)
+    cycle.require_open()
     scores = scores.filter(measure__cycle=cycle)
-    if not can_edit_team(user, cycle.team):
-        outside = scores.exclude(school_class_id__in=own_class_ids(user))
+    rights = evidence_rights_for(user, cycle)
+    if not rights.editor:
+        outside = scores.exclude(school_class_id__in=rights.own_classes)
         if outside.exists():
             raise PermissionDenied(_("You can delete only scores from your own classes."))
     with transaction.atomic():
@@ -140,7 +154,7 @@ def evidence_delete(*, user: User, cycle: InquiryCycle, scores, what: str, reaso
         count = _detail.get(Score._meta.label, 0)
         if count:
             EvidenceDeletion.objects.create(
-                cycle=cycle, deleted_by=user, what=what[:300], count=count, reason=reason
+                cycle=cycle, deleted_by=user, what=what[:300], count=count, reason=reason, how=how
             )
             impact_refresh_on_commit(cycle)
     return count

@@ -46,7 +46,7 @@ from efficacy.cycles.evidence.forms import (
 from efficacy.cycles.evidence.rows import ImportResult
 from efficacy.cycles.evidence.scoring import parse_score
 from efficacy.cycles.evidence.selectors import class_cycle_students, score_grid
-from efficacy.cycles.models import CycleStatus, GradebookLink, InquiryCycle, Measure, Occasion
+from efficacy.cycles.models import GradebookLink, InquiryCycle, Measure, Occasion
 from efficacy.cycles.plan.groups import group_courses
 from efficacy.cycles.plan.selectors import cycle_population
 from efficacy.forms import add_service_errors, database_busy, database_busy_message, int_or_none
@@ -98,10 +98,6 @@ def _in_entry_order(
     return classes.annotate(entry_rank=rank).order_by("entry_rank", "title", "pk")
 
 
-def _is_open(cycle: InquiryCycle) -> bool:
-    return cycle.status != CycleStatus.CLOSED
-
-
 def _closed_reason() -> str:
     return _("This cycle is closed; its evidence is its record and can no longer change.")
 
@@ -128,7 +124,7 @@ def _base_context(user: Any, cycle: InquiryCycle) -> dict[str, Any]:
     return {
         "cycle": cycle,
         "can_edit": can_edit_team(user, cycle.team),
-        "is_open": _is_open(cycle),
+        "is_open": cycle.is_open,
         "closed_reason": _closed_reason(),
     }
 
@@ -243,7 +239,7 @@ def grid(request: HttpRequest, cycle_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
     saved: set[str] = set()
     if request.method == "POST":
-        if not _is_open(cycle):
+        if not cycle.is_open:
             messages.error(request, _closed_reason())
             return redirect(request.get_full_path())
         typed, errors, saved = _save_all(request, cycle, school_class, measure)
@@ -396,7 +392,7 @@ def score_cell(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "cell": cell,
         "measure": measure,
         "school_class": school_class,
-        "is_open": _is_open(cycle),
+        "is_open": cycle.is_open,
         "oob_status": True,
     }
     response = render(request, "cycles/_grid_cell.html", context)
@@ -416,7 +412,7 @@ def upload(request: HttpRequest, cycle_id: int) -> HttpResponse:
     classes = _entry_classes(user, cycle)
     form = ScoresUploadForm(request.POST or None, request.FILES or None)
     problems = []
-    if request.method == "POST" and _is_open(cycle) and form.is_valid():
+    if request.method == "POST" and cycle.is_open and form.is_valid():
         upload_file = form.cleaned_data["file"]
         try:
             result = evidence_import.scores_import(
@@ -471,7 +467,8 @@ def template(request: HttpRequest, cycle_id: int, fmt: str) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, cycle_id: int, fmt: str) -> HttpResponse:
-    """Student-level and unsuppressed: only for the team (``can_see_student_evidence``)."""
+    """Student-level and unsuppressed: only for the team (``can_see_student_evidence``),
+    and only the rows and flags the access layer gives this person."""
     exporters = {
         "csv": evidence_export.evidence_export_csv,
         "xlsx": evidence_export.evidence_export_xlsx,
@@ -479,7 +476,7 @@ def export(request: HttpRequest, cycle_id: int, fmt: str) -> HttpResponse:
     if fmt not in exporters:
         raise Http404
     cycle = _evidence_cycle(request.user, cycle_id)
-    return _download(*exporters[fmt](cycle))
+    return _download(*exporters[fmt](request.user, cycle))
 
 
 # --- gradebook --------------------------------------------------------------
@@ -515,7 +512,7 @@ def gradebook(request: HttpRequest, cycle_id: int) -> HttpResponse:
                 % {"id": link.line_item_sourced_id, "m": link.measure, "o": link.occasion},
             )
             return redirect("cycles:gradebook", cycle_id=cycle.pk)
-    elif action == "import" and _is_open(cycle) and upload_form.is_valid():
+    elif action == "import" and cycle.is_open and upload_form.is_valid():
         line_items, results = upload_form.cleaned_data["files"]
         try:
             result = gradebook_import.scores_import_oneroster_gradebook(
@@ -570,7 +567,7 @@ def evidence_delete(request: HttpRequest, cycle_id: int) -> HttpResponse:
         **_base_context(user, cycle),
         "deletions": cycle.deletions.select_related("deleted_by"),
     }
-    if not _is_open(cycle):
+    if not cycle.is_open:
         if request.method == "POST":
             messages.error(request, _closed_reason())
             return redirect("cycles:evidence_delete", cycle_id=cycle.pk)

@@ -135,7 +135,7 @@ def cycle_create(*, user: User, team, title: str, **fields: Any) -> InquiryCycle
 
 def cycle_update(*, user: User, cycle: InquiryCycle, **fields: Any) -> InquiryCycle:
     require_editor(user, cycle.team)
-    _require_open(cycle)
+    cycle.require_open()
     _apply(cycle, fields, creating=False)
     cycle.save()
     return cycle
@@ -247,11 +247,6 @@ def cycle_require_status(cycle: InquiryCycle, expected: str) -> None:
         )
 
 
-def _require_open(cycle: InquiryCycle) -> None:
-    if cycle.status == CycleStatus.CLOSED:
-        raise ValidationError(_("This cycle is closed. Reopen it (with a reason) to change it."))
-
-
 def cycle_move(cycle: InquiryCycle, to: str, *, user: User, reason: str = "") -> InquiryCycle:
     """Change the status and record the change (callers check who may act and from where)."""
     with transaction.atomic():
@@ -271,6 +266,7 @@ def cycle_strategies_set(
     Strategies kept keep their end-of-cycle decision and note.
     """
     require_editor(user, cycle.team)
+    cycle.require_open()
     wanted = [int(i) for i in dict.fromkeys(strategy_ids)]
     shared = {int(i) for i in shared_ids}
     available = set(
@@ -332,6 +328,7 @@ def milestone_create(
     due_date: dt.date | None = None,
 ) -> Milestone:
     require_editor(user, cycle.team)
+    cycle.require_open()
     milestone = Milestone(cycle=cycle)
     _milestone_apply(milestone, title=title, owner=owner, due_date=due_date)
     milestone.save()
@@ -347,6 +344,7 @@ def milestone_update(
     due_date: dt.date | None = None,
 ) -> Milestone:
     require_editor(user, milestone.cycle.team)
+    milestone.cycle.require_open()
     _milestone_apply(milestone, title=title, owner=owner, due_date=due_date)
     milestone.save()
     return milestone
@@ -368,6 +366,7 @@ def _milestone_apply(
 def milestone_set_done(*, user: User, milestone: Milestone, done: bool) -> Milestone:
     """Any member ticks a milestone off (or back on)."""
     require_contributor(user, milestone.cycle.team)
+    milestone.cycle.require_open()
     milestone.done = bool(done)
     milestone.save(update_fields=["done"])
     return milestone
@@ -375,6 +374,7 @@ def milestone_set_done(*, user: User, milestone: Milestone, done: bool) -> Miles
 
 def milestone_delete(*, user: User, milestone: Milestone) -> None:
     require_editor(user, milestone.cycle.team)
+    milestone.cycle.require_open()
     milestone.delete()
 
 
@@ -392,7 +392,7 @@ def measure_create(
     common: bool = True,
 ) -> Measure:
     require_editor(user, cycle.team)
-    _require_open(cycle)
+    cycle.require_open()
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
@@ -427,7 +427,7 @@ def occasion_create(
     order: int | None = None,
 ) -> Occasion:
     require_editor(user, cycle.team)
-    _require_open(cycle)
+    cycle.require_open()
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:

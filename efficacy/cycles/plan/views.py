@@ -262,6 +262,8 @@ def strategies(request: HttpRequest, cycle_id: int) -> HttpResponse:
     user = request.user
     cycle = access_cycle(user, cycle_id)
     require_editor(user, cycle.team)
+    if not cycle.is_open:
+        return _refuse_closed(request, cycle, _detail_url(cycle, "strategies"))
     available = list(strategies_for_school(cycle.team.school))
     chosen = list(cycle.cycle_strategies.all())
     form = StrategyChoiceForm(
@@ -385,6 +387,8 @@ def _add_to_cycle(
 ) -> HttpResponse:
     """Create what ``form`` describes with ``create`` and go back to the cycle page's
     ``anchor``; a refusal shows the page again with the form and its errors."""
+    if not cycle.is_open:
+        return _refuse_closed(request, cycle, _detail_url(cycle, anchor))
     if form.is_valid():
         try:
             created = create(user=request.user, cycle=cycle, **form.cleaned_data)
@@ -403,6 +407,15 @@ def _access_milestone(cycle: InquiryCycle, milestone_id: int) -> Milestone:
         raise Http404 from exc
 
 
+def _refuse_closed(request: HttpRequest, cycle: InquiryCycle, url: str) -> HttpResponse:
+    """A change asked of a closed cycle: say why nothing changed, and go back to ``url``."""
+    try:
+        cycle.require_open()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(url)
+
+
 @login_required
 def milestone(request: HttpRequest, cycle_id: int, milestone_id: int) -> HttpResponse:
     """Tick a milestone off (any member); edit or delete it (editors)."""
@@ -410,6 +423,8 @@ def milestone(request: HttpRequest, cycle_id: int, milestone_id: int) -> HttpRes
     cycle = access_cycle(user, cycle_id)
     the_milestone = _access_milestone(cycle, milestone_id)
     action = request.POST.get("action") if request.method == "POST" else None
+    if not cycle.is_open and access.can_contribute_to_team(user, cycle.team):
+        return _refuse_closed(request, cycle, _detail_url(cycle, "plan"))
     if action == "done":
         milestone_set_done(user=user, milestone=the_milestone, done=request.POST.get("done") == "1")
         if request.headers.get("HX-Request"):
@@ -607,6 +622,8 @@ def reflection(request: HttpRequest, cycle_id: int) -> HttpResponse:
             raise PermissionDenied(
                 _("Only members of %(team)s can reflect on its cycles.") % {"team": cycle.team}
             )
+        if not cycle.is_open:
+            return _refuse_closed(request, cycle, reverse("cycles:reflection", args=[cycle.pk]))
         if form.is_valid() and _save_reflection(request, cycle, form):
             messages.success(request, _("The reflection is saved."))
             return redirect("cycles:reflection", cycle_id=cycle.pk)

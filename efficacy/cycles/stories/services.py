@@ -28,6 +28,7 @@ def reflection_save(
 ) -> Reflection:
     """Save the team's answers to the cause-and-effect prompts (any member, while reviewing or after)."""
     require_contributor(user, cycle.team)
+    cycle.require_open()
     unknown = set(answers) - set(Reflection.PROMPTS)
     if unknown:
         raise TypeError(f"unknown prompts: {', '.join(sorted(unknown))}")
