@@ -8,7 +8,8 @@
   printed, a small one reads "fewer than 10", never its number.
 - **Complementary suppression.** :func:`suppress` hides more groups when the
   hidden ones could be worked out by subtraction from a published total, alone
-  or as a sum (STATISTICS.md, "Small groups").
+  or as a sum (STATISTICS.md, "Small groups"); :func:`suppress_table` does the
+  same for a table whose rows have totals that add up to a grand total.
 - **Reasons as codes.** :class:`SuppressionReason` is a code with parameters
   (``SuppressionReason("small_group", threshold=10, group="focus_paired")``),
   stored as a dict and translated only when it is shown (:meth:`~SuppressionReason.message`).
@@ -212,7 +213,14 @@ class Suppression:
     total: GroupSize
 
 
-def suppress(sizes: Sequence[int], threshold: int, *, total_shown: bool = True) -> Suppression:
+def suppress(
+    sizes: Sequence[int],
+    threshold: int,
+    *,
+    total_shown: bool = True,
+    hidden: Sequence[bool] | None = None,
+    bounds: Sequence[tuple[float, float]] | None = None,
+) -> Suppression:
     """Which of ``sizes`` (groups that add up to a total) may be shown.
 
     A group below ``threshold`` is hidden (shown as "fewer than 10"). When the
@@ -220,24 +228,41 @@ def suppress(sizes: Sequence[int], threshold: int, *, total_shown: bool = True) 
     total minus the shown ones, so more groups are hidden, smallest first, until
     nothing small can be derived: see :func:`exposed` for what "derived" means.
     When even hiding every group is not enough, the total is hidden too.
+
+    ``hidden`` names groups that are hidden already, by a rule elsewhere (in a
+    table, a row whose own cells needed its total hidden: :func:`suppress_table`).
+    ``bounds`` is what a reader knows of each group from elsewhere, as (least,
+    greatest) (in a table, from the cells that add up to it); a group whose
+    bounds are a single number is known whatever is printed, so hiding it
+    protects nothing and it is never chosen.
     """
     sizes = [int(n) for n in sizes]
     total = sum(sizes)
-    hidden = [is_small(n, threshold) for n in sizes]
+    hidden = [is_small(n, threshold) or bool(hidden and hidden[i]) for i, n in enumerate(sizes)]
     total_hidden = is_small(total, threshold)
     if total_shown and not total_hidden:
-        while exposed(sizes, hidden, threshold):
-            candidates = [i for i, n in enumerate(sizes) if n > 0 and not hidden[i]]
+        while exposed(sizes, hidden, threshold, bounds=bounds):
+            candidates = [
+                i
+                for i, n in enumerate(sizes)
+                if n > 0 and not hidden[i] and _unknown(n, threshold, bounds[i] if bounds else None)
+            ]
             if not candidates:
                 break
             candidates.sort(key=lambda i: sizes[i])
             # The smallest group that protects on its own, else the smallest, and go on.
             chosen = next(
-                (i for i in candidates if not exposed(sizes, _with(hidden, i), threshold)),
+                (
+                    i
+                    for i in candidates
+                    if not exposed(sizes, _with(hidden, i), threshold, bounds=bounds)
+                ),
                 candidates[0],
             )
             hidden = _with(hidden, chosen)
-    complement_total = total_shown and not total_hidden and exposed(sizes, hidden, threshold)
+    complement_total = (
+        total_shown and not total_hidden and exposed(sizes, hidden, threshold, bounds=bounds)
+    )
     groups = [
         GroupSize(n, threshold, complement=hide and not is_small(n, threshold))
         for n, hide in zip(sizes, hidden, strict=True)
@@ -245,14 +270,21 @@ def suppress(sizes: Sequence[int], threshold: int, *, total_shown: bool = True) 
     return Suppression(groups=groups, total=GroupSize(total, threshold, complement_total))
 
 
-def exposed(sizes: Sequence[int], hidden: Sequence[bool], threshold: int) -> bool:
+def exposed(
+    sizes: Sequence[int],
+    hidden: Sequence[bool],
+    threshold: int,
+    *,
+    bounds: Sequence[tuple[float, float]] | None = None,
+) -> bool:
     """Whether the hidden groups give something small away when the total is published.
 
     A reader knows the total, the shown groups, and of each hidden group that it
     is between 1 and ``threshold - 1`` ("fewer than 10") or at least
-    ``threshold`` (hidden to protect a smaller group). Subtracting gives the sum
-    S of the hidden groups, and nothing else: one equation over the hidden
-    groups, each within its bounds. So something is derived exactly when
+    ``threshold`` (hidden to protect a smaller group), narrowed by its
+    ``bounds`` if given (what is known of it from elsewhere). Subtracting gives
+    the sum S of the hidden groups, and nothing else: one equation over the
+    hidden groups, each within its bounds. So something is derived exactly when
 
     - S is a small number itself (a group of fewer than the threshold, shown), or
     - only one group is hidden (it is S), or
@@ -260,18 +292,91 @@ def exposed(sizes: Sequence[int], hidden: Sequence[bool], threshold: int) -> boo
       sits at its bound, and every one is known).
 
     Otherwise every hidden group, and every sum of some of them, could take at
-    least two values.
+    least two values. A hidden group whose bounds leave it a single value is
+    known already: it is taken from S like a shown one, and the rules above
+    apply to the others.
     """
-    chosen = [n for n, hide in zip(sizes, hidden, strict=True) if hide and n > 0]
+    chosen = [
+        (n, *_bounds(n, threshold, bounds[i] if bounds else None))
+        for i, (n, hide) in enumerate(zip(sizes, hidden, strict=True))
+        if hide and n > 0
+    ]
     if not chosen:
         return False
-    s = sum(chosen)
-    if s < threshold or len(chosen) == 1:
+    unknown = [(n, low, high) for n, low, high in chosen if low < high]
+    s = sum(n for n, _, _ in unknown)
+    if s < threshold or len(unknown) <= 1:
         return True
-    low = sum(1 if is_small(n, threshold) else threshold for n in chosen)
-    high = sum((threshold - 1) if is_small(n, threshold) else math.inf for n in chosen)
-    return s in (low, high)
+    return s in (sum(low for _, low, _ in unknown), sum(high for _, _, high in unknown))
+
+
+def _bounds(n: int, threshold: int, known: tuple[float, float] | None) -> tuple[float, float]:
+    """What a reader knows of a hidden group of ``n``: its printed bounds, narrowed by ``known``."""
+    low: float = 1 if is_small(n, threshold) else threshold
+    high: float = threshold - 1 if is_small(n, threshold) else math.inf
+    if known is not None:
+        low, high = max(low, known[0]), min(high, known[1])
+    return low, high
+
+
+def _unknown(n: int, threshold: int, known: tuple[float, float] | None) -> bool:
+    """Whether hiding a group of ``n`` leaves a reader more than one value for it."""
+    low, high = _bounds(n, threshold, known)
+    return low < high
 
 
 def _with(hidden: list[bool], i: int) -> list[bool]:
     return [h or j == i for j, h in enumerate(hidden)]
+
+
+@dataclass(frozen=True)
+class TableSuppression:
+    """A table of counts, each row with its total and the rows with a grand total,
+    each with what may be shown."""
+
+    cells: list[list[GroupSize]]
+    row_totals: list[GroupSize]
+    total: GroupSize
+
+
+def suppress_table(rows: Sequence[Sequence[int]], threshold: int) -> TableSuppression:
+    """Which cells of a table of counts may be shown, with each row's total and the
+    grand total published (STATISTICS.md, "Small groups": hide more until no hidden
+    group can be recovered by subtraction, alone or as a sum).
+
+    Each row is suppressed against its total with :func:`suppress`, as if that
+    total were shown: a reader who is not shown it knows less, so the row's
+    hidden cells stay protected whatever is hidden later. The row totals are then
+    suppressed against the grand total with :func:`suppress`, a row whose cells
+    needed its total hidden already hidden, and each row total bounded by what its
+    cells say of it (the shown ones exactly, each hidden one by its printed
+    bounds). So a total hidden beside a row of shown cells, which they would give
+    away, is never chosen; when no row total can protect, the grand total is
+    hidden instead. The rows share no figure but their totals, so nothing else
+    can be derived. Columns have no published totals here; a table that showed
+    them would tie its rows together through every column, and need more.
+    """
+    by_row = [suppress(row, threshold) for row in rows]
+    totals = suppress(
+        [row.total.n for row in by_row],
+        threshold,
+        hidden=[row.total.suppressed for row in by_row],
+        bounds=[_sum_bounds(row.groups) for row in by_row],
+    )
+    return TableSuppression(
+        cells=[row.groups for row in by_row], row_totals=totals.groups, total=totals.total
+    )
+
+
+def _sum_bounds(groups: Sequence[GroupSize]) -> tuple[float, float]:
+    """What a reader knows of the sum of ``groups`` from how each is printed."""
+    low: float = 0
+    high: float = 0
+    for group in groups:
+        if not group.suppressed:
+            low, high = low + group.n, high + group.n
+        elif group.small:
+            low, high = low + 1, high + group.threshold - 1
+        else:
+            low, high = low + group.threshold, math.inf
+    return low, high

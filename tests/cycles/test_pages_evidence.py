@@ -663,7 +663,8 @@ def _section(world, cycle, user):
     )
 
 
-def test_the_cycle_page_section_counts_scores_per_measure_and_occasion(world, scored):
+def test_the_cycle_page_section_counts_scores_per_measure_and_occasion(world, scored, settings):
+    settings.EFFICACY_MIN_STUDENT_N = 2  # counts of two students, shown (test_evidence_overview)
     html = _section(world, scored, world.teacher_a)
     assert "4 scores entered, by measure and occasion" in html
     counts = re.findall(r'<td class="number">(\d+)</td>', html)
@@ -673,7 +674,10 @@ def test_the_cycle_page_section_counts_scores_per_measure_and_occasion(world, sc
     assert _url("export", scored, "csv") in html
 
 
-def test_the_cycle_page_section_gives_an_analyst_counts_but_no_student_level_links(world, scored):
+def test_the_cycle_page_section_gives_an_analyst_counts_but_no_student_level_links(
+    world, scored, settings
+):
+    settings.EFFICACY_MIN_STUDENT_N = 2
     html = _section(world, scored, world.analyst)
     assert "4 scores entered" in html
     assert _url("export", scored, "csv") not in html
