@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from efficacy.access import roster as access
@@ -69,6 +70,23 @@ def moments_for(user: Person) -> QuerySet[MasteryMoment]:
 def access_moment(user: Person, moment_id: ObjectId) -> MasteryMoment:
     moments = moments_for(user).select_related("cycle", "cycle__team", "cycle__team__school")
     return access.get_or_404(moments, moment_id)
+
+
+def access_library_school(user: Person, school_id: ObjectId) -> School:
+    """The school whose strategy library a person may browse: their own school's (any
+    active staff member), or one the roster rules let them open (404 otherwise)."""
+    if is_active_account(user) and user.school_id is not None and user.school_id == school_id:
+        return access.get_or_404(School.objects.filter(pk=user.school_id), school_id)
+    return access.access_school(user, school_id)
+
+
+def access_feed_school(user: Person, school_id: ObjectId) -> School:
+    """The school whose feed of mastery moments a person reads: their own school, and
+    only it (404 otherwise), since publishing shares a story with one school's staff."""
+    if not is_active_account(user) or user.school_id is None:
+        raise Http404
+    own = School.objects.filter(pk=user.school_id, status=Status.ACTIVE)
+    return access.get_or_404(own, school_id)
 
 
 def can_see_student_evidence(user: Person, cycle: InquiryCycle) -> bool:

@@ -253,6 +253,22 @@ def can_manage_team_members(user: Person, team: Team) -> bool:
     return can_create_team(user, team.school)
 
 
+#: Roles that never join a team: analysts read counts, administrators run the roster.
+NOT_TEAM_ROLES = (Role.DISTRICT_ANALYST, Role.ADMINISTRATOR)
+
+
+def team_member_candidates(team: Team) -> QuerySet[User]:
+    """Who may join ``team``: its school's active staff, not analysts or administrators."""
+    return User.objects.filter(school=team.school, status=ACTIVE, is_active=True).exclude(
+        role__in=NOT_TEAM_ROLES
+    )
+
+
+def can_join_team(person: User, team: Team) -> bool:
+    """The same rule as :func:`team_member_candidates`, for one person."""
+    return team_member_candidates(team).filter(pk=person.pk).exists()
+
+
 def can_edit_team(user: Person, team: Team) -> bool:
     """Run the team's work (its inquiry cycles): its lead, its coach, its school leader."""
     if can_manage_team_members(user, team):

@@ -65,7 +65,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
         "hidden_members": the_team.memberships.count() - len(memberships),
         "manages": manages,
         "can_edit": access.can_edit_team(user, the_team),
-        "membership_form": MembershipForm(staff=selectors.team_member_candidates(the_team))
+        "membership_form": MembershipForm(staff=access.team_member_candidates(the_team))
         if manages
         else None,
         "role_choices": MembershipForm.base_fields["role"].choices,

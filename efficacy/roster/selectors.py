@@ -29,7 +29,6 @@ from efficacy.roster.models import (
     HAS_PASSWORD,
     AccountEvent,
     Enrollment,
-    Role,
     School,
     SchoolClass,
     Status,
@@ -195,13 +194,6 @@ def grade_and_pathway_choices(school: School) -> tuple[list[str], list[str]]:
     )
     pathways = sorted(set(active.exclude(pathway="").values_list("pathway", flat=True)))
     return grades, pathways
-
-
-def team_member_candidates(team: Team) -> QuerySet[User]:
-    """Staff who may join a team: its school's active staff, not analysts or administrators."""
-    return User.objects.filter(school=team.school, status=Status.ACTIVE, is_active=True).exclude(
-        role__in=[Role.DISTRICT_ANALYST, Role.ADMINISTRATOR]
-    )
 
 
 # --- accounts (the administrator's Accounts page) ---------------------------

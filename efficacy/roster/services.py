@@ -73,15 +73,15 @@ def team_membership_set(*, by: User, team: Team, user: User, role: str) -> TeamM
         raise PermissionDenied(_("Only the school leader can change who is in a team."))
     if role not in TeamMembership.TeamRole.values:
         raise ValidationError({"role": _("Choose member, lead or coach.")})
-    if user.school_id != team.school_id or user.status != Status.ACTIVE or not user.is_active:
+    if not access.can_join_team(user, team):
+        if user.role in access.NOT_TEAM_ROLES:
+            raise ValidationError({"user": _("Analysts and administrators do not join teams.")})
         raise ValidationError(
             {
                 "user": _("Only active staff of %(school)s can join its teams.")
                 % {"school": team.school}
             }
         )
-    if user.role in (Role.DISTRICT_ANALYST, Role.ADMINISTRATOR):
-        raise ValidationError({"user": _("Analysts and administrators do not join teams.")})
     with transaction.atomic():
         membership, _created = TeamMembership.objects.update_or_create(
             team=team, user=user, defaults={"role": role}

@@ -112,7 +112,7 @@ def team_members(request: HttpRequest, team_id: int) -> HttpResponse:
     the_team = access.access_team(user, team_id)
     if not access.can_manage_team_members(user, the_team):
         raise PermissionDenied(_("Only the school leader can change who is in a team."))
-    form = MembershipForm(request.POST, staff=selectors.team_member_candidates(the_team))
+    form = MembershipForm(request.POST, staff=access.team_member_candidates(the_team))
     if request.POST.get("action") == "remove":
         # Look in the team itself, so a member who has since retired can still be removed.
         membership = the_team.memberships.filter(user_id=int_or_none(request.POST.get("user")))

@@ -185,53 +185,7 @@ def test_pages_follow_the_matrix_and_a_guessed_url_leaks_nothing(client, world, 
                     assert display_name(obj) not in response.content.decode(), (kind, name)
 
 
-# Pages that are not one object: who may open them. Others get 403 (signed in, lacking
-# the capability) or 404 (the school itself is out of their scope).
-PAGES = {
-    "import": ("roster:import", None, {"admin_a": 200, "district_admin": 200}, 403),
-    "district": ("roster:district", None, {"analyst": 200, "district_admin": 200}, 403),
-    "staff_list": (
-        "roster:staff", "school_a",
-        {"leader_a": 200, "admin_a": 200, "district_admin": 200, "analyst": 403}, 404,
-    ),
-    "student_list": (
-        "roster:students", "school_a",
-        {"leader_a": 200, "admin_a": 200, "district_admin": 200, "analyst": 403}, 404,
-    ),
-    "team_new": (
-        "roster:team_new", "school_a",
-        {"leader_a": 200, "admin_a": 403, "district_admin": 403, "analyst": 403}, 404,
-    ),
-    "team_new_other_school": ("roster:team_new", "school_b", {"district_admin": 403, "analyst": 403}, 404),
-    "accounts": ("accounts", None, {"admin_a": 200, "district_admin": 200}, 403),
-    # Everyone with an active account changes their own password.
-    "account": ("account", None, {person: 200 for person in SEES if person != "retired_user"}, 403),
-}  # fmt: skip
-PAGES_WITHOUT_ARGS = {"roster:import", "roster:district", "accounts", "account"}
-
-
-def _page_url(world, url_name: str, target: str | None) -> str:
-    return reverse(url_name, args=[getattr(world, target).pk] if target else [])
-
-
-@pytest.mark.parametrize("page", sorted(PAGES))
-def test_pages_answer_each_role_as_decided(client, world, page):
-    url_name, target, allowed, otherwise = PAGES[page]
-    for person in PEOPLE:
-        client.force_login(getattr(world, person))
-        response = client.get(_page_url(world, url_name, target))
-        assert response.status_code == allowed.get(person, otherwise), person
-
-
-@pytest.mark.parametrize(
-    "url_name",
-    [*(kind[2] for kind in KINDS.values()), *(page[0] for page in PAGES.values())],
-)
-def test_anonymous_visitors_are_sent_to_sign_in(client, world, url_name):
-    args = [1] if url_name not in PAGES_WITHOUT_ARGS else []
-    response = client.get(reverse(url_name, args=args))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+# Every other named URL, and these again, against every role: tests/web/test_url_matrix.py.
 
 
 def test_a_leader_cannot_add_members_to_another_schools_team(client, world):

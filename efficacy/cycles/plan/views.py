@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from efficacy.access import roster as access
 from efficacy.access.cycles import (
     access_cycle,
+    access_library_school,
     can_add_strategy,
     can_see_student_evidence,
     require_editor,
@@ -75,7 +76,7 @@ from efficacy.cycles.stories.services import cycle_close, reflection_save
 from efficacy.cycles.stories.story import moment_evidence, reflection_sections
 from efficacy.forms import add_service_errors
 from efficacy.privacy import student_count
-from efficacy.roster.models import School, Status, User
+from efficacy.roster.models import Status, User
 
 #: The elements a cycle needs before it starts, in the order the checklist shows them.
 READY_ELEMENTS = [
@@ -298,18 +299,10 @@ def strategies(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return render(request, "cycles/strategies.html", context)
 
 
-def _library_school(user: Any, school_id: int) -> School:
-    """The school whose strategy library a person may browse: their own school's
-    (any active staff member), or one the access layer lets them open."""
-    if access.is_active_account(user) and user.school_id == school_id:
-        return School.objects.get(pk=school_id)
-    return access.access_school(user, school_id)
-
-
 @login_required
 def strategy_library(request: HttpRequest, school_id: int) -> HttpResponse:
     user = request.user
-    school = _library_school(user, school_id)
+    school = access_library_school(user, school_id)
     available = list(strategies_for_school(school))
     context = {
         "school": school,
@@ -323,7 +316,7 @@ def strategy_library(request: HttpRequest, school_id: int) -> HttpResponse:
 @login_required
 def strategy_new(request: HttpRequest, school_id: int) -> HttpResponse:
     user = request.user
-    school = _library_school(user, school_id)
+    school = access_library_school(user, school_id)
     if not can_add_strategy(user, school):
         raise PermissionDenied(
             _(
@@ -499,6 +492,7 @@ def status(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Start, move to reviewing, close, or go back a step (with a reason)."""
     user = request.user
     cycle = access_cycle(user, cycle_id)
+    require_editor(user, cycle.team)
     action = request.POST.get("action")
     try:
         if action == "start":

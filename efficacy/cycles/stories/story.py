@@ -33,7 +33,6 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils import formats
 from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator, slugify
@@ -60,14 +59,6 @@ EXCERPT_CHARS = 280
 
 
 # --- the feed -----------------------------------------------------------------
-
-
-def feed_school(user: Any, school_id: Any) -> School:
-    """The school whose feed ``user`` may read: their own school, and only it (else 404)."""
-    if not access.is_active_account(user) or user.school_id is None:
-        raise Http404
-    own = School.objects.filter(pk=user.school_id, status=Status.ACTIVE)
-    return access.get_or_404(own, school_id)
 
 
 def feed_moments(user: Any, school: School) -> QuerySet[MasteryMoment]:

@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from efficacy.access.cycles import access_moment, cycles_for
+from efficacy.access.cycles import access_feed_school, access_moment, cycles_for
 from efficacy.access.roster import can_edit_team
 from efficacy.cycles.stories import story
 from efficacy.cycles.stories.services import mastery_moment_publish
@@ -28,7 +28,7 @@ PAGE_SIZE = 20
 def feed(request: HttpRequest, school_id: int) -> HttpResponse:
     """The school's mastery moments, newest first (unpublished ones only for the team's viewers)."""
     user = request.user
-    school = story.feed_school(user, school_id)
+    school = access_feed_school(user, school_id)
     page = Paginator(story.feed_moments(user, school), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "school": school,

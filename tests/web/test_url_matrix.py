@@ -1,0 +1,275 @@
+"""Every named URL, every role: who gets the page, who is refused, who learns nothing.
+
+``ROWS`` has one row per named URL of the site: how to build its address from the
+test world, how to call it (GET, or POST for the actions that take only POST) and
+the answer each person gets. ``test_every_named_url_has_a_row`` walks the URL
+resolver and fails on a URL without a row, so a new page cannot forget to decide.
+
+The people are the world's (``tests/world.py``) plus the leader of another school
+of the same district (``leader_b``) and an anonymous visitor. The answers:
+
+* 200 (or 302 for an action that redirects when it is done): the page is theirs;
+* 403: they see the object but lack the capability (a member on an editor's page,
+  an analyst on student-level evidence);
+* 404: the object is out of their scope, indistinguishable from a missing one;
+* anonymous visitors are sent to sign in (302 to the sign-in page) everywhere but
+  the public account pages.
+
+No answer may be a 500. Pages with student-level data are never cached
+(``tests/web/test_no_store.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from efficacy.cycles.models import MasteryMoment, Milestone
+from efficacy.cycles.plan.services import cycle_create, measure_create, occasion_create
+from efficacy.roster.models import ImportRun, Role, User
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+
+SCHOOL_A_STAFF = {
+    "leader_a", "admin_a", "coach_a", "lead_english", "teacher_a", "lead_math", "teacher_a2",
+}  # fmt: skip
+#: The English team's cycle: who reads it, who contributes, who edits it.
+READERS = {"lead_english", "teacher_a", "coach_a", "leader_a", "analyst"}
+TEAM = {"lead_english", "teacher_a", "coach_a", "leader_a"}
+EDITORS = {"lead_english", "coach_a", "leader_a"}
+ADMINS = {"admin_a", "district_admin"}
+
+
+def answers(ok: set[str], status: int = 200, *, forbidden: set[str] = frozenset()) -> dict:
+    """``status`` for ``ok``, 403 for ``forbidden``; everyone else gets the row's default."""
+    return {**dict.fromkeys(forbidden, 403), **dict.fromkeys(ok, status)}
+
+
+@dataclass
+class Row:
+    #: Builds the URL's arguments from the world and the objects of :func:`things`.
+    args: Callable[[Any, dict], list] = lambda world, things: []
+    answers: dict[str, int] = field(default_factory=dict)
+    otherwise: int = 404
+    method: str = "get"
+    data: Callable[[Any, dict], dict] = lambda world, things: {}
+    query: str = ""
+    #: Anonymous visitors: sent to sign in, unless the page is public.
+    public: bool = False
+
+
+def school_a(world, things):
+    return [world.school_a.pk]
+
+
+def the_cycle(world, things):
+    return [things["cycle"].pk]
+
+
+def the_moment(world, things):
+    return [things["moment"].pk]
+
+
+def the_run(world, things):
+    return [things["run"].pk]
+
+
+EVERYONE_SIGNED_IN = {*SCHOOL_A_STAFF, "retired_user", "teacher_b", "analyst", "district_admin",
+                      "teacher_c", "leader_b"}  # fmt: skip
+ACTIVE = EVERYONE_SIGNED_IN - {"retired_user"}
+PUBLIC_LINK = Row(args=lambda w, t: ["MQ", "bad-token"], answers=answers(EVERYONE_SIGNED_IN),
+                  public=True)  # fmt: skip
+
+ROWS: dict[str, Row] = {
+    # --- the shell and accounts -------------------------------------------------
+    # Each role lands where it works: leaders on their school, analysts on the district,
+    # administrators on the roster import; everyone else on their classes and teams.
+    "home": Row(answers={**answers(EVERYONE_SIGNED_IN),
+                         **answers({"leader_a", "leader_b", "analyst", *ADMINS}, 302)}),
+    "login": Row(answers=answers(EVERYONE_SIGNED_IN, 302), public=True),
+    "logout": Row(method="post", answers=answers(EVERYONE_SIGNED_IN, 302), public=True),
+    "account": Row(answers=answers(ACTIVE), otherwise=403),
+    "password_reset": Row(answers=answers(EVERYONE_SIGNED_IN), public=True),
+    "password_reset_done": Row(answers=answers(EVERYONE_SIGNED_IN), public=True),
+    "password_reset_complete": Row(answers=answers(EVERYONE_SIGNED_IN), public=True),
+    "password_reset_confirm": PUBLIC_LINK,
+    "invitation_accept": PUBLIC_LINK,
+    "accounts": Row(answers=answers(ADMINS), otherwise=403),
+    "account_manage": Row(args=lambda w, t: [w.teacher_a.pk], answers=answers(ADMINS)),
+    "set_language": Row(method="post", data=lambda w, t: {"language": "fr", "next": "/"},
+                        answers=answers(EVERYONE_SIGNED_IN, 302), public=True),
+    "front:school": Row(args=school_a, answers=answers({"leader_a", "analyst", *ADMINS})),
+    "front:team": Row(args=lambda w, t: [w.team_english.pk], answers=answers(READERS)),
+    # --- the roster -----------------------------------------------------------
+    "roster:district": Row(answers=answers({"analyst", "district_admin"}), otherwise=403),
+    "roster:staff": Row(args=school_a, answers=answers({"leader_a", *ADMINS},
+                                                       forbidden={"analyst"})),
+    "roster:students": Row(args=school_a, answers=answers({"leader_a", *ADMINS},
+                                                          forbidden={"analyst"})),
+    "roster:team_new": Row(args=school_a, answers=answers(
+        {"leader_a"}, forbidden={"analyst", *ADMINS})),
+    "roster:team_members": Row(
+        args=lambda w, t: [w.team_english.pk], method="post",
+        data=lambda w, t: {"user": w.teacher_a.pk, "role": "member", "action": "set"},
+        answers=answers({"leader_a"}, 302, forbidden=READERS - {"leader_a"})),
+    "roster:class": Row(args=lambda w, t: [w.english_9_applied.pk],
+                        answers=answers({"leader_a", "teacher_a", *ADMINS})),
+    "roster:student": Row(args=lambda w, t: [w.ava.pk],
+                          answers=answers({"leader_a", "teacher_a", *ADMINS})),
+    "roster:staff_member": Row(args=lambda w, t: [w.teacher_a.pk], answers=answers(
+        {"leader_a", "teacher_a", "lead_english", "coach_a", *ADMINS})),
+    "roster:import": Row(answers=answers(ADMINS), otherwise=403),
+    "roster:import_run": Row(args=the_run, answers=answers(ADMINS)),
+    "roster:import_run_status": Row(args=the_run, answers=answers(ADMINS)),
+    # Only a run whose worker died is started again; this one finished.
+    "roster:import_run_start_again": Row(args=the_run, method="post",
+                                         answers=answers(set(), forbidden=ADMINS)),
+    # --- inquiry cycles -------------------------------------------------------
+    "cycles:new": Row(args=lambda w, t: [w.team_english.pk],
+                      answers=answers(EDITORS, forbidden={"teacher_a", "analyst"})),
+    "cycles:detail": Row(args=the_cycle, answers=answers(READERS)),
+    "cycles:edit": Row(args=the_cycle, answers=answers(EDITORS, forbidden={"teacher_a",
+                                                                            "analyst"})),
+    "cycles:strategies": Row(args=the_cycle, answers=answers(
+        EDITORS, forbidden={"teacher_a", "analyst"})),
+    "cycles:milestones": Row(args=the_cycle, method="post", answers=answers(
+        EDITORS, forbidden={"teacher_a", "analyst"})),
+    "cycles:milestone": Row(args=lambda w, t: [t["cycle"].pk, t["milestone"].pk],
+                            answers=answers(EDITORS, forbidden={"teacher_a", "analyst"})),
+    "cycles:measures": Row(args=the_cycle, method="post", answers=answers(
+        EDITORS, forbidden={"teacher_a", "analyst"})),
+    "cycles:occasions": Row(args=the_cycle, method="post", answers=answers(
+        EDITORS, forbidden={"teacher_a", "analyst"})),
+    "cycles:status": Row(args=the_cycle, method="post", answers=answers(
+        EDITORS, 302, forbidden={"teacher_a", "analyst"})),
+    "cycles:reflection": Row(args=the_cycle, answers=answers(READERS)),
+    "cycles:strategy_library": Row(args=school_a, answers=answers(
+        SCHOOL_A_STAFF | {"analyst", "district_admin"})),
+    "cycles:strategy_new": Row(args=school_a, answers=answers(
+        {"leader_a", "admin_a", "coach_a", "lead_english", "lead_math"},
+        forbidden={"teacher_a", "teacher_a2", "analyst", "district_admin"})),
+    "cycles:evidence": Row(args=the_cycle, answers=answers(TEAM, forbidden={"analyst"})),
+    "cycles:grid": Row(args=the_cycle, answers=answers(TEAM, forbidden={"analyst"})),
+    "cycles:score_cell": Row(
+        args=the_cycle, method="post",
+        data=lambda w, t: {"measure": t["measure"].pk, "occasion": t["occasion"].pk,
+                           "student": w.ava.pk, "class": w.english_9_applied.pk},
+        answers=answers(TEAM, forbidden={"analyst"})),
+    "cycles:upload": Row(args=the_cycle, answers=answers(TEAM, forbidden={"analyst"})),
+    "cycles:template": Row(args=lambda w, t: [t["cycle"].pk, "csv"],
+                           query="?class={class}", answers=answers(TEAM, forbidden={"analyst"})),
+    "cycles:export": Row(args=lambda w, t: [t["cycle"].pk, "csv"],
+                         answers=answers(TEAM, forbidden={"analyst"})),
+    "cycles:gradebook": Row(args=the_cycle, answers=answers(TEAM, forbidden={"analyst"})),
+    "cycles:evidence_delete": Row(args=the_cycle, answers=answers(TEAM, forbidden={"analyst"})),
+    "cycles:impact_panel": Row(args=the_cycle, answers=answers(READERS)),
+    "cycles:feed": Row(args=school_a, answers=answers(SCHOOL_A_STAFF)),
+    # The moment is not published: the cycle's readers only.
+    "cycles:story": Row(args=the_moment, answers=answers(READERS)),
+    "cycles:story_pdf": Row(args=the_moment, answers=answers(READERS)),
+    "cycles:publish": Row(args=the_moment, method="post",
+                          data=lambda w, t: {"action": "withdraw"},
+                          answers=answers(EDITORS, 302, forbidden={"teacher_a", "analyst"})),
+}  # fmt: skip
+
+
+def named_urls() -> set[str]:
+    def walk(patterns, namespace: str | None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                if pattern.namespace and namespace:
+                    inner = f"{namespace}:{pattern.namespace}"
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns, None))
+
+
+def test_every_named_url_has_a_row():
+    assert named_urls() - set(ROWS) == set(), "decide who may open these URLs in ROWS"
+    assert set(ROWS) - named_urls() == set(), "these rows name no URL any more"
+
+
+@pytest.fixture
+def things(world):
+    """What the URLs point at: a cycle of the English team with a measure, an occasion,
+    a milestone and an unpublished mastery moment, and a finished roster import."""
+    leader_b = User.objects.create(
+        username="leader_b", first_name="Lou", last_name="Berg", role=Role.SCHOOL_LEADER,
+        school=world.school_b, district=world.district, sourced_id="u-leader_b",
+    )  # fmt: skip
+    cycle = cycle_create(
+        user=world.lead_english,
+        team=world.team_english,
+        title="Inference in grade 9 applied English",
+        focus={"grades": ["09"], "pathways": ["applied"]},
+        comparison={"grades": ["09"], "pathways": ["academic"]},
+        start_date=dt.date(2024, 9, 15),
+        end_date=dt.date(2024, 12, 15),
+    )
+    measure = measure_create(user=world.lead_english, cycle=cycle, name="Rubric", kind="rubric",
+                             min_score=1, max_score=4)  # fmt: skip
+    occasion = occasion_create(user=world.lead_english, cycle=cycle, name="Baseline",
+                               kind="baseline")  # fmt: skip
+    return {
+        "leader_b": leader_b,
+        "cycle": cycle,
+        "measure": measure,
+        "occasion": occasion,
+        "milestone": Milestone.objects.create(cycle=cycle, title="Observe each other"),
+        "moment": MasteryMoment.objects.create(cycle=cycle, reflection={}, rule="prepost_gain"),
+        "run": ImportRun.objects.create(
+            created_by=world.admin_a,
+            file_name="oneroster.zip",
+            stored_path="",
+            status=ImportRun.RunStatus.SUCCEEDED,
+        ),  # fmt: skip
+    }
+
+
+def _person(world, things, name: str):
+    return things["leader_b"] if name == "leader_b" else getattr(world, name)
+
+
+def _call(client, world, things, url_name: str, row: Row):
+    url = reverse(url_name, args=row.args(world, things))
+    url += row.query.format(**{"class": world.english_9_applied.pk})
+    send = client.post if row.method == "post" else client.get
+    return send(url, row.data(world, things))
+
+
+PEOPLE = sorted(EVERYONE_SIGNED_IN)
+
+
+@pytest.mark.parametrize("url_name", sorted(ROWS))
+def test_each_person_gets_the_answer_decided_for_them(client, world, things, url_name):
+    row = ROWS[url_name]
+    got = {}
+    for name in PEOPLE:
+        client.logout()
+        client.force_login(_person(world, things, name))
+        got[name] = _call(client, world, things, url_name, row).status_code
+    expected = {name: row.answers.get(name, row.otherwise) for name in PEOPLE}
+    assert got == expected
+
+
+@pytest.mark.parametrize("url_name", sorted(ROWS))
+def test_anonymous_visitors_are_sent_to_sign_in_except_on_public_pages(
+    client, world, things, url_name
+):
+    row = ROWS[url_name]
+    response = _call(client, world, things, url_name, row)
+    if row.public:
+        assert response.status_code in (200, 302)
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
