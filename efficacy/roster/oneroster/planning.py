@@ -1032,7 +1032,9 @@ class Planner:
                     "first_name": given[:150],
                     "last_name": family[:150],
                     "email": row.get("email", ""),
-                    "is_active": bool(enabled),
+                    # An administrator's deactivation outlasts the export's enabledUser:
+                    # only the administrator turns the account back on.
+                    "is_active": bool(enabled) and sid not in self.snap.deactivated,
                     "status": Status.ACTIVE,
                     "date_last_modified": modified,
                     "school_id": None,
