@@ -335,6 +335,8 @@ class ImportRun(models.Model):
     total = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)
+    # The problems found past the ones kept in ``problems`` (see efficacy.tabular.Problems).
+    problems_more = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -345,6 +347,10 @@ class ImportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.RunStatus.SUCCEEDED, self.RunStatus.FAILED)
+
+    @property
+    def problems_total(self) -> int:
+        return len(self.problems) + self.problems_more
 
     @property
     def can_start_again(self) -> bool:

@@ -167,7 +167,11 @@ def _import(run: ImportRun) -> tuple[str, dict[str, object]]:
         summary = roster_import(source=run.stored_path, scope=scope, progress=progress)
     except RosterImportInvalid as invalid:
         problems = [{**p.to_dict(), "text": str(p)} for p in invalid.problems]
-        return Status.FAILED, {"problems": problems, "failure": Failure.INVALID}
+        return Status.FAILED, {
+            "problems": problems,
+            "problems_more": invalid.problems.more,
+            "failure": Failure.INVALID,
+        }
     except Exception:
         # The person sees a plain message; the traceback goes to the log for the administrator.
         logger.exception("roster import run %s failed", run.pk)

@@ -95,6 +95,21 @@ def base_files() -> dict[str, list[dict[str, str]]]:
     }
 
 
+def unknown_role_users(count: int) -> list[dict[str, str]]:
+    """``count`` users of the first school whose role is unknown: one problem each."""
+    return [
+        {
+            "sourcedId": f"x{i}",
+            "orgSourcedIds": "s1",
+            "role": "pupil",
+            "username": f"x{i}",
+            "givenName": "Xavi",
+            "familyName": "Ortiz",
+        }
+        for i in range(count)
+    ]
+
+
 @pytest.fixture
 def files():
     return base_files()

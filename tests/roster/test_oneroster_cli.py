@@ -13,6 +13,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from efficacy.roster.models import Student
+from efficacy.tabular.problems import SHOWN
+from tests.roster.conftest import unknown_role_users
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +79,36 @@ def test_with_json_the_problems_are_a_list_of_errors(files, write):
         }
     ]
     assert errors[0]["hint"]
+
+
+def test_past_the_problems_shown_it_prints_how_many_more_there_are(files, write):
+    files["users"] += unknown_role_users(SHOWN + 50)
+    err = StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("import_roster", str(write(files)), stdout=StringIO(), stderr=err)
+
+    assert caught.value.returncode == 2
+    assert f"has {SHOWN + 50} problem(s)" in str(caught.value)
+    lines = err.getvalue().splitlines()
+    assert len(lines) == SHOWN + 1
+    assert lines[-2].startswith(f"users.csv:{SHOWN + 4}:role: unknown role 'pupil'")
+    assert lines[-1] == "… and 50 more problems"
+
+
+def test_with_json_past_the_problems_shown_the_errors_are_the_first_ones(files, write):
+    files["users"] += unknown_role_users(SHOWN + 50)
+    out = StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("import_roster", str(write(files)), "--json", stdout=out, stderr=StringIO())
+
+    assert caught.value.returncode == 2
+    assert f"has {SHOWN + 50} problem(s)" in str(caught.value)
+    report = json.loads(out.getvalue())
+    assert list(report) == ["errors"]
+    assert len(report["errors"]) == SHOWN
+    assert report["errors"][0]["line"] == 5
 
 
 @pytest.mark.skipif(not EFFICACY.exists(), reason="the efficacy command is not installed")

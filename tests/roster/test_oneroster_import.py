@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from efficacy.access.roster import ROSTER_SCOPE_ALL
@@ -18,6 +20,7 @@ from efficacy.roster.models import (
 )
 from efficacy.roster.oneroster import roster_import
 from efficacy.roster.oneroster.generate import district_generate
+from efficacy.tabular.formulas import is_dangerous
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +114,17 @@ def test_reimporting_the_same_export_changes_nothing(tmp_path, django_assert_max
         assert counts["unchanged"] > 0, name
     after = {model: list(model.objects.order_by("pk").values()) for model in before}
     assert after == before
+
+
+def test_a_written_export_holds_no_live_formula_and_imports_the_values_as_given(files, write):
+    files["users"][0]["givenName"] = '=HYPERLINK("http://evil.example","Ada")'
+    files["users"][1]["familyName"] = "-Okafor"
+    source = write(files)
+
+    roster_import(scope=ROSTER_SCOPE_ALL, source=source)
+
+    with (source / "users.csv").open(encoding="utf-8", newline="") as users:
+        cells = [cell for row in csv.reader(users) for cell in row]
+    assert not [cell for cell in cells if is_dangerous(cell)]
+    assert User.objects.get(sourced_id="t1").first_name == '=HYPERLINK("http://evil.example","Ada")'
+    assert Student.objects.get(sourced_id="p1").family_name == "-Okafor"

@@ -7,6 +7,8 @@ import pytest
 from efficacy.access.roster import ROSTER_SCOPE_ALL
 from efficacy.roster.models import Course, District, Enrollment, School, Student, User
 from efficacy.roster.oneroster import Problem, RosterImportInvalid, roster_import
+from efficacy.tabular.problems import SHOWN
+from tests.roster.conftest import unknown_role_users
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +152,17 @@ def test_every_problem_is_reported_at_once(files, write):
         ("users.csv", 3, "role"),
         ("enrollments.csv", 4, "primary"),
     ]
+
+
+def test_past_the_problems_shown_the_rest_are_counted(files, write):
+    files["users"] += unknown_role_users(SHOWN + 50)
+
+    problems = problems_of(write(files))
+
+    assert len(problems) == SHOWN
+    assert where(problems)[0] == ("users.csv", 5, "role")  # after the header and three users
+    assert (problems.total, problems.more) == (SHOWN + 50, 50)
+    assert problems.lines()[-1] == "… and 50 more problems"
 
 
 def test_an_enrollment_of_a_staff_member_as_student_is_reported(files, write):

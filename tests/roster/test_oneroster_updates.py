@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from efficacy.access.roster import ROSTER_SCOPE_ALL
+from efficacy.roster import services
 from efficacy.roster.models import Enrollment, Role, Status, Student, User
 from efficacy.roster.oneroster import roster_import
 
@@ -137,6 +138,50 @@ def test_a_retired_staff_member_can_no_longer_sign_in(files, write):
     teacher = User.objects.get(sourced_id="t1")
     assert teacher.status == Status.RETIRED
     assert not teacher.is_active
+
+
+def import_with_an_administrator(files, write) -> User:
+    """Import ``files`` with an administrator of their school; that administrator."""
+    files["users"].append(
+        {
+            "sourcedId": "a1",
+            "enabledUser": "true",
+            "orgSourcedIds": "s1",
+            "role": "administrator",
+            "username": "grace",
+            "givenName": "Grace",
+            "familyName": "Hopper",
+        }
+    )
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
+    return User.objects.get(sourced_id="a1")
+
+
+def test_a_reimport_keeps_an_account_an_administrator_deactivated(files, write):
+    admin = import_with_an_administrator(files, write)
+    services.account_deactivate(by=admin, account=User.objects.get(sourced_id="t1"))
+    files["users"][0]["familyName"] = "Lovelace"  # still enabledUser=true in the export
+
+    summary = roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
+
+    teacher = User.objects.get(sourced_id="t1")
+    assert not teacher.is_active
+    assert teacher.last_name == "Lovelace"
+    assert summary.counts["users"]["updated"] == 1
+
+
+def test_a_reimport_follows_the_export_for_an_account_an_administrator_reactivated(files, write):
+    admin = import_with_an_administrator(files, write)
+    services.account_deactivate(by=admin, account=User.objects.get(sourced_id="t1"))
+    services.account_reactivate(by=admin, account=User.objects.get(sourced_id="t1"))
+    files["users"][0]["enabledUser"] = "false"
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
+    assert not User.objects.get(sourced_id="t1").is_active
+
+    files["users"][0]["enabledUser"] = "true"
+    roster_import(scope=ROSTER_SCOPE_ALL, source=write(files))
+
+    assert User.objects.get(sourced_id="t1").is_active
 
 
 def test_an_import_never_changes_a_role_a_person_set(files, write):

@@ -17,6 +17,8 @@ from efficacy.access import roster as access
 from efficacy.roster.models import District, ImportRun, Role, School, Student, User
 from efficacy.roster.oneroster.generate import district_generate, export_write
 from efficacy.roster.tasks import heartbeat_path, progress_write, roster_import_run
+from efficacy.tabular.problems import SHOWN
+from tests.roster.conftest import base_files, unknown_role_users
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -90,6 +92,28 @@ def test_an_invalid_export_lists_every_problem_and_imports_nothing(admin_client)
         assert problem["text"].startswith(f"{problem['file']}:")
         assert problem["text"].replace('"', "&quot;").replace("'", "&#x27;") in body
     assert Student.objects.count() == before
+
+
+def test_past_the_problems_shown_the_page_says_how_many_more_there_are(
+    client, db, settings, tmp_path
+):
+    settings.TASKS = IMMEDIATE
+    north = District.objects.create(name="North District", sourced_id="d1")
+    client.force_login(
+        User.objects.create(username="north_admin", role=Role.ADMINISTRATOR, district=north)
+    )
+    files = base_files()
+    files["users"] += unknown_role_users(SHOWN + 50)
+    export = export_write(tmp_path / "bad.zip", version="1.1", files=files, as_zip=True)
+
+    response = upload(client, SimpleUploadedFile("bad.zip", export.read_bytes()))
+
+    run = ImportRun.objects.get()
+    assert (len(run.problems), run.problems_more) == (SHOWN, 50)
+    body = response.content.decode()
+    assert f"The export has {SHOWN + 50} problems, so nothing was imported." in body
+    assert body.count("unknown role") == SHOWN
+    assert "… and 50 more problems." in body
 
 
 def test_a_file_that_is_not_a_zip_gets_a_clear_message(admin_client):

@@ -7,14 +7,13 @@ database.
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from efficacy.roster.oneroster.specs import COLUMNS, ROSTER_FILES
+from efficacy.tabular import write_csv
 
 GIVEN = [
     "Amara",
@@ -90,7 +89,7 @@ def export_write(
     target: Path,
     *,
     version: str,
-    files: dict[str, Iterable[dict[str, str]]],
+    files: Mapping[str, Iterable[Mapping[str, str]]],
     modes: dict[str, str] | None = None,
     extra_columns: dict[str, list[str]] | None = None,
     as_zip: bool = False,
@@ -99,10 +98,13 @@ def export_write(
 
     Files not given are ``absent`` in the manifest; ``modes`` overrides ``bulk``.
     Missing values are written empty; ``extra_columns`` adds e.g. ``metadata.*``.
+    Written with :func:`efficacy.tabular.write_csv` like every file Efficacy writes,
+    so a value a spreadsheet would run as a formula is neutralised (the importer
+    reads it back as given).
     """
     modes = modes or {}
     extra_columns = extra_columns or {}
-    texts: dict[str, str] = {}
+    texts: dict[str, bytes] = {}
     manifest = [
         ("manifest.version", "1.0"),
         ("oneroster.version", version),
@@ -112,27 +114,22 @@ def export_write(
             continue
         if name in files:
             manifest.append((f"file.{name}", modes.get(name, "bulk")))
-            buffer = io.StringIO()
             header = columns_for(version, name) + extra_columns.get(name, [])
-            writer = csv.DictWriter(
-                buffer, fieldnames=header, extrasaction="ignore", lineterminator="\n"
-            )
-            writer.writeheader()
-            writer.writerows(files[name])
-            texts[f"{name}.csv"] = buffer.getvalue()
+            rows = ([row.get(column, "") for column in header] for row in files[name])
+            texts[f"{name}.csv"] = write_csv(header, rows)
         else:
             manifest.append((f"file.{name}", "absent"))
     manifest += [("source.systemName", "Efficacy generator"), ("source.systemCode", "efficacy")]
-    texts["manifest.csv"] = "propertyName,value\n" + "".join(f"{k},{v}\n" for k, v in manifest)
+    texts["manifest.csv"] = write_csv(["propertyName", "value"], manifest)
     if as_zip:
         target.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for filename, text in texts.items():
-                archive.writestr(filename, text)
+            for filename, data in texts.items():
+                archive.writestr(filename, data)
     else:
         target.mkdir(parents=True, exist_ok=True)
-        for filename, text in texts.items():
-            (target / filename).write_text(text, encoding="utf-8", newline="")
+        for filename, data in texts.items():
+            (target / filename).write_bytes(data)
     return target
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from efficacy.access.roster import RosterScope
 from efficacy.roster.models import AcademicSession, Enrollment, Role, Status
-from efficacy.roster.oneroster.problems import Problem
+from efficacy.roster.oneroster.problems import Problem, Problems
 from efficacy.roster.oneroster.reading import Export, Table
 from efficacy.roster.oneroster.snapshot import FIELDS, Snapshot
 from efficacy.roster.oneroster.specs import (
@@ -42,9 +42,6 @@ from efficacy.roster.oneroster.values import (
     parse_status,
     parse_year,
 )
-
-# Past this many, more problems would only bury the first ones.
-MAX_PROBLEMS = 1000
 
 # OneRoster staff roles as Efficacy roles, given only when an account is created:
 # a role a person set in Efficacy is never overwritten by an import.
@@ -73,10 +70,6 @@ SCHOOL_INDEX = {
     for kind, (_model, fields) in FIELDS.items()
     if "school_id" in fields
 }
-
-
-class TooManyProblems(Exception):
-    pass
 
 
 @dataclass
@@ -119,9 +112,7 @@ def _case_map(values: frozenset[str]) -> dict[str, str]:
 
 
 class Planner:
-    def __init__(
-        self, export: Export, snapshot: Snapshot, problems: list[Problem], scope: RosterScope
-    ):
+    def __init__(self, export: Export, snapshot: Snapshot, problems: Problems, scope: RosterScope):
         self.export = export
         self.snap = snapshot
         self.problems = problems
@@ -163,8 +154,6 @@ class Planner:
         self.problems.append(
             Problem(file=filename, line=line, column=column, message=message, hint=hint)
         )
-        if len(self.problems) >= MAX_PROBLEMS:
-            raise TooManyProblems
 
     def missing_ref(
         self, table: Table, line: int, column: str, sid: str, what: str, where: str
@@ -1032,7 +1021,9 @@ class Planner:
                     "first_name": given[:150],
                     "last_name": family[:150],
                     "email": row.get("email", ""),
-                    "is_active": bool(enabled),
+                    # An administrator's deactivation outlasts the export's enabledUser:
+                    # only the administrator turns the account back on.
+                    "is_active": bool(enabled) and sid not in self.snap.deactivated,
                     "status": Status.ACTIVE,
                     "date_last_modified": modified,
                     "school_id": None,
@@ -1218,21 +1209,8 @@ class Planner:
 
 
 def plan_build(
-    *, export: Export, snapshot: Snapshot, problems: list[Problem], scope: RosterScope
+    *, export: Export, snapshot: Snapshot, problems: Problems, scope: RosterScope
 ) -> Plan:
     """Validate the export against itself, the database and the importer's ``scope``;
     problems go to ``problems``."""
-    planner = Planner(export, snapshot, problems, scope)
-    try:
-        return planner.run()
-    except TooManyProblems:
-        problems.append(
-            Problem(
-                file="*",
-                line=None,
-                column=None,
-                message=_("stopped after %(n)d problems") % {"n": MAX_PROBLEMS},
-                hint=_("fix these and import again to see the rest"),
-            )
-        )
-        return planner.plan
+    return Planner(export, snapshot, problems, scope).run()

@@ -1,13 +1,15 @@
 """What an import reports: the problems of an invalid export, the counts of a valid one.
 
-A problem is the one problem type of every file Efficacy reads (:class:`efficacy.tabular.Problem`).
+A problem is the one problem type of every file Efficacy reads (:class:`efficacy.tabular.Problem`),
+collected in :class:`efficacy.tabular.Problems`: the first ones are kept, the rest counted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from efficacy.tabular import Problem
+from efficacy.tabular import Problem, Problems
 
 COUNT_KINDS = ("created", "updated", "unchanged", "retired")
 
@@ -15,9 +17,9 @@ COUNT_KINDS = ("created", "updated", "unchanged", "retired")
 class RosterImportInvalid(Exception):
     """The export has problems; nothing was written."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        super().__init__(f"{len(self.problems)} problem(s) in the roster export")
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = Problems(problems)
+        super().__init__(f"{self.problems.total} problem(s) in the roster export")
 
 
 def new_counts() -> dict[str, int]:

@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 
 from efficacy.access.roster import RosterScope
 from efficacy.roster.oneroster.planning import plan_build
-from efficacy.roster.oneroster.problems import ImportSummary, Problem, RosterImportInvalid
+from efficacy.roster.oneroster.problems import (
+    ImportSummary,
+    Problem,
+    Problems,
+    RosterImportInvalid,
+)
 from efficacy.roster.oneroster.reading import read_export
 from efficacy.roster.oneroster.snapshot import snapshot_load
 from efficacy.roster.oneroster.writing import Writer
@@ -52,11 +57,12 @@ def roster_import(
     The whole export is validated first, against itself, the database and the
     importer's ``scope`` (``access.roster_import_scope_for`` on the web,
     ``access.ROSTER_SCOPE_ALL`` on the command line); if anything is wrong
-    ``RosterImportInvalid`` lists every problem and nothing is written.
+    ``RosterImportInvalid`` reports every problem (the first ones listed, the rest
+    counted) and nothing is written.
     Otherwise records are upserted by sourcedId in one transaction.
     """
     report = progress or _quiet
-    problems: list[Problem] = []
+    problems = Problems()
     report("reading files", 0, 1)
     export = read_export(Path(source), problems)
     if problems:

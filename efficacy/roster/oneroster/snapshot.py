@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import OuterRef, Subquery
 
 from efficacy.roster.models import (
     AcademicSession,
+    AccountEvent,
     Course,
     District,
     Enrollment,
@@ -113,6 +115,8 @@ class Snapshot:
     usernames: dict[str, str | None] = field(default_factory=dict)  # username -> sourced_id
     # Every school's district, imported or not: the importer's scope is a school or a district.
     school_district: dict[int, int] = field(default_factory=dict)
+    # Staff (sourcedIds) an administrator deactivated and did not reactivate since.
+    deactivated: frozenset[str] = frozenset()
 
     def pk(self, kind: str, sid: str) -> int | None:
         row = self.rows[kind].get(sid)
@@ -142,4 +146,24 @@ def snapshot_load() -> Snapshot:
     snap.class_terms = {k: frozenset(v) for k, v in terms.items()}
     snap.usernames = dict(User.objects.values_list("username", "sourced_id"))
     snap.school_district = dict(School.objects.values_list("pk", "district_id"))
+    snap.deactivated = deactivated_sids()
     return snap
+
+
+def deactivated_sids() -> frozenset[str]:
+    """The imported staff whose last deactivation or reactivation was a deactivation."""
+    Action = AccountEvent.Action
+    last_switch = (
+        AccountEvent.objects.filter(
+            account=OuterRef("pk"), action__in=(Action.DEACTIVATED, Action.REACTIVATED)
+        )
+        .order_by("-at", "-id")
+        .values("action")[:1]
+    )
+    sids = (
+        User.objects.exclude(sourced_id=None)
+        .annotate(last_switch=Subquery(last_switch))
+        .filter(last_switch=Action.DEACTIVATED)
+        .values_list("sourced_id", flat=True)
+    )
+    return frozenset(sid for sid in sids if sid is not None)

@@ -4,8 +4,9 @@ Only a server operator can run it, so it imports every district and school
 (``access.ROSTER_SCOPE_ALL``); an import from the web is limited to the
 importer's scope. The summary says which scope was used.
 
-Exit status 0 on success; 2 when the export is invalid (every problem printed,
-nothing written) or the path does not exist.
+Exit status 0 on success; 2 when the export is invalid (the first 100 problems
+printed, the rest counted: "… and N more problems"; nothing written) or the path
+does not exist. With ``--json`` the errors are those first 100.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             self.report_problems(invalid, as_json=as_json)
             raise CommandError(
                 _("the roster export has %(n)d problem(s); nothing was imported")
-                % {"n": len(invalid.problems)},
+                % {"n": invalid.problems.total},
                 returncode=INVALID,
             ) from None
         except DatabaseError as error:
@@ -90,8 +91,8 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps({"errors": [p.to_dict() for p in invalid.problems]}))
             return
-        for problem in invalid.problems:
-            self.stderr.write(str(problem))
+        for line in invalid.problems.lines():
+            self.stderr.write(line)
 
     def print_summary(self, summary: ImportSummary) -> None:
         table = Table(title=_("OneRoster %(version)s import") % {"version": summary.version})
