@@ -232,7 +232,7 @@ def things(world):
             file_name="oneroster.zip",
             stored_path="",
             status=ImportRun.RunStatus.SUCCEEDED,
-        ),  # fmt: skip
+        ),
     }
 
 
