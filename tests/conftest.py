@@ -22,6 +22,16 @@ def _isolated_data_dir(settings, tmp_path):
     settings.DATA_DIR = tmp_path
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A French page activates French for the worker's thread (LocaleMiddleware does not
+    switch back); later tests in that worker start in English again, whatever ran before."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
