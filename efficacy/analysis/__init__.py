@@ -42,6 +42,12 @@ from efficacy.analysis.runchart import (
     rebaselined_run_charts,
     run_chart,
 )
+from efficacy.analysis.verdict import (
+    EvidenceStrength,
+    evidence_strength,
+    growth_beyond_expected,
+    methods_disagree,
+)
 
 __all__ = ["MIN_N", "AnalysisError", "ConfidenceInterval", "Result", "suppression_reason"]
 __all__ += ["NO_VARIANCE", "TOO_FEW"]
@@ -59,3 +65,4 @@ __all__ += ["NullModelResult", "null_model", "shrunken_means"]
 __all__ += ["ReliabilityResult", "reliability"]
 __all__ += ["RunChartResult", "rebaselined_run_charts", "run_chart"]
 __all__ += ["OccasionMean", "OccasionMeansChart", "occasion_means_chart"]
+__all__ += ["EvidenceStrength", "evidence_strength", "growth_beyond_expected", "methods_disagree"]

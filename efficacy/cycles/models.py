@@ -160,11 +160,24 @@ class InquiryCycle(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CycleStatus.choices, default=CycleStatus.PLANNING
     )
+    #: The goal as it stood when the cycle first started (:meth:`freeze_goal`):
+    #: ``{"measure_id", "measure", "threshold", "target_percent", "prediction"}``.
+    #: The verdict is judged against it, whatever changes later (each change is a
+    #: :class:`GoalChange`). None until the cycle starts.
+    goal_at_start = models.JSONField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    #: What is frozen when the cycle starts: the performance goal, its measure, the prediction.
+    FROZEN_FIELDS = (
+        "performance_measure",
+        "performance_threshold",
+        "performance_target_percent",
+        "prediction",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -191,6 +204,62 @@ class InquiryCycle(models.Model):
         )
 
     @property
+    def goal_frozen(self) -> bool:
+        """Started once: the goal is fixed, and changing it needs a recorded reason."""
+        return self.goal_at_start is not None
+
+    def goal_now(self) -> dict:
+        """The goal as it stands, in the shape of :attr:`goal_at_start`."""
+        complete = self.has_performance_goal
+        measure = self.performance_measure if complete else None
+        return {
+            "measure_id": measure.pk if measure else None,
+            "measure": measure.name if measure else None,
+            "threshold": self.performance_threshold if complete else None,
+            "target_percent": self.performance_target_percent if complete else None,
+            "prediction": self.prediction,
+        }
+
+    def freeze_goal(self) -> None:
+        """Record the goal as it stands now as the goal the cycle is judged on (once)."""
+        if self.goal_at_start is None:
+            self.goal_at_start = self.goal_now()
+
+    def judged_goal(self) -> tuple[int | None, float | None, int | None]:
+        """``(measure id, threshold, target %)`` of the performance goal the verdict judges:
+        as it stood at the start once the cycle has started, else as it stands (all None
+        without a complete goal). Reads no other row."""
+        if self.goal_at_start is not None:
+            goal = self.goal_at_start
+            return goal.get("measure_id"), goal.get("threshold"), goal.get("target_percent")
+        if not self.has_performance_goal:
+            return None, None, None
+        return (
+            self.performance_measure_id,
+            self.performance_threshold,
+            self.performance_target_percent,
+        )
+
+    @property
+    def has_judged_goal(self) -> bool:
+        return self.judged_goal()[0] is not None
+
+    def goal_changed(self) -> bool:
+        """Whether the performance goal now differs from the one the cycle started with."""
+        if self.goal_at_start is None:
+            return False
+        now = (
+            (
+                self.performance_measure_id,
+                self.performance_threshold,
+                self.performance_target_percent,
+            )
+            if self.has_performance_goal
+            else (None, None, None)
+        )
+        return now != self.judged_goal()
+
+    @property
     def is_open(self) -> bool:
         """A closed cycle is its record: nothing of it changes until it is reopened."""
         return self.status != CycleStatus.CLOSED
@@ -208,6 +277,28 @@ class InquiryCycle(models.Model):
         if self.start_date and self.end_date:
             return max((self.end_date - self.start_date).days / 7, 1 / 7)
         return None
+
+
+class GoalChange(models.Model):
+    """A change to a frozen part of the goal (see :attr:`InquiryCycle.FROZEN_FIELDS`) after
+    the cycle started: who, when, the old and the new value, and why. The verdict still
+    judges the goal as it stood at the start; the cycle page and the story show these."""
+
+    cycle = models.ForeignKey(InquiryCycle, on_delete=models.CASCADE, related_name="goal_changes")
+    field = models.CharField(max_length=40)
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.field} {self.old_value!r} → {self.new_value!r}"
 
 
 class StatusChange(models.Model):
@@ -449,6 +540,12 @@ class MasteryMoment(models.Model):
     reflection = models.JSONField(_("reflection"), default=dict, blank=True)
     evidence_summary = models.JSONField(default=dict)
     rule = models.CharField(max_length=40)
+    #: How strong the evidence is that the team's work made the difference: one of
+    #: :data:`efficacy.analysis.verdict.GRADES`, stored as judged at closing.
+    evidence_grade = models.CharField(max_length=30, blank=True)
+    #: A mastery moment (the goal was met), or a learning story (it was not, and the
+    #: team shares what it learned: the story says so plainly).
+    goal_met = models.BooleanField(default=True)
     published = models.BooleanField(_("published as a cycle story"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

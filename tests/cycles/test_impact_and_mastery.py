@@ -136,14 +136,29 @@ def test_small_groups_are_suppressed_at_the_default_threshold(scored):
     assert impact.prepost.suppressed
 
 
-def test_without_a_performance_goal_mastery_needs_a_gain_whose_ci_excludes_zero(scored, settings):
+def test_without_a_performance_goal_mastery_needs_growth_beyond_the_expected(scored, settings):
+    """Ordinary growth is not a mastery moment: the d_av interval must lie above the
+    growth expected over the cycle's 13 weeks (0.40 × 13 / 40 = 0.13)."""
     settings.EFFICACY_MIN_STUDENT_N = 5  # the rule, not the threshold, is under test
     verdict = goal_met(scored)
-    gain = np.array(FOCUS_POST, float) - np.array(FOCUS_PRE, float)
-    half = stats.t.ppf(0.975, len(gain) - 1) * gain.std(ddof=1) / math.sqrt(len(gain))
+    pre, post = np.array(FOCUS_PRE, float), np.array(FOCUS_POST, float)
+    d_av = (post - pre).mean() / ((pre.std(ddof=1) + post.std(ddof=1)) / 2)
     assert verdict.rule == "prepost_gain"
-    assert math.isclose(verdict.summary["ci_low"], gain.mean() - half)
+    assert math.isclose(verdict.summary["expected_growth"], 0.40 * 13 / 40)
+    assert math.isclose(verdict.summary["d_av"], d_av)
+    assert verdict.summary["ci_low"] > 0.13
     assert verdict.met
+
+
+def test_a_gain_above_zero_but_within_the_expected_growth_is_not_a_mastery_moment(
+    scored, settings
+):
+    settings.EFFICACY_MIN_STUDENT_N = 5
+    settings.EFFICACY_WEEKS_PER_YEAR = 1  # 13 weeks is then 13 years: 5.2 expected
+    verdict = goal_met(scored)
+    assert verdict.summary["ci_low"] > 0  # the old rule (a gain above zero) would have met it
+    assert not verdict.met
+    assert verdict.grade == "growth_within_expected"
 
 
 def test_a_performance_goal_is_met_when_the_target_share_reaches_the_threshold(

@@ -271,16 +271,24 @@ def test_the_story_shows_the_snapshot_with_its_n_and_a_wilson_interval(client, w
     assert "The share is counted at the final occasion only" in body
 
 
-def test_a_gain_moment_shows_the_mean_gain_with_its_paired_t_interval(client, world, gain_moment):
+def test_a_gain_moment_shows_the_growth_with_its_range_beside_the_expected(
+    client, world, gain_moment
+):
     body = page(client, world.lead_english, story_url(gain_moment))
-    gain = np.array(FOCUS_POST, float) - np.array(FOCUS_PRE, float)
-    half = stats.t.ppf(0.975, len(gain) - 1) * gain.std(ddof=1) / math.sqrt(len(gain))
-    row = body.split("Mean gain")[1].split("</tr>")[0]
+    pre, post = np.array(FOCUS_PRE, float), np.array(FOCUS_POST, float)
+    gain = post - pre
+    d_av = gain.mean() / ((pre.std(ddof=1) + post.std(ddof=1)) / 2)
+    row = body.split("Mean gain (points)")[1].split("</tr>")[0]
     assert f"{gain.mean():.2f}" in row
-    assert f"{gain.mean() - half:.2f} to {gain.mean() + half:.2f}" in row
     assert '<td class="number">12</td>' in row
+    growth = body.split("Growth (standardised)")[1].split("</tr>")[0]
+    summary = gain_moment.evidence_summary
+    assert f"{d_av:.2f}" in growth
+    assert f"{summary['ci_low']:.2f} to {summary['ci_high']:.2f}" in growth
+    expected = body.split("Growth expected over the cycle")[1].split("</tr>")[0]
+    assert f"{0.40 * 13 / 40:.2f}" in expected
     assert f"{np.mean(FOCUS_PRE):.2f}" in body
-    assert "includes ordinary growth" in body  # the snapshot's own caveat
+    assert "includes the growth students make anyway" in body  # the snapshot's own caveat
 
 
 def test_small_evidence_is_suppressed_with_its_reason(client, world, moment, settings):

@@ -358,7 +358,17 @@ def _compute(
         & (evidence.measure == (default.pk if default is not None else -1))
         & (evidence.kind != _CHECKPOINT)
     )
-    goal = mastery.goal_met(cycle, frame=_goal_frame(goal_rows, default), min_n=min_n)
+    judged_prepost, judged_impact = prepost, impact
+    if default is not None and default.pk != measure.pk:
+        judged_prepost, judged_impact = _judged_figures(evidence, default, min_n, chosen_low)
+    goal = mastery.goal_met(
+        cycle,
+        frame=_goal_frame(goal_rows, default),
+        min_n=min_n,
+        prepost=judged_prepost,
+        impact=judged_impact,
+        expected=hinge,
+    )
     goal_share, caveats["goal"] = _goal_share(cycle, goal_rows, min_n, notes, reasons)
     # The verdict refuses a group below the threshold, as the share does: they agree.
     goal_shown = goal.suppressed is None and (goal_share is None or not goal_share.suppressed)
@@ -392,6 +402,40 @@ def _compute(
         notes=notes,
         sizes=sizes,
     )
+
+
+def _judged_figures(
+    evidence: _Evidence, measure: Measure, min_n: int, chosen_low: bool
+) -> tuple[PrePostEffect | None, ImpactEstimate | None]:
+    """The focus group's growth and the comparison on the measure the verdict judges, when
+    the panel shows another one (the same calls as the panel's own figures)."""
+    on_measure = evidence.where((evidence.measure == measure.pk) & (evidence.kind != _CHECKPOINT))
+    focus_pre, focus_post = _pairs(on_measure.where(on_measure.group == _FOCUS))
+    comp_pre, comp_post = _pairs(on_measure.where(on_measure.group == _COMPARISON))
+    try:
+        prepost = prepost_effect(focus_pre, focus_post, min_n=min_n)
+    except AnalysisError:
+        prepost = None
+    if not (np.isfinite(comp_pre).any() or np.isfinite(comp_post).any()):
+        return prepost, None
+    try:
+        impact = impact_estimate(
+            focus_pre,
+            focus_post,
+            comp_pre,
+            comp_post,
+            focus_chosen_for_low_scores=chosen_low,
+            min_n=min_n,
+        )
+    except AnalysisError:
+        impact = None
+    return prepost, impact
+
+
+def cycle_verdict(cycle: InquiryCycle, *, min_n: int | None = None) -> mastery.Verdict | None:
+    """The mastery-moment verdict, from the same figures as the impact panel (closing a
+    cycle and the cycle page use this, so the two cannot disagree). None without a measure."""
+    return cycle_impact(cycle, min_n=min_n, bootstrap=0).goal
 
 
 def _prepost_caveats(
@@ -460,21 +504,24 @@ def _goal_share(
     notes: dict[str, str],
     reasons: dict[str, SuppressionReason],
 ) -> tuple[Proportion | None, list[str]]:
-    """The share of focus students meeting the performance goal, with its Wilson CI."""
-    if not cycle.has_performance_goal:
+    """The share of focus students meeting the performance goal (as judged: the goal the
+    cycle started with), with its Wilson CI."""
+    measure_id, threshold, _target = cycle.judged_goal()
+    if measure_id is None:
         notes["goal"] = _(
             "The cycle has no performance goal (a measure, a threshold and a target share), "
             "so there is no share of students to count."
         )
         return None, []
     final = rows.score[rows.kind == _FINAL]
+    measure_name = Measure.objects.filter(pk=measure_id).values_list("name", flat=True).first()
     n = len(final)
     if n == 0:
         notes["goal"] = _("No focus student has a final score on %(measure)s yet.") % {
-            "measure": cycle.performance_measure.name
+            "measure": measure_name
         }
         return None, []
-    meeting = int((final >= cycle.performance_threshold).sum())
+    meeting = int((final >= threshold).sum())
     share = proportion_estimate(meeting, n, min_n=min_n)
     if share.suppressed:
         reasons["goal"] = privacy.small_group(min_n, "focus_final")

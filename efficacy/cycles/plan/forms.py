@@ -229,6 +229,17 @@ class CycleForm(forms.Form):
             del self.fields["performance_target_percent"]
         else:
             self.fields["performance_measure"].queryset = cycle.measures.all()
+            if cycle.goal_frozen:
+                self.fields["goal_change_reason"] = forms.CharField(
+                    label=_("Why the goal or the prediction changes"),
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text=_(
+                        "Only if you change the performance goal, its measure or the "
+                        "prediction. The cycle page and its story show the old and the new "
+                        "goal; the verdict judges the goal the cycle started with."
+                    ),
+                )
 
     @staticmethod
     def _with_current(choices, definition: dict, part: str) -> list[tuple[str, str]]:
@@ -299,6 +310,8 @@ class CycleForm(forms.Form):
         if self.cycle is not None:
             for name in GOAL_FIELDS:
                 fields[name] = data.get(name)
+            if "goal_change_reason" in self.fields:
+                fields["goal_change_reason"] = data.get("goal_change_reason", "")
         return fields
 
     def group_fields(self, prefix: str) -> list[forms.BoundField]:

@@ -28,6 +28,7 @@ from efficacy.cycles.models import (
     STATUS_ORDER,
     CycleStatus,
     CycleStrategy,
+    GoalChange,
     InquiryCycle,
     LookFor,
     Measure,
@@ -133,12 +134,58 @@ def cycle_create(*, user: User, team, title: str, **fields: Any) -> InquiryCycle
     return cycle
 
 
-def cycle_update(*, user: User, cycle: InquiryCycle, **fields: Any) -> InquiryCycle:
+def cycle_update(
+    *, user: User, cycle: InquiryCycle, goal_change_reason: str = "", **fields: Any
+) -> InquiryCycle:
+    """Change what ``fields`` names. Once the cycle has started, the performance goal, its
+    measure and the prediction are frozen (:attr:`InquiryCycle.FROZEN_FIELDS`): changing
+    one needs ``goal_change_reason``, and each change is recorded (:class:`GoalChange`).
+    The verdict still judges the goal as it stood at the start."""
     require_editor(user, cycle.team)
     cycle.require_open()
+    before = {name: _frozen_value(cycle, name) for name in InquiryCycle.FROZEN_FIELDS}
     _apply(cycle, fields, creating=False)
-    cycle.save()
+    changed = {
+        name: (old, _frozen_value(cycle, name))
+        for name, old in before.items()
+        if old != _frozen_value(cycle, name)
+    }
+    reason = (goal_change_reason or "").strip()
+    if changed and cycle.goal_frozen and not reason:
+        raise ValidationError(
+            {
+                "goal_change_reason": [
+                    _(
+                        "The goal and the prediction were fixed when the cycle started. Say why "
+                        "they change: the cycle page and its story will show the old and the new "
+                        "goal, and the verdict still judges the goal the cycle started with."
+                    )
+                ]
+            }
+        )
+    with transaction.atomic():
+        cycle.save()
+        if changed and cycle.goal_frozen:
+            GoalChange.objects.bulk_create(
+                GoalChange(
+                    cycle=cycle,
+                    field=name,
+                    old_value=old,
+                    new_value=new,
+                    reason=reason,
+                    changed_by=user,
+                )
+                for name, (old, new) in changed.items()
+            )
     return cycle
+
+
+def _frozen_value(cycle: InquiryCycle, name: str) -> Any:
+    """A frozen field's value as recorded in a :class:`GoalChange` (a measure by name)."""
+    if name == "performance_measure":
+        measure = cycle.performance_measure
+        return measure.name if measure is not None else None
+    return getattr(cycle, name)
 
 
 def _apply(cycle: InquiryCycle, fields: dict[str, Any], *, creating: bool) -> None:
@@ -209,6 +256,7 @@ def cycle_start(*, user: User, cycle: InquiryCycle) -> InquiryCycle:
         raise ValidationError({key: [message] for key, message in problems.items()})
     if cycle.start_date is None:
         cycle.start_date = timezone.localdate()
+    cycle.freeze_goal()  # the goal the verdict will judge; kept if the cycle ever steps back
     return cycle_move(cycle, CycleStatus.IMPLEMENTING, user=user)
 
 

@@ -31,6 +31,7 @@ from efficacy.access.cycles import (
     can_see_student_evidence,
     require_editor,
 )
+from efficacy.cycles.impact.panel import cycle_verdict
 from efficacy.cycles.models import (
     STATUS_ORDER,
     CycleStatus,
@@ -71,7 +72,6 @@ from efficacy.cycles.plan.services import (
     occasion_create,
     strategy_create,
 )
-from efficacy.cycles.stories import mastery
 from efficacy.cycles.stories.services import cycle_close, reflection_save
 from efficacy.cycles.stories.story import moment_evidence, reflection_sections
 from efficacy.forms import add_service_errors
@@ -233,7 +233,7 @@ def _detail_context(request: HttpRequest, cycle: InquiryCycle, **overrides) -> d
         "shared_nudges": _shared_work_nudge(cycle, may_name_members=can_contribute),
         "history": cycle.status_changes.select_related("changed_by"),
         "moments": moments,
-        "verdict": mastery.goal_met(cycle) if closed and not moments else None,
+        "verdict": cycle_verdict(cycle) if closed and not moments else None,
         "reflection": Reflection.objects.filter(cycle=cycle).first(),
         "back_form": StepBackForm(),
     }
@@ -531,7 +531,7 @@ def _close(request: HttpRequest, cycle: InquiryCycle) -> HttpResponse:
                 "goal. Share its story with the school when the team is ready."
             ),
         )
-    elif (verdict := mastery.goal_met(cycle)).suppressed:
+    elif (verdict := cycle_verdict(cycle)) is not None and verdict.suppressed:
         messages.warning(
             request,
             _(
@@ -547,7 +547,7 @@ def _close(request: HttpRequest, cycle: InquiryCycle) -> HttpResponse:
                 "The cycle is closed. The goal was not met: %(reason)s Say so honestly: what the "
                 "team learned is still worth sharing."
             )
-            % {"reason": verdict.reason},
+            % {"reason": verdict.reason if verdict is not None else _("The cycle has no measure.")},
         )
     return redirect(_detail_url(cycle, "outcome"))
 

@@ -1,25 +1,32 @@
-"""When a closed cycle counts as a mastery moment.
+"""When a closed cycle counts as a mastery moment, and how strong its evidence is.
 
-The rule (documented here, in the cycle page's help text and the README):
+The verdict has two parts, shown separately (``shared/STATISTICS.md``, "Verdicts"):
 
-1. **With a performance goal** (measure, threshold, target share): the goal is
-   met when, among focus students with a *final* score on that measure, the
-   share scoring at or above the threshold reaches the target
-   (e.g. 70% at level 3 or above). It counts what the team promised to count.
-2. **With a mastery goal only**: the goal is met when the focus group's gain
-   from the baseline to the final occasion on the cycle's first common measure
-   is positive *and* its 95% confidence interval excludes 0 (paired t interval
-   of the mean gain, students with both scores:
-   :func:`efficacy.analysis.paired_mean_gain`). The interval is what keeps a
-   handful of students or a noisy measure from declaring a win; it is a
-   pre/post gain, so the snapshot carries that caveat.
+*Was the goal met?*
+
+1. **With a performance goal** (measure, threshold, target share), judged as it
+   stood when the cycle started (:meth:`InquiryCycle.judged_goal`; a later change
+   is recorded and shown beside it, never silently applied): the goal is met
+   when, among focus students with a *final* score on that measure, the share
+   scoring at or above the threshold reaches the target.
+2. **Without one**: the focus group's pre/post effect (d_av, baseline to final,
+   students with both scores) has a 95% interval wholly above the growth
+   expected over the cycle's weeks (the 0.40 hinge prorated,
+   :func:`efficacy.analysis.growth_beyond_expected`): ordinary growth is not a
+   mastery moment.
+
+*How strong is the evidence that the team's work made the difference?* Graded
+by :func:`efficacy.analysis.evidence_strength` from the comparison group's
+adjusted effect and the growth; a comparison that contradicts the gain blocks
+the moment and the verdict says so.
 
 No evidence means no mastery moment: the cycle closes, and the page says why.
 Nor does a group below the reporting threshold (``EFFICACY_MIN_STUDENT_N``,
 :mod:`efficacy.privacy`): no verdict is computed from its figures, and the
-impact panel, which hides them, agrees (STATISTICS.md, "Verdicts").
-The snapshot stored with the moment is the evidence *as it was* when the cycle
-closed, so later edits cannot rewrite the story.
+impact panel, which hides them, agrees. The figures come from the impact
+pipeline (:func:`efficacy.cycles.impact.panel.cycle_verdict`), so the panel and
+the verdict cannot disagree. The snapshot stored with the moment is the
+evidence *as it was* when the cycle closed, so later edits cannot rewrite the story.
 """
 
 from __future__ import annotations
@@ -30,18 +37,60 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from efficacy import privacy
-from efficacy.analysis import paired_mean_gain
+from efficacy.analysis import (
+    AnalysisError,
+    EvidenceStrength,
+    ImpactEstimate,
+    PrePostEffect,
+    evidence_strength,
+    expected_growth,
+    growth_beyond_expected,
+    prepost_effect,
+)
+from efficacy.analysis import verdict as grading
 from efficacy.cycles.evidence.selectors import cycle_evidence_frame
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Reflection
 from efficacy.cycles.plan.selectors import FOCUS
 
 PERFORMANCE_GOAL = "performance_goal"
 PREPOST_GAIN = "prepost_gain"
+
+#: The grades in words (shown in the panel, the feed and the story), strongest first.
+GRADE_WORDS = {
+    grading.COMPARISON_EQUIVALENT: gettext_lazy(
+        "Strong: the focus group outgrew a comparison group that started level with it."
+    ),
+    grading.COMPARISON_ADJUSTED: gettext_lazy(
+        "Moderate: the focus group outgrew a comparison group once their different "
+        "starting points were taken into account."
+    ),
+    grading.GROWTH_BEYOND_EXPECTED: gettext_lazy(
+        "Suggestive: the focus group grew more than students usually do in this time, but "
+        "there is no comparison group to rule out other causes."
+    ),
+    grading.GROWTH_WITHIN_EXPECTED: gettext_lazy(
+        "Weak: the growth is within what students usually gain in this time anyway."
+    ),
+    grading.CONTRADICTED: gettext_lazy(
+        "Contradicted: the comparison group grew more than the focus group, so the growth "
+        "cannot be credited to the team's work. No mastery moment is recorded."
+    ),
+    grading.NOT_ENOUGH: gettext_lazy("Not enough evidence to judge."),
+}
+
+
+def grade_words(grade: str) -> str:
+    """The grade as a sentence; an unknown or empty grade (a moment recorded before grading) reads as such."""
+    if grade in GRADE_WORDS:
+        return str(GRADE_WORDS[grade])
+    return _("Not graded: recorded before the evidence was graded.")
 
 
 @dataclass(frozen=True)
@@ -52,17 +101,68 @@ class Verdict:
     summary: dict[str, Any] = field(default_factory=dict)
     #: Set when no verdict was computed because the group is below the threshold.
     suppressed: privacy.SuppressionReason | None = None
+    #: How strong the evidence is (one of :data:`efficacy.analysis.verdict.GRADES`).
+    grade: str = grading.NOT_ENOUGH
+
+    @property
+    def grade_text(self) -> str:
+        return grade_words(self.grade)
 
 
 def goal_met(
-    cycle: InquiryCycle, *, frame: pd.DataFrame | None = None, min_n: int | None = None
+    cycle: InquiryCycle,
+    *,
+    frame: pd.DataFrame | None = None,
+    min_n: int | None = None,
+    prepost: PrePostEffect | None = None,
+    impact: ImpactEstimate | None = None,
+    expected: float | None = None,
 ) -> Verdict:
+    """The verdict for ``cycle`` (module docstring).
+
+    ``prepost`` and ``impact`` are the impact pipeline's figures on the judged
+    measure and ``expected`` the cycle's expected growth; the panel passes them
+    (:func:`efficacy.cycles.impact.panel.cycle_verdict`). Without ``prepost`` the
+    focus group's d_av is computed here from ``frame``.
+    """
     min_n = privacy.min_student_n() if min_n is None else min_n
     frame = cycle_evidence_frame(cycle) if frame is None else frame
     focus = frame[frame["group"] == FOCUS]
-    if cycle.has_performance_goal:
-        return _performance_goal(cycle, focus, min_n)
-    return _prepost_gain(cycle, focus, min_n)
+    if expected is None:
+        expected = float(
+            expected_growth(cycle.weeks, weeks_per_year=settings.EFFICACY_WEEKS_PER_YEAR)
+        )
+    measure = impact_measure(cycle)
+    if prepost is None and measure is not None:
+        prepost = _focus_prepost(focus, measure, min_n)
+    strength = evidence_strength(prepost, impact, expected)
+    if cycle.has_judged_goal:
+        verdict = _performance_goal(cycle, focus, min_n)
+    else:
+        verdict = _growth(cycle, measure, prepost, expected, min_n)
+    return _graded(verdict, strength)
+
+
+def _graded(verdict: Verdict, strength: EvidenceStrength) -> Verdict:
+    """The verdict with its grade; a contradicting comparison blocks the moment."""
+    if verdict.suppressed is not None:
+        return verdict
+    summary = {**verdict.summary, "evidence_grade": strength.grade}
+    met, reason = verdict.met, verdict.reason
+    if strength.blocks_moment and met:
+        met = False
+        reason = f"{reason} {grade_words(strength.grade)}"
+    return Verdict(met, verdict.rule, reason, summary, verdict.suppressed, strength.grade)
+
+
+def _focus_prepost(focus: pd.DataFrame, measure: Measure, min_n: int) -> PrePostEffect | None:
+    pairs = paired_scores(focus, measure)
+    try:
+        return prepost_effect(
+            pairs["baseline"].to_numpy(float), pairs["final"].to_numpy(float), min_n=max(min_n, 2)
+        )
+    except AnalysisError:
+        return None
 
 
 def _too_few(rule: str, min_n: int, group: str, summary: dict[str, Any]) -> Verdict:
@@ -73,19 +173,28 @@ def _too_few(rule: str, min_n: int, group: str, summary: dict[str, Any]) -> Verd
 
 
 def _performance_goal(cycle: InquiryCycle, focus: pd.DataFrame, min_n: int) -> Verdict:
-    measure = cycle.performance_measure
+    measure_id, threshold, target = cycle.judged_goal()
+    measure = Measure.objects.filter(pk=measure_id, cycle=cycle).first()
+    summary: dict[str, Any] = {
+        "rule": PERFORMANCE_GOAL,
+        "measure": measure.name if measure else None,
+        "threshold": threshold,
+        "target_percent": target,
+        "computed_at": timezone.now().isoformat(),
+    }
+    if cycle.goal_changed():
+        summary["goal_now"] = {
+            "measure": cycle.performance_measure.name if cycle.performance_measure else None,
+            "threshold": cycle.performance_threshold,
+            "target_percent": cycle.performance_target_percent,
+        }
+    if measure is None:
+        return Verdict(False, PERFORMANCE_GOAL, _("The goal's measure no longer exists."), summary)
     final = focus[
         (focus["measure"] == measure.name) & (focus["occasion_kind"] == Occasion.Kind.FINAL)
     ]
     n = len(final)
-    summary: dict[str, Any] = {
-        "rule": PERFORMANCE_GOAL,
-        "measure": measure.name,
-        "threshold": cycle.performance_threshold,
-        "target_percent": cycle.performance_target_percent,
-        "n": n,
-        "computed_at": timezone.now().isoformat(),
-    }
+    summary["n"] = n
     if n == 0:
         return Verdict(
             False,
@@ -95,23 +204,19 @@ def _performance_goal(cycle: InquiryCycle, focus: pd.DataFrame, min_n: int) -> V
         )
     if privacy.is_small(n, min_n):
         return _too_few(PERFORMANCE_GOAL, min_n, "focus_final", summary)
-    meeting = int((final["score"] >= cycle.performance_threshold).sum())
+    meeting = int((final["score"] >= threshold).sum())
     percent = 100 * meeting / n
     summary.update(meeting=meeting, percent=round(percent, 1))
-    met = percent >= cycle.performance_target_percent
+    met = percent >= target
     reason = _(
         "%(percent).0f%% of %(n)d focus students reached %(threshold)g or above (target %(target)d%%)."
-    ) % {
-        "percent": percent,
-        "n": n,
-        "threshold": cycle.performance_threshold,
-        "target": cycle.performance_target_percent,
-    }
+    ) % {"percent": percent, "n": n, "threshold": threshold, "target": target}
     return Verdict(met, PERFORMANCE_GOAL, reason, summary)
 
 
 def impact_measure(cycle: InquiryCycle) -> Measure | None:
-    """The measure a cycle is judged on: the performance goal's, else the first common one, else the first."""
+    """The measure a cycle is judged on: the judged performance goal's (as at the start),
+    else the first common one, else the first."""
     return impact_measures([cycle]).get(cycle.pk)
 
 
@@ -123,7 +228,7 @@ def impact_measures(cycles: Iterable[InquiryCycle]) -> dict[int, Measure]:
     measure is left out.
     """
     cycles = list(cycles)
-    goals = {c.pk: c.performance_measure_id for c in cycles if c.has_performance_goal}
+    goals = {c.pk: c.judged_goal()[0] for c in cycles if c.has_judged_goal}
     chosen: dict[int, Measure] = {}
     measures = Measure.objects.filter(cycle_id__in=[c.pk for c in cycles]).order_by(
         "cycle_id", "-common", "pk"
@@ -135,42 +240,54 @@ def impact_measures(cycles: Iterable[InquiryCycle]) -> dict[int, Measure]:
     return chosen
 
 
-def _prepost_gain(cycle: InquiryCycle, focus: pd.DataFrame, min_n: int) -> Verdict:
-    measure = impact_measure(cycle)  # the first common measure: there is no performance goal
-    summary: dict[str, Any] = {"rule": PREPOST_GAIN, "computed_at": timezone.now().isoformat()}
+def _growth(
+    cycle: InquiryCycle,
+    measure: Measure | None,
+    prepost: PrePostEffect | None,
+    expected: float,
+    min_n: int,
+) -> Verdict:
+    """Without a performance goal: growth beyond what students gain anyway over the cycle."""
+    summary: dict[str, Any] = {
+        "rule": PREPOST_GAIN,
+        "computed_at": timezone.now().isoformat(),
+        "expected_growth": expected,
+    }
     if measure is None:
         return Verdict(False, PREPOST_GAIN, _("The cycle has no measure."), summary)
     summary["measure"] = measure.name
-    pairs = paired_scores(focus, measure)
-    n = len(pairs)
-    summary["n"] = n
-    if n == 0:
+    if prepost is None or (np.isnan(prepost.d_av) and not prepost.suppressed):
         return Verdict(
             False,
             PREPOST_GAIN,
             _("No focus student has both a baseline and a final score."),
             summary,
         )
-    if privacy.is_small(n, max(min_n, 2)):
+    if prepost.suppressed:
         return _too_few(PREPOST_GAIN, max(min_n, 2), "focus_paired", summary)
-    gain = paired_mean_gain(pairs["baseline"], pairs["final"], min_n=2)
-    low, high = gain.ci.low, gain.ci.high
+    low, high = prepost.ci.low, prepost.ci.high
     summary.update(
-        mean_baseline=gain.mean_pre,
-        mean_final=gain.mean_post,
-        mean_gain=gain.mean_gain,
+        n=prepost.n,
+        mean_baseline=prepost.mean_pre,
+        mean_final=prepost.mean_post,
+        mean_gain=prepost.mean_gain,
+        d_av=prepost.d_av,
         ci_low=None if np.isnan(low) else low,
         ci_high=None if np.isnan(high) else high,
-        method=gain.method,
-        caveats=[_(c) for c in gain.caveats],
+        method=prepost.method,
+        caveats=[_(c) for c in prepost.caveats],
     )
-    met = bool(gain.mean_gain > 0 and not np.isnan(low) and low > 0)
+    met = growth_beyond_expected(prepost, expected)
     # number_format, not "%.2f": French reads "1,00", not "1.00".
-    reason = _("Mean gain %(gain)s (95%% CI %(low)s to %(high)s) for %(n)d focus students.") % {
-        "gain": number_format(gain.mean_gain, 2),
+    reason = _(
+        "Growth %(d)s (likely range %(low)s to %(high)s) for %(n)d focus students, against "
+        "%(expected)s expected over the cycle's weeks."
+    ) % {
+        "d": number_format(prepost.d_av, 2),
         "low": number_format(low, 2),
         "high": number_format(high, 2),
-        "n": n,
+        "n": prepost.n,
+        "expected": number_format(expected, 2),
     }
     return Verdict(met, PREPOST_GAIN, reason, summary)
 

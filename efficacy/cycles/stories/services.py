@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from efficacy.access.cycles import require_contributor, require_editor
+from efficacy.cycles.impact.panel import cycle_verdict
 from efficacy.cycles.models import (
     STATUS_ORDER,
     CycleStatus,
@@ -77,17 +78,44 @@ def cycle_close(*, user: User, cycle: InquiryCycle) -> MasteryMoment | None:
                 for p in unanswered
             }
         )
-    verdict = mastery.goal_met(cycle)
+    verdict = cycle_verdict(cycle)
     with transaction.atomic():
         cycle_move(cycle, CycleStatus.CLOSED, user=user)
-        if not verdict.met:
+        if verdict is None or not verdict.met:
             return None
         return MasteryMoment.objects.create(
             cycle=cycle,
             reflection=mastery.reflection_snapshot(reflection),
             evidence_summary=verdict.summary,
             rule=verdict.rule,
+            evidence_grade=verdict.grade,
         )
+
+
+def learning_story_create(*, user: User, cycle: InquiryCycle) -> MasteryMoment:
+    """A closed cycle that missed its goal shares what it learned (an editor decides).
+
+    The story is a :class:`MasteryMoment` with ``goal_met`` False: the reflection and
+    the evidence as they are at closing, and the verdict's reason, so the story says
+    plainly that the goal was not met. It is published like a mastery moment.
+    """
+    require_editor(user, cycle.team)
+    cycle_require_status(cycle, CycleStatus.CLOSED)
+    if cycle.mastery_moments.exists():
+        raise ValidationError(_("This cycle already has its story."))
+    reflection = Reflection.objects.filter(cycle=cycle).first()
+    verdict = cycle_verdict(cycle)
+    summary = dict(verdict.summary) if verdict is not None else {}
+    if verdict is not None and verdict.suppressed is None:
+        summary["reason"] = verdict.reason
+    return MasteryMoment.objects.create(
+        cycle=cycle,
+        reflection=mastery.reflection_snapshot(reflection) if reflection else {},
+        evidence_summary=summary,
+        rule=verdict.rule if verdict is not None else "",
+        evidence_grade=verdict.grade if verdict is not None else "",
+        goal_met=False,
+    )
 
 
 def mastery_moment_publish(

@@ -236,6 +236,9 @@ def _performance_evidence(summary: dict, n: int, caveats: list[str], computed_at
 
 
 def _gain_evidence(summary: dict, n: int, caveats: list[str], computed_at) -> MomentEvidence:
+    if "d_av" in summary:
+        return _growth_evidence(summary, n, caveats, computed_at)
+    # A moment recorded before growth was judged against the expected: its mean gain.
     gain = _number(summary.get("mean_gain"))
     low, high = _number(summary.get("ci_low")), _number(summary.get("ci_high"))
     before, after = _number(summary.get("mean_baseline")), _number(summary.get("mean_final"))
@@ -258,6 +261,43 @@ def _gain_evidence(summary: dict, n: int, caveats: list[str], computed_at) -> Mo
         headline=headline,
         method=_(
             "Paired t interval of the mean gain, baseline to final (students with both scores)."
+        ),
+        figures=figures,
+        caveats=caveats,
+        computed_at=computed_at,
+    )
+
+
+def _growth_evidence(summary: dict, n: int, caveats: list[str], computed_at) -> MomentEvidence:
+    """Growth (d_av) with its likely range, beside the growth expected over the cycle."""
+    d_av = _number(summary.get("d_av"))
+    low, high = _number(summary.get("ci_low")), _number(summary.get("ci_high"))
+    expected = _number(summary.get("expected_growth"))
+    before, after = _number(summary.get("mean_baseline")), _number(summary.get("mean_final"))
+    measure = summary.get("measure") or _("the cycle's measure")
+    headline = _(
+        "On %(measure)s the focus group grew %(growth)s (likely range %(ci)s) against "
+        "%(expected)s expected over the cycle's weeks, for %(n)d students with a baseline "
+        "and a final score."
+    ) % {
+        "measure": measure,
+        "growth": _decimal(d_av),
+        "ci": _ci(low, high) or _("not available"),
+        "expected": _decimal(expected),
+        "n": n,
+    }
+    figures = [
+        Figure(_("Mean at baseline"), _decimal(before), n=n),
+        Figure(_("Mean at the final occasion"), _decimal(after), n=n),
+        Figure(_("Mean gain (points)"), _decimal(_number(summary.get("mean_gain"))), n=n),
+        Figure(_("Growth (standardised)"), _decimal(d_av), n=n, ci=_ci(low, high)),
+        Figure(_("Growth expected over the cycle"), _decimal(expected)),
+    ]
+    return MomentEvidence(
+        headline=headline,
+        method=_(
+            "Pre/post effect d_av (mean gain over the average of the two standard deviations), "
+            "95% interval, against the 0.40-a-year reference prorated to the cycle's weeks."
         ),
         figures=figures,
         caveats=caveats,
