@@ -309,17 +309,21 @@ def account_deactivate(*, by: User, account: User) -> AccountEvent:
     """``account`` can no longer sign in; a session they have open ends at its next request."""
     if not access.can_deactivate(by, account):
         raise PermissionDenied(_("You cannot deactivate this account."))
-    with transaction.atomic():
-        account.is_active = False
-        account.save(update_fields=["is_active"])
-        return AccountEvent.objects.create(account=account, by=by, action=Action.DEACTIVATED)
+    return _account_active_set(by=by, account=account, active=False)
 
 
 def account_reactivate(*, by: User, account: User) -> AccountEvent:
     """``account`` can sign in again, with the password they had."""
     if not access.can_reactivate(by, account):
         raise PermissionDenied(_("You cannot reactivate this account."))
+    return _account_active_set(by=by, account=account, active=True)
+
+
+def _account_active_set(*, by: User, account: User, active: bool) -> AccountEvent:
+    """Whether ``account`` can sign in, recorded as deactivated or reactivated by ``by``.
+    The caller has checked that ``by`` may."""
     with transaction.atomic():
-        account.is_active = True
+        account.is_active = active
         account.save(update_fields=["is_active"])
-        return AccountEvent.objects.create(account=account, by=by, action=Action.REACTIVATED)
+        action = Action.REACTIVATED if active else Action.DEACTIVATED
+        return AccountEvent.objects.create(account=account, by=by, action=action)
