@@ -21,7 +21,7 @@ from efficacy.cycles.plan.selectors import shared_work_status
 from efficacy.cycles.plan.services import cycle_advance, cycle_start, cycle_update
 from efficacy.cycles.stories.mastery import goal_met
 from efficacy.cycles.stories.services import cycle_close, reflection_save
-from efficacy.roster.models import AcademicSession, Enrollment, Student
+from efficacy.roster.models import AcademicSession, Student
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +35,14 @@ COMP_POST = [3, 4, 3, 4, 3, 4]
 def _students(world, klass, pathway, n, prefix):
     out = []
     for i in range(n):
-        s = Student.objects.create(
-            school=world.school_a,
+        s = world.enrolled_student(
+            klass,
             given_name=f"{prefix}{i}",
             family_name="Test",
             identifier=f"{prefix}{i}",
             grade="09",
             pathway=pathway,
             attributes={"ell": i % 2 == 0},
-        )
-        Enrollment.objects.create(
-            school_class=klass, school=world.school_a, role="student", student=s
         )
         out.append(s)
     return out
