@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import resource
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 
 def peak_memory_mib() -> float:
@@ -24,8 +26,20 @@ def timed(fn: Callable[[], object], *, repeat: int = 1) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def setup_django() -> None:
+def setup_django_on_a_fresh_database(name: str) -> Path:
+    """Django on a migrated database in a new temporary folder (SQLite there, or
+    ``BENCH_DATABASE_URL``), which is also the data folder. Returns the folder; the
+    caller removes it."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"efficacy-bench-{name}-"))
+    # Settings read DATABASE_URL at import: set it before Django starts.
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
+    )
+    os.environ["EFFICACY_DATA_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "efficacy.settings")
     import django
+    from django.core.management import call_command
 
     django.setup()
+    call_command("migrate", verbosity=0)
+    return workdir

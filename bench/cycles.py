@@ -18,14 +18,11 @@ written in bulk (``bulk_create`` and ``executemany`` in large batches).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 
@@ -38,18 +35,9 @@ ENTERED_AT = "2025-01-15 12:00:00+00:00"
 
 
 def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="efficacy-bench-cycles-"))
-    # Settings read DATABASE_URL at import: set it before Django starts.
-    os.environ["DATABASE_URL"] = os.environ.get(
-        "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
-    )
-    os.environ["EFFICACY_DATA_DIR"] = str(workdir)
-    from bench.common import peak_memory_mib, setup_django
+    from bench.common import peak_memory_mib, setup_django_on_a_fresh_database
 
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    workdir = setup_django_on_a_fresh_database("cycles")
     rng = np.random.default_rng(4)
     try:
         panel_ok = bench_panel(rng)

@@ -6,34 +6,23 @@ Runs on a fresh temporary SQLite database (or ``BENCH_DATABASE_URL``).
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 SIZE = {"students": 50_000, "staff": 2_500, "classes": 2_000, "enrollments": 300_000}
 
 
 def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="efficacy-bench-roster-"))
-    # Settings read DATABASE_URL at import: set it before Django starts.
-    os.environ["DATABASE_URL"] = os.environ.get(
-        "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
-    )
-    os.environ["EFFICACY_DATA_DIR"] = str(workdir)
-    from bench.common import peak_memory_mib, setup_django, timed
+    from bench.common import peak_memory_mib, setup_django_on_a_fresh_database, timed
 
-    setup_django()
-    from django.core.management import call_command
+    workdir = setup_django_on_a_fresh_database("roster")
 
     from efficacy.access.roster import ROSTER_SCOPE_ALL, roster_import_scope_for
     from efficacy.roster.models import District, Role, User
     from efficacy.roster.oneroster import roster_import
     from efficacy.roster.oneroster.generate import district_generate
 
-    call_command("migrate", verbosity=0)
     start = time.perf_counter()
     source = district_generate(workdir / "export", version="1.1", **SIZE)
     generated = time.perf_counter() - start

@@ -62,7 +62,8 @@ def _password_hash() -> str:
 
 
 class World:
-    """Attributes are the named objects listed in the module docstring."""
+    """Attributes are the named objects listed in the module docstring; a test adds
+    students of its own with :meth:`enrolled_student`."""
 
     password = PASSWORD
 
@@ -157,6 +158,13 @@ class World:
             sourced_id=f"st-{given.lower()}",
             **extra,
         )
+
+    def enrolled_student(self, school_class: SchoolClass, **fields) -> Student:
+        """A new student of ``school_class``'s school, enrolled in it; ``fields`` are the
+        student's (given_name, family_name, grade, pathway, ...)."""
+        student = Student.objects.create(school=school_class.school, **fields)
+        self._enrol(school_class, student)
+        return student
 
     def _enrol(self, school_class: SchoolClass, person, **extra) -> Enrollment:
         is_student = isinstance(person, Student)

@@ -201,13 +201,19 @@ def _account_mail(*, account: User, kind: str, token: str, base_url: str) -> Non
     send_mail(" ".join(subject.split()), body, None, [account.email])
 
 
-def _mail_failed(account: User, error: Exception) -> ValidationError:
-    logger.warning("could not send an account e-mail to user %s: %s", account.pk, error)
-    return ValidationError(
-        _("The e-mail to %(email)s could not be sent. Check the e-mail settings "
-          "(EMAIL_HOST and the others) or try again later.")
-        % {"email": account.email}
-    )  # fmt: skip
+def _account_mail_or_refuse(*, account: User, kind: str, token: str, base_url: str) -> None:
+    """:func:`_account_mail` for an administrator's action: when the mail cannot be sent,
+    it is logged and refused with a ValidationError, which rolls the caller's
+    transaction (and its record of the action) back."""
+    try:
+        _account_mail(account=account, kind=kind, token=token, base_url=base_url)
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("could not send an account e-mail to user %s: %s", account.pk, error)
+        raise ValidationError(
+            _("The e-mail to %(email)s could not be sent. Check the e-mail settings "
+              "(EMAIL_HOST and the others) or try again later.")
+            % {"email": account.email}
+        ) from error  # fmt: skip
 
 
 def account_invite(*, by: User, account: User, base_url: str) -> AccountEvent:
@@ -223,10 +229,7 @@ def account_invite(*, by: User, account: User, base_url: str) -> AccountEvent:
         account.save(update_fields=["password"])
         event = AccountEvent.objects.create(account=account, by=by, action=Action.INVITED)
         token = invitation_token_generator.make_token(account)
-        try:
-            _account_mail(account=account, kind="invitation", token=token, base_url=base_url)
-        except (smtplib.SMTPException, OSError) as error:
-            raise _mail_failed(account, error) from error
+        _account_mail_or_refuse(account=account, kind="invitation", token=token, base_url=base_url)
     return event
 
 
@@ -241,10 +244,9 @@ def account_password_reset_send(*, by: User, account: User, base_url: str) -> Ac
     with transaction.atomic():
         event = AccountEvent.objects.create(account=account, by=by, action=Action.RESET_SENT)
         token = password_reset_token_generator.make_token(account)
-        try:
-            _account_mail(account=account, kind="password_reset", token=token, base_url=base_url)
-        except (smtplib.SMTPException, OSError) as error:
-            raise _mail_failed(account, error) from error
+        _account_mail_or_refuse(
+            account=account, kind="password_reset", token=token, base_url=base_url
+        )
     return event
 
 
@@ -309,17 +311,21 @@ def account_deactivate(*, by: User, account: User) -> AccountEvent:
     """``account`` can no longer sign in; a session they have open ends at its next request."""
     if not access.can_deactivate(by, account):
         raise PermissionDenied(_("You cannot deactivate this account."))
-    with transaction.atomic():
-        account.is_active = False
-        account.save(update_fields=["is_active"])
-        return AccountEvent.objects.create(account=account, by=by, action=Action.DEACTIVATED)
+    return _account_active_set(by=by, account=account, active=False)
 
 
 def account_reactivate(*, by: User, account: User) -> AccountEvent:
     """``account`` can sign in again, with the password they had."""
     if not access.can_reactivate(by, account):
         raise PermissionDenied(_("You cannot reactivate this account."))
+    return _account_active_set(by=by, account=account, active=True)
+
+
+def _account_active_set(*, by: User, account: User, active: bool) -> AccountEvent:
+    """Whether ``account`` can sign in, recorded as deactivated or reactivated by ``by``.
+    The caller has checked that ``by`` may."""
     with transaction.atomic():
-        account.is_active = True
+        account.is_active = active
         account.save(update_fields=["is_active"])
-        return AccountEvent.objects.create(account=account, by=by, action=Action.REACTIVATED)
+        action = Action.REACTIVATED if active else Action.DEACTIVATED
+        return AccountEvent.objects.create(account=account, by=by, action=action)

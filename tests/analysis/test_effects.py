@@ -9,11 +9,7 @@ import pytest
 from scipy.stats import norm
 
 from efficacy.analysis import AnalysisError, effect_size, effect_size_by, improvement_index
-
-# Lakens (2013), "Calculating and reporting effect sizes...", Front. Psychol. 4:863,
-# Table 1: ratings of two movies by ten people each.
-MOVIE_1 = [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]
-MOVIE_2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]
+from tests.analysis.references import MOVIE_1, MOVIE_2
 
 
 def test_it_reproduces_lakens_published_cohens_d_and_hedges_g():

@@ -8,10 +8,7 @@ import pytest
 from scipy import stats
 
 from efficacy.analysis import AnalysisError, prepost_effect, prepost_effect_by
-
-# Lakens (2013), Front. Psychol. 4:863: the same ten people rating two movies.
-MOVIE_1 = [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]
-MOVIE_2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]
+from tests.analysis.references import MOVIE_1, MOVIE_2
 
 
 def test_it_reproduces_lakens_published_d_av_and_d_z():

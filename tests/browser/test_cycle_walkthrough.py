@@ -25,7 +25,6 @@ import pytest
 from django.template.defaultfilters import floatformat
 from playwright.sync_api import expect
 
-from efficacy.roster.models import Enrollment, Student
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import axe_violations, sign_in
 
@@ -84,17 +83,14 @@ def classes_of_twelve(world):
         (world.english_9_academic, "academic", COMPARISON),
     ):
         for given, family in list(names)[2:]:
-            student = Student.objects.create(
-                school=world.school_a,
+            world.enrolled_student(
+                klass,
                 given_name=given,
                 family_name=family,
                 identifier=f"{pathway[:3].upper()}-{family.upper()}",
                 grade="09",
                 pathway=pathway,
                 sourced_id=f"st-{given.lower()}-{family.lower()}",
-            )
-            Enrollment.objects.create(
-                school_class=klass, school=world.school_a, role="student", student=student
             )
 
 

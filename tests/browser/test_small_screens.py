@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from efficacy.cycles.evidence.services import score_set
 from efficacy.cycles.plan.services import cycle_start, occasion_create
 from efficacy.roster.models import Student
 from tests.browser.helpers import axe_violations, sign_in
@@ -28,25 +27,19 @@ def four_occasions(
     world,
     classes_of_twelve,  # noqa: F811
     ready_cycle,
-    rubric,
-    baseline,
-    final,
+    enter_rubric_scores,
 ):
     """A started cycle with a baseline, two checkpoints and a final, and every student's
     baseline and final scores, so the impact panel shows all its figures."""
     for name in ("Checkpoint October", "Checkpoint November"):
         occasion_create(user=world.lead_english, cycle=ready_cycle, name=name, kind="checkpoint")
     cycle_start(user=world.lead_english, cycle=ready_cycle)
-    for (given, family), (before, after) in {**FOCUS, **COMPARISON}.items():
-        student = Student.objects.get(given_name=given, family_name=family)
-        for occasion, value in ((baseline, before), (final, after)):
-            score_set(
-                user=world.lead_english,
-                measure=rubric,
-                occasion=occasion,
-                student=student,
-                value=value,
-            )
+    enter_rubric_scores(
+        {
+            Student.objects.get(given_name=given, family_name=family): scores
+            for (given, family), scores in {**FOCUS, **COMPARISON}.items()
+        }
+    )
     return ready_cycle
 
 

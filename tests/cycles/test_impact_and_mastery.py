@@ -9,7 +9,6 @@ from contextlib import redirect_stdout
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 
 from efficacy.analyze_cli import main as analyze_main
 from efficacy.cycles.evidence.export import evidence_export_csv, evidence_export_xlsx
@@ -21,7 +20,7 @@ from efficacy.cycles.plan.selectors import shared_work_status
 from efficacy.cycles.plan.services import cycle_advance, cycle_start, cycle_update
 from efficacy.cycles.stories.mastery import goal_met
 from efficacy.cycles.stories.services import cycle_close, reflection_save
-from efficacy.roster.models import AcademicSession, Enrollment, Student
+from efficacy.roster.models import AcademicSession, Student
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +34,14 @@ COMP_POST = [3, 4, 3, 4, 3, 4]
 def _students(world, klass, pathway, n, prefix):
     out = []
     for i in range(n):
-        s = Student.objects.create(
-            school=world.school_a,
+        s = world.enrolled_student(
+            klass,
             given_name=f"{prefix}{i}",
             family_name="Test",
             identifier=f"{prefix}{i}",
             grade="09",
             pathway=pathway,
             attributes={"ell": i % 2 == 0},
-        )
-        Enrollment.objects.create(
-            school_class=klass, school=world.school_a, role="student", student=s
         )
         out.append(s)
     return out
@@ -150,9 +146,7 @@ def test_without_a_performance_goal_mastery_needs_growth_beyond_the_expected(sco
     assert verdict.met
 
 
-def test_a_gain_above_zero_but_within_the_expected_growth_is_not_a_mastery_moment(
-    scored, settings
-):
+def test_a_gain_above_zero_but_within_the_expected_growth_is_not_a_mastery_moment(scored, settings):
     settings.EFFICACY_MIN_STUDENT_N = 5
     settings.EFFICACY_WEEKS_PER_YEAR = 1  # 13 weeks is then 13 years: 5.2 expected
     verdict = goal_met(scored)

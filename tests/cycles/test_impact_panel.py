@@ -36,7 +36,7 @@ from efficacy.cycles.evidence.services import score_set
 from efficacy.cycles.impact.panel import cycle_impact
 from efficacy.cycles.models import Measure, Score
 from efficacy.cycles.plan.services import cycle_update, measure_create, occasion_create
-from efficacy.roster.models import Enrollment, SchoolClass, Student
+from efficacy.roster.models import SchoolClass, Student
 
 pytestmark = pytest.mark.django_db
 
@@ -50,18 +50,14 @@ NOT_EQUIVALENT = "baseline equivalence not satisfied"
 
 
 def _student(world, klass, pathway, name):
-    student = Student.objects.create(
-        school=world.school_a,
+    return world.enrolled_student(
+        klass,
         given_name=name,
         family_name="Zed",
         identifier=f"ID-{name}",
         grade="09",
         pathway=pathway,
     )
-    Enrollment.objects.create(
-        school_class=klass, school=world.school_a, role="student", student=student
-    )
-    return student
 
 
 @pytest.fixture

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
-from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from efficacy.cycles.evidence.services import score_set
@@ -27,7 +25,7 @@ from efficacy.cycles.plan.services import (
     milestone_create,
 )
 from efficacy.cycles.stories.services import cycle_close, mastery_moment_publish, reflection_save
-from efficacy.roster.models import Enrollment, Student
+from efficacy.roster.models import Student
 
 pytestmark = pytest.mark.django_db
 
@@ -53,19 +51,13 @@ def close_with_moment(world, cycle, rubric, baseline, final, *, rubric_goal=None
     # Move the world's own applied students out of the focus group.
     Student.objects.filter(pk__in=[world.ava.pk, world.ben.pk]).update(grade="08")
     for i, (pre, post) in enumerate(zip(FOCUS_PRE, FOCUS_POST, strict=True)):
-        student = Student.objects.create(
-            school=world.school_a,
+        student = world.enrolled_student(
+            world.english_9_applied,
             given_name=f"{STUDENT_GIVEN}{i}",
             family_name=STUDENT_FAMILY,
             identifier=f"QF-{i:03d}",
             grade="09",
             pathway="applied",
-        )
-        Enrollment.objects.create(
-            school_class=world.english_9_applied,
-            school=world.school_a,
-            role="student",
-            student=student,
         )
         score_set(user=lead, measure=rubric, occasion=baseline, student=student, value=pre)
         score_set(user=lead, measure=rubric, occasion=final, student=student, value=post)

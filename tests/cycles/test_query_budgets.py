@@ -17,7 +17,7 @@ from efficacy.cycles.plan.services import (
     milestone_create,
     occasion_create,
 )
-from efficacy.roster.models import Enrollment, Student
+from efficacy.roster.models import Student
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +26,13 @@ pytestmark = pytest.mark.django_db
 def applied_class_of_25(world, cycle, rubric, baseline, final):
     """English 9 Applied with 25 focus students: 50 cells of the rubric at two occasions."""
     for i in range(23):
-        student = Student.objects.create(
-            school=world.school_a,
+        world.enrolled_student(
+            world.english_9_applied,
             given_name=f"Student{i:02d}",
             family_name="Budget",
             identifier=f"B{i:03d}",
             grade="09",
             pathway="applied",
-        )
-        Enrollment.objects.create(
-            school_class=world.english_9_applied,
-            school=world.school_a,
-            role=Enrollment.EnrollmentRole.STUDENT,
-            student=student,
         )
     return world.english_9_applied
 

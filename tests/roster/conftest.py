@@ -1,4 +1,5 @@
-"""Fixtures for the roster tests: small OneRoster exports written into tmp_path."""
+"""Fixtures for the roster tests: small OneRoster exports written into tmp_path, and
+users.csv rows for the exports a test writes itself (the web tests import them too)."""
 
 from __future__ import annotations
 
@@ -108,6 +109,35 @@ def unknown_role_users(count: int) -> list[dict[str, str]]:
         }
         for i in range(count)
     ]
+
+
+def staff_row(sid, org, **extra):
+    """A users.csv row of a teacher in ``org``; ``sid`` is "u-" and the username."""
+    return {
+        "sourcedId": sid,
+        "enabledUser": "true",
+        "orgSourcedIds": org,
+        "role": "teacher",
+        "username": sid[2:],
+        "givenName": "Given",
+        "familyName": "Family",
+        **extra,
+    }
+
+
+def student_row(sid, org, **extra):
+    """A users.csv row of a grade 9 student in ``org``, with ``sid`` as the username."""
+    return {
+        "sourcedId": sid,
+        "enabledUser": "true",
+        "orgSourcedIds": org,
+        "role": "student",
+        "username": sid,
+        "givenName": "Renamed",
+        "familyName": "Student",
+        "grades": "09",
+        **extra,
+    }
 
 
 @pytest.fixture

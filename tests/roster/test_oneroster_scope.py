@@ -25,35 +25,9 @@ from efficacy.roster.models import (
     User,
 )
 from efficacy.roster.oneroster import RosterImportInvalid, roster_import
+from tests.roster.conftest import staff_row, student_row
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_row(sid, org, **extra):
-    return {
-        "sourcedId": sid,
-        "enabledUser": "true",
-        "orgSourcedIds": org,
-        "role": "teacher",
-        "username": sid[2:],
-        "givenName": "Given",
-        "familyName": "Family",
-        **extra,
-    }
-
-
-def student_row(sid, org, **extra):
-    return {
-        "sourcedId": sid,
-        "enabledUser": "true",
-        "orgSourcedIds": org,
-        "role": "student",
-        "username": sid,
-        "givenName": "Renamed",
-        "familyName": "Student",
-        "grades": "09",
-        **extra,
-    }
 
 
 def import_as(user, write, files, **options):

@@ -91,16 +91,21 @@ def test_the_team_page_lists_its_cycles_with_french_dates(french, world):
     assert "Dec" not in body
 
 
-def test_the_impact_panel_is_french_and_its_chart_keeps_dot_decimals(
-    french, world, settings, cycle, enter_rubric_scores
-):
+@pytest.fixture
+def french_impact_panel(french, world, settings, cycle, enter_rubric_scores) -> str:
+    """The cycle's impact panel as its lead reads it in French, with rubric scores for
+    the world's four grade 9 students."""
     # Four students only: lower the reporting threshold so every figure is shown.
     settings.EFFICACY_MIN_STUDENT_N = 2
     enter_rubric_scores(
         {world.ava: (1, 3), world.ben: (2, 3), world.chloe: (2, 3), world.dev: (3, 3)}
     )
     french.force_login(world.lead_english)
-    body = text_of(french.get(reverse("cycles:impact_panel", args=[cycle.pk])))
+    return text_of(french.get(reverse("cycles:impact_panel", args=[cycle.pk])))
+
+
+def test_the_impact_panel_is_french_and_its_chart_keeps_dot_decimals(french_impact_panel):
+    body = french_impact_panel
     assert "Progression du groupe cible" in body
     assert "Taille d'effet avant/après (d_av)\u00a0:" in body
     assert "Par rapport au groupe de comparaison" in body
@@ -161,18 +166,10 @@ def test_the_shipped_strategy_library_reads_in_french_and_a_schools_own_strategy
     assert "Rétroaction efficace" not in english
 
 
-def test_the_impact_panels_sentences_are_whole_french_sentences(
-    french, world, settings, cycle, enter_rubric_scores
-):
+def test_the_impact_panels_sentences_are_whole_french_sentences(french_impact_panel):
     # Sentences once built from fragments ("of", "to", "weeks that is") read as French
     # sentences now, and "SD" is "é.-t." (écart-type).
-    settings.EFFICACY_MIN_STUDENT_N = 2
-    enter_rubric_scores(
-        {world.ava: (1, 3), world.ben: (2, 3), world.chloe: (2, 3), world.dev: (3, 3)}
-    )
-    french.force_login(world.lead_english)
-    html = text_of(french.get(reverse("cycles:impact_panel", args=[cycle.pk])))
-    body = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    body = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", french_impact_panel))
     assert "n = 2 élèves du groupe cible ayant un résultat" in body
     assert "semaines de ce cycle, cela donne" in body
     assert "IC à 95 % de" in body

@@ -18,7 +18,7 @@ from efficacy.roster.models import District, ImportRun, Role, School, Student, U
 from efficacy.roster.oneroster.generate import district_generate, export_write
 from efficacy.roster.tasks import heartbeat_path, progress_write, roster_import_run
 from efficacy.tabular.problems import SHOWN
-from tests.roster.conftest import base_files, unknown_role_users
+from tests.roster.conftest import base_files, staff_row, unknown_role_users
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -218,19 +218,6 @@ def export_upload(tmp_path, files, **options) -> SimpleUploadedFile:
     return SimpleUploadedFile("export.zip", path.read_bytes(), content_type="application/zip")
 
 
-def teacher_row(sid, org, **extra):
-    return {
-        "sourcedId": sid,
-        "enabledUser": "true",
-        "orgSourcedIds": org,
-        "role": "teacher",
-        "username": sid[2:],
-        "givenName": "Given",
-        "familyName": "Family",
-        **extra,
-    }
-
-
 def test_a_school_administrators_upload_cannot_touch_another_school(
     client, world, settings, tmp_path
 ):
@@ -241,7 +228,7 @@ def test_a_school_administrators_upload_cannot_touch_another_school(
             {"sourcedId": "s-new", "name": "New", "type": "school", "parentSourcedId": "d-lake"}
         ],
         "users": [
-            teacher_row("u-teacher_b", "s-north", username="teacher_b", enabledUser="false"),
+            staff_row("u-teacher_b", "s-north", username="teacher_b", enabledUser="false"),
         ],
     }
 
@@ -269,7 +256,7 @@ def test_a_district_administrators_upload_cannot_touch_another_district(
     settings.TASKS = IMMEDIATE
     client.force_login(world.district_admin)
     files = {
-        "users": [teacher_row("u-teacher_c", "s-hill", username="teacher_c", enabledUser="false")]
+        "users": [staff_row("u-teacher_c", "s-hill", username="teacher_c", enabledUser="false")]
     }
 
     upload(client, export_upload(tmp_path, files))
@@ -286,7 +273,7 @@ def test_an_upload_runs_with_the_uploaders_scope_as_it_is_when_the_import_runs(
 ):
     # Queued while an administrator, run after they became a teacher: nothing is imported.
     client.force_login(world.admin_a)
-    files = {"users": [teacher_row("u-teacher_a", "s-north", username="teacher_a")]}
+    files = {"users": [staff_row("u-teacher_a", "s-north", username="teacher_a")]}
     upload(client, export_upload(tmp_path, files))
     User.objects.filter(pk=world.admin_a.pk).update(role=Role.TEACHER)
     roster_import_run.call(ImportRun.objects.get().pk)
@@ -354,7 +341,7 @@ def test_a_run_whose_worker_died_can_be_started_again_from_its_upload(
     client, world, settings, tmp_path
 ):
     settings.TASKS = IMMEDIATE
-    files = {"users": [teacher_row("u-new", "s-north", username="newbie")]}
+    files = {"users": [staff_row("u-new", "s-north", username="newbie")]}
     stored = Path(settings.MEDIA_ROOT) / "imports" / "stored.zip"
     stored.parent.mkdir(parents=True)
     stored.write_bytes(export_upload(tmp_path, files).read())

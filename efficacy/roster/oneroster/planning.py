@@ -302,6 +302,13 @@ class Planner:
             return self.scope.may_write_staff(school, district)
         return row[1][SCHOOL_INDEX[kind]] in self.writable_schools
 
+    def plan_retirement(self, table: Table, line: int, kind: str, sid: str) -> None:
+        """Plan to retire ``sid``; in a scoped import, an existing record outside the
+        scope is a problem instead (the plan is not written then)."""
+        if self.scoped and not self.existing_ok(kind, sid):
+            self.out_of_scope(table, line, "sourcedId", sid)
+        self.plan.retire[kind].append(sid)
+
     def school_ok(self, sid: str) -> bool:
         """May a row put a record in this school? (An unknown one is reported elsewhere.)"""
         if sid in self.orgs:
@@ -428,9 +435,7 @@ class Planner:
         for table, line, row, sid, retiring, modified in self.rows("orgs"):
             if retiring:
                 kind = "district" if sid in self.snap.rows["district"] else "school"
-                if self.scoped and not self.existing_ok(kind, sid):
-                    self.out_of_scope(table, line, "sourcedId", sid)
-                self.plan.retire[kind].append(sid)
+                self.plan_retirement(table, line, kind, sid)
                 continue
             self.required(table, line, row, "name")
             org_type = self.choice(
@@ -552,9 +557,7 @@ class Planner:
         by_sid: dict[str, Rec] = {}
         for table, line, row, sid, retiring, modified in self.rows("academicSessions"):
             if retiring:
-                if self.scoped and not self.existing_ok("session", sid):
-                    self.out_of_scope(table, line, "sourcedId", sid)
-                self.plan.retire["session"].append(sid)
+                self.plan_retirement(table, line, "session", sid)
                 continue
             self.required(table, line, row, "title")
             kind = self.choice(
@@ -661,9 +664,7 @@ class Planner:
                     first_school[course] = row.get("schoolSourcedId", "")
         for table, line, row, sid, retiring, modified in self.rows("courses"):
             if retiring:
-                if self.scoped and not self.existing_ok("course", sid):
-                    self.out_of_scope(table, line, "sourcedId", sid)
-                self.plan.retire["course"].append(sid)
+                self.plan_retirement(table, line, "course", sid)
                 continue
             self.required(table, line, row, "title")
             rec = Rec(
@@ -727,9 +728,7 @@ class Planner:
         sessions = self.sids("academicSessions") | self.snap.rows["session"].keys()
         for table, line, row, sid, retiring, modified in self.rows("classes"):
             if retiring:
-                if self.scoped and not self.existing_ok("class", sid):
-                    self.out_of_scope(table, line, "sourcedId", sid)
-                self.plan.retire["class"].append(sid)
+                self.plan_retirement(table, line, "class", sid)
                 continue
             self.required(table, line, row, "title")
             class_type = self.choice(
@@ -892,9 +891,7 @@ class Planner:
                 )
             if retiring:
                 if kind in ("student", "staff"):
-                    if self.scoped and not self.existing_ok(kind, sid):
-                        self.out_of_scope(table, line, "sourcedId", sid)
-                    self.plan.retire[kind].append(sid)
+                    self.plan_retirement(table, line, kind, sid)
                 continue
             if kind is None:
                 if v12:
@@ -1077,9 +1074,7 @@ class Planner:
         records = self.plan.enrollments
         for table, line, row, sid, retiring, modified in self.rows("enrollments"):
             if retiring:
-                if self.scoped and not self.existing_ok("enrollment", sid):
-                    self.out_of_scope(table, line, "sourcedId", sid)
-                self.plan.retire["enrollment"].append(sid)
+                self.plan_retirement(table, line, "enrollment", sid)
                 continue
             school_class = row.get("classSourcedId", "")
             if school_class not in classes:
