@@ -2,6 +2,8 @@
 
 Focus: grade 09 applied students (ava, ben); comparison: grade 09 academic
 (chloe, dev). teacher_a teaches the applied class, lead_english the academic one.
+``scored`` replaces them by eight focus and six comparison students with rubric
+scores (:data:`FOCUS_PRE` ... :data:`COMP_POST`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from efficacy.cycles.plan.services import (
     measure_create,
     occasion_create,
 )
+from efficacy.roster.models import Student
 
 
 @pytest.fixture
@@ -110,3 +113,39 @@ def ready_cycle(world, cycle, rubric, baseline, final):
         user=world.lead_english, cycle=cycle, strategy_ids=[feedback.pk], shared_ids=[feedback.pk]
     )
     return cycle
+
+
+# Focus (applied) and comparison (academic) scores at baseline and final.
+FOCUS_PRE = [1, 2, 2, 1, 2, 3, 1, 2]
+FOCUS_POST = [3, 3, 2, 2, 3, 4, 2, 3]
+COMP_PRE = [3, 3, 2, 4, 3, 3]
+COMP_POST = [3, 4, 3, 4, 3, 4]
+
+
+def _students(world, klass, pathway, n, prefix):
+    out = []
+    for i in range(n):
+        s = world.enrolled_student(
+            klass,
+            given_name=f"{prefix}{i}",
+            family_name="Test",
+            identifier=f"{prefix}{i}",
+            grade="09",
+            pathway=pathway,
+            attributes={"ell": i % 2 == 0},
+        )
+        out.append(s)
+    return out
+
+
+@pytest.fixture
+def scored(world, ready_cycle, enter_rubric_scores):
+    # Replace the world's two applied and two academic students by larger groups.
+    Student.objects.filter(
+        pk__in=[world.ava.pk, world.ben.pk, world.chloe.pk, world.dev.pk]
+    ).update(grade="08")
+    focus = _students(world, world.english_9_applied, "applied", len(FOCUS_PRE), "F")
+    comparison = _students(world, world.english_9_academic, "academic", len(COMP_PRE), "C")
+    for students, pre, post in ((focus, FOCUS_PRE, FOCUS_POST), (comparison, COMP_PRE, COMP_POST)):
+        enter_rubric_scores(dict(zip(students, zip(pre, post, strict=True), strict=True)))
+    return ready_cycle

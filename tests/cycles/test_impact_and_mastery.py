@@ -20,44 +20,10 @@ from efficacy.cycles.plan.selectors import shared_work_status
 from efficacy.cycles.plan.services import cycle_advance, cycle_start, cycle_update
 from efficacy.cycles.stories.mastery import goal_met
 from efficacy.cycles.stories.services import cycle_close, reflection_save
-from efficacy.roster.models import AcademicSession, Student
+from efficacy.roster.models import AcademicSession
+from tests.cycles.fixtures import COMP_POST, COMP_PRE, FOCUS_POST, FOCUS_PRE
 
 pytestmark = pytest.mark.django_db
-
-# Focus (applied) and comparison (academic) scores at baseline and final.
-FOCUS_PRE = [1, 2, 2, 1, 2, 3, 1, 2]
-FOCUS_POST = [3, 3, 2, 2, 3, 4, 2, 3]
-COMP_PRE = [3, 3, 2, 4, 3, 3]
-COMP_POST = [3, 4, 3, 4, 3, 4]
-
-
-def _students(world, klass, pathway, n, prefix):
-    out = []
-    for i in range(n):
-        s = world.enrolled_student(
-            klass,
-            given_name=f"{prefix}{i}",
-            family_name="Test",
-            identifier=f"{prefix}{i}",
-            grade="09",
-            pathway=pathway,
-            attributes={"ell": i % 2 == 0},
-        )
-        out.append(s)
-    return out
-
-
-@pytest.fixture
-def scored(world, ready_cycle, enter_rubric_scores):
-    # Replace the world's two applied and two academic students by larger groups.
-    Student.objects.filter(
-        pk__in=[world.ava.pk, world.ben.pk, world.chloe.pk, world.dev.pk]
-    ).update(grade="08")
-    focus = _students(world, world.english_9_applied, "applied", len(FOCUS_PRE), "F")
-    comparison = _students(world, world.english_9_academic, "academic", len(COMP_PRE), "C")
-    for students, pre, post in ((focus, FOCUS_PRE, FOCUS_POST), (comparison, COMP_PRE, COMP_POST)):
-        enter_rubric_scores(dict(zip(students, zip(pre, post, strict=True), strict=True)))
-    return ready_cycle
 
 
 def test_the_evidence_frame_has_the_columns_efficacy_analyze_reads(scored):

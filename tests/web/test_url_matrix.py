@@ -150,6 +150,9 @@ ROWS: dict[str, Row] = {
     "cycles:status": Row(args=the_cycle, method="post", answers=answers(
         EDITORS, 302, forbidden={"teacher_a", "analyst"})),
     "cycles:reflection": Row(args=the_cycle, answers=answers(READERS)),
+    # The cycle is not closed: an editor is told so on the cycle page.
+    "cycles:learning_story": Row(args=the_cycle, method="post", answers=answers(
+        EDITORS, 302, forbidden={"teacher_a", "analyst"})),
     "cycles:strategy_library": Row(args=school_a, answers=answers(
         SCHOOL_A_STAFF | {"analyst", "district_admin"})),
     "cycles:strategy_new": Row(args=school_a, answers=answers(

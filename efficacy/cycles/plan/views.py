@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -72,7 +73,8 @@ from efficacy.cycles.plan.services import (
     occasion_create,
     strategy_create,
 )
-from efficacy.cycles.stories.services import cycle_close, reflection_save
+from efficacy.cycles.stories.mastery import grade_words
+from efficacy.cycles.stories.services import cycle_close, learning_story_create, reflection_save
 from efficacy.cycles.stories.story import moment_evidence, reflection_sections
 from efficacy.forms import add_service_errors
 from efficacy.privacy import student_count
@@ -190,11 +192,36 @@ def _shared_work_nudge(cycle: InquiryCycle, *, may_name_members: bool) -> list[s
 def _performance_goal(cycle: InquiryCycle) -> str:
     if not cycle.has_performance_goal:
         return ""
+    return _goal_text(
+        cycle.performance_target_percent,
+        cycle.performance_threshold,
+        cycle.performance_measure.name,
+    )
+
+
+def _goal_text(target: int, threshold: float, measure: str) -> str:
     return _("%(target)d%% of focus students at %(threshold)g or above on %(measure)s") % {
-        "target": cycle.performance_target_percent,
-        "threshold": cycle.performance_threshold,
-        "measure": cycle.performance_measure.name,
+        "target": target,
+        "threshold": threshold,
+        "measure": measure,
     }
+
+
+def _goal_at_start(cycle: InquiryCycle) -> str:
+    """The goal the verdict judges, in words, when it is no longer the goal shown."""
+    if not cycle.goal_changed():
+        return ""
+    goal = cycle.goal_at_start or {}
+    if goal.get("measure_id") is None:
+        return _("no performance goal")
+    return _goal_text(goal["target_percent"], goal["threshold"], goal.get("measure") or "")
+
+
+def _goal_changes(cycle: InquiryCycle) -> list[Any]:
+    changes = list(cycle.goal_changes.select_related("changed_by"))
+    for change in changes:
+        change.label = capfirst(InquiryCycle._meta.get_field(change.field).verbose_name)
+    return changes
 
 
 def _detail_context(request: HttpRequest, cycle: InquiryCycle, **overrides) -> dict[str, Any]:
@@ -210,6 +237,7 @@ def _detail_context(request: HttpRequest, cycle: InquiryCycle, **overrides) -> d
         # The snapshot as the story tells it: a group below the threshold shows no figure.
         moment.evidence = moment_evidence(moment)
         moment.sections = reflection_sections(moment.reflection)
+        moment.grade_text = grade_words(moment.evidence_grade)
     context = {
         "cycle": cycle,
         "team": team,
@@ -223,6 +251,8 @@ def _detail_context(request: HttpRequest, cycle: InquiryCycle, **overrides) -> d
         "focus_n": student_count(len(population.focus)),
         "comparison_n": student_count(len(population.comparison)),
         "performance_goal": _performance_goal(cycle),
+        "goal_at_start": _goal_at_start(cycle),
+        "goal_changes": _goal_changes(cycle),
         "start_errors": {},
         "cycle_strategies": cycle.cycle_strategies.select_related("strategy").prefetch_related(
             "strategy__look_fors"
@@ -552,6 +582,27 @@ def _close(request: HttpRequest, cycle: InquiryCycle) -> HttpResponse:
     return redirect(_detail_url(cycle, "outcome"))
 
 
+@login_required
+@require_POST
+def learning_story(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """A closed cycle that missed its goal shares what it learned (the team's editors)."""
+    cycle = access_cycle(request.user, cycle_id)
+    require_editor(request.user, cycle.team)
+    try:
+        moment = learning_story_create(user=request.user, cycle=cycle)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_detail_url(cycle, "outcome"))
+    messages.success(
+        request,
+        _(
+            "The learning story is written. Read it, then publish it to the school when the "
+            "team is ready."
+        ),
+    )
+    return redirect("cycles:story", moment_id=moment.pk)
+
+
 def _status_refused(
     request: HttpRequest, cycle: InquiryCycle, action: str | None, error: ValidationError
 ) -> HttpResponse:
@@ -676,6 +727,7 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/occasions/", occasions, name="occasions"),
     path("cycles/<int:cycle_id>/status/", status, name="status"),
     path("cycles/<int:cycle_id>/reflection/", reflection, name="reflection"),
+    path("cycles/<int:cycle_id>/learning-story/", learning_story, name="learning_story"),
     path("schools/<int:school_id>/strategies/", strategy_library, name="strategy_library"),
     path("schools/<int:school_id>/strategies/new/", strategy_new, name="strategy_new"),
 ]

@@ -43,7 +43,7 @@ from efficacy.access.cycles import moments_for
 from efficacy.analysis import wilson_interval
 from efficacy.cycles.models import CycleStrategy, InquiryCycle, MasteryMoment, Reflection
 from efficacy.cycles.plan.groups import group_describe, group_is_empty, group_students
-from efficacy.cycles.stories.mastery import PERFORMANCE_GOAL, PREPOST_GAIN
+from efficacy.cycles.stories.mastery import PERFORMANCE_GOAL, PREPOST_GAIN, grade_words
 from efficacy.privacy import GroupSize, student_count
 from efficacy.roster.models import School, Status
 
@@ -85,6 +85,7 @@ class FeedItem:
     headline: str
     strategies: list[CycleStrategy]
     excerpt: str
+    grade: str = ""
 
 
 def feed_item(moment: MasteryMoment) -> FeedItem:
@@ -97,6 +98,7 @@ def feed_item(moment: MasteryMoment) -> FeedItem:
         headline=moment_evidence(moment).headline,
         strategies=list(moment.cycle.cycle_strategies.all()),
         excerpt=Truncator(" ".join(first.split())).chars(EXCERPT_CHARS),
+        grade=grade_words(moment.evidence_grade),
     )
 
 
@@ -373,6 +375,15 @@ class CycleStory:
     evidence: MomentEvidence
     caveats: list[str]
     reflection: list[ReflectionSection]
+    #: The goal as it stands now, when it changed after the start (the verdict judged
+    #: :attr:`performance_goal`, the goal the cycle started with).
+    goal_now: str = ""
+    #: Why the goal changed after the start, in the order it happened.
+    goal_change_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def grade_text(self) -> str:
+        return grade_words(self.moment.evidence_grade)
 
     @property
     def filename(self) -> str:
@@ -420,7 +431,23 @@ def cycle_story(user: Any, moment: MasteryMoment) -> CycleStory:
         evidence=evidence,
         caveats=_caveats(cycle, evidence),
         reflection=reflection_sections(moment.reflection),
+        goal_now=_goal_now(moment.evidence_summary or {}),
+        goal_change_reasons=list(cycle.goal_changes.values_list("reason", flat=True)),
     )
+
+
+def _goal_now(summary: dict) -> str:
+    """The changed goal kept beside the judged one in the snapshot, in words."""
+    now = summary.get("goal_now") or {}
+    if not now:
+        return ""
+    if now.get("target_percent") is None:
+        return _("no performance goal")
+    return _("%(target)s of focus students at %(threshold)s or above on %(measure)s") % {
+        "target": _percent(_number(now.get("target_percent"))),
+        "threshold": _score(_number(now.get("threshold"))),
+        "measure": now.get("measure") or "",
+    }
 
 
 def _performance_goal(cycle: InquiryCycle, summary: dict) -> str:
