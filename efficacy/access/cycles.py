@@ -89,6 +89,12 @@ def access_feed_school(user: Person, school_id: ObjectId) -> School:
     return access.get_or_404(own, school_id)
 
 
+def can_see_story_names(user: Person, school: School) -> bool:
+    """A cycle story names the team's members to staff of the team's school; anyone
+    else (a district analyst, say) reads their roles only."""
+    return is_active_account(user) and user.school_id == school.pk
+
+
 def can_see_student_evidence(user: Person, cycle: InquiryCycle) -> bool:
     """The grid and the student-level export: team members and editors only."""
     return can_contribute_to_team(user, cycle.team)

@@ -38,8 +38,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
-from efficacy.access import roster as access
-from efficacy.access.cycles import moments_for
+from efficacy.access.cycles import can_see_story_names, moments_for
 from efficacy.analysis import wilson_interval
 from efficacy.cycles.models import CycleStrategy, InquiryCycle, MasteryMoment, Reflection
 from efficacy.cycles.plan.groups import group_describe, group_is_empty, group_students
@@ -395,17 +394,12 @@ def story_filename(moment: MasteryMoment) -> str:
     return f"cycle-story-{slug}-{moment.pk}.pdf"
 
 
-def shows_staff_names(user: Any, school: School) -> bool:
-    """Staff of the team's school read colleagues' names; anyone else reads roles only."""
-    return access.is_active_account(user) and user.school_id == school.pk
-
-
 def cycle_story(user: Any, moment: MasteryMoment) -> CycleStory:
     """Everything the story page and the PDF show, for a moment read through ``access_moment``."""
     cycle = moment.cycle
     team = cycle.team
     school = team.school
-    names = shows_staff_names(user, school)
+    names = can_see_story_names(user, school)
     memberships = (
         team.memberships.filter(user__status=Status.ACTIVE, user__is_active=True)
         .select_related("user")
