@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -83,12 +84,31 @@ def test_the_team_page_lists_its_cycles_with_french_dates(french, world):
         end_date=dt.date(2024, 12, 15),
     )
     french.force_login(world.lead_english)
-    body = text_of(french.get(reverse("front:team", args=[world.team_english.pk])))
+    url = reverse("front:team", args=[world.team_english.pk])
+    body = text_of(french.get(url))
     assert "Cycles d'enquête de cette équipe" in body
-    # Django's French date format, not an English pattern with a capitalised abbreviation.
-    assert "15 septembre 2024 – 15 décembre 2024" in body
+    # The short French form with a lowercase abbreviated month ("déc."), not "15 Déc 2024"
+    # from Django's capitalised "M" nor the long "15 décembre 2024".
+    assert "15 sept. 2024 – 15 déc. 2024" in body
     assert "Déc" not in body
+    assert "décembre" not in body
     assert "Dec" not in body
+
+    english = Client()
+    english.force_login(world.lead_english)
+    assert "Sept. 15, 2024 – Dec. 15, 2024" in text_of(english.get(url))
+
+
+def test_a_milestones_due_date_reads_in_short_french(french, world):
+    from efficacy.cycles.plan.services import milestone_create
+
+    cycle = cycle_create(user=world.lead_english, team=world.team_english, title="Inférence")
+    milestone_create(
+        user=world.lead_english, cycle=cycle, title="Bilan", due_date=dt.date(2026, 12, 7)
+    )
+    french.force_login(world.lead_english)
+    body = text_of(french.get(reverse("cycles:detail", args=[cycle.pk])))
+    assert '<time datetime="2026-12-07">7 déc. 2026</time>' in body
 
 
 def test_the_impact_panel_is_french_and_its_chart_keeps_dot_decimals(
