@@ -198,3 +198,28 @@ def test_the_impact_panels_sentences_are_whole_french_sentences(
     assert "IC à 95 % de" in body
     for english in (" SD)", "weeks that is", "95% CI", " to ", "focus and"):
         assert english not in body, english
+
+
+def test_the_impact_panel_says_in_french_why_a_figure_is_empty(
+    french, world, settings, cycle, enter_rubric_scores
+):
+    # The analysis library words these in English for the command line; the panel
+    # translates them by their code.
+    settings.EFFICACY_MIN_STUDENT_N = 2
+    enter_rubric_scores({world.ava: (1, 3)})  # one focus student: no pre/post effect
+    french.force_login(world.lead_english)
+    url = reverse("cycles:impact_panel", args=[cycle.pk])
+    body = text_of(french.get(url))
+    assert (
+        "Moins de deux élèves du groupe cible ont à la fois un résultat au point de départ et "
+        "un résultat final à cette mesure" in body
+    )
+    assert "student(s)" not in body
+
+    # Every final score the same: no effect in SD units; the focus group in one class.
+    enter_rubric_scores({world.ben: (2, 3), world.chloe: (2, 3), world.dev: (3, 3)})
+    body = text_of(french.get(url))
+    assert "Dans chaque groupe, tous les élèves ont le même résultat" in body
+    assert "tous dans la même classe" in body
+    for english in ("zero variance", "null model", "cluster"):
+        assert english not in body, english
