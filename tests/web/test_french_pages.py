@@ -223,3 +223,22 @@ def test_the_impact_panel_says_in_french_why_a_figure_is_empty(
     assert "tous dans la même classe" in body
     for english in ("zero variance", "null model", "cluster"):
         assert english not in body, english
+
+
+def test_an_upload_problem_writes_its_numbers_the_french_way(french, world, cycle, rubric):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = "student,class,measure,occasion,score\n" + "x" * 10_001 + ",,Inference rubric,B,1\n"
+    french.force_login(world.lead_english)
+    response = french.post(
+        reverse("cycles:upload", args=[cycle.pk]),
+        {"file": SimpleUploadedFile("scores.csv", content.encode())},
+        follow=True,
+    )
+    body = text_of(response)
+    # "10 001", not "10,001": French groups thousands with a (non-breaking) space.
+    assert (
+        "la valeur compte 10\u00a0001 caractères, plus que la limite de 10\u00a0000 (raccourcissez-la)"
+        in body
+    )
+    assert "10,001" not in body
