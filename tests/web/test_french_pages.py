@@ -242,3 +242,34 @@ def test_an_upload_problem_writes_its_numbers_the_french_way(french, world, cycl
         in body
     )
     assert "10,001" not in body
+
+
+def test_a_roster_problem_names_the_missing_record_in_a_french_sentence(
+    french, world, settings, tmp_path
+):
+    import copy
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from efficacy.roster.oneroster.generate import export_write
+    from tests.roster.conftest import base_files
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    files = copy.deepcopy(base_files())
+    files["classes"][0]["courseSourcedId"] = "c-missing"
+    files["classes"][0]["schoolSourcedId"] = "s-missing"
+    export = export_write(tmp_path / "export.zip", version="1.1", files=files, as_zip=True)
+    french.force_login(world.district_admin)
+    response = french.post(
+        reverse("roster:import"),
+        {"export": SimpleUploadedFile("export.zip", export.read_bytes())},
+        follow=True,
+    )
+    body = text_of(response)
+    # Whole sentences, so the article and the agreement are French ("au cours", "importée").
+    assert (
+        "fait référence au cours 'c-missing', qui n'est ni dans courses.csv ni déjà importé" in body
+    )
+    assert (
+        "fait référence à l'école 's-missing', qui n'est ni dans orgs.csv ni déjà importée" in body
+    )
