@@ -273,3 +273,33 @@ def test_a_roster_problem_names_the_missing_record_in_a_french_sentence(
     assert (
         "fait référence à l'école 's-missing', qui n'est ni dans orgs.csv ni déjà importée" in body
     )
+
+
+def test_a_roster_import_run_by_the_worker_reports_in_the_uploaders_language(
+    french, world, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_tasks import default_task_backend
+
+    from efficacy.roster.models import ImportRun
+    from efficacy.roster.oneroster.generate import export_write
+    from efficacy.roster.tasks import roster_import_run
+    from tests.roster.conftest import base_files
+
+    # Queued, not run: the worker picks it up later, in a process with no request's language.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    files = base_files()
+    files["classes"][0]["courseSourcedId"] = "c-missing"
+    export = export_write(tmp_path / "export.zip", version="1.1", files=files, as_zip=True)
+    french.force_login(world.district_admin)
+    french.post(
+        reverse("roster:import"), {"export": SimpleUploadedFile("export.zip", export.read_bytes())}
+    )
+    (queued,) = default_task_backend.results
+    with translation.override("en"):
+        roster_import_run.call(*queued.args, **queued.kwargs)
+
+    run = ImportRun.objects.get()
+    body = text_of(french.get(reverse("roster:import_run", args=[run.pk])))
+    assert "fait référence au cours 'c-missing'" in body
+    assert "refers to course" not in body
