@@ -206,6 +206,7 @@ EFFICACY_WEEKS_PER_YEAR = envint("EFFICACY_WEEKS_PER_YEAR", 40)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["efficacy.formats"]  # short French dates: "7 déc. 2026"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -28,7 +28,12 @@ from efficacy.analysis.reliability import ReliabilityResult, reliability
 from efficacy.analysis.results import (
     MIN_N,
     NO_VARIANCE,
+    NO_WITHIN_VARIANCE,
+    ONE_SCORE_PER_CLUSTER,
     TOO_FEW,
+    TOO_FEW_CLUSTERS,
+    TOO_FEW_PAIRS,
+    TOO_FEW_SCORES,
     AnalysisError,
     ConfidenceInterval,
     Result,
@@ -51,6 +56,8 @@ from efficacy.analysis.verdict import (
 
 __all__ = ["MIN_N", "AnalysisError", "ConfidenceInterval", "Result", "suppression_reason"]
 __all__ += ["NO_VARIANCE", "TOO_FEW"]
+__all__ += ["NO_WITHIN_VARIANCE", "ONE_SCORE_PER_CLUSTER", "TOO_FEW_CLUSTERS", "TOO_FEW_PAIRS"]
+__all__ += ["TOO_FEW_SCORES"]
 __all__ += ["improvement_index", "pair_scores"]
 __all__ += ["EffectSize", "effect_size", "effect_size_by"]
 __all__ += ["GapChange", "gap_change"]

@@ -24,7 +24,15 @@ from numpy.typing import ArrayLike
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
-from efficacy.analysis.results import MIN_N, TOO_FEW, AnalysisError, ConfidenceInterval, Result
+from efficacy.analysis.results import (
+    MIN_N,
+    NO_VARIANCE,
+    TOO_FEW,
+    TOO_FEW_SCORES,
+    AnalysisError,
+    ConfidenceInterval,
+    Result,
+)
 
 METHOD = gettext_noop("Hedges' g, two independent groups (WWC small-sample correction)")
 NAN = math.nan
@@ -125,14 +133,17 @@ def effect_size(
     for what, n in (("treatment", n_t), ("control", n_c)):
         if n < 2:
             raise AnalysisError(
-                f"The {what} group has {n} score(s); an effect size needs at least two."
+                f"The {what} group has {n} score(s); an effect size needs at least two.",
+                code=TOO_FEW_SCORES,
+                params={"group": what},
             )
     var_t, var_c = t.var(ddof=1), c.var(ddof=1)
     sd_p = float(_core.pooled_sd(n_t, var_t, n_c, var_c))
     if _core.is_zero_variance(sd_p, max(abs(t.mean()), abs(c.mean()))):
         raise AnalysisError(
             "No score varies within either group (zero variance), so a standardised "
-            "effect cannot be computed."
+            "effect cannot be computed.",
+            code=NO_VARIANCE,
         )
     method = METHOD
     if min(n_t, n_c) < min_n:

@@ -18,7 +18,15 @@ from numpy.typing import ArrayLike
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
-from efficacy.analysis.results import MIN_N, TOO_FEW, AnalysisError, ConfidenceInterval, Result
+from efficacy.analysis.results import (
+    MIN_N,
+    NO_VARIANCE,
+    TOO_FEW,
+    TOO_FEW_SCORES,
+    AnalysisError,
+    ConfidenceInterval,
+    Result,
+)
 
 METHOD = gettext_noop("gap between two groups at two occasions, percentile bootstrap CI")
 NAN = math.nan
@@ -123,7 +131,9 @@ def gap_change(
         if len(arr) < 2:
             raise AnalysisError(
                 f"Group {group.upper()} has {len(arr)} score(s) at the {occasion!r} occasion; "
-                "a gap needs at least two in each group at each occasion."
+                "a gap needs at least two in each group at each occasion.",
+                code=TOO_FEW_SCORES,
+                params={"group": group, "occasion": occasion},
             )
         cells[name] = arr
     counts = {f"n_{k}": len(v) for k, v in cells.items()}
@@ -135,7 +145,9 @@ def gap_change(
         if _core.is_zero_variance(sds[occasion], max(abs(a.mean()), abs(b.mean()))):
             raise AnalysisError(
                 f"No score varies within the groups at the {occasion!r} occasion (zero "
-                "variance), so the gap in SD units cannot be computed."
+                "variance), so the gap in SD units cannot be computed.",
+                code=NO_VARIANCE,
+                params={"occasion": occasion},
             )
     n_total = sum(counts.values())
     if min(counts.values()) < min_n:

@@ -33,7 +33,15 @@ from numpy.typing import ArrayLike
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
-from efficacy.analysis.results import MIN_N, TOO_FEW, AnalysisError, ConfidenceInterval, Result
+from efficacy.analysis.results import (
+    MIN_N,
+    NO_VARIANCE,
+    TOO_FEW,
+    TOO_FEW_PAIRS,
+    AnalysisError,
+    ConfidenceInterval,
+    Result,
+)
 
 METHOD = gettext_noop(
     "ANCOVA-adjusted Hedges' g and difference-in-differences g, focus vs comparison group "
@@ -225,7 +233,9 @@ def impact_estimate(
         if n < 2:
             raise AnalysisError(
                 f"Only {n} student(s) of the {name} group have both a pretest and a posttest "
-                "score; an impact estimate needs at least two."
+                "score; an impact estimate needs at least two.",
+                code=TOO_FEW_PAIRS,
+                params={"group": name},
             )
         moments[name] = _core.group_moments(np.zeros(n, dtype=np.int64), 1, x[both], y[both])
         counts[f"n_{name}"] = n
@@ -236,7 +246,8 @@ def impact_estimate(
     if _flat(values, mi, mc)[0]:
         raise AnalysisError(
             "The pretest or the posttest scores do not vary (zero variance), so a "
-            "standardised effect cannot be computed."
+            "standardised effect cannot be computed.",
+            code=NO_VARIANCE,
         )
     n_total = counts["n_focus"] + counts["n_comparison"]
     if min(counts["n_focus"], counts["n_comparison"]) < min_n:

@@ -34,7 +34,11 @@ from scipy import optimize
 from efficacy.analysis._core import gettext_noop, z_for
 from efficacy.analysis.results import (
     MIN_N,
+    NO_VARIANCE,
+    NO_WITHIN_VARIANCE,
+    ONE_SCORE_PER_CLUSTER,
     TOO_FEW,
+    TOO_FEW_CLUSTERS,
     AnalysisError,
     ConfidenceInterval,
     Result,
@@ -168,19 +172,24 @@ def null_model(
         )
     if j < 2:
         raise AnalysisError(
-            f"The null model needs at least 2 clusters; got {j}. Check the cluster column."
+            f"The null model needs at least 2 clusters; got {j}. Check the cluster column.",
+            code=TOO_FEW_CLUSTERS,
         )
     if n_total <= j:
         raise AnalysisError(
             "Every cluster has a single score, so within-cluster variance cannot be "
-            "separated from between-cluster variance: give clusters with 2 or more students."
+            "separated from between-cluster variance: give clusters with 2 or more students.",
+            code=ONE_SCORE_PER_CLUSTER,
         )
     if s.within_ss == 0 and np.ptp(s.mean) == 0:
-        raise AnalysisError("Every score is the same, so there is no variance to split.")
+        raise AnalysisError(
+            "Every score is the same, so there is no variance to split.", code=NO_VARIANCE
+        )
     if s.within_ss == 0:
         raise AnalysisError(
             "Scores never vary inside a cluster (within-cluster variance is zero): "
-            "the intraclass correlation is undefined."
+            "the intraclass correlation is undefined.",
+            code=NO_WITHIN_VARIANCE,
         )
     rho = _fit_rho(s, n_total)
     ll, sigma2, gamma = _profile_loglik(rho, s, n_total)

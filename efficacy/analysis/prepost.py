@@ -34,7 +34,15 @@ from scipy import stats
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
-from efficacy.analysis.results import MIN_N, TOO_FEW, AnalysisError, ConfidenceInterval, Result
+from efficacy.analysis.results import (
+    MIN_N,
+    NO_VARIANCE,
+    TOO_FEW,
+    TOO_FEW_PAIRS,
+    AnalysisError,
+    ConfidenceInterval,
+    Result,
+)
 
 METHOD = gettext_noop("pre/post effect (no comparison group)")
 GAIN_METHOD = gettext_noop("paired t interval of the mean gain, baseline to final")
@@ -250,7 +258,8 @@ def prepost_effect(
     n = len(x)
     if n < 2:
         raise AnalysisError(
-            f"Only {n} student(s) have both a pre and a post score; a pre/post effect needs two."
+            f"Only {n} student(s) have both a pre and a post score; a pre/post effect needs two.",
+            code=TOO_FEW_PAIRS,
         )
     m = _core.group_moments(np.zeros(n, dtype=np.int64), 1, x, y)
     v = {
@@ -262,7 +271,8 @@ def prepost_effect(
     ):
         raise AnalysisError(
             "No score varies at either occasion (zero variance), so a standardised effect "
-            "cannot be computed."
+            "cannot be computed.",
+            code=NO_VARIANCE,
         )
     if n < min_n:
         return PrePostEffect(
@@ -404,7 +414,8 @@ def paired_mean_gain(
     if n < 2:
         raise AnalysisError(
             f"Only {n} student(s) have both a pre and a post score; a mean gain's interval "
-            "needs two."
+            "needs two.",
+            code=TOO_FEW_PAIRS,
         )
     if n < min_n:
         return MeanGain(

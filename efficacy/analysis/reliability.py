@@ -29,6 +29,7 @@ from scipy import optimize, stats
 from efficacy.analysis._core import gettext_noop
 from efficacy.analysis.results import (
     MIN_N,
+    NO_VARIANCE,
     TOO_FEW,
     AnalysisError,
     ConfidenceInterval,
@@ -205,7 +206,8 @@ def reliability(
     x = complete.to_numpy()
     if np.var(x.sum(axis=1), ddof=1) == 0:
         raise AnalysisError(
-            "Every respondent has the same total score, so reliability is undefined."
+            "Every respondent has the same total score, so reliability is undefined.",
+            code=NO_VARIANCE,
         )
     alpha = cronbach_alpha(x)
     total = x.sum(axis=1)

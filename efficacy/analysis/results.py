@@ -21,6 +21,15 @@ MIN_N = 10
 #: Reason codes of a suppressed result: a group below ``min_n``; scores that do not vary.
 TOO_FEW = "too_few"
 NO_VARIANCE = "no_variance"
+#: Codes of an :class:`AnalysisError` about the data itself, too thin or too flat for the
+#: statistic (a page words them; :data:`NO_VARIANCE` above serves here too): fewer than two
+#: students with both scores; a group (or group × occasion) with fewer than two scores;
+#: fewer than two clusters; every cluster a single score; no variation inside any cluster.
+TOO_FEW_PAIRS = "too_few_pairs"
+TOO_FEW_SCORES = "too_few_scores"
+TOO_FEW_CLUSTERS = "too_few_clusters"
+ONE_SCORE_PER_CLUSTER = "one_score_per_cluster"
+NO_WITHIN_VARIANCE = "no_within_variance"
 #: z for a two-sided 95% interval.
 Z95 = 1.959963984540054
 
@@ -96,8 +105,19 @@ def _clean(value: Any) -> Any:
 class AnalysisError(ValueError):
     """Input that a statistic cannot be computed from, with a message for a person.
 
-    The command line turns it into one line on stderr and exit status 2.
+    The command line turns it into one line on stderr and exit status 2. When the data
+    itself is too thin or too flat (not a caller's mistake), ``code`` says which (the
+    codes above) and ``params`` holds what a page needs to word it, such as the
+    ``group`` or ``occasion``: the web app translates by code, as Django's
+    ``ValidationError`` does, and the English message stays the command line's.
     """
+
+    def __init__(
+        self, message: str, *, code: str | None = None, params: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params or {}
 
 
 def suppression_reason(n: int, min_n: int, *, what: str = "group") -> str:

@@ -21,7 +21,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -132,7 +132,8 @@ def import_run_start(*, by: User, upload: UploadedFile) -> ImportRun:
 def _import_run_enqueue(run: ImportRun) -> ImportRun:
     from efficacy.roster.tasks import roster_import_run
 
-    roster_import_run.enqueue(run.pk)
+    # The worker words the run's stage and problems in the language of whoever queued it.
+    roster_import_run.enqueue(run.pk, language=translation.get_language())
     run.refresh_from_db()
     return run
 

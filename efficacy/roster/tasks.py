@@ -2,7 +2,9 @@
 
 A worker runs these: ``efficacy db_worker``. The task records its progress and
 a heartbeat in files beside the upload, so the progress page can show how far
-it got and notice when the worker died (killed, restarted) in the middle.
+it got and notice when the worker died (killed, restarted) in the middle. It
+runs in the language of the person who queued it, since the run keeps its stage
+and its problems as text.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -125,11 +127,13 @@ def run_problem(run: ImportRun, message: str, hint: str) -> dict[str, object]:
 
 
 @task()
-def roster_import_run(run_id: int) -> str:
-    """Import the export saved for ``run_id`` with the OneRoster importer."""
+def roster_import_run(run_id: int, language: str | None = None) -> str:
+    """Import the export saved for ``run_id`` with the OneRoster importer, its stage and
+    problems worded in ``language`` (the uploader's; the worker has no request's)."""
     run = ImportRun.objects.select_related("created_by__school").get(pk=run_id)
     runs = ImportRun.objects.filter(pk=run_id)
-    with _heartbeat(run):
+    in_language = translation.override(language) if language else nullcontext()
+    with in_language, _heartbeat(run):
         runs.update(status=Status.RUNNING, stage=_("reading the export"), started_at=timezone.now())
         status, fields = _import(run)
         # The outcome is the truth even if the page had given this worker up for dead.

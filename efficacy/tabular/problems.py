@@ -21,6 +21,18 @@ def _(message: str) -> str:
     return gettext(message)
 
 
+def number(n: int) -> str:
+    """A count or size for a person, grouped the language's way where Django is set up
+    ("12 480" in French, with a non-breaking space), and "12,480" in ``efficacy analyze``."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return f"{n:,}"
+    from django.utils.formats import number_format
+
+    return number_format(n, force_grouping=True)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a file, precise enough for a person to fix it.
@@ -83,7 +95,7 @@ class Problems(list[Problem]):
         """Every kept problem as text, then "… and N more problems" if some were not kept."""
         out = [str(p) for p in self]
         if self.more:
-            out.append(_("… and %(n)s more problems") % {"n": f"{self.more:,}"})
+            out.append(_("… and %(n)s more problems") % {"n": number(self.more)})
         return out
 
     def to_dict(self) -> dict[str, object]:

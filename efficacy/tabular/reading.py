@@ -33,7 +33,7 @@ from typing import Any, BinaryIO
 
 from efficacy.tabular.formulas import QUOTE, unneutralise
 from efficacy.tabular.limits import RATIO_FLOOR_BYTES, Limits
-from efficacy.tabular.problems import Problem, _
+from efficacy.tabular.problems import Problem, _, number
 
 Source = bytes | Path | BinaryIO
 Row = tuple[int, dict[str, Any]]
@@ -94,7 +94,7 @@ def _check_file_size(source: Source, file: str, limits: Limits) -> None:
                 None,
                 None,
                 _("the file is %(size)s bytes, more than the limit of %(limit)s")
-                % {"size": f"{size:,}", "limit": f"{limits.file_bytes:,}"},
+                % {"size": number(size), "limit": number(limits.file_bytes)},
                 _("split it into smaller files, for example one per class"),
             )
         )
@@ -107,7 +107,7 @@ def _too_many_rows(file: str, line: int, limits: Limits) -> _Stop:
             line,
             None,
             _("the file has more than %(limit)s rows, the most one file may have")
-            % {"limit": f"{limits.rows:,}"},
+            % {"limit": number(limits.rows)},
             _("split it into smaller files, for example one per class"),
         )
     )
@@ -153,7 +153,7 @@ def _check_zip(
                     None,
                     None,
                     _("%(member)s expands %(ratio)s times: refused as a zip bomb")
-                    % {"member": info.filename, "ratio": f"{int(ratio):,}"},
+                    % {"member": info.filename, "ratio": number(int(ratio))},
                     _("a real file does not compress that much; save or export it again"),
                 )
             )
@@ -164,7 +164,7 @@ def _check_zip(
                 None,
                 None,
                 _("the file expands to %(size)s bytes, more than the limit of %(limit)s")
-                % {"size": f"{total:,}", "limit": f"{limits.unzipped_bytes:,}"},
+                % {"size": number(total), "limit": number(limits.unzipped_bytes)},
                 _("split it into smaller files, for example one per class"),
             )
         )
@@ -225,7 +225,7 @@ def _line_too_long(file: str, line: int, limits: Limits) -> _Stop:
             file,
             line,
             None,
-            _("the line is longer than %(limit)s bytes") % {"limit": f"{limits.line_bytes:,}"},
+            _("the line is longer than %(limit)s bytes") % {"limit": number(limits.line_bytes)},
             _("check that this is a CSV file with one row per line"),
         )
     )
@@ -393,7 +393,7 @@ def _too_many_columns(file: str, line: int, count: int, limits: Limits) -> _Stop
             line,
             None,
             _("the line has %(count)s columns, more than the limit of %(limit)s")
-            % {"count": f"{count:,}", "limit": f"{limits.columns:,}"},
+            % {"count": number(count), "limit": number(limits.columns)},
             _("keep only the columns the import needs"),
         )
     )
@@ -592,8 +592,8 @@ def _too_long_cells(
                     line,
                     name,
                     _("the value is %(n)s characters long, more than the limit of %(limit)s")
-                    % {"n": f"{len(value):,}", "limit": f"{limits.cell_chars:,}"},
-                    _("shorten it"),
+                    % {"n": number(len(value)), "limit": number(limits.cell_chars)},
+                    _("shorten the value"),
                 )
             )
             values[i] = ""

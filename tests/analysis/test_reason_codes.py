@@ -33,3 +33,37 @@ def test_grouped_results_carry_a_reason_code_per_group():
     assert pd.isna(frame.at["big", "reason_code"])
     assert frame.at["small", "reason_code"] == "too_few"
     assert frame.at["flat", "reason_code"] == "no_variance"
+
+
+def test_data_too_thin_or_too_flat_raises_with_a_code_and_keeps_the_clis_english():
+    import pytest
+
+    from efficacy.analysis import AnalysisError, gap_change, impact_estimate, null_model
+
+    cases = [
+        (lambda: prepost_effect([1, float("nan")], [2, 3], min_n=2), "too_few_pairs", {}),
+        (lambda: prepost_effect([2, 2, 2], [2, 2, 2], min_n=2), "no_variance", {}),
+        (
+            lambda: impact_estimate([1, 2, 3], [2, 3, 5], [1, float("nan")], [2, 3], min_n=2),
+            "too_few_pairs",
+            {"group": "comparison"},
+        ),
+        (
+            lambda: gap_change([1, 2], [1, 2], [3, 4], [5], min_n=2, bootstrap=0),
+            "too_few_scores",
+            {"group": "b", "occasion": "to"},
+        ),
+        (lambda: null_model([1, 2, 3], ["a", "a", "a"], min_n=2), "too_few_clusters", {}),
+        (lambda: null_model([1, 2], ["a", "b"], min_n=2), "one_score_per_cluster", {}),
+        (lambda: null_model([1, 1, 3, 3], ["a", "a", "b", "b"], min_n=2), "no_within_variance", {}),
+    ]
+    for compute, code, params in cases:
+        with pytest.raises(AnalysisError) as raised:
+            compute()
+        assert (raised.value.code, raised.value.params) == (code, params)
+    with pytest.raises(AnalysisError, match=r"^Only 1 student\(s\) have both a pre and a post"):
+        cases[0][0]()
+    # A caller's mistake (not the data's) carries no code.
+    with pytest.raises(AnalysisError) as raised:
+        prepost_effect([1, 2], [2, 3], min_n=1)
+    assert raised.value.code is None

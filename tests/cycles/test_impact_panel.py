@@ -687,7 +687,7 @@ def test_a_cycle_at_every_early_stage_gets_a_page_that_says_what_is_missing(
     response = _get(client, cycle)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "a pre/post effect needs two" in _section(html, "impact-growth")
+    assert "Fewer than two focus students have both" in _section(html, "impact-growth")
     assert "need at least two occasions" in html
     score_set(
         user=world.lead_english, measure=rubric, occasion=baseline, student=world.chloe, value=2
@@ -702,8 +702,8 @@ def test_scores_that_never_vary_are_explained_not_a_server_error(client, world, 
     response = _get(client, panel.cycle)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "zero variance" in _section(html, "impact-growth")
-    assert "zero variance" in _section(html, "impact-gap")
+    assert "cannot be expressed in standard deviations" in _section(html, "impact-growth")
+    assert "the gap cannot be expressed in standard deviations" in _section(html, "impact-gap")
 
 
 def test_the_chart_draws_one_vertex_per_point_inside_the_plot_on_round_ticks(client, world, panel):

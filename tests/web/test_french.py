@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 LC_MESSAGES = Path(__file__).resolve().parents[2] / "efficacy" / "locale" / "fr" / "LC_MESSAGES"
 PO = LC_MESSAGES / "django.po"
@@ -85,6 +86,15 @@ def parse_po(path: Path) -> list[Entry]:
             entries.append(entry)
         number += block.count("\n") + 2
     return entries
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    # A request in French activates French in the thread and nothing deactivates it: the
+    # tests that run next in this process would read French ("rôle inconnu", not
+    # "unknown role").
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="module")

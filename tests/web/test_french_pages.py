@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -83,12 +84,31 @@ def test_the_team_page_lists_its_cycles_with_french_dates(french, world):
         end_date=dt.date(2024, 12, 15),
     )
     french.force_login(world.lead_english)
-    body = text_of(french.get(reverse("front:team", args=[world.team_english.pk])))
+    url = reverse("front:team", args=[world.team_english.pk])
+    body = text_of(french.get(url))
     assert "Cycles d'enquête de cette équipe" in body
-    # Django's French date format, not an English pattern with a capitalised abbreviation.
-    assert "15 septembre 2024 – 15 décembre 2024" in body
+    # The short French form with a lowercase abbreviated month ("déc."), not "15 Déc 2024"
+    # from Django's capitalised "M" nor the long "15 décembre 2024".
+    assert "15 sept. 2024 – 15 déc. 2024" in body
     assert "Déc" not in body
+    assert "décembre" not in body
     assert "Dec" not in body
+
+    english = Client()
+    english.force_login(world.lead_english)
+    assert "Sept. 15, 2024 – Dec. 15, 2024" in text_of(english.get(url))
+
+
+def test_a_milestones_due_date_reads_in_short_french(french, world):
+    from efficacy.cycles.plan.services import milestone_create
+
+    cycle = cycle_create(user=world.lead_english, team=world.team_english, title="Inférence")
+    milestone_create(
+        user=world.lead_english, cycle=cycle, title="Bilan", due_date=dt.date(2026, 12, 7)
+    )
+    french.force_login(world.lead_english)
+    body = text_of(french.get(reverse("cycles:detail", args=[cycle.pk])))
+    assert '<time datetime="2026-12-07">7 déc. 2026</time>' in body
 
 
 @pytest.fixture
@@ -175,3 +195,108 @@ def test_the_impact_panels_sentences_are_whole_french_sentences(french_impact_pa
     assert "IC à 95 % de" in body
     for english in (" SD)", "weeks that is", "95% CI", " to ", "focus and"):
         assert english not in body, english
+
+
+def test_the_impact_panel_says_in_french_why_a_figure_is_empty(
+    french, world, settings, cycle, enter_rubric_scores
+):
+    # The analysis library words these in English for the command line; the panel
+    # translates them by their code.
+    settings.EFFICACY_MIN_STUDENT_N = 2
+    enter_rubric_scores({world.ava: (1, 3)})  # one focus student: no pre/post effect
+    french.force_login(world.lead_english)
+    url = reverse("cycles:impact_panel", args=[cycle.pk])
+    body = text_of(french.get(url))
+    assert (
+        "Moins de deux élèves du groupe cible ont à la fois un résultat au point de départ et "
+        "un résultat final à cette mesure" in body
+    )
+    assert "student(s)" not in body
+
+    # Every final score the same: no effect in SD units; the focus group in one class.
+    enter_rubric_scores({world.ben: (2, 3), world.chloe: (2, 3), world.dev: (3, 3)})
+    body = text_of(french.get(url))
+    assert "Dans chaque groupe, tous les élèves ont le même résultat" in body
+    assert "tous dans la même classe" in body
+    for english in ("zero variance", "null model", "cluster"):
+        assert english not in body, english
+
+
+def test_an_upload_problem_writes_its_numbers_the_french_way(french, world, cycle, rubric):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = "student,class,measure,occasion,score\n" + "x" * 10_001 + ",,Inference rubric,B,1\n"
+    french.force_login(world.lead_english)
+    response = french.post(
+        reverse("cycles:upload", args=[cycle.pk]),
+        {"file": SimpleUploadedFile("scores.csv", content.encode())},
+        follow=True,
+    )
+    body = text_of(response)
+    # "10 001", not "10,001": French groups thousands with a (non-breaking) space.
+    assert (
+        "la valeur compte 10\u00a0001 caractères, plus que la limite de 10\u00a0000 (raccourcissez-la)"
+        in body
+    )
+    assert "10,001" not in body
+
+
+def test_a_roster_problem_names_the_missing_record_in_a_french_sentence(
+    french, world, settings, tmp_path
+):
+    import copy
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from efficacy.roster.oneroster.generate import export_write
+    from tests.roster.conftest import base_files
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    files = copy.deepcopy(base_files())
+    files["classes"][0]["courseSourcedId"] = "c-missing"
+    files["classes"][0]["schoolSourcedId"] = "s-missing"
+    export = export_write(tmp_path / "export.zip", version="1.1", files=files, as_zip=True)
+    french.force_login(world.district_admin)
+    response = french.post(
+        reverse("roster:import"),
+        {"export": SimpleUploadedFile("export.zip", export.read_bytes())},
+        follow=True,
+    )
+    body = text_of(response)
+    # Whole sentences, so the article and the agreement are French ("au cours", "importée").
+    assert (
+        "fait référence au cours 'c-missing', qui n'est ni dans courses.csv ni déjà importé" in body
+    )
+    assert (
+        "fait référence à l'école 's-missing', qui n'est ni dans orgs.csv ni déjà importée" in body
+    )
+
+
+def test_a_roster_import_run_by_the_worker_reports_in_the_uploaders_language(
+    french, world, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_tasks import default_task_backend
+
+    from efficacy.roster.models import ImportRun
+    from efficacy.roster.oneroster.generate import export_write
+    from efficacy.roster.tasks import roster_import_run
+    from tests.roster.conftest import base_files
+
+    # Queued, not run: the worker picks it up later, in a process with no request's language.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    files = base_files()
+    files["classes"][0]["courseSourcedId"] = "c-missing"
+    export = export_write(tmp_path / "export.zip", version="1.1", files=files, as_zip=True)
+    french.force_login(world.district_admin)
+    french.post(
+        reverse("roster:import"), {"export": SimpleUploadedFile("export.zip", export.read_bytes())}
+    )
+    (queued,) = default_task_backend.results
+    with translation.override("en"):
+        roster_import_run.call(*queued.args, **queued.kwargs)
+
+    run = ImportRun.objects.get()
+    body = text_of(french.get(reverse("roster:import_run", args=[run.pk])))
+    assert "fait référence au cours 'c-missing'" in body
+    assert "refers to course" not in body

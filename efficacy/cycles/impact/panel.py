@@ -27,7 +27,8 @@ any of the cycle's measures can be chosen):
   total (:func:`efficacy.privacy.suppress`), each with its reason.
 
 Every figure carries its n and CI; a figure that cannot be computed is
-``None`` with its reason in ``notes``; a group below ``min_n`` is suppressed
+``None`` with its reason in ``notes``, worded here by the library error's code
+(:func:`_why_not`); a group below ``min_n`` is suppressed
 with its reason in ``reasons`` (or in the point's / row's own ``reason``), a
 :class:`efficacy.privacy.SuppressionReason` that never states the group's size.
 Counts of students that a page shows are in ``sizes`` (:class:`~efficacy.privacy.GroupSize`).
@@ -52,12 +53,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from efficacy import privacy
 from efficacy.analysis import (
     HINGE,
+    NO_VARIANCE,
+    NO_WITHIN_VARIANCE,
+    ONE_SCORE_PER_CLUSTER,
     PREPOST_COLUMNS,
+    TOO_FEW_CLUSTERS,
+    TOO_FEW_PAIRS,
+    TOO_FEW_SCORES,
     AnalysisError,
     GapChange,
     ImpactEstimate,
@@ -278,7 +287,7 @@ def _compute(
         try:
             return compute()
         except AnalysisError as exc:
-            notes[name] = str(exc)
+            notes[name] = _why_not(name, exc)
             return None
 
     on_measure = evidence.where(evidence.measure == measure.pk)
@@ -611,11 +620,12 @@ def _by_class(
     classes = np.asarray(paired["uniques"]["class"])[paired["codes"]["class"][both]]
     try:
         fit = null_model(gains, classes, min_n=min_n)
-        if fit.suppressed:
-            raise AnalysisError(str(privacy.small_group(min_n, "focus_paired_all_classes")))
-        shrunk = shrunken_means(gains, classes, fit=fit, min_n=min_n)
+        shrunk = None if fit.suppressed else shrunken_means(gains, classes, fit=fit, min_n=min_n)
     except AnalysisError as exc:
-        notes["by_class_shrunken"] = str(exc)
+        notes["by_class_shrunken"] = _why_not("by_class_shrunken", exc)
+        return effects, []
+    if shrunk is None:
+        notes["by_class_shrunken"] = str(privacy.small_group(min_n, "focus_paired_all_classes"))
         return effects, []
     shrunk.index = rows.class_labels[shrunk["cluster"].to_numpy(dtype=np.int64)]
     shown = ~effects["suppressed"].to_numpy()
@@ -641,6 +651,74 @@ def _pairs(rows: _Evidence) -> tuple[np.ndarray, np.ndarray]:
         values[unit[at]] = rows.score[at]
         out.append(values)
     return out[0], out[1]
+
+
+#: Why a figure is empty when the library cannot compute it, by (figure, error code) or,
+#: more precisely, (figure, error code, one of the error's params: a group, an occasion).
+#: The library's own message is the command line's English.
+_WHY_NOT: dict[tuple[str | None, ...], Promise] = {
+    ("prepost", TOO_FEW_PAIRS): gettext_lazy(
+        "Fewer than two focus students have both a baseline and a final score on this "
+        "measure, so there is no growth to show yet."
+    ),
+    ("prepost", NO_VARIANCE): gettext_lazy(
+        "At the baseline and again at the final occasion, every focus student has the same "
+        "score as the others, so the effect cannot be expressed in standard deviations."
+    ),
+    ("impact", TOO_FEW_PAIRS, "focus"): gettext_lazy(
+        "Fewer than two focus students have both a baseline and a final score on this "
+        "measure, so the two groups cannot be compared yet."
+    ),
+    ("impact", TOO_FEW_PAIRS, "comparison"): gettext_lazy(
+        "Fewer than two comparison students have both a baseline and a final score on this "
+        "measure, so the two groups cannot be compared yet."
+    ),
+    ("impact", NO_VARIANCE): gettext_lazy(
+        "Within each group, every student has the same score at the baseline or at the final "
+        "occasion, so the effect cannot be expressed in standard deviations."
+    ),
+    ("gap", TOO_FEW_SCORES): gettext_lazy(
+        "The gap needs at least two scores from each group at the baseline and at the final "
+        "occasion; some are still missing on this measure."
+    ),
+    ("gap", NO_VARIANCE, "from"): gettext_lazy(
+        "Within each group, every student has the same score at the baseline, so the gap "
+        "cannot be expressed in standard deviations."
+    ),
+    ("gap", NO_VARIANCE, "to"): gettext_lazy(
+        "Within each group, every student has the same score at the final occasion, so the "
+        "gap cannot be expressed in standard deviations."
+    ),
+    ("by_class_shrunken", TOO_FEW_CLUSTERS): gettext_lazy(
+        "The focus students with both scores are all in one class; it takes at least two classes."
+    ),
+    ("by_class_shrunken", ONE_SCORE_PER_CLUSTER): gettext_lazy(
+        "Every class has a single focus student with both scores, so differences between "
+        "classes cannot be told apart from differences between students."
+    ),
+    ("by_class_shrunken", NO_VARIANCE): gettext_lazy(
+        "Every focus student has the same gain, so there is no variation to share out "
+        "between classes."
+    ),
+    ("by_class_shrunken", NO_WITHIN_VARIANCE): gettext_lazy(
+        "Within each class, every focus student has the same gain, so the variation between "
+        "classes cannot be estimated."
+    ),
+}
+
+
+def _why_not(figure: str, exc: AnalysisError) -> str:
+    """Why ``figure`` could not be computed, in the reader's language (:data:`_WHY_NOT`).
+
+    An error without a code, or one this page has no words for, is a caller's mistake
+    rather than thin data, and keeps the library's message.
+    """
+    keys: list[tuple[str | None, ...]] = [(figure, exc.code, v) for v in exc.params.values()]
+    keys.append((figure, exc.code))
+    for key in keys:
+        if key in _WHY_NOT:
+            return str(_WHY_NOT[key])
+    return str(exc)
 
 
 def _translated(result: Any) -> list[str]:

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from efficacy.access.roster import RosterScope
 from efficacy.roster.models import AcademicSession, Enrollment, Role, Status
@@ -42,6 +43,43 @@ from efficacy.roster.oneroster.values import (
     parse_status,
     parse_year,
 )
+
+#: A reference to a record that is neither in the export nor already imported, by the
+#: record's kind: the message as a whole sentence (French puts an article before the kind
+#: and agrees "imported" with it) and the file the record belongs in.
+MISSING_REFS = {
+    "org": (
+        gettext_lazy("refers to org %(sid)s, which is neither in orgs.csv nor already imported"),
+        "orgs.csv",
+    ),
+    "school": (
+        gettext_lazy("refers to school %(sid)s, which is neither in orgs.csv nor already imported"),
+        "orgs.csv",
+    ),
+    "academic_session": (
+        gettext_lazy(
+            "refers to academic session %(sid)s, which is neither in academicSessions.csv "
+            "nor already imported"
+        ),
+        "academicSessions.csv",
+    ),
+    "course": (
+        gettext_lazy(
+            "refers to course %(sid)s, which is neither in courses.csv nor already imported"
+        ),
+        "courses.csv",
+    ),
+    "class": (
+        gettext_lazy(
+            "refers to class %(sid)s, which is neither in classes.csv nor already imported"
+        ),
+        "classes.csv",
+    ),
+    "user": (
+        gettext_lazy("refers to user %(sid)s, which is neither in users.csv nor already imported"),
+        "users.csv",
+    ),
+}
 
 # OneRoster staff roles as Efficacy roles, given only when an account is created:
 # a role a person set in Efficacy is never overwritten by an import.
@@ -155,15 +193,15 @@ class Planner:
             Problem(file=filename, line=line, column=column, message=message, hint=hint)
         )
 
-    def missing_ref(
-        self, table: Table, line: int, column: str, sid: str, what: str, where: str
-    ) -> None:
+    def missing_ref(self, table: Table, line: int, column: str, sid: str, kind: str) -> None:
+        """``sid`` names a record of ``kind`` (a key of :data:`MISSING_REFS`) that is
+        neither in the export nor already imported."""
+        message, where = MISSING_REFS[kind]
         self.problem(
             table,
             line,
             column,
-            _("refers to %(what)s %(sid)s, which is neither in %(where)s nor already imported")
-            % {"what": what, "sid": repr(sid), "where": where},
+            str(message) % {"sid": repr(sid)},
             _("check the sourcedId, or add the record to %(where)s") % {"where": where},
         )
 
@@ -497,7 +535,7 @@ class Planner:
             rec.values["district_id"] = self.snap.rows["district"][parent][0]
             return True
         if parent and parent not in seen:
-            self.missing_ref(table, line, "parentSourcedId", parent, _("org"), "orgs.csv")
+            self.missing_ref(table, line, "parentSourcedId", parent, "org")
             return False
         existing = self.snap.value("school", sid, "district_id")
         if existing is not None:
@@ -630,8 +668,7 @@ class Planner:
                     line,
                     "parentSourcedId",
                     parent,
-                    _("academic session"),
-                    "academicSessions.csv",
+                    "academic_session",
                 )
         for sid, rec in by_sid.items():
             depth, current, seen = 0, sid, {sid}
@@ -701,7 +738,7 @@ class Planner:
                     )
                     continue
             else:
-                self.missing_ref(table, line, "orgSourcedId", org, _("school"), "orgs.csv")
+                self.missing_ref(table, line, "orgSourcedId", org, "school")
                 continue
             if self.scoped:
                 self.course_row_scope(table, line, rec, org)
@@ -756,11 +793,11 @@ class Planner:
             )
             course = self.required(table, line, row, "courseSourcedId")
             if course and course not in courses:
-                self.missing_ref(table, line, "courseSourcedId", course, _("course"), "courses.csv")
+                self.missing_ref(table, line, "courseSourcedId", course, "course")
             rec.refs["course_id"] = ("course", course)
             school = self.required(table, line, row, "schoolSourcedId")
             if school and not self.is_school(school):
-                self.missing_ref(table, line, "schoolSourcedId", school, _("school"), "orgs.csv")
+                self.missing_ref(table, line, "schoolSourcedId", school, "school")
             rec.refs["school_id"] = ("school", school)
             terms = parse_list(self.required(table, line, row, "termSourcedIds"))
             for term in terms:
@@ -770,8 +807,7 @@ class Planner:
                         line,
                         "termSourcedIds",
                         term,
-                        _("academic session"),
-                        "academicSessions.csv",
+                        "academic_session",
                     )
             rec.terms = terms
             if self.scoped:
@@ -830,9 +866,9 @@ class Planner:
                 and not self.is_school(org)
                 and not self.is_district(org)
             ):
-                self.missing_ref(table, line, "orgSourcedId", org, _("org"), "orgs.csv")
+                self.missing_ref(table, line, "orgSourcedId", org, "org")
             if user and user not in users:
-                self.missing_ref(table, line, "userSourcedId", user, _("user"), "users.csv")
+                self.missing_ref(table, line, "userSourcedId", user, "user")
             if self.scoped:
                 self.role_row_scope(table, line, user, org)
             if user and role and role_type:
@@ -932,8 +968,7 @@ class Planner:
                         line,
                         "primaryOrgSourcedId" if v12 else "orgSourcedIds",
                         org,
-                        _("org"),
-                        "orgs.csv",
+                        "org",
                     )
             school = next((o for o in orgs if self.is_school(o)), None)
             district = self.district_of_school(school) if school else None
@@ -1079,17 +1114,13 @@ class Planner:
             school_class = row.get("classSourcedId", "")
             if school_class not in classes:
                 if school_class:
-                    self.missing_ref(
-                        table, line, "classSourcedId", school_class, _("class"), "classes.csv"
-                    )
+                    self.missing_ref(table, line, "classSourcedId", school_class, "class")
                 else:
                     self.required(table, line, row, "classSourcedId")
             school = row.get("schoolSourcedId", "")
             if not self.is_school(school):
                 if school:
-                    self.missing_ref(
-                        table, line, "schoolSourcedId", school, _("school"), "orgs.csv"
-                    )
+                    self.missing_ref(table, line, "schoolSourcedId", school, "school")
                 else:
                     self.required(table, line, row, "schoolSourcedId")
             role = self.choice(
@@ -1108,7 +1139,7 @@ class Planner:
             want = "student" if role == "student" else "staff"
             if kind is None:
                 if user:
-                    self.missing_ref(table, line, "userSourcedId", user, _("user"), "users.csv")
+                    self.missing_ref(table, line, "userSourcedId", user, "user")
                 else:
                     self.required(table, line, row, "userSourcedId")
                 continue
@@ -1174,7 +1205,7 @@ class Planner:
         for table, line, row, sid, retiring, _modified in self.rows("demographics"):
             kind = self.kind_of_user(sid)
             if kind is None:
-                self.missing_ref(table, line, "sourcedId", sid, _("user"), "users.csv")
+                self.missing_ref(table, line, "sourcedId", sid, "user")
                 continue
             if kind != "student":
                 continue  # Efficacy keeps no demographics of staff.
