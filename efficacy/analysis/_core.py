@@ -24,7 +24,7 @@ from efficacy.analysis.results import (
 
 #: Visible Learning's "hinge": the average effect of a year of schooling.
 HINGE = 0.40
-#: Weeks in a school year, for prorating years of growth.
+#: Weeks in a school year, for prorating the expected growth (the hinge) to a cycle.
 SCHOOL_YEAR_WEEKS = 40.0
 #: The interval of a result that has none (suppressed).
 NO_CI = ConfidenceInterval(float("nan"), float("nan"))

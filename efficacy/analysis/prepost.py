@@ -11,8 +11,8 @@ effect sizes to facilitate cumulative science", Front. Psychol. 4:863):
   Rothstein 2009, eq. 4.28, a repeated-measures d on the raw-score SD);
   SE(d_z) = sqrt(1/n + d_z²/(2n)); CIs estimate ± z·SE
 - expected growth over the cycle = 0.40 × weeks / weeks-per-year (the Visible
-  Learning hinge prorated; weeks-per-year defaults to 40) and years of growth =
-  d_av / expected growth (:func:`expected_growth`, :func:`years_of_growth`)
+  Learning hinge prorated; weeks-per-year defaults to 40: :func:`expected_growth`),
+  a reference to read d_av beside, never "years of growth" (:func:`years_of_growth`)
 - the mean gain's interval (:func:`paired_mean_gain`): mean(gain) ± t(1 − α/2,
   n − 1) · s_gain/√n, the paired t interval (Student 1908; e.g. Rosner,
   *Fundamentals of Biostatistics*, 8th ed., §8.4)
@@ -58,8 +58,8 @@ NO_COMPARISON = gettext_noop(
     "anyway and is not evidence that the strategy caused it."
 )
 HINGE_REFERENCE = gettext_noop(
-    "Years of growth compare the effect with 0.40 per school year, an average across "
-    "ages; normal yearly growth is much larger in early grades than in high school. "
+    "The expected growth is 0.40 per school year prorated to the cycle's weeks, an average "
+    "across ages; normal yearly growth is much larger in early grades than in high school. "
     "Read it as a reference, not a verdict."
 )
 GAIN_NO_COMPARISON = gettext_noop(
@@ -67,7 +67,7 @@ GAIN_NO_COMPARISON = gettext_noop(
     "that the strategies caused it."
 )
 WEEKS_ASSUMED = gettext_noop(
-    "The cycle's length was not given, so years of growth assume a full school year."
+    "The cycle's length was not given, so the expected growth is a full school year's."
 )
 SMALL_N = gettext_noop(
     "Few students: the confidence interval is wide; read the estimate as a rough guide."
@@ -93,7 +93,7 @@ PREPOST_COLUMNS = [
     "d_z_ci_low",
     "d_z_ci_high",
     "n",
-    "years_growth",
+    "expected_growth",
     "mean_pre",
     "mean_post",
     "sd_pre",
@@ -109,7 +109,8 @@ PREPOST_COLUMNS = [
 
 @dataclass(frozen=True, kw_only=True)
 class PrePostEffect(Result):
-    """d_av with its SE and CI (``se``, ``ci``), d_z with its own, r and years of growth."""
+    """d_av with its SE and CI (``se``, ``ci``), d_z with its own, r, and the growth
+    expected over the cycle's weeks (``expected_growth``, :func:`expected_growth`)."""
 
     d_av: float = NAN
     d_z: float = NAN
@@ -118,7 +119,7 @@ class PrePostEffect(Result):
     ci: ConfidenceInterval = _core.NO_CI
     d_z_se: float = NAN
     d_z_ci: ConfidenceInterval = _core.NO_CI
-    years_growth: float = NAN
+    expected_growth: float = NAN
     weeks: float = _core.SCHOOL_YEAR_WEEKS
     weeks_per_year: float = _core.SCHOOL_YEAR_WEEKS
     mean_pre: float = NAN
@@ -174,10 +175,10 @@ def expected_growth(weeks: ArrayLike | None, *, weeks_per_year: float | None = N
 def years_of_growth(
     effect: ArrayLike, weeks: ArrayLike | None, *, weeks_per_year: float | None = None
 ) -> Any:
-    """Years of growth: ``effect`` divided by its cycle's :func:`expected_growth`.
+    """``effect`` divided by its cycle's :func:`expected_growth`: a pace against the hinge.
 
-    years = d / 0.40 × (weeks-per-year / weeks), the hinge prorated to the
-    cycle (``shared/STATISTICS.md``). Elementwise on arrays.
+    d / 0.40 × (weeks-per-year / weeks). A pace, not years: never show it as "years
+    of growth" (``shared/STATISTICS.md``, "Expected growth"). Elementwise on arrays.
 
     >>> float(round(years_of_growth(0.2, 10, weeks_per_year=40), 4))
     2.0
@@ -218,7 +219,9 @@ def _from_moments(
         "d_z_se": d_z_se,
         "d_z_ci_low": d_z - z * d_z_se,
         "d_z_ci_high": d_z + z * d_z_se,
-        "years_growth": years_of_growth(d_av, weeks, weeks_per_year=weeks_per_year),
+        "expected_growth": np.full(
+            np.shape(d_av), expected_growth(weeks, weeks_per_year=weeks_per_year)
+        ),
         "mean_pre": mean_pre,
         "mean_post": mean_post,
         "sd_pre": sd_pre,
@@ -304,7 +307,7 @@ def prepost_effect(
         ci=ConfidenceInterval(v["ci_low"], v["ci_high"], level),
         d_z_se=v["d_z_se"],
         d_z_ci=ConfidenceInterval(v["d_z_ci_low"], v["d_z_ci_high"], level),
-        years_growth=v["years_growth"],
+        expected_growth=v["expected_growth"],
         weeks=weeks_value,
         weeks_per_year=per_year,
         mean_pre=v["mean_pre"],
@@ -339,7 +342,7 @@ def prepost_effect_by(
     Returns one row per group with the columns in :data:`PREPOST_COLUMNS`:
     ``by``, ``d_av``, ``d_z``, ``r``, ``se``, ``ci_low``, ``ci_high`` (for d_av),
     ``d_z_se``, ``d_z_ci_low``, ``d_z_ci_high``, ``n`` (paired students),
-    ``years_growth``, ``mean_pre``, ``mean_post``, ``sd_pre``, ``sd_post``,
+    ``expected_growth``, ``mean_pre``, ``mean_post``, ``sd_pre``, ``sd_post``,
     ``mean_gain``, ``sd_gain``, ``n_unpaired``, ``suppressed`` and ``reason``.
     """
     min_n = _core.check_min_n(min_n)

@@ -13,11 +13,11 @@ from efficacy.analysis.prepost import prepost_effect, prepost_effect_by
 from efficacy.analyze_cli import io
 
 HELP = _(
-    "Pre/post effect (d_av, d_z, r, CI, years of growth) of the students present at both "
-    "occasions; no comparison group, so not evidence of cause."
+    "Pre/post effect (d_av, d_z, r, CI) of the students present at both occasions, beside "
+    "the growth expected over the cycle's weeks; no comparison group, so not evidence of cause."
 )
 #: Columns of the readable table for ``--by``.
-SUMMARY = ["d_av", "ci_low", "ci_high", "d_z", "r", "n", "years_growth"]
+SUMMARY = ["d_av", "ci_low", "ci_high", "d_z", "r", "n", "expected_growth"]
 
 
 def add_occasion_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +32,19 @@ def add_occasion_arguments(parser: argparse.ArgumentParser) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_occasion_arguments(parser)
     parser.add_argument(
-        "--weeks", type=float, metavar="W", help=_("the cycle's length in weeks (default 40)")
+        "--weeks",
+        type=float,
+        metavar="W",
+        help=_("the cycle's length in weeks (default: a whole school year)"),
+    )
+    parser.add_argument(
+        "--weeks-per-year",
+        type=float,
+        metavar="Y",
+        help=_(
+            "weeks in a school year (default 40): the expected growth is 0.40 × W / Y, as "
+            "EFFICACY_WEEKS_PER_YEAR sets it for the impact panel"
+        ),
     )
     parser.add_argument("--by", metavar="COL", help=_("one result per value of COL"))
 
@@ -61,11 +73,12 @@ def run(args: argparse.Namespace, table: pd.DataFrame) -> dict | list[dict]:
     table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels)
     check_occasions(table, args)
     common = occasion_columns(args)
+    weeks = {"weeks": args.weeks, "weeks_per_year": args.weeks_per_year}
     if args.by:
-        frame = prepost_effect_by(table, by=args.by, weeks=args.weeks, min_n=args.min_n, **common)
+        frame = prepost_effect_by(table, by=args.by, **weeks, min_n=args.min_n, **common)
         return io.records(frame, n_dropped=n_dropped)
     paired = pair_scores(table, keys=[], **common)
     result = prepost_effect(
-        np.asarray(paired["pre"]), np.asarray(paired["post"]), weeks=args.weeks, min_n=args.min_n
+        np.asarray(paired["pre"]), np.asarray(paired["post"]), **weeks, min_n=args.min_n
     )
     return {**result.to_flat_dict(), "n_dropped": n_dropped}

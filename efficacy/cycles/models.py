@@ -561,7 +561,8 @@ class ImpactSummary(models.Model):
 
     Written only by :func:`efficacy.cycles.impact.recompute.impact_recompute` (one row per
     cycle, updated in place). The pre/post figures are the focus group's d_av on the
-    impact measure, baseline to final; the comparison figures are the ANCOVA-adjusted
+    impact measure, baseline to final, beside the growth expected over the cycle's
+    weeks (``expected_growth``); the comparison figures are the ANCOVA-adjusted
     and difference-in-differences g when the cycle has comparison-group scores. An
     empty figure comes with its ``reason``, a code with its parameters (one of
     :attr:`NOTES`, or a :class:`efficacy.privacy.SuppressionReason`), translated by
@@ -594,7 +595,9 @@ class ImpactSummary(models.Model):
     effect = models.FloatField(_("pre/post effect (d_av)"), null=True, blank=True)
     ci_low = models.FloatField(null=True, blank=True)
     ci_high = models.FloatField(null=True, blank=True)
-    years_growth = models.FloatField(_("years of growth"), null=True, blank=True)
+    #: 0.40 a school year prorated to the cycle's weeks: the reference to read ``effect``
+    #: against (their ratio would read as "years", which it is not: a pace).
+    expected_growth = models.FloatField(_("growth expected over the cycle"), null=True, blank=True)
     reason = models.JSONField(_("why the pre/post effect is not shown"), default=dict, blank=True)
     n_comparison = models.PositiveIntegerField(
         _("comparison students with both scores"), null=True, blank=True, default=0

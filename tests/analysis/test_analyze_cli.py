@@ -60,7 +60,7 @@ def _run(capsys, *argv: str) -> tuple[int, object, str]:
         ("effect", EFFECT_ARGS,
          ["hedges_g", "cohens_d", "se", "ci_low", "ci_high", "n_treatment", "n_control"]),
         ("prepost", [*LONG_ARGS, "--weeks", "10"],
-         ["d_av", "d_z", "r", "ci_low", "ci_high", "n", "years_growth"]),
+         ["d_av", "d_z", "r", "ci_low", "ci_high", "n", "expected_growth"]),
         ("impact", IMPACT_ARGS,
          ["did_g", "ancova_g", "baseline_g", "baseline_equivalence", "improvement_index",
           "n_focus", "n_comparison"]),
@@ -85,6 +85,24 @@ def test_effect_json_matches_the_library_on_the_same_rows(capsys, long_csv):
     ).hedges_g
     _, result, _ = _run(capsys, "effect", "--data", str(long_csv), "--json", *EFFECT_ARGS)
     assert result["hedges_g"] == pytest.approx(expected)
+
+
+def test_prepost_prints_the_expected_growth_and_no_years_of_growth(capsys, long_csv):
+    """0.40 × weeks / weeks-per-year beside d_av; a ratio of the two reads as years."""
+    argv = ["prepost", "--data", str(long_csv), "--json", *LONG_ARGS, "--weeks", "12"]
+    _, forty, _ = _run(capsys, *argv)
+    _, thirty_six, _ = _run(capsys, *argv, "--weeks-per-year", "36")
+    _, by_class, _ = _run(capsys, *argv, "--weeks-per-year", "36", "--by", "cls")
+    assert forty["expected_growth"] == pytest.approx(0.40 * 12 / 40)
+    assert thirty_six["expected_growth"] == pytest.approx(0.40 * 12 / 36)
+    assert thirty_six["d_av"] == forty["d_av"]
+    assert [row["expected_growth"] for row in by_class] == pytest.approx([0.40 * 12 / 36] * 3)
+    for result in (forty, thirty_six, *by_class):
+        assert "years_growth" not in result
+    status, table, _ = _run(capsys, *[a for a in argv if a != "--json"])
+    assert status == 0
+    assert "expected_growth" in table
+    assert "years" not in table.lower()
 
 
 @pytest.mark.parametrize(

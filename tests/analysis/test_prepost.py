@@ -32,15 +32,18 @@ def test_d_z_and_r_agree_with_scipy_paired_t_and_pearson():
     assert result.method == "pre/post effect (no comparison group)"
 
 
-def test_years_of_growth_are_prorated_by_the_cycles_weeks():
-    """STATISTICS.md: years = d_av / 0.40 × (40 / weeks)."""
+def test_the_expected_growth_is_the_hinge_prorated_by_the_cycles_weeks():
+    """STATISTICS.md: expected growth = 0.40 × weeks / 40, beside d_av, never "years"."""
     rng = np.random.default_rng(22)
     pre = rng.normal(0, 1, 30)
     post = pre + rng.normal(0.3, 0.5, 30)
     year = prepost_effect(pre, post)
     ten_weeks = prepost_effect(pre, post, weeks=10)
-    assert year.years_growth == pytest.approx(year.d_av / 0.40)
-    assert ten_weeks.years_growth == pytest.approx(4 * year.years_growth)
+    assert year.expected_growth == pytest.approx(0.40)
+    assert ten_weeks.expected_growth == pytest.approx(0.10)
+    assert ten_weeks.d_av == year.d_av
+    assert "years_growth" not in ten_weeks.to_flat_dict()
+    assert not any("years of growth" in c.lower() for c in year.caveats + ten_weeks.caveats)
     assert any("full school year" in c for c in year.caveats)
     assert not any("full school year" in c for c in ten_weeks.caveats)
 

@@ -374,7 +374,7 @@ def test_a_team_lead_runs_a_cycle_from_the_team_page_to_the_impact_panel(
         ("prepost-unpaired", "n_unpaired", 0),
         ("prepost-mean-pre", "mean_pre", 2),
         ("prepost-mean-post", "mean_post", 2),
-        ("prepost-years", "years_growth", 2),
+        ("prepost-hinge", "expected_growth", 2),
     ):
         assert_same(figures, name, prepost[key], places)
     assert_same(figures, "prepost-weeks", WEEKS, 1)

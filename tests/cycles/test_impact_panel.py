@@ -169,10 +169,20 @@ def test_growth_is_d_av_with_its_repeated_measures_ci_and_n(panel):
     assert impact.prepost.ci.high == pytest.approx(d + Z * se, rel=1e-9)
 
 
-def test_years_of_growth_compare_with_the_hinge_prorated_to_the_cycles_weeks(panel):
+def test_the_growth_sits_beside_the_growth_expected_over_the_cycles_weeks(client, world, panel):
+    """STATISTICS.md: expected growth = 0.40 × weeks / weeks-per-year, shown as a reference,
+    never as "years of growth" (8 "years" in a 13-week cycle is a pace, and gets quoted)."""
     impact = cycle_impact(panel.cycle)
     assert impact.hinge == pytest.approx(0.40 * WEEKS / 40)
-    assert impact.prepost.years_growth == pytest.approx(impact.prepost.d_av / impact.hinge)
+    assert impact.prepost.expected_growth == pytest.approx(impact.hinge)
+    client.force_login(world.lead_english)
+    html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
+    growth = _section(html, "impact-growth")
+    assert _figure(growth, "prepost-hinge")[0] == pytest.approx(impact.hinge)
+    assert _figure(growth, "prepost-weeks")[1] == "13.0"
+    assert "Growth expected over the cycle" in growth
+    assert "years of growth" not in html.lower()
+    assert "prepost-years" not in html
 
 
 def test_the_weeks_per_year_setting_changes_the_expected_growth_shown(
@@ -186,10 +196,9 @@ def test_the_weeks_per_year_setting_changes_the_expected_growth_shown(
     thirty_six = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
     assert _figure(forty, "prepost-hinge")[0] == pytest.approx(0.40 * WEEKS / 40, rel=1e-12)
     assert _figure(thirty_six, "prepost-hinge")[0] == pytest.approx(0.40 * WEEKS / 36, rel=1e-12)
-    d = _figure(forty, "prepost-d")[0]
-    assert _figure(thirty_six, "prepost-years")[0] == pytest.approx(
-        d / (0.40 * WEEKS / 36), rel=1e-9
-    )
+    assert _figure(thirty_six, "prepost-weeks-per-year") == (36, "36")
+    # The observed growth does not change with the reference beside it.
+    assert _figure(thirty_six, "prepost-d") == _figure(forty, "prepost-d")
 
 
 def test_ancova_g_is_the_group_coefficient_of_an_ols_fit_with_the_pretest(panel):
@@ -272,7 +281,8 @@ def test_the_panel_agrees_with_efficacy_analyze_on_the_exported_evidence(panel, 
     )  # fmt: skip
     ours = cycle_impact(panel.cycle)
     assert ours.prepost.d_av == pytest.approx(prepost["d_av"], rel=1e-12)
-    assert ours.prepost.years_growth == pytest.approx(prepost["years_growth"], rel=1e-9)
+    assert ours.hinge == pytest.approx(prepost["expected_growth"], rel=1e-9)
+    assert "years_growth" not in prepost
     assert ours.impact.ancova_g == pytest.approx(impact["ancova_g"], rel=1e-12)
     assert ours.impact.did_g == pytest.approx(impact["did_g"], rel=1e-12)
     assert ours.impact.did_ci.low == pytest.approx(impact["did_ci_low"], rel=1e-12)

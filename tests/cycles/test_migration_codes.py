@@ -105,3 +105,39 @@ def test_stored_sentences_become_codes_and_small_sizes_are_dropped():
         assert moments["small"].reflection == {"": "Free text"}
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def _summaries_of(apps, rows):
+    """One cycle and impact summary per row of field values, in a new school."""
+    district = apps.get_model("roster", "District").objects.create(name="D")
+    school = apps.get_model("roster", "School").objects.create(district=district, name="S")
+    team = apps.get_model("roster", "Team").objects.create(school=school, name="T")
+    cycle_model = apps.get_model("cycles", "InquiryCycle")
+    summary = apps.get_model("cycles", "ImpactSummary")
+    for title, values in rows.items():
+        cycle = cycle_model.objects.create(team=team, title=title)
+        summary.objects.create(cycle=cycle, computed_at=timezone.now(), **values)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_years_of_growth_become_the_growth_expected_over_the_cycle():
+    """Migration 0009: d_av / years = the expected growth; none where it cannot be told."""
+    old = _migrate([("cycles", "0008_goal_frozen_and_evidence_grade")])
+    try:
+        _summaries_of(
+            old,
+            {
+                "thirteen weeks": {"effect": 1.07, "years_growth": 1.07 / (0.40 * 13 / 40)},
+                "no effect": {"effect": None, "years_growth": None},
+                "flat": {"effect": 0.0, "years_growth": 0.0},
+            },
+        )
+        new = _migrate([("cycles", "0009_impact_summary_expected_growth")])
+        stored = {s.cycle.title: s for s in new.get_model("cycles", "ImpactSummary").objects.all()}
+        assert stored["thirteen weeks"].expected_growth == pytest.approx(0.40 * 13 / 40)
+        assert stored["thirteen weeks"].effect == 1.07
+        assert stored["no effect"].expected_growth is None
+        assert stored["flat"].expected_growth is None
+        assert not hasattr(stored["flat"], "years_growth")
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -232,7 +232,8 @@ def test_the_recompute_gives_the_per_cycle_impact(cycles, name):
     assert _close(row["effect"], one.prepost.d_av)
     assert _close(row["ci_low"], one.prepost.ci.low)
     assert _close(row["ci_high"], one.prepost.ci.high)
-    assert _close(row["years_growth"], one.prepost.years_growth)
+    assert _close(row["expected_growth"], one.hinge)
+    assert _close(row["expected_growth"], one.prepost.expected_growth)
     assert row["reason"] == {}
     if one.impact is None:
         assert math.isnan(row["ancova_g"])
@@ -276,19 +277,20 @@ def test_the_figures_match_their_definitions_by_hand(cycles):
     assert row["n"] == len(both) == 13
     expected = (post - pre).mean() / ((pre.std(ddof=1) + post.std(ddof=1)) / 2)
     assert math.isclose(row["effect"], expected, rel_tol=1e-9)
-    # The goal cycle is 10 weeks long: years of growth = d_av / 0.40 × 40 / 10.
+    # The goal cycle is 10 weeks long: the growth expected over it is 0.40 × 10 / 40.
     goal = impact_summary_frame([cycles.goal]).iloc[0]
-    assert math.isclose(goal["years_growth"], goal["effect"] / 0.40 * 4, rel_tol=1e-9)
+    assert math.isclose(goal["expected_growth"], 0.40 * 10 / 40, rel_tol=1e-12)
 
 
-def test_the_stored_years_of_growth_follow_the_weeks_per_year_setting(cycles, settings):
+def test_the_stored_expected_growth_follows_the_weeks_per_year_setting(cycles, settings):
+    forty = impact_summary_frame([cycles.goal]).iloc[0]
     settings.EFFICACY_WEEKS_PER_YEAR = 36
     goal = impact_summary_frame([cycles.goal]).iloc[0]
-    # 10 weeks of a 36-week year: years of growth = d_av / (0.40 × 10 / 36).
-    assert math.isclose(goal["years_growth"], goal["effect"] / (0.40 * 10 / 36), rel_tol=1e-9)
-    assert math.isclose(
-        goal["years_growth"], cycle_impact(cycles.goal).prepost.years_growth, rel_tol=1e-9
-    )
+    # 10 weeks of a 36-week year: 0.40 × 10 / 36; the effect itself does not change.
+    assert math.isclose(goal["expected_growth"], 0.40 * 10 / 36, rel_tol=1e-12)
+    assert goal["effect"] == forty["effect"]
+    assert math.isclose(goal["expected_growth"], cycle_impact(cycles.goal).hinge, rel_tol=1e-12)
+    assert "years_growth" not in goal
 
 
 def test_a_cycle_with_too_few_students_is_suppressed_with_its_reason(cycles):

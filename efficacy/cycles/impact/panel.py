@@ -5,8 +5,8 @@ performance goal's measure, else the first common measure, else the first;
 any of the cycle's measures can be chosen):
 
 - ``prepost``: the focus group's pre/post effect, baseline to final (d_av with
-  its CI and n, years of growth against the 0.40 hinge prorated to the
-  cycle's weeks: ``hinge``);
+  its CI and n), shown beside the growth expected over the cycle's weeks
+  (``hinge``: 0.40 a school year of ``EFFICACY_WEEKS_PER_YEAR`` weeks, prorated);
 - ``impact``: focus against comparison (difference-in-differences and
   ANCOVA-adjusted g, each with its CI, n per group, WWC baseline
   equivalence), when the cycle has comparison scores;
@@ -369,7 +369,9 @@ def _compute(
     )
     judged_prepost, judged_impact = prepost, impact
     if default is not None and default.pk != measure.pk:
-        judged_prepost, judged_impact = _judged_figures(evidence, default, min_n, chosen_low)
+        judged_prepost, judged_impact = _judged_figures(
+            evidence, default, min_n, chosen_low, weeks=weeks, weeks_per_year=per_year
+        )
     goal = mastery.goal_met(
         cycle,
         frame=_goal_frame(goal_rows, default),
@@ -414,7 +416,13 @@ def _compute(
 
 
 def _judged_figures(
-    evidence: _Evidence, measure: Measure, min_n: int, chosen_low: bool
+    evidence: _Evidence,
+    measure: Measure,
+    min_n: int,
+    chosen_low: bool,
+    *,
+    weeks: float | None,
+    weeks_per_year: float,
 ) -> tuple[PrePostEffect | None, ImpactEstimate | None]:
     """The focus group's growth and the comparison on the measure the verdict judges, when
     the panel shows another one (the same calls as the panel's own figures)."""
@@ -422,7 +430,9 @@ def _judged_figures(
     focus_pre, focus_post = _pairs(on_measure.where(on_measure.group == _FOCUS))
     comp_pre, comp_post = _pairs(on_measure.where(on_measure.group == _COMPARISON))
     try:
-        prepost = prepost_effect(focus_pre, focus_post, min_n=min_n)
+        prepost = prepost_effect(
+            focus_pre, focus_post, weeks=weeks, weeks_per_year=weeks_per_year, min_n=min_n
+        )
     except AnalysisError:
         prepost = None
     if not (np.isfinite(comp_pre).any() or np.isfinite(comp_post).any()):

@@ -6,8 +6,9 @@ as :func:`efficacy.cycles.impact.panel.cycle_impact` gives for one cycle:
 - the impact measure by :func:`~efficacy.cycles.stories.mastery.impact_measures`, the
   rule the panel uses (the performance goal's measure, else the first common
   measure, else the first);
-- the focus group's pre/post effect (d_av with CI, n, years of growth prorated to
-  the cycle's weeks), baseline to final;
+- the focus group's pre/post effect (d_av with CI and n), baseline to final, and
+  the growth expected over the cycle's weeks to read it against (0.40 a school
+  year of ``EFFICACY_WEEKS_PER_YEAR`` weeks, prorated);
 - where the cycle has comparison-group scores, the ANCOVA-adjusted and
   difference-in-differences g with baseline equivalence;
 
@@ -52,9 +53,9 @@ from efficacy import privacy
 from efficacy.analysis import (
     NO_VARIANCE,
     TOO_FEW,
+    expected_growth,
     impact_estimate_by,
     prepost_effect_by,
-    years_of_growth,
 )
 from efficacy.cycles.evidence.selectors import measure_scores_frame
 from efficacy.cycles.models import ImpactSummary, InquiryCycle, Occasion
@@ -80,7 +81,7 @@ SUMMARY_COLUMNS = [
     "effect",
     "ci_low",
     "ci_high",
-    "years_growth",
+    "expected_growth",
     "reason",
     "n_comparison",
     "ancova_g",
@@ -346,7 +347,7 @@ def _add_prepost(
     out.loc[measured, "reason"] = ImpactSummary.NO_FOCUS_SCORES
     if effects.empty:
         return
-    # Each cycle's years of growth, prorated to its own weeks (None: a full year).
+    # The growth expected over each cycle's own weeks (None: a full year).
     per_year = settings.EFFICACY_WEEKS_PER_YEAR
     weeks = pd.Series({c.pk: c.weeks or per_year for c in cycles}, dtype=float)
     idx = effects.index
@@ -354,8 +355,8 @@ def _add_prepost(
     out.loc[idx, "effect"] = effects["d_av"].to_numpy()
     out.loc[idx, "ci_low"] = effects["ci_low"].to_numpy()
     out.loc[idx, "ci_high"] = effects["ci_high"].to_numpy()
-    out.loc[idx, "years_growth"] = years_of_growth(
-        effects["d_av"].to_numpy(), weeks.reindex(idx).to_numpy(), weeks_per_year=per_year
+    out.loc[idx, "expected_growth"] = expected_growth(
+        weeks.reindex(idx).to_numpy(), weeks_per_year=per_year
     )
     out.loc[idx, "reason"] = effects["reason_code"].fillna("").to_numpy()
 

@@ -18,8 +18,9 @@ test can compare the page with ``efficacy analyze`` on the exported evidence:
 - growth of the focus group (``efficacy analyze prepost``, baseline → final):
   ``prepost-d`` (d_av), ``prepost-ci-low``, ``prepost-ci-high``, ``prepost-n``
   (students with both scores), ``prepost-unpaired``, ``prepost-mean-pre``,
-  ``prepost-mean-post``, ``prepost-years`` (years of growth), ``prepost-hinge``
-  (0.40 prorated to the cycle's weeks), ``prepost-weeks``;
+  ``prepost-mean-post``, ``prepost-hinge`` (the growth expected over the cycle:
+  0.40 a school year, prorated to the cycle's weeks; ``expected_growth``),
+  ``prepost-weeks``, ``prepost-weeks-per-year``;
 - compared with the comparison group (``efficacy analyze impact``): ``did-g``,
   ``did-ci-low``, ``did-ci-high``, ``ancova-g``, ``ancova-ci-low``,
   ``ancova-ci-high``, ``baseline-g``, ``improvement-index``, ``impact-n-focus``,
@@ -200,9 +201,9 @@ def _figures(impact: CycleImpact) -> dict[str, Figure]:
             _size("prepost-unpaired", impact.sizes.get("prepost_unpaired")),
             _number("prepost-mean-pre", p.mean_pre),
             _number("prepost-mean-post", p.mean_post),
-            _number("prepost-years", p.years_growth),
             _number("prepost-hinge", impact.hinge),
             _number("prepost-weeks", p.weeks, 1),
+            _number("prepost-weeks-per-year", p.weeks_per_year, 0),
         ]
     i = impact.impact
     if i is not None and not i.suppressed:
