@@ -18,7 +18,15 @@ Definitions (``shared/STATISTICS.md``; Perla, Provost & Murray 2011; Anhøj & Ol
 - **Anhøj**: the longest run > round(log₂ n + 3), or crossings < the 5% quantile
   of Binomial(n − 1, ½), with n the number of useful observations;
 - **re-baselining**: after a shift, a new median is computed from the shift onward
-  (:func:`rebaselined_run_charts`).
+  (:func:`rebaselined_run_charts`);
+- **too few points**: a rule can signal only on enough points (a trend on 5; a
+  shift on 6 useful points on one side; Anhøj's longest run when one side holds more
+  than its limit; his crossings when the limit exceeds the fewest crossings that can
+  occur). Around the median of its own points a series needs 10 before anything but
+  a trend can signal. ``can_signal`` names the rules that could signal on the
+  series' counts above and below its centre line, in some order: with none, the
+  chart has too few points for a signal, which is not "no signal"
+  (:func:`rules_that_can_signal`).
 """
 
 from __future__ import annotations
@@ -39,12 +47,16 @@ from efficacy.analysis.results import MIN_N, AnalysisError, Result
 
 SHIFT_LENGTH = 6
 TREND_LENGTH = 5
+#: The fewest points on which any rule can signal (a trend of 5).
+MIN_POINTS_TO_SIGNAL = min(TREND_LENGTH, SHIFT_LENGTH)
 
 
 @dataclass(frozen=True, kw_only=True)
 class RunChartResult(Result):
     """Rules applied to one stretch of a series; point indices count from 0 in the
-    whole series. ``signals`` lists ``{"rule", "indices"}`` for every signal."""
+    whole series. ``signals`` lists ``{"rule", "indices"}`` for every signal;
+    ``can_signal`` the rules that could have signalled with this many points (empty:
+    too few points for a signal, whatever the values)."""
 
     median: float
     start: int
@@ -61,6 +73,12 @@ class RunChartResult(Result):
     crossings_limit: int
     anhoej_signal: bool
     signals: tuple[dict[str, Any], ...]
+    can_signal: tuple[str, ...] = ()
+
+    @property
+    def too_few_points(self) -> bool:
+        """No rule could signal on so few points: its silence is not "no signal"."""
+        return not self.can_signal
 
 
 @lru_cache(maxsize=4096)
@@ -100,6 +118,48 @@ def anhoej_limits(n_useful: int) -> tuple[int, int]:
     longest = round(math.log2(n_useful) + 3)
     crossings = int(stats.binom.ppf(0.05, n_useful - 1, 0.5))
     return longest, crossings
+
+
+def rules_that_can_signal(
+    n: int, n_above: int, n_below: int, *, limits: tuple[int, int] | None = None
+) -> tuple[str, ...]:
+    """The rules that could signal on ``n`` points, ``n_above`` and ``n_below`` of them
+    off the centre line (whatever their order): a rule that cannot signal on so few
+    points says nothing by its silence.
+
+    A trend needs :data:`TREND_LENGTH` points; a shift :data:`SHIFT_LENGTH` useful
+    points on one side; the number of runs can signal when its 5% range (``limits``,
+    Swed–Eisenhart) excludes a count that can occur (2 up to 2·min(n₁, n₂), plus 1 when
+    n₁ ≠ n₂); Anhøj's longest run when one side holds more points than its limit, and
+    its crossings when their limit exceeds the fewest that can occur (1 with points on
+    both sides, else 0).
+
+    >>> rules_that_can_signal(4, 2, 2), rules_that_can_signal(5, 2, 2)
+    ((), ('trend',))
+    >>> rules_that_can_signal(7, 7, 0)
+    ('trend', 'shift', 'anhoej_longest_run', 'anhoej_crossings')
+    >>> rules_that_can_signal(7, 3, 3)  # the median of 7 points leaves 3 on each side
+    ('trend',)
+    """
+    useful = n_above + n_below
+    rules = []
+    if n >= TREND_LENGTH:
+        rules.append("trend")
+    if max(n_above, n_below) >= SHIFT_LENGTH:
+        rules.append("shift")
+    if limits is None and n_above and n_below:
+        limits = runs_limits(n_above, n_below)
+    if limits is not None:
+        most = 2 * min(n_above, n_below) + (n_above != n_below)
+        if limits[0] > 2 or limits[1] < most:
+            rules.append("runs")
+    if useful >= 2:
+        longest, crossings = anhoej_limits(useful)
+        if max(n_above, n_below) > longest:
+            rules.append("anhoej_longest_run")
+        if crossings > (1 if n_above and n_below else 0):
+            rules.append("anhoej_crossings")
+    return tuple(rules)
 
 
 def _runs(side: np.ndarray, useful_idx: np.ndarray) -> list[np.ndarray]:
@@ -212,6 +272,7 @@ def run_chart(
         crossings_limit=crossings_limit,
         anhoej_signal=bool(long_runs) or few_crossings,
         signals=tuple(signals),
+        can_signal=rules_that_can_signal(int(y.size), n_above, n_useful - n_above, limits=limits),
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from efficacy.analysis.results import AnalysisError
 from efficacy.analysis.runchart import (
+    MIN_POINTS_TO_SIGNAL,
     anhoej_limits,
     rebaselined_run_charts,
     run_chart,
@@ -179,3 +180,36 @@ def test_a_short_series_carries_a_caveat():
 def test_it_refuses_a_series_it_cannot_chart(values, fragment):
     with pytest.raises(AnalysisError, match=fragment):
         run_chart(values)
+
+
+@pytest.mark.parametrize(
+    ("n", "below"),
+    [(2, None), (3, None), (4, None), (5, None), (6, None), (7, None),
+     (6, 0), (6, 1), (7, 0), (7, 2)],
+)  # fmt: skip
+def test_the_rules_that_can_signal_are_those_that_do_for_some_order_of_the_points(n, below):
+    """Every order of n distinct values, around their own median (``below`` None) or a
+    given one with ``below`` points under it: a rule signals in some order exactly when
+    ``can_signal`` names it, and below 5 points none ever does."""
+    median = None if below is None else below - 0.5
+    fired: set[str] = set()
+    named = set()
+    for order in itertools.permutations(range(n)):
+        chart = run_chart(order, median=median)
+        fired |= {s["rule"] for s in chart.signals}
+        named |= set(chart.can_signal)
+    assert fired == named
+    assert (not named) == (n < MIN_POINTS_TO_SIGNAL)
+
+
+def test_too_few_points_for_a_signal_is_not_no_signal():
+    """Four rising points: no rule could signal, and the chart says so; five can."""
+    four = run_chart([1, 2, 3, 4])
+    assert four.signals == ()
+    assert four.too_few_points
+    five = run_chart([1, 2, 3, 4, 5])
+    assert not five.too_few_points
+    assert five.trend
+    flat_five = run_chart([1, 3, 2, 3, 2])
+    assert flat_five.signals == ()
+    assert flat_five.can_signal == ("trend",)

@@ -351,8 +351,85 @@ def test_too_few_occasions_for_the_rules_are_said_plainly(panel):
     Score.objects.filter(occasion=panel.occasions[4]).delete()
     run = cycle_impact(panel.cycle).run_chart
     assert run.chart is None
-    assert "need at least two occasions" in run.note
+    assert run.note.startswith("Too few points for a signal")
+    assert "needs at least two occasions with 10 or more focus students" in run.note
     assert [p.reason for p in run.points[1:]] == ["No scores yet."] * 4
+
+
+def test_fewer_points_than_any_rule_can_judge_read_as_too_few_not_as_no_signal(
+    client, world, panel
+):
+    """Baseline and one checkpoint: two means, on which no rule can signal (a trend needs
+    five points), so the page does not say "no signal"; with all five, the trend shows."""
+    client.force_login(world.lead_english)
+    five = _section(
+        client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode(), "impact-progress"
+    )
+    assert "Signals of non-random change: a trend" in five
+    assert "Too few points" not in five
+    Score.objects.filter(occasion__in=panel.occasions[2:]).delete()
+    assert cycle_impact(panel.cycle).run_chart.chart.too_few_points
+    two = _section(
+        client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode(), "impact-progress"
+    )
+    assert "Too few points for a signal: on 2 points no run-chart rule can tell" in two
+    assert "No signal" not in two
+    assert ">none<" not in two
+    assert two.count("too few points to tell") == 2  # the two occasions with a mean
+
+
+def test_five_points_without_a_signal_name_the_only_rule_that_could_judge_them():
+    from efficacy.analysis import run_chart
+    from efficacy.cycles.impact.panel import RunChart
+    from efficacy.cycles.impact.views import _run_reading
+
+    reading = _run_reading(RunChart(statistic="mean", points=(), chart=run_chart([1, 3, 2, 3, 2])))
+    assert reading == (
+        "No signal of non-random change from the rules that can judge 5 points: a trend. "
+        "The other rules need more points."
+    )
+
+
+def test_axis_labels_are_shortened_with_an_ellipsis_and_keep_their_full_name(client, world, panel):
+    long = "Checkpoint after the second round of peer observation"
+    panel.occasions[2].name = long
+    panel.occasions[2].save()
+    client.force_login(world.lead_english)
+    html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    labels = re.findall(r'text-anchor="middle">(?:<title>([^<]*)</title>)?([^<]+)</text>', chart)
+    assert [short for _full, short in labels][:2] == ["Baseline", "Check 1"]
+    full, short = labels[2]
+    assert full == long
+    assert short.endswith("…")
+    assert long.startswith(short[:-1])
+    # Five occasions over the plot: no label is wider than the room between two points.
+    room = (640 - 56 - 56) / 4
+    assert all(len(short) * 7 <= room for _full, short in labels)
+    assert f'<th scope="row">{long}</th>' in html  # the table keeps the whole name
+
+
+@pytest.mark.parametrize(
+    ("kind", "low", "high", "scores", "ticks"),
+    [
+        ("rubric", 1, 3, [1, 2, 3], ["1", "2", "3"]),  # never 1.5, a level that does not exist
+        ("points", 0, 10, [0, 4, 10], ["0", "5", "10"]),  # whole points: not 2.5
+        ("points", 0, 10, [0, 4.5, 10], ["0.0", "2.5", "5.0", "7.5", "10.0"]),
+        ("points", 0, 1, [0, 0.25, 1], ["0.00", "0.25", "0.50", "0.75", "1.00"]),
+    ],
+)
+def test_the_axis_ticks_use_the_measures_precision(kind, low, high, scores, ticks):
+    from efficacy.cycles.impact.panel import RunChart, RunChartPoint, _decimals
+    from efficacy.cycles.impact.views import _chart
+
+    measure = Measure(name="m", kind=kind, min_score=low, max_score=high)
+    decimals = _decimals(measure, np.array(scores, dtype=float))
+    points = tuple(
+        RunChartPoint(f"O{i}", "checkpoint", i, 12, float(np.mean(scores)) + i / 10)
+        for i in range(3)
+    )
+    chart = _chart(RunChart(statistic="mean", points=points, decimals=decimals), measure)
+    assert [tick["label"] for tick in chart["y_ticks"]] == ticks
 
 
 def test_by_class_each_effect_is_by_hand_and_a_small_class_is_suppressed(panel):
@@ -698,7 +775,7 @@ def test_a_cycle_at_every_early_stage_gets_a_page_that_says_what_is_missing(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Fewer than two focus students have both" in _section(html, "impact-growth")
-    assert "need at least two occasions" in html
+    assert "Too few points for a signal" in html
     score_set(
         user=world.lead_english, measure=rubric, occasion=baseline, student=world.chloe, value=2
     )

@@ -19,7 +19,8 @@ any of the cycle's measures can be chosen):
 - ``run_chart``: the focus group's **mean** score at every occasion in order
   (baseline, checkpoints, final), n per point, and the run-chart rules of
   :mod:`efficacy.analysis.runchart` (centre line = the median of the points,
-  STATISTICS.md);
+  STATISTICS.md), and the decimals the measure's scores are written with, for
+  the chart's axis;
 - ``by_class``: each focus class's pre/post effect and an empirical-Bayes
   (shrunken) estimate of its mean gain from a multilevel null model of the
   gains, students in classes; a class below ``min_n`` is suppressed, and more
@@ -125,12 +126,15 @@ class RunChartPoint:
 @dataclass(frozen=True)
 class RunChart:
     """The focus group's mean at every occasion; ``chart`` holds the rules' result
-    over the points that could be shown, or ``None`` with the reason in ``note``."""
+    over the points that could be shown, or ``None`` with the reason in ``note``.
+    ``decimals``: the places the measure's scores are written with (rubric levels 0),
+    so that the axis is no finer than the measure."""
 
     statistic: str
     points: tuple[RunChartPoint, ...]
     chart: RunChartResult | None = None
     note: str | None = None
+    decimals: int = 0
 
     @property
     def shown(self) -> tuple[RunChartPoint, ...]:
@@ -384,7 +388,7 @@ def _compute(
     # The verdict refuses a group below the threshold, as the share does: they agree.
     goal_shown = goal.suppressed is None and (goal_share is None or not goal_share.suppressed)
 
-    run = _run_chart(focus_scores, occasions, min_n)
+    run = _run_chart(focus_scores, occasions, min_n, decimals=_decimals(measure, on_measure.score))
     caveats["run_chart"] = _translated(run.chart)
 
     by_class, caveats["by_class"] = attempt(
@@ -547,15 +551,31 @@ def _goal_share(
     return share, _translated(share)
 
 
-def _run_chart(focus: _Evidence, occasions: list[Occasion], min_n: int) -> RunChart:
+def _decimals(measure: Measure, scores: np.ndarray) -> int:
+    """The decimal places (0 to 2) the measure's scores are written with: none for rubric
+    levels; for points, the fewest that write every score and the measure's range."""
+    if measure.kind == Measure.Kind.RUBRIC:
+        return 0
+    values = np.concatenate([scores, [measure.min_score, measure.max_score]])
+    for places in (0, 1):
+        scaled = values * 10**places
+        if np.allclose(scaled, np.round(scaled), rtol=0, atol=1e-6):
+            return places
+    return 2
+
+
+def _run_chart(
+    focus: _Evidence, occasions: list[Occasion], min_n: int, *, decimals: int
+) -> RunChart:
     """The focus group's mean at each occasion, in the cycle's order, with the rules
     (:func:`efficacy.analysis.occasion_means_chart`), its reasons in words."""
     means = occasion_means_chart(focus.occasion, focus.score, occasions=len(occasions), min_n=min_n)
     note = None
     if means.chart is None:
         note = _(
-            "The run-chart rules need at least two occasions with enough scores; "
-            "%(shown)d of %(total)d occasions have %(min_n)d or more focus students so far."
+            "Too few points for a signal: a run chart needs at least two occasions with "
+            "%(min_n)d or more focus students, and %(shown)d of %(total)d occasions have them "
+            "so far."
         ) % {"shown": means.shown, "total": len(occasions), "min_n": min_n}
     points = []
     for occasion, mean in zip(occasions, means.points, strict=True):
@@ -577,7 +597,9 @@ def _run_chart(focus: _Evidence, occasions: list[Occasion], min_n: int) -> RunCh
                 signals=mean.signals,
             )
         )
-    return RunChart(statistic="mean", points=tuple(points), chart=means.chart, note=note)
+    return RunChart(
+        statistic="mean", points=tuple(points), chart=means.chart, note=note, decimals=decimals
+    )
 
 
 def _by_class(

@@ -76,6 +76,15 @@ RULE_LABELS = {
     "anhoej_crossings": gettext_lazy("too few crossings of the median"),
 }
 
+#: Each rule by name, for "the rules that can judge so few points".
+RULE_NAMES = {
+    "shift": gettext_lazy("a shift"),
+    "trend": gettext_lazy("a trend"),
+    "runs": gettext_lazy("the number of runs"),
+    "anhoej_longest_run": gettext_lazy("the longest run"),
+    "anhoej_crossings": gettext_lazy("the crossings of the median"),
+}
+
 #: WWC baseline equivalence, in plain words.
 EQUIVALENCE_LABELS = {
     "satisfied": gettext_lazy("satisfied: the groups started within 0.05 SD of each other"),
@@ -175,7 +184,7 @@ def impact_panel(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "fig": _figures(impact),
         "class_rows": _class_rows(impact),
         "run_points": _run_points(impact.run_chart),
-        "run_signals": _run_signals(impact.run_chart),
+        "run_reading": _run_reading(impact.run_chart),
         "chart": _chart(impact.run_chart, chosen),
         "equivalence": EQUIVALENCE_LABELS.get(
             impact.impact.baseline_equivalence if impact.impact else "", ""
@@ -292,30 +301,73 @@ def _run_points(run: RunChart | None) -> list[dict[str, Any]]:
     ]
 
 
-def _run_signals(run: RunChart | None) -> list[str]:
+def _run_reading(run: RunChart | None) -> str:
+    """What the rules say, in a sentence: the signals; or too few points for any rule to
+    signal (not "no signal"); or no signal from the rules that can judge so few points."""
     if run is None or run.chart is None:
-        return []
-    rules = dict.fromkeys(signal["rule"] for signal in run.chart.signals)
-    return [str(RULE_LABELS.get(rule, rule)) for rule in rules]
+        return ""
+    chart = run.chart
+    if chart.signals:
+        rules = dict.fromkeys(signal["rule"] for signal in chart.signals)
+        return _("Signals of non-random change: %(signals)s.") % {
+            "signals": "; ".join(str(RULE_LABELS.get(rule, rule)) for rule in rules)
+        }
+    if chart.too_few_points:
+        return _(
+            "Too few points for a signal: on %(n)d points no run-chart rule can tell a real "
+            "change from chance (a trend needs 5 points, the other rules more), so the chart "
+            "cannot say yet whether anything changed."
+        ) % {"n": chart.n}
+    if len(chart.can_signal) < len(RULE_NAMES):
+        return _(
+            "No signal of non-random change from the rules that can judge %(n)d points: "
+            "%(rules)s. The other rules need more points."
+        ) % {
+            "n": chart.n,
+            "rules": ", ".join(str(RULE_NAMES.get(rule, rule)) for rule in chart.can_signal),
+        }
+    return _("No signal of non-random change.")
 
 
 # --- the run chart as inline SVG -------------------------------------------------
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 24, 16, 48
+# As wide on the right as on the left: the last occasion's name is centred under it too.
+LEFT, RIGHT, TOP, BOTTOM = 56, 56, 16, 48
+#: The width of a character of the axis labels (font size 12), on the wide side.
+CHAR_WIDTH = 7.0
 
 
-def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+def _places(value: float, most: int) -> int:
+    """The fewest decimal places (up to ``most``) that write ``value``."""
+    return next((p for p in range(most) if abs(value * 10**p - round(value * 10**p)) < 1e-9), most)
+
+
+def _nice_ticks(low: float, high: float, count: int = 5, *, decimals: int = 2) -> list[float]:
     """About ``count`` evenly spaced round values (steps of 1, 2, 2.5 or 5 × 10^k)
-    covering ``low`` to ``high``: rubric levels 1 to 4 get 1, 2, 3, 4."""
+    covering ``low`` to ``high``, each a multiple of the measure's precision (10^-decimals):
+    rubric levels 1 to 4 get 1, 2, 3, 4 and levels 1 to 3 get 1, 2, 3, never 1.5."""
     if high <= low:
         high = low + 1.0
-    raw = (high - low) / (count - 1)
+    unit = 10.0**-decimals
+    raw = max((high - low) / (count - 1), unit)
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    step = next(
+        s
+        for s in (m * magnitude for m in (1, 2, 2.5, 5, 10, 20))
+        if s >= raw * (1 - 1e-9) and _places(s, decimals + 1) <= decimals
+    )
     start = math.floor(low / step + 1e-9) * step
     stop = math.ceil(high / step - 1e-9) * step
     return [start + k * step for k in range(round((stop - start) / step) + 1)]
+
+
+def _shorten(text: str, chars: int) -> str:
+    """``text`` in at most ``chars`` characters, the cut marked with an ellipsis (the
+    full text is the label's tooltip and is in the table)."""
+    if len(text) <= chars:
+        return text
+    return text[: max(chars - 1, 1)].rstrip(" ,;:(–-") + "…"
 
 
 def _chart(run: RunChart | None, measure: Measure | None) -> dict[str, Any] | None:
@@ -329,8 +381,11 @@ def _chart(run: RunChart | None, measure: Measure | None) -> dict[str, Any] | No
         return None
     values = [p.value for p in run.shown]
     ticks = _nice_ticks(
-        min([float(measure.min_score), *values]), max([float(measure.max_score), *values])
+        min([float(measure.min_score), *values]),
+        max([float(measure.max_score), *values]),
+        decimals=run.decimals,
     )
+    tick_places = max(_places(t, run.decimals) for t in ticks)
     low, high = ticks[0], ticks[-1]
     span = high - low
     count = len(run.points)
@@ -344,6 +399,13 @@ def _chart(run: RunChart | None, measure: Measure | None) -> dict[str, Any] | No
 
     def fmt(v: float) -> str:
         return f"{v:.1f}"
+
+    def label(position: int, text: str) -> dict[str, str]:
+        # The room under a point: the gap to its neighbours, and never past the edge.
+        centre = x(position)
+        room = min(inner_w / (count - 1) if count > 1 else inner_w, 2 * min(centre, WIDTH - centre))
+        short = _shorten(text, max(int(room // CHAR_WIDTH) - 1, 3))
+        return {"x": fmt(centre), "y": fmt(HEIGHT - BOTTOM + 20), "label": short, "full": text}
 
     points = [
         {
@@ -366,11 +428,8 @@ def _chart(run: RunChart | None, measure: Measure | None) -> dict[str, Any] | No
         "line": " ".join(f"{p['x']},{p['y']}" for p in points),
         "points": points,
         "median": fmt(y(run.chart.median)) if run.chart is not None else None,
-        "y_ticks": [{"y": fmt(y(t)), "label": floatformat(t, -2)} for t in ticks],
-        "x_labels": [
-            {"x": fmt(x(p.position)), "y": fmt(HEIGHT - BOTTOM + 20), "label": p.occasion}
-            for p in run.points
-        ],
+        "y_ticks": [{"y": fmt(y(t)), "label": floatformat(t, tick_places)} for t in ticks],
+        "x_labels": [label(p.position, p.occasion) for p in run.points],
     }
 
 
