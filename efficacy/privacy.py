@@ -68,6 +68,9 @@ GROUPS: dict[str, Promise] = {
     "respondents": gettext_lazy("respondents"),
     "focus": gettext_lazy("focus students"),
     "focus_paired": gettext_lazy("focus students with both scores"),
+    "focus_paired_so_far": gettext_lazy(
+        "focus students with a baseline score and a score at the latest checkpoint"
+    ),
     "comparison_paired": gettext_lazy("comparison students with both scores"),
     "focus_paired_all_classes": gettext_lazy("focus students with both scores, in all classes"),
     "class_paired": gettext_lazy("students in this class with both scores"),

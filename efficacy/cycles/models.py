@@ -573,13 +573,18 @@ class ImpactSummary(models.Model):
     NO_MEASURE = "no_measure"
     NO_FOCUS_SCORES = "no_focus_scores"
     NO_COMPARISON = "no_comparison"
-    #: Why a figure could not be computed (not a privacy matter).
+    NO_COMPARISON_PAIRS = "no_comparison_pairs"
+    #: Why a figure could not be computed (not a privacy matter: a missing occasion, such
+    #: as a final not yet entered, is one of these, never a suppression).
     NOTES = {
         NO_MEASURE: _("The cycle has no measure yet."),
         NO_FOCUS_SCORES: _(
             "No focus-group student has both a baseline and a final score on this measure yet."
         ),
         NO_COMPARISON: _("No comparison group scores: only the pre/post effect can be shown."),
+        NO_COMPARISON_PAIRS: _(
+            "No comparison-group student has both a baseline and a final score on this measure yet."
+        ),
     }
 
     cycle = models.OneToOneField(

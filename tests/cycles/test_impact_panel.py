@@ -15,6 +15,7 @@ it with numpy, scipy and statsmodels, never from the application's own frame.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import math
@@ -500,6 +501,131 @@ def test_shrunken_class_gains_match_a_statsmodels_reml_fit_and_shrinkage_by_hand
         assert rows[label]["shrunken_ci_low"] < rows[label]["shrunken_gain"]
 
 
+# --- a cycle under way: no final score yet ----------------------------------------------
+
+
+def _checkpoint_pairs(truth, occasion):
+    rows = truth[(truth["group"] == "focus") & truth["kind"].isin(["baseline", "checkpoint"])]
+    wide = rows.pivot(index="sid", columns="occasion", values="score")
+    wide = wide[["Baseline", occasion]].dropna()
+    return wide["Baseline"].to_numpy(), wide[occasion].to_numpy()
+
+
+def test_under_way_the_panel_shows_progress_from_the_baseline_to_the_latest_checkpoint(
+    client, world, panel
+):
+    """Baseline and three checkpoints in, no final: not "needs two", not a suppression of
+    0 students, but growth so far, labelled with the checkpoint it reaches."""
+    from efficacy.analysis import prepost_effect
+
+    Score.objects.filter(occasion=panel.occasions[-1]).delete()
+    impact = cycle_impact(panel.cycle)
+    pre, post = _checkpoint_pairs(panel.truth, "Check 3")
+    d = (post - pre).mean() / ((pre.std(ddof=1) + post.std(ddof=1)) / 2)
+    assert impact.progress_occasion == "Check 3"
+    assert impact.progress.n == len(pre) == 43
+    assert impact.progress.d_av == pytest.approx(d, rel=1e-12)
+    assert impact.progress.ci == prepost_effect(pre, post).ci
+    assert impact.prepost is None
+    assert "No focus student has a final score on this measure yet" in impact.notes["prepost"]
+    assert impact.progress_hinge is None  # the occasions have no dates
+
+    client.force_login(world.lead_english)
+    html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
+    so_far = _section(html, "impact-so-far")
+    assert "Progress so far (baseline to Check 3)" in so_far
+    assert _figure(so_far, "progress-d")[0] == pytest.approx(d, rel=1e-12)
+    assert _figure(so_far, "progress-n") == (43, "43")
+    assert _figure(so_far, "progress-ci-low")[0] == pytest.approx(impact.progress.ci.low)
+    assert "not its result" in so_far
+    assert "expected" not in so_far.lower()  # no dates: no expected growth to read it against
+    for name in ("impact-growth", "impact-comparison", "impact-gap", "impact-classes"):
+        section = _section(html, name)
+        assert "Suppressed" not in section, name
+        assert "0 student" not in section, name
+    assert "needs two" not in html
+    assert "nothing to show by class" in _section(html, "impact-classes")
+
+
+def test_progress_so_far_reads_against_the_growth_expected_between_the_occasions_dates(panel):
+    baseline, check_3 = panel.occasions[0], panel.occasions[3]
+    baseline.date, check_3.date = dt.date(2024, 9, 20), dt.date(2024, 11, 15)
+    baseline.save()
+    check_3.save()
+    Score.objects.filter(occasion=panel.occasions[-1]).delete()
+    impact = cycle_impact(panel.cycle)
+    assert impact.progress_hinge == pytest.approx(0.40 * 8 / 40)  # 56 days: 8 weeks
+    assert impact.progress.weeks == 8
+
+
+def test_under_way_the_goal_says_whether_it_is_on_track_with_n_and_interval(client, world, panel):
+    """At Check 3, the share at or above 25 with its Wilson interval, against the 50%
+    target for the final: on track, behind or too close to call, by the interval."""
+    Score.objects.filter(occasion=panel.occasions[-1]).delete()
+    at = panel.truth[(panel.truth["group"] == "focus") & (panel.truth["occasion"] == "Check 3")]
+    meeting, n = int((at["score"] >= THRESHOLD).sum()), len(at)
+    low, high = proportion_confint(meeting, n, method="wilson")
+    impact = cycle_impact(panel.cycle)
+    assert impact.goal_share is None
+    assert impact.on_track_occasion == "Check 3"
+    assert (impact.on_track.successes, impact.on_track.n) == (meeting, n)
+    assert impact.on_track.ci.low == pytest.approx(low, abs=1e-12)
+    assert impact.on_track.ci.high == pytest.approx(high, abs=1e-12)
+    expected = (
+        "on_track" if 100 * low >= TARGET else "behind" if 100 * high < TARGET else "undecided"
+    )
+    assert impact.on_track_status == expected
+    client.force_login(world.lead_english)
+    goal = _section(client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode(), "impact-goal")
+    assert "So far, at Check 3:" in goal
+    assert _figure(goal, "ontrack-n") == (n, str(n))
+    assert _figure(goal, "ontrack-percent")[0] == pytest.approx(100 * meeting / n)
+    assert _figure(goal, "goal-target")[1] == "50"
+    assert f"verdict-{expected}" in goal
+    assert "Mastery-moment rule without a performance goal" not in goal
+
+
+@pytest.mark.parametrize(("kept", "status"), [(43, None), (4, "small")])
+def test_on_track_from_a_group_below_the_threshold_is_suppressed_without_its_size(
+    world, panel, kept, status
+):
+    Score.objects.filter(occasion=panel.occasions[-1]).delete()
+    focus_ids = panel.truth[panel.truth["group"] == "focus"]["sid"].unique()
+    Score.objects.filter(occasion=panel.occasions[3], student_id__in=focus_ids[kept:]).delete()
+    impact = cycle_impact(panel.cycle)
+    if status is None:
+        assert not impact.on_track.suppressed
+        return
+    assert impact.on_track.suppressed
+    assert impact.on_track_status is None
+    reason = str(impact.reasons["on_track"])
+    assert "fewer than 10 focus students at this occasion" in reason
+    assert "4" not in reason
+    # The progress so far to Check 3 rests on the same four students: suppressed too.
+    assert "fewer than 10 focus students with a baseline score and a score at the latest" in str(
+        impact.reasons["progress"]
+    )
+
+
+def test_a_class_with_nobody_at_the_final_yet_is_a_note_not_a_suppression(client, world, panel):
+    ac = panel.truth[panel.truth["class"] == "EN9-AC"]["sid"].unique()
+    Score.objects.filter(occasion=panel.occasions[-1], student_id__in=ac).delete()
+    rows = {row["by"]: row for row in cycle_impact(panel.cycle).class_rows()}
+    assert rows["EN9-AC"]["missing"]
+    assert rows["EN9-AC"]["reason"] == (
+        "No student in this class has both a baseline and a final score yet."
+    )
+    client.force_login(world.lead_english)
+    classes = _section(
+        client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode(), "impact-classes"
+    )
+    row = classes[classes.index('data-class="EN9-AC"') :]
+    row = row[: row.index("</tr>")]
+    assert "impact-suppressed" not in row
+    assert "No student in this class has both" in row
+    assert "Suppressed" not in row
+
+
 # --- caveats appear and vanish with their conditions ----------------------------------
 
 
@@ -774,7 +900,9 @@ def test_a_cycle_at_every_early_stage_gets_a_page_that_says_what_is_missing(
     response = _get(client, cycle)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Fewer than two focus students have both" in _section(html, "impact-growth")
+    assert "No focus student has a final score on this measure yet" in _section(
+        html, "impact-growth"
+    )
     assert "Too few points for a signal" in html
     score_set(
         user=world.lead_english, measure=rubric, occasion=baseline, student=world.chloe, value=2

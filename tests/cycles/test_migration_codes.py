@@ -141,3 +141,38 @@ def test_stored_years_of_growth_become_the_growth_expected_over_the_cycle():
         assert not hasattr(stored["flat"], "years_growth")
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stored_empty_group_is_no_longer_called_a_suppression():
+    """Migration 0010: a size of 0 with a small-group reason was a final not yet entered."""
+    small = {"code": "small_group", "threshold": 10, "group": "focus_paired"}
+    small_comparison = {"code": "small_group", "threshold": 10, "group": "comparison_paired"}
+    old = _migrate([("cycles", "0009_impact_summary_expected_growth")])
+    try:
+        _summaries_of(
+            old,
+            {
+                "under way": {"n": 0, "reason": small, "comparison_reason": small_comparison},
+                "no comparison final": {
+                    "n": 30,
+                    "n_comparison": 0,
+                    "comparison_reason": small_comparison,
+                },
+                "small": {"n": None, "reason": small, "comparison_reason": small},
+                "small comparison": {
+                    "n": 30,
+                    "n_comparison": None,
+                    "comparison_reason": small_comparison,
+                },
+            },
+        )
+        new = _migrate([("cycles", "0010_missing_scores_are_not_suppressions")])
+        stored = {s.cycle.title: s for s in new.get_model("cycles", "ImpactSummary").objects.all()}
+        assert stored["under way"].reason == {"code": "no_focus_scores"}
+        assert stored["under way"].comparison_reason == {"code": "no_focus_scores"}
+        assert stored["no comparison final"].comparison_reason == {"code": "no_comparison_pairs"}
+        assert stored["small"].reason == small  # a real small group stays suppressed
+        assert stored["small comparison"].comparison_reason == small_comparison
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -307,6 +307,35 @@ def test_a_cycle_with_too_few_students_is_suppressed_with_its_reason(cycles):
     assert row["comparison_reason"] == row["reason"]
 
 
+def test_a_final_not_yet_entered_is_a_missing_occasion_not_a_privacy_suppression(cycles):
+    """Baseline and checkpoint in, no final: nobody has both scores, which is no small
+    group (there are 14 focus students): the reason says the final is missing."""
+    Score.objects.filter(measure__cycle=cycles.compare, occasion__kind="final").delete()
+    row = impact_summary_frame([cycles.compare]).iloc[0]
+    assert row["reason"] == NO_FOCUS_SCORES
+    assert row["comparison_reason"] == NO_FOCUS_SCORES
+    assert (row["n"], row["n_comparison"]) == (0, 0)
+    impact_recompute(cycles=cycles_in_scope().filter(pk=cycles.compare.pk))
+    stored = ImpactSummary.objects.get(cycle=cycles.compare)
+    assert stored.reason_text == (
+        "No focus-group student has both a baseline and a final score on this measure yet."
+    )
+    assert "Suppressed" not in stored.reason_text + stored.comparison_reason_text
+
+
+def test_a_comparison_without_final_scores_says_so_rather_than_suppressed(cycles):
+    comparison = [s.pk for s in cycles.comparison]
+    Score.objects.filter(
+        measure__cycle=cycles.compare, occasion__kind="final", student_id__in=comparison
+    ).delete()
+    row = impact_summary_frame([cycles.compare]).iloc[0]
+    assert row["reason"] == {}
+    assert row["comparison_reason"] == {"code": ImpactSummary.NO_COMPARISON_PAIRS}
+    assert ImpactSummary.reason_message(row["comparison_reason"]) == (
+        "No comparison-group student has both a baseline and a final score on this measure yet."
+    )
+
+
 def test_cycles_without_a_measure_or_scores_say_why(cycles):
     frame = impact_summary_frame([cycles.empty, cycles.school_b]).set_index("cycle_id")
     assert frame.at[cycles.empty.pk, "reason"] == NO_MEASURE

@@ -16,6 +16,13 @@ any of the cycle's measures can be chosen):
 - ``goal_share``: the share of focus students whose final score on the
   performance goal's measure reaches the threshold, with a Wilson interval;
   ``goal``: the mastery-moment verdict (:mod:`efficacy.cycles.stories.mastery`);
+- while no focus student has a final score (a cycle under way), ``progress``:
+  the focus group's growth from the baseline to the latest checkpoint with scores
+  (d_av with its CI and n, labelled with that occasion), and ``on_track``: the
+  share at or above the goal's threshold at the latest checkpoint with scores on
+  the goal's measure, with its Wilson interval, against the target
+  (``on_track_status``). A missing occasion is said as such, never as a privacy
+  suppression;
 - ``run_chart``: the focus group's **mean** score at every occasion in order
   (baseline, checkpoints, final), n per point, and the run-chart rules of
   :mod:`efficacy.analysis.runchart` (centre line = the median of the points,
@@ -85,6 +92,7 @@ from efficacy.analysis import (
     proportion_estimate,
     shrunken_means,
 )
+from efficacy.analysis.prepost import HINGE_REFERENCE, WEEKS_ASSUMED
 from efficacy.cycles.evidence.selectors import measure_scores_frame
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion
 from efficacy.cycles.plan.groups import group_is_empty
@@ -107,6 +115,11 @@ SHRUNKEN_COLUMNS = [
     "shrunken_ci_high",
     "reliability",
 ]
+
+
+#: How the share meeting the goal at a checkpoint stands against the target: its whole
+#: interval at or above it, wholly below it, or the target inside the interval.
+ON_TRACK, BEHIND, UNDECIDED = "on_track", "behind", "undecided"
 
 
 @dataclass(frozen=True)
@@ -155,6 +168,18 @@ class CycleImpact:
     #: Whether the verdict may be shown: its group is not below the reporting threshold.
     goal_shown: bool = False
     goal_share: Proportion | None = None
+    #: While no focus student has a final score: baseline to ``progress_occasion``, the
+    #: latest checkpoint with scores, and the growth expected between their dates (None
+    #: without both dates).
+    progress: PrePostEffect | None = None
+    progress_occasion: str | None = None
+    progress_hinge: float | None = None
+    #: While no focus student has a final score on the goal's measure: the share at or
+    #: above the threshold at ``on_track_occasion`` and its standing (:data:`ON_TRACK`,
+    #: :data:`BEHIND`, :data:`UNDECIDED`).
+    on_track: Proportion | None = None
+    on_track_occasion: str | None = None
+    on_track_status: str | None = None
     run_chart: RunChart | None = None
     by_class: pd.DataFrame | None = None
     caveats: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -318,6 +343,31 @@ def _compute(
         cycle, has_comparison, focus_pre, focus_post, min_n
     )
 
+    # Progress so far, while the final scores are not in: baseline to the latest checkpoint.
+    progress = progress_occasion = progress_hinge = None
+    no_final = not (focus_scores.kind == _FINAL).any()
+    if no_final:
+        notes["prepost"] = _no_final_yet()
+        latest = _latest_checkpoint(focus_scores)
+        if latest is not None:
+            progress_occasion = occasions[latest].name
+            elapsed = _weeks_between(occasions, latest)
+            pre, post = _pairs(focus_scores, post=focus_scores.occasion == latest)
+            progress = attempt(
+                "progress",
+                lambda: prepost_effect(
+                    pre, post, weeks=elapsed, weeks_per_year=per_year, min_n=min_n
+                ),
+            )
+            if progress is not None and progress.suppressed:
+                reasons["progress"] = privacy.small_group(min_n, "focus_paired_so_far")
+            if elapsed is not None:
+                progress_hinge = expected_growth(elapsed, weeks_per_year=per_year)
+            hinge_caveats = () if elapsed is not None else (HINGE_REFERENCE, WEEKS_ASSUMED)
+            caveats["progress"] = [
+                c for c in _translated(progress) if c not in {_(h) for h in hinge_caveats}
+            ] + _prepost_caveats(cycle, has_comparison, pre, post, min_n, attrition=False)
+
     # Compared with the comparison group, and the gap.
     impact = gap = None
     if has_comparison:
@@ -364,13 +414,15 @@ def _compute(
             "No comparison group scores on this measure: only the focus group's growth can be "
             "shown."
         )
+    if no_final and has_comparison:
+        notes["impact"] = notes["gap"] = _no_final_yet()
 
     # Meeting the performance goal (always on the goal's own measure).
-    goal_rows = evidence.where(
+    goal_scores = evidence.where(
         (evidence.group == _FOCUS)
         & (evidence.measure == (default.pk if default is not None else -1))
-        & (evidence.kind != _CHECKPOINT)
     )
+    goal_rows = goal_scores.where(goal_scores.kind != _CHECKPOINT)
     judged_prepost, judged_impact = prepost, impact
     if default is not None and default.pk != measure.pk:
         judged_prepost, judged_impact = _judged_figures(
@@ -385,6 +437,17 @@ def _compute(
         expected=hinge,
     )
     goal_share, caveats["goal"] = _goal_share(cycle, goal_rows, min_n, notes, reasons)
+    on_track = on_track_occasion = on_track_status = None
+    if goal_share is None and cycle.has_judged_goal:
+        latest = _latest_checkpoint(goal_scores)
+        if latest is not None:
+            on_track_occasion = occasions[latest].name
+            on_track, on_track_status = _on_track(
+                cycle, goal_scores.score[goal_scores.occasion == latest], min_n
+            )
+            if on_track.suppressed:
+                reasons["on_track"] = privacy.small_group(min_n, "focus_occasion")
+            caveats["on_track"] = _translated(on_track)
     # The verdict refuses a group below the threshold, as the share does: they agree.
     goal_shown = goal.suppressed is None and (goal_share is None or not goal_share.suppressed)
 
@@ -410,6 +473,12 @@ def _compute(
         goal=goal,
         goal_shown=goal_shown,
         goal_share=goal_share,
+        progress=progress,
+        progress_occasion=progress_occasion,
+        progress_hinge=progress_hinge,
+        on_track=on_track,
+        on_track_occasion=on_track_occasion,
+        on_track_status=on_track_status,
         run_chart=run,
         by_class=by_class,
         caveats={k: tuple(v) for k, v in caveats.items()},
@@ -462,9 +531,16 @@ def cycle_verdict(cycle: InquiryCycle, *, min_n: int | None = None) -> mastery.V
 
 
 def _prepost_caveats(
-    cycle: InquiryCycle, has_comparison: bool, pre: np.ndarray, post: np.ndarray, min_n: int
+    cycle: InquiryCycle,
+    has_comparison: bool,
+    pre: np.ndarray,
+    post: np.ndarray,
+    min_n: int,
+    *,
+    attrition: bool = True,
 ) -> list[str]:
-    """The cycle's own caveats on the pre/post effect: no comparison, selection, attrition."""
+    """The cycle's own caveats on the pre/post effect: no comparison, selection, and
+    (baseline to final) attrition."""
     out = []
     if group_is_empty(cycle.comparison or {}):
         out.append(
@@ -483,6 +559,8 @@ def _prepost_caveats(
         )
     if cycle.focus_chosen_for_low_scores:
         out.append(_regression_to_the_mean())
+    if not attrition:
+        return out
     started = int(np.isfinite(pre).sum())
     left = int((np.isfinite(pre) & np.isnan(post)).sum())
     if privacy.is_small(left, min_n):
@@ -609,9 +687,12 @@ def _by_class(
     weeks_per_year: float,
     min_n: int,
     notes: dict[str, str],
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame | None, list[str]]:
     """Per-class pre/post effects plus empirical-Bayes estimates of each class's mean gain
-    (columns :data:`SHRUNKEN_COLUMNS`, NaN where the class is suppressed), and caveats."""
+    (columns :data:`SHRUNKEN_COLUMNS`, NaN where the class is suppressed), and caveats.
+
+    A class where nobody has both scores yet is ``missing`` (a note, not a suppression);
+    when that is every class there is no table, only the note."""
     table = pd.DataFrame(
         {"student": rows.student, "class": rows.klass, "kind": rows.kind, "score": rows.score}
     )
@@ -626,6 +707,14 @@ def _by_class(
         **columns,
     )
     effects["by"] = rows.class_labels[effects["by"].to_numpy(dtype=np.int64)]
+    missing = effects["n"].to_numpy(dtype=np.int64) == 0
+    if missing.all():
+        notes["by_class"] = _(
+            "No focus student has both a baseline and a final score on this measure yet, so "
+            "there is nothing to show by class."
+        )
+        return None, []
+    effects["missing"] = missing
     # The focus group's total with both scores is on the panel: hide more classes
     # until no hidden class, nor any sum of them, can be worked out from it.
     sizes = privacy.suppress(effects["n"].to_numpy(dtype=np.int64), min_n).groups
@@ -633,8 +722,10 @@ def _by_class(
     effects["reason"] = [
         size.reason("class_paired")
         if size.suppressed
+        else _("No student in this class has both a baseline and a final score yet.")
+        if absent
         else (_(reason) if isinstance(reason, str) else None)
-        for size, reason in zip(sizes, effects["reason"], strict=True)
+        for size, absent, reason in zip(sizes, missing, effects["reason"], strict=True)
     ]
     numbers = [
         c
@@ -668,8 +759,9 @@ def _by_class(
     return effects, _translated(fit)
 
 
-def _pairs(rows: _Evidence) -> tuple[np.ndarray, np.ndarray]:
-    """Baseline and final arrays, one element per student (NaN where missing).
+def _pairs(rows: _Evidence, *, post: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Baseline and final arrays (or, with ``post``, the scores where that mask holds: an
+    occasion's), one element per student of ``rows`` (NaN where missing).
 
     A cycle has at most one baseline and one final occasion and a student one
     score per measure and occasion (database constraints), so no student
@@ -677,12 +769,46 @@ def _pairs(rows: _Evidence) -> tuple[np.ndarray, np.ndarray]:
     """
     students, unit = np.unique(rows.student, return_inverse=True)
     out = []
-    for kind in (_BASELINE, _FINAL):
+    for at in (rows.kind == _BASELINE, rows.kind == _FINAL if post is None else post):
         values = np.full(students.size, np.nan)
-        at = rows.kind == kind
         values[unit[at]] = rows.score[at]
         out.append(values)
     return out[0], out[1]
+
+
+def _latest_checkpoint(rows: _Evidence) -> int | None:
+    """The position of the latest checkpoint (in the cycle's order) with a score in ``rows``."""
+    at = rows.occasion[rows.kind == _CHECKPOINT]
+    return int(at.max()) if at.size else None
+
+
+def _weeks_between(occasions: list[Occasion], position: int) -> float | None:
+    """Weeks from the baseline's date to the date of the occasion at ``position``; None
+    unless both have a date and it comes after the baseline."""
+    baseline = next((o for o in occasions if o.kind == Occasion.Kind.BASELINE), None)
+    later = occasions[position]
+    if baseline is None or baseline.date is None or later.date is None:
+        return None
+    days = (later.date - baseline.date).days
+    return days / 7 if days > 0 else None
+
+
+def _no_final_yet() -> str:
+    return _(
+        "No focus student has a final score on this measure yet: this figure comes once the "
+        "final scores are in."
+    )
+
+
+def _on_track(cycle: InquiryCycle, scores: np.ndarray, min_n: int) -> tuple[Proportion, str | None]:
+    """The share of ``scores`` (one checkpoint's, on the goal's measure) at or above the
+    goal's threshold with its Wilson interval, and how it stands against the target."""
+    _measure, threshold, target = cycle.judged_goal()
+    share = proportion_estimate(int((scores >= threshold).sum()), len(scores), min_n=min_n)
+    if share.suppressed:
+        return share, None
+    low, high = share.percent_ci.low, share.percent_ci.high
+    return share, ON_TRACK if low >= target else BEHIND if high < target else UNDECIDED
 
 
 #: Why a figure is empty when the library cannot compute it, by (figure, error code) or,
@@ -720,6 +846,14 @@ _WHY_NOT: dict[tuple[str | None, ...], Promise] = {
     ("gap", NO_VARIANCE, "to"): gettext_lazy(
         "Within each group, every student has the same score at the final occasion, so the "
         "gap cannot be expressed in standard deviations."
+    ),
+    ("progress", TOO_FEW_PAIRS): gettext_lazy(
+        "Fewer than two focus students have both a baseline score and a score at the latest "
+        "checkpoint on this measure, so there is no progress to show yet."
+    ),
+    ("progress", NO_VARIANCE): gettext_lazy(
+        "At the baseline and again at the latest checkpoint, every focus student has the same "
+        "score as the others, so the progress cannot be expressed in standard deviations."
     ),
     ("by_class_shrunken", TOO_FEW_CLUSTERS): gettext_lazy(
         "The focus students with both scores are all in one class; it takes at least two classes."

@@ -71,6 +71,12 @@ CHUNK_CYCLES = 500
 NO_MEASURE = {"code": ImpactSummary.NO_MEASURE}
 NO_FOCUS_SCORES = {"code": ImpactSummary.NO_FOCUS_SCORES}
 NO_COMPARISON = {"code": ImpactSummary.NO_COMPARISON}
+#: A group with nobody to count yet (no student with both scores: the final is not in),
+#: by the group the analysis names: its note, not a suppression.
+EMPTY = {
+    "focus_paired": ImpactSummary.NO_FOCUS_SCORES,
+    "comparison_paired": ImpactSummary.NO_COMPARISON_PAIRS,
+}
 
 #: The columns of :func:`impact_summary_frame`, one row per cycle; the model's fields.
 SUMMARY_COLUMNS = [
@@ -210,28 +216,40 @@ def impact_summary_frame(
 
 def _as_stored(out: pd.DataFrame, min_n: int) -> pd.DataFrame:
     """Reason codes as the dicts stored (privacy's, with their threshold), and no size
-    of a group below the threshold: such an ``n`` becomes missing (NULL when stored)."""
+    of a group below the threshold: such an ``n`` becomes missing (NULL when stored).
+
+    A group with nobody to count (no focus or comparison student has both scores yet:
+    the final is not in) is not below the threshold, it is empty, and its reason says so
+    (:attr:`ImpactSummary.NOTES`), never a privacy suppression."""
     small_focus = (out["n"] > 0) & (out["n"] < min_n)
     small_comparison = (out["n_comparison"] > 0) & (out["n_comparison"] < min_n)
+    no_focus = (out["n"] == 0).to_numpy()
+    no_comparison = (out["n_comparison"] == 0).to_numpy()
 
-    def stored(code: str, group: str) -> dict[str, Any]:
+    def stored(code: str, group: str, empty: bool) -> dict[str, Any]:
+        if code == TOO_FEW and empty:
+            return {"code": EMPTY[group]}
         if code == TOO_FEW:
             return privacy.small_group(min_n, group).to_dict()
         if code == NO_VARIANCE:
             return privacy.SuppressionReason(privacy.NO_VARIANCE).to_dict()
         return {"code": code} if code else {}
 
-    out["reason"] = pd.Series(
-        [stored(code, "focus_paired") for code in out["reason"]], index=out.index, dtype=object
+    reasons, comparison_reasons = [], []
+    rows = zip(
+        out["reason"], out["comparison_reason"], small_focus, no_focus, no_comparison, strict=True
     )
-    out["comparison_reason"] = pd.Series(
-        [
-            stored(code, "focus_paired" if focus_small else "comparison_paired")
-            for code, focus_small in zip(out["comparison_reason"], small_focus, strict=True)
-        ],
-        index=out.index,
-        dtype=object,
-    )
+    for code, comparison_code, focus_small, focus_empty, comparison_empty in rows:
+        reasons.append(stored(code, "focus_paired", focus_empty))
+        # The comparison fails on the focus group first: too small, or nobody with both.
+        if focus_small or focus_empty:
+            comparison_reasons.append(stored(comparison_code, "focus_paired", focus_empty))
+        else:
+            comparison_reasons.append(
+                stored(comparison_code, "comparison_paired", comparison_empty)
+            )
+    out["reason"] = pd.Series(reasons, index=out.index, dtype=object)
+    out["comparison_reason"] = pd.Series(comparison_reasons, index=out.index, dtype=object)
     out["n"] = out["n"].astype("Int64").mask(small_focus)
     out["n_comparison"] = out["n_comparison"].astype("Int64").mask(small_comparison)
     return out

@@ -30,9 +30,16 @@ test can compare the page with ``efficacy analyze`` on the exported evidence:
   ``gap-to-sd``, ``gap-reduction`` (%), ``gap-ci-low``, ``gap-ci-high``,
   ``gap-n-comparison-from``, ``gap-n-focus-from``, ``gap-n-comparison-to``,
   ``gap-n-focus-to``, ``gap-bootstrap``, ``gap-seed``;
+- progress so far, while no focus student has a final score (baseline to the
+  latest checkpoint with scores): ``progress-d``, ``progress-ci-low``,
+  ``progress-ci-high``, ``progress-n``, ``progress-mean-pre``,
+  ``progress-mean-post``, ``progress-hinge`` and ``progress-weeks`` (when both
+  occasions have a date);
 - meeting the performance goal: ``goal-percent``, ``goal-ci-low``,
   ``goal-ci-high`` (Wilson, in %), ``goal-meeting``, ``goal-n``,
-  ``goal-threshold``, ``goal-target``;
+  ``goal-threshold``, ``goal-target``; while there is no final score, on track
+  at the latest checkpoint: ``ontrack-percent``, ``ontrack-ci-low``,
+  ``ontrack-ci-high``, ``ontrack-meeting``, ``ontrack-n``;
 - progress across occasions (the focus group's mean per occasion): per table row
   (``data-occasion`` = the occasion's name) ``runchart-value`` and
   ``runchart-n``; ``runchart-median`` (the centre line);
@@ -63,7 +70,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from efficacy.access.cycles import access_cycle
-from efficacy.cycles.impact.panel import CycleImpact, RunChart, cycle_impact, impact_measure
+from efficacy.cycles.impact.panel import (
+    BEHIND,
+    ON_TRACK,
+    UNDECIDED,
+    CycleImpact,
+    RunChart,
+    cycle_impact,
+    impact_measure,
+)
 from efficacy.cycles.models import Measure
 from efficacy.privacy import GroupSize
 
@@ -83,6 +98,16 @@ RULE_NAMES = {
     "runs": gettext_lazy("the number of runs"),
     "anhoej_longest_run": gettext_lazy("the longest run"),
     "anhoej_crossings": gettext_lazy("the crossings of the median"),
+}
+
+#: How the share at the latest checkpoint stands against the goal's target, in words.
+TRACK_WORDS = {
+    ON_TRACK: gettext_lazy("On track: the whole likely range is at or above the target already."),
+    BEHIND: gettext_lazy("Not on track yet: the whole likely range is below the target."),
+    UNDECIDED: gettext_lazy(
+        "Too close to call: the likely range includes the target, so the scores so far fit "
+        "both reaching it and missing it."
+    ),
 }
 
 #: WWC baseline equivalence, in plain words.
@@ -186,6 +211,7 @@ def impact_panel(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "run_points": _run_points(impact.run_chart),
         "run_reading": _run_reading(impact.run_chart),
         "chart": _chart(impact.run_chart, chosen),
+        "on_track_words": TRACK_WORDS.get(impact.on_track_status or "", ""),
         "equivalence": EQUIVALENCE_LABELS.get(
             impact.impact.baseline_equivalence if impact.impact else "", ""
         ),
@@ -214,6 +240,21 @@ def _figures(impact: CycleImpact) -> dict[str, Figure]:
             _number("prepost-weeks", p.weeks, 1),
             _number("prepost-weeks-per-year", p.weeks_per_year, 0),
         ]
+    q = impact.progress
+    if q is not None and not q.suppressed:
+        out += [
+            _number("progress-d", q.d_av),
+            _number("progress-ci-low", q.ci.low),
+            _number("progress-ci-high", q.ci.high),
+            _number("progress-n", q.n, 0),
+            _number("progress-mean-pre", q.mean_pre),
+            _number("progress-mean-post", q.mean_post),
+        ]
+        if impact.progress_hinge is not None:
+            out += [
+                _number("progress-hinge", impact.progress_hinge),
+                _number("progress-weeks", q.weeks, 1),
+            ]
     i = impact.impact
     if i is not None and not i.suppressed:
         out += [
@@ -254,7 +295,16 @@ def _figures(impact: CycleImpact) -> dict[str, Figure]:
             _number("goal-meeting", s.successes, 0),
             _number("goal-n", s.n, 0),
         ]
-    if s is not None:
+    t = impact.on_track
+    if t is not None and not t.suppressed:
+        out += [
+            _number("ontrack-percent", t.percent, 1),
+            _number("ontrack-ci-low", t.percent_ci.low, 1),
+            _number("ontrack-ci-high", t.percent_ci.high, 1),
+            _number("ontrack-meeting", t.successes, 0),
+            _number("ontrack-n", t.n, 0),
+        ]
+    if s is not None or t is not None:
         cycle_goal = impact.goal.summary if impact.goal else {}
         out += [
             _number("goal-threshold", cycle_goal.get("threshold"), 1),
@@ -273,6 +323,7 @@ def _class_rows(impact: CycleImpact) -> list[dict[str, Any]]:
             {
                 "label": row["by"] or _("(no class recorded)"),
                 "suppressed": row["suppressed"],
+                "missing": row["missing"],
                 "reason": row["reason"],
                 "n": _size("class-n", row["size"]),
                 "d": _number("class-d", row["d_av"]),
