@@ -235,6 +235,87 @@ def test_did_g_and_baseline_equivalence_follow_the_wwc_definitions(panel):
     assert any(NOT_EQUIVALENT in c for c in impact.caveats["impact"])
 
 
+LORD = "Lord's paradox"
+
+
+def test_groups_that_started_far_apart_get_an_explanation_not_two_headlines(client, world, panel):
+    """Baseline g beyond 0.25: ANCOVA and the difference in differences answer different
+    questions. The page says so, which to read (groups formed before the cycle: the rise
+    against the rise) and why, instead of two headline numbers."""
+    impact = cycle_impact(panel.cycle)
+    assert abs(impact.impact.baseline_g) > 0.25
+    assert impact.read_method == "did"
+    client.force_login(world.lead_english)
+    html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
+    comparison = _section(html, "impact-comparison")
+    assert LORD in comparison
+    assert "neither number answers the question alone" in comparison
+    assert "standard deviations apart, more than 0.25" in comparison
+    assert '<p class="headline">' + "ANCOVA" not in comparison
+    assert 'class="headline">ANCOVA-adjusted' not in comparison
+    assert "Improvement index" not in comparison
+    chosen = comparison[comparison.index('class="read-this"') :]
+    chosen = chosen[: chosen.index("</li>")]
+    assert "difference in differences" in chosen
+    assert 'data-figure="did-g"' in chosen
+    assert "the one to read here" in chosen
+    assert comparison.count("the one to read here") == 1
+    assert "the groups existed before the cycle" in comparison
+    # Both numbers stay on the page, each beside the question it answers.
+    assert _figure(comparison, "ancova-g")[0] == pytest.approx(impact.impact.ancova_g)
+
+
+def test_a_focus_group_chosen_for_low_scores_reads_the_adjusted_comparison(client, world, panel):
+    cycle_update(user=world.lead_english, cycle=panel.cycle, focus_chosen_for_low_scores=True)
+    assert cycle_impact(panel.cycle).read_method == "ancova"
+    client.force_login(world.lead_english)
+    comparison = _section(
+        client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode(), "impact-comparison"
+    )
+    chosen = comparison[comparison.index('class="read-this"') :]
+    chosen = chosen[: chosen.index("</li>")]
+    assert 'data-figure="ancova-g"' in chosen
+    assert "chosen for their low scores" in comparison
+    assert "regression to the mean" in comparison
+
+
+@pytest.mark.parametrize(
+    ("grade", "reads_ancova"),
+    [("comparison_adjusted", True), ("contradicted", True), ("growth_beyond_expected", False)],
+)
+def test_a_grade_read_from_the_adjusted_comparison_is_flagged_when_the_two_disagree(
+    grade, reads_ancova
+):
+    from efficacy.cycles.impact.views import _lords_paradox
+
+    impact = SimpleNamespace(
+        impact=SimpleNamespace(baseline_g=0.1, ancova_g=0.3, did_g=-0.2),
+        read_method="did",
+        goal=SimpleNamespace(grade=grade),
+    )
+    assert _lords_paradox(impact) == {
+        "far": False,
+        "opposite": True,
+        "grade_reads_ancova": reads_ancova,
+    }
+
+
+def test_groups_that_started_level_need_no_explanation(client, world, panel):
+    fi, _fo = _paired(panel.truth, "focus")
+    ci_, _co = _paired(panel.truth, "comparison")
+    comparison_ids = panel.truth[panel.truth["group"] == "comparison"]["sid"].unique()
+    Score.objects.filter(student_id__in=comparison_ids).update(
+        value=F("value") - (ci_.mean() - fi.mean())
+    )
+    impact = cycle_impact(panel.cycle)
+    assert impact.read_method is None
+    assert impact.impact.ancova_g * impact.impact.did_g > 0
+    client.force_login(world.lead_english)
+    html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
+    assert LORD not in html
+    assert "with care" not in _section(html, "impact-goal")
+
+
 def test_the_gap_and_its_reduction_are_comparison_minus_focus_on_every_score(panel):
     truth = panel.truth
 

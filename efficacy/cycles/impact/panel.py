@@ -9,7 +9,12 @@ any of the cycle's measures can be chosen):
   (``hinge``: 0.40 a school year of ``EFFICACY_WEEKS_PER_YEAR`` weeks, prorated);
 - ``impact``: focus against comparison (difference-in-differences and
   ANCOVA-adjusted g, each with its CI, n per group, WWC baseline
-  equivalence), when the cycle has comparison scores;
+  equivalence), when the cycle has comparison scores; when the groups started
+  far apart or the two differ in sign (Lord's paradox,
+  :func:`~efficacy.analysis.methods_disagree`), ``read_method`` says which one
+  answers the cycle's question: ANCOVA when the focus group was chosen for its
+  low scores (assignment on the pretest), else the difference in differences
+  (groups formed before the cycle; Wright 2006);
 - ``gap``: comparison minus focus at baseline and final, and its percentage
   reduction with a seeded bootstrap CI (a narrowing gap is a positive
   reduction), computed exactly as ``efficacy analyze gap`` does by default;
@@ -84,6 +89,7 @@ from efficacy.analysis import (
     expected_growth,
     gap_change,
     impact_estimate,
+    methods_disagree,
     null_model,
     occasion_means_chart,
     pair_scores,
@@ -116,6 +122,9 @@ SHRUNKEN_COLUMNS = [
     "reliability",
 ]
 
+
+#: Which comparison to read when the two disagree (:attr:`CycleImpact.read_method`).
+READ_ANCOVA, READ_DID = "ancova", "did"
 
 #: How the share meeting the goal at a checkpoint stands against the target: its whole
 #: interval at or above it, wholly below it, or the target inside the interval.
@@ -163,6 +172,9 @@ class CycleImpact:
     has_comparison: bool = False
     prepost: PrePostEffect | None = None
     impact: ImpactEstimate | None = None
+    #: Set when ANCOVA and the difference in differences answer different questions here
+    #: (Lord's paradox): the one to read, :data:`READ_ANCOVA` or :data:`READ_DID`.
+    read_method: str | None = None
     gap: GapChange | None = None
     goal: mastery.Verdict | None = None
     #: Whether the verdict may be shown: its group is not below the reporting threshold.
@@ -369,7 +381,7 @@ def _compute(
             ] + _prepost_caveats(cycle, has_comparison, pre, post, min_n, attrition=False)
 
     # Compared with the comparison group, and the gap.
-    impact = gap = None
+    impact = gap = read_method = None
     if has_comparison:
         impact = attempt(
             "impact",
@@ -388,6 +400,8 @@ def _compute(
                 min_n, "focus_paired" if small_focus else "comparison_paired"
             )
         caveats["impact"] = _translated(impact)
+        if methods_disagree(impact):
+            read_method = READ_ANCOVA if chosen_low else READ_DID
         gap = attempt(
             "gap",
             lambda: gap_change(
@@ -469,6 +483,7 @@ def _compute(
         has_comparison=has_comparison,
         prepost=prepost,
         impact=impact,
+        read_method=read_method,
         gap=gap,
         goal=goal,
         goal_shown=goal_shown,

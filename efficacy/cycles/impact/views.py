@@ -70,6 +70,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from efficacy.access.cycles import access_cycle
+from efficacy.analysis import verdict as grading
 from efficacy.cycles.impact.panel import (
     BEHIND,
     ON_TRACK,
@@ -99,6 +100,13 @@ RULE_NAMES = {
     "anhoej_longest_run": gettext_lazy("the longest run"),
     "anhoej_crossings": gettext_lazy("the crossings of the median"),
 }
+
+#: The evidence grades read from the ANCOVA-adjusted comparison.
+COMPARISON_GRADES = (
+    grading.COMPARISON_EQUIVALENT,
+    grading.COMPARISON_ADJUSTED,
+    grading.CONTRADICTED,
+)
 
 #: How the share at the latest checkpoint stands against the goal's target, in words.
 TRACK_WORDS = {
@@ -212,6 +220,7 @@ def impact_panel(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "run_reading": _run_reading(impact.run_chart),
         "chart": _chart(impact.run_chart, chosen),
         "on_track_words": TRACK_WORDS.get(impact.on_track_status or "", ""),
+        "lords": _lords_paradox(impact),
         "equivalence": EQUIVALENCE_LABELS.get(
             impact.impact.baseline_equivalence if impact.impact else "", ""
         ),
@@ -314,6 +323,20 @@ def _figures(impact: CycleImpact) -> dict[str, Figure]:
     if run is not None and run.chart is not None:
         out.append(_number("runchart-median", run.chart.median))
     return {f.name.replace("-", "_"): f for f in out}
+
+
+def _lords_paradox(impact: CycleImpact) -> dict[str, bool]:
+    """Why the two comparisons disagree (the groups started far apart; they point opposite
+    ways), and whether the evidence grade rests on the adjusted one."""
+    i = impact.impact
+    if impact.read_method is None or i is None:
+        return {}
+    grade = impact.goal.grade if impact.goal is not None else ""
+    return {
+        "far": abs(i.baseline_g) > grading.FAR_APART,
+        "opposite": i.ancova_g * i.did_g < 0,
+        "grade_reads_ancova": grade in COMPARISON_GRADES,
+    }
 
 
 def _class_rows(impact: CycleImpact) -> list[dict[str, Any]]:
