@@ -430,6 +430,9 @@ def test_a_team_lead_runs_a_cycle_from_the_team_page_to_the_impact_panel(
     growth = panel.locator(
         "section", has=page.get_by_role("heading", name="Growth of the focus group")
     )
-    expect(growth).to_contain_text(
-        f"Pre/post effect size (d_av): {floatformat(prepost['d_av'], 2)}"
-    )
+    expect(growth).to_contain_text(f"Growth: {floatformat(prepost['d_av'], 2)}")
+    # What it means opens from the keyboard, beside the figure.
+    howto = growth.get_by_text("How to read this")
+    howto.focus()
+    page.keyboard.press("Enter")
+    expect(growth.get_by_text("The likely range is the 95% confidence interval")).to_be_visible()

@@ -251,12 +251,19 @@ def test_groups_that_started_far_apart_get_an_explanation_not_two_headlines(clie
     assert LORD in comparison
     assert "neither number answers the question alone" in comparison
     assert "standard deviations apart, more than 0.25" in comparison
-    assert '<p class="headline">' + "ANCOVA" not in comparison
-    assert 'class="headline">ANCOVA-adjusted' not in comparison
-    assert "Improvement index" not in comparison
+    # Where they started, in words: which group was lower, and by how much (not "-1.2 apart").
+    equivalence = comparison[comparison.index('class="equivalence"') :]
+    equivalence = equivalence[: equivalence.index("</p>")]
+    assert "standard deviations below the comparison group" in equivalence
+    assert _figure(equivalence, "baseline-distance")[0] == pytest.approx(-impact.impact.baseline_g)
+    # One headline, and it is the words, not a number.
+    assert comparison.count('class="headline"') == 1
+    headline = comparison[comparison.index('class="headline"') :]
+    assert "disagree" in headline[: headline.index("</p>")]
+    assert "percentile points" not in comparison.split('class="method"')[0]
     chosen = comparison[comparison.index('class="read-this"') :]
     chosen = chosen[: chosen.index("</li>")]
-    assert "difference in differences" in chosen
+    assert "rise against the comparison group's rise" in chosen
     assert 'data-figure="did-g"' in chosen
     assert "the one to read here" in chosen
     assert comparison.count("the one to read here") == 1
@@ -385,6 +392,32 @@ def test_the_share_meeting_the_goal_has_a_wilson_interval(panel):
     assert share.ci.high == pytest.approx(high, abs=1e-12)
     assert impact.goal.met == (100 * meeting / n >= TARGET)
     assert impact.goal_shown
+
+
+def test_a_reached_target_reads_as_reached_even_when_no_moment_is_recorded(
+    client, world, panel, monkeypatch
+):
+    """A comparison that contradicts the gain blocks the mastery moment (the verdict's
+    ``met`` is False), but the share did reach the target: the page says both, not "not
+    reached"."""
+    import dataclasses
+
+    from efficacy.cycles.impact import panel as panel_module
+
+    real = panel_module.mastery.goal_met
+
+    def contradicted(*args, **kwargs):
+        return dataclasses.replace(real(*args, **kwargs), met=False, grade="contradicted")
+
+    monkeypatch.setattr(panel_module.mastery, "goal_met", contradicted)
+    cycle_update(user=world.lead_english, cycle=panel.cycle, performance_threshold=15)
+    impact = cycle_impact(panel.cycle)
+    assert impact.goal_share.percent >= TARGET
+    client.force_login(world.lead_english)
+    goal = _section(client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode(), "impact-goal")
+    assert "The target is reached. But no mastery moment is recorded" in goal
+    assert "not reached" not in goal
+    assert "Contradicted" in goal
 
 
 def test_the_run_chart_shows_the_focus_mean_at_every_occasion_in_order(panel):
@@ -886,6 +919,78 @@ def test_every_figure_shows_its_unrounded_value_and_the_number_as_shown(client, 
         if places is None and name.startswith(("gap-reduction", "gap-ci", "goal-")):
             places = 1
         assert float(text) == round(value, 2 if places is None else places), name
+
+
+#: The names of methods, which belong on a figure's method line, not in its words.
+JARGON = ("d_av", "ANCOVA", "REML", "empirical-Bayes", "Empirical", "Anhøj", "Hedges", "CI ")
+
+
+def _without_method_lines_and_howto(html):
+    html = re.sub(r'<p class="method">.*?</p>', "", html, flags=re.S)
+    return re.sub(r"<details.*?</details>", "", html, flags=re.S)
+
+
+def test_the_headlines_are_plain_words_and_the_methods_sit_on_their_method_lines(
+    client, world, panel
+):
+    client.force_login(world.lead_english)
+    html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
+    words = _without_method_lines_and_howto(html)
+    for jargon in JARGON:
+        assert jargon not in words, jargon
+    assert "95% CI" not in html
+    assert "Growth:" in _section(html, "impact-growth")
+    assert "Compared with similar students" in html
+    assert "likely range" in _section(html, "impact-growth")
+    methods = " ".join(re.findall(r'<p class="method">(.*?)</p>', html, flags=re.S))
+    for method in ("d_av", "ANCOVA", "REML", "empirical-Bayes", "Anhøj", "Hedges' g"):
+        assert method in methods, method
+
+
+def test_the_class_table_says_which_numbers_are_standard_deviations_and_which_points(
+    client, world, panel
+):
+    client.force_login(world.lead_english)
+    classes = _section(
+        client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode(), "impact-classes"
+    )
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', classes)
+    assert "Growth (standard deviations)" in headers
+    assert "Mean gain, pulled toward all classes (points)" in headers
+    assert "Two kinds of number" in classes
+
+
+@pytest.mark.parametrize(
+    ("section", "about"),
+    [
+        ("impact-growth", "Why a comparison group matters"),
+        ("impact-comparison", "Why a comparison group matters"),
+        ("impact-gap", "how much of the starting gap closed"),
+        ("impact-goal", "on track"),
+        ("impact-progress", "too few points for a signal"),
+        ("impact-classes", "not a ranking of teachers"),
+    ],
+)
+def test_every_figure_has_a_how_to_read_this_beside_it(client, world, panel, section, about):
+    """What the figure means, what its likely range means and why small groups are hidden,
+    in a details element a keyboard opens."""
+    client.force_login(world.lead_english)
+    html = _section(client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode(), section)
+    (howto,) = re.findall(r'<details class="howto">(.*?)</details>', html, flags=re.S)
+    assert "<summary>How to read this</summary>" in howto
+    assert about in howto
+    assert "The likely range is the 95% confidence interval" in howto
+    assert "Why small groups are hidden: a figure from fewer than 10 students" in howto
+
+
+def test_progress_so_far_has_its_how_to_read_this(client, world, panel):
+    Score.objects.filter(occasion=panel.occasions[-1]).delete()
+    client.force_login(world.lead_english)
+    so_far = _section(
+        client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode(), "impact-so-far"
+    )
+    assert "a sign of direction, not as the cycle's result" in so_far
+    assert "<summary>How to read this</summary>" in so_far
 
 
 def test_caveats_sit_beside_the_figure_they_qualify(client, world, panel):

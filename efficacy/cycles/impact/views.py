@@ -23,7 +23,8 @@ test can compare the page with ``efficacy analyze`` on the exported evidence:
   ``prepost-weeks``, ``prepost-weeks-per-year``;
 - compared with the comparison group (``efficacy analyze impact``): ``did-g``,
   ``did-ci-low``, ``did-ci-high``, ``ancova-g``, ``ancova-ci-low``,
-  ``ancova-ci-high``, ``baseline-g``, ``improvement-index``, ``impact-n-focus``,
+  ``ancova-ci-high``, ``baseline-g``, ``baseline-distance`` (its size, the words saying
+  which group started lower), ``improvement-index``, ``impact-n-focus``,
   ``impact-n-comparison``;
 - the gap, comparison minus focus (``efficacy analyze gap --a comparison --b
   focus``, B = 2000, seed 0): ``gap-from``, ``gap-to``, ``gap-from-sd``,
@@ -69,6 +70,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from efficacy import privacy
 from efficacy.access.cycles import access_cycle
 from efficacy.analysis import verdict as grading
 from efficacy.cycles.impact.panel import (
@@ -120,12 +122,15 @@ TRACK_WORDS = {
 
 #: WWC baseline equivalence, in plain words.
 EQUIVALENCE_LABELS = {
-    "satisfied": gettext_lazy("satisfied: the groups started within 0.05 SD of each other"),
+    "satisfied": gettext_lazy("Close enough to compare directly: within 0.05 standard deviations."),
     "requires_adjustment": gettext_lazy(
-        "satisfied only with statistical adjustment: the groups started 0.05 to 0.25 SD apart, "
-        "so rely on the ANCOVA-adjusted g"
+        "Comparable once each student's starting score is taken into account: 0.05 to 0.25 "
+        "standard deviations apart, so read the comparison with students who started at the "
+        "same score."
     ),
-    "not_satisfied": gettext_lazy("not satisfied: the groups started more than 0.25 SD apart"),
+    "not_satisfied": gettext_lazy(
+        "Too far apart to compare fairly: more than 0.25 standard deviations."
+    ),
 }
 
 
@@ -209,6 +214,7 @@ def impact_panel(request: HttpRequest, cycle_id: int) -> HttpResponse:
         )
     impact = cycle_impact(cycle, measure=chosen)
     context = {
+        "min_n": privacy.min_student_n(),
         "cycle": cycle,
         "form": form,
         "measures": measures,
@@ -221,6 +227,7 @@ def impact_panel(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "chart": _chart(impact.run_chart, chosen),
         "on_track_words": TRACK_WORDS.get(impact.on_track_status or "", ""),
         "lords": _lords_paradox(impact),
+        "target_reached": _target_reached(impact),
         "equivalence": EQUIVALENCE_LABELS.get(
             impact.impact.baseline_equivalence if impact.impact else "", ""
         ),
@@ -274,6 +281,7 @@ def _figures(impact: CycleImpact) -> dict[str, Figure]:
             _number("ancova-ci-low", i.ci.low),
             _number("ancova-ci-high", i.ci.high),
             _number("baseline-g", i.baseline_g),
+            _number("baseline-distance", abs(i.baseline_g)),
             _number("improvement-index", i.improvement_index, 1),
             _number("impact-n-focus", i.n_focus, 0),
             _number("impact-n-comparison", i.n_comparison, 0),
@@ -323,6 +331,16 @@ def _figures(impact: CycleImpact) -> dict[str, Figure]:
     if run is not None and run.chart is not None:
         out.append(_number("runchart-median", run.chart.median))
     return {f.name.replace("-", "_"): f for f in out}
+
+
+def _target_reached(impact: CycleImpact) -> bool:
+    """The share at the final occasion reaches the goal's target. (The verdict may still
+    record no mastery moment, when the comparison contradicts the gain: the page says so.)"""
+    share, goal = impact.goal_share, impact.goal
+    target = goal.summary.get("target_percent") if goal is not None else None
+    if share is None or share.suppressed or target is None:
+        return False
+    return bool(share.percent >= target)
 
 
 def _lords_paradox(impact: CycleImpact) -> dict[str, bool]:
