@@ -9,7 +9,10 @@ u_i ~ N(0, τ²) and e_i ~ N(0, v_i), says cycles differ in their true effect;
 - DerSimonian & Laird (1986): τ² = max(0, (Q − df)/C);
 - REML (Viechtbauer 2005): τ² maximising the restricted log-likelihood on τ² ≥ 0;
 - μ = Σ w*_i y_i / Σ w*_i with w*_i = 1/(v_i + τ²), SE = sqrt(1/Σw*);
-- I² = max(0, (Q − df)/Q) (Higgins & Thompson 2002);
+- I² = τ²/(τ² + s²) for the τ² actually used, with the typical within-cycle variance
+  s² = (k − 1)·Σw / ((Σw)² − Σw²) = (k − 1)/C (Higgins & Thompson 2002, eq. 9; metafor's
+  ``rma``). For DL it equals max(0, (Q − df)/Q); for REML it does not, so an I² from Q
+  could stand beside a τ² of 0 (Raudenbush 1985: REML I² 41.8%, the Q form 49.8%);
 - prediction interval μ ± t_{k−2} · sqrt(τ² + SE²) (Higgins, Thompson & Spiegelhalter 2009);
 - Hartung & Knapp (2001): q = Σ w*_i (y_i − μ)²/(k − 1), SE = sqrt(q/Σw*), CI with
   t_{k−1}; optionally max(1, q) (Knapp & Hartung 2003; Röver et al. 2015) so the
@@ -91,6 +94,21 @@ def q_statistic(y: np.ndarray, v: np.ndarray) -> tuple[float, float]:
     q = float(np.sum(w * (y - mean) ** 2))
     c = float(np.sum(w) - np.sum(w**2) / np.sum(w))
     return q, c
+
+
+def i_squared(tau2: float, df: int, c: float) -> float:
+    """I² = τ²/(τ² + s²), the share of the effects' variance that is between cycles.
+
+    s² = (k − 1)·Σw / ((Σw)² − Σw²) is the typical within-cycle variance (Higgins &
+    Thompson 2002, "Quantifying heterogeneity in a meta-analysis", Stat. Med. 21:1539,
+    eq. 9; metafor's ``rma``); since (Σw)² − Σw² = Σw·C it is (k − 1)/C. With the DL τ²
+    this is max(0, (Q − df)/Q); with the REML τ² it agrees with τ² (0 when τ² is 0).
+
+    >>> round(i_squared(0.02, 18, 688.3), 4)
+    0.4334
+    """
+    s2 = df / c
+    return tau2 / (tau2 + s2)
 
 
 def tau2_dl(y: ArrayLike, v: ArrayLike) -> float:
@@ -189,7 +207,7 @@ def random_effects(
         pi = ConfidenceInterval(float(mu - half), float(mu + half), level)
     else:
         pi = ConfidenceInterval(float("nan"), float("nan"), level)
-    i2 = max(0.0, (q - df) / q) if q > 0 else 0.0
+    i2 = i_squared(tau2, df, c)
 
     caveats: list[str] = []
     if k < 5:
