@@ -28,6 +28,7 @@ from efficacy.analysis.reliability import ReliabilityResult, reliability
 from efficacy.analysis.results import (
     MIN_N,
     NO_VARIANCE,
+    NOT_FINITE,
     TOO_FEW,
     AnalysisError,
     ConfidenceInterval,
@@ -44,7 +45,7 @@ from efficacy.analysis.runchart import (
 )
 
 __all__ = ["MIN_N", "AnalysisError", "ConfidenceInterval", "Result", "suppression_reason"]
-__all__ += ["NO_VARIANCE", "TOO_FEW"]
+__all__ += ["NOT_FINITE", "NO_VARIANCE", "TOO_FEW"]
 __all__ += ["improvement_index", "pair_scores"]
 __all__ += ["EffectSize", "effect_size", "effect_size_by"]
 __all__ += ["GapChange", "gap_change"]

@@ -4,8 +4,8 @@ Every number Efficacy shows carries its n, its uncertainty and its method
 (DESIGN.md, principle 1). A statistic returns a frozen dataclass that derives
 from :class:`Result`; below the minimum n it returns the same type with
 ``suppressed=True``, a plain-language ``reason`` (for the command line), a
-``reason_code`` (:data:`TOO_FEW` with its ``min_n``, or :data:`NO_VARIANCE`) that
-the web app translates, and no numbers.
+``reason_code`` (:data:`TOO_FEW` with its ``min_n``, :data:`NO_VARIANCE` or
+:data:`NOT_FINITE`) that the web app translates, and no numbers.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ import numpy as np
 
 #: Default minimum group size for student results (STATISTICS.md, "Small groups").
 MIN_N = 10
-#: Reason codes of a suppressed result: a group below ``min_n``; scores that do not vary.
+#: Reason codes of a suppressed result: a group below ``min_n``; scores that do not vary;
+#: scores too large or too small for a sum, a variance or a weight to be a finite number.
 TOO_FEW = "too_few"
 NO_VARIANCE = "no_variance"
+NOT_FINITE = "not_finite"
 #: z for a two-sided 95% interval.
 Z95 = 1.959963984540054
 
@@ -96,8 +98,14 @@ def _clean(value: Any) -> Any:
 class AnalysisError(ValueError):
     """Input that a statistic cannot be computed from, with a message for a person.
 
-    The command line turns it into one line on stderr and exit status 2.
+    The command line turns it into one line on stderr and exit status 2. ``code``
+    (e.g. :data:`NOT_FINITE`), when set, is what the web app translates instead of
+    the English message.
     """
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def suppression_reason(n: int, min_n: int, *, what: str = "group") -> str:
