@@ -193,9 +193,12 @@ def group_moments(
     ``codes`` are integer group codes 0..n_groups−1 (e.g. from ``pd.factorize``).
     Deviations are taken from each group's own mean (two passes of ``bincount``),
     which keeps large score values from cancelling catastrophically. ``range_x``
-    (and ``range_y``) is max − min, what :func:`does_not_vary` judges. Empty groups
-    have NaN means and ranges. Nothing is checked here: overflow shows as an
-    infinite mean or sum (see :func:`not_finite`).
+    (and ``range_y``) is max − min, what :func:`does_not_vary` judges. With ``y``,
+    the paired difference d = y − x (a gain) has its own ``ss_diff`` and
+    ``range_diff``, taken from d itself rather than from ss_x + ss_y − 2·sp_xy, which
+    cancels when the gains hardly vary; ``magnitude`` is the largest |x| or |y|.
+    Empty groups have NaN means and ranges. Nothing is checked here: overflow
+    shows as an infinite mean or sum (see :func:`not_finite`).
     """
     n = np.bincount(codes, minlength=n_groups).astype(float)
     with np.errstate(all="ignore"):
@@ -212,10 +215,16 @@ def group_moments(
             mean_y = np.bincount(codes, weights=y, minlength=n_groups) / n
             dy = y - mean_y[codes]
             low_y, high_y = _extremes(codes, n_groups, y)
+            d = y - x
+            dd = d - (np.bincount(codes, weights=d, minlength=n_groups) / n)[codes]
+            low_d, high_d = _extremes(codes, n_groups, d)
             out["mean_y"] = mean_y
             out["ss_y"] = np.bincount(codes, dy * dy, n_groups)
             out["sp_xy"] = np.bincount(codes, dx * dy, n_groups)
             out["range_y"] = high_y - low_y
+            out["ss_diff"] = np.bincount(codes, dd * dd, n_groups)
+            out["range_diff"] = high_d - low_d
+            out["magnitude"] = np.fmax.reduce(np.abs([low_x, high_x, low_y, high_y]), axis=0)
     return out
 
 

@@ -24,6 +24,9 @@ from efficacy.analysis import (
     impact_estimate,
     impact_estimate_by,
     null_model,
+    paired_mean_gain,
+    prepost_effect,
+    prepost_effect_by,
     random_effects,
 )
 from efficacy.analysis.meta import q_statistic
@@ -103,6 +106,37 @@ def test_a_group_of_overflowing_scores_is_suppressed_in_a_by_table_and_the_other
     assert not effects.at["plain", "suppressed"]
 
 
+# numpy warns of the overflow on its way to the refusal.
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("scale", [1e160, 1e-170])
+def test_a_pre_post_effect_on_scores_that_overflow_is_refused_not_zero(scale):
+    _refused(lambda: prepost_effect(PRE_F * scale, POST_F * scale))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_a_mean_gain_whose_sd_overflows_is_refused():
+    _refused(lambda: paired_mean_gain(PRE_F * 1e160, POST_F * 1e160))
+
+
+def test_a_pre_post_effect_is_the_same_at_any_scale_that_does_not_overflow():
+    plain = prepost_effect(PRE_F, POST_F)
+    for scale in (1e100, 1e-100):
+        scaled = prepost_effect(PRE_F * scale, POST_F * scale)
+        for field in ("d_av", "d_z", "r", "se"):  # r overflowed at 1e100 (r = 0)
+            assert getattr(scaled, field) == pytest.approx(getattr(plain, field), rel=1e-9)
+
+
+def test_a_class_of_overflowing_scores_is_suppressed_in_a_pre_post_table():
+    table = _long(1e160)
+    frame = prepost_effect_by(
+        table[table["grp"] == "focus"], by="cls", id="id", score="score",
+        occasion="occasion", pre="pre", post="post",
+    ).set_index("by")  # fmt: skip
+    assert frame.at["big", "reason_code"] == "not_finite"
+    assert np.isnan(frame.at["big", "d_av"])
+    assert frame.at["plain", "d_av"] == pytest.approx(prepost_effect(PRE_F, POST_F).d_av)
+
+
 def test_a_cluster_model_of_overflowing_scores_is_refused():
     clusters = np.repeat(np.arange(6), 20)
     _refused(lambda: null_model(NOISE * 1e160, clusters))
@@ -121,6 +155,26 @@ def test_scores_near_1e10_with_noise_vary_and_give_the_effect_of_the_noise():
     assert impact.ancova_g == pytest.approx(
         impact_estimate(PRE_F, POST_F, PRE_C, POST_C).ancova_g, rel=1e-5
     )
+
+
+def test_a_pre_post_effect_on_scores_near_1e10_with_noise_is_that_of_the_noise():
+    pre, post = NOISE[:60], NOISE[60:] + 0.5
+    plain = prepost_effect(pre, post)
+    shifted = prepost_effect(1e10 + pre, 1e10 + post)
+    for field in ("d_av", "d_z", "r"):
+        assert getattr(shifted, field) == pytest.approx(getattr(plain, field), rel=1e-5)
+
+
+def test_equal_gains_are_equal_up_to_the_rounding_of_the_scores_at_any_scale():
+    # post = pre + 5 in floating point: the gains differ in their last digits only.
+    for scale in (1.0, 1e10):
+        pre = np.random.default_rng(18).normal(50, 10, 30) * scale
+        result = prepost_effect(pre, pre + 5 * scale)
+        assert np.isnan(result.d_z)
+        assert any("gained exactly the same" in c for c in result.caveats)
+        # The SD of the gains is taken from the gains, not from sd_pre² + sd_post² − 2·cov,
+        # which cancelled here to 1521 points at 1e10 (d_z = 3.3e7).
+        assert result.sd_gain < 1e-12 * scale
 
 
 def test_a_cluster_model_of_scores_near_1e10_finds_the_same_icc():
