@@ -178,13 +178,6 @@ def not_finite_error(
     )
 
 
-def is_zero_variance(sd: ArrayLike, mean: ArrayLike) -> Any:
-    """True where an SD is zero up to rounding of the scores' magnitude."""
-    sd, mean = np.asarray(sd, dtype=float), np.asarray(mean, dtype=float)
-    scale = np.maximum(np.abs(mean), np.finfo(float).tiny)
-    return ~(sd > 1e-9 * scale)
-
-
 def group_moments(
     codes: np.ndarray, n_groups: int, x: np.ndarray, y: np.ndarray | None = None
 ) -> dict[str, np.ndarray]:

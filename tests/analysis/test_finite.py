@@ -21,6 +21,7 @@ from efficacy.analysis import (
     AnalysisError,
     effect_size,
     effect_size_by,
+    gap_change,
     impact_estimate,
     impact_estimate_by,
     null_model,
@@ -137,6 +138,14 @@ def test_a_class_of_overflowing_scores_is_suppressed_in_a_pre_post_table():
     assert frame.at["plain", "d_av"] == pytest.approx(prepost_effect(PRE_F, POST_F).d_av)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("scale", [1e160, 1e-170])
+def test_a_gap_in_sd_units_on_scores_that_overflow_is_refused_not_zero(scale):
+    cells = (TREATMENT, CONTROL, POST_F, POST_C)
+    error = _refused(lambda: gap_change(*(c * scale for c in cells), bootstrap=0))
+    assert "pooled SD at the 'from' occasion" in str(error)
+
+
 def test_a_cluster_model_of_overflowing_scores_is_refused():
     clusters = np.repeat(np.arange(6), 20)
     _refused(lambda: null_model(NOISE * 1e160, clusters))
@@ -175,6 +184,14 @@ def test_equal_gains_are_equal_up_to_the_rounding_of_the_scores_at_any_scale():
         # The SD of the gains is taken from the gains, not from sd_pre² + sd_post² − 2·cov,
         # which cancelled here to 1521 points at 1e10 (d_z = 3.3e7).
         assert result.sd_gain < 1e-12 * scale
+
+
+def test_a_gap_on_scores_near_1e10_with_noise_is_that_of_the_noise():
+    cells = (PRE_F / 10, PRE_C / 10, POST_F / 10, POST_C / 10)
+    plain = gap_change(*cells, bootstrap=0)
+    shifted = gap_change(*(1e10 + c for c in cells), bootstrap=0)
+    assert shifted.gap_from_sd == pytest.approx(plain.gap_from_sd, rel=1e-4)
+    assert shifted.reduction_pct == pytest.approx(plain.reduction_pct, rel=1e-4)
 
 
 def test_a_cluster_model_of_scores_near_1e10_finds_the_same_icc():
