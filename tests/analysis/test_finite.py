@@ -25,10 +25,12 @@ from efficacy.analysis import (
     impact_estimate,
     impact_estimate_by,
     null_model,
+    occasion_means_chart,
     paired_mean_gain,
     prepost_effect,
     prepost_effect_by,
     random_effects,
+    reliability,
 )
 from efficacy.analysis.meta import q_statistic
 from efficacy.analyze_cli import main
@@ -149,6 +151,26 @@ def test_a_gap_in_sd_units_on_scores_that_overflow_is_refused_not_zero(scale):
 def test_a_cluster_model_of_overflowing_scores_is_refused():
     clusters = np.repeat(np.arange(6), 20)
     _refused(lambda: null_model(NOISE * 1e160, clusters))
+
+
+def _answers(scale: float) -> pd.DataFrame:
+    """Four Likert items of 40 respondents sharing one factor, times ``scale``."""
+    rng = np.random.default_rng(0)
+    common = rng.normal(0, 1, (40, 1))
+    return pd.DataFrame(
+        np.round(3 + common + rng.normal(0, 1, (40, 4))) * scale, columns=list("abcd")
+    )
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("scale", [1e160, 1e-170])
+def test_the_reliability_of_answers_that_overflow_is_refused_not_a_crash(scale):
+    error = _refused(lambda: reliability(_answers(scale)))
+    assert "SD of" in str(error)
+
+
+def test_a_run_chart_of_means_whose_sums_overflow_is_refused():
+    _refused(lambda: occasion_means_chart([0, 0, 1, 1], [1e308, 1e308, 1, 2], occasions=2, min_n=2))
 
 
 # --- "does not vary" relative to the spread -----------------------------------------
@@ -303,3 +325,16 @@ def test_the_cli_refuses_an_unusable_meta_analysis_with_status_2(
         assert (status, out) == (2, "")
         assert err.count("\n") == 1
         assert fragment in err
+
+
+def test_the_cli_refuses_a_reliability_or_icc_of_overflowing_scores_with_status_2(capsys, tmp_path):
+    answers = _answers(1e160)
+    scores = pd.DataFrame({"score": NOISE * 1e160, "cls": np.repeat(np.arange(6), 20)})
+    for command, frame, args in (
+        ("reliability", answers, ["--items", "a,b,c,d"]),
+        ("icc", scores, ["--score", "score", "--cluster", "cls"]),
+    ):
+        status, out, err = _cli(capsys, tmp_path, command, frame, *args)
+        assert (status, out) == (2, ""), err
+        assert err.count("\n") == 1
+        assert "is not a finite number" in err
