@@ -57,6 +57,7 @@ from django.utils.translation import gettext as _
 from efficacy import privacy
 from efficacy.analysis import (
     HINGE,
+    NOT_FINITE,
     PREPOST_COLUMNS,
     AnalysisError,
     GapChange,
@@ -278,7 +279,7 @@ def _compute(
         try:
             return compute()
         except AnalysisError as exc:
-            notes[name] = str(exc)
+            notes[name] = _note(exc)
             return None
 
     on_measure = evidence.where(evidence.measure == measure.pk)
@@ -484,7 +485,12 @@ def _goal_share(
 def _run_chart(focus: _Evidence, occasions: list[Occasion], min_n: int) -> RunChart:
     """The focus group's mean at each occasion, in the cycle's order, with the rules
     (:func:`efficacy.analysis.occasion_means_chart`), its reasons in words."""
-    means = occasion_means_chart(focus.occasion, focus.score, occasions=len(occasions), min_n=min_n)
+    try:
+        means = occasion_means_chart(
+            focus.occasion, focus.score, occasions=len(occasions), min_n=min_n
+        )
+    except AnalysisError as exc:  # a mean whose sum is not a finite number
+        return RunChart(statistic="mean", points=(), note=_note(exc))
     note = None
     if means.chart is None:
         note = _(
@@ -543,10 +549,8 @@ def _by_class(
     sizes = privacy.suppress(effects["n"].to_numpy(dtype=np.int64), min_n).groups
     effects["size"] = pd.Series(sizes, index=effects.index, dtype=object)
     effects["reason"] = [
-        size.reason("class_paired")
-        if size.suppressed
-        else (_(reason) if isinstance(reason, str) else None)
-        for size, reason in zip(sizes, effects["reason"], strict=True)
+        _class_reason(size, reason, code)
+        for size, reason, code in zip(sizes, effects["reason"], effects["reason_code"], strict=True)
     ]
     numbers = [
         c
@@ -568,7 +572,7 @@ def _by_class(
             raise AnalysisError(str(privacy.small_group(min_n, "focus_paired_all_classes")))
         shrunk = shrunken_means(gains, classes, fit=fit, min_n=min_n)
     except AnalysisError as exc:
-        notes["by_class_shrunken"] = str(exc)
+        notes["by_class_shrunken"] = _note(exc)
         return effects, []
     shrunk.index = rows.class_labels[shrunk["cluster"].to_numpy(dtype=np.int64)]
     shown = ~effects["suppressed"].to_numpy()
@@ -577,6 +581,16 @@ def _by_class(
         values = effects["by"].map(shrunk[source]).to_numpy(dtype=float)
         effects[name] = np.where(shown, values, np.nan)
     return effects, _translated(fit)
+
+
+def _class_reason(size: GroupSize, reason: object, code: object) -> SuppressionReason | str | None:
+    """A class row's reason: its size's (small, or hidden so that a small one cannot be
+    worked out), a number that is not finite (by its code), or the library's marked text."""
+    if size.suppressed:
+        return size.reason("class_paired")
+    if code == NOT_FINITE:
+        return privacy.SuppressionReason(privacy.NOT_FINITE)
+    return _(reason) if isinstance(reason, str) else None
 
 
 def _pairs(rows: _Evidence) -> tuple[np.ndarray, np.ndarray]:
@@ -594,6 +608,15 @@ def _pairs(rows: _Evidence) -> tuple[np.ndarray, np.ndarray]:
         values[unit[at]] = rows.score[at]
         out.append(values)
     return out[0], out[1]
+
+
+def _note(exc: AnalysisError) -> str:
+    """Why a figure could not be computed, in the active language: the library's code
+    worded by :class:`~efficacy.privacy.SuppressionReason` where it gives one (a number
+    that is not finite), else the library's own message."""
+    if exc.code == NOT_FINITE:
+        return privacy.SuppressionReason(privacy.NOT_FINITE).message()
+    return str(exc)
 
 
 def _translated(result: Any) -> list[str]:
