@@ -338,3 +338,19 @@ def test_the_cli_refuses_a_reliability_or_icc_of_overflowing_scores_with_status_
         assert (status, out) == (2, ""), err
         assert err.count("\n") == 1
         assert "is not a finite number" in err
+
+
+def test_the_cli_by_table_suppresses_an_overflowing_class_and_keeps_the_others(capsys, tmp_path):
+    table = _long(1e160)
+    args = ["--id", "id", "--score", "score", "--occasion", "occasion", "--pre", "pre",
+            "--post", "post", "--group", "grp", "--focus", "focus", "--comparison", "comp",
+            "--by", "cls"]  # fmt: skip
+    status, out, err = _cli(capsys, tmp_path, "impact", table, *args)
+    assert status == 0, err
+    rows = {row["by"]: row for row in json.loads(out)}
+    assert rows["big"]["reason_code"] == "not_finite"
+    assert rows["big"]["baseline_g"] is None
+    assert rows["big"]["baseline_equivalence"] is None
+    assert rows["plain"]["ancova_g"] == pytest.approx(
+        impact_estimate(PRE_F, POST_F, PRE_C, POST_C).ancova_g, rel=1e-6
+    )
