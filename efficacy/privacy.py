@@ -60,6 +60,8 @@ SMALL_GROUP = "small_group"
 COMPLEMENT = "complement"
 #: No score varies, so a standardised figure cannot be computed.
 NO_VARIANCE = "no_variance"
+#: The scores are too large or too small for a sum or a variance to be a finite number.
+NOT_FINITE = "not_finite"
 
 #: What a ``group`` parameter names, as it reads after "fewer than 10".
 GROUPS: dict[str, Promise] = {
@@ -106,6 +108,11 @@ class SuppressionReason:
             return _(
                 "Suppressed: the scores do not vary (zero variance), so a standardised effect "
                 "cannot be computed."
+            )
+        if self.code == NOT_FINITE:
+            return _(
+                "Not computed: the scores are too large or too small for a sum or a variance to "
+                "be calculated. Check the measure's range and the scores entered."
             )
         return _("Not shown.")
 

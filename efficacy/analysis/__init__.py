@@ -29,6 +29,7 @@ from efficacy.analysis.results import (
     MIN_N,
     NO_VARIANCE,
     NO_WITHIN_VARIANCE,
+    NOT_FINITE,
     ONE_SCORE_PER_CLUSTER,
     TOO_FEW,
     TOO_FEW_CLUSTERS,
@@ -58,6 +59,7 @@ __all__ = ["MIN_N", "AnalysisError", "ConfidenceInterval", "Result", "suppressio
 __all__ += ["NO_VARIANCE", "TOO_FEW"]
 __all__ += ["NO_WITHIN_VARIANCE", "ONE_SCORE_PER_CLUSTER", "TOO_FEW_CLUSTERS", "TOO_FEW_PAIRS"]
 __all__ += ["TOO_FEW_SCORES"]
+__all__ += ["NOT_FINITE"]
 __all__ += ["improvement_index", "pair_scores"]
 __all__ += ["EffectSize", "effect_size", "effect_size_by"]
 __all__ += ["GapChange", "gap_change"]

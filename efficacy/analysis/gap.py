@@ -111,7 +111,8 @@ def gap_change(
     A positive gap means A scores higher. Missing scores (NaN) are ignored.
     ``bootstrap`` = 0 skips the CI. Any group × occasion cell below ``min_n``
     gives a suppressed result. Raises :class:`AnalysisError` for a cell with
-    fewer than two scores or an occasion where no score varies.
+    fewer than two scores, an occasion where no score varies, or a gap or pooled
+    SD that is not a finite number (``not_finite``).
 
     >>> r = gap_change([60, 70, 80], [40, 50, 60], [65, 75, 85], [53, 63, 73], min_n=2, bootstrap=0)
     >>> r.gap_from, r.gap_to, round(r.reduction_pct, 1)
@@ -142,13 +143,15 @@ def gap_change(
         a, b = cells[f"a_{occasion}"], cells[f"b_{occasion}"]
         sds[occasion] = float(_core.pooled_sd(len(a), a.var(ddof=1), len(b), b.var(ddof=1)))
         gaps[occasion] = float(a.mean() - b.mean())
-        if _core.is_zero_variance(sds[occasion], max(abs(a.mean()), abs(b.mean()))):
+        if _core.does_not_vary(max(np.ptp(a), np.ptp(b))):
             raise AnalysisError(
                 f"No score varies within the groups at the {occasion!r} occasion (zero "
                 "variance), so the gap in SD units cannot be computed.",
                 code=NO_VARIANCE,
                 params={"occasion": occasion},
             )
+        _core.finite(gaps[occasion], f"gap at the {occasion!r} occasion")
+        _core.finite(sds[occasion], f"pooled SD at the {occasion!r} occasion", varies=True)
     n_total = sum(counts.values())
     if min(counts.values()) < min_n:
         smallest = min(counts, key=counts.get)

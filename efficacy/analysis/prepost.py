@@ -199,11 +199,11 @@ def _from_moments(
         var_pre, var_post = _core.variance(ss_pre, n), _core.variance(ss_post, n)
         sd_pre, sd_post = np.sqrt(var_pre), np.sqrt(var_post)
         gain = mean_post - mean_pre
-        sd_gain = np.sqrt(np.maximum(_core.variance(ss_pre + ss_post - 2 * sp, n), 0.0))
+        sd_gain = np.sqrt(_core.variance(m["ss_diff"], n))
         d_av = gain / ((sd_pre + sd_post) / 2)
-        flat_gain = _core.is_zero_variance(sd_gain, np.fmax(np.abs(mean_pre), np.abs(mean_post)))
+        flat_gain = _core.does_not_vary(m["range_diff"], m["magnitude"])
         d_z = np.where(flat_gain, np.nan, gain / sd_gain)
-        r = np.clip(sp / np.sqrt(ss_pre * ss_post), -1.0, 1.0)
+        r = np.clip(sp / (np.sqrt(ss_pre) * np.sqrt(ss_post)), -1.0, 1.0)
         # With r undefined (one occasion constant) the gains' own spread stands in.
         one_minus_r = np.where(np.isnan(r), 0.5, 1 - r)
         se = np.sqrt((1 / n + d_av**2 / (2 * n)) * 2 * one_minus_r)
@@ -228,6 +228,17 @@ def _from_moments(
     }
 
 
+def _flat(m: dict[str, np.ndarray]) -> np.ndarray:
+    """Per group: no score varies at either occasion (judged on their range)."""
+    return _core.does_not_vary(np.fmax(m["range_x"], m["range_y"]))
+
+
+def _unusable(v: dict[str, np.ndarray], flat: np.ndarray) -> np.ndarray:
+    """Per group: a mean, the gain, d_av, its SE or an SD is not finite (:func:`_core.not_finite`)."""
+    sums = (v[k] for k in ("mean_pre", "mean_post", "mean_gain", "sd_gain", "d_av", "se"))
+    return _core.not_finite(*sums, sd=(v["sd_pre"] + v["sd_post"]) / 2, varies=~flat)
+
+
 def prepost_effect(
     pre: ArrayLike,
     post: ArrayLike,
@@ -243,8 +254,8 @@ def prepost_effect(
     others are ``n_unpaired``). ``weeks`` is the cycle's length (default a
     full school year) and ``weeks_per_year`` the school year's (default 40),
     for years of growth. Below ``min_n`` paired students the result is
-    suppressed. Raises :class:`AnalysisError` for fewer than two pairs or when no
-    score varies.
+    suppressed. Raises :class:`AnalysisError` for fewer than two pairs, when no
+    score varies, or when a mean or an SD is not a finite number (``not_finite``).
 
     >>> r = prepost_effect([1, 2, 3, 4], [2, 4, 4, 6], min_n=2)
     >>> round(r.d_av, 4), round(r.d_z, 4)
@@ -262,18 +273,17 @@ def prepost_effect(
             code=TOO_FEW_PAIRS,
         )
     m = _core.group_moments(np.zeros(n, dtype=np.int64), 1, x, y)
-    v = {
-        k: float(a[0]) if np.ndim(a) else float(a)
-        for k, a in _from_moments(m, weeks=weeks_value, weeks_per_year=per_year, z=z).items()
-    }
-    if math.isnan(v["d_av"]) or _core.is_zero_variance(
-        (v["sd_pre"] + v["sd_post"]) / 2, max(abs(v["mean_pre"]), abs(v["mean_post"]))
-    ):
+    out = _from_moments(m, weeks=weeks_value, weeks_per_year=per_year, z=z)
+    flat = _flat(m)
+    if flat[0]:
         raise AnalysisError(
             "No score varies at either occasion (zero variance), so a standardised effect "
             "cannot be computed.",
             code=NO_VARIANCE,
         )
+    if _unusable(out, flat)[0]:
+        raise _core.not_finite_error("mean, the gain or an SD of these scores")
+    v = {k: float(a[0]) if np.ndim(a) else float(a) for k, a in out.items()}
     if n < min_n:
         return PrePostEffect(
             method=METHOD,
@@ -357,9 +367,8 @@ def prepost_effect_by(
     m = _core.group_moments(codes[both], n_groups, x[both], y[both])
     out = _from_moments(m, weeks=weeks_value, weeks_per_year=per_year, z=z)
     reasons = _core.small_group_reasons({"class": m["n"]}, min_n)
-    scale = np.fmax(np.abs(m["mean_x"]), np.abs(m["mean_y"]))
-    flat = _core.is_zero_variance((out["sd_pre"] + out["sd_post"]) / 2, scale)
-    reason_codes = _core.reason_codes(reasons, flat)
+    flat = _flat(m)
+    reason_codes = _core.reason_codes(reasons, flat, _unusable(out, flat))
     reasons[(reasons == None) & flat] = ZERO_VARIANCE  # noqa: E711
     return _core.result_frame(
         PREPOST_COLUMNS,
@@ -426,8 +435,8 @@ def paired_mean_gain(
             reason=_core.suppression_reason(n, min_n),
         )
     gain = y - x
-    mean_gain = float(gain.mean())
-    sd_gain = float(gain.std(ddof=1))
+    mean_gain = float(_core.finite(gain.mean(), "mean gain"))
+    sd_gain = float(_core.finite(gain.std(ddof=1), "SD of the gains"))
     se = sd_gain / math.sqrt(n)
     half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se
     return MeanGain(

@@ -706,6 +706,19 @@ def test_scores_that_never_vary_are_explained_not_a_server_error(client, world, 
     assert "the gap cannot be expressed in standard deviations" in _section(html, "impact-gap")
 
 
+def test_scores_too_large_to_compute_with_are_explained_not_shown_as_zero(client, world, panel):
+    # ×1e160 squares to infinity: the growth, the baseline g and each class's d_av were 0.
+    Score.objects.filter(measure=panel.points).update(value=F("value") * 1e160)
+    client.force_login(world.lead_english)
+    response = _get(client, panel.cycle)
+    html = response.content.decode()
+    assert response.status_code == 200
+    said = "Not computed: the scores are too large or too small"
+    for section in ("impact-growth", "impact-comparison", "impact-gap", "impact-classes"):
+        assert said in _section(html, section), section
+    assert "Shrunken gains could not be estimated: " + said in html
+
+
 def test_the_chart_draws_one_vertex_per_point_inside_the_plot_on_round_ticks(client, world, panel):
     client.force_login(world.lead_english)
     progress = _section(

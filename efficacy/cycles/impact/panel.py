@@ -62,6 +62,7 @@ from efficacy.analysis import (
     HINGE,
     NO_VARIANCE,
     NO_WITHIN_VARIANCE,
+    NOT_FINITE,
     ONE_SCORE_PER_CLUSTER,
     PREPOST_COLUMNS,
     TOO_FEW_CLUSTERS,
@@ -540,7 +541,12 @@ def _goal_share(
 def _run_chart(focus: _Evidence, occasions: list[Occasion], min_n: int) -> RunChart:
     """The focus group's mean at each occasion, in the cycle's order, with the rules
     (:func:`efficacy.analysis.occasion_means_chart`), its reasons in words."""
-    means = occasion_means_chart(focus.occasion, focus.score, occasions=len(occasions), min_n=min_n)
+    try:
+        means = occasion_means_chart(
+            focus.occasion, focus.score, occasions=len(occasions), min_n=min_n
+        )
+    except AnalysisError as exc:  # a mean whose sum is not a finite number
+        return RunChart(statistic="mean", points=(), note=_why_not("run_chart", exc))
     note = None
     if means.chart is None:
         note = _(
@@ -599,10 +605,8 @@ def _by_class(
     sizes = privacy.suppress(effects["n"].to_numpy(dtype=np.int64), min_n).groups
     effects["size"] = pd.Series(sizes, index=effects.index, dtype=object)
     effects["reason"] = [
-        size.reason("class_paired")
-        if size.suppressed
-        else (_(reason) if isinstance(reason, str) else None)
-        for size, reason in zip(sizes, effects["reason"], strict=True)
+        _class_reason(size, reason, code)
+        for size, reason, code in zip(sizes, effects["reason"], effects["reason_code"], strict=True)
     ]
     numbers = [
         c
@@ -634,6 +638,16 @@ def _by_class(
         values = effects["by"].map(shrunk[source]).to_numpy(dtype=float)
         effects[name] = np.where(shown, values, np.nan)
     return effects, _translated(fit)
+
+
+def _class_reason(size: GroupSize, reason: object, code: object) -> SuppressionReason | str | None:
+    """A class row's reason: its size's (small, or hidden so that a small one cannot be
+    worked out), a number that is not finite (by its code), or the library's marked text."""
+    if size.suppressed:
+        return size.reason("class_paired")
+    if code == NOT_FINITE:
+        return privacy.SuppressionReason(privacy.NOT_FINITE)
+    return _(reason) if isinstance(reason, str) else None
 
 
 def _pairs(rows: _Evidence) -> tuple[np.ndarray, np.ndarray]:
@@ -708,11 +722,14 @@ _WHY_NOT: dict[tuple[str | None, ...], Promise] = {
 
 
 def _why_not(figure: str, exc: AnalysisError) -> str:
-    """Why ``figure`` could not be computed, in the reader's language (:data:`_WHY_NOT`).
+    """Why ``figure`` could not be computed, in the reader's language (:data:`_WHY_NOT`;
+    a number that is not finite as :class:`~efficacy.privacy.SuppressionReason` words it).
 
     An error without a code, or one this page has no words for, is a caller's mistake
     rather than thin data, and keeps the library's message.
     """
+    if exc.code == NOT_FINITE:
+        return privacy.SuppressionReason(privacy.NOT_FINITE).message()
     keys: list[tuple[str | None, ...]] = [(figure, exc.code, v) for v in exc.params.values()]
     keys.append((figure, exc.code))
     for key in keys:
