@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy.special import stdtrit
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
@@ -438,7 +438,7 @@ def paired_mean_gain(
     mean_gain = float(_core.finite(gain.mean(), "mean gain"))
     sd_gain = float(_core.finite(gain.std(ddof=1), "SD of the gains"))
     se = sd_gain / math.sqrt(n)
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se
+    half = float(stdtrit(n - 1, 0.5 + level / 2)) * se  # Student's t quantile
     return MeanGain(
         method=GAIN_METHOD,
         n=n,

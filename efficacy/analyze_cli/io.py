@@ -178,14 +178,41 @@ def require_label(table: pd.DataFrame, column: str, label: str, *, option: str) 
         )
 
 
-def records(frame: pd.DataFrame, **extra: Any) -> list[dict[str, Any]]:
-    """A vectorised result as a list of JSON-ready objects (NaN → None)."""
-    rows = frame.to_dict(orient="records")
-    return [{k: to_plain(v) for k, v in {**row, **extra}.items()} for row in rows]
+class Records(list):
+    """Rows already made of plain JSON values (:func:`records`): nothing left to convert."""
+
+
+def records(frame: pd.DataFrame, **extra: Any) -> Records:
+    """A vectorised result as a list of JSON-ready objects (NaN and infinities → None).
+
+    Column by column, not value by value: a ``--by`` result of 20,000 groups is
+    400,000 values, and converting each on its own took longer than computing them.
+    Numeric columns become Python numbers in one numpy pass; only text and list
+    columns (labels, reasons, caveats) are looked at one value at a time.
+    """
+    columns: dict[str, list[Any]] = {}
+    for name in frame.columns:
+        series = frame[name]
+        if pd.api.types.is_float_dtype(series.dtype):
+            values = series.to_numpy(dtype=float)
+            plain = values.astype(object)
+            plain[~np.isfinite(values)] = None
+            columns[str(name)] = plain.tolist()
+        elif pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_integer_dtype(
+            series.dtype
+        ):
+            columns[str(name)] = series.to_numpy().tolist()
+        else:
+            columns[str(name)] = [to_plain(v) for v in series.tolist()]
+    for name, value in extra.items():
+        columns[name] = [to_plain(value)] * len(frame)
+    keys = list(columns)
+    return Records(dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True))
 
 
 def to_json(result: dict | list) -> str:
-    return json.dumps(to_plain(result), allow_nan=False, ensure_ascii=False)
+    plain = result if isinstance(result, Records) else to_plain(result)
+    return json.dumps(plain, allow_nan=False, ensure_ascii=False)
 
 
 def print_result(
