@@ -37,6 +37,7 @@ from efficacy.cycles.impact.panel import cycle_impact
 from efficacy.cycles.models import Measure, Score
 from efficacy.cycles.plan.services import cycle_update, measure_create, occasion_create
 from efficacy.roster.models import Enrollment, SchoolClass, Student
+from tests.analysis.references import assert_student_gap_ci_agrees_with_scipy
 
 pytestmark = pytest.mark.django_db
 
@@ -245,6 +246,18 @@ def test_the_gap_and_its_reduction_are_comparison_minus_focus_on_every_score(pan
     assert (gap.bootstrap, gap.seed) == (2000, 0)
 
 
+def test_the_gap_interval_resamples_students_with_both_of_their_scores(panel):
+    """The same students at baseline and final (two focus students have no final score):
+    the interval is scipy's bootstrap of students within each group, not of occasions."""
+    wide = {
+        g: _wide(panel.truth, g)[["baseline", "final"]].to_numpy().T
+        for g in ("comparison", "focus")
+    }
+    gap = cycle_impact(panel.cycle).gap
+    assert gap.resampling == "students"
+    assert_student_gap_ci_agrees_with_scipy(gap, wide["comparison"], wide["focus"])
+
+
 def _analyze(tmp_path, cycle, measure, *argv):
     _name, _type, content = evidence_export_csv(cycle.created_by, cycle)
     table = pd.read_csv(io.BytesIO(content))
@@ -269,11 +282,10 @@ def test_the_panel_agrees_with_efficacy_analyze_on_the_exported_evidence(panel, 
         tmp_path, panel.cycle, "Reading points", "impact", *columns,
         "--group", "group", "--focus", "focus", "--comparison", "comparison",
     )  # fmt: skip
-    gap = _analyze(
-        tmp_path, panel.cycle, "Reading points", "gap", "--score", "score", "--group", "group",
-        "--a", "comparison", "--b", "focus", "--occasion", "occasion",
-        "--from", "Baseline", "--to", "Final",
-    )  # fmt: skip
+    gap_args = ["--score", "score", "--group", "group", "--a", "comparison", "--b", "focus",
+                "--occasion", "occasion", "--from", "Baseline", "--to", "Final"]  # fmt: skip
+    gap = _analyze(tmp_path, panel.cycle, "Reading points", "gap", "--id", "student", *gap_args)
+    occasions_gap = _analyze(tmp_path, panel.cycle, "Reading points", "gap", *gap_args)
     ours = cycle_impact(panel.cycle)
     assert ours.prepost.d_av == pytest.approx(prepost["d_av"], rel=1e-12)
     assert ours.prepost.years_growth == pytest.approx(prepost["years_growth"], rel=1e-9)
@@ -283,6 +295,11 @@ def test_the_panel_agrees_with_efficacy_analyze_on_the_exported_evidence(panel, 
     assert ours.gap.reduction_pct == pytest.approx(gap["reduction_pct"], rel=1e-12)
     assert ours.gap.ci.low == pytest.approx(gap["ci_low"], rel=1e-12)
     assert ours.gap.ci.high == pytest.approx(gap["ci_high"], rel=1e-12)
+    assert ours.gap.resampling == gap["resampling"] == "students"
+    # Without --id the occasions are resampled on their own, and the output says so.
+    assert occasions_gap["resampling"] == "independent occasions"
+    assert occasions_gap["reduction_pct"] == pytest.approx(gap["reduction_pct"], rel=1e-12)
+    assert occasions_gap["ci_low"] != pytest.approx(gap["ci_low"], rel=1e-3)
 
 
 def test_the_share_meeting_the_goal_has_a_wilson_interval(panel):

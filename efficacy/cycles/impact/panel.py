@@ -11,8 +11,9 @@ any of the cycle's measures can be chosen):
   ANCOVA-adjusted g, each with its CI, n per group, WWC baseline
   equivalence), when the cycle has comparison scores;
 - ``gap``: comparison minus focus at baseline and final, and its percentage
-  reduction with a seeded bootstrap CI (a narrowing gap is a positive
-  reduction), computed exactly as ``efficacy analyze gap`` does by default;
+  reduction with a seeded bootstrap CI that resamples students, each with both
+  of their scores (a narrowing gap is a positive reduction), computed exactly as
+  ``efficacy analyze gap --id student`` does on the evidence export;
 - ``goal_share``: the share of focus students whose final score on the
   performance goal's measure reaches the threshold, with a Wilson interval;
   ``goal``: the mastery-moment verdict (:mod:`efficacy.cycles.stories.mastery`);
@@ -332,6 +333,7 @@ def _compute(
                 focus_pre,
                 comp_post,
                 focus_post,
+                same_students=True,  # element i of pre and post is one student (_pairs)
                 bootstrap=bootstrap,
                 seed=seed,
                 min_n=min_n,
