@@ -7,8 +7,13 @@ effect sizes to facilitate cumulative science", Front. Psychol. 4:863):
 - d_av = mean(gain) / ((s_pre + s_post)/2): the Visible Learning convention,
   labelled "pre/post effect (no comparison group)"
 - d_z = mean(gain) / s_gain; r = correlation of pre and post
-- SE(d_av) = sqrt((1/n + d_av²/(2n)) · 2(1 − r)) (Borenstein, Hedges, Higgins &
-  Rothstein 2009, eq. 4.28, a repeated-measures d on the raw-score SD);
+- SE(d_av) by the delta method under bivariate normality, counting the sampling
+  error of the standardiser S = (s_pre + s_post)/2 as well as of the mean gain
+  (:func:`d_av_variance`): with equal SDs V = 2(1 − r)/n + d²(1 + r²)/(4n).
+  Borenstein, Hedges, Higgins & Rothstein (2009, eq. 4.28),
+  V = (1/n + d²/(2n))·2(1 − r), leaves that error out as r → 1 (it covered 74%
+  at n = 24, r = .9, d = 1.5, and had zero width when every student gained the
+  same), so it is not used.
   SE(d_z) = sqrt(1/n + d_z²/(2n)); CIs estimate ± z·SE
 - expected growth over the cycle = 0.40 × weeks / weeks-per-year (the Visible
   Learning hinge prorated; weeks-per-year defaults to 40) and years of growth =
@@ -180,6 +185,42 @@ def years_of_growth(
         )
 
 
+def d_av_variance(
+    d_av: ArrayLike, n: ArrayLike, sd_pre: ArrayLike, sd_post: ArrayLike, r: ArrayLike
+) -> Any:
+    """Sampling variance of d_av = mean gain / S, S = (s_pre + s_post)/2, by the delta method.
+
+    Under bivariate normality the mean gain is independent of the two SDs, with
+    Var(mean gain) = s_gain²/n = (s_pre² + s_post² − 2r·s_pre·s_post)/n, and
+    Var(s) ≈ σ²/(2n), Cov(s_pre, s_post) ≈ ρ²σ_pre·σ_post/(2n) (the sample mean is
+    independent of the sample covariance matrix, whose Wishart moments give
+    Cov(s_pre², s_post²) = 2ρ²σ_pre²σ_post²/(n − 1): Anderson 2003, *An Introduction
+    to Multivariate Statistical Analysis*, 3rd ed., chs. 3 and 7), so
+    Var(S) ≈ (s_pre² + s_post² + 2r²·s_pre·s_post)/(8n) and::
+
+        V = [s_pre² + s_post² − 2r·s_pre·s_post + d²(s_pre² + s_post² + 2r²·s_pre·s_post)/8] / (n·S²)
+
+    With s_pre = s_post it is ``shared/STATISTICS.md``'s V = 2(1 − r)/n + d²(1 + r²)/(4n),
+    to order 1/n the paired-design variance of Bonett (2008, "Confidence intervals for
+    standardized linear contrasts of means", Psychol. Methods 13:99) for equal SDs. The
+    general form keeps its coverage when the SDs differ (at SDs 1 and 2, r = .9, the
+    equal-SD form covered 76–91%). Every student gaining the same (s_gain = 0, r = 1)
+    still leaves V = d²/(2n) > 0. Works elementwise on arrays; a NaN r (one occasion
+    does not vary) counts as 0, its term being multiplied by that occasion's zero SD.
+
+    >>> round(float(d_av_variance(1.5, 24, 1.0, 1.0, 0.9)), 5)  # 2(.1)/24 + 2.25(1.81)/96
+    0.05076
+    """
+    d = np.asarray(d_av, dtype=float)
+    n = np.asarray(n, dtype=float)
+    a, b = np.asarray(sd_pre, dtype=float), np.asarray(sd_post, dtype=float)
+    r = np.nan_to_num(np.asarray(r, dtype=float))
+    with np.errstate(all="ignore"):
+        var_gain = np.maximum(a**2 + b**2 - 2 * r * a * b, 0.0)
+        var_s = (a**2 + b**2 + 2 * r**2 * a * b) / 8
+        return (var_gain + d**2 * var_s) / (n * ((a + b) / 2) ** 2)
+
+
 def _from_moments(
     m: dict[str, np.ndarray], *, weeks: float, weeks_per_year: float, z: float
 ) -> dict[str, np.ndarray]:
@@ -196,9 +237,7 @@ def _from_moments(
         flat_gain = _core.is_zero_variance(sd_gain, np.fmax(np.abs(mean_pre), np.abs(mean_post)))
         d_z = np.where(flat_gain, np.nan, gain / sd_gain)
         r = np.clip(sp / np.sqrt(ss_pre * ss_post), -1.0, 1.0)
-        # With r undefined (one occasion constant) the gains' own spread stands in.
-        one_minus_r = np.where(np.isnan(r), 0.5, 1 - r)
-        se = np.sqrt((1 / n + d_av**2 / (2 * n)) * 2 * one_minus_r)
+        se = np.sqrt(d_av_variance(d_av, n, sd_pre, sd_post, r))
         d_z_se = np.sqrt(1 / n + d_z**2 / (2 * n))
     return {
         "d_av": d_av,

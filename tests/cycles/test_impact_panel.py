@@ -159,13 +159,16 @@ def _pooled_sd(a, b):
 # --- figures against independent computations -----------------------------------------
 
 
-def test_growth_is_d_av_with_its_repeated_measures_ci_and_n(panel):
+def test_growth_is_d_av_with_its_delta_method_ci_and_n(panel):
     pre, post = _paired(panel.truth, "focus")
     impact = cycle_impact(panel.cycle)
     n = len(pre)
-    d = (post - pre).mean() / ((pre.std(ddof=1) + post.std(ddof=1)) / 2)
+    a, b = pre.std(ddof=1), post.std(ddof=1)
+    d = (post - pre).mean() / ((a + b) / 2)
     r = np.corrcoef(pre, post)[0, 1]
-    se = math.sqrt((1 / n + d**2 / (2 * n)) * 2 * (1 - r))
+    # Var(mean gain) and Var((s_pre + s_post)/2) under bivariate normality (STATISTICS.md).
+    var_gain, var_s = (post - pre).var(ddof=1), (a**2 + b**2 + 2 * r**2 * a * b) / 8
+    se = math.sqrt((var_gain + d**2 * var_s) / (n * ((a + b) / 2) ** 2))
     assert impact.measure == "Reading points"
     assert impact.prepost.n == n == 41
     assert impact.prepost.n_unpaired == 2
