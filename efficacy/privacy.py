@@ -60,6 +60,10 @@ SMALL_GROUP = "small_group"
 COMPLEMENT = "complement"
 #: No score varies, so a standardised figure cannot be computed.
 NO_VARIANCE = "no_variance"
+#: Every score at one of two occasions is the same (a floor or a ceiling), so a pre/post
+#: effect would be divided by half the other occasion's SD
+#: (:data:`efficacy.analysis.FLAT_OCCASION`).
+FLAT_OCCASION = "flat_occasion"
 
 #: What a ``group`` parameter names, as it reads after "fewer than 10".
 GROUPS: dict[str, Promise] = {
@@ -106,6 +110,12 @@ class SuppressionReason:
             return _(
                 "Suppressed: the scores do not vary (zero variance), so a standardised effect "
                 "cannot be computed."
+            )
+        if self.code == FLAT_OCCASION:
+            return _(
+                "Not computed: every student had the same score at the baseline or at the final "
+                "(all at the floor or the ceiling of the scale, for instance), so an effect in SD "
+                "units would be inflated. Read the change in the mean score instead."
             )
         return _("Not shown.")
 

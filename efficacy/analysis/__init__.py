@@ -26,6 +26,7 @@ from efficacy.analysis.prepost import (
 from efficacy.analysis.proportion import Proportion, proportion_estimate, wilson_interval
 from efficacy.analysis.reliability import ReliabilityResult, reliability
 from efficacy.analysis.results import (
+    FLAT_OCCASION,
     MIN_N,
     NO_VARIANCE,
     TOO_FEW,
@@ -44,7 +45,7 @@ from efficacy.analysis.runchart import (
 )
 
 __all__ = ["MIN_N", "AnalysisError", "ConfidenceInterval", "Result", "suppression_reason"]
-__all__ += ["NO_VARIANCE", "TOO_FEW"]
+__all__ += ["FLAT_OCCASION", "NO_VARIANCE", "TOO_FEW"]
 __all__ += ["improvement_index", "pair_scores"]
 __all__ += ["EffectSize", "effect_size", "effect_size_by"]
 __all__ += ["GapChange", "gap_change"]

@@ -24,6 +24,23 @@ effect sizes to facilitate cumulative science", Front. Psychol. 4:863):
 
 d_av includes ordinary growth and ignores the pre/post correlation: it is not
 an effect of a strategy, and every result says so in its caveats.
+
+Floors and ceilings (``shared/STATISTICS.md``, "Floors and ceilings"):
+
+- when every score at one occasion is the same (all students at a rubric's floor,
+  say) and the other occasion varies, (s_pre + s_post)/2 is half the only SD and
+  d_av would double. The result is then suppressed with the reason
+  (:data:`~efficacy.analysis.results.FLAT_OCCASION`): the gain in points is the
+  figure to read. Dividing by the one SD that exists was the alternative; it was
+  not chosen because the grouped form (:func:`prepost_effect_by`, the class table
+  and the stored summaries) has no caveat per row, so a figure standardised
+  differently from its neighbours would have been shown there without a word.
+- given the scale's bounds (``scale_min``, ``scale_max``), the shares of students
+  at the bottom and at the top at each occasion are reported, and when one is
+  above 15% (the usual threshold for a floor or ceiling effect: Terwee et al.
+  2007, "Quality criteria were proposed for measurement properties of health
+  status questionnaires", J. Clin. Epidemiol. 60:34) the result says so
+  (``scale_ends`` and a caveat): those students' gains are capped.
 """
 
 from __future__ import annotations
@@ -39,7 +56,14 @@ from scipy import stats
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
-from efficacy.analysis.results import MIN_N, TOO_FEW, AnalysisError, ConfidenceInterval, Result
+from efficacy.analysis.results import (
+    FLAT_OCCASION,
+    MIN_N,
+    TOO_FEW,
+    AnalysisError,
+    ConfidenceInterval,
+    Result,
+)
 
 METHOD = gettext_noop("pre/post effect (no comparison group)")
 GAIN_METHOD = gettext_noop("paired t interval of the mean gain, baseline to final")
@@ -76,6 +100,28 @@ ZERO_VARIANCE = gettext_noop(
     "Suppressed: no score varies at either occasion (zero variance), so a standardised "
     "effect cannot be computed."
 )
+FLAT_PRE = gettext_noop(
+    "Suppressed: every student had the same score at the first occasion (all at the floor or "
+    "the ceiling of the scale, for instance), so an effect in SD units would be inflated; "
+    "read the gain in points instead."
+)
+FLAT_POST = gettext_noop(
+    "Suppressed: every student had the same score at the later occasion (all at the floor or "
+    "the ceiling of the scale, for instance), so an effect in SD units would be inflated; "
+    "read the gain in points instead."
+)
+SCALE_ENDS = gettext_noop(
+    "More than 15% of the students scored at the top or the bottom of the scale at one "
+    "occasion or both: the scale cannot show how far beyond it they were, so their gains are "
+    "capped and the effect is distorted."
+)
+
+#: A share of students at the bottom or the top of the scale above which the result
+#: says so (Terwee et al. 2007: floor or ceiling effects above 15%).
+SCALE_END_SHARE = 0.15
+#: The shares of :class:`PrePostEffect` (and columns of :func:`prepost_effect_by`) at the
+#: scale's ends, in order; also the codes of :attr:`PrePostEffect.scale_ends`.
+SCALE_END_COLUMNS = ["floor_pre", "floor_post", "ceiling_pre", "ceiling_post"]
 
 #: Columns of :func:`prepost_effect_by`, in order.
 PREPOST_COLUMNS = [
@@ -98,6 +144,7 @@ PREPOST_COLUMNS = [
     "mean_gain",
     "sd_gain",
     "n_unpaired",
+    *SCALE_END_COLUMNS,
     "suppressed",
     "reason",
     "reason_code",
@@ -106,7 +153,12 @@ PREPOST_COLUMNS = [
 
 @dataclass(frozen=True, kw_only=True)
 class PrePostEffect(Result):
-    """d_av with its SE and CI (``se``, ``ci``), d_z with its own, r and years of growth."""
+    """d_av with its SE and CI (``se``, ``ci``), d_z with its own, r and years of growth.
+
+    ``floor_pre`` … ``ceiling_post`` are the shares of the paired students at the
+    scale's bottom (``scale_min``) and top (``scale_max``) at each occasion (NaN
+    without that bound); ``scale_ends`` names those above :data:`SCALE_END_SHARE`.
+    """
 
     d_av: float = NAN
     d_z: float = NAN
@@ -125,6 +177,49 @@ class PrePostEffect(Result):
     mean_gain: float = NAN
     sd_gain: float = NAN
     n_unpaired: int = 0
+    scale_min: float | None = None
+    scale_max: float | None = None
+    floor_pre: float = NAN
+    floor_post: float = NAN
+    ceiling_pre: float = NAN
+    ceiling_post: float = NAN
+    scale_ends: tuple[str, ...] = ()
+
+
+def _scale_bounds(scale_min: float | None, scale_max: float | None) -> None:
+    for name, bound in (("lowest", scale_min), ("highest", scale_max)):
+        if bound is not None and not (isinstance(bound, (int, float)) and math.isfinite(bound)):
+            raise AnalysisError(f"The scale's {name} score must be a number, got {bound}.")
+    if scale_min is not None and scale_max is not None and not scale_min < scale_max:
+        raise AnalysisError(
+            f"The scale's lowest score ({scale_min}) must be below its highest ({scale_max})."
+        )
+
+
+def _scale_end_shares(
+    codes: np.ndarray,
+    n_groups: int,
+    x: np.ndarray,
+    y: np.ndarray,
+    scale_min: float | None,
+    scale_max: float | None,
+) -> dict[str, np.ndarray]:
+    """Per group, the shares of paired students at or beyond each end of the scale at
+    each occasion (:data:`SCALE_END_COLUMNS`; NaN where that bound is not given)."""
+    n = np.bincount(codes, minlength=n_groups).astype(float)
+    out = {}
+    for end, bound, at_end in (
+        ("floor", scale_min, np.less_equal),
+        ("ceiling", scale_max, np.greater_equal),
+    ):
+        for occasion, scores in (("pre", x), ("post", y)):
+            if bound is None:
+                out[f"{end}_{occasion}"] = np.full(n_groups, np.nan)
+                continue
+            hits = np.bincount(codes, weights=at_end(scores, bound), minlength=n_groups)
+            with np.errstate(all="ignore"):
+                out[f"{end}_{occasion}"] = hits / n
+    return out
 
 
 def _weeks(weeks: float | None, *, default: float = _core.SCHOOL_YEAR_WEEKS) -> float:
@@ -265,6 +360,8 @@ def prepost_effect(
     *,
     weeks: float | None = None,
     weeks_per_year: float | None = None,
+    scale_min: float | None = None,
+    scale_max: float | None = None,
     min_n: int = MIN_N,
     level: float = 0.95,
 ) -> PrePostEffect:
@@ -273,9 +370,14 @@ def prepost_effect(
     A NaN marks a missing score; only students with both scores count (the
     others are ``n_unpaired``). ``weeks`` is the cycle's length (default a
     full school year) and ``weeks_per_year`` the school year's (default 40),
-    for years of growth. Below ``min_n`` paired students the result is
-    suppressed. Raises :class:`AnalysisError` for fewer than two pairs or when no
-    score varies.
+    for years of growth. ``scale_min`` and ``scale_max``, the lowest and highest
+    scores the measure allows (a rubric's levels), are optional: with them the
+    result gives the shares of students at each end and says when more than 15%
+    sit at one (their gains are capped). Below ``min_n`` paired students the
+    result is suppressed, and so it is when every score at one occasion is the
+    same (reason code :data:`~efficacy.analysis.results.FLAT_OCCASION`: d_av would
+    double). Raises :class:`AnalysisError` for fewer than two pairs or when no
+    score varies at either occasion.
 
     >>> r = prepost_effect([1, 2, 3, 4], [2, 4, 4, 6], min_n=2)
     >>> round(r.d_av, 4), round(r.d_z, 4)
@@ -285,6 +387,7 @@ def prepost_effect(
     z = _core.z_for(level)
     per_year = _weeks_per_year(weeks_per_year)
     weeks_value = _weeks(weeks, default=per_year)
+    _scale_bounds(scale_min, scale_max)
     x, y, n_unpaired = _pairs(pre, post)
     n = len(x)
     if n < 2:
@@ -303,6 +406,7 @@ def prepost_effect(
             "No score varies at either occasion (zero variance), so a standardised effect "
             "cannot be computed."
         )
+    bounds = {"scale_min": scale_min, "scale_max": scale_max}
     if n < min_n:
         return PrePostEffect(
             method=METHOD,
@@ -314,7 +418,29 @@ def prepost_effect(
             reason=_core.suppression_reason(n, min_n, what="class"),
             reason_code=TOO_FEW,
             min_n=min_n,
+            **bounds,
         )
+    magnitude = max(abs(v["mean_pre"]), abs(v["mean_post"]))
+    for occasion, reason in (("pre", FLAT_PRE), ("post", FLAT_POST)):
+        if _core.is_zero_variance(v[f"sd_{occasion}"], magnitude):
+            return PrePostEffect(
+                method=METHOD,
+                n=n,
+                n_unpaired=n_unpaired,
+                weeks=weeks_value,
+                weeks_per_year=per_year,
+                suppressed=True,
+                reason=reason,
+                reason_code=FLAT_OCCASION,
+                **bounds,
+            )
+    ends = {
+        k: float(a[0])
+        for k, a in _scale_end_shares(
+            np.zeros(n, dtype=np.int64), 1, x, y, scale_min, scale_max
+        ).items()
+    }
+    scale_ends = tuple(k for k in SCALE_END_COLUMNS if ends[k] > SCALE_END_SHARE)
     caveats = [NO_COMPARISON, HINGE_REFERENCE]
     if weeks is None:
         caveats.append(WEEKS_ASSUMED)
@@ -322,6 +448,8 @@ def prepost_effect(
         caveats.append(SMALL_N)
     if math.isnan(v["d_z"]):
         caveats.append(GAINS_EQUAL)
+    if scale_ends:
+        caveats.append(SCALE_ENDS)
     return PrePostEffect(
         method=METHOD,
         n=n,
@@ -343,6 +471,9 @@ def prepost_effect(
         mean_gain=v["mean_gain"],
         sd_gain=v["sd_gain"],
         n_unpaired=n_unpaired,
+        **bounds,
+        **ends,
+        scale_ends=scale_ends,
     )
 
 
@@ -357,6 +488,8 @@ def prepost_effect_by(
     post: object,
     weeks: float | None = None,
     weeks_per_year: float | None = None,
+    scale_min: float | None = None,
+    scale_max: float | None = None,
     min_n: int = MIN_N,
     level: float = 0.95,
 ) -> pd.DataFrame:
@@ -369,12 +502,18 @@ def prepost_effect_by(
     ``by``, ``d_av``, ``d_z``, ``r``, ``se``, ``ci_low``, ``ci_high`` (for d_av),
     ``d_z_se``, ``d_z_ci_low``, ``d_z_ci_high``, ``n`` (paired students),
     ``years_growth``, ``mean_pre``, ``mean_post``, ``sd_pre``, ``sd_post``,
-    ``mean_gain``, ``sd_gain``, ``n_unpaired``, ``suppressed`` and ``reason``.
+    ``mean_gain``, ``sd_gain``, ``n_unpaired``, the shares at the scale's ends
+    (``floor_pre``, ``floor_post``, ``ceiling_pre``, ``ceiling_post``: NaN
+    without ``scale_min`` / ``scale_max``), ``suppressed``, ``reason`` and
+    ``reason_code``. A group is suppressed below ``min_n`` (``too_few``), when no
+    score varies (``no_variance``) and when every score at one occasion is the
+    same (``flat_occasion``), as :func:`prepost_effect`.
     """
     min_n = _core.check_min_n(min_n)
     z = _core.z_for(level)
     per_year = _weeks_per_year(weeks_per_year)
     weeks_value = _weeks(weeks, default=per_year)
+    _scale_bounds(scale_min, scale_max)
     paired = _core.pair_scores(
         table, keys=[by], id=id, score=score, occasion=occasion, pre=pre, post=post
     )
@@ -385,11 +524,16 @@ def prepost_effect_by(
     one = (~np.isnan(x) | ~np.isnan(y)) & ~both
     m = _core.group_moments(codes[both], n_groups, x[both], y[both])
     out = _from_moments(m, weeks=weeks_value, weeks_per_year=per_year, z=z)
+    out.update(_scale_end_shares(codes[both], n_groups, x[both], y[both], scale_min, scale_max))
     reasons = _core.small_group_reasons({"class": m["n"]}, min_n)
     scale = np.fmax(np.abs(m["mean_x"]), np.abs(m["mean_y"]))
     flat = _core.is_zero_variance((out["sd_pre"] + out["sd_post"]) / 2, scale)
     reason_codes = _core.reason_codes(reasons, flat)
     reasons[(reasons == None) & flat] = ZERO_VARIANCE  # noqa: E711
+    for occasion, reason in (("pre", FLAT_PRE), ("post", FLAT_POST)):
+        one_flat = (reasons == None) & _core.is_zero_variance(out[f"sd_{occasion}"], scale)  # noqa: E711
+        reasons[one_flat] = reason
+        reason_codes[one_flat] = FLAT_OCCASION
     return _core.result_frame(
         PREPOST_COLUMNS,
         uniques,

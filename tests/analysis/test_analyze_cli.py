@@ -160,6 +160,47 @@ def test_gap_with_id_refuses_a_student_in_both_groups(capsys, tmp_path):
     assert err.count("\n") == 1
 
 
+def _rubric_csv(tmp_path: Path, *, flat_baseline: bool) -> str:
+    """24 students on a 1-4 rubric: a third at level 4 at the final; with
+    ``flat_baseline`` every student at level 1 at the baseline."""
+    rows = ["student,cls,when,score"]
+    for i in range(24):
+        pre = 1 if flat_baseline else 1 + i % 3
+        rows += [f"s{i},{i % 2},fall,{pre}", f"s{i},{i % 2},spring,{min(4, 2 + i % 3)}"]
+    return _write(tmp_path, "\n".join(rows) + "\n", "rubric.csv")
+
+
+def test_prepost_names_the_share_of_students_at_the_ends_of_the_scale(capsys, tmp_path):
+    path = _rubric_csv(tmp_path, flat_baseline=False)
+    scale = ["--scale-min", "1", "--scale-max", "4"]
+    status, result, err = _run(capsys, "prepost", "--data", path, "--json", *LONG_ARGS, *scale)
+    assert status == 0, err
+    assert result["ceiling_post"] == pytest.approx(1 / 3)
+    assert result["floor_pre"] == pytest.approx(1 / 3)
+    assert result["scale_ends"] == ["floor_pre", "ceiling_post"]
+    assert any("top or the bottom of the scale" in c for c in result["caveats"])
+    status, rows, err = _run(
+        capsys, "prepost", "--data", path, "--json", "--by", "cls", "--min-n", "2", *LONG_ARGS,
+        *scale,
+    )  # fmt: skip
+    assert status == 0, err
+    assert all(row["ceiling_post"] == pytest.approx(1 / 3) for row in rows)
+    status, _, err = _run(capsys, "prepost", "--data", path, *LONG_ARGS, "--scale-min", "4",
+                          "--scale-max", "1")  # fmt: skip
+    assert status == 2
+    assert "must be below its highest" in err
+
+
+def test_prepost_with_every_baseline_score_the_same_says_why_it_has_no_effect(capsys, tmp_path):
+    path = _rubric_csv(tmp_path, flat_baseline=True)
+    status, result, err = _run(capsys, "prepost", "--data", path, "--json", *LONG_ARGS)
+    assert status == 0, err
+    assert result["suppressed"]
+    assert result["d_av"] is None
+    assert result["reason_code"] == "flat_occasion"
+    assert "same score at the first occasion" in result["reason"]
+
+
 def test_it_reads_xlsx_and_parquet_the_same_as_csv(capsys, long_csv, tmp_path):
     table = pd.read_csv(long_csv)
     table.to_excel(tmp_path / "s.xlsx", index=False)

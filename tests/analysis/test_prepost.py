@@ -202,3 +202,68 @@ def test_an_equal_gain_for_every_student_still_has_an_interval():
     assert result.se == pytest.approx(result.d_av / np.sqrt(2 * 20))
     assert result.ci.high - result.ci.low == pytest.approx(2 * 1.959963984540054 * result.se)
     assert result.se > 0.07
+
+
+# --- floors and ceilings --------------------------------------------------------------
+
+
+def test_everyone_at_the_floor_at_one_occasion_is_suppressed_not_doubled():
+    """All 12 students at level 1 of a 1-4 rubric at the baseline: (0 + s_post)/2 would
+    halve the standardiser and double d_av (issue 9). The result says why instead."""
+    pre = np.ones(12)
+    post = np.array([1, 2, 2, 3, 2, 1, 3, 4, 2, 2, 3, 2.0])
+    result = prepost_effect(pre, post, min_n=10)
+    assert result.suppressed
+    assert result.reason_code == "flat_occasion"
+    assert "same score at the first occasion" in result.reason
+    assert np.isnan(result.d_av)
+    assert np.isnan(result.ci.low)
+    ceiling = prepost_effect(post, np.full(12, 4.0), min_n=10)
+    assert ceiling.reason_code == "flat_occasion"
+    assert "same score at the later occasion" in ceiling.reason
+
+
+def test_many_students_at_the_top_of_the_scale_are_named_with_their_share():
+    """Terwee et al. (2007): a floor or ceiling effect when more than 15% sit at an end."""
+    pre = np.array([1, 2, 2, 3, 2, 1, 3, 2, 2, 1, 3, 2, 2, 3, 1, 2, 2, 3, 2, 1.0])
+    post = np.minimum(pre + np.array([1, 2] * 10), 4)
+    result = prepost_effect(pre, post, scale_min=1, scale_max=4)
+    assert result.ceiling_post == pytest.approx(np.mean(post == 4))
+    assert result.floor_pre == pytest.approx(np.mean(pre == 1)) == 0.25
+    assert (result.ceiling_pre, result.floor_post) == (0.0, 0.0)
+    assert result.scale_ends == ("floor_pre", "ceiling_post")
+    assert any("top or the bottom of the scale" in c for c in result.caveats)
+    assert (result.scale_min, result.scale_max) == (1, 4)
+    unbounded = prepost_effect(pre, post)
+    assert np.isnan(unbounded.ceiling_post)
+    assert unbounded.scale_ends == ()
+    assert not any("top or the bottom of the scale" in c for c in unbounded.caveats)
+
+
+def test_exactly_15_percent_at_an_end_is_not_yet_a_ceiling():
+    pre = np.arange(20.0)
+    post = pre + 1
+    post[:3] = 25.0  # 3 of 20 at the top: 15%
+    result = prepost_effect(pre, post, scale_max=25)
+    assert result.ceiling_post == pytest.approx(0.15)
+    assert result.scale_ends == ()
+
+
+def test_the_grouped_form_gives_the_same_shares_at_the_scales_ends():
+    rng = np.random.default_rng(28)
+    table = _long(rng, [30, 25])
+    table["score"] = np.clip(np.round(table["score"] / 10), 3, 7)
+    frame = prepost_effect_by(
+        table, by="cls", id="student", score="score", occasion="when", pre="fall",
+        post="spring", scale_min=3, scale_max=7,
+    )  # fmt: skip
+    for _, row in frame.iterrows():
+        wide = table[table.cls == row["by"]].pivot(index="student", columns="when", values="score")
+        scalar = prepost_effect(wide["fall"], wide["spring"], scale_min=3, scale_max=7)
+        for key in ("floor_pre", "floor_post", "ceiling_pre", "ceiling_post", "d_av", "se"):
+            assert row[key] == pytest.approx(getattr(scalar, key), rel=1e-12), key
+
+
+def test_the_scales_bounds_must_be_in_order():
+    with pytest.raises(AnalysisError, match="must be below its highest"):
+        prepost_effect(np.arange(12.0), np.arange(12.0) + 1, scale_min=4, scale_max=1)

@@ -34,7 +34,8 @@ from efficacy.analyze_cli import main as analyze_main
 from efficacy.cycles.evidence.export import evidence_export_csv
 from efficacy.cycles.evidence.services import score_set
 from efficacy.cycles.impact.panel import cycle_impact
-from efficacy.cycles.models import Measure, Score
+from efficacy.cycles.impact.recompute import impact_summary_frame
+from efficacy.cycles.models import ImpactSummary, Measure, Score
 from efficacy.cycles.plan.services import cycle_update, measure_create, occasion_create
 from efficacy.roster.models import Enrollment, SchoolClass, Student
 from tests.analysis.references import assert_student_gap_ci_agrees_with_scipy
@@ -728,6 +729,29 @@ def test_scores_that_never_vary_are_explained_not_a_server_error(client, world, 
     assert response.status_code == 200
     assert "zero variance" in _section(html, "impact-growth")
     assert "zero variance" in _section(html, "impact-gap")
+
+
+def test_a_focus_group_all_at_the_floor_at_baseline_gets_no_doubled_effect(client, world, panel):
+    """Every focus student at 0 at the baseline: (0 + s_final)/2 would double d_av. The
+    panel, the class table and the stored summary say why instead (issue 9)."""
+    focus = panel.truth.loc[panel.truth["group"] == "focus", "sid"].unique().tolist()
+    baseline = panel.occasions[0]
+    Score.objects.filter(measure=panel.points, occasion=baseline, student__in=focus).update(value=0)
+    impact = cycle_impact(panel.cycle)
+    assert impact.prepost.suppressed
+    assert impact.reasons["prepost"].code == "flat_occasion"
+    assert all(impact.by_class["suppressed"])
+    (summary,) = impact_summary_frame([panel.cycle]).to_dict("records")
+    assert summary["reason"] == {"code": "flat_occasion"}
+    assert math.isnan(summary["effect"])
+    assert "same score at the baseline or at the final" in ImpactSummary.reason_message(
+        summary["reason"]
+    )
+    client.force_login(world.lead_english)
+    growth = _section(_get(client, panel.cycle).content.decode(), "impact-growth")
+    assert "every student had the same score at the baseline or at the final" in growth
+    assert "fewer than 10" not in growth
+    assert 'data-figure="prepost-d"' not in growth
 
 
 def test_the_chart_draws_one_vertex_per_point_inside_the_plot_on_round_ticks(client, world, panel):

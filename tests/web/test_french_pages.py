@@ -96,8 +96,9 @@ def test_the_impact_panel_is_french_and_its_chart_keeps_dot_decimals(
 ):
     # Four students only: lower the reporting threshold so every figure is shown.
     settings.EFFICACY_MIN_STUDENT_N = 2
+    # The focus group's final scores differ: with every one the same, d_av is not shown.
     enter_rubric_scores(
-        {world.ava: (1, 3), world.ben: (2, 3), world.chloe: (2, 3), world.dev: (3, 3)}
+        {world.ava: (1, 3), world.ben: (2, 2), world.chloe: (2, 3), world.dev: (3, 3)}
     )
     french.force_login(world.lead_english)
     body = text_of(french.get(reverse("cycles:impact_panel", args=[cycle.pk])))
@@ -167,8 +168,9 @@ def test_the_impact_panels_sentences_are_whole_french_sentences(
     # Sentences once built from fragments ("of", "to", "weeks that is") read as French
     # sentences now, and "SD" is "é.-t." (écart-type).
     settings.EFFICACY_MIN_STUDENT_N = 2
+    # The focus group's final scores differ: with every one the same, d_av is not shown.
     enter_rubric_scores(
-        {world.ava: (1, 3), world.ben: (2, 3), world.chloe: (2, 3), world.dev: (3, 3)}
+        {world.ava: (1, 3), world.ben: (2, 2), world.chloe: (2, 3), world.dev: (3, 3)}
     )
     french.force_login(world.lead_english)
     html = text_of(french.get(reverse("cycles:impact_panel", args=[cycle.pk])))

@@ -57,6 +57,7 @@ from django.utils.translation import gettext as _
 
 from efficacy import privacy
 from efficacy.analysis import (
+    FLAT_OCCASION,
     HINGE,
     PREPOST_COLUMNS,
     AnalysisError,
@@ -299,7 +300,11 @@ def _compute(
         ),
     )
     if prepost is not None and prepost.suppressed:
-        reasons["prepost"] = privacy.small_group(min_n, "focus_paired")
+        reasons["prepost"] = (
+            SuppressionReason(privacy.FLAT_OCCASION)
+            if prepost.reason_code == FLAT_OCCASION
+            else privacy.small_group(min_n, "focus_paired")
+        )
     if prepost is not None:
         sizes["prepost_unpaired"] = GroupSize(prepost.n_unpaired, min_n)
     caveats["prepost"] = _translated(prepost) + _prepost_caveats(
