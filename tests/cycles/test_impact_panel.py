@@ -279,7 +279,7 @@ def test_the_panel_agrees_with_efficacy_analyze_on_the_exported_evidence(panel, 
     columns = ["--id", "student", "--score", "score", *occasions]
     by_group = _analyze(
         tmp_path, panel.cycle, "Reading points", "prepost", *columns, "--weeks", str(WEEKS),
-        "--by", "group",
+        "--by", "group", "--scale-min", "0", "--scale-max", "40",
     )  # fmt: skip
     prepost = next(row for row in by_group if row["by"] == "focus")
     impact = _analyze(
@@ -293,6 +293,9 @@ def test_the_panel_agrees_with_efficacy_analyze_on_the_exported_evidence(panel, 
     ours = cycle_impact(panel.cycle)
     assert ours.prepost.d_av == pytest.approx(prepost["d_av"], rel=1e-12)
     assert ours.prepost.years_growth == pytest.approx(prepost["years_growth"], rel=1e-9)
+    assert ours.prepost.se == pytest.approx(prepost["se"], rel=1e-12)
+    for end in ("floor_pre", "floor_post", "ceiling_pre", "ceiling_post"):
+        assert getattr(ours.prepost, end) == pytest.approx(prepost[end], abs=1e-12), end
     assert ours.impact.ancova_g == pytest.approx(impact["ancova_g"], rel=1e-12)
     assert ours.impact.did_g == pytest.approx(impact["did_g"], rel=1e-12)
     assert ours.impact.did_ci.low == pytest.approx(impact["did_ci_low"], rel=1e-12)
@@ -752,6 +755,30 @@ def test_a_focus_group_all_at_the_floor_at_baseline_gets_no_doubled_effect(clien
     assert "every student had the same score at the baseline or at the final" in growth
     assert "fewer than 10" not in growth
     assert 'data-figure="prepost-d"' not in growth
+
+
+def test_many_focus_students_at_the_top_of_the_scale_are_said_beside_the_growth(
+    client, world, panel
+):
+    """Reading points run 0-40: the panel passes that range, and a final where more than
+    15% of the focus students score 40 gets a plain caveat, in the panel's own words."""
+    assert not any("of the scale" in c for c in cycle_impact(panel.cycle).caveats["prepost"])
+    final = panel.occasions[-1]
+    top = panel.truth.loc[panel.truth["group"] == "focus", "sid"].unique()[::4]
+    Score.objects.filter(measure=panel.points, occasion=final, student__in=top).update(value=40)
+    truth = panel.truth.copy()
+    truth.loc[truth["sid"].isin(top) & (truth["kind"] == "final"), "score"] = 40.0
+    impact = cycle_impact(panel.cycle)
+    assert (impact.prepost.scale_min, impact.prepost.scale_max) == (0, 40)
+    _, post = _paired(truth, "focus")
+    assert impact.prepost.ceiling_post == pytest.approx(np.mean(post == 40))
+    assert impact.prepost.scale_ends == ("ceiling_post",)
+    said = "More than 15% of the focus students were at the top of the scale at the final"
+    assert any(c.startswith(said) for c in impact.caveats["prepost"])
+    assert not any("top or the bottom of the scale" in c for c in impact.caveats["prepost"])
+    client.force_login(world.lead_english)
+    growth = _section(_get(client, panel.cycle).content.decode(), "impact-growth")
+    assert said in growth
 
 
 def test_the_chart_draws_one_vertex_per_point_inside_the_plot_on_round_ticks(client, world, panel):

@@ -6,7 +6,9 @@ any of the cycle's measures can be chosen):
 
 - ``prepost``: the focus group's pre/post effect, baseline to final (d_av with
   its CI and n, years of growth against the 0.40 hinge prorated to the
-  cycle's weeks: ``hinge``);
+  cycle's weeks: ``hinge``), on the measure's range (``min_score`` to
+  ``max_score``) so that a floor or a ceiling is said in its caveats, and not
+  computed when every score at one occasion is the same (its reason says so);
 - ``impact``: focus against comparison (difference-in-differences and
   ANCOVA-adjusted g, each with its CI, n per group, WWC baseline
   equivalence), when the cycle has comparison scores;
@@ -77,6 +79,7 @@ from efficacy.analysis import (
     proportion_estimate,
     shrunken_means,
 )
+from efficacy.analysis.prepost import SCALE_END_SHARE, SCALE_ENDS
 from efficacy.cycles.evidence.selectors import measure_scores_frame
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion
 from efficacy.cycles.plan.groups import group_is_empty
@@ -296,7 +299,13 @@ def _compute(
     prepost = attempt(
         "prepost",
         lambda: prepost_effect(
-            focus_pre, focus_post, weeks=weeks, weeks_per_year=per_year, min_n=min_n
+            focus_pre,
+            focus_post,
+            weeks=weeks,
+            weeks_per_year=per_year,
+            scale_min=measure.min_score,
+            scale_max=measure.max_score,
+            min_n=min_n,
         ),
     )
     if prepost is not None and prepost.suppressed:
@@ -307,8 +316,10 @@ def _compute(
         )
     if prepost is not None:
         sizes["prepost_unpaired"] = GroupSize(prepost.n_unpaired, min_n)
-    caveats["prepost"] = _translated(prepost) + _prepost_caveats(
-        cycle, has_comparison, focus_pre, focus_post, min_n
+    caveats["prepost"] = (
+        _translated(prepost, without=(SCALE_ENDS,))
+        + _scale_end_caveats(prepost)
+        + _prepost_caveats(cycle, has_comparison, focus_pre, focus_post, min_n)
     )
 
     # Compared with the comparison group, and the gap.
@@ -444,6 +455,36 @@ def _prepost_caveats(
             % {"left": left, "started": started, "percent": 100 * left / started}
         )
     return out
+
+
+def _scale_end_caveats(prepost: PrePostEffect | None) -> list[str]:
+    """The pre/post effect's floor and ceiling codes (``scale_ends``) as sentences: which
+    end of the measure's range, at which occasion, held more than the library's share."""
+    if prepost is None or prepost.suppressed:
+        return []
+    share = {"share": round(100 * SCALE_END_SHARE)}
+    sentences = {
+        "floor_pre": _(
+            "More than %(share)d%% of the focus students were at the bottom of the scale at the "
+            "baseline: the scale cannot show how far below it they started, so their gains look "
+            "smaller than they were."
+        ),
+        "floor_post": _(
+            "More than %(share)d%% of the focus students were at the bottom of the scale at the "
+            "final: the scale cannot show how far below it they ended, so the effect is distorted."
+        ),
+        "ceiling_pre": _(
+            "More than %(share)d%% of the focus students were already at the top of the scale at "
+            "the baseline: they had no room left for a gain, so the effect understates their "
+            "growth."
+        ),
+        "ceiling_post": _(
+            "More than %(share)d%% of the focus students were at the top of the scale at the "
+            "final: the scale cannot show how far above it they got, so their gains are capped "
+            "and the effect understates their growth."
+        ),
+    }
+    return [sentences[code] % share for code in prepost.scale_ends]
 
 
 def _goal_frame(rows: _Evidence, measure: Measure | None) -> pd.DataFrame:
@@ -603,11 +644,12 @@ def _pairs(rows: _Evidence) -> tuple[np.ndarray, np.ndarray]:
     return out[0], out[1]
 
 
-def _translated(result: Any) -> list[str]:
-    """A result's caveats in the active language (the library marks them for translation)."""
+def _translated(result: Any, *, without: tuple[str, ...] = ()) -> list[str]:
+    """A result's caveats in the active language (the library marks them for translation),
+    but for those in ``without``, which the panel words itself."""
     if result is None or result.suppressed:
         return []
-    return [_(c) for c in result.caveats]
+    return [_(c) for c in result.caveats if c not in without]
 
 
 def _regression_to_the_mean() -> str:
