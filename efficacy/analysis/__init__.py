@@ -44,8 +44,9 @@ _WHERE = {
     "Proportion": "efficacy.analysis.proportion",
     "proportion_estimate": "efficacy.analysis.proportion",
     "wilson_interval": "efficacy.analysis.proportion",
-    "ReliabilityResult": "efficacy.analysis.reliability",
-    "reliability": "efficacy.analysis.reliability",
+    "ReliabilityResult": "efficacy.analysis.scales",
+    "reliability": "efficacy.analysis.scales",
+    "FLAT_OCCASION": "efficacy.analysis.results",
     "MIN_N": "efficacy.analysis.results",
     "NO_VARIANCE": "efficacy.analysis.results",
     "NO_WITHIN_VARIANCE": "efficacy.analysis.results",
@@ -107,8 +108,8 @@ if TYPE_CHECKING:  # what type checkers and editors see
         years_of_growth,
     )
     from efficacy.analysis.proportion import Proportion, proportion_estimate, wilson_interval
-    from efficacy.analysis.reliability import ReliabilityResult, reliability
     from efficacy.analysis.results import (
+        FLAT_OCCASION,
         MIN_N,
         NO_VARIANCE,
         NO_WITHIN_VARIANCE,
@@ -131,6 +132,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
         rebaselined_run_charts,
         run_chart,
     )
+    from efficacy.analysis.scales import ReliabilityResult, reliability
     from efficacy.analysis.verdict import (
         EvidenceStrength,
         evidence_strength,

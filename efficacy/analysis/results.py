@@ -5,7 +5,7 @@ Every number Efficacy shows carries its n, its uncertainty and its method
 from :class:`Result`; below the minimum n it returns the same type with
 ``suppressed=True``, a plain-language ``reason`` (for the command line), a
 ``reason_code`` (:data:`TOO_FEW` with its ``min_n``, :data:`NO_VARIANCE` or
-:data:`NOT_FINITE`) that the web app translates, and no numbers.
+:data:`NOT_FINITE` or :data:`FLAT_OCCASION`) that the web app translates, and no numbers.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ TOO_FEW_CLUSTERS = "too_few_clusters"
 ONE_SCORE_PER_CLUSTER = "one_score_per_cluster"
 NO_WITHIN_VARIANCE = "no_within_variance"
 NOT_FINITE = "not_finite"
+#: Every score at one of two occasions is the same (e.g. all at a rubric's floor), so a
+#: standardiser averaging both occasions' SDs would be half the other one.
+FLAT_OCCASION = "flat_occasion"
 #: z for a two-sided 95% interval.
 Z95 = 1.959963984540054
 

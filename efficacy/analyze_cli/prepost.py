@@ -35,6 +35,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--weeks", type=float, metavar="W", help=_("the cycle's length in weeks (default 40)")
     )
     parser.add_argument("--by", metavar="COL", help=_("one result per value of COL"))
+    parser.add_argument(
+        "--scale-min",
+        type=float,
+        metavar="X",
+        help=_("the lowest score the measure allows: reports the share of students at it"),
+    )
+    parser.add_argument(
+        "--scale-max",
+        type=float,
+        metavar="Y",
+        help=_("the highest score the measure allows: reports the share of students at it"),
+    )
 
 
 def check_occasions(table: pd.DataFrame, args: argparse.Namespace) -> None:
@@ -61,11 +73,15 @@ def run(args: argparse.Namespace, table: pd.DataFrame) -> dict | list[dict]:
     table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels)
     check_occasions(table, args)
     common = occasion_columns(args)
+    options = {
+        "weeks": args.weeks,
+        "scale_min": args.scale_min,
+        "scale_max": args.scale_max,
+        "min_n": args.min_n,
+    }
     if args.by:
-        frame = prepost_effect_by(table, by=args.by, weeks=args.weeks, min_n=args.min_n, **common)
+        frame = prepost_effect_by(table, by=args.by, **options, **common)
         return io.records(frame, n_dropped=n_dropped)
     paired = pair_scores(table, keys=[], **common)
-    result = prepost_effect(
-        np.asarray(paired["pre"]), np.asarray(paired["post"]), weeks=args.weeks, min_n=args.min_n
-    )
+    result = prepost_effect(np.asarray(paired["pre"]), np.asarray(paired["post"]), **options)
     return {**result.to_flat_dict(), "n_dropped": n_dropped}

@@ -6,13 +6,16 @@ any of the cycle's measures can be chosen):
 
 - ``prepost``: the focus group's pre/post effect, baseline to final (d_av with
   its CI and n, years of growth against the 0.40 hinge prorated to the
-  cycle's weeks: ``hinge``);
+  cycle's weeks: ``hinge``), on the measure's range (``min_score`` to
+  ``max_score``) so that a floor or a ceiling is said in its caveats, and not
+  computed when every score at one occasion is the same (its reason says so);
 - ``impact``: focus against comparison (difference-in-differences and
   ANCOVA-adjusted g, each with its CI, n per group, WWC baseline
   equivalence), when the cycle has comparison scores;
 - ``gap``: comparison minus focus at baseline and final, and its percentage
-  reduction with a seeded bootstrap CI (a narrowing gap is a positive
-  reduction), computed exactly as ``efficacy analyze gap`` does by default;
+  reduction with a seeded bootstrap CI that resamples students, each with both
+  of their scores (a narrowing gap is a positive reduction), computed exactly as
+  ``efficacy analyze gap --id student`` does on the evidence export;
 - ``goal_share``: the share of focus students whose final score on the
   performance goal's measure reaches the threshold, with a Wilson interval;
   ``goal``: the mastery-moment verdict (:mod:`efficacy.cycles.stories.mastery`);
@@ -59,6 +62,7 @@ from django.utils.translation import gettext_lazy
 
 from efficacy import privacy
 from efficacy.analysis import (
+    FLAT_OCCASION,
     HINGE,
     NO_VARIANCE,
     NO_WITHIN_VARIANCE,
@@ -85,6 +89,7 @@ from efficacy.analysis import (
     proportion_estimate,
     shrunken_means,
 )
+from efficacy.analysis.prepost import SCALE_END_SHARE, SCALE_ENDS
 from efficacy.cycles.evidence.selectors import measure_scores_frame
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion
 from efficacy.cycles.plan.groups import group_is_empty
@@ -304,15 +309,27 @@ def _compute(
     prepost = attempt(
         "prepost",
         lambda: prepost_effect(
-            focus_pre, focus_post, weeks=weeks, weeks_per_year=per_year, min_n=min_n
+            focus_pre,
+            focus_post,
+            weeks=weeks,
+            weeks_per_year=per_year,
+            scale_min=measure.min_score,
+            scale_max=measure.max_score,
+            min_n=min_n,
         ),
     )
     if prepost is not None and prepost.suppressed:
-        reasons["prepost"] = privacy.small_group(min_n, "focus_paired")
+        reasons["prepost"] = (
+            SuppressionReason(privacy.FLAT_OCCASION)
+            if prepost.reason_code == FLAT_OCCASION
+            else privacy.small_group(min_n, "focus_paired")
+        )
     if prepost is not None:
         sizes["prepost_unpaired"] = GroupSize(prepost.n_unpaired, min_n)
-    caveats["prepost"] = _translated(prepost) + _prepost_caveats(
-        cycle, has_comparison, focus_pre, focus_post, min_n
+    caveats["prepost"] = (
+        _translated(prepost, without=(SCALE_ENDS,))
+        + _scale_end_caveats(prepost)
+        + _prepost_caveats(cycle, has_comparison, focus_pre, focus_post, min_n)
     )
 
     # Compared with the comparison group, and the gap.
@@ -342,6 +359,7 @@ def _compute(
                 focus_pre,
                 comp_post,
                 focus_post,
+                same_students=True,  # element i of pre and post is one student (_pairs)
                 bootstrap=bootstrap,
                 seed=seed,
                 min_n=min_n,
@@ -491,6 +509,36 @@ def _prepost_caveats(
             % {"left": left, "started": started, "percent": 100 * left / started}
         )
     return out
+
+
+def _scale_end_caveats(prepost: PrePostEffect | None) -> list[str]:
+    """The pre/post effect's floor and ceiling codes (``scale_ends``) as sentences: which
+    end of the measure's range, at which occasion, held more than the library's share."""
+    if prepost is None or prepost.suppressed:
+        return []
+    share = {"share": round(100 * SCALE_END_SHARE)}
+    sentences = {
+        "floor_pre": _(
+            "More than %(share)d%% of the focus students were at the bottom of the scale at the "
+            "baseline: the scale cannot show how far below it they started, so their gains look "
+            "smaller than they were."
+        ),
+        "floor_post": _(
+            "More than %(share)d%% of the focus students were at the bottom of the scale at the "
+            "final: the scale cannot show how far below it they ended, so the effect is distorted."
+        ),
+        "ceiling_pre": _(
+            "More than %(share)d%% of the focus students were already at the top of the scale at "
+            "the baseline: they had no room left for a gain, so the effect understates their "
+            "growth."
+        ),
+        "ceiling_post": _(
+            "More than %(share)d%% of the focus students were at the top of the scale at the "
+            "final: the scale cannot show how far above it they got, so their gains are capped "
+            "and the effect understates their growth."
+        ),
+    }
+    return [sentences[code] % share for code in prepost.scale_ends]
 
 
 def _goal_frame(rows: _Evidence, measure: Measure | None) -> pd.DataFrame:
@@ -738,11 +786,12 @@ def _why_not(figure: str, exc: AnalysisError) -> str:
     return str(exc)
 
 
-def _translated(result: Any) -> list[str]:
-    """A result's caveats in the active language (the library marks them for translation)."""
+def _translated(result: Any, *, without: tuple[str, ...] = ()) -> list[str]:
+    """A result's caveats in the active language (the library marks them for translation),
+    but for those in ``without``, which the panel words itself."""
     if result is None or result.suppressed:
         return []
-    return [_(c) for c in result.caveats]
+    return [_(c) for c in result.caveats if c not in without]
 
 
 def _regression_to_the_mean() -> str:

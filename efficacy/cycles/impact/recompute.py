@@ -50,6 +50,7 @@ from django.utils import timezone
 
 from efficacy import privacy
 from efficacy.analysis import (
+    FLAT_OCCASION,
     NO_VARIANCE,
     TOO_FEW,
     impact_estimate_by,
@@ -218,6 +219,8 @@ def _as_stored(out: pd.DataFrame, min_n: int) -> pd.DataFrame:
             return privacy.small_group(min_n, group).to_dict()
         if code == NO_VARIANCE:
             return privacy.SuppressionReason(privacy.NO_VARIANCE).to_dict()
+        if code == FLAT_OCCASION:
+            return privacy.SuppressionReason(privacy.FLAT_OCCASION).to_dict()
         return {"code": code} if code else {}
 
     out["reason"] = pd.Series(

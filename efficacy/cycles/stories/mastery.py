@@ -45,6 +45,7 @@ from django.utils.translation import gettext_lazy
 
 from efficacy import privacy
 from efficacy.analysis import (
+    FLAT_OCCASION,
     AnalysisError,
     EvidenceStrength,
     ImpactEstimate,
@@ -263,6 +264,10 @@ def _growth(
             _("No focus student has both a baseline and a final score."),
             summary,
         )
+    if prepost.suppressed and prepost.reason_code == FLAT_OCCASION:
+        # Everyone at the floor or the ceiling at one occasion: no d_av, so no verdict on it.
+        reason = privacy.SuppressionReason(privacy.FLAT_OCCASION)
+        return Verdict(False, PREPOST_GAIN, reason.message(), summary, suppressed=reason)
     if prepost.suppressed:
         return _too_few(PREPOST_GAIN, max(min_n, 2), "focus_paired", summary)
     low, high = prepost.ci.low, prepost.ci.high
