@@ -52,7 +52,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy.special import stdtrit
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
@@ -615,7 +614,9 @@ def paired_mean_gain(
     mean_gain = float(_core.finite(gain.mean(), "mean gain"))
     sd_gain = float(_core.finite(gain.std(ddof=1), "SD of the gains"))
     se = sd_gain / math.sqrt(n)
-    half = float(stdtrit(n - 1, 0.5 + level / 2)) * se  # Student's t quantile
+    from scipy.special import stdtrit  # Student's t quantile (loaded when needed)
+
+    half = float(stdtrit(n - 1, 0.5 + level / 2)) * se
     return MeanGain(
         method=GAIN_METHOD,
         n=n,

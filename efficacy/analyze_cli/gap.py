@@ -52,8 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, table: pd.DataFrame) -> dict:
     if not 0 <= args.bootstrap <= 100_000:
         raise io.CliError(f"--bootstrap must be between 0 and 100000, got {args.bootstrap}.")
-    labels = [args.group, args.occasion] + ([args.id] if args.id else [])
-    table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels)
+    labels = [args.group, args.occasion]
+    ids = [args.id] if args.id else []
+    table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels, ids=ids)
     io.require_label(table, args.group, args.a, option="--a")
     io.require_label(table, args.group, args.b, option="--b")
     io.require_label(table, args.occasion, args.from_, option="--from")

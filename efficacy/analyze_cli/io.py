@@ -103,11 +103,28 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     if path.stat().st_size > limit:
         raise CliError(f"{path}: the file is larger than {limit:,} bytes.")
     try:
-        table = pd.read_parquet(path)
+        table = _parquet_with_text_as_categories(path)
     except Exception as exc:  # any parser's failure is the file's problem, not a crash
         raise CliError(f"{path}: cannot read it as Parquet ({one_line(exc)}).") from None
     table.columns = [str(c).strip() for c in table.columns]
     return table
+
+
+def _parquet_with_text_as_categories(path: Path) -> pd.DataFrame:
+    """The Parquet file as a table whose text columns arrive as categoricals.
+
+    Parquet usually stores text dictionary-encoded; reading it so keeps each distinct
+    label once (a class name, not a million copies of it), which is what grouping by
+    it needs anyway.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    text = [
+        f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+    ]
+    return pq.read_table(path, read_dictionary=text).to_pandas()
 
 
 def require_columns(table: pd.DataFrame, columns: Iterable[str]) -> None:
@@ -138,7 +155,23 @@ def to_numbers(table: pd.DataFrame, column: str) -> pd.Series:
 
 
 def labels_as_text(values: pd.Series) -> pd.Series:
-    """Group labels as text (3.0 read from a spreadsheet shows as "3")."""
+    """Group labels as text (3.0 read from a spreadsheet shows as "3"), as a categorical.
+
+    Each distinct value is spelled once, not each of a million rows: the labels are
+    factorised first and only the distinct ones turned into text (two values that
+    read the same once stripped are one label), so the statistics that group by them
+    work on integer codes.
+    """
+    codes, uniques = pd.factorize(values)
+    text = _label_text(pd.Series(uniques))
+    labels, merged = pd.factorize(text, sort=True)
+    categories = pd.Index(np.asarray(merged, dtype=object))
+    return pd.Series(
+        pd.Categorical.from_codes(labels[codes], categories=categories), index=values.index
+    )
+
+
+def _label_text(values: pd.Series) -> pd.Series:
     if pd.api.types.is_float_dtype(values):
         finite = values.dropna()
         if (finite == finite.round()).all():
@@ -147,11 +180,19 @@ def labels_as_text(values: pd.Series) -> pd.Series:
 
 
 def prepare(
-    table: pd.DataFrame, *, numeric: Sequence[str] = (), labels: Sequence[str] = ()
+    table: pd.DataFrame,
+    *,
+    numeric: Sequence[str] = (),
+    labels: Sequence[str] = (),
+    ids: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, int]:
     """Check columns, convert ``numeric`` to floats and ``labels`` to text, and drop
-    rows missing any of them. Returns the clean table and ``n_dropped``."""
-    columns = list(dict.fromkeys([*numeric, *labels]))
+    rows missing any of them. Returns the clean table and ``n_dropped``.
+
+    ``ids`` (a student id column) only pair rows, so a column of whole numbers is
+    kept as numbers (3 and 3.0 are one student either way); any other becomes text.
+    """
+    columns = list(dict.fromkeys([*numeric, *labels, *ids]))
     require_columns(table, columns)
     out = table[columns].copy()
     for column in numeric:
@@ -160,6 +201,9 @@ def prepare(
     out = out.loc[~missing]
     for column in labels:
         out[column] = labels_as_text(out[column])
+    for column in ids:
+        if not pd.api.types.is_integer_dtype(out[column].dtype):
+            out[column] = labels_as_text(out[column])
     if len(out) == 0:
         raise CliError(
             f"no row has a value in every one of the columns {', '.join(columns)}; "
@@ -202,6 +246,8 @@ def records(frame: pd.DataFrame, **extra: Any) -> Records:
             series.dtype
         ):
             columns[str(name)] = series.to_numpy().tolist()
+        elif pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+            columns[str(name)] = series.astype(object).where(series.notna(), None).tolist()
         else:
             columns[str(name)] = [to_plain(v) for v in series.tolist()]
     for name, value in extra.items():

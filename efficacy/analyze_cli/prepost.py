@@ -69,8 +69,8 @@ def occasion_columns(args: argparse.Namespace) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace, table: pd.DataFrame) -> dict | list[dict]:
-    labels = [args.id, args.occasion] + ([args.by] if args.by else [])
-    table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels)
+    labels = [args.occasion] + ([args.by] if args.by else [])
+    table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels, ids=[args.id])
     check_occasions(table, args)
     common = occasion_columns(args)
     options = {
