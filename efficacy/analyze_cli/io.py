@@ -29,12 +29,13 @@ fix it: the framework prints it as one line on stderr and exits with status 2.
 
 from __future__ import annotations
 
-import json
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from efficacy.analysis.results import to_plain
@@ -257,8 +258,9 @@ def records(frame: pd.DataFrame, **extra: Any) -> Records:
 
 
 def to_json(result: dict | list) -> str:
+    """One compact JSON document (UTF-8, no NaN: missing values are null)."""
     plain = result if isinstance(result, Records) else to_plain(result)
-    return json.dumps(plain, allow_nan=False, ensure_ascii=False)
+    return orjson.dumps(plain).decode()
 
 
 def print_result(
@@ -271,7 +273,7 @@ def print_result(
     suppressed group's reason below the table.
     """
     if as_json:
-        print(to_json(result))
+        sys.stdout.write(to_json(result) + "\n")
         return
     from rich.console import Console
     from rich.table import Table
