@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import numpy as np
 import pandas as pd
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from efficacy.analysis.verdict import COMPARISON_ADJUSTED, COMPARISON_EQUIVALENT
 from efficacy.cycles.evidence.export import evidence_export_csv
@@ -41,6 +43,7 @@ from efficacy.roster.models import (
     TeamMembership,
     User,
 )
+from tests.demo.conftest import BUILT_ON
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
@@ -313,7 +316,7 @@ def test_scores_are_within_their_measures_ranges(demo):
 
 
 def test_every_date_lies_in_the_demo_school_year(demo):
-    year = AcademicSession.objects.get(sourced_id="demo-session-2026-2027")
+    year = school_year()
     cycles = InquiryCycle.objects.filter(team__school__sourced_id=MAIN_SCHOOL)
     dates = list(cycles.values_list("start_date", flat=True))
     dates += cycles.values_list("end_date", flat=True)
@@ -324,6 +327,92 @@ def test_every_date_lies_in_the_demo_school_year(demo):
         for c in StatusChange.objects.filter(cycle__in=cycles).values_list("changed_at", flat=True)
     ]
     assert all(year.start_date <= d <= year.end_date for d in dates)
+
+
+# --- dates relative to the day the demo is built ------------------------------------
+
+
+def school_year() -> AcademicSession:
+    return AcademicSession.objects.get(
+        sourced_id__startswith="demo-", kind=AcademicSession.Kind.SCHOOL_YEAR
+    )
+
+
+def assert_nothing_happened_on_or_after(today: dt.date) -> None:
+    """Every record of something done is dated before ``today``, and the cycles under way
+    run in the school year and the term ``today`` is in."""
+    cycles = InquiryCycle.objects.filter(team__school__sourced_id=MAIN_SCHOOL)
+    scores = Score.objects.filter(occasion__cycle__in=cycles)
+    moments = MasteryMoment.objects.filter(cycle__in=cycles)
+    done: list[tuple[str, dt.date]] = []
+    done += [("occasion", d) for d in scores.values_list("occasion__date", flat=True).distinct()]
+    stamps = {
+        "score": scores.values_list("entered_at", flat=True).distinct(),
+        "status change": StatusChange.objects.filter(cycle__in=cycles).values_list(
+            "changed_at", flat=True
+        ),
+        "moment": moments.values_list("created_at", flat=True),
+        "cycle": [*cycles.values_list("created_at", "updated_at")],
+        "measure": Measure.objects.filter(cycle__in=cycles).values_list("created_at", flat=True),
+        "reflection": Reflection.objects.filter(cycle__in=cycles).values_list(
+            "updated_at", flat=True
+        ),
+        "team": Team.objects.filter(school__sourced_id__startswith="demo-").values_list(
+            "created_at", flat=True
+        ),
+        "account": User.objects.filter(sourced_id__startswith="demo-").values_list(
+            "date_joined", flat=True
+        ),
+    }
+    for what, values in stamps.items():
+        for value in values:
+            for stamp in value if isinstance(value, tuple) else (value,):
+                done.append((what, timezone.localdate(stamp)))
+    done += [
+        ("figures", dt.datetime.fromisoformat(m.evidence_summary["computed_at"]).date())
+        for m in moments
+    ]
+    assert len(done) > 100
+    assert [(what, day) for what, day in done if day >= today] == []
+
+    year = school_year()
+    assert year.start_date <= today <= year.end_date
+    under_way = cycles.exclude(status__in=[CycleStatus.CLOSED, CycleStatus.PLANNING])
+    terms = AcademicSession.objects.filter(
+        classes__scores__occasion__cycle__in=under_way
+    ).distinct()
+    assert [(t.start_date <= today <= t.end_date) for t in terms] == [True]  # the current term
+    assert terms[0].parent == year
+
+
+def test_nothing_in_the_demo_happened_after_the_day_it_was_built(demo):
+    assert_nothing_happened_on_or_after(BUILT_ON)
+    english = cycle_of("Grade 9 English")
+    assert english.start_date.month == 9  # a semester-long cycle, built in March
+    assert english.end_date.month == 1
+
+
+def test_built_in_december_the_whole_story_happened_by_then(demo):
+    today = dt.date(2026, 12, 2)
+    demo_build(seed=2026, reset=True, today=today)
+    assert_nothing_happened_on_or_after(today)
+    for team, status in STATUSES.items():
+        assert cycle_of(team).status == status, team
+    english = cycle_of("Grade 9 English")
+    impact = cycle_impact(english)
+    assert impact.impact.ci.low > 0
+    assert 15 <= impact.gap.reduction_pct <= 25
+    moment = MasteryMoment.objects.get(cycle=english)
+    assert moment.published
+    assert moment.evidence_grade in {COMPARISON_EQUIVALENT, COMPARISON_ADJUSTED}
+    story = MasteryMoment.objects.get(cycle=cycle_of("Grade 9 Mathematics"))
+    assert story.published
+    assert not story.goal_met
+    # Science, under way, has entered only what happened before the build.
+    science = cycle_of("Science")
+    scored = science.occasions.filter(scores__isnull=False).distinct()
+    assert sorted(scored.values_list("kind", flat=True)) == ["baseline", "checkpoint"]
+    assert science.occasions.filter(date__gt=today).exists()
 
 
 # --- building and deleting ----------------------------------------------------------
@@ -350,7 +439,7 @@ def test_deleting_the_demo_leaves_no_cycle_rows(demo):
 
 def test_building_over_an_existing_demo_adds_no_cycles(demo):
     before = score_dump()
-    summary = demo_build(seed=2026)
+    summary = demo_build(seed=2026, today=BUILT_ON)
     assert not summary.built
     assert InquiryCycle.objects.count() == len(STATUSES)
     assert score_dump() == before
@@ -361,7 +450,7 @@ def test_delete_then_build_twice_gives_the_same_cycles_and_scores_each_time(demo
     assert len(scores) > 1000
     for _ in range(2):
         demo_delete()
-        assert demo_build(seed=2026).built
+        assert demo_build(seed=2026, today=BUILT_ON).built
         assert InquiryCycle.objects.count() == len(STATUSES)
         assert score_dump() == scores
         assert cycle_dump() == cycles
