@@ -421,7 +421,8 @@ def prepost_effect(
         raise _core.not_finite_error("mean, the gain or an SD of these scores")
     v = {k: float(a[0]) if np.ndim(a) else float(a) for k, a in out.items()}
     bounds = {"scale_min": scale_min, "scale_max": scale_max}
-    if n < min_n:
+
+    def suppressed(**why: Any) -> PrePostEffect:
         return PrePostEffect(
             method=METHOD,
             n=n,
@@ -429,24 +430,19 @@ def prepost_effect(
             weeks=weeks_value,
             weeks_per_year=per_year,
             suppressed=True,
+            **bounds,
+            **why,
+        )
+
+    if n < min_n:
+        return suppressed(
             reason=_core.suppression_reason(n, min_n, what="class"),
             reason_code=TOO_FEW,
             min_n=min_n,
-            **bounds,
         )
     for spread, reason in (("range_x", FLAT_PRE), ("range_y", FLAT_POST)):
         if _core.does_not_vary(m[spread][0]):
-            return PrePostEffect(
-                method=METHOD,
-                n=n,
-                n_unpaired=n_unpaired,
-                weeks=weeks_value,
-                weeks_per_year=per_year,
-                suppressed=True,
-                reason=reason,
-                reason_code=FLAT_OCCASION,
-                **bounds,
-            )
+            return suppressed(reason=reason, reason_code=FLAT_OCCASION)
     ends = {
         k: float(a[0])
         for k, a in _scale_end_shares(
