@@ -60,6 +60,12 @@ SMALL_GROUP = "small_group"
 COMPLEMENT = "complement"
 #: No score varies, so a standardised figure cannot be computed.
 NO_VARIANCE = "no_variance"
+#: The scores are too large or too small for a sum or a variance to be a finite number.
+NOT_FINITE = "not_finite"
+#: Every score at one of two occasions is the same (a floor or a ceiling), so a pre/post
+#: effect would be divided by half the other occasion's SD
+#: (:data:`efficacy.analysis.FLAT_OCCASION`).
+FLAT_OCCASION = "flat_occasion"
 
 #: What a ``group`` parameter names, as it reads after "fewer than 10".
 GROUPS: dict[str, Promise] = {
@@ -109,6 +115,17 @@ class SuppressionReason:
             return _(
                 "Suppressed: the scores do not vary (zero variance), so a standardised effect "
                 "cannot be computed."
+            )
+        if self.code == NOT_FINITE:
+            return _(
+                "Not computed: the scores are too large or too small for a sum or a variance to "
+                "be calculated. Check the measure's range and the scores entered."
+            )
+        if self.code == FLAT_OCCASION:
+            return _(
+                "Not computed: every student had the same score at the baseline or at the final "
+                "(all at the floor or the ceiling of the scale, for instance), so an effect in SD "
+                "units would be inflated. Read the change in the mean score instead."
             )
         return _("Not shown.")
 

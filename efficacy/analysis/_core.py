@@ -7,16 +7,18 @@ arithmetic and cannot drift apart. Formulas: ``shared/STATISTICS.md``.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy.special import ndtr, ndtri
 
 from efficacy.analysis.results import (
     NO_VARIANCE,
+    NOT_FINITE,
     TOO_FEW,
+    Z95,
     AnalysisError,
     ConfidenceInterval,
     suppression_reason,
@@ -28,6 +30,11 @@ HINGE = 0.40
 SCHOOL_YEAR_WEEKS = 40.0
 #: The interval of a result that has none (suppressed).
 NO_CI = ConfidenceInterval(float("nan"), float("nan"))
+#: The smallest SD whose variance double precision holds to full precision: the square
+#: root of the smallest normal number, about 1.5e-154.
+SMALLEST_SD = math.sqrt(float(np.finfo(float).tiny))
+#: What to do about a number that is not finite (the end of :func:`not_finite_error`).
+RESCALE = "rescale the values (e.g. to points or a percentage) or check them for a typo."
 
 
 def gettext_noop(message: str) -> str:
@@ -46,8 +53,18 @@ def check_level(level: float) -> float:
 
 
 def z_for(level: float) -> float:
-    """Two-sided normal quantile: 1.96 for a 95% interval."""
-    return float(ndtri(0.5 + check_level(level) / 2))
+    """Two-sided normal quantile: 1.96 for a 95% interval.
+
+    The 95% one is the constant :data:`Z95` (``scipy.special.ndtri(0.975)``, to the
+    last bit), so the usual interval does not load scipy: the command line's start-up
+    is part of its measured speed.
+    """
+    level = check_level(level)
+    if level == 0.95:
+        return Z95
+    from scipy.special import ndtri
+
+    return float(ndtri(0.5 + level / 2))
 
 
 def omega(n_total: ArrayLike) -> Any:
@@ -73,14 +90,104 @@ def se_g(g: ArrayLike, n1: ArrayLike, n2: ArrayLike) -> Any:
 
 def improvement_index(g: ArrayLike) -> Any:
     """WWC improvement index = 100·Φ(g) − 50 percentile points."""
+    from scipy.special import ndtr
+
     return 100.0 * ndtr(np.asarray(g, dtype=float)) - 50.0
 
 
-def is_zero_variance(sd: ArrayLike, mean: ArrayLike) -> Any:
-    """True where an SD is zero up to rounding of the scores' magnitude."""
-    sd, mean = np.asarray(sd, dtype=float), np.asarray(mean, dtype=float)
-    scale = np.maximum(np.abs(mean), np.finfo(float).tiny)
-    return ~(sd > 1e-9 * scale)
+def does_not_vary(spread: ArrayLike, magnitude: ArrayLike = 0.0) -> Any:
+    """True where values do not vary, judged on their ``spread`` (max − min), not a mean.
+
+    Scores as stored vary when any two differ: ``spread`` > 0 (a computed SD is no
+    test, since the SD of equal scores is the rounding noise of their mean, and a
+    threshold relative to the mean refuses 1e10 + N(0, 1)). Values computed from
+    scores, such as gains post − pre, carry the rounding of the scores: pass the
+    ``magnitude`` of those scores (largest |score|) and a spread of at most 4 units
+    in the last place of it (4·ε·magnitude, ε = 2.2e-16) counts as none, the most two
+    rounded differences of equal true gains can be apart. NaN (an empty group) does
+    not vary.
+
+    >>> bool(does_not_vary(0.0)), bool(does_not_vary(2.0))
+    (True, False)
+    >>> bool(does_not_vary(7e-15, magnitude=55.0)), bool(does_not_vary(1e-6, magnitude=55.0))
+    (True, False)
+    """
+    bound = 4 * np.finfo(float).eps * np.abs(np.asarray(magnitude, dtype=float))
+    return ~(np.asarray(spread, dtype=float) > bound)
+
+
+def not_finite(
+    *sums: ArrayLike, sd: ArrayLike | None = None, varies: ArrayLike | None = None
+) -> Any:
+    """Elementwise: True where a number cannot be trusted (``shared/STATISTICS.md``,
+    "Numbers that cannot be trusted").
+
+    That is where any of ``sums`` (a mean, a difference of means, a sum of
+    squares) or the standardising ``sd`` is infinite or undefined, or where the
+    scores ``vary`` but ``sd`` is below :data:`SMALLEST_SD` (its variance
+    underflowed to zero or lost its precision). Double precision holds about
+    ±1.8e308, so scores near 1e155 already square to infinity, and an infinite
+    SD would otherwise give a plausible wrong g of 0.
+
+    >>> not_finite([1.0, 1e300], sd=[1.0, float("inf")]).tolist()
+    [False, True]
+    >>> not_finite(sd=[1e-170, 1e-170], varies=[True, False]).tolist()
+    [True, False]
+    """
+    bad = np.zeros((), dtype=bool)
+    for value in sums:
+        bad = bad | ~np.isfinite(np.asarray(value, dtype=float))
+    if sd is not None:
+        sd = np.asarray(sd, dtype=float)
+        bad = bad | ~np.isfinite(sd)
+        if varies is not None:
+            bad = bad | (np.asarray(varies, dtype=bool) & (sd < SMALLEST_SD))
+    return bad
+
+
+def finite(
+    value: ArrayLike,
+    what: str,
+    *,
+    varies: ArrayLike | None = None,
+    fix: str = RESCALE,
+) -> Any:
+    """``value`` unchanged if :func:`not_finite` finds nothing wrong with it, else
+    :class:`AnalysisError` (code :data:`NOT_FINITE`) naming ``what`` it is.
+
+    The guard wherever a sum, a weight or a variance is formed. With ``varies``,
+    ``value`` is an SD of values that vary and must not have underflowed.
+
+    >>> finite(2.0, "pooled SD")
+    2.0
+    >>> finite(float("inf"), "pooled SD")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    efficacy.analysis.results.AnalysisError: The pooled SD is not a finite number: ...
+    """
+    arr = np.asarray(value, dtype=float)
+    if not np.isfinite(arr).all():
+        raise not_finite_error(what, fix=fix)
+    if np.any(not_finite(sd=arr, varies=varies)):
+        raise AnalysisError(
+            f"The {what} is too small for double precision (below {SMALLEST_SD:.1e}) "
+            f"although the values vary; {fix}",
+            code=NOT_FINITE,
+        )
+    return value
+
+
+def not_finite_error(
+    what: str,
+    *,
+    fix: str = RESCALE,
+) -> AnalysisError:
+    """The refusal of a number that is not finite: ``what`` names the quantity."""
+    return AnalysisError(
+        f"The {what} is not a finite number: the values are too large (or too small) for "
+        f"double precision; {fix}",
+        code=NOT_FINITE,
+    )
 
 
 def group_moments(
@@ -90,20 +197,50 @@ def group_moments(
 
     ``codes`` are integer group codes 0..n_groups−1 (e.g. from ``pd.factorize``).
     Deviations are taken from each group's own mean (two passes of ``bincount``),
-    which keeps large score values from cancelling catastrophically.
+    which keeps large score values from cancelling catastrophically. ``range_x``
+    (and ``range_y``) is max − min, what :func:`does_not_vary` judges. With ``y``,
+    the paired difference d = y − x (a gain) has its own ``ss_diff`` and
+    ``range_diff``, taken from d itself rather than from ss_x + ss_y − 2·sp_xy, which
+    cancels when the gains hardly vary; ``magnitude`` is the largest |x| or |y|.
+    Empty groups have NaN means and ranges. Nothing is checked here: overflow
+    shows as an infinite mean or sum (see :func:`not_finite`).
     """
     n = np.bincount(codes, minlength=n_groups).astype(float)
     with np.errstate(all="ignore"):
         mean_x = np.bincount(codes, weights=x, minlength=n_groups) / n
         dx = x - mean_x[codes]
-        out = {"n": n, "mean_x": mean_x, "ss_x": np.bincount(codes, dx * dx, n_groups)}
+        low_x, high_x = _extremes(codes, n_groups, x)
+        out = {
+            "n": n,
+            "mean_x": mean_x,
+            "ss_x": np.bincount(codes, dx * dx, n_groups),
+            "range_x": high_x - low_x,
+        }
         if y is not None:
             mean_y = np.bincount(codes, weights=y, minlength=n_groups) / n
             dy = y - mean_y[codes]
+            low_y, high_y = _extremes(codes, n_groups, y)
+            d = y - x
+            dd = d - (np.bincount(codes, weights=d, minlength=n_groups) / n)[codes]
+            low_d, high_d = _extremes(codes, n_groups, d)
             out["mean_y"] = mean_y
             out["ss_y"] = np.bincount(codes, dy * dy, n_groups)
             out["sp_xy"] = np.bincount(codes, dx * dy, n_groups)
+            out["range_y"] = high_y - low_y
+            out["ss_diff"] = np.bincount(codes, dd * dd, n_groups)
+            out["range_diff"] = high_d - low_d
+            out["magnitude"] = np.fmax.reduce(np.abs([low_x, high_x, low_y, high_y]), axis=0)
     return out
+
+
+def _extremes(codes: np.ndarray, n_groups: int, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-group minimum and maximum of ``x`` (NaN for an empty group)."""
+    low, high = np.full(n_groups, np.inf), np.full(n_groups, -np.inf)
+    np.minimum.at(low, codes, x)
+    np.maximum.at(high, codes, x)
+    empty = np.bincount(codes, minlength=n_groups) == 0
+    low[empty] = high[empty] = np.nan
+    return low, high
 
 
 def variance(ss: ArrayLike, n: ArrayLike) -> Any:
@@ -141,14 +278,29 @@ def small_group_reasons(counts: dict[str, np.ndarray], min_n: int) -> np.ndarray
     return reasons
 
 
-def reason_codes(reasons: np.ndarray, flat: np.ndarray) -> np.ndarray:
+def reason_codes(
+    reasons: np.ndarray, flat: np.ndarray, unusable: np.ndarray | None = None
+) -> np.ndarray:
     """Per group, the reason code: :data:`TOO_FEW` where ``reasons`` (from
-    :func:`small_group_reasons`) holds one, :data:`NO_VARIANCE` where ``flat``, else None."""
+    :func:`small_group_reasons`) holds one, else :data:`NO_VARIANCE` where ``flat``,
+    else :data:`NOT_FINITE` where ``unusable`` (from :func:`not_finite`; its reason,
+    :data:`NOT_FINITE_REASON`, is written into ``reasons``), else None."""
     codes = np.full(len(reasons), None, dtype=object)
     small = reasons != None  # noqa: E711 (elementwise on objects)
+    flat = ~small & np.asarray(flat, dtype=bool)
     codes[small] = TOO_FEW
-    codes[~small & np.asarray(flat, dtype=bool)] = NO_VARIANCE
+    codes[flat] = NO_VARIANCE
+    if unusable is not None:
+        bad = ~small & ~flat & np.asarray(unusable, dtype=bool)
+        codes[bad] = NOT_FINITE
+        reasons[bad] = NOT_FINITE_REASON
     return codes
+
+
+NOT_FINITE_REASON = gettext_noop(
+    "Suppressed: the scores are too large or too small to compute with (a mean, a sum of "
+    "squares or an SD is not a finite number in double precision); rescale them."
+)
 
 
 def require_columns(table: pd.DataFrame, *columns: str) -> None:
@@ -212,7 +364,9 @@ def pair_scores(
     key_codes, uniques = {}, {}
     unit = np.zeros(int(rows.sum()), dtype=np.int64)
     for column in [*keys, id]:
-        codes, values = pd.factorize(table[column].to_numpy()[rows], sort=column != id)
+        # A categorical column is factorised on its integer codes, not its labels.
+        codes, values = pd.factorize(table[column][rows], sort=column != id)
+        values = np.asarray(values)
         if column != id:
             key_codes[column], uniques[column] = codes, values
         # Mixed radix, re-compacted at each step so the code never overflows.

@@ -76,35 +76,50 @@ class EffectSize(Result):
 
 
 def _from_moments(
-    n_t: np.ndarray,
-    mean_t: np.ndarray,
-    var_t: np.ndarray,
-    n_c: np.ndarray,
-    mean_c: np.ndarray,
-    var_c: np.ndarray,
-    z: float,
+    m_t: dict[str, np.ndarray], m_c: dict[str, np.ndarray], z: float
 ) -> dict[str, np.ndarray]:
-    """The arithmetic of every field, elementwise over groups."""
-    sd_p = _core.pooled_sd(n_t, var_t, n_c, var_c)
+    """The arithmetic of every field from each arm's :func:`_core.group_moments`,
+    elementwise over groups."""
+    n_t, mean_t, n_c, mean_c = m_t["n"], m_t["mean_x"], m_c["n"], m_c["mean_x"]
+    var_c = _core.variance(m_c["ss_x"], n_c)
+    sd_p = _core.pooled_sd(n_t, _core.variance(m_t["ss_x"], n_t), n_c, var_c)
     with np.errstate(all="ignore"):
         diff = mean_t - mean_c
         d = diff / sd_p
         g = _core.omega(n_t + n_c) * d
         se = _core.se_g(g, n_t, n_c)
-        sd_c = np.sqrt(var_c)
-        glass = np.where(_core.is_zero_variance(sd_c, mean_c), np.nan, diff / sd_c)
+        glass = np.where(_core.does_not_vary(m_c["range_x"]), np.nan, diff / np.sqrt(var_c))
+        ci_low, ci_high = g - z * se, g + z * se
     return {
         "hedges_g": g,
         "cohens_d": d,
         "glass_delta": glass,
         "se": se,
-        "ci_low": g - z * se,
-        "ci_high": g + z * se,
+        "ci_low": ci_low,
+        "ci_high": ci_high,
         "improvement_index": _core.improvement_index(g),
         "mean_treatment": mean_t,
         "mean_control": mean_c,
         "sd_pooled": sd_p,
     }
+
+
+def _flat(m_t: dict[str, np.ndarray], m_c: dict[str, np.ndarray]) -> np.ndarray:
+    """Per group: no score varies within either arm, so the pooled SD is zero."""
+    return _core.does_not_vary(np.fmax(m_t["range_x"], m_c["range_x"]))
+
+
+def _unusable(values: dict[str, np.ndarray], flat: np.ndarray) -> np.ndarray:
+    """Per group: a mean, g or its SE is not finite, or the pooled SD of scores that
+    vary is not (:func:`_core.not_finite`)."""
+    return _core.not_finite(
+        values["mean_treatment"],
+        values["mean_control"],
+        values["hedges_g"],
+        values["se"],
+        sd=values["sd_pooled"],
+        varies=~flat,
+    )
 
 
 def effect_size(
@@ -118,7 +133,9 @@ def effect_size(
 
     Missing scores (NaN) are ignored. Either group below ``min_n`` gives a
     suppressed result. Raises :class:`AnalysisError` when a group has fewer
-    than two scores or when no score varies (the SD would be zero).
+    than two scores, when no score varies (the SD would be zero) or when a mean,
+    the pooled SD or g is not a finite number (scores near 1e155 square to
+    infinity; code ``not_finite``).
 
     >>> r = effect_size([3, 4, 5, 6, 7], [1, 2, 3, 4, 5], min_n=2)
     >>> round(r.cohens_d, 4), round(r.hedges_g, 4)
@@ -137,14 +154,18 @@ def effect_size(
                 code=TOO_FEW_SCORES,
                 params={"group": what},
             )
-    var_t, var_c = t.var(ddof=1), c.var(ddof=1)
-    sd_p = float(_core.pooled_sd(n_t, var_t, n_c, var_c))
-    if _core.is_zero_variance(sd_p, max(abs(t.mean()), abs(c.mean()))):
+    m_t = _core.group_moments(np.zeros(n_t, dtype=np.int64), 1, t)
+    m_c = _core.group_moments(np.zeros(n_c, dtype=np.int64), 1, c)
+    flat = _flat(m_t, m_c)
+    if flat[0]:
         raise AnalysisError(
             "No score varies within either group (zero variance), so a standardised "
             "effect cannot be computed.",
             code=NO_VARIANCE,
         )
+    v = _from_moments(m_t, m_c, z)
+    if _unusable(v, flat)[0]:
+        raise _core.not_finite_error("mean, the effect or the pooled SD of these scores")
     method = METHOD
     if min(n_t, n_c) < min_n:
         what = "treatment group" if n_t < min_n else "control group"
@@ -158,22 +179,22 @@ def effect_size(
             reason_code=TOO_FEW,
             min_n=min_n,
         )
-    v = _from_moments(np.float64(n_t), t.mean(), var_t, np.float64(n_c), c.mean(), var_c, z)
+    v = {k: float(a[0]) for k, a in v.items()}
     return EffectSize(
         method=method,
         n=n_t + n_c,
         caveats=_caveats(n_t, n_c, bool(np.isnan(v["glass_delta"]))),
-        hedges_g=float(v["hedges_g"]),
-        cohens_d=float(v["cohens_d"]),
-        glass_delta=float(v["glass_delta"]),
-        se=float(v["se"]),
-        ci=ConfidenceInterval(float(v["ci_low"]), float(v["ci_high"]), level),
-        improvement_index=float(v["improvement_index"]),
+        hedges_g=v["hedges_g"],
+        cohens_d=v["cohens_d"],
+        glass_delta=v["glass_delta"],
+        se=v["se"],
+        ci=ConfidenceInterval(v["ci_low"], v["ci_high"], level),
+        improvement_index=v["improvement_index"],
         n_treatment=n_t,
         n_control=n_c,
-        mean_treatment=float(v["mean_treatment"]),
-        mean_control=float(v["mean_control"]),
-        sd_pooled=float(v["sd_pooled"]),
+        mean_treatment=v["mean_treatment"],
+        mean_control=v["mean_control"],
+        sd_pooled=v["sd_pooled"],
     )
 
 
@@ -213,7 +234,8 @@ def effect_size_by(
     ``ci_high`` (for g), ``improvement_index``, ``n_treatment``, ``n_control``,
     ``mean_treatment``, ``mean_control``, ``sd_pooled``, ``suppressed`` and
     ``reason``. A group with an arm below ``min_n`` or with no variation comes
-    back suppressed, its reason given and its numbers NaN.
+    back suppressed, its reason given and its numbers NaN; so does a group whose
+    mean, pooled SD or g is not a finite number (``reason_code`` ``not_finite``).
     """
     min_n = _core.check_min_n(min_n)
     z = _core.z_for(level)
@@ -226,16 +248,12 @@ def effect_size_by(
     keep = (codes >= 0) & ~np.isnan(y)
     m_t = _core.group_moments(codes[keep & in_t], n_groups, y[keep & in_t])
     m_c = _core.group_moments(codes[keep & in_c], n_groups, y[keep & in_c])
-    var_t = _core.variance(m_t["ss_x"], m_t["n"])
-    var_c = _core.variance(m_c["ss_x"], m_c["n"])
-    out = _from_moments(m_t["n"], m_t["mean_x"], var_t, m_c["n"], m_c["mean_x"], var_c, z)
+    out = _from_moments(m_t, m_c, z)
     reasons = _core.small_group_reasons(
         {"treatment group": m_t["n"], "control group": m_c["n"]}, min_n
     )
-    flat = _core.is_zero_variance(
-        out["sd_pooled"], np.fmax(np.abs(m_t["mean_x"]), np.abs(m_c["mean_x"]))
-    )
-    reason_codes = _core.reason_codes(reasons, flat)
+    flat = _flat(m_t, m_c)
+    reason_codes = _core.reason_codes(reasons, flat, _unusable(out, flat))
     reasons[(reasons == None) & flat] = ZERO_VARIANCE  # noqa: E711
     return _core.result_frame(
         EFFECT_COLUMNS,

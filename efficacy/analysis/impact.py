@@ -160,9 +160,10 @@ def _from_moments(mi: dict, mc: dict, z: float) -> dict[str, np.ndarray]:
         se = _core.se_g(ancova_g, ni, nc)
         did_g = omega * (diff_post - diff_pre) / sd_post
         baseline_g = omega * diff_pre / sd_pre
+        # Each sum of squares rooted before the product, which would overflow first.
         r = np.clip(
             (mi["sp_xy"] + mc["sp_xy"])
-            / np.sqrt((mi["ss_x"] + mc["ss_x"]) * (mi["ss_y"] + mc["ss_y"])),
+            / (np.sqrt(mi["ss_x"] + mc["ss_x"]) * np.sqrt(mi["ss_y"] + mc["ss_y"])),
             -1.0,
             1.0,
         )
@@ -186,12 +187,21 @@ def _from_moments(mi: dict, mc: dict, z: float) -> dict[str, np.ndarray]:
     }
 
 
-def _flat(values: dict, mi: dict, mc: dict) -> np.ndarray:
-    scale_pre = np.fmax(np.abs(mi["mean_x"]), np.abs(mc["mean_x"]))
-    scale_post = np.fmax(np.abs(mi["mean_y"]), np.abs(mc["mean_y"]))
-    return _core.is_zero_variance(values["sd_pre_pooled"], scale_pre) | _core.is_zero_variance(
-        values["sd_post_pooled"], scale_post
-    )
+def _flat(mi: dict, mc: dict) -> np.ndarray:
+    """Per group: the pretest or the posttest does not vary within either group."""
+    pre = _core.does_not_vary(np.fmax(mi["range_x"], mc["range_x"]))
+    post = _core.does_not_vary(np.fmax(mi["range_y"], mc["range_y"]))
+    return pre | post
+
+
+def _unusable(values: dict, mi: dict, mc: dict, flat: np.ndarray) -> np.ndarray:
+    """Per group: a mean, an effect or its SE, or a pooled SD is not finite
+    (:func:`_core.not_finite`); a g of 0 from an infinite SD among them."""
+    sums = (mi["mean_x"], mi["mean_y"], mc["mean_x"], mc["mean_y"])
+    effects = ("did_g", "ancova_g", "baseline_g", "se", "did_se", "adjusted_difference")
+    return _core.not_finite(
+        *sums, *(values[k] for k in effects), sd=values["sd_pre_pooled"], varies=~flat
+    ) | _core.not_finite(sd=values["sd_post_pooled"], varies=~flat)
 
 
 def impact_estimate(
@@ -212,7 +222,10 @@ def impact_estimate(
     the regression-to-the-mean caveat (added anyway when the focus group
     started more than 0.25 SD below). Either group below ``min_n`` gives a
     suppressed result. Raises :class:`AnalysisError` for fewer than two
-    students with both scores in a group, or when scores do not vary.
+    students with both scores in a group, when scores do not vary, or when a
+    mean, an effect or a pooled SD is not a finite number (code ``not_finite``:
+    scores near 1e155 square to infinity, and an infinite SD would make every g
+    0 and the baseline "equivalent").
     """
     min_n = _core.check_min_n(min_n)
     z = _core.z_for(level)
@@ -243,12 +256,15 @@ def impact_estimate(
         counts[f"n_{name}_post"] = int((~np.isnan(y)).sum())
     mi, mc = moments["focus"], moments["comparison"]
     values = _from_moments(mi, mc, z)
-    if _flat(values, mi, mc)[0]:
+    flat = _flat(mi, mc)
+    if flat[0]:
         raise AnalysisError(
             "The pretest or the posttest scores do not vary (zero variance), so a "
             "standardised effect cannot be computed.",
             code=NO_VARIANCE,
         )
+    if _unusable(values, mi, mc, flat)[0]:
+        raise _core.not_finite_error("mean, an effect or a pooled SD of these scores")
     n_total = counts["n_focus"] + counts["n_comparison"]
     if min(counts["n_focus"], counts["n_comparison"]) < min_n:
         what = "focus group" if counts["n_focus"] < min_n else "comparison group"
@@ -330,7 +346,8 @@ def impact_estimate_by(
     both scores), ``n_focus_pre``, ``n_focus_post``, ``n_comparison_pre``,
     ``n_comparison_post`` (attrition), ``adjusted_difference`` (β_group, in
     points), ``slope`` (pooled within-group pretest slope), ``sd_post_pooled``,
-    ``suppressed`` and ``reason``.
+    ``suppressed``, ``reason`` and ``reason_code`` (``not_finite`` for a group whose
+    mean, effect or pooled SD is not a finite number).
     """
     min_n = _core.check_min_n(min_n)
     z = _core.z_for(level)
@@ -356,8 +373,8 @@ def impact_estimate_by(
     reasons = _core.small_group_reasons(
         {"focus group": mi["n"], "comparison group": mc["n"]}, min_n
     )
-    flat = _flat(values, mi, mc)
-    codes = _core.reason_codes(reasons, flat)
+    flat = _flat(mi, mc)
+    codes = _core.reason_codes(reasons, flat, _unusable(values, mi, mc, flat))
     reasons[(reasons == None) & flat] = ZERO_VARIANCE  # noqa: E711
     values.pop("sd_pre_pooled")
     frame = _core.result_frame(IMPACT_COLUMNS, uniques, values, reasons, codes=codes, **counts)

@@ -31,6 +31,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize
 
+from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop, z_for
 from efficacy.analysis.results import (
     MIN_N,
@@ -68,6 +69,10 @@ class _ClusterSums:
     n: np.ndarray
     mean: np.ndarray
     within_ss: float
+    #: Per cluster, max − min of its scores.
+    ranges: np.ndarray
+    #: max − min of all the scores.
+    spread: float
 
 
 def _cluster_sums(scores: ArrayLike, clusters: ArrayLike) -> _ClusterSums:
@@ -81,10 +86,11 @@ def _cluster_sums(scores: ArrayLike, clusters: ArrayLike) -> _ClusterSums:
         raise AnalysisError("A cluster label is missing: give every score its class or school.")
     if not np.all(np.isfinite(y)):
         raise AnalysisError("A score is missing or not a finite number: remove or fix that row.")
-    n = np.bincount(codes).astype(float)
-    mean = np.bincount(codes, weights=y) / n
-    within_ss = float(np.sum((y - mean[codes]) ** 2))
-    return _ClusterSums(np.asarray(labels), n, mean, within_ss)
+    m = _core.group_moments(codes, len(labels), y)
+    _core.finite(m["mean_x"], "mean score of a cluster")
+    within_ss = float(_core.finite(np.sum(m["ss_x"]), "within-cluster sum of squares"))
+    spread = float(np.ptp(y)) if y.size else 0.0
+    return _ClusterSums(np.asarray(labels), m["n"], m["mean_x"], within_ss, m["range_x"], spread)
 
 
 def _profile_loglik(rho: float, s: _ClusterSums, n_total: int) -> tuple[float, float, float]:
@@ -142,7 +148,10 @@ def null_model(
 
     Returns γ00 with its SE (Var γ̂ = 1/Σ n_j/(σ² + n_j τ00)), τ00, σ², ICC,
     design effect with m̄ the mean cluster size, and the number of students and
-    clusters. Fewer than ``min_n`` students gives a suppressed result.
+    clusters. Fewer than ``min_n`` students gives a suppressed result. Raises
+    :class:`AnalysisError` when scores do not vary within clusters (judged on each
+    cluster's range, max − min), and (code ``not_finite``) when a mean, a sum of
+    squares or a variance is not a finite number.
     """
     s = _cluster_sums(scores, clusters)
     n_total = int(np.sum(s.n))
@@ -181,19 +190,22 @@ def null_model(
             "separated from between-cluster variance: give clusters with 2 or more students.",
             code=ONE_SCORE_PER_CLUSTER,
         )
-    if s.within_ss == 0 and np.ptp(s.mean) == 0:
+    if _core.does_not_vary(s.spread):
         raise AnalysisError(
             "Every score is the same, so there is no variance to split.", code=NO_VARIANCE
         )
-    if s.within_ss == 0:
+    if np.all(_core.does_not_vary(s.ranges)):
         raise AnalysisError(
             "Scores never vary inside a cluster (within-cluster variance is zero): "
             "the intraclass correlation is undefined.",
             code=NO_WITHIN_VARIANCE,
         )
+    _core.finite(np.sqrt(s.within_ss / (n_total - j)), "within-cluster SD", varies=True)
     rho = _fit_rho(s, n_total)
     ll, sigma2, gamma = _profile_loglik(rho, s, n_total)
     tau00 = rho * sigma2
+    _core.finite(sigma2, "within-cluster variance σ²")
+    _core.finite(tau00, "between-cluster variance τ00")
     icc = tau00 / (tau00 + sigma2)
     mbar = n_total / j
     se = float(np.sqrt(1.0 / np.sum(s.n / (sigma2 + s.n * tau00))))

@@ -7,8 +7,13 @@ effect sizes to facilitate cumulative science", Front. Psychol. 4:863):
 - d_av = mean(gain) / ((s_pre + s_post)/2): the Visible Learning convention,
   labelled "pre/post effect (no comparison group)"
 - d_z = mean(gain) / s_gain; r = correlation of pre and post
-- SE(d_av) = sqrt((1/n + d_av²/(2n)) · 2(1 − r)) (Borenstein, Hedges, Higgins &
-  Rothstein 2009, eq. 4.28, a repeated-measures d on the raw-score SD);
+- SE(d_av) by the delta method under bivariate normality, counting the sampling
+  error of the standardiser S = (s_pre + s_post)/2 as well as of the mean gain
+  (:func:`d_av_variance`): with equal SDs V = 2(1 − r)/n + d²(1 + r²)/(4n).
+  Borenstein, Hedges, Higgins & Rothstein (2009, eq. 4.28),
+  V = (1/n + d²/(2n))·2(1 − r), leaves that error out as r → 1 (it covered 74%
+  at n = 24, r = .9, d = 1.5, and had zero width when every student gained the
+  same), so it is not used.
   SE(d_z) = sqrt(1/n + d_z²/(2n)); CIs estimate ± z·SE
 - expected growth over the cycle = 0.40 × weeks / weeks-per-year (the Visible
   Learning hinge prorated; weeks-per-year defaults to 40: :func:`expected_growth`),
@@ -19,6 +24,23 @@ effect sizes to facilitate cumulative science", Front. Psychol. 4:863):
 
 d_av includes ordinary growth and ignores the pre/post correlation: it is not
 an effect of a strategy, and every result says so in its caveats.
+
+Floors and ceilings (``shared/STATISTICS.md``, "Floors and ceilings"):
+
+- when every score at one occasion is the same (all students at a rubric's floor,
+  say) and the other occasion varies, (s_pre + s_post)/2 is half the only SD and
+  d_av would double. The result is then suppressed with the reason
+  (:data:`~efficacy.analysis.results.FLAT_OCCASION`): the gain in points is the
+  figure to read. Dividing by the one SD that exists was the alternative; it was
+  not chosen because the grouped form (:func:`prepost_effect_by`, the class table
+  and the stored summaries) has no caveat per row, so a figure standardised
+  differently from its neighbours would have been shown there without a word.
+- given the scale's bounds (``scale_min``, ``scale_max``), the shares of students
+  at the bottom and at the top at each occasion are reported, and when one is
+  above 15% (the usual threshold for a floor or ceiling effect: Terwee et al.
+  2007, "Quality criteria were proposed for measurement properties of health
+  status questionnaires", J. Clin. Epidemiol. 60:34) the result says so
+  (``scale_ends`` and a caveat): those students' gains are capped.
 """
 
 from __future__ import annotations
@@ -30,11 +52,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
 from efficacy.analysis.results import (
+    FLAT_OCCASION,
     MIN_N,
     NO_VARIANCE,
     TOO_FEW,
@@ -79,6 +101,28 @@ ZERO_VARIANCE = gettext_noop(
     "Suppressed: no score varies at either occasion (zero variance), so a standardised "
     "effect cannot be computed."
 )
+FLAT_PRE = gettext_noop(
+    "Suppressed: every student had the same score at the first occasion (all at the floor or "
+    "the ceiling of the scale, for instance), so an effect in SD units would be inflated; "
+    "read the gain in points instead."
+)
+FLAT_POST = gettext_noop(
+    "Suppressed: every student had the same score at the later occasion (all at the floor or "
+    "the ceiling of the scale, for instance), so an effect in SD units would be inflated; "
+    "read the gain in points instead."
+)
+SCALE_ENDS = gettext_noop(
+    "More than 15% of the students scored at the top or the bottom of the scale at one "
+    "occasion or both: the scale cannot show how far beyond it they were, so their gains are "
+    "capped and the effect is distorted."
+)
+
+#: A share of students at the bottom or the top of the scale above which the result
+#: says so (Terwee et al. 2007: floor or ceiling effects above 15%).
+SCALE_END_SHARE = 0.15
+#: The shares of :class:`PrePostEffect` (and columns of :func:`prepost_effect_by`) at the
+#: scale's ends, in order; also the codes of :attr:`PrePostEffect.scale_ends`.
+SCALE_END_COLUMNS = ["floor_pre", "floor_post", "ceiling_pre", "ceiling_post"]
 
 #: Columns of :func:`prepost_effect_by`, in order.
 PREPOST_COLUMNS = [
@@ -101,6 +145,7 @@ PREPOST_COLUMNS = [
     "mean_gain",
     "sd_gain",
     "n_unpaired",
+    *SCALE_END_COLUMNS,
     "suppressed",
     "reason",
     "reason_code",
@@ -110,7 +155,12 @@ PREPOST_COLUMNS = [
 @dataclass(frozen=True, kw_only=True)
 class PrePostEffect(Result):
     """d_av with its SE and CI (``se``, ``ci``), d_z with its own, r, and the growth
-    expected over the cycle's weeks (``expected_growth``, :func:`expected_growth`)."""
+    expected over the cycle's weeks (``expected_growth``, :func:`expected_growth`).
+
+    ``floor_pre`` … ``ceiling_post`` are the shares of the paired students at the
+    scale's bottom (``scale_min``) and top (``scale_max``) at each occasion (NaN
+    without that bound); ``scale_ends`` names those above :data:`SCALE_END_SHARE`.
+    """
 
     d_av: float = NAN
     d_z: float = NAN
@@ -129,6 +179,49 @@ class PrePostEffect(Result):
     mean_gain: float = NAN
     sd_gain: float = NAN
     n_unpaired: int = 0
+    scale_min: float | None = None
+    scale_max: float | None = None
+    floor_pre: float = NAN
+    floor_post: float = NAN
+    ceiling_pre: float = NAN
+    ceiling_post: float = NAN
+    scale_ends: tuple[str, ...] = ()
+
+
+def _scale_bounds(scale_min: float | None, scale_max: float | None) -> None:
+    for name, bound in (("lowest", scale_min), ("highest", scale_max)):
+        if bound is not None and not (isinstance(bound, (int, float)) and math.isfinite(bound)):
+            raise AnalysisError(f"The scale's {name} score must be a number, got {bound}.")
+    if scale_min is not None and scale_max is not None and not scale_min < scale_max:
+        raise AnalysisError(
+            f"The scale's lowest score ({scale_min}) must be below its highest ({scale_max})."
+        )
+
+
+def _scale_end_shares(
+    codes: np.ndarray,
+    n_groups: int,
+    x: np.ndarray,
+    y: np.ndarray,
+    scale_min: float | None,
+    scale_max: float | None,
+) -> dict[str, np.ndarray]:
+    """Per group, the shares of paired students at or beyond each end of the scale at
+    each occasion (:data:`SCALE_END_COLUMNS`; NaN where that bound is not given)."""
+    n = np.bincount(codes, minlength=n_groups).astype(float)
+    out = {}
+    for end, bound, at_end in (
+        ("floor", scale_min, np.less_equal),
+        ("ceiling", scale_max, np.greater_equal),
+    ):
+        for occasion, scores in (("pre", x), ("post", y)):
+            if bound is None:
+                out[f"{end}_{occasion}"] = np.full(n_groups, np.nan)
+                continue
+            hits = np.bincount(codes, weights=at_end(scores, bound), minlength=n_groups)
+            with np.errstate(all="ignore"):
+                out[f"{end}_{occasion}"] = hits / n
+    return out
 
 
 def _weeks(weeks: float | None, *, default: float = _core.SCHOOL_YEAR_WEEKS) -> float:
@@ -189,6 +282,42 @@ def years_of_growth(
         )
 
 
+def d_av_variance(
+    d_av: ArrayLike, n: ArrayLike, sd_pre: ArrayLike, sd_post: ArrayLike, r: ArrayLike
+) -> Any:
+    """Sampling variance of d_av = mean gain / S, S = (s_pre + s_post)/2, by the delta method.
+
+    Under bivariate normality the mean gain is independent of the two SDs, with
+    Var(mean gain) = s_gain²/n = (s_pre² + s_post² − 2r·s_pre·s_post)/n, and
+    Var(s) ≈ σ²/(2n), Cov(s_pre, s_post) ≈ ρ²σ_pre·σ_post/(2n) (the sample mean is
+    independent of the sample covariance matrix, whose Wishart moments give
+    Cov(s_pre², s_post²) = 2ρ²σ_pre²σ_post²/(n − 1): Anderson 2003, *An Introduction
+    to Multivariate Statistical Analysis*, 3rd ed., chs. 3 and 7), so
+    Var(S) ≈ (s_pre² + s_post² + 2r²·s_pre·s_post)/(8n) and::
+
+        V = [s_pre² + s_post² − 2r·s_pre·s_post + d²(s_pre² + s_post² + 2r²·s_pre·s_post)/8] / (n·S²)
+
+    With s_pre = s_post it is ``shared/STATISTICS.md``'s V = 2(1 − r)/n + d²(1 + r²)/(4n),
+    to order 1/n the paired-design variance of Bonett (2008, "Confidence intervals for
+    standardized linear contrasts of means", Psychol. Methods 13:99) for equal SDs. The
+    general form keeps its coverage when the SDs differ (at SDs 1 and 2, r = .9, the
+    equal-SD form covered 76–91%). Every student gaining the same (s_gain = 0, r = 1)
+    still leaves V = d²/(2n) > 0. Works elementwise on arrays; a NaN r (one occasion
+    does not vary) counts as 0, its term being multiplied by that occasion's zero SD.
+
+    >>> round(float(d_av_variance(1.5, 24, 1.0, 1.0, 0.9)), 5)  # 2(.1)/24 + 2.25(1.81)/96
+    0.05076
+    """
+    d = np.asarray(d_av, dtype=float)
+    n = np.asarray(n, dtype=float)
+    a, b = np.asarray(sd_pre, dtype=float), np.asarray(sd_post, dtype=float)
+    r = np.nan_to_num(np.asarray(r, dtype=float))
+    with np.errstate(all="ignore"):
+        var_gain = np.maximum(a**2 + b**2 - 2 * r * a * b, 0.0)
+        var_s = (a**2 + b**2 + 2 * r**2 * a * b) / 8
+        return (var_gain + d**2 * var_s) / (n * ((a + b) / 2) ** 2)
+
+
 def _from_moments(
     m: dict[str, np.ndarray], *, weeks: float, weeks_per_year: float, z: float
 ) -> dict[str, np.ndarray]:
@@ -200,14 +329,12 @@ def _from_moments(
         var_pre, var_post = _core.variance(ss_pre, n), _core.variance(ss_post, n)
         sd_pre, sd_post = np.sqrt(var_pre), np.sqrt(var_post)
         gain = mean_post - mean_pre
-        sd_gain = np.sqrt(np.maximum(_core.variance(ss_pre + ss_post - 2 * sp, n), 0.0))
+        sd_gain = np.sqrt(_core.variance(m["ss_diff"], n))
         d_av = gain / ((sd_pre + sd_post) / 2)
-        flat_gain = _core.is_zero_variance(sd_gain, np.fmax(np.abs(mean_pre), np.abs(mean_post)))
+        flat_gain = _core.does_not_vary(m["range_diff"], m["magnitude"])
         d_z = np.where(flat_gain, np.nan, gain / sd_gain)
-        r = np.clip(sp / np.sqrt(ss_pre * ss_post), -1.0, 1.0)
-        # With r undefined (one occasion constant) the gains' own spread stands in.
-        one_minus_r = np.where(np.isnan(r), 0.5, 1 - r)
-        se = np.sqrt((1 / n + d_av**2 / (2 * n)) * 2 * one_minus_r)
+        r = np.clip(sp / (np.sqrt(ss_pre) * np.sqrt(ss_post)), -1.0, 1.0)
+        se = np.sqrt(d_av_variance(d_av, n, sd_pre, sd_post, r))
         d_z_se = np.sqrt(1 / n + d_z**2 / (2 * n))
     return {
         "d_av": d_av,
@@ -231,12 +358,25 @@ def _from_moments(
     }
 
 
+def _flat(m: dict[str, np.ndarray]) -> np.ndarray:
+    """Per group: no score varies at either occasion (judged on their range)."""
+    return _core.does_not_vary(np.fmax(m["range_x"], m["range_y"]))
+
+
+def _unusable(v: dict[str, np.ndarray], flat: np.ndarray) -> np.ndarray:
+    """Per group: a mean, the gain, d_av, its SE or an SD is not finite (:func:`_core.not_finite`)."""
+    sums = (v[k] for k in ("mean_pre", "mean_post", "mean_gain", "sd_gain", "d_av", "se"))
+    return _core.not_finite(*sums, sd=(v["sd_pre"] + v["sd_post"]) / 2, varies=~flat)
+
+
 def prepost_effect(
     pre: ArrayLike,
     post: ArrayLike,
     *,
     weeks: float | None = None,
     weeks_per_year: float | None = None,
+    scale_min: float | None = None,
+    scale_max: float | None = None,
     min_n: int = MIN_N,
     level: float = 0.95,
 ) -> PrePostEffect:
@@ -245,9 +385,15 @@ def prepost_effect(
     A NaN marks a missing score; only students with both scores count (the
     others are ``n_unpaired``). ``weeks`` is the cycle's length (default a
     full school year) and ``weeks_per_year`` the school year's (default 40),
-    for years of growth. Below ``min_n`` paired students the result is
-    suppressed. Raises :class:`AnalysisError` for fewer than two pairs or when no
-    score varies.
+    for the expected growth. ``scale_min`` and ``scale_max``, the lowest and highest
+    scores the measure allows (a rubric's levels), are optional: with them the
+    result gives the shares of students at each end and says when more than 15%
+    sit at one (their gains are capped). Below ``min_n`` paired students the
+    result is suppressed, and so it is when every score at one occasion is the
+    same (reason code :data:`~efficacy.analysis.results.FLAT_OCCASION`: d_av would
+    double). Raises :class:`AnalysisError` for fewer than two pairs or when no
+    score varies at either occasion, or when a mean or an SD is not a finite
+    number (``not_finite``).
 
     >>> r = prepost_effect([1, 2, 3, 4], [2, 4, 4, 6], min_n=2)
     >>> round(r.d_av, 4), round(r.d_z, 4)
@@ -257,6 +403,7 @@ def prepost_effect(
     z = _core.z_for(level)
     per_year = _weeks_per_year(weeks_per_year)
     weeks_value = _weeks(weeks, default=per_year)
+    _scale_bounds(scale_min, scale_max)
     x, y, n_unpaired = _pairs(pre, post)
     n = len(x)
     if n < 2:
@@ -265,19 +412,20 @@ def prepost_effect(
             code=TOO_FEW_PAIRS,
         )
     m = _core.group_moments(np.zeros(n, dtype=np.int64), 1, x, y)
-    v = {
-        k: float(a[0]) if np.ndim(a) else float(a)
-        for k, a in _from_moments(m, weeks=weeks_value, weeks_per_year=per_year, z=z).items()
-    }
-    if math.isnan(v["d_av"]) or _core.is_zero_variance(
-        (v["sd_pre"] + v["sd_post"]) / 2, max(abs(v["mean_pre"]), abs(v["mean_post"]))
-    ):
+    out = _from_moments(m, weeks=weeks_value, weeks_per_year=per_year, z=z)
+    flat = _flat(m)
+    if flat[0]:
         raise AnalysisError(
             "No score varies at either occasion (zero variance), so a standardised effect "
             "cannot be computed.",
             code=NO_VARIANCE,
         )
-    if n < min_n:
+    if _unusable(out, flat)[0]:
+        raise _core.not_finite_error("mean, the gain or an SD of these scores")
+    v = {k: float(a[0]) if np.ndim(a) else float(a) for k, a in out.items()}
+    bounds = {"scale_min": scale_min, "scale_max": scale_max}
+
+    def suppressed(**why: Any) -> PrePostEffect:
         return PrePostEffect(
             method=METHOD,
             n=n,
@@ -285,10 +433,26 @@ def prepost_effect(
             weeks=weeks_value,
             weeks_per_year=per_year,
             suppressed=True,
+            **bounds,
+            **why,
+        )
+
+    if n < min_n:
+        return suppressed(
             reason=_core.suppression_reason(n, min_n, what="class"),
             reason_code=TOO_FEW,
             min_n=min_n,
         )
+    for spread, reason in (("range_x", FLAT_PRE), ("range_y", FLAT_POST)):
+        if _core.does_not_vary(m[spread][0]):
+            return suppressed(reason=reason, reason_code=FLAT_OCCASION)
+    ends = {
+        k: float(a[0])
+        for k, a in _scale_end_shares(
+            np.zeros(n, dtype=np.int64), 1, x, y, scale_min, scale_max
+        ).items()
+    }
+    scale_ends = tuple(k for k in SCALE_END_COLUMNS if ends[k] > SCALE_END_SHARE)
     caveats = [NO_COMPARISON, HINGE_REFERENCE]
     if weeks is None:
         caveats.append(WEEKS_ASSUMED)
@@ -296,6 +460,8 @@ def prepost_effect(
         caveats.append(SMALL_N)
     if math.isnan(v["d_z"]):
         caveats.append(GAINS_EQUAL)
+    if scale_ends:
+        caveats.append(SCALE_ENDS)
     return PrePostEffect(
         method=METHOD,
         n=n,
@@ -317,6 +483,9 @@ def prepost_effect(
         mean_gain=v["mean_gain"],
         sd_gain=v["sd_gain"],
         n_unpaired=n_unpaired,
+        **bounds,
+        **ends,
+        scale_ends=scale_ends,
     )
 
 
@@ -331,6 +500,8 @@ def prepost_effect_by(
     post: object,
     weeks: float | None = None,
     weeks_per_year: float | None = None,
+    scale_min: float | None = None,
+    scale_max: float | None = None,
     min_n: int = MIN_N,
     level: float = 0.95,
 ) -> pd.DataFrame:
@@ -343,12 +514,18 @@ def prepost_effect_by(
     ``by``, ``d_av``, ``d_z``, ``r``, ``se``, ``ci_low``, ``ci_high`` (for d_av),
     ``d_z_se``, ``d_z_ci_low``, ``d_z_ci_high``, ``n`` (paired students),
     ``expected_growth``, ``mean_pre``, ``mean_post``, ``sd_pre``, ``sd_post``,
-    ``mean_gain``, ``sd_gain``, ``n_unpaired``, ``suppressed`` and ``reason``.
+    ``mean_gain``, ``sd_gain``, ``n_unpaired``, the shares at the scale's ends
+    (``floor_pre``, ``floor_post``, ``ceiling_pre``, ``ceiling_post``: NaN
+    without ``scale_min`` / ``scale_max``), ``suppressed``, ``reason`` and
+    ``reason_code``. A group is suppressed below ``min_n`` (``too_few``), when no
+    score varies (``no_variance``) and when every score at one occasion is the
+    same (``flat_occasion``), as :func:`prepost_effect`.
     """
     min_n = _core.check_min_n(min_n)
     z = _core.z_for(level)
     per_year = _weeks_per_year(weeks_per_year)
     weeks_value = _weeks(weeks, default=per_year)
+    _scale_bounds(scale_min, scale_max)
     paired = _core.pair_scores(
         table, keys=[by], id=id, score=score, occasion=occasion, pre=pre, post=post
     )
@@ -359,11 +536,15 @@ def prepost_effect_by(
     one = (~np.isnan(x) | ~np.isnan(y)) & ~both
     m = _core.group_moments(codes[both], n_groups, x[both], y[both])
     out = _from_moments(m, weeks=weeks_value, weeks_per_year=per_year, z=z)
+    out.update(_scale_end_shares(codes[both], n_groups, x[both], y[both], scale_min, scale_max))
     reasons = _core.small_group_reasons({"class": m["n"]}, min_n)
-    scale = np.fmax(np.abs(m["mean_x"]), np.abs(m["mean_y"]))
-    flat = _core.is_zero_variance((out["sd_pre"] + out["sd_post"]) / 2, scale)
-    reason_codes = _core.reason_codes(reasons, flat)
+    flat = _flat(m)
+    reason_codes = _core.reason_codes(reasons, flat, _unusable(out, flat))
     reasons[(reasons == None) & flat] = ZERO_VARIANCE  # noqa: E711
+    for spread, reason in (("range_x", FLAT_PRE), ("range_y", FLAT_POST)):
+        one_flat = (reasons == None) & _core.does_not_vary(m[spread])  # noqa: E711
+        reasons[one_flat] = reason
+        reason_codes[one_flat] = FLAT_OCCASION
     return _core.result_frame(
         PREPOST_COLUMNS,
         uniques,
@@ -429,10 +610,12 @@ def paired_mean_gain(
             reason=_core.suppression_reason(n, min_n),
         )
     gain = y - x
-    mean_gain = float(gain.mean())
-    sd_gain = float(gain.std(ddof=1))
+    mean_gain = float(_core.finite(gain.mean(), "mean gain"))
+    sd_gain = float(_core.finite(gain.std(ddof=1), "SD of the gains"))
     se = sd_gain / math.sqrt(n)
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se
+    from scipy.special import stdtrit  # Student's t quantile (loaded when needed)
+
+    half = float(stdtrit(n - 1, 0.5 + level / 2)) * se
     return MeanGain(
         method=GAIN_METHOD,
         n=n,

@@ -4,8 +4,8 @@ Every number Efficacy shows carries its n, its uncertainty and its method
 (DESIGN.md, principle 1). A statistic returns a frozen dataclass that derives
 from :class:`Result`; below the minimum n it returns the same type with
 ``suppressed=True``, a plain-language ``reason`` (for the command line), a
-``reason_code`` (:data:`TOO_FEW` with its ``min_n``, or :data:`NO_VARIANCE`) that
-the web app translates, and no numbers.
+``reason_code`` (:data:`TOO_FEW` with its ``min_n``, :data:`NO_VARIANCE` or
+:data:`NOT_FINITE` or :data:`FLAT_OCCASION`) that the web app translates, and no numbers.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import numpy as np
 
 #: Default minimum group size for student results (STATISTICS.md, "Small groups").
 MIN_N = 10
-#: Reason codes of a suppressed result: a group below ``min_n``; scores that do not vary.
+#: Reason codes of a suppressed result: a group below ``min_n``; scores that do not vary;
+#: scores too large or too small for a sum, a variance or a weight to be a finite number.
 TOO_FEW = "too_few"
 NO_VARIANCE = "no_variance"
 #: Codes of an :class:`AnalysisError` about the data itself, too thin or too flat for the
@@ -30,6 +31,10 @@ TOO_FEW_SCORES = "too_few_scores"
 TOO_FEW_CLUSTERS = "too_few_clusters"
 ONE_SCORE_PER_CLUSTER = "one_score_per_cluster"
 NO_WITHIN_VARIANCE = "no_within_variance"
+NOT_FINITE = "not_finite"
+#: Every score at one of two occasions is the same (e.g. all at a rubric's floor), so a
+#: standardiser averaging both occasions' SDs would be half the other one.
+FLAT_OCCASION = "flat_occasion"
 #: z for a two-sided 95% interval.
 Z95 = 1.959963984540054
 

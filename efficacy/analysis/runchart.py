@@ -332,7 +332,8 @@ def occasion_means_chart(
 
     ``occasion[i]`` is score i's occasion as a position 0 … ``occasions`` − 1 in the
     cycle's order. Per occasion: n and the mean Σx/n; an occasion with fewer than
-    ``min_n`` scores is suppressed (STATISTICS.md, "Small groups"). The run-chart
+    ``min_n`` scores is suppressed (STATISTICS.md, "Small groups"); a mean whose sum
+    overflows is refused (:class:`AnalysisError`, code ``not_finite``). The run-chart
     rules (:func:`run_chart`: centre line = the median of the points) apply to the
     means of the occasions shown, in order, and each signal is reported at the
     occasions it covers (Perla, Provost & Murray 2011, "The run chart", BMJ Qual
@@ -355,6 +356,7 @@ def occasion_means_chart(
     with np.errstate(all="ignore"):
         means = np.bincount(where, weights=values, minlength=occasions) / n
     shown = np.flatnonzero(n >= min_n)
+    _core.finite(means[shown], "mean score at an occasion")
     chart = None
     signals: dict[int, list[str]] = {}
     if shown.size >= 2:

@@ -40,14 +40,22 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"{message} (see '{self.prog} --help')")
 
 
-def _modules() -> dict[str, ModuleType]:
+def _modules(argv: list[str] | None = None) -> dict[str, ModuleType | None]:
+    """The subcommand modules, imported only for the one ``argv`` runs (its statistics
+    and their libraries load in their own time); all of them when none is named, so that
+    ``--help`` lists each one's help."""
+    names = [name.replace("_", "-") for name in SUBCOMMANDS]
+    chosen = next((a for a in argv or [] if not a.startswith("-")), None)
+    wanted = {chosen} if chosen in names else set(names)
     return {
-        name.replace("_", "-"): importlib.import_module(f"efficacy.analyze_cli.{name}")
-        for name in SUBCOMMANDS
+        name: importlib.import_module(f"efficacy.analyze_cli.{name.replace('-', '_')}")
+        if name in wanted
+        else None
+        for name in names
     }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description=_(
@@ -56,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     commands = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", required=True)
-    for name, module in _modules().items():
+    for name, module in _modules(argv).items():
+        if module is None:  # not the one being run: listed, not loaded
+            commands.add_parser(name)
+            continue
         sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
         sub.add_argument(
             "--data", required=True, metavar="FILE", help=_("the table: .csv, .xlsx or .parquet")
@@ -82,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             # Library warnings would add lines to stderr; a problem is reported once, by us.
             warnings.simplefilter("ignore")
-            args = build_parser().parse_args(argv)
+            args = build_parser(argv).parse_args(argv)
             command = f"{PROG} {args.command}"
             if args.min_n < 2:
                 raise CliError(f"--min-n must be at least 2, got {args.min_n}.")

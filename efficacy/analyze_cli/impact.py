@@ -52,8 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, table: pd.DataFrame) -> dict | list[dict]:
-    labels = [args.id, args.occasion, args.group] + ([args.by] if args.by else [])
-    table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels)
+    labels = [args.occasion, args.group] + ([args.by] if args.by else [])
+    table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels, ids=[args.id])
     check_occasions(table, args)
     io.require_label(table, args.group, args.focus, option="--focus")
     io.require_label(table, args.group, args.comparison, option="--comparison")

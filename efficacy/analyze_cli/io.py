@@ -29,12 +29,13 @@ fix it: the framework prints it as one line on stderr and exits with status 2.
 
 from __future__ import annotations
 
-import json
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from efficacy.analysis.results import to_plain
@@ -103,11 +104,28 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     if path.stat().st_size > limit:
         raise CliError(f"{path}: the file is larger than {limit:,} bytes.")
     try:
-        table = pd.read_parquet(path)
+        table = _parquet_with_text_as_categories(path)
     except Exception as exc:  # any parser's failure is the file's problem, not a crash
         raise CliError(f"{path}: cannot read it as Parquet ({one_line(exc)}).") from None
     table.columns = [str(c).strip() for c in table.columns]
     return table
+
+
+def _parquet_with_text_as_categories(path: Path) -> pd.DataFrame:
+    """The Parquet file as a table whose text columns arrive as categoricals.
+
+    Parquet usually stores text dictionary-encoded; reading it so keeps each distinct
+    label once (a class name, not a million copies of it), which is what grouping by
+    it needs anyway.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    text = [
+        f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+    ]
+    return pq.read_table(path, read_dictionary=text).to_pandas()
 
 
 def require_columns(table: pd.DataFrame, columns: Iterable[str]) -> None:
@@ -138,7 +156,23 @@ def to_numbers(table: pd.DataFrame, column: str) -> pd.Series:
 
 
 def labels_as_text(values: pd.Series) -> pd.Series:
-    """Group labels as text (3.0 read from a spreadsheet shows as "3")."""
+    """Group labels as text (3.0 read from a spreadsheet shows as "3"), as a categorical.
+
+    Each distinct value is spelled once, not each of a million rows: the labels are
+    factorised first and only the distinct ones turned into text (two values that
+    read the same once stripped are one label), so the statistics that group by them
+    work on integer codes.
+    """
+    codes, uniques = pd.factorize(values)
+    text = _label_text(pd.Series(uniques))
+    labels, merged = pd.factorize(text, sort=True)
+    categories = pd.Index(np.asarray(merged, dtype=object))
+    return pd.Series(
+        pd.Categorical.from_codes(labels[codes], categories=categories), index=values.index
+    )
+
+
+def _label_text(values: pd.Series) -> pd.Series:
     if pd.api.types.is_float_dtype(values):
         finite = values.dropna()
         if (finite == finite.round()).all():
@@ -147,11 +181,19 @@ def labels_as_text(values: pd.Series) -> pd.Series:
 
 
 def prepare(
-    table: pd.DataFrame, *, numeric: Sequence[str] = (), labels: Sequence[str] = ()
+    table: pd.DataFrame,
+    *,
+    numeric: Sequence[str] = (),
+    labels: Sequence[str] = (),
+    ids: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, int]:
     """Check columns, convert ``numeric`` to floats and ``labels`` to text, and drop
-    rows missing any of them. Returns the clean table and ``n_dropped``."""
-    columns = list(dict.fromkeys([*numeric, *labels]))
+    rows missing any of them. Returns the clean table and ``n_dropped``.
+
+    ``ids`` (a student id column) only pair rows, so a column of whole numbers is
+    kept as numbers (3 and 3.0 are one student either way); any other becomes text.
+    """
+    columns = list(dict.fromkeys([*numeric, *labels, *ids]))
     require_columns(table, columns)
     out = table[columns].copy()
     for column in numeric:
@@ -160,6 +202,9 @@ def prepare(
     out = out.loc[~missing]
     for column in labels:
         out[column] = labels_as_text(out[column])
+    for column in ids:
+        if not pd.api.types.is_integer_dtype(out[column].dtype):
+            out[column] = labels_as_text(out[column])
     if len(out) == 0:
         raise CliError(
             f"no row has a value in every one of the columns {', '.join(columns)}; "
@@ -178,14 +223,44 @@ def require_label(table: pd.DataFrame, column: str, label: str, *, option: str) 
         )
 
 
-def records(frame: pd.DataFrame, **extra: Any) -> list[dict[str, Any]]:
-    """A vectorised result as a list of JSON-ready objects (NaN → None)."""
-    rows = frame.to_dict(orient="records")
-    return [{k: to_plain(v) for k, v in {**row, **extra}.items()} for row in rows]
+class Records(list):
+    """Rows already made of plain JSON values (:func:`records`): nothing left to convert."""
+
+
+def records(frame: pd.DataFrame, **extra: Any) -> Records:
+    """A vectorised result as a list of JSON-ready objects (NaN and infinities → None).
+
+    Column by column, not value by value: a ``--by`` result of 20,000 groups is
+    400,000 values, and converting each on its own took longer than computing them.
+    Numeric columns become Python numbers in one numpy pass; only text and list
+    columns (labels, reasons, caveats) are looked at one value at a time.
+    """
+    columns: dict[str, list[Any]] = {}
+    for name in frame.columns:
+        series = frame[name]
+        if pd.api.types.is_float_dtype(series.dtype):
+            values = series.to_numpy(dtype=float)
+            plain = values.astype(object)
+            plain[~np.isfinite(values)] = None
+            columns[str(name)] = plain.tolist()
+        elif pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_integer_dtype(
+            series.dtype
+        ):
+            columns[str(name)] = series.to_numpy().tolist()
+        elif pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+            columns[str(name)] = series.astype(object).where(series.notna(), None).tolist()
+        else:
+            columns[str(name)] = [to_plain(v) for v in series.tolist()]
+    for name, value in extra.items():
+        columns[name] = [to_plain(value)] * len(frame)
+    keys = list(columns)
+    return Records(dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True))
 
 
 def to_json(result: dict | list) -> str:
-    return json.dumps(to_plain(result), allow_nan=False, ensure_ascii=False)
+    """One compact JSON document (UTF-8, no NaN: missing values are null)."""
+    plain = result if isinstance(result, Records) else to_plain(result)
+    return orjson.dumps(plain).decode()
 
 
 def print_result(
@@ -198,7 +273,7 @@ def print_result(
     suppressed group's reason below the table.
     """
     if as_json:
-        print(to_json(result))
+        sys.stdout.write(to_json(result) + "\n")
         return
     from rich.console import Console
     from rich.table import Table

@@ -40,13 +40,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--weeks-per-year",
         type=float,
-        metavar="Y",
+        metavar="WY",
         help=_(
-            "weeks in a school year (default 40): the expected growth is 0.40 × W / Y, as "
+            "weeks in a school year (default 40): the expected growth is 0.40 × W / WY, as "
             "EFFICACY_WEEKS_PER_YEAR sets it for the impact panel"
         ),
     )
     parser.add_argument("--by", metavar="COL", help=_("one result per value of COL"))
+    parser.add_argument(
+        "--scale-min",
+        type=float,
+        metavar="X",
+        help=_("the lowest score the measure allows: reports the share of students at it"),
+    )
+    parser.add_argument(
+        "--scale-max",
+        type=float,
+        metavar="Y",
+        help=_("the highest score the measure allows: reports the share of students at it"),
+    )
 
 
 def check_occasions(table: pd.DataFrame, args: argparse.Namespace) -> None:
@@ -69,16 +81,20 @@ def occasion_columns(args: argparse.Namespace) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace, table: pd.DataFrame) -> dict | list[dict]:
-    labels = [args.id, args.occasion] + ([args.by] if args.by else [])
-    table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels)
+    labels = [args.occasion] + ([args.by] if args.by else [])
+    table, n_dropped = io.prepare(table, numeric=[args.score], labels=labels, ids=[args.id])
     check_occasions(table, args)
     common = occasion_columns(args)
-    weeks = {"weeks": args.weeks, "weeks_per_year": args.weeks_per_year}
+    options = {
+        "weeks": args.weeks,
+        "weeks_per_year": args.weeks_per_year,
+        "scale_min": args.scale_min,
+        "scale_max": args.scale_max,
+        "min_n": args.min_n,
+    }
     if args.by:
-        frame = prepost_effect_by(table, by=args.by, **weeks, min_n=args.min_n, **common)
+        frame = prepost_effect_by(table, by=args.by, **options, **common)
         return io.records(frame, n_dropped=n_dropped)
     paired = pair_scores(table, keys=[], **common)
-    result = prepost_effect(
-        np.asarray(paired["pre"]), np.asarray(paired["post"]), **weeks, min_n=args.min_n
-    )
+    result = prepost_effect(np.asarray(paired["pre"]), np.asarray(paired["post"]), **options)
     return {**result.to_flat_dict(), "n_dropped": n_dropped}

@@ -7,7 +7,7 @@ from gettext import gettext as _
 
 import pandas as pd
 
-from efficacy.analysis.reliability import reliability
+from efficacy.analysis.scales import reliability
 from efficacy.analyze_cli import io
 
 HELP = _(

@@ -279,7 +279,20 @@ class InquiryCycle(models.Model):
         return None
 
 
-class GoalChange(models.Model):
+class _Change(models.Model):
+    """Who made a recorded change to a cycle, and when (a status, a goal)."""
+
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["changed_at", "id"]
+
+
+class GoalChange(_Change):
     """A change to a frozen part of the goal (see :attr:`InquiryCycle.FROZEN_FIELDS`) after
     the cycle started: who, when, the old and the new value, and why. The verdict still
     judges the goal as it stood at the start; the cycle page and the story show these."""
@@ -289,32 +302,24 @@ class GoalChange(models.Model):
     old_value = models.JSONField(null=True, blank=True)
     new_value = models.JSONField(null=True, blank=True)
     reason = models.TextField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    changed_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["changed_at", "id"]
+    class Meta(_Change.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.field} {self.old_value!r} → {self.new_value!r}"
 
 
-class StatusChange(models.Model):
+class StatusChange(_Change):
     """A cycle's status history; moving back records why."""
 
     cycle = models.ForeignKey(InquiryCycle, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=CycleStatus.choices)
     to_status = models.CharField(max_length=20, choices=CycleStatus.choices)
     reason = models.TextField(blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    changed_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["changed_at", "id"]
+    class Meta(_Change.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.from_status} → {self.to_status}"

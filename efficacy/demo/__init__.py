@@ -6,7 +6,9 @@ module and a step in ``services``:
 
 * ``catalogue``: departments, Ontario course codes, each pathway's program;
 * ``district``: the district, its school year and semesters, district staff;
+* ``timeline``: the school year under way and where the story's dates fall in it;
 * ``school``: one school's staff, students, timetable and enrollments;
 * ``teams``: the teams and who leads them;
+* ``cycles``: each team's inquiry cycle, its evidence and its story;
 * ``accounts``: usernames, the shared demo password, the printed sign-ins.
 """

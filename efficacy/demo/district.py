@@ -1,23 +1,26 @@
-"""The demo district, its school year with two semesters, and its district staff."""
+"""The demo district, its school year with two semesters, and its district staff.
+
+The school year is the one the demo's timeline chose (:mod:`efficacy.demo.timeline`):
+the year under way on the day the demo is built, or the one just ended.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from dataclasses import dataclass
 
 from efficacy.demo.names import pick_name
+from efficacy.demo.timeline import SchoolYear
 from efficacy.roster.models import AcademicSession, District, Role, User
 
 PREFIX = "demo-"
 DISTRICT_NAME = "Riverbend District School Board"
 
-# A fixed school year keeps the demo deterministic whatever the day it is built.
-SCHOOL_YEAR = (dt.date(2026, 9, 1), dt.date(2027, 6, 30))
-SEMESTERS = (
-    (dt.date(2026, 9, 1), dt.date(2027, 1, 29)),
-    (dt.date(2027, 2, 1), dt.date(2027, 6, 30)),
-)
+
+def session_sourced_id(year: SchoolYear, semester: int | None = None) -> str:
+    """``demo-session-2026-2027`` for the year, ``…-s1`` and ``…-s2`` for its semesters."""
+    suffix = "" if semester is None else f"-s{semester}"
+    return f"{PREFIX}session-{year.key}{suffix}"
 
 
 @dataclass
@@ -29,31 +32,30 @@ class DistrictPlan:
     administrator: User
 
 
-def plan_district(rng: random.Random) -> DistrictPlan:
-    """Unsaved district, sessions and district-level staff."""
+def plan_district(rng: random.Random, school_year: SchoolYear) -> DistrictPlan:
+    """Unsaved district, sessions (``school_year`` and its semesters) and district-level staff."""
     district = District(name=DISTRICT_NAME, identifier="RDSB", sourced_id=f"{PREFIX}district")
-    start, end = SCHOOL_YEAR
     year = AcademicSession(
         district=district,
-        title="2026–2027",
+        title=school_year.title,
         kind=AcademicSession.Kind.SCHOOL_YEAR,
-        start_date=start,
-        end_date=end,
-        school_year=end.year,
-        sourced_id=f"{PREFIX}session-2026-2027",
+        start_date=school_year.start,
+        end_date=school_year.end,
+        school_year=school_year.end.year,
+        sourced_id=session_sourced_id(school_year),
     )
     semesters = [
         AcademicSession(
             district=district,
-            title=f"2026–2027 Semester {number}",
+            title=f"{school_year.title} Semester {number}",
             kind=AcademicSession.Kind.SEMESTER,
             start_date=begin,
             end_date=finish,
-            school_year=end.year,
+            school_year=school_year.end.year,
             parent=year,
-            sourced_id=f"{PREFIX}session-2026-2027-s{number}",
+            sourced_id=session_sourced_id(school_year, number),
         )
-        for number, (begin, finish) in enumerate(SEMESTERS, start=1)
+        for number, (begin, finish) in enumerate(school_year.semesters, start=1)
     ]
     return DistrictPlan(
         district=district,

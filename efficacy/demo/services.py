@@ -7,11 +7,13 @@ touching anything else in the database.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from efficacy.cycles.models import InquiryCycle
@@ -21,6 +23,7 @@ from efficacy.demo.district import PREFIX, DistrictPlan, plan_district
 from efficacy.demo.school import DEMO_SCHOOLS, SchoolPlan, plan_school
 from efficacy.demo.selectors import DemoSummary, demo_exists, demo_summary
 from efficacy.demo.teams import TeamPlan, plan_teams
+from efficacy.demo.timeline import SchoolYear, demo_timeline
 from efficacy.roster.models import (
     AcademicSession,
     Course,
@@ -43,19 +46,25 @@ class DemoError(Exception):
     """The demo cannot be built or deleted; the message says why and what to do."""
 
 
-def demo_build(*, seed: int = DEFAULT_SEED, reset: bool = False) -> DemoSummary:
+def demo_build(
+    *, seed: int = DEFAULT_SEED, reset: bool = False, today: dt.date | None = None
+) -> DemoSummary:
     """Build the demo district from ``seed``, or reuse it if it already exists.
 
-    With ``reset``, the existing demo is deleted and built again. Either way the
-    whole build is one transaction: a failure leaves the database as it was.
+    Its dates are placed relative to ``today`` (the local date by default) in the
+    school year under way (:mod:`efficacy.demo.timeline`): the same seed and the
+    same ``today`` build the same demo. With ``reset``, the existing demo is deleted
+    and built again. Either way the whole build is one transaction: a failure leaves
+    the database as it was.
     """
+    timeline = demo_timeline(today or timezone.localdate())
     with transaction.atomic():
         if demo_exists() and not reset:
             return demo_summary(built=False)
         # Also clears what a half-deleted demo may have left behind.
         demo_delete()
-        _save(*_plan(seed))
-        demo_cycles_build(seed=seed)
+        _save(*_plan(seed, timeline.year))
+        demo_cycles_build(seed=seed, timeline=timeline)
     return demo_summary(built=True)
 
 
@@ -100,16 +109,24 @@ def _blockers(error: ProtectedError | RestrictedError) -> set:
     return error.restricted_objects
 
 
-def _plan(seed: int) -> tuple[DistrictPlan, list[SchoolPlan], list[TeamPlan]]:
+def _plan(seed: int, year: SchoolYear) -> tuple[DistrictPlan, list[SchoolPlan], list[TeamPlan]]:
     rng = random.Random(seed)
-    district = plan_district(rng)
+    district = plan_district(rng, year)
     schools = [plan_school(spec, rng, district) for spec in DEMO_SCHOOLS]
     teams = [team for school in schools for team in plan_teams(school, rng)]
     _name_sign_ins(district, schools[0], teams)
     users = [district.analyst, district.administrator]
     users += [u for school in schools for u in school.staff]
     assign_usernames(users, password_hash=make_password(DEMO_PASSWORD), domain=EMAIL_DOMAIN)
+    # Staff and teams were there when the school year started, not on the day of the build.
+    for user in users:
+        user.date_joined = _year_opens(year.start)
     return district, schools, teams
+
+
+def _year_opens(start: dt.date) -> dt.datetime:
+    """The morning the school year starts."""
+    return timezone.make_aware(dt.datetime.combine(start, dt.time(8, 0)))
 
 
 def _name_sign_ins(district: DistrictPlan, school: SchoolPlan, teams: list[TeamPlan]) -> None:
@@ -164,4 +181,7 @@ def _save(district: DistrictPlan, schools: list[SchoolPlan], teams: list[TeamPla
     )
     Enrollment.objects.bulk_create([e for s in schools for e in s.enrollments])
     Team.objects.bulk_create([t.team for t in teams])
+    # auto_now_add stamps the moment of the build: the teams formed as the year started.
+    opens = _year_opens(district.year.start_date)
+    Team.objects.filter(pk__in=[t.team.pk for t in teams]).update(created_at=opens)
     TeamMembership.objects.bulk_create([m for t in teams for m in t.memberships])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from scipy import stats
 
@@ -25,6 +26,31 @@ def assert_gap_ci_agrees_with_scipy(ours, cells, *, n_resamples: int = 6000) -> 
     ref = stats.bootstrap(
         cells,
         reduction,
+        n_resamples=n_resamples,
+        method="percentile",
+        random_state=1,
+        vectorized=True,
+    ).confidence_interval
+    width = ref.high - ref.low
+    assert ours.ci.low == pytest.approx(ref.low, abs=0.08 * width)
+    assert ours.ci.high == pytest.approx(ref.high, abs=0.08 * width)
+
+
+def assert_student_gap_ci_agrees_with_scipy(ours, a, b, *, n_resamples: int = 6000) -> None:
+    """``ours`` (a gap_change result with ``same_students=True``) has the percentile CI
+    that ``scipy.stats.bootstrap`` gives when it resamples the columns (students) of
+    ``a`` and ``b``, arrays of shape (2, n) holding each student's first and later score
+    (NaN where missing), within 8% of its width. Groups are resampled independently."""
+
+    def reduction(a, b, axis=-1):
+        g0 = np.nanmean(a[0], axis=axis) - np.nanmean(b[0], axis=axis)
+        g1 = np.nanmean(a[1], axis=axis) - np.nanmean(b[1], axis=axis)
+        return 100 * (g0 - g1) / g0
+
+    ref = stats.bootstrap(
+        (a, b),
+        reduction,
+        axis=-1,
         n_resamples=n_resamples,
         method="percentile",
         random_state=1,

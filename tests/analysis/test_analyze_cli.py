@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from efficacy.analysis import effect_size
+from efficacy.analysis import effect_size, gap_change
 from efficacy.analyze_cli import main
 
 LONG_ARGS = ["--id", "student", "--score", "score", "--occasion", "when", "--pre", "fall",
@@ -135,6 +135,90 @@ def test_the_readable_table_shows_the_numbers_and_caveats(capsys, long_csv):
     assert "no comparison group" in out
 
 
+def test_gap_with_id_resamples_students_and_says_so(capsys, long_csv):
+    """The same 120 students at both occasions: with --id each is resampled with both
+    scores, as gap_change(same_students=True) does on the table pivoted by student."""
+    status, result, err = _run(
+        capsys, "gap", "--data", str(long_csv), "--json", "--id", "student", *GAP_ARGS
+    )
+    assert status == 0, err
+    wide = pd.read_csv(long_csv).pivot(index=["student", "grp"], columns="when", values="score")
+    wide = wide.reset_index()
+    comp, focus = wide[wide.grp == "comp"], wide[wide.grp == "focus"]
+    expected = gap_change(comp.fall, focus.fall, comp.spring, focus.spring, same_students=True)
+    assert result["resampling"] == "students"
+    assert result["ci_low"] == pytest.approx(expected.ci.low, rel=1e-12)
+    assert result["ci_high"] == pytest.approx(expected.ci.high, rel=1e-12)
+    assert result["reduction_pct"] == pytest.approx(expected.reduction_pct, rel=1e-12)
+    assert result["n_dropped"] == 1
+    # Focus student 7 has no fall score: they count at the occasion they have.
+    assert (result["n_b_from"], result["n_b_to"]) == (59, 60)
+
+
+def test_gap_without_id_says_the_occasions_were_resampled_independently(capsys, long_csv):
+    status, result, err = _run(capsys, "gap", "--data", str(long_csv), "--json", *GAP_ARGS)
+    assert status == 0, err
+    assert result["resampling"] == "independent occasions"
+    assert any("different students" in c for c in result["caveats"])
+    status, out, _ = _run(capsys, "gap", "--data", str(long_csv), *GAP_ARGS)
+    assert "independent occasions" in out
+    assert "different students" in out
+
+
+def test_gap_with_id_refuses_a_student_in_both_groups(capsys, tmp_path):
+    rows = ["student,grp,when,score"]
+    for i in range(12):
+        rows += [f"s{i},comp,fall,{50 + i}", f"s{i},comp,spring,{52 + i}"]
+        rows += [f"t{i},focus,fall,{40 + i}", f"t{i},focus,spring,{45 + i}"]
+    rows[-1] = "s0,focus,spring,45"
+    path = _write(tmp_path, "\n".join(rows) + "\n")
+    status, _, err = _run(capsys, "gap", "--data", path, "--id", "student", *GAP_ARGS)
+    assert status == 2
+    assert "student 's0' is in group 'comp' and in group 'focus'" in err
+    assert err.count("\n") == 1
+
+
+def _rubric_csv(tmp_path: Path, *, flat_baseline: bool) -> str:
+    """24 students on a 1-4 rubric: a third at level 4 at the final; with
+    ``flat_baseline`` every student at level 1 at the baseline."""
+    rows = ["student,cls,when,score"]
+    for i in range(24):
+        pre = 1 if flat_baseline else 1 + i % 3
+        rows += [f"s{i},{i % 2},fall,{pre}", f"s{i},{i % 2},spring,{min(4, 2 + i % 3)}"]
+    return _write(tmp_path, "\n".join(rows) + "\n", "rubric.csv")
+
+
+def test_prepost_names_the_share_of_students_at_the_ends_of_the_scale(capsys, tmp_path):
+    path = _rubric_csv(tmp_path, flat_baseline=False)
+    scale = ["--scale-min", "1", "--scale-max", "4"]
+    status, result, err = _run(capsys, "prepost", "--data", path, "--json", *LONG_ARGS, *scale)
+    assert status == 0, err
+    assert result["ceiling_post"] == pytest.approx(1 / 3)
+    assert result["floor_pre"] == pytest.approx(1 / 3)
+    assert result["scale_ends"] == ["floor_pre", "ceiling_post"]
+    assert any("top or the bottom of the scale" in c for c in result["caveats"])
+    status, rows, err = _run(
+        capsys, "prepost", "--data", path, "--json", "--by", "cls", "--min-n", "2", *LONG_ARGS,
+        *scale,
+    )  # fmt: skip
+    assert status == 0, err
+    assert all(row["ceiling_post"] == pytest.approx(1 / 3) for row in rows)
+    status, _, err = _run(capsys, "prepost", "--data", path, *LONG_ARGS, "--scale-min", "4",
+                          "--scale-max", "1")  # fmt: skip
+    assert status == 2
+    assert "must be below its highest" in err
+
+
+def test_prepost_with_every_baseline_score_the_same_says_why_it_has_no_effect(capsys, tmp_path):
+    path = _rubric_csv(tmp_path, flat_baseline=True)
+    status, result, err = _run(capsys, "prepost", "--data", path, "--json", *LONG_ARGS)
+    assert status == 0, err
+    assert result["suppressed"]
+    assert result["d_av"] is None
+    assert result["reason_code"] == "flat_occasion"
+    assert "same score at the first occasion" in result["reason"]
+
+
 def test_it_reads_xlsx_and_parquet_the_same_as_csv(capsys, long_csv, tmp_path):
     table = pd.read_csv(long_csv)
     table.to_excel(tmp_path / "s.xlsx", index=False)
@@ -231,7 +315,8 @@ def test_random_and_hostile_tables_exit_0_or_2_with_at_most_one_stderr_line(
     path = tmp_path / "hostile.csv"
     pd.DataFrame(rows, columns=["student", "cls", "grp", "when", "score"]).to_csv(path, index=False)
     args = {"effect": EFFECT_ARGS, "prepost": LONG_ARGS, "impact": IMPACT_ARGS, "gap": GAP_ARGS}
-    extra = ["--by", "cls"] if by and command != "gap" else []
+    # For gap, the flag's counterpart is --id: the same students at both occasions.
+    extra = (["--by", "cls"] if command != "gap" else ["--id", "student"]) if by else []
     status = main([command, "--data", str(path), "--json", "--min-n", "2", *extra, *args[command]])
     out, err = capsys.readouterr()
     assert status in (0, 2), err

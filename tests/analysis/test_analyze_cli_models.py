@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from efficacy.analysis.meta import random_effects
 from efficacy.analysis.multilevel import null_model
-from efficacy.analysis.reliability import reliability
 from efficacy.analysis.runchart import run_chart
+from efficacy.analysis.scales import reliability
 from efficacy.analyze_cli import main
 
 

@@ -32,6 +32,15 @@ BCG = np.array(
 )
 
 
+# Teacher expectancy and pupil IQ (Raudenbush 1984, 1985; metafor's dat.raudenbush1985):
+# standardised mean differences yi and their sampling variances vi of 19 studies.
+RAUDENBUSH_YI = [0.03, 0.12, -0.14, 1.18, 0.26, -0.06, -0.02, -0.32, 0.27, 0.80, 0.54, 0.18,
+                 -0.02, 0.23, -0.18, -0.06, 0.30, 0.07, -0.07]  # fmt: skip
+RAUDENBUSH_VI = [0.0156, 0.0216, 0.0279, 0.1391, 0.1362, 0.0106, 0.0106, 0.0484, 0.0269,
+                 0.0630, 0.0912, 0.0497, 0.0835, 0.0841, 0.0253, 0.0279, 0.0193, 0.0088,
+                 0.0303]  # fmt: skip
+
+
 def bcg_log_risk_ratios() -> tuple[np.ndarray, np.ndarray]:
     a, b, c, d = BCG.T
     yi = np.log((a / (a + b)) / (c / (c + d)))
@@ -78,6 +87,44 @@ def test_reml_on_bcg_matches_metafor_published_figures_and_fisher_scoring():
     assert ours.se == pytest.approx(0.1798, abs=5e-5)
     assert ours.tau2 == pytest.approx(reml_by_fisher_scoring(yi, vi), rel=1e-7)
     assert 0.92 < ours.i2 < 0.923
+
+
+def test_reml_i2_on_raudenbush_comes_from_tau2_as_metafor_reports_it():
+    yi, vi = np.array(RAUDENBUSH_YI), np.array(RAUDENBUSH_VI)
+    ours = random_effects(yi, np.sqrt(vi), method="reml")
+    # metafor rma(yi, vi, data=dat.raudenbush1985): tau^2 = 0.0188, I^2 = 41.84%,
+    # Q(df = 18) = 35.8295, estimate 0.0837 (its test suite checks tau^2, Q and the estimate).
+    assert ours.tau2 == pytest.approx(0.0188, abs=5e-5)
+    assert ours.q == pytest.approx(35.8295, abs=5e-4)
+    assert ours.estimate == pytest.approx(0.0837, abs=5e-5)
+    # metafor stops its Fisher scoring once τ² moves by less than 1e-5, so its last digits
+    # differ a little from the exact maximum (ours: 41.847%).
+    assert ours.i2 == pytest.approx(0.4184, abs=2e-4)
+    # The Q form, max(0, (Q − df)/Q), would say 49.8%.
+    assert (ours.q - 18) / ours.q == pytest.approx(0.498, abs=5e-4)
+
+
+def test_dl_i2_on_raudenbush_equals_the_q_form_for_the_closed_form_tau2():
+    yi, vi = np.array(RAUDENBUSH_YI), np.array(RAUDENBUSH_VI)
+    ours = random_effects(yi, np.sqrt(vi), method="dl")
+    # τ²_DL by its closed form, written out independently of the library.
+    w = 1 / vi
+    q = np.sum(w * (yi - np.sum(w * yi) / np.sum(w)) ** 2)
+    tau2 = max(0.0, (q - 18) / (np.sum(w) - np.sum(w**2) / np.sum(w)))
+    s2 = 18 * np.sum(w) / (np.sum(w) ** 2 - np.sum(w**2))
+    assert ours.tau2 == pytest.approx(tau2, rel=1e-12)
+    assert ours.i2 == pytest.approx(tau2 / (tau2 + s2), rel=1e-12)
+    assert ours.i2 == pytest.approx((q - 18) / q, rel=1e-12)
+
+
+def test_i2_is_zero_whenever_tau2_is_zero_though_q_exceeds_its_df():
+    # Q > df gives a positive Q-form I², yet here REML puts τ² at 0: I² must be 0 too.
+    y = np.array([0.34, -0.17, 1.1, 0.28, -0.55])
+    se = np.array([0.14, 0.44, 0.5, 0.05, 0.55])
+    fit = random_effects(y, se, method="reml")
+    assert (fit.q - fit.df) / fit.q > 0.35
+    assert fit.tau2 == 0.0
+    assert fit.i2 == 0.0
 
 
 def test_reml_tau2_is_the_maximum_of_the_restricted_likelihood():

@@ -21,9 +21,10 @@ def test_a_group_below_min_n_carries_the_too_few_code_and_its_threshold():
 def test_grouped_results_carry_a_reason_code_per_group():
     rng = np.random.default_rng(1)
     rows = []
-    for klass, size, flat in (("big", 12, False), ("small", 4, False), ("flat", 12, True)):
+    classes = (("big", 12, False), ("small", 4, False), ("flat", 12, True), ("floor", 12, None))
+    for klass, size, flat in classes:
         for i in range(size):
-            pre = 2.0 if flat else float(rng.normal(10, 2))
+            pre = 2.0 if flat or flat is None else float(rng.normal(10, 2))
             post = 2.0 if flat else pre + float(rng.normal(1, 1))
             rows += [(klass, f"{klass}{i}", "pre", pre), (klass, f"{klass}{i}", "post", post)]
     table = pd.DataFrame(rows, columns=["class", "id", "occasion", "score"])
@@ -33,6 +34,10 @@ def test_grouped_results_carry_a_reason_code_per_group():
     assert pd.isna(frame.at["big", "reason_code"])
     assert frame.at["small", "reason_code"] == "too_few"
     assert frame.at["flat", "reason_code"] == "no_variance"
+    # Everyone at the same score at one occasion only: d_av would double (issue 9).
+    assert frame.at["floor", "reason_code"] == "flat_occasion"
+    assert frame.at["floor", "suppressed"]
+    assert np.isnan(frame.at["floor", "d_av"])
 
 
 def test_data_too_thin_or_too_flat_raises_with_a_code_and_keeps_the_clis_english():
@@ -67,3 +72,21 @@ def test_data_too_thin_or_too_flat_raises_with_a_code_and_keeps_the_clis_english
     with pytest.raises(AnalysisError) as raised:
         prepost_effect([1, 2], [2, 3], min_n=1)
     assert raised.value.code is None
+
+
+def test_one_flat_occasion_carries_the_flat_occasion_code_and_the_cli_text():
+    result = prepost_effect(np.full(12, 2.0), np.linspace(2, 4, 12))
+    assert (result.suppressed, result.reason_code) == (True, "flat_occasion")
+    assert "read the gain in points instead" in result.reason
+
+
+def test_every_public_name_of_the_package_is_the_thing_it_names():
+    """The package loads its names lazily; a submodule sharing a function's name would
+    shadow the function once imported (``reliability`` did), so none may."""
+    import importlib
+
+    import efficacy.analysis as analysis
+
+    for name, module in analysis._WHERE.items():
+        importlib.import_module(module)
+        assert getattr(analysis, name) is getattr(importlib.import_module(module), name), name

@@ -8,8 +8,8 @@ import pingouin as pg
 import pytest
 from statsmodels.multivariate.factor import Factor
 
-from efficacy.analysis.reliability import one_factor_ml, reliability, reverse_items
 from efficacy.analysis.results import AnalysisError
+from efficacy.analysis.scales import one_factor_ml, reliability, reverse_items
 
 
 def one_factor_items(loadings, n: int, seed: int) -> pd.DataFrame:

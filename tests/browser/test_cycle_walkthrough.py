@@ -341,7 +341,8 @@ def test_a_team_lead_runs_a_cycle_from_the_team_page_to_the_impact_panel(
             "--group", "group", "--focus", "focus", "--comparison", "comparison",
         ),
         "gap": analyze(
-            "gap", "--data", str(evidence), "--score", "score", "--group", "group",
+            "gap", "--data", str(evidence), "--id", "student", "--score", "score",
+            "--group", "group",
             "--a", "comparison", "--b", "focus", "--occasion", "occasion",
             "--from", "Baseline", "--to", "Final", "--min-n", str(MIN_N),
         ),

@@ -35,9 +35,11 @@ from efficacy.analyze_cli import main as analyze_main
 from efficacy.cycles.evidence.export import evidence_export_csv
 from efficacy.cycles.evidence.services import score_set
 from efficacy.cycles.impact.panel import cycle_impact
-from efficacy.cycles.models import Measure, Score
+from efficacy.cycles.impact.recompute import impact_summary_frame
+from efficacy.cycles.models import ImpactSummary, Measure, Score
 from efficacy.cycles.plan.services import cycle_update, measure_create, occasion_create
 from efficacy.roster.models import SchoolClass, Student
+from tests.analysis.references import assert_student_gap_ci_agrees_with_scipy
 
 pytestmark = pytest.mark.django_db
 
@@ -155,13 +157,16 @@ def _pooled_sd(a, b):
 # --- figures against independent computations -----------------------------------------
 
 
-def test_growth_is_d_av_with_its_repeated_measures_ci_and_n(panel):
+def test_growth_is_d_av_with_its_delta_method_ci_and_n(panel):
     pre, post = _paired(panel.truth, "focus")
     impact = cycle_impact(panel.cycle)
     n = len(pre)
-    d = (post - pre).mean() / ((pre.std(ddof=1) + post.std(ddof=1)) / 2)
+    a, b = pre.std(ddof=1), post.std(ddof=1)
+    d = (post - pre).mean() / ((a + b) / 2)
     r = np.corrcoef(pre, post)[0, 1]
-    se = math.sqrt((1 / n + d**2 / (2 * n)) * 2 * (1 - r))
+    # Var(mean gain) and Var((s_pre + s_post)/2) under bivariate normality (STATISTICS.md).
+    var_gain, var_s = (post - pre).var(ddof=1), (a**2 + b**2 + 2 * r**2 * a * b) / 8
+    se = math.sqrt((var_gain + d**2 * var_s) / (n * ((a + b) / 2) ** 2))
     assert impact.measure == "Reading points"
     assert impact.prepost.n == n == 41
     assert impact.prepost.n_unpaired == 2
@@ -339,6 +344,18 @@ def test_the_gap_and_its_reduction_are_comparison_minus_focus_on_every_score(pan
     assert (gap.bootstrap, gap.seed) == (2000, 0)
 
 
+def test_the_gap_interval_resamples_students_with_both_of_their_scores(panel):
+    """The same students at baseline and final (two focus students have no final score):
+    the interval is scipy's bootstrap of students within each group, not of occasions."""
+    wide = {
+        g: _wide(panel.truth, g)[["baseline", "final"]].to_numpy().T
+        for g in ("comparison", "focus")
+    }
+    gap = cycle_impact(panel.cycle).gap
+    assert gap.resampling == "students"
+    assert_student_gap_ci_agrees_with_scipy(gap, wide["comparison"], wide["focus"])
+
+
 def _analyze(tmp_path, cycle, measure, *argv):
     _name, _type, content = evidence_export_csv(cycle.created_by, cycle)
     table = pd.read_csv(io.BytesIO(content))
@@ -356,28 +373,35 @@ def test_the_panel_agrees_with_efficacy_analyze_on_the_exported_evidence(panel, 
     columns = ["--id", "student", "--score", "score", *occasions]
     by_group = _analyze(
         tmp_path, panel.cycle, "Reading points", "prepost", *columns, "--weeks", str(WEEKS),
-        "--by", "group",
+        "--by", "group", "--scale-min", "0", "--scale-max", "40",
     )  # fmt: skip
     prepost = next(row for row in by_group if row["by"] == "focus")
     impact = _analyze(
         tmp_path, panel.cycle, "Reading points", "impact", *columns,
         "--group", "group", "--focus", "focus", "--comparison", "comparison",
     )  # fmt: skip
-    gap = _analyze(
-        tmp_path, panel.cycle, "Reading points", "gap", "--score", "score", "--group", "group",
-        "--a", "comparison", "--b", "focus", "--occasion", "occasion",
-        "--from", "Baseline", "--to", "Final",
-    )  # fmt: skip
+    gap_args = ["--score", "score", "--group", "group", "--a", "comparison", "--b", "focus",
+                "--occasion", "occasion", "--from", "Baseline", "--to", "Final"]  # fmt: skip
+    gap = _analyze(tmp_path, panel.cycle, "Reading points", "gap", "--id", "student", *gap_args)
+    occasions_gap = _analyze(tmp_path, panel.cycle, "Reading points", "gap", *gap_args)
     ours = cycle_impact(panel.cycle)
     assert ours.prepost.d_av == pytest.approx(prepost["d_av"], rel=1e-12)
     assert ours.hinge == pytest.approx(prepost["expected_growth"], rel=1e-9)
     assert "years_growth" not in prepost
+    assert ours.prepost.se == pytest.approx(prepost["se"], rel=1e-12)
+    for end in ("floor_pre", "floor_post", "ceiling_pre", "ceiling_post"):
+        assert getattr(ours.prepost, end) == pytest.approx(prepost[end], abs=1e-12), end
     assert ours.impact.ancova_g == pytest.approx(impact["ancova_g"], rel=1e-12)
     assert ours.impact.did_g == pytest.approx(impact["did_g"], rel=1e-12)
     assert ours.impact.did_ci.low == pytest.approx(impact["did_ci_low"], rel=1e-12)
     assert ours.gap.reduction_pct == pytest.approx(gap["reduction_pct"], rel=1e-12)
     assert ours.gap.ci.low == pytest.approx(gap["ci_low"], rel=1e-12)
     assert ours.gap.ci.high == pytest.approx(gap["ci_high"], rel=1e-12)
+    assert ours.gap.resampling == gap["resampling"] == "students"
+    # Without --id the occasions are resampled on their own, and the output says so.
+    assert occasions_gap["resampling"] == "independent occasions"
+    assert occasions_gap["reduction_pct"] == pytest.approx(gap["reduction_pct"], rel=1e-12)
+    assert occasions_gap["ci_low"] != pytest.approx(gap["ci_low"], rel=1e-3)
 
 
 def test_the_share_meeting_the_goal_has_a_wilson_interval(panel):
@@ -1105,6 +1129,66 @@ def test_scores_that_never_vary_are_explained_not_a_server_error(client, world, 
     assert response.status_code == 200
     assert "cannot be expressed in standard deviations" in _section(html, "impact-growth")
     assert "the gap cannot be expressed in standard deviations" in _section(html, "impact-gap")
+
+
+def test_scores_too_large_to_compute_with_are_explained_not_shown_as_zero(client, world, panel):
+    # ×1e160 squares to infinity: the growth, the baseline g and each class's d_av were 0.
+    Score.objects.filter(measure=panel.points).update(value=F("value") * 1e160)
+    client.force_login(world.lead_english)
+    response = _get(client, panel.cycle)
+    html = response.content.decode()
+    assert response.status_code == 200
+    said = "Not computed: the scores are too large or too small"
+    for section in ("impact-growth", "impact-comparison", "impact-gap", "impact-classes"):
+        assert said in _section(html, section), section
+    assert "The gains pulled toward all classes could not be estimated: " + said in html
+
+
+def test_a_focus_group_all_at_the_floor_at_baseline_gets_no_doubled_effect(client, world, panel):
+    """Every focus student at 0 at the baseline: (0 + s_final)/2 would double d_av. The
+    panel, the class table and the stored summary say why instead (issue 9)."""
+    focus = panel.truth.loc[panel.truth["group"] == "focus", "sid"].unique().tolist()
+    baseline = panel.occasions[0]
+    Score.objects.filter(measure=panel.points, occasion=baseline, student__in=focus).update(value=0)
+    impact = cycle_impact(panel.cycle)
+    assert impact.prepost.suppressed
+    assert impact.reasons["prepost"].code == "flat_occasion"
+    assert all(impact.by_class["suppressed"])
+    (summary,) = impact_summary_frame([panel.cycle]).to_dict("records")
+    assert summary["reason"] == {"code": "flat_occasion"}
+    assert math.isnan(summary["effect"])
+    assert "same score at the baseline or at the final" in ImpactSummary.reason_message(
+        summary["reason"]
+    )
+    client.force_login(world.lead_english)
+    growth = _section(_get(client, panel.cycle).content.decode(), "impact-growth")
+    assert "every student had the same score at the baseline or at the final" in growth
+    assert "fewer than 10" not in growth
+    assert 'data-figure="prepost-d"' not in growth
+
+
+def test_many_focus_students_at_the_top_of_the_scale_are_said_beside_the_growth(
+    client, world, panel
+):
+    """Reading points run 0-40: the panel passes that range, and a final where more than
+    15% of the focus students score 40 gets a plain caveat, in the panel's own words."""
+    assert not any("of the scale" in c for c in cycle_impact(panel.cycle).caveats["prepost"])
+    final = panel.occasions[-1]
+    top = panel.truth.loc[panel.truth["group"] == "focus", "sid"].unique()[::4]
+    Score.objects.filter(measure=panel.points, occasion=final, student__in=top).update(value=40)
+    truth = panel.truth.copy()
+    truth.loc[truth["sid"].isin(top) & (truth["kind"] == "final"), "score"] = 40.0
+    impact = cycle_impact(panel.cycle)
+    assert (impact.prepost.scale_min, impact.prepost.scale_max) == (0, 40)
+    _, post = _paired(truth, "focus")
+    assert impact.prepost.ceiling_post == pytest.approx(np.mean(post == 40))
+    assert impact.prepost.scale_ends == ("ceiling_post",)
+    said = "More than 15% of the focus students were at the top of the scale at the final"
+    assert any(c.startswith(said) for c in impact.caveats["prepost"])
+    assert not any("top or the bottom of the scale" in c for c in impact.caveats["prepost"])
+    client.force_login(world.lead_english)
+    growth = _section(_get(client, panel.cycle).content.decode(), "impact-growth")
+    assert said in growth
 
 
 def test_the_chart_draws_one_vertex_per_point_inside_the_plot_on_round_ticks(client, world, panel):

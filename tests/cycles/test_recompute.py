@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.utils import translation
 
 from efficacy.cycles.impact.panel import cycle_impact, impact_measure
@@ -334,6 +335,21 @@ def test_a_comparison_without_final_scores_says_so_rather_than_suppressed(cycles
     assert ImpactSummary.reason_message(row["comparison_reason"]) == (
         "No comparison-group student has both a baseline and a final score on this measure yet."
     )
+
+
+def test_a_cycle_whose_scores_overflow_is_stored_as_not_finite_and_the_others_computed(cycles):
+    # Scores ×1e160 square to infinity: d_av used to be stored as 0, "no growth".
+    Score.objects.filter(measure__cycle=cycles.earlier).update(value=F("value") * 1e160)
+    frame = impact_summary_frame(cycles_in_scope()).set_index("cycle_id")
+    row = frame.loc[cycles.earlier.pk]
+    assert row["reason"] == row["comparison_reason"] == {"code": "not_finite"}
+    assert math.isnan(row["effect"])
+    assert math.isnan(row["baseline_g"])
+    assert ImpactSummary.reason_message(row["reason"]).startswith(
+        "Not computed: the scores are too large or too small"
+    )
+    assert frame.loc[cycles.compare.pk, "reason"] == {}
+    assert _close(frame.loc[cycles.compare.pk, "effect"], cycle_impact(cycles.compare).prepost.d_av)
 
 
 def test_cycles_without_a_measure_or_scores_say_why(cycles):

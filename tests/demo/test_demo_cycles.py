@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import numpy as np
 import pandas as pd
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from efficacy.analysis.verdict import COMPARISON_ADJUSTED, COMPARISON_EQUIVALENT, CONTRADICTED
 from efficacy.cycles.evidence.export import evidence_export_csv
-from efficacy.cycles.impact.panel import cycle_impact
+from efficacy.cycles.impact.panel import cycle_impact, cycle_verdict
 from efficacy.cycles.models import (
     CycleStatus,
     CycleStrategy,
@@ -27,10 +30,20 @@ from efficacy.cycles.models import (
 )
 from efficacy.cycles.plan.selectors import purposeful_practice_problems, shared_work_status
 from efficacy.cycles.plan.services import cycle_start
-from efficacy.cycles.stories.mastery import goal_met
 from efficacy.cycles.stories.services import cycle_close
+from efficacy.cycles.stories.story import feed_moments
 from efficacy.demo.services import demo_build, demo_delete
-from efficacy.roster.models import AcademicSession, Enrollment, Status, Team, TeamMembership
+from efficacy.roster.models import (
+    AcademicSession,
+    Enrollment,
+    Role,
+    School,
+    Status,
+    Team,
+    TeamMembership,
+    User,
+)
+from tests.demo.conftest import BUILT_ON
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
@@ -106,7 +119,7 @@ def test_every_team_of_the_school_has_one_cycle_in_its_stated_status(demo):
 def test_the_inference_cycle_narrows_the_applied_academic_gap_by_about_a_fifth(demo):
     cycle = cycle_of("Grade 9 English")
     frame = exported(cycle)
-    frame = frame[frame["measure"] == "Inference rubric"]
+    frame = frame[frame["measure"] == "Inference task"]
     gap_baseline = mean_score(frame, "comparison", "baseline") - mean_score(
         frame, "focus", "baseline"
     )
@@ -133,7 +146,7 @@ def test_the_inference_cycle_compares_grade_9_applied_with_academic_english_stud
         "final",
     ]
     measure = cycle.performance_measure
-    assert (measure.kind, measure.min_score, measure.max_score) == ("rubric", 1, 4)
+    assert (measure.kind, measure.min_score, measure.max_score) == ("points", 0, 20)
 
 
 def test_the_inference_cycle_meets_its_goal_and_its_mastery_moment_is_published(demo):
@@ -141,10 +154,12 @@ def test_the_inference_cycle_meets_its_goal_and_its_mastery_moment_is_published(
     frame = exported(cycle)
     final = frame[(frame["group"] == "focus") & (frame["occasion_kind"] == "final")]
     share = 100 * np.mean(final["score"].to_numpy() >= cycle.performance_threshold)
-    assert cycle.performance_target_percent == 70
+    assert (cycle.performance_threshold, cycle.performance_target_percent) == (12, 70)
+    assert cycle.judged_goal() == (cycle.performance_measure_id, 12, 70)  # as frozen at start
     assert share >= 70
     moment = MasteryMoment.objects.get(cycle=cycle)
     assert moment.published
+    assert moment.goal_met
     assert moment.rule == "performance_goal"
     assert moment.evidence_summary["n"] == len(final)
     assert set(moment.reflection) == {
@@ -153,6 +168,20 @@ def test_the_inference_cycle_meets_its_goal_and_its_mastery_moment_is_published(
         "continue_change_stop",
         "years_growth",
     }
+
+
+def test_the_inference_cycle_outgrows_its_comparison_group_once_baselines_are_adjusted(demo):
+    cycle = cycle_of("Grade 9 English")
+    impact = cycle_impact(cycle).impact
+    assert impact.ancova_g > 0
+    assert impact.ci.low > 0  # not merely positive: the interval clears 0
+    assert impact.did_g > 0
+    moment = MasteryMoment.objects.get(cycle=cycle)
+    assert moment.evidence_grade in {COMPARISON_EQUIVALENT, COMPARISON_ADJUSTED}
+    assert moment.evidence_grade == cycle_verdict(cycle).grade
+    # Applied and academic students start far apart: the panel's Lord's-paradox warning
+    # applies, and both estimates agree in sign, so the story is the same either way.
+    assert impact.baseline_g < -0.25
 
 
 def test_the_inference_cycle_chose_library_strategies_and_decided_on_each(demo):
@@ -170,19 +199,37 @@ def test_the_inference_cycle_chose_library_strategies_and_decided_on_each(demo):
     assert cycle.milestones.count() >= 3
 
 
-def test_the_mathematics_cycle_closes_without_a_moment_and_says_its_goal_was_not_met(demo):
+def test_the_mathematics_cycle_misses_its_goal_and_says_so(demo):
     cycle = cycle_of("Grade 9 Mathematics")
     frame = exported(cycle)
     final = frame[(frame["group"] == "focus") & (frame["occasion_kind"] == "final")]
     share = 100 * np.mean(final["score"].to_numpy() >= cycle.performance_threshold)
     assert share < cycle.performance_target_percent
-    verdict = goal_met(cycle)
+    verdict = cycle_verdict(cycle)
     assert not verdict.met
+    # It misses on its goal: the academic classes grew about as much, which the
+    # comparison neither credits to the strategies nor contradicts.
+    assert verdict.grade != CONTRADICTED
+    impact = cycle_impact(cycle).impact
+    assert impact.ci.low < 0 < impact.ci.high
     assert cycle.status == CycleStatus.CLOSED
-    assert not MasteryMoment.objects.filter(cycle=cycle).exists()
     assert "did not meet our goal" in cycle.reflection.understanding
     decisions = set(cycle.cycle_strategies.values_list("decision", flat=True))
     assert decisions & {"abandon", "adapt"}
+
+
+def test_the_mathematics_cycle_shares_a_published_learning_story_with_the_school(demo):
+    cycle = cycle_of("Grade 9 Mathematics")
+    story = MasteryMoment.objects.get(cycle=cycle)
+    assert not story.goal_met
+    assert story.published
+    assert story.evidence_summary["reason"] == cycle_verdict(cycle).reason
+    # Anyone on the school's staff reads it in the feed, beside the showcase's moment.
+    school = School.objects.get(sourced_id=MAIN_SCHOOL)
+    principal = User.objects.get(school=school, role=Role.SCHOOL_LEADER, username="principal")
+    assert not principal.team_memberships.filter(team=cycle.team).exists()
+    feed = {m.cycle.team.name: m.goal_met for m in feed_moments(principal, school)}
+    assert feed == {"Grade 9 English": True, "Grade 9 Mathematics": False}
 
 
 def test_the_reflections_quote_the_numbers_of_their_own_evidence(demo):
@@ -274,7 +321,7 @@ def test_scores_are_within_their_measures_ranges(demo):
 
 
 def test_every_date_lies_in_the_demo_school_year(demo):
-    year = AcademicSession.objects.get(sourced_id="demo-session-2026-2027")
+    year = school_year()
     cycles = InquiryCycle.objects.filter(team__school__sourced_id=MAIN_SCHOOL)
     dates = list(cycles.values_list("start_date", flat=True))
     dates += cycles.values_list("end_date", flat=True)
@@ -285,6 +332,92 @@ def test_every_date_lies_in_the_demo_school_year(demo):
         for c in StatusChange.objects.filter(cycle__in=cycles).values_list("changed_at", flat=True)
     ]
     assert all(year.start_date <= d <= year.end_date for d in dates)
+
+
+# --- dates relative to the day the demo is built ------------------------------------
+
+
+def school_year() -> AcademicSession:
+    return AcademicSession.objects.get(
+        sourced_id__startswith="demo-", kind=AcademicSession.Kind.SCHOOL_YEAR
+    )
+
+
+def assert_nothing_happened_on_or_after(today: dt.date) -> None:
+    """Every record of something done is dated before ``today``, and the cycles under way
+    run in the school year and the term ``today`` is in."""
+    cycles = InquiryCycle.objects.filter(team__school__sourced_id=MAIN_SCHOOL)
+    scores = Score.objects.filter(occasion__cycle__in=cycles)
+    moments = MasteryMoment.objects.filter(cycle__in=cycles)
+    done: list[tuple[str, dt.date]] = []
+    done += [("occasion", d) for d in scores.values_list("occasion__date", flat=True).distinct()]
+    stamps = {
+        "score": scores.values_list("entered_at", flat=True).distinct(),
+        "status change": StatusChange.objects.filter(cycle__in=cycles).values_list(
+            "changed_at", flat=True
+        ),
+        "moment": moments.values_list("created_at", flat=True),
+        "cycle": [*cycles.values_list("created_at", "updated_at")],
+        "measure": Measure.objects.filter(cycle__in=cycles).values_list("created_at", flat=True),
+        "reflection": Reflection.objects.filter(cycle__in=cycles).values_list(
+            "updated_at", flat=True
+        ),
+        "team": Team.objects.filter(school__sourced_id__startswith="demo-").values_list(
+            "created_at", flat=True
+        ),
+        "account": User.objects.filter(sourced_id__startswith="demo-").values_list(
+            "date_joined", flat=True
+        ),
+    }
+    for what, values in stamps.items():
+        for value in values:
+            for stamp in value if isinstance(value, tuple) else (value,):
+                done.append((what, timezone.localdate(stamp)))
+    done += [
+        ("figures", dt.datetime.fromisoformat(m.evidence_summary["computed_at"]).date())
+        for m in moments
+    ]
+    assert len(done) > 100
+    assert [(what, day) for what, day in done if day >= today] == []
+
+    year = school_year()
+    assert year.start_date <= today <= year.end_date
+    under_way = cycles.exclude(status__in=[CycleStatus.CLOSED, CycleStatus.PLANNING])
+    terms = AcademicSession.objects.filter(
+        classes__scores__occasion__cycle__in=under_way
+    ).distinct()
+    assert [(t.start_date <= today <= t.end_date) for t in terms] == [True]  # the current term
+    assert terms[0].parent == year
+
+
+def test_nothing_in_the_demo_happened_after_the_day_it_was_built(demo):
+    assert_nothing_happened_on_or_after(BUILT_ON)
+    english = cycle_of("Grade 9 English")
+    assert english.start_date.month == 9  # a semester-long cycle, built in March
+    assert english.end_date.month == 1
+
+
+def test_built_in_december_the_whole_story_happened_by_then(demo):
+    today = dt.date(2026, 12, 2)
+    demo_build(seed=2026, reset=True, today=today)
+    assert_nothing_happened_on_or_after(today)
+    for team, status in STATUSES.items():
+        assert cycle_of(team).status == status, team
+    english = cycle_of("Grade 9 English")
+    impact = cycle_impact(english)
+    assert impact.impact.ci.low > 0
+    assert 15 <= impact.gap.reduction_pct <= 25
+    moment = MasteryMoment.objects.get(cycle=english)
+    assert moment.published
+    assert moment.evidence_grade in {COMPARISON_EQUIVALENT, COMPARISON_ADJUSTED}
+    story = MasteryMoment.objects.get(cycle=cycle_of("Grade 9 Mathematics"))
+    assert story.published
+    assert not story.goal_met
+    # Science, under way, has entered only what happened before the build.
+    science = cycle_of("Science")
+    scored = science.occasions.filter(scores__isnull=False).distinct()
+    assert sorted(scored.values_list("kind", flat=True)) == ["baseline", "checkpoint"]
+    assert science.occasions.filter(date__gt=today).exists()
 
 
 # --- building and deleting ----------------------------------------------------------
@@ -311,7 +444,7 @@ def test_deleting_the_demo_leaves_no_cycle_rows(demo):
 
 def test_building_over_an_existing_demo_adds_no_cycles(demo):
     before = score_dump()
-    summary = demo_build(seed=2026)
+    summary = demo_build(seed=2026, today=BUILT_ON)
     assert not summary.built
     assert InquiryCycle.objects.count() == len(STATUSES)
     assert score_dump() == before
@@ -322,7 +455,7 @@ def test_delete_then_build_twice_gives_the_same_cycles_and_scores_each_time(demo
     assert len(scores) > 1000
     for _ in range(2):
         demo_delete()
-        assert demo_build(seed=2026).built
+        assert demo_build(seed=2026, today=BUILT_ON).built
         assert InquiryCycle.objects.count() == len(STATUSES)
         assert score_dump() == scores
         assert cycle_dump() == cycles

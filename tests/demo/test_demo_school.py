@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections import Counter, defaultdict
@@ -26,6 +27,7 @@ from efficacy.roster.models import (
     TeamMembership,
     User,
 )
+from tests.demo.conftest import BUILT_ON
 
 # One build shared by the module; tests that rebuild do it inside their own
 # transaction, which is rolled back. One xdist worker runs them all.
@@ -179,6 +181,24 @@ def test_the_district_has_a_second_smaller_school_and_a_year_of_two_semesters(de
     assert semesters[0].end_date < semesters[1].start_date
 
 
+def test_the_school_year_is_the_one_under_way_on_the_day_the_demo_is_built(demo):
+    year = AcademicSession.objects.get(sourced_id__startswith="demo-", kind="schoolYear")
+    assert (year.title, year.start_date, year.end_date) == (
+        "2026–2027",
+        dt.date(2026, 9, 1),
+        dt.date(2027, 6, 30),
+    )
+    current = year.children.get(start_date__lte=BUILT_ON, end_date__gte=BUILT_ON)
+    assert current.title == "2026–2027 Semester 2"
+    # Enrollments follow their class's semester.
+    assert not Enrollment.objects.filter(sourced_id__startswith="demo-", begin_date=None).exists()
+    assert set(
+        Enrollment.objects.filter(sourced_id__startswith="demo-").values_list(
+            "begin_date", flat=True
+        )
+    ) == set(year.children.values_list("start_date", flat=True))
+
+
 def test_the_school_has_five_teams_each_led_by_exactly_one_of_its_teachers(school):
     teams = Team.objects.filter(school=school)
     assert teams.count() == 5
@@ -262,14 +282,14 @@ def test_students_take_four_courses_a_semester_and_nobody_is_in_two_places_at_on
 
 def test_two_builds_with_the_same_seed_are_identical(demo):
     first = canonical_dump()
-    demo_build(seed=2026, reset=True)
+    demo_build(seed=2026, reset=True, today=BUILT_ON)
     assert canonical_dump() == first
     assert len(first) > 9000
 
 
 def test_a_different_seed_builds_a_different_school_of_the_same_shape(demo):
     first = canonical_dump()
-    demo_build(seed=7, reset=True)
+    demo_build(seed=7, reset=True, today=BUILT_ON)
     second = canonical_dump()
     assert second != first
     assert len(second) == len(first)
@@ -323,6 +343,16 @@ def test_reset_leaves_records_outside_the_demo_alone(demo):
     assert User.objects.filter(username="someone").exists()
     assert Team.objects.filter(school=real).exists()
     assert demo_exists()
+
+
+def test_the_command_builds_the_demo_as_of_the_day_it_is_given(demo):
+    output = run_demo("--reset", "--today", "2027-10-05")
+    assert "Built the demo district" in output
+    # Too early in the 2027–2028 year to tell the story: the year just ended.
+    year = AcademicSession.objects.get(sourced_id__startswith="demo-", kind="schoolYear")
+    assert year.title == "2026–2027"
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        run_demo("--today", "15/03/2027")
 
 
 def test_it_refuses_to_build_over_an_account_outside_the_demo(demo):

@@ -117,8 +117,9 @@ def french_impact_panel(french, world, settings, cycle, enter_rubric_scores) -> 
     the world's four grade 9 students."""
     # Four students only: lower the reporting threshold so every figure is shown.
     settings.EFFICACY_MIN_STUDENT_N = 2
+    # The focus group's final scores differ: with every one the same, d_av is not shown.
     enter_rubric_scores(
-        {world.ava: (1, 3), world.ben: (2, 3), world.chloe: (2, 3), world.dev: (3, 3)}
+        {world.ava: (1, 3), world.ben: (2, 2), world.chloe: (2, 3), world.dev: (3, 3)}
     )
     french.force_login(world.lead_english)
     return text_of(french.get(reverse("cycles:impact_panel", args=[cycle.pk])))
@@ -147,11 +148,13 @@ def test_the_mastery_verdict_writes_its_numbers_the_french_way(
     from efficacy.cycles.stories.mastery import goal_met
 
     settings.EFFICACY_MIN_STUDENT_N = 2  # the verdict's wording, on the test school's two students
-    enter_rubric_scores({world.ava: (1, 3), world.ben: (2, 3)})  # gains 2 and 1: mean 1.5
+    enter_rubric_scores({world.ava: (1, 3), world.ben: (2, 2)})
     with translation.override("fr"):
         reason = goal_met(cycle).reason
-    assert reason.startswith("Gain moyen de 1,50 ")
-    assert "1.50" not in reason
+    # The cycle's 13 weeks of 40 at 0.40 a year: 0.13 expected.
+    assert reason.startswith("Progression de ")
+    assert "contre 0,13 attendus" in reason
+    assert "0.13" not in reason
 
 
 def test_the_shipped_strategy_library_reads_in_french_and_a_schools_own_strategy_as_typed(

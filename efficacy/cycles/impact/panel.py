@@ -6,7 +6,10 @@ any of the cycle's measures can be chosen):
 
 - ``prepost``: the focus group's pre/post effect, baseline to final (d_av with
   its CI and n), shown beside the growth expected over the cycle's weeks
-  (``hinge``: 0.40 a school year of ``EFFICACY_WEEKS_PER_YEAR`` weeks, prorated);
+  (``hinge``: 0.40 a school year of ``EFFICACY_WEEKS_PER_YEAR`` weeks, prorated),
+  on the measure's range (``min_score`` to ``max_score``) so that a floor or a
+  ceiling is said in its caveats, and not computed when every score at one
+  occasion is the same (its reason says so);
 - ``impact``: focus against comparison (difference-in-differences and
   ANCOVA-adjusted g, each with its CI, n per group, WWC baseline
   equivalence), when the cycle has comparison scores; when the groups started
@@ -16,8 +19,9 @@ any of the cycle's measures can be chosen):
   low scores (assignment on the pretest), else the difference in differences
   (groups formed before the cycle; Wright 2006);
 - ``gap``: comparison minus focus at baseline and final, and its percentage
-  reduction with a seeded bootstrap CI (a narrowing gap is a positive
-  reduction), computed exactly as ``efficacy analyze gap`` does by default;
+  reduction with a seeded bootstrap CI that resamples students, each with both
+  of their scores (a narrowing gap is a positive reduction), computed exactly as
+  ``efficacy analyze gap --id student`` does on the evidence export;
 - ``goal_share``: the share of focus students whose final score on the
   performance goal's measure reaches the threshold, with a Wilson interval;
   ``goal``: the mastery-moment verdict (:mod:`efficacy.cycles.stories.mastery`);
@@ -72,9 +76,11 @@ from django.utils.translation import gettext_lazy
 
 from efficacy import privacy
 from efficacy.analysis import (
+    FLAT_OCCASION,
     HINGE,
     NO_VARIANCE,
     NO_WITHIN_VARIANCE,
+    NOT_FINITE,
     ONE_SCORE_PER_CLUSTER,
     PREPOST_COLUMNS,
     TOO_FEW_CLUSTERS,
@@ -98,7 +104,12 @@ from efficacy.analysis import (
     proportion_estimate,
     shrunken_means,
 )
-from efficacy.analysis.prepost import HINGE_REFERENCE, WEEKS_ASSUMED
+from efficacy.analysis.prepost import (
+    HINGE_REFERENCE,
+    SCALE_END_SHARE,
+    SCALE_ENDS,
+    WEEKS_ASSUMED,
+)
 from efficacy.cycles.evidence.selectors import measure_scores_frame
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion
 from efficacy.cycles.plan.groups import group_is_empty
@@ -344,15 +355,27 @@ def _compute(
     prepost = attempt(
         "prepost",
         lambda: prepost_effect(
-            focus_pre, focus_post, weeks=weeks, weeks_per_year=per_year, min_n=min_n
+            focus_pre,
+            focus_post,
+            weeks=weeks,
+            weeks_per_year=per_year,
+            scale_min=measure.min_score,
+            scale_max=measure.max_score,
+            min_n=min_n,
         ),
     )
     if prepost is not None and prepost.suppressed:
-        reasons["prepost"] = privacy.small_group(min_n, "focus_paired")
+        reasons["prepost"] = (
+            SuppressionReason(privacy.FLAT_OCCASION)
+            if prepost.reason_code == FLAT_OCCASION
+            else privacy.small_group(min_n, "focus_paired")
+        )
     if prepost is not None:
         sizes["prepost_unpaired"] = GroupSize(prepost.n_unpaired, min_n)
-    caveats["prepost"] = _translated(prepost) + _prepost_caveats(
-        cycle, has_comparison, focus_pre, focus_post, min_n
+    caveats["prepost"] = (
+        _translated(prepost, without=(SCALE_ENDS,))
+        + _scale_end_caveats(prepost)
+        + _prepost_caveats(cycle, has_comparison, focus_pre, focus_post, min_n)
     )
 
     # Progress so far, while the final scores are not in: baseline to the latest checkpoint.
@@ -372,13 +395,18 @@ def _compute(
                 ),
             )
             if progress is not None and progress.suppressed:
-                reasons["progress"] = privacy.small_group(min_n, "focus_paired_so_far")
+                reasons["progress"] = (
+                    SuppressionReason(privacy.FLAT_OCCASION)
+                    if progress.reason_code == FLAT_OCCASION
+                    else privacy.small_group(min_n, "focus_paired_so_far")
+                )
             if elapsed is not None:
                 progress_hinge = expected_growth(elapsed, weeks_per_year=per_year)
+            # Without both dates there is no expected growth to read the progress against.
             hinge_caveats = () if elapsed is not None else (HINGE_REFERENCE, WEEKS_ASSUMED)
-            caveats["progress"] = [
-                c for c in _translated(progress) if c not in {_(h) for h in hinge_caveats}
-            ] + _prepost_caveats(cycle, has_comparison, pre, post, min_n, attrition=False)
+            caveats["progress"] = _translated(progress, without=hinge_caveats) + _prepost_caveats(
+                cycle, has_comparison, pre, post, min_n, attrition=False
+            )
 
     # Compared with the comparison group, and the gap.
     impact = gap = read_method = None
@@ -409,6 +437,7 @@ def _compute(
                 focus_pre,
                 comp_post,
                 focus_post,
+                same_students=True,  # element i of pre and post is one student (_pairs)
                 bootstrap=bootstrap,
                 seed=seed,
                 min_n=min_n,
@@ -599,6 +628,36 @@ def _prepost_caveats(
     return out
 
 
+def _scale_end_caveats(prepost: PrePostEffect | None) -> list[str]:
+    """The pre/post effect's floor and ceiling codes (``scale_ends``) as sentences: which
+    end of the measure's range, at which occasion, held more than the library's share."""
+    if prepost is None or prepost.suppressed:
+        return []
+    share = {"share": round(100 * SCALE_END_SHARE)}
+    sentences = {
+        "floor_pre": _(
+            "More than %(share)d%% of the focus students were at the bottom of the scale at the "
+            "baseline: the scale cannot show how far below it they started, so their gains look "
+            "smaller than they were."
+        ),
+        "floor_post": _(
+            "More than %(share)d%% of the focus students were at the bottom of the scale at the "
+            "final: the scale cannot show how far below it they ended, so the effect is distorted."
+        ),
+        "ceiling_pre": _(
+            "More than %(share)d%% of the focus students were already at the top of the scale at "
+            "the baseline: they had no room left for a gain, so the effect understates their "
+            "growth."
+        ),
+        "ceiling_post": _(
+            "More than %(share)d%% of the focus students were at the top of the scale at the "
+            "final: the scale cannot show how far above it they got, so their gains are capped "
+            "and the effect understates their growth."
+        ),
+    }
+    return [sentences[code] % share for code in prepost.scale_ends]
+
+
 def _goal_frame(rows: _Evidence, measure: Measure | None) -> pd.DataFrame:
     """The few columns :func:`mastery.goal_met` reads, for the focus rows of its measure."""
     kind = np.where(rows.kind == _BASELINE, Occasion.Kind.BASELINE, Occasion.Kind.FINAL)
@@ -662,7 +721,12 @@ def _run_chart(
 ) -> RunChart:
     """The focus group's mean at each occasion, in the cycle's order, with the rules
     (:func:`efficacy.analysis.occasion_means_chart`), its reasons in words."""
-    means = occasion_means_chart(focus.occasion, focus.score, occasions=len(occasions), min_n=min_n)
+    try:
+        means = occasion_means_chart(
+            focus.occasion, focus.score, occasions=len(occasions), min_n=min_n
+        )
+    except AnalysisError as exc:  # a mean whose sum is not a finite number
+        return RunChart(statistic="mean", points=(), note=_why_not("run_chart", exc))
     note = None
     if means.chart is None:
         note = _(
@@ -735,12 +799,12 @@ def _by_class(
     sizes = privacy.suppress(effects["n"].to_numpy(dtype=np.int64), min_n).groups
     effects["size"] = pd.Series(sizes, index=effects.index, dtype=object)
     effects["reason"] = [
-        size.reason("class_paired")
-        if size.suppressed
-        else _("No student in this class has both a baseline and a final score yet.")
-        if absent
-        else (_(reason) if isinstance(reason, str) else None)
-        for size, absent, reason in zip(sizes, missing, effects["reason"], strict=True)
+        _("No student in this class has both a baseline and a final score yet.")
+        if absent and not size.suppressed
+        else _class_reason(size, reason, code)
+        for size, absent, reason, code in zip(
+            sizes, missing, effects["reason"], effects["reason_code"], strict=True
+        )
     ]
     numbers = [
         c
@@ -772,6 +836,16 @@ def _by_class(
         values = effects["by"].map(shrunk[source]).to_numpy(dtype=float)
         effects[name] = np.where(shown, values, np.nan)
     return effects, _translated(fit)
+
+
+def _class_reason(size: GroupSize, reason: object, code: object) -> SuppressionReason | str | None:
+    """A class row's reason: its size's (small, or hidden so that a small one cannot be
+    worked out), a number that is not finite (by its code), or the library's marked text."""
+    if size.suppressed:
+        return size.reason("class_paired")
+    if code == NOT_FINITE:
+        return privacy.SuppressionReason(privacy.NOT_FINITE)
+    return _(reason) if isinstance(reason, str) else None
 
 
 def _pairs(rows: _Evidence, *, post: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -889,11 +963,14 @@ _WHY_NOT: dict[tuple[str | None, ...], Promise] = {
 
 
 def _why_not(figure: str, exc: AnalysisError) -> str:
-    """Why ``figure`` could not be computed, in the reader's language (:data:`_WHY_NOT`).
+    """Why ``figure`` could not be computed, in the reader's language (:data:`_WHY_NOT`;
+    a number that is not finite as :class:`~efficacy.privacy.SuppressionReason` words it).
 
     An error without a code, or one this page has no words for, is a caller's mistake
     rather than thin data, and keeps the library's message.
     """
+    if exc.code == NOT_FINITE:
+        return privacy.SuppressionReason(privacy.NOT_FINITE).message()
     keys: list[tuple[str | None, ...]] = [(figure, exc.code, v) for v in exc.params.values()]
     keys.append((figure, exc.code))
     for key in keys:
@@ -902,11 +979,12 @@ def _why_not(figure: str, exc: AnalysisError) -> str:
     return str(exc)
 
 
-def _translated(result: Any) -> list[str]:
-    """A result's caveats in the active language (the library marks them for translation)."""
+def _translated(result: Any, *, without: tuple[str, ...] = ()) -> list[str]:
+    """A result's caveats in the active language (the library marks them for translation),
+    but for those in ``without``, which the panel words itself."""
     if result is None or result.suppressed:
         return []
-    return [_(c) for c in result.caveats]
+    return [_(c) for c in result.caveats if c not in without]
 
 
 def _regression_to_the_mean() -> str:

@@ -51,6 +51,7 @@ from django.utils import timezone
 
 from efficacy import privacy
 from efficacy.analysis import (
+    FLAT_OCCASION,
     NO_VARIANCE,
     TOO_FEW,
     expected_growth,
@@ -233,6 +234,8 @@ def _as_stored(out: pd.DataFrame, min_n: int) -> pd.DataFrame:
             return privacy.small_group(min_n, group).to_dict()
         if code == NO_VARIANCE:
             return privacy.SuppressionReason(privacy.NO_VARIANCE).to_dict()
+        if code == FLAT_OCCASION:
+            return privacy.SuppressionReason(privacy.FLAT_OCCASION).to_dict()
         return {"code": code} if code else {}
 
     reasons, comparison_reasons = [], []

@@ -45,6 +45,7 @@ from django.utils.translation import gettext_lazy
 
 from efficacy import privacy
 from efficacy.analysis import (
+    FLAT_OCCASION,
     AnalysisError,
     EvidenceStrength,
     ImpactEstimate,
@@ -72,8 +73,8 @@ GRADE_WORDS = {
         "starting points were taken into account."
     ),
     grading.GROWTH_BEYOND_EXPECTED: gettext_lazy(
-        "Suggestive: the focus group grew more than students usually do in this time, but "
-        "there is no comparison group to rule out other causes."
+        "Suggestive: the focus group grew more than students usually do in this time, but no "
+        "comparison group confirms that the team's work caused it."
     ),
     grading.GROWTH_WITHIN_EXPECTED: gettext_lazy(
         "Weak: the growth is within what students usually gain in this time anyway."
@@ -120,13 +121,21 @@ def goal_met(
 ) -> Verdict:
     """The verdict for ``cycle`` (module docstring).
 
-    ``prepost`` and ``impact`` are the impact pipeline's figures on the judged
-    measure and ``expected`` the cycle's expected growth; the panel passes them
-    (:func:`efficacy.cycles.impact.panel.cycle_verdict`). Without ``prepost`` the
-    focus group's d_av is computed here from ``frame``.
+    Called with the cycle alone, it is the impact pipeline's verdict
+    (:func:`efficacy.cycles.impact.panel.cycle_verdict`), comparison included, so
+    that no caller grades the evidence without the comparison group. The panel
+    calls it with ``frame`` (the focus rows of the judged measure) and its own
+    figures: ``prepost`` and ``impact`` on that measure and ``expected``, the
+    cycle's expected growth.
     """
     min_n = privacy.min_student_n() if min_n is None else min_n
-    frame = cycle_evidence_frame(cycle) if frame is None else frame
+    if frame is None:
+        from efficacy.cycles.impact.panel import cycle_verdict  # the panel builds on this module
+
+        verdict = cycle_verdict(cycle, min_n=min_n)
+        if verdict is not None:
+            return verdict
+        frame = cycle_evidence_frame(cycle)
     focus = frame[frame["group"] == FOCUS]
     if expected is None:
         expected = float(
@@ -263,6 +272,10 @@ def _growth(
             _("No focus student has both a baseline and a final score."),
             summary,
         )
+    if prepost.suppressed and prepost.reason_code == FLAT_OCCASION:
+        # Everyone at the floor or the ceiling at one occasion: no d_av, so no verdict on it.
+        reason = privacy.SuppressionReason(privacy.FLAT_OCCASION)
+        return Verdict(False, PREPOST_GAIN, reason.message(), summary, suppressed=reason)
     if prepost.suppressed:
         return _too_few(PREPOST_GAIN, max(min_n, 2), "focus_paired", summary)
     low, high = prepost.ci.low, prepost.ci.high

@@ -297,8 +297,9 @@ def _growth_evidence(summary: dict, n: int, caveats: list[str], computed_at) -> 
     return MomentEvidence(
         headline=headline,
         method=_(
-            "Pre/post effect d_av (mean gain over the average of the two standard deviations), "
-            "95% interval, against the 0.40-a-year reference prorated to the cycle's weeks."
+            "Pre/post effect d_av (mean gain over the average of the two standard deviations, "
+            "with its interval at 95%), against the 0.40-a-year reference prorated to the "
+            "cycle's weeks."
         ),
         figures=figures,
         caveats=caveats,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -32,8 +35,19 @@ class Command(BaseCommand):
             action="store_true",
             help=_("Delete the demo records (only those) and build the demo again."),
         )
+        parser.add_argument(
+            "--today",
+            type=_date,
+            default=None,
+            help=_(
+                "Build the demo as if today were this date (YYYY-MM-DD): its school year and "
+                "the dates of its story are placed relative to it (default: today)."
+            ),
+        )
 
-    def handle(self, *args, seed: int, reset: bool, **options) -> None:
+    def handle(
+        self, *args, seed: int, reset: bool, today: dt.date | None = None, **options
+    ) -> None:
         if unapplied_migrations():
             raise CommandError(
                 _(
@@ -41,7 +55,7 @@ class Command(BaseCommand):
                 )
             )
         try:
-            summary = demo_build(seed=seed, reset=reset)
+            summary = demo_build(seed=seed, reset=reset, today=today)
         except DemoError as error:
             raise CommandError(str(error)) from error
         self._report(summary)
@@ -84,6 +98,16 @@ class Command(BaseCommand):
         self.stdout.write(
             _("The demo password is public: never expose a demo database on a network.")
         )
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("%(value)s is not a date: write it as YYYY-MM-DD, e.g. 2027-03-15.")
+            % {"value": value}
+        ) from None
 
 
 def unapplied_migrations() -> bool:

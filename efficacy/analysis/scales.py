@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from efficacy.analysis import _core
 from efficacy.analysis._core import gettext_noop
 from efficacy.analysis.results import (
     MIN_N,
@@ -118,7 +119,8 @@ def one_factor_ml(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def mcdonald_omega(x: np.ndarray) -> tuple[float, np.ndarray]:
     """ω (one factor) and the loadings, from an (n × k) matrix of complete responses."""
-    lam, theta = one_factor_ml(np.cov(x, rowvar=False))
+    cov = _core.finite(np.cov(x, rowvar=False), "covariance of two items")
+    lam, theta = one_factor_ml(cov)
     common = lam.sum() ** 2
     return float(common / (common + theta.sum())), lam
 
@@ -137,7 +139,9 @@ def reliability(
     ``items`` has one numeric column per item and one row per respondent.
     ``reverse`` names the items to recode with ``scale_min`` / ``scale_max``,
     which, when given, are also checked against every answer. Fewer than
-    ``min_n`` complete respondents gives a suppressed result.
+    ``min_n`` complete respondents gives a suppressed result. Whether answers vary
+    is judged on their range (max − min); an SD, a total or a covariance that is
+    not a finite number is refused (:class:`AnalysisError`, code ``not_finite``).
     """
     columns = [str(c) for c in items.columns]
     k = len(columns)
@@ -204,30 +208,32 @@ def reliability(
             loadings={},
         )
     x = complete.to_numpy()
-    if np.var(x.sum(axis=1), ddof=1) == 0:
+    total = _core.finite(x.sum(axis=1), "total score of a respondent")
+    if _core.does_not_vary(np.ptp(total)):
         raise AnalysisError(
             "Every respondent has the same total score, so reliability is undefined.",
             code=NO_VARIANCE,
         )
+    varies = ~_core.does_not_vary(np.ptp(x, axis=0))
+    _core.finite(np.std(total, ddof=1), "SD of the total scores", varies=True)
+    _core.finite(np.std(x, axis=0, ddof=1), "SD of an item", varies=varies)
     alpha = cronbach_alpha(x)
-    total = x.sum(axis=1)
     item_total: dict[str, float] = {}
     if_deleted: dict[str, float] = {}
     for i, col in enumerate(columns):
         rest = total - x[:, i]
-        if np.std(x[:, i]) > 0 and np.std(rest) > 0:
+        if varies[i] and not _core.does_not_vary(np.ptp(rest)):
             item_total[col] = float(np.corrcoef(x[:, i], rest)[0, 1])
         else:
             item_total[col] = float("nan")
         others = np.delete(x, i, axis=1)
-        if k > 2 and np.var(others.sum(axis=1), ddof=1) > 0:
+        if k > 2 and not _core.does_not_vary(np.ptp(others.sum(axis=1))):
             if_deleted[col] = cronbach_alpha(others)
         else:
             if_deleted[col] = float("nan")
 
     caveats: list[str] = []
-    item_var = np.var(x, axis=0, ddof=1)
-    if k >= 3 and np.all(item_var > 0):
+    if k >= 3 and np.all(varies):
         omega, lam = mcdonald_omega(x)
         loadings = dict(zip(columns, map(float, lam), strict=True))
     else:
