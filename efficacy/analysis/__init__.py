@@ -68,6 +68,7 @@ _WHERE = {
     "run_chart": "efficacy.analysis.runchart",
     "EvidenceStrength": "efficacy.analysis.verdict",
     "evidence_strength": "efficacy.analysis.verdict",
+    "estimate_to_read": "efficacy.analysis.verdict",
     "growth_beyond_expected": "efficacy.analysis.verdict",
     "methods_disagree": "efficacy.analysis.verdict",
 }
@@ -135,6 +136,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from efficacy.analysis.scales import ReliabilityResult, reliability
     from efficacy.analysis.verdict import (
         EvidenceStrength,
+        estimate_to_read,
         evidence_strength,
         growth_beyond_expected,
         methods_disagree,

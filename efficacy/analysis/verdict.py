@@ -98,29 +98,56 @@ def growth_beyond_expected(prepost: PrePostEffect | None, expected: float) -> bo
     )
 
 
+#: Which comparison estimate to read (:func:`estimate_to_read`).
+ANCOVA, DID = "ancova", "did"
+
+
+def estimate_to_read(impact: ImpactEstimate | None, *, chosen_for_low_scores: bool = False) -> str:
+    """The comparison estimate a verdict and a reader rely on.
+
+    ANCOVA when the two agree. When they disagree (:func:`methods_disagree`: Lord's
+    paradox), ANCOVA still when the focus group was chosen for its low scores (then
+    regression to the mean makes the raw gains of the two groups incomparable, and
+    adjusting for the pretest is right), otherwise the difference in differences
+    (Wright 2006, "Comparing groups in a before-after design: when t test and ANCOVA
+    produce different results"; Lord 1967): groups that differed before any
+    selection on the pretest are compared by their gains.
+    """
+    if methods_disagree(impact) and not chosen_for_low_scores:
+        return DID
+    return ANCOVA
+
+
 def evidence_strength(
-    prepost: PrePostEffect | None, impact: ImpactEstimate | None, expected: float
+    prepost: PrePostEffect | None,
+    impact: ImpactEstimate | None,
+    expected: float,
+    *,
+    chosen_for_low_scores: bool = False,
 ) -> EvidenceStrength:
-    """Grade the evidence (module docstring); ``expected`` is the cycle's expected growth."""
+    """Grade the evidence (module docstring); ``expected`` is the cycle's expected growth.
+
+    The comparison is read through :func:`estimate_to_read`, the estimate the panel
+    tells a reader to trust, so the grade and the panel never point different ways.
+    """
     figures: dict[str, float | None] = {}
     if prepost is not None and _finite(prepost.ci.low):
         figures["d_av_low"] = prepost.ci.low
     adjusted = impact is not None and not impact.suppressed and _finite(impact.ancova_g)
     if adjusted:
         assert impact is not None
+        read_did = estimate_to_read(impact, chosen_for_low_scores=chosen_for_low_scores) == DID
+        g, ci = (impact.did_g, impact.did_ci) if read_did else (impact.ancova_g, impact.ci)
         figures.update(
-            adjusted_g=impact.ancova_g,
-            adjusted_low=impact.ci.low,
-            adjusted_high=impact.ci.high,
-            baseline_g=impact.baseline_g,
+            adjusted_g=g, adjusted_low=ci.low, adjusted_high=ci.high, baseline_g=impact.baseline_g
         )
         grew = prepost is not None and _finite(prepost.d_av) and prepost.d_av > 0
-        if _finite(impact.ci.high) and impact.ci.high < 0 and grew:
+        if _finite(ci.high) and ci.high < 0 and grew:
             return EvidenceStrength(CONTRADICTED, expected, **figures)
-        if _finite(impact.ci.low) and impact.ci.low > 0:
+        if _finite(ci.low) and ci.low > 0:
             grade = (
                 COMPARISON_EQUIVALENT
-                if impact.baseline_equivalence == SATISFIED
+                if impact.baseline_equivalence == SATISFIED and not read_did
                 else COMPARISON_ADJUSTED
             )
             return EvidenceStrength(grade, expected, **figures)

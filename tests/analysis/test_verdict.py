@@ -16,6 +16,7 @@ from efficacy.analysis.verdict import (
     GROWTH_BEYOND_EXPECTED,
     GROWTH_WITHIN_EXPECTED,
     NOT_ENOUGH,
+    estimate_to_read,
     evidence_strength,
     growth_beyond_expected,
     methods_disagree,
@@ -42,6 +43,9 @@ def compared(g: float, low: float, high: float, *, baseline_g: float, did_g: flo
         ancova_g=g,
         ci=ConfidenceInterval(low, high),
         did_g=g if did_g is None else did_g,
+        did_ci=ConfidenceInterval(low, high)
+        if did_g is None
+        else ConfidenceInterval(did_g - 0.2, did_g + 0.2),
         baseline_g=baseline_g,
         baseline_equivalence=equivalence,
     )
@@ -90,3 +94,23 @@ def test_lords_paradox_is_flagged_when_groups_start_apart_or_methods_differ_in_s
 ):
     impact = compared(ancova, ancova - 0.2, ancova + 0.2, baseline_g=baseline_g, did_g=did)
     assert methods_disagree(impact) is disagree
+
+
+@pytest.mark.parametrize(
+    ("chosen_low", "grade"), [(False, COMPARISON_ADJUSTED), (True, CONTRADICTED)]
+)
+def test_when_the_methods_disagree_the_grade_reads_the_estimate_to_read(chosen_low, grade):
+    """Groups 0.6 SD apart: ANCOVA says the focus group fell behind, the gains say it
+    caught up. Unless it was chosen for low scores, the gains (DiD) are read (Wright 2006)."""
+    impact = ImpactEstimate(
+        method="ancova", n=80, ancova_g=-0.38, ci=ConfidenceInterval(-0.70, -0.06),
+        did_g=0.30, did_ci=ConfidenceInterval(0.05, 0.55), baseline_g=-0.6,
+        baseline_equivalence="not_satisfied",
+    )  # fmt: skip
+    assert estimate_to_read(impact, chosen_for_low_scores=chosen_low) == (
+        "ancova" if chosen_low else "did"
+    )
+    strength = evidence_strength(
+        growth(0.8, 0.5, 1.1), impact, EXPECTED, chosen_for_low_scores=chosen_low
+    )
+    assert strength.grade == grade

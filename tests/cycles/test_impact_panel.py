@@ -31,6 +31,7 @@ from django.db.models import F
 from django.urls import reverse
 from statsmodels.stats.proportion import proportion_confint
 
+from efficacy.analysis import evidence_strength
 from efficacy.analyze_cli import main as analyze_main
 from efficacy.cycles.evidence.export import evidence_export_csv
 from efficacy.cycles.evidence.services import score_set
@@ -291,25 +292,14 @@ def test_a_focus_group_chosen_for_low_scores_reads_the_adjusted_comparison(clien
     assert "regression to the mean" in comparison
 
 
-@pytest.mark.parametrize(
-    ("grade", "reads_ancova"),
-    [("comparison_adjusted", True), ("contradicted", True), ("growth_beyond_expected", False)],
-)
-def test_a_grade_read_from_the_adjusted_comparison_is_flagged_when_the_two_disagree(
-    grade, reads_ancova
-):
-    from efficacy.cycles.impact.views import _lords_paradox
-
-    impact = SimpleNamespace(
-        impact=SimpleNamespace(baseline_g=0.1, ancova_g=0.3, did_g=-0.2),
-        read_method="did",
-        goal=SimpleNamespace(grade=grade),
-    )
-    assert _lords_paradox(impact) == {
-        "far": False,
-        "opposite": True,
-        "grade_reads_ancova": reads_ancova,
-    }
+def test_the_grade_reads_the_comparison_the_panel_says_to_read(panel):
+    """When the two comparisons disagree, the verdict's grade rests on the estimate the
+    panel tells the reader to trust (estimate_to_read), never on the other one."""
+    impact = cycle_impact(panel.cycle)
+    assert impact.read_method == "did"
+    i = impact.impact
+    strength = evidence_strength(impact.prepost, i, impact.hinge)
+    assert (strength.adjusted_g, strength.adjusted_low) == (i.did_g, i.did_ci.low)
 
 
 def test_groups_that_started_level_need_no_explanation(client, world, panel):

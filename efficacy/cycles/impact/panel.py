@@ -110,6 +110,7 @@ from efficacy.analysis.prepost import (
     SCALE_ENDS,
     WEEKS_ASSUMED,
 )
+from efficacy.analysis.verdict import ANCOVA, DID, estimate_to_read
 from efficacy.cycles.evidence.selectors import measure_scores_frame
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion
 from efficacy.cycles.plan.groups import group_is_empty
@@ -135,7 +136,7 @@ SHRUNKEN_COLUMNS = [
 
 
 #: Which comparison to read when the two disagree (:attr:`CycleImpact.read_method`).
-READ_ANCOVA, READ_DID = "ancova", "did"
+READ_ANCOVA, READ_DID = ANCOVA, DID
 
 #: How the share meeting the goal at a checkpoint stands against the target: its whole
 #: interval at or above it, wholly below it, or the target inside the interval.
@@ -429,7 +430,7 @@ def _compute(
             )
         caveats["impact"] = _translated(impact)
         if methods_disagree(impact):
-            read_method = READ_ANCOVA if chosen_low else READ_DID
+            read_method = estimate_to_read(impact, chosen_for_low_scores=chosen_low)
         gap = attempt(
             "gap",
             lambda: gap_change(

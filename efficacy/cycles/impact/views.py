@@ -103,13 +103,6 @@ RULE_NAMES = {
     "anhoej_crossings": gettext_lazy("the crossings of the median"),
 }
 
-#: The evidence grades read from the ANCOVA-adjusted comparison.
-COMPARISON_GRADES = (
-    grading.COMPARISON_EQUIVALENT,
-    grading.COMPARISON_ADJUSTED,
-    grading.CONTRADICTED,
-)
-
 #: How the share at the latest checkpoint stands against the goal's target, in words.
 TRACK_WORDS = {
     ON_TRACK: gettext_lazy("On track: the whole likely range is at or above the target already."),
@@ -344,16 +337,15 @@ def _target_reached(impact: CycleImpact) -> bool:
 
 
 def _lords_paradox(impact: CycleImpact) -> dict[str, bool]:
-    """Why the two comparisons disagree (the groups started far apart; they point opposite
-    ways), and whether the evidence grade rests on the adjusted one."""
+    """Why the two comparisons disagree: the groups started far apart; they point opposite
+    ways. (The evidence grade reads the same estimate the panel says to read:
+    :func:`efficacy.analysis.estimate_to_read`.)"""
     i = impact.impact
     if impact.read_method is None or i is None:
         return {}
-    grade = impact.goal.grade if impact.goal is not None else ""
     return {
         "far": abs(i.baseline_g) > grading.FAR_APART,
         "opposite": i.ancova_g * i.did_g < 0,
-        "grade_reads_ancova": grade in COMPARISON_GRADES,
     }
 
 

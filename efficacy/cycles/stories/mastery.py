@@ -144,7 +144,9 @@ def goal_met(
     measure = impact_measure(cycle)
     if prepost is None and measure is not None:
         prepost = _focus_prepost(focus, measure, min_n)
-    strength = evidence_strength(prepost, impact, expected)
+    strength = evidence_strength(
+        prepost, impact, expected, chosen_for_low_scores=cycle.focus_chosen_for_low_scores
+    )
     if cycle.has_judged_goal:
         verdict = _performance_goal(cycle, focus, min_n)
     else:
