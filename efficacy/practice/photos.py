@@ -52,7 +52,7 @@ def photo_clean(upload: UploadedFile) -> CleanFile:
             _(
                 "This file is %(size)s MB; a photo may be at most %(limit)s MB. Take it again at a lower resolution."
             )
-            % {"size": _megabytes(upload.size or 0), "limit": _megabytes(limit)},
+            % {"size": megabytes(upload.size or 0), "limit": megabytes(limit)},
             code="too_large",
         )
     upload.seek(0)
@@ -90,5 +90,5 @@ def _reencode(data: bytes, content_type: str) -> bytes:
     return out.getvalue()
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
