@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "efficacy.roster",
     "efficacy.cycles",
+    "efficacy.practice",
     "efficacy.demo",
     "efficacy.front",
 ]
@@ -193,6 +194,8 @@ EFFICACY_MAX_UPLOAD_BYTES = envint("EFFICACY_MAX_UPLOAD_BYTES", 200 * 1024 * 102
 EFFICACY_MAX_SCORE_UPLOAD_BYTES = envint("EFFICACY_MAX_SCORE_UPLOAD_BYTES", 10 * 1024 * 1024)
 EFFICACY_MAX_SCORE_UNZIPPED_BYTES = envint("EFFICACY_MAX_SCORE_UNZIPPED_BYTES", 50 * 1024 * 1024)
 EFFICACY_MAX_SCORE_ROWS = envint("EFFICACY_MAX_SCORE_ROWS", 100_000)
+# A photo (or PDF) of student work taken during an observation.
+EFFICACY_MAX_PHOTO_BYTES = envint("EFFICACY_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR")

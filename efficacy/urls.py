@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("efficacy.front.urls")),
     path("", include("efficacy.roster.urls")),
     path("", include("efficacy.cycles.urls")),
+    path("", include("efficacy.practice.urls")),
 ]

@@ -2,7 +2,9 @@
 
 * :mod:`efficacy.access.roster`: accounts, schools, teams, classes, students, staff
   and roster imports; the role rules every other module builds on;
-* :mod:`efficacy.access.cycles`: inquiry cycles, their evidence and mastery moments.
+* :mod:`efficacy.access.cycles`: inquiry cycles, their evidence and mastery moments;
+* :mod:`efficacy.access.practice`: instructional rounds (peer observation), walled
+  off from evaluation.
 
 Views, exports, tasks and the API get objects only through these modules: a
 ``<things>_for(user)`` queryset, an ``access_<thing>(user, id)`` lookup that

@@ -22,16 +22,20 @@ No answer may be a 500. Pages with student-level data are never cached
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from efficacy.cycles.models import MasteryMoment, Milestone
 from efficacy.cycles.plan.services import cycle_create, measure_create, occasion_create
+from efficacy.practice.services import photo_add
 from efficacy.roster.models import ImportRun, Role, User
+from tests.practice.fixtures import english_round
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +49,8 @@ READERS = {"lead_english", "teacher_a", "coach_a", "leader_a", "analyst"}
 TEAM = {"lead_english", "teacher_a", "coach_a", "leader_a"}
 EDITORS = {"lead_english", "coach_a", "leader_a"}
 ADMINS = {"admin_a", "district_admin"}
+#: The round of the English team's cycle: its host and its observer.
+OBSERVING = {"teacher_a", "lead_english"}
 
 
 def answers(ok: set[str], status: int = 200, *, forbidden: set[str] = frozenset()) -> dict:
@@ -75,6 +81,10 @@ def the_cycle(world, things):
 
 def the_moment(world, things):
     return [things["moment"].pk]
+
+
+def the_round(world, things):
+    return [things["round"].pk]
 
 
 def the_run(world, things):
@@ -180,6 +190,31 @@ ROWS: dict[str, Row] = {
     "cycles:publish": Row(args=the_moment, method="post",
                           data=lambda w, t: {"action": "withdraw"},
                           answers=answers(EDITORS, 302, forbidden={"teacher_a", "analyst"})),
+    # --- instructional rounds: walled off from evaluation ------------------------
+    # teacher_a hosts, lead_english observes; coach_a is a teammate who does not observe.
+    # The school leader sees the round (counts only: the host has not shared it) and
+    # writes nothing in it; an analyst and other teams learn nothing (404).
+    "practice:rounds": Row(args=the_cycle, answers=answers(TEAM)),
+    "practice:plan": Row(args=the_cycle, answers=answers(EDITORS, forbidden={"teacher_a"})),
+    "practice:observation": Row(args=the_round, answers=answers(TEAM)),
+    "practice:note": Row(args=the_round, method="post", data=lambda w, t: {
+        "uuid": str(uuid.uuid4()), "kind": "seen", "text": "Pairs talk."},
+        answers=answers(OBSERVING, 302, forbidden={"coach_a", "leader_a"})),
+    "practice:tally": Row(args=the_round, method="post",
+                          data=lambda w, t: {"level": "engaged", "count": 3, "version": 1},
+                          answers=answers(OBSERVING, 302, forbidden={"coach_a", "leader_a"})),
+    # No file: the form comes back with its message (400) to the host and observer.
+    "practice:photo_new": Row(args=the_round, method="post",
+                              answers=answers(OBSERVING, 400, forbidden={"coach_a", "leader_a"})),
+    "practice:photo": Row(args=lambda w, t: [t["round"].pk, t["photo"].pk],
+                          answers=answers(TEAM - {"leader_a"}, forbidden={"leader_a"})),
+    "practice:pre_brief": Row(args=the_round, method="post", data=lambda w, t: {"pre_brief": "x"},
+                              answers=answers({"teacher_a"}, 302,
+                                              forbidden=TEAM - {"teacher_a"})),
+    "practice:debrief": Row(args=the_round, answers=answers(TEAM - {"leader_a"},
+                                                            forbidden={"leader_a"})),
+    "practice:share": Row(args=the_round, method="post", data=lambda w, t: {"shared": "0"},
+                          answers=answers({"teacher_a"}, 302, forbidden=TEAM - {"teacher_a"})),
 }  # fmt: skip
 
 
@@ -223,11 +258,16 @@ def things(world):
                              min_score=1, max_score=4)  # fmt: skip
     occasion = occasion_create(user=world.lead_english, cycle=cycle, name="Baseline",
                                kind="baseline")  # fmt: skip
+    observation = english_round(world, cycle)
+    photo = photo_add(user=world.lead_english, observation=observation, uuid=uuid.uuid4(),
+                      upload=SimpleUploadedFile("work.pdf", b"%PDF-1.4\n%%EOF\n"))[0]  # fmt: skip
     return {
         "leader_b": leader_b,
         "cycle": cycle,
         "measure": measure,
         "occasion": occasion,
+        "round": observation,
+        "photo": photo,
         "milestone": Milestone.objects.create(cycle=cycle, title="Observe each other"),
         "moment": MasteryMoment.objects.create(cycle=cycle, reflection={}, rule="prepost_gain"),
         "run": ImportRun.objects.create(

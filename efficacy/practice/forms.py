@@ -1,0 +1,122 @@
+"""The forms of the round pages; every rule about what is allowed is in the services."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from efficacy.cycles.models import InquiryCycle, Strategy
+from efficacy.practice.models import Debrief, Note, ObserverDebrief
+from efficacy.roster.models import SchoolClass, Status, User
+
+
+class _PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class _PeopleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class _StrategyChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Strategy) -> str:
+        return obj.shown_name
+
+
+class PlanForm(forms.Form):
+    host = _PersonChoice(label=_("Host teacher"), queryset=User.objects.none())
+    school_class = forms.ModelChoiceField(
+        label=_("Class"), queryset=SchoolClass.objects.none(), required=False
+    )
+    observers = _PeopleChoice(
+        label=_("Observers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    period = forms.CharField(label=_("Period"), max_length=40, required=False)
+    strategies = _StrategyChoice(
+        label=_("Focus: the cycle's strategies to look for"),
+        queryset=Strategy.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    pre_brief = forms.CharField(
+        label=_("Pre-brief from the host"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "What the class is working on, and what the host would like the observers to watch."
+        ),
+    )
+
+    def __init__(self, *args, cycle: InquiryCycle, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        members = User.objects.filter(
+            team_memberships__team=cycle.team, status=Status.ACTIVE, is_active=True
+        ).order_by("last_name", "first_name")
+        self.fields["host"].queryset = members
+        self.fields["observers"].queryset = members
+        self.fields["strategies"].queryset = Strategy.objects.filter(cycle_uses__cycle=cycle)
+        self.fields["school_class"].queryset = SchoolClass.objects.filter(
+            school_id=cycle.team.school_id, status=Status.ACTIVE
+        ).order_by("title")
+
+
+class NoteForm(forms.Form):
+    uuid = forms.UUIDField(widget=forms.HiddenInput)
+    noted_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind of note"), choices=Note.Kind.choices, initial=Note.Kind.SEEN
+    )
+    text = forms.CharField(
+        label=_("What did you see or hear?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Describe what students and the teacher said and did, word for word where you can. "
+            "Leave judgements (good, weak, should) for the debrief."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("initial", {})
+        # A fresh id with every form: the same form sent twice stores one note.
+        kwargs["initial"].setdefault("uuid", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+
+
+class PhotoForm(forms.Form):
+    uuid = forms.UUIDField(widget=forms.HiddenInput)
+    photo = forms.FileField(
+        label=_("Photo of student work"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+    def __init__(self, *args, limit_mb: str = "", **kwargs) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("uuid", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = _(
+            "A JPEG or PNG photo, or a PDF, of at most %(limit)s MB. The photo's location is removed."
+        ) % {"limit": limit_mb}
+
+
+class DebriefForm(forms.ModelForm):
+    class Meta:
+        model = Debrief
+        fields = list(Debrief.PROMPTS)
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in Debrief.PROMPTS}
+
+
+class ObserverDebriefForm(forms.ModelForm):
+    class Meta:
+        model = ObserverDebrief
+        fields = ["will_try", "for_host"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ["will_try", "for_host"]}
+
+
+class PreBriefForm(forms.Form):
+    pre_brief = forms.CharField(
+        label=_("Pre-brief"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,224 @@
+"""Instructional rounds: a planned observation, what its observers saw, and its debrief.
+
+::
+
+    InquiryCycle ─< Observation ─< Note            (one row per client UUID)
+                        │       ─< LookForTally    (observer × look-for, versioned count)
+                        │       ─< EngagementTally (observer × level, versioned count)
+                        │       ─< Photo           (one row per client UUID)
+                        │       ─< ObserverDebrief (observer: what I will try, feedback)
+                        └── Debrief                (the protocol, one per observation)
+
+Notes and photos carry the UUID the observer's browser gave them, unique, so a
+note sent twice (a retry after the network dropped) is stored once. A tally is
+an absolute count with the version the browser reached: a stale or repeated
+version changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from efficacy.cycles.models import InquiryCycle, LookFor, Strategy
+from efficacy.roster.models import SchoolClass
+
+
+class Observation(models.Model):
+    """A scheduled visit to a host's lesson, focused on some of the cycle's strategies."""
+
+    cycle = models.ForeignKey(InquiryCycle, on_delete=models.CASCADE, related_name="observations")
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_observations"
+    )
+    school_class = models.ForeignKey(
+        SchoolClass,
+        verbose_name=_("class"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="observations",
+    )
+    observers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="observations_made", verbose_name=_("observers")
+    )
+    date = models.DateField(_("date"))
+    period = models.CharField(_("period"), max_length=40, blank=True)
+    strategies = models.ManyToManyField(
+        Strategy, related_name="observations", verbose_name=_("focus")
+    )
+    pre_brief = models.TextField(_("pre-brief from the host"), blank=True)
+    shared = models.BooleanField(_("shared with the school leader"), default=False)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.date}"
+
+    def look_fors(self) -> models.QuerySet[LookFor]:
+        return LookFor.objects.filter(strategy__in=self.strategies.all()).select_related("strategy")
+
+    def is_observer(self, user_id: int | None) -> bool:
+        return self.observers.filter(pk=user_id).exists()
+
+
+class Note(models.Model):
+    class Kind(models.TextChoices):
+        SEEN = "seen", _("Seen and heard")
+        KNOW = "know", _("What do we know?")
+        WONDER = "wonder", _("What do we wonder?")
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uuid = models.UUIDField(unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SEEN)
+    text = models.TextField(_("note"))
+    #: When the observer typed it (the browser's clock), shown as the note's time.
+    noted_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["noted_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class _Tally(models.Model):
+    count = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class LookForTally(_Tally):
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="look_for_tallies"
+    )
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    look_for = models.ForeignKey(LookFor, on_delete=models.CASCADE, related_name="tallies")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["observation", "observer", "look_for"], name="look_for_tally_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.look_for_id}: {self.count}"
+
+
+class EngagementLevel(models.TextChoices):
+    ENGAGED = "engaged", _("Engaged in the task")
+    PASSIVE = "passive", _("Going along")
+    OFF_TASK = "off_task", _("Off task")
+
+
+class EngagementTally(_Tally):
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="engagement_tallies"
+    )
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(max_length=10, choices=EngagementLevel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["observation", "observer", "level"], name="engagement_tally_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.count}"
+
+
+def photo_path(photo: Photo, filename: str) -> str:
+    return f"practice/{photo.observation_id}/{photo.uuid}{photo.extension}"
+
+
+class Photo(models.Model):
+    """A photo (or PDF) of student work: type checked by its bytes, metadata stripped."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="photos")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uuid = models.UUIDField(unique=True)
+    file = models.FileField(upload_to=photo_path)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.uuid)
+
+    EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS.get(self.content_type, "")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Debrief(models.Model):
+    """The debrief protocol: describe, analyse, predict, the next level of work."""
+
+    observation = models.OneToOneField(
+        Observation, on_delete=models.CASCADE, related_name="debrief"
+    )
+    describe = models.TextField(_("Describe: what did we see and hear?"), blank=True)
+    analyse = models.TextField(_("Analyse: what patterns do we notice?"), blank=True)
+    predict = models.TextField(
+        _("Predict: if students did what we saw, what would they learn?"), blank=True
+    )
+    next_level = models.TextField(
+        _("Next level of work: what would move the practice?"), blank=True
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    PROMPTS = ("describe", "analyse", "predict", "next_level")
+
+    def __str__(self) -> str:
+        return f"debrief of {self.observation_id}"
+
+
+class ObserverDebrief(models.Model):
+    """One observer's own take-away: what they will try, and feedback meant for the host."""
+
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="observer_debriefs"
+    )
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    will_try = models.TextField(_("What I will try in my own classroom"), blank=True)
+    for_host = models.TextField(_("Feedback for the host"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["observation", "observer"], name="observer_debrief_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.observer_id} on {self.observation_id}"

@@ -1,0 +1,291 @@
+"""Every write to a round: planning it, observing, the debrief and sharing.
+
+Each service takes the acting ``user`` and re-checks the write rule of
+:mod:`efficacy.access.practice`, raising ``PermissionDenied``; bad input raises
+``ValidationError`` keyed by field. Observing is idempotent, because a phone
+that lost its network sends again what it is not sure was received:
+
+* a note or a photo carries the UUID its browser gave it: sent twice, it is
+  stored once (:func:`note_add`, :func:`photo_add` return ``created=False``);
+* a tally is the absolute count with the version the browser reached: a
+  repeated or older version changes nothing (:func:`tally_set`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_module
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from efficacy.access.practice import (
+    require_host,
+    require_observation_writer,
+    require_planner,
+)
+from efficacy.cycles.models import InquiryCycle, LookFor, Strategy
+from efficacy.practice.models import (
+    Debrief,
+    EngagementLevel,
+    EngagementTally,
+    LookForTally,
+    Note,
+    Observation,
+    ObserverDebrief,
+    Photo,
+)
+from efficacy.practice.photos import photo_clean
+from efficacy.roster.models import SchoolClass, Status, User
+
+#: The longest note one tap of "Add" sends: a paragraph, not an essay.
+MAX_NOTE_CHARS = 2000
+#: More than this many ticks of one look-for in one lesson is a slip of the thumb.
+MAX_TALLY = 999
+
+
+def _team_members(cycle: InquiryCycle) -> set[int]:
+    return set(
+        User.objects.filter(
+            team_memberships__team=cycle.team, status=Status.ACTIVE, is_active=True
+        ).values_list("pk", flat=True)
+    )
+
+
+# --- planning -----------------------------------------------------------------
+
+
+@transaction.atomic
+def observation_plan(
+    *,
+    user: User,
+    cycle: InquiryCycle,
+    host: User,
+    observers: Iterable[User],
+    date: dt.date,
+    period: str = "",
+    strategies: Iterable[Strategy],
+    school_class: SchoolClass | None = None,
+    pre_brief: str = "",
+) -> Observation:
+    """Schedule an observation of ``host``'s lesson by some of their team."""
+    require_planner(user, cycle)
+    cycle.require_open()
+    observers = list(observers)
+    strategies = list(strategies)
+    members = _team_members(cycle)
+    errors: dict[str, list[str]] = {}
+    if host.pk not in members:
+        errors["host"] = [_("The host must be a member of %(team)s.") % {"team": cycle.team}]
+    if not observers:
+        errors["observers"] = [_("Choose at least one observer.")]
+    elif any(o.pk not in members for o in observers):
+        errors["observers"] = [_("Observers must be members of %(team)s.") % {"team": cycle.team}]
+    elif any(o.pk == host.pk for o in observers):
+        errors["observers"] = [_("The host does not observe their own lesson.")]
+    cycle_strategies = set(cycle.cycle_strategies.values_list("strategy_id", flat=True))
+    if not strategies:
+        errors["strategies"] = [_("Choose the cycle's strategies this observation looks for.")]
+    elif any(s.pk not in cycle_strategies for s in strategies):
+        errors["strategies"] = [_("The focus is one of the cycle's strategies.")]
+    if school_class is not None and school_class.school_id != cycle.team.school_id:
+        errors["school_class"] = [
+            _("Choose a class of %(school)s.") % {"school": cycle.team.school}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    observation = Observation.objects.create(
+        cycle=cycle,
+        host=host,
+        school_class=school_class,
+        date=date,
+        period=period.strip(),
+        pre_brief=pre_brief.strip(),
+        planned_by=user,
+    )
+    observation.observers.set(observers)
+    observation.strategies.set(strategies)
+    return observation
+
+
+def observation_pre_brief_set(*, user: User, observation: Observation, pre_brief: str) -> None:
+    """The host's short pre-brief: what to watch for, what the class is working on."""
+    require_host(user, observation)
+    observation.pre_brief = pre_brief.strip()
+    observation.save(update_fields=["pre_brief"])
+
+
+# --- observing ----------------------------------------------------------------
+
+
+def _client_uuid(value: object) -> uuid_module.UUID:
+    try:
+        return uuid_module.UUID(str(value))
+    except ValueError:
+        raise ValidationError(
+            {"uuid": [_("This note has no valid id; reload the page.")]}
+        ) from None
+
+
+def note_add(
+    *,
+    user: User,
+    observation: Observation,
+    uuid: object,
+    text: str,
+    kind: str = Note.Kind.SEEN,
+    noted_at: dt.datetime | None = None,
+) -> tuple[Note, bool]:
+    """Store a note once, whatever the number of times it is sent: (note, created)."""
+    require_observation_writer(user, observation)
+    key = _client_uuid(uuid)
+    existing = Note.objects.filter(uuid=key).first()
+    if existing is not None:
+        return _same_sender(existing, user, observation), False
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": [_("Write what you saw or heard.")]})
+    if len(text) > MAX_NOTE_CHARS:
+        raise ValidationError(
+            {
+                "text": [
+                    _("A note is at most %(n)s characters: split it in two.")
+                    % {"n": MAX_NOTE_CHARS}
+                ]
+            }
+        )
+    if kind not in Note.Kind.values:
+        raise ValidationError({"kind": [_("Choose what kind of note this is.")]})
+    now = timezone.now()
+    # A browser's clock may be wrong; a note is never dated in the future.
+    when = min(noted_at, now) if noted_at is not None else now
+    try:
+        with transaction.atomic():
+            note = Note.objects.create(
+                observation=observation, author=user, uuid=key, kind=kind, text=text, noted_at=when
+            )
+    except IntegrityError:
+        # The same note arrived twice at once: the other request stored it.
+        return _same_sender(Note.objects.get(uuid=key), user, observation), False
+    return note, True
+
+
+def _same_sender(note: Note, user: User, observation: Observation) -> Note:
+    if note.author_id != user.pk or note.observation_id != observation.pk:
+        raise ValidationError({"uuid": [_("This note has no valid id; reload the page.")]})
+    return note
+
+
+def tally_set(
+    *,
+    user: User,
+    observation: Observation,
+    count: int,
+    version: int,
+    look_for: LookFor | None = None,
+    level: str | None = None,
+) -> LookForTally | EngagementTally:
+    """Set the observer's count of one look-for (or engagement level), if ``version`` is newer."""
+    require_observation_writer(user, observation)
+    if not 0 <= count <= MAX_TALLY:
+        raise ValidationError(
+            {"count": [_("A tally is a count from 0 to %(n)s.") % {"n": MAX_TALLY}]}
+        )
+    with transaction.atomic():
+        if look_for is not None:
+            if not observation.strategies.filter(pk=look_for.strategy_id).exists():
+                raise ValidationError(
+                    {"look_for": [_("This look-for is not in the observation's focus.")]}
+                )
+            tally: LookForTally | EngagementTally
+            tally, _created = LookForTally.objects.select_for_update().get_or_create(
+                observation=observation, observer=user, look_for=look_for
+            )
+        elif level in EngagementLevel.values:
+            tally, _created = EngagementTally.objects.select_for_update().get_or_create(
+                observation=observation, observer=user, level=level
+            )
+        else:
+            raise ValidationError({"look_for": [_("Choose a look-for or an engagement level.")]})
+        if version > tally.version:
+            tally.count = count
+            tally.version = version
+            tally.save(update_fields=["count", "version", "updated_at"])
+    return tally
+
+
+def photo_add(
+    *, user: User, observation: Observation, uuid: object, upload: UploadedFile
+) -> tuple[Photo, bool]:
+    """Store a checked, metadata-free copy of a photo or PDF of student work, once."""
+    require_observation_writer(user, observation)
+    key = _client_uuid(uuid)
+    existing = Photo.objects.filter(uuid=key).first()
+    if existing is not None:
+        if existing.author_id != user.pk or existing.observation_id != observation.pk:
+            raise ValidationError({"uuid": [_("This photo has no valid id; reload the page.")]})
+        return existing, False
+    try:
+        clean = photo_clean(upload)
+    except ValidationError as error:
+        raise ValidationError({"photo": error.messages}) from None
+    photo = Photo(
+        observation=observation,
+        author=user,
+        uuid=key,
+        content_type=clean.content_type,
+        size=len(clean.content),
+    )
+    photo.file.save(f"{key}{photo.extension}", ContentFile(clean.content), save=False)
+    try:
+        with transaction.atomic():
+            photo.save()
+    except IntegrityError:
+        photo.file.delete(save=False)
+        return Photo.objects.get(uuid=key), False
+    return photo, True
+
+
+# --- the debrief and sharing --------------------------------------------------
+
+
+def debrief_save(*, user: User, observation: Observation, **answers: str) -> Debrief:
+    """The team's debrief, by the protocol's four prompts."""
+    require_observation_writer(user, observation)
+    unknown = set(answers) - set(Debrief.PROMPTS)
+    if unknown:
+        raise TypeError(f"unknown prompts: {', '.join(sorted(unknown))}")
+    debrief, _created = Debrief.objects.get_or_create(observation=observation)
+    for prompt, text in answers.items():
+        setattr(debrief, prompt, text.strip())
+    debrief.updated_by = user
+    debrief.save()
+    return debrief
+
+
+def observer_debrief_save(
+    *, user: User, observation: Observation, will_try: str, for_host: str
+) -> ObserverDebrief:
+    """An observer's own take-away: what they will try in their classroom, and for the host."""
+    require_observation_writer(user, observation)
+    if observation.host_id == user.pk:
+        raise ValidationError(_("The host reads the observers' feedback; they write the debrief."))
+    mine, _created = ObserverDebrief.objects.update_or_create(
+        observation=observation,
+        observer=user,
+        defaults={"will_try": will_try.strip(), "for_host": for_host.strip()},
+    )
+    return mine
+
+
+def observation_share(*, user: User, observation: Observation, shared: bool) -> None:
+    """The host shares the observation (notes, debrief) with the school leader, or stops."""
+    require_host(user, observation)
+    observation.shared = shared
+    observation.shared_at = timezone.now() if shared else None
+    observation.save(update_fields=["shared", "shared_at"])

@@ -1,0 +1,349 @@
+"""The round pages: plan a round, observe (on a phone, offline too), debrief, share.
+
+Every view fetches through :mod:`efficacy.access.practice` (a round the person
+may not see is a 404) and writes through a service (a write they may not make
+is a 403). The observation page works as plain forms; ``js/observe.js`` sends
+the same forms with ``fetch`` and keeps what could not be sent in the page.
+A request that asks for JSON (``Accept: application/json``) gets the outcome as
+JSON instead of a redirect, so the script knows what was stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from efficacy.access.cycles import access_cycle
+from efficacy.access.practice import (
+    access_round,
+    can_edit_observation,
+    can_plan_round,
+    can_read_notes,
+    can_see_rounds_of,
+    can_share,
+    require_observation_writer,
+    require_planner,
+)
+from efficacy.cycles.models import LookFor
+from efficacy.forms import add_service_errors, int_or_none
+from efficacy.practice.forms import (
+    DebriefForm,
+    NoteForm,
+    ObserverDebriefForm,
+    PhotoForm,
+    PlanForm,
+    PreBriefForm,
+)
+from efficacy.practice.models import (
+    Debrief,
+    EngagementLevel,
+    EngagementTally,
+    LookForTally,
+    Observation,
+    ObserverDebrief,
+)
+from efficacy.practice.photos import max_photo_bytes, megabytes
+from efficacy.practice.selectors import round_summary
+from efficacy.practice.services import (
+    debrief_save,
+    note_add,
+    observation_plan,
+    observation_pre_brief_set,
+    observation_share,
+    observer_debrief_save,
+    photo_add,
+    tally_set,
+)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _observation_url(observation: Observation, anchor: str = "") -> str:
+    url = reverse("practice:observation", args=[observation.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- a cycle's rounds ---------------------------------------------------------
+
+
+@login_required
+def rounds(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = access_cycle(request.user, cycle_id)
+    if not can_see_rounds_of(request.user, cycle):
+        raise Http404
+    readable = [
+        o
+        for o in cycle.observations.select_related("host", "school_class").prefetch_related(
+            "observers"
+        )
+        if can_read_notes(request.user, o)
+    ]
+    context = {
+        "cycle": cycle,
+        "summary": round_summary(cycle),
+        "observations": readable,
+        "can_plan": can_plan_round(request.user, cycle) and cycle.is_open,
+    }
+    return render(request, "practice/rounds.html", context)
+
+
+@login_required
+def plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    if not can_see_rounds_of(user, cycle):
+        raise Http404
+    require_planner(user, cycle)
+    form = PlanForm(request.POST or None, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            observation = observation_plan(user=user, cycle=cycle, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Observation planned."))
+            return redirect("practice:observation", observation_id=observation.pk)
+    return render(request, "practice/plan.html", {"cycle": cycle, "form": form})
+
+
+# --- observing ----------------------------------------------------------------
+
+
+def _tallies(observation: Observation, user_id: int) -> dict[str, Any]:
+    look_for = {
+        t.look_for_id: t
+        for t in LookForTally.objects.filter(observation=observation, observer_id=user_id)
+    }
+    engagement = {
+        t.level: t
+        for t in EngagementTally.objects.filter(observation=observation, observer_id=user_id)
+    }
+    return {"look_for": look_for, "engagement": engagement}
+
+
+def _observation_context(request: HttpRequest, observation: Observation, **forms: Any) -> dict:
+    user = request.user
+    readable = can_read_notes(user, observation)
+    editable = can_edit_observation(user, observation)
+    context: dict[str, Any] = {
+        "observation": observation,
+        "cycle": observation.cycle,
+        "can_read": readable,
+        "can_edit": editable,
+        "can_share": can_share(user, observation),
+    }
+    if not readable:
+        return context
+    mine = _tallies(observation, user.pk)
+    look_fors = []
+    for look_for in observation.look_fors():
+        tally = mine["look_for"].get(look_for.pk)
+        look_fors.append({"look_for": look_for, "count": tally.count if tally else 0,
+                          "version": tally.version if tally else 0})  # fmt: skip
+    engagement = []
+    for level, label in EngagementLevel.choices:
+        tally = mine["engagement"].get(level)
+        engagement.append({"level": level, "label": label, "count": tally.count if tally else 0,
+                           "version": tally.version if tally else 0})  # fmt: skip
+    context.update(
+        look_fors=look_fors,
+        engagement=engagement,
+        notes=observation.notes.select_related("author"),
+        photos=observation.photos.select_related("author"),
+        note_form=forms.get("note_form") or NoteForm(),
+        photo_form=forms.get("photo_form") or PhotoForm(limit_mb=megabytes(max_photo_bytes())),
+        pre_brief_form=PreBriefForm(initial={"pre_brief": observation.pre_brief}),
+    )
+    return context
+
+
+@login_required
+def observation(request: HttpRequest, observation_id: int) -> HttpResponse:
+    found = access_round(request.user, observation_id)
+    return render(request, "practice/observation.html", _observation_context(request, found))
+
+
+def _refused(request: HttpRequest, observation: Observation, error: ValidationError, **forms):
+    """The page again with what was typed and the messages (or them as JSON): a 400."""
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "errors": error.messages}, status=400)
+    for form in forms.values():
+        if form.is_bound and form.is_valid():
+            add_service_errors(form, error)
+    if not forms:
+        messages.error(request, " ".join(error.messages))
+    context = _observation_context(request, observation, **forms)
+    return render(request, "practice/observation.html", context, status=400)
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, observation_id: int) -> HttpResponse:
+    found = access_round(request.user, observation_id)
+    require_observation_writer(request.user, found)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _refused(
+            request,
+            found,
+            ValidationError([e for errs in form.errors.values() for e in errs]),
+            note_form=form,
+        )
+    try:
+        saved, created = note_add(user=request.user, observation=found, **form.cleaned_data)
+    except ValidationError as error:
+        return _refused(request, found, error, note_form=form)
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "created": created, "uuid": str(saved.uuid)})
+    return redirect(_observation_url(found, "notes"))
+
+
+@login_required
+@require_POST
+def tally(request: HttpRequest, observation_id: int) -> HttpResponse:
+    found = access_round(request.user, observation_id)
+    require_observation_writer(request.user, found)
+    look_for_id = int_or_none(request.POST.get("look_for"))
+    look_for = LookFor.objects.filter(pk=look_for_id).first() if look_for_id else None
+    count = int_or_none(request.POST.get("count"))
+    version = int_or_none(request.POST.get("version"))
+    try:
+        if count is None or version is None:
+            raise ValidationError(_("This tally was not understood; reload the page."))
+        saved = tally_set(user=request.user, observation=found, look_for=look_for,
+                          level=request.POST.get("level"), count=count, version=version)  # fmt: skip
+    except ValidationError as error:
+        return _refused(request, found, error)
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "count": saved.count, "version": saved.version})
+    return redirect(_observation_url(found, "look-fors"))
+
+
+@login_required
+@require_POST
+def photo_new(request: HttpRequest, observation_id: int) -> HttpResponse:
+    found = access_round(request.user, observation_id)
+    require_observation_writer(request.user, found)
+    form = PhotoForm(request.POST, request.FILES, limit_mb=megabytes(max_photo_bytes()))
+    if not form.is_valid():
+        return _refused(
+            request,
+            found,
+            ValidationError([e for errs in form.errors.values() for e in errs]),
+            photo_form=form,
+        )
+    try:
+        _photo, created = photo_add(user=request.user, observation=found,
+                                    uuid=form.cleaned_data["uuid"],
+                                    upload=form.cleaned_data["photo"])  # fmt: skip
+    except ValidationError as error:
+        return _refused(request, found, error, photo_form=form)
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "created": created})
+    messages.success(request, _("Photo added."))
+    return redirect(_observation_url(found, "photos"))
+
+
+@login_required
+def photo(request: HttpRequest, observation_id: int, photo_id: int) -> HttpResponse:
+    found = access_round(request.user, observation_id)
+    if not can_read_notes(request.user, found):
+        raise PermissionDenied(_("The host has not shared this observation."))
+    stored = found.photos.filter(pk=photo_id).first()
+    if stored is None:
+        raise Http404
+    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
+    response["Content-Disposition"] = f'inline; filename="{stored.uuid}{stored.extension}"'
+    return response
+
+
+@login_required
+@require_POST
+def pre_brief(request: HttpRequest, observation_id: int) -> HttpResponse:
+    found = access_round(request.user, observation_id)
+    form = PreBriefForm(request.POST)
+    form.is_valid()
+    observation_pre_brief_set(user=request.user, observation=found,
+                              pre_brief=form.cleaned_data.get("pre_brief", ""))  # fmt: skip
+    messages.success(request, _("Pre-brief saved."))
+    return redirect(_observation_url(found))
+
+
+# --- debrief and sharing ------------------------------------------------------
+
+
+@login_required
+def debrief(request: HttpRequest, observation_id: int) -> HttpResponse:
+    user = request.user
+    found = access_round(user, observation_id)
+    if not can_read_notes(user, found):
+        raise PermissionDenied(_("The host has not shared this observation."))
+    editable = can_edit_observation(user, found)
+    is_observer = editable and found.host_id != user.pk
+    protocol = Debrief.objects.filter(observation=found).first() or Debrief(observation=found)
+    mine = ObserverDebrief.objects.filter(observation=found, observer=user).first()
+    posted = request.POST if request.method == "POST" else None
+    form = DebriefForm(posted, instance=protocol, prefix="team") if editable else None
+    own_form = ObserverDebriefForm(posted, instance=mine, prefix="own") if is_observer else None
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(
+                _("Only the host and the observers can write in this observation.")
+            )
+        if form.is_valid() and (own_form is None or own_form.is_valid()):
+            debrief_save(user=user, observation=found, **form.cleaned_data)
+            if own_form is not None:
+                observer_debrief_save(user=user, observation=found, **own_form.cleaned_data)
+            messages.success(request, _("Debrief saved."))
+            return redirect("practice:debrief", observation_id=found.pk)
+    takeaways = ObserverDebrief.objects.filter(observation=found).select_related("observer")
+    context = {
+        "observation": found,
+        "cycle": found.cycle,
+        "protocol": protocol,
+        "form": form,
+        "own_form": own_form,
+        "takeaways": takeaways,
+        # Feedback meant for the host: the host reads all of it, an observer their own.
+        "is_host": found.host_id == user.pk,
+    }
+    return render(request, "practice/debrief.html", context)
+
+
+@login_required
+@require_POST
+def share(request: HttpRequest, observation_id: int) -> HttpResponse:
+    found = access_round(request.user, observation_id)
+    shared = request.POST.get("shared") == "1"
+    observation_share(user=request.user, observation=found, shared=shared)
+    if shared:
+        messages.success(
+            request, _("Shared with the school leader: they can read the notes and the debrief.")
+        )
+    else:
+        messages.success(request, _("No longer shared: the school leader sees counts only."))
+    return redirect(_observation_url(found))
+
+
+urlpatterns = [
+    path("cycles/<int:cycle_id>/rounds/", rounds, name="rounds"),
+    path("cycles/<int:cycle_id>/rounds/new/", plan, name="plan"),
+    path("rounds/<int:observation_id>/", observation, name="observation"),
+    path("rounds/<int:observation_id>/notes/", note, name="note"),
+    path("rounds/<int:observation_id>/tallies/", tally, name="tally"),
+    path("rounds/<int:observation_id>/photos/", photo_new, name="photo_new"),
+    path("rounds/<int:observation_id>/photos/<int:photo_id>/", photo, name="photo"),
+    path("rounds/<int:observation_id>/pre-brief/", pre_brief, name="pre_brief"),
+    path("rounds/<int:observation_id>/debrief/", debrief, name="debrief"),
+    path("rounds/<int:observation_id>/share/", share, name="share"),
+]
