@@ -1,0 +1,6 @@
+"""Practice: instructional rounds and peer observation.
+
+So far one part, and it needs neither Django nor a database:
+:mod:`efficacy.practice.schedule`, the coverage scheduler behind
+``efficacy schedule-rounds``.
+"""
