@@ -6,10 +6,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install demo test test-fast bench lint lint-imports typecheck messages-check format messages clean
 
-# What mypy checks: the access rules, the privacy and tabular policies and every domain service module
-# (efficacy/<app>/services.py, one level deeper, or a services/ package). A file that lands
-# later is picked up by the globs.
+# What mypy checks: the access rules, the privacy and tabular policies, the coverage scheduler
+# and its command line, and every domain service module (efficacy/<app>/services.py, one level
+# deeper, or a services/ package). A file that lands later is picked up by the globs.
 TYPED := efficacy/access $(wildcard efficacy/privacy.py) efficacy/tabular \
+	efficacy/practice/schedule efficacy/schedule_cli.py \
 	$(filter-out efficacy/demo/%,$(wildcard efficacy/*/services.py efficacy/*/*/services.py efficacy/*/services/*.py efficacy/*/*/services/*.py))
 
 install: $(STAMP)

@@ -1,7 +1,8 @@
 """The ``efficacy`` command line.
 
-``efficacy analyze ...`` runs the analyst's statistics without touching Django
-or a database; every other subcommand is a Django management command
+``efficacy analyze ...`` runs the analyst's statistics and ``efficacy
+schedule-rounds`` the coverage scheduler, without touching Django or a
+database; every other subcommand is a Django management command
 (``efficacy migrate``, ``efficacy import-roster``, ``efficacy demo``, ...).
 """
 
@@ -17,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
         from efficacy.analyze_cli import main as analyze_main
 
         return analyze_main(argv[2:])
+    if len(argv) > 1 and argv[1] == "schedule-rounds":
+        from efficacy.schedule_cli import main as schedule_main
+
+        return schedule_main(argv[2:])
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "efficacy.settings")
     from django.conf import settings

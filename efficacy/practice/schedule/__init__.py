@@ -1,0 +1,50 @@
+"""The coverage scheduler: who observes whom, when, with the substitutes there are.
+
+From each teacher's timetable (their teaching periods, the same every week) and
+the substitutes who can cover an observer's class, propose peer observations
+for a window of weeks so that every teacher observes and is observed the number
+of times the team asked for, nobody observes in their prep time, no more
+observers are out at once than there are substitutes, and nobody is in two
+places at once. ``efficacy schedule-rounds`` runs it from the command line.
+
+- :mod:`.request`: :func:`read_request` checks a request whole and lists every
+  problem (:class:`InvalidRequest`).
+- :mod:`.solver`: :func:`schedule_rounds` solves it with OR-Tools CP-SAT and
+  returns a :class:`Schedule`, or :class:`Impossible` with its reasons, or
+  :class:`Undecided` when time ran out first.
+- :mod:`.reasons`: the plain sentences that say why no schedule exists.
+
+Pure Python on OR-Tools: no Django, no database (import-linter checks it).
+"""
+
+from __future__ import annotations
+
+from efficacy.practice.schedule.reasons import Reason
+from efficacy.practice.schedule.request import (
+    InputProblem,
+    InvalidRequest,
+    ScheduleRequest,
+    Teacher,
+    read_request,
+)
+from efficacy.practice.schedule.solver import (
+    Impossible,
+    Schedule,
+    Undecided,
+    Visit,
+    schedule_rounds,
+)
+
+__all__ = [
+    "Impossible",
+    "InputProblem",
+    "InvalidRequest",
+    "Reason",
+    "Schedule",
+    "ScheduleRequest",
+    "Teacher",
+    "Undecided",
+    "Visit",
+    "read_request",
+    "schedule_rounds",
+]
