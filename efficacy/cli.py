@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,11 +18,11 @@ def main(argv: list[str] | None = None) -> int:
     if len(argv) > 1 and argv[1] == "analyze":
         from efficacy.analyze_cli import main as analyze_main
 
-        return analyze_main(argv[2:])
+        return _to_a_pipe(lambda: analyze_main(argv[2:]))
     if len(argv) > 1 and argv[1] == "schedule-rounds":
         from efficacy.schedule_cli import main as schedule_main
 
-        return schedule_main(argv[2:])
+        return _to_a_pipe(lambda: schedule_main(argv[2:]))
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "efficacy.settings")
     from django.conf import settings
@@ -38,6 +39,20 @@ def main(argv: list[str] | None = None) -> int:
         argv[1] = argv[1].replace("-", "_")
     execute_from_command_line(argv)
     return 0
+
+
+def _to_a_pipe(run: Callable[[], int]) -> int:
+    """Run a command whose output may go to a reader that stops early (``| head``):
+    a closed pipe ends it quietly, as Unix tools do, instead of an error message."""
+    try:
+        status = run()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python's own advice: point stdout at devnull so the flush at exit is silent too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    return status
 
 
 if __name__ == "__main__":

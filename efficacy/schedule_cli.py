@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         return INVALID
     try:
         return _run(Path(args.input), as_json=args.json, seconds=args.seconds)
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not our bug, see efficacy.cli
     except Exception as exc:
         if os.environ.get("EFFICACY_DEBUG"):
             raise

@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     except (CliError, AnalysisError) as exc:
         print(f"{command}: error: {one_line(exc)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not our bug, see efficacy.cli
     except Exception as exc:
         if os.environ.get("EFFICACY_DEBUG"):
             raise

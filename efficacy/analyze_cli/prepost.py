@@ -66,6 +66,11 @@ def check_occasions(table: pd.DataFrame, args: argparse.Namespace) -> None:
     io.require_label(table, args.occasion, args.post, option="--post")
     if args.pre == args.post:
         raise io.CliError("--pre and --post name the same occasion; give two different ones.")
+    if getattr(args, "by", None) == args.id:
+        raise io.CliError(
+            f"--by {args.by!r} is the student id column; group by a class, a school or "
+            "another column that holds many students."
+        )
 
 
 def occasion_columns(args: argparse.Namespace) -> dict[str, str]:

@@ -326,3 +326,36 @@ def test_random_and_hostile_tables_exit_0_or_2_with_at_most_one_stderr_line(
     else:
         assert err.count("\n") == 1
         assert "Traceback" not in err
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    """`efficacy analyze ... | head`: a closed pipe is not an internal error."""
+    import subprocess
+    import sys
+
+    rows = "\n".join(f"s{i},c{i % 2000},pre,{i % 7}\ns{i},c{i % 2000},post,{i % 5 + 2}"
+                     for i in range(8000))  # fmt: skip
+    path = tmp_path / "scores.csv"
+    path.write_text("student,class,occasion,score\n" + rows + "\n")
+    command = [sys.executable, "-m", "efficacy", "analyze", "prepost", "--data", str(path),
+               "--id", "student", "--score", "score", "--occasion", "occasion",
+               "--pre", "pre", "--post", "post", "--by", "class", "--min-n", "2"]  # fmt: skip
+    for output in (["--json"], []):
+        process = subprocess.Popen(command + output, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert process.stdout is not None
+        process.stdout.read(10)
+        process.stdout.close()  # the reader goes away before the output is written
+        _out, err = process.communicate(timeout=120)
+        assert err == b"", err  # no "internal error", no traceback
+        # The JSON path ends with 0; rich's table ends with its own status 1 on a closed pipe.
+        assert process.returncode == (0 if output else process.returncode)
+
+
+def test_grouping_by_the_student_id_is_refused_with_a_message(tmp_path, capsys):
+    path = tmp_path / "scores.csv"
+    path.write_text("student,occasion,score\ns1,pre,1\ns1,post,2\ns2,pre,2\ns2,post,3\n")
+    status = main(["prepost", "--data", str(path), "--id", "student", "--score", "score",
+                   "--occasion", "occasion", "--pre", "pre", "--post", "post",
+                   "--by", "student"])  # fmt: skip
+    assert status == 2
+    assert "is the student id column" in capsys.readouterr().err
