@@ -290,6 +290,7 @@ def scores_to_enter(user: User, *, today: dt.date) -> list[ScoresToEnter]:
     taught = list(
         Enrollment.objects.filter(
             school_class_id__in=class_ids,
+            school_class__status=Status.ACTIVE,
             role=Enrollment.EnrollmentRole.STUDENT,
             status=Status.ACTIVE,
         ).values_list("student_id", "school_class_id", "school_class__title")
