@@ -268,3 +268,19 @@ def test_the_meetings_list_counts_who_came_and_open_actions(client, world, meeti
     page = client.get(reverse("practice:meetings", args=[meeting.cycle_id])).content.decode()
     assert "3 came" in page
     assert "actions: 2 open, 0 done" in page
+
+
+def test_a_closed_cycles_meetings_offer_no_record_form_and_no_tick(client, world, meeting):
+    cycle = meeting.cycle
+    cycle.status = CycleStatus.CLOSED
+    cycle.save()
+    client.force_login(world.teacher_a)
+    listed = client.get(reverse("practice:meetings", args=[cycle.pk])).content.decode()
+    assert reverse("practice:meeting_new", args=[cycle.pk]) not in listed
+    response = client.get(reverse("practice:meeting_new", args=[cycle.pk]))
+    assert response.status_code == 302
+    page = client.get(reverse("practice:meeting", args=[meeting.pk])).content.decode()
+    assert "disabled" in page
+    action = _action(meeting, world.teacher_a)
+    client.post(reverse("practice:action_done", args=[meeting.pk, action.pk]), {"done": "1"})
+    assert not Action.objects.get(pk=action.pk).done
