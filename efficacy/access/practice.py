@@ -15,6 +15,16 @@ principle 7). The rules, one condition per line below:
 * **writing an observation** (:func:`can_edit_observation`): its host and its
   observers, and only while their accounts are active;
 * **sharing it with the school leader** (:func:`can_share`): the host alone.
+
+Team meetings are the team's working record, not a report:
+
+* **seeing a meeting** (:func:`meetings_for`): whoever sees the cycle's team as a
+  team (its members, the school leader), as :func:`~efficacy.access.cycles.access_cycle`
+  would show them the cycle, but never a district analyst;
+* **recording one** (:func:`can_record_meeting`): any member of the team
+  (``can_contribute_to_team``);
+* **ticking an action done** (:func:`can_tick_action`): its owner and the cycle's
+  editors (its lead, its coach, the school leader).
 """
 
 from __future__ import annotations
@@ -27,13 +37,14 @@ from efficacy.access import roster as access
 from efficacy.access.roster import (
     ObjectId,
     Person,
+    can_contribute_to_team,
     can_edit_team,
     is_active_account,
     is_school_leader,
     team_role_of,
 )
 from efficacy.cycles.models import InquiryCycle
-from efficacy.practice.models import Observation
+from efficacy.practice.models import Action, Meeting, Observation
 from efficacy.roster.models import Status, TeamMembership
 
 # --- reading ------------------------------------------------------------------
@@ -111,3 +122,58 @@ def require_observation_writer(user: Person, observation: Observation) -> None:
 def require_host(user: Person, observation: Observation) -> None:
     if not can_share(user, observation):
         raise PermissionDenied(_("Only the host decides whether to share this observation."))
+
+
+# --- team meetings ------------------------------------------------------------
+
+
+def meetings_for(user: Person) -> QuerySet[Meeting]:
+    """Meetings a person may open: their teams' and, for a school leader, their school's."""
+    if not is_active_account(user):
+        return Meeting.objects.none()
+    my_teams = TeamMembership.objects.filter(user=user).values("team_id")
+    visible = Q(cycle__team__in=my_teams)
+    if is_school_leader(user):
+        visible |= Q(cycle__team__school_id=user.school_id)
+    return Meeting.objects.filter(visible, cycle__team__school__status=Status.ACTIVE).distinct()
+
+
+def access_meeting(user: Person, meeting_id: ObjectId) -> Meeting:
+    meetings = meetings_for(user).select_related("cycle", "cycle__team", "cycle__team__school")
+    return access.get_or_404(meetings, meeting_id)
+
+
+def actions_for(user: Person) -> QuerySet[Action]:
+    """Actions of the meetings a person may open."""
+    return Action.objects.filter(meeting__in=meetings_for(user))
+
+
+def can_see_meetings_of(user: Person, cycle: InquiryCycle) -> bool:
+    """The cycle's meetings page: the same people as :func:`meetings_for`."""
+    return can_see_rounds_of(user, cycle)
+
+
+def can_record_meeting(user: Person, cycle: InquiryCycle) -> bool:
+    return can_contribute_to_team(user, cycle.team)
+
+
+def can_tick_action(user: Person, action: Action) -> bool:
+    if not is_active_account(user):
+        return False
+    if action.owner_id == user.pk:
+        return True
+    return can_edit_team(user, action.meeting.cycle.team)
+
+
+def require_meeting_recorder(user: Person, cycle: InquiryCycle) -> None:
+    if not can_record_meeting(user, cycle):
+        raise PermissionDenied(
+            _("Only members of %(team)s can record its meetings.") % {"team": cycle.team}
+        )
+
+
+def require_action_ticker(user: Person, action: Action) -> None:
+    if not can_tick_action(user, action):
+        raise PermissionDenied(
+            _("Only the action's owner and the team's lead or coach can tick it done.")
+        )

@@ -9,9 +9,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from efficacy import privacy
 from efficacy.access import roster as access
+from efficacy.cycles.evidence.selectors import scores_to_enter
+from efficacy.practice.selectors import open_actions, rounds_to_attend
 from efficacy.roster import selectors
 from efficacy.roster.forms import MembershipForm
 
@@ -26,7 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("roster:district")
     if access.can_import_roster(user):
         return redirect("roster:import")
+    today = timezone.localdate()
     context = {
+        "today": today,
+        "actions": open_actions(user),
+        "scores_to_enter": scores_to_enter(user, today=today),
+        "rounds": rounds_to_attend(user, today=today),
         "classes": selectors.classes_with_counts(access.classes_for(user)),
         "teams": selectors.teams_with_counts(access.teams_for(user)),
     }

@@ -1,13 +1,15 @@
-"""The forms of the round pages; every rule about what is allowed is in the services."""
+"""The forms of the round and meeting pages; every rule about what is allowed is in the
+services."""
 
 from __future__ import annotations
 
 import uuid
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from efficacy.cycles.models import InquiryCycle, Strategy
+from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Strategy
 from efficacy.practice.models import Debrief, Note, ObserverDebrief
 from efficacy.roster.models import SchoolClass, Status, User
 
@@ -120,3 +122,97 @@ class PreBriefForm(forms.Form):
     pre_brief = forms.CharField(
         label=_("Pre-brief"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+# --- team meetings ------------------------------------------------------------
+
+
+def team_members(cycle: InquiryCycle):
+    return User.objects.filter(
+        team_memberships__team=cycle.team, status=Status.ACTIVE, is_active=True
+    ).order_by("last_name", "first_name")
+
+
+class _MeasureChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Measure) -> str:
+        return obj.name
+
+
+class _OccasionChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Occasion) -> str:
+        return obj.name
+
+
+class MeetingForm(forms.Form):
+    """Only the date and who came are required: a meeting is recorded in minutes."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = _PeopleChoice(
+        label=_("Who came"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    evidence = forms.CharField(
+        label=_("Evidence looked at"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Student work, scores, notes from a round: a line is enough."),
+    )
+    measures = _MeasureChoice(
+        label=_("Measures looked at"),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    occasions = _OccasionChoice(
+        label=_("Occasions looked at"),
+        queryset=Occasion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    decisions = forms.CharField(
+        label=_("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, cycle: InquiryCycle, **kwargs) -> None:
+        members = team_members(cycle)
+        kwargs.setdefault(
+            "initial",
+            # Most meetings are the whole team: untick whoever did not come.
+            {"date": timezone.localdate(), "attendees": list(members.values_list("pk", flat=True))},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = members
+        self.fields["measures"].queryset = cycle.measures.order_by("pk")
+        self.fields["occasions"].queryset = cycle.occasions.all()
+
+
+class ActionForm(forms.Form):
+    """One row of next actions; a row left blank is no action."""
+
+    text = forms.CharField(label=_("Action"), max_length=300, required=False)
+    owner = _PersonChoice(
+        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("no owner")
+    )
+    due_date = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, members=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["owner"].queryset = members
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("text") or "").strip() and (
+            cleaned.get("owner") or cleaned.get("due_date")
+        ):
+            self.add_error("text", _("Say what is to be done, or clear the row."))
+        return cleaned
+
+
+#: Blank action rows the form shows; "More rows" adds as many again, without JavaScript.
+ACTION_ROWS = 3
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=ACTION_ROWS, max_num=60)

@@ -1,4 +1,4 @@
-"""Instructional rounds: a planned observation, what its observers saw, and its debrief.
+"""Instructional rounds (an observation, what its observers saw, its debrief) and team meetings.
 
 ::
 
@@ -8,20 +8,27 @@
                         │       ─< Photo           (one row per client UUID)
                         │       ─< ObserverDebrief (observer: what I will try, feedback)
                         └── Debrief                (the protocol, one per observation)
+    InquiryCycle ─< Meeting ─< Action              (a next step: owner, due date, done)
 
 Notes and photos carry the UUID the observer's browser gave them, unique, so a
 note sent twice (a retry after the network dropped) is stored once. A tally is
 an absolute count with the version the browser reached: a stale or repeated
 version changes nothing.
+
+A meeting is a short record that takes minutes to write: only its date and who
+came are required; what evidence was looked at, what was decided and the next
+actions are there when the team has them.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from efficacy.cycles.models import InquiryCycle, LookFor, Strategy
+from efficacy.cycles.models import InquiryCycle, LookFor, Measure, Occasion, Strategy
 from efficacy.roster.models import SchoolClass
 
 
@@ -222,3 +229,61 @@ class ObserverDebrief(models.Model):
 
     def __str__(self) -> str:
         return f"{self.observer_id} on {self.observation_id}"
+
+
+class Meeting(models.Model):
+    """A team meeting of a cycle: who came, what evidence was looked at, what was decided."""
+
+    cycle = models.ForeignKey(InquiryCycle, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("date"))
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="meetings_attended", verbose_name=_("who came")
+    )
+    evidence = models.TextField(_("evidence looked at"), blank=True)
+    measures = models.ManyToManyField(
+        Measure, blank=True, related_name="meetings", verbose_name=_("measures looked at")
+    )
+    occasions = models.ManyToManyField(
+        Occasion, blank=True, related_name="meetings", verbose_name=_("occasions looked at")
+    )
+    decisions = models.TextField(_("decisions"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} {self.date}"
+
+
+class Action(models.Model):
+    """A next action decided at a meeting: what, who, by when, and whether it is done."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meeting_actions",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = [models.F("due_date").asc(nulls_last=True), "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return not self.done and self.due_date is not None and self.due_date < today

@@ -3,16 +3,21 @@
 :func:`round_summary` is what a school leader sees of a team's rounds by default
 (counts, coverage and look-for frequencies), and what the team sees at the top of
 its rounds page. It names nobody and quotes no note.
+
+:func:`open_actions` and :func:`rounds_to_attend` are a person's own follow-through
+for their home page: the meeting actions they own and the rounds they host or observe.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Q, Sum
 
-from efficacy.cycles.models import InquiryCycle, LookFor
-from efficacy.practice.models import EngagementTally, LookForTally, Note, Observation
+from efficacy.access.practice import actions_for, rounds_for
+from efficacy.cycles.models import CycleStatus, InquiryCycle, LookFor
+from efficacy.practice.models import Action, EngagementTally, LookForTally, Note, Observation
 from efficacy.roster.models import Status, User
 
 
@@ -70,4 +75,31 @@ def round_summary(cycle: InquiryCycle) -> RoundSummary:
         notes=Note.objects.filter(observation__cycle=cycle).count(),
         engagement=engagement,
         look_fors=look_fors,
+    )
+
+
+#: The home page lists at most this many of a person's actions, and of their rounds.
+MAX_ON_HOME = 20
+
+
+def open_actions(user: User) -> list[Action]:
+    """The actions a person owns that are not done, in open cycles: the earliest due first,
+    those without a due date last."""
+    return list(
+        actions_for(user)
+        .filter(owner=user, done=False)
+        .exclude(meeting__cycle__status=CycleStatus.CLOSED)
+        .select_related("meeting", "meeting__cycle")
+        .order_by(F("due_date").asc(nulls_last=True), "meeting__date", "pk")[:MAX_ON_HOME]
+    )
+
+
+def rounds_to_attend(user: User, *, today: dt.date) -> list[Observation]:
+    """Upcoming observations (today included) a person hosts or observes."""
+    return list(
+        rounds_for(user)
+        .filter(Q(host=user) | Q(observers=user), date__gte=today)
+        .exclude(cycle__status=CycleStatus.CLOSED)
+        .select_related("cycle", "host", "school_class")
+        .order_by("date", "pk")[:MAX_ON_HOME]
     )

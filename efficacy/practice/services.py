@@ -1,4 +1,5 @@
-"""Every write to a round: planning it, observing, the debrief and sharing.
+"""Every write to a round (planning it, observing, the debrief and sharing) and to a
+team meeting (recording it, ticking its actions done).
 
 Each service takes the acting ``user`` and re-checks the write rule of
 :mod:`efficacy.access.practice`, raising ``PermissionDenied``; bad input raises
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_module
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -25,23 +27,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from efficacy.access.practice import (
+    require_action_ticker,
     require_host,
+    require_meeting_recorder,
     require_observation_writer,
     require_planner,
 )
-from efficacy.cycles.models import InquiryCycle, LookFor, Strategy
+from efficacy.cycles.models import InquiryCycle, LookFor, Measure, Occasion, Strategy
 from efficacy.practice.models import (
+    Action,
     Debrief,
     EngagementLevel,
     EngagementTally,
     LookForTally,
+    Meeting,
     Note,
     Observation,
     ObserverDebrief,
     Photo,
 )
 from efficacy.practice.photos import photo_clean
-from efficacy.roster.models import SchoolClass, Status, User
+from efficacy.roster.models import SchoolClass, Status, Team, User
 
 #: The longest note one tap of "Add" sends: a paragraph, not an essay.
 MAX_NOTE_CHARS = 2000
@@ -289,3 +295,103 @@ def observation_share(*, user: User, observation: Observation, shared: bool) -> 
     observation.shared = shared
     observation.shared_at = timezone.now() if shared else None
     observation.save(update_fields=["shared", "shared_at"])
+
+
+# --- team meetings ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """A next action as typed at the meeting: only its text is needed."""
+
+    text: str
+    owner: User | None = None
+    due_date: dt.date | None = None
+
+
+#: The longest action: a sentence someone can act on.
+MAX_ACTION_CHARS = 300
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    user: User,
+    cycle: InquiryCycle,
+    date: dt.date,
+    attendees: Iterable[User],
+    evidence: str = "",
+    measures: Iterable[Measure] = (),
+    occasions: Iterable[Occasion] = (),
+    decisions: str = "",
+    actions: Sequence[ActionDraft] = (),
+) -> Meeting:
+    """Record a team meeting: only its date and who came are required."""
+    require_meeting_recorder(user, cycle)
+    cycle.require_open()
+    attendees, measures, occasions = list(attendees), list(measures), list(occasions)
+    members = _team_members(cycle)
+    errors: dict[str, list[str]] = {}
+    if date is None:
+        errors["date"] = [_("Give the date of the meeting.")]
+    if not attendees:
+        errors["attendees"] = [_("Tick who came.")]
+    elif any(person.pk not in members for person in attendees):
+        errors["attendees"] = [_("Attendees are members of %(team)s.") % {"team": cycle.team}]
+    if any(measure.cycle_id != cycle.pk for measure in measures):
+        errors["measures"] = [_("Choose measures of this cycle.")]
+    if any(occasion.cycle_id != cycle.pk for occasion in occasions):
+        errors["occasions"] = [_("Choose occasions of this cycle.")]
+    action_errors = [
+        message
+        for row, draft in enumerate(actions, start=1)
+        for message in _action_problems(draft, row=row, members=members, team=cycle.team)
+    ]
+    if action_errors:
+        errors["actions"] = action_errors
+    if errors:
+        raise ValidationError(errors)
+    meeting = Meeting.objects.create(
+        cycle=cycle,
+        date=date,
+        evidence=evidence.strip(),
+        decisions=decisions.strip(),
+        created_by=user,
+    )
+    meeting.attendees.set(attendees)
+    meeting.measures.set(measures)
+    meeting.occasions.set(occasions)
+    Action.objects.bulk_create(
+        Action(meeting=meeting, text=d.text.strip(), owner=d.owner, due_date=d.due_date)
+        for d in actions
+    )
+    return meeting
+
+
+def _action_problems(draft: ActionDraft, *, row: int, members: set[int], team: Team) -> list[str]:
+    problems = []
+    text = draft.text.strip()
+    if not text:
+        problems.append(_("Action %(row)s: say what is to be done.") % {"row": row})
+    elif len(text) > MAX_ACTION_CHARS:
+        problems.append(
+            _("Action %(row)s: at most %(n)s characters; split it in two.")
+            % {"row": row, "n": MAX_ACTION_CHARS}
+        )
+    if draft.owner is not None and draft.owner.pk not in members:
+        problems.append(
+            _("Action %(row)s: the owner is a member of %(team)s.") % {"row": row, "team": team}
+        )
+    return problems
+
+
+def action_set_done(*, user: User, action: Action, done: bool) -> Action:
+    """The owner (or the team's lead or coach) ticks an action done, or back."""
+    require_action_ticker(user, action)
+    action.meeting.cycle.require_open()
+    if bool(done) != action.done:
+        action.done = bool(done)
+        action.done_at = timezone.now() if done else None
+        action.done_by = user if done else None
+        action.save(update_fields=["done", "done_at", "done_by"])
+    return action

@@ -1,4 +1,5 @@
-"""The round pages: plan a round, observe (on a phone, offline too), debrief, share.
+"""The round pages (plan a round, observe on a phone, offline too, debrief, share) and
+the meeting pages (a cycle's meetings, record one, tick its actions done).
 
 Every view fetches through :mod:`efficacy.access.practice` (a round the person
 may not see is a 404) and writes through a service (a write they may not make
@@ -15,45 +16,61 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from efficacy.access.cycles import access_cycle
 from efficacy.access.practice import (
+    access_meeting,
     access_round,
     can_edit_observation,
     can_plan_round,
     can_read_notes,
+    can_record_meeting,
+    can_see_meetings_of,
     can_see_rounds_of,
     can_share,
+    can_tick_action,
+    require_meeting_recorder,
     require_observation_writer,
     require_planner,
 )
 from efficacy.cycles.models import LookFor
 from efficacy.forms import add_service_errors, int_or_none
 from efficacy.practice.forms import (
+    ACTION_ROWS,
+    ActionFormSet,
     DebriefForm,
+    MeetingForm,
     NoteForm,
     ObserverDebriefForm,
     PhotoForm,
     PlanForm,
     PreBriefForm,
+    team_members,
 )
 from efficacy.practice.models import (
+    Action,
     Debrief,
     EngagementLevel,
     EngagementTally,
     LookForTally,
+    Meeting,
     Observation,
     ObserverDebrief,
 )
 from efficacy.practice.photos import max_photo_bytes, megabytes
 from efficacy.practice.selectors import round_summary
 from efficacy.practice.services import (
+    ActionDraft,
+    action_set_done,
     debrief_save,
+    meeting_record,
     note_add,
     observation_plan,
     observation_pre_brief_set,
@@ -335,6 +352,127 @@ def share(request: HttpRequest, observation_id: int) -> HttpResponse:
     return redirect(_observation_url(found))
 
 
+# --- team meetings ------------------------------------------------------------
+
+
+@login_required
+def meetings(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    if not can_see_meetings_of(user, cycle):
+        raise Http404
+    listed = cycle.meetings.annotate(
+        came=Count("attendees", distinct=True),
+        open_actions=Count("actions", filter=Q(actions__done=False), distinct=True),
+        done_actions=Count("actions", filter=Q(actions__done=True), distinct=True),
+    )
+    context = {
+        "cycle": cycle,
+        "meetings": listed,
+        "can_record": can_record_meeting(user, cycle) and cycle.is_open,
+    }
+    return render(request, "practice/meetings.html", context)
+
+
+def _action_formset(data, members) -> ActionFormSet:
+    return ActionFormSet(data, prefix="action", form_kwargs={"members": members})
+
+
+def _with_more_rows(data):
+    """The posted form again with more blank action rows (the "More rows" button)."""
+    more = data.copy()
+    total = int_or_none(more.get("action-TOTAL_FORMS")) or 0
+    more["action-TOTAL_FORMS"] = str(min(total + ACTION_ROWS, 60))
+    return more
+
+
+@login_required
+def meeting_new(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    if not can_see_meetings_of(user, cycle):
+        raise Http404
+    require_meeting_recorder(user, cycle)
+    if not cycle.is_open:
+        messages.error(request, _("This cycle is closed. Reopen it (with a reason) to change it."))
+        return redirect("practice:meetings", cycle_id=cycle.pk)
+    members = team_members(cycle)
+    posted = request.POST if request.method == "POST" else None
+    if posted is not None and "more_rows" in posted:
+        # Not a save: the same form with more rows, and nothing typed lost.
+        posted = _with_more_rows(posted)
+        form = MeetingForm(posted, cycle=cycle)
+        actions = _action_formset(posted, members)
+        return render(request, "practice/meeting_form.html",
+                      {"cycle": cycle, "form": form, "actions": actions, "quiet": True})  # fmt: skip
+    form = MeetingForm(posted, cycle=cycle)
+    actions = _action_formset(posted, members)
+    if posted is not None and form.is_valid() and actions.is_valid():
+        drafts = [
+            ActionDraft(text=row["text"], owner=row["owner"], due_date=row["due_date"])
+            for row in actions.cleaned_data
+            if row and row.get("text", "").strip()
+        ]
+        try:
+            meeting = meeting_record(user=user, cycle=cycle, actions=drafts, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Meeting recorded."))
+            return redirect("practice:meeting", meeting_id=meeting.pk)
+    status = 400 if posted is not None else 200
+    context = {"cycle": cycle, "form": form, "actions": actions}
+    return render(request, "practice/meeting_form.html", context, status=status)
+
+
+def _action_rows(user, meeting: Meeting) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    return [
+        {
+            "action": action,
+            "overdue": action.is_overdue(today),
+            "can_tick": can_tick_action(user, action) and meeting.cycle.is_open,
+        }
+        for action in meeting.actions.select_related("owner")
+    ]
+
+
+@login_required
+def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = request.user
+    found = access_meeting(user, meeting_id)
+    context = {
+        "meeting": found,
+        "cycle": found.cycle,
+        "attendees": found.attendees.order_by("last_name", "first_name"),
+        "measures": found.measures.all(),
+        "occasions": found.occasions.all(),
+        "actions": _action_rows(user, found),
+    }
+    return render(request, "practice/meeting.html", context)
+
+
+@login_required
+@require_POST
+def action_done(request: HttpRequest, meeting_id: int, action_id: int) -> HttpResponse:
+    user = request.user
+    found = access_meeting(user, meeting_id)
+    action = Action.objects.filter(meeting=found, pk=action_id).select_related("owner").first()
+    if action is None:
+        raise Http404
+    action.meeting = found
+    try:
+        action_set_done(user=user, action=action, done=request.POST.get("done") == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("practice:meeting", args=[found.pk]) + "#actions")
+    if request.headers.get("HX-Request"):
+        row = {"action": action, "overdue": action.is_overdue(timezone.localdate()),
+               "can_tick": True}  # fmt: skip
+        return render(request, "practice/_action_done.html", {"meeting": found, "row": row})
+    return redirect(reverse("practice:meeting", args=[found.pk]) + "#actions")
+
+
 urlpatterns = [
     path("cycles/<int:cycle_id>/rounds/", rounds, name="rounds"),
     path("cycles/<int:cycle_id>/rounds/new/", plan, name="plan"),
@@ -346,4 +484,10 @@ urlpatterns = [
     path("rounds/<int:observation_id>/pre-brief/", pre_brief, name="pre_brief"),
     path("rounds/<int:observation_id>/debrief/", debrief, name="debrief"),
     path("rounds/<int:observation_id>/share/", share, name="share"),
+    path("cycles/<int:cycle_id>/meetings/", meetings, name="meetings"),
+    path("cycles/<int:cycle_id>/meetings/new/", meeting_new, name="meeting_new"),
+    path("meetings/<int:meeting_id>/", meeting, name="meeting"),
+    path(
+        "meetings/<int:meeting_id>/actions/<int:action_id>/done/", action_done, name="action_done"
+    ),
 ]

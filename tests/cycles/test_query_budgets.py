@@ -1,12 +1,16 @@
-"""Query budgets: the cycle page, the team page and "Save all" cost a bounded number of
-queries, and "Save all" costs the same whatever the number of changed cells."""
+"""Query budgets: the cycle page, the team page, a teacher's home page and "Save all" cost
+a bounded number of queries, and "Save all" costs the same whatever the number of changed
+cells."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from efficacy.cycles.evidence.selectors import class_cycle_students
 from efficacy.cycles.evidence.services import score_set
@@ -17,7 +21,9 @@ from efficacy.cycles.plan.services import (
     milestone_create,
     occasion_create,
 )
+from efficacy.practice.services import ActionDraft, meeting_record
 from efficacy.roster.models import Student
+from tests.practice.fixtures import english_round
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +140,48 @@ def test_the_team_page_costs_the_same_queries_for_one_cycle_and_for_six(
         other = cycle_create(user=world.lead_english, team=world.team_english, title=f"Cycle {i}")
         measure_create(user=world.lead_english, cycle=other, name="Essay", max_score=10)
     assert _team_page_queries(client, world.team_english) == one
+
+
+def _home_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_a_teachers_home_page_costs_the_same_queries_for_one_action_and_for_twenty(
+    client, world, cycle, rubric, baseline, final, django_assert_max_num_queries
+):
+    """Open actions, scores to enter and rounds to attend: a few queries each, whatever
+    their number (the scores to enter add one query per cycle, of at most a dozen)."""
+    for occasion in (baseline, final):
+        occasion.date = dt.date(2024, 9, 20)
+        occasion.save()
+
+    def upcoming_round() -> None:
+        observation = english_round(world, cycle)
+        observation.date = timezone.localdate() + dt.timedelta(days=7)
+        observation.save()
+
+    upcoming_round()
+
+    def meeting(n: int) -> None:
+        meeting_record(
+            user=world.lead_english, cycle=cycle, date=dt.date(2024, 10, 1),
+            attendees=[world.teacher_a],
+            actions=[ActionDraft(f"Action {i}", owner=world.teacher_a) for i in range(n)],
+        )  # fmt: skip
+
+    meeting(1)
+    client.force_login(world.teacher_a)
+    with django_assert_max_num_queries(25):
+        one = _home_queries(client)
+    assert "Tom Nguyen's class" in client.get(reverse("home")).content.decode()
+    meeting(19)
+    upcoming_round()
+    upcoming_round()
+    for i in range(3):
+        occasion_create(user=world.lead_english, cycle=cycle, name=f"Checkpoint {i}",
+                        kind="checkpoint", date=dt.date(2024, 10, 1 + i))  # fmt: skip
+        measure_create(user=world.lead_english, cycle=cycle, name=f"Quiz {i}", max_score=10)
+    assert _home_queries(client) == one

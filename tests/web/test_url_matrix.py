@@ -33,7 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from efficacy.cycles.models import MasteryMoment, Milestone
 from efficacy.cycles.plan.services import cycle_create, measure_create, occasion_create
-from efficacy.practice.services import photo_add
+from efficacy.practice.services import ActionDraft, meeting_record, photo_add
 from efficacy.roster.models import ImportRun, Role, User
 from tests.practice.fixtures import english_round
 
@@ -85,6 +85,10 @@ def the_moment(world, things):
 
 def the_round(world, things):
     return [things["round"].pk]
+
+
+def the_meeting(world, things):
+    return [things["meeting"].pk]
 
 
 def the_run(world, things):
@@ -215,6 +219,15 @@ ROWS: dict[str, Row] = {
                                                             forbidden={"leader_a"})),
     "practice:share": Row(args=the_round, method="post", data=lambda w, t: {"shared": "0"},
                           answers=answers({"teacher_a"}, 302, forbidden=TEAM - {"teacher_a"})),
+    # --- team meetings: the team's record; an analyst learns nothing ----------------
+    # Any member records one; the action belongs to lead_english, whom the other editors
+    # may tick for, and teacher_a (a plain member) may not.
+    "practice:meetings": Row(args=the_cycle, answers=answers(TEAM)),
+    "practice:meeting_new": Row(args=the_cycle, answers=answers(TEAM)),
+    "practice:meeting": Row(args=the_meeting, answers=answers(TEAM)),
+    "practice:action_done": Row(args=lambda w, t: [t["meeting"].pk, t["action"].pk],
+                                method="post", data=lambda w, t: {"done": "1"},
+                                answers=answers(EDITORS, 302, forbidden={"teacher_a"})),
 }  # fmt: skip
 
 
@@ -240,7 +253,8 @@ def test_every_named_url_has_a_row():
 @pytest.fixture
 def things(world):
     """What the URLs point at: a cycle of the English team with a measure, an occasion,
-    a milestone and an unpublished mastery moment, and a finished roster import."""
+    a milestone, a meeting with an action, an unpublished mastery moment, and a finished
+    roster import."""
     leader_b = User.objects.create(
         username="leader_b", first_name="Lou", last_name="Berg", role=Role.SCHOOL_LEADER,
         school=world.school_b, district=world.district, sourced_id="u-leader_b",
@@ -261,9 +275,16 @@ def things(world):
     observation = english_round(world, cycle)
     photo = photo_add(user=world.lead_english, observation=observation, uuid=uuid.uuid4(),
                       upload=SimpleUploadedFile("work.pdf", b"%PDF-1.4\n%%EOF\n"))[0]  # fmt: skip
+    meeting = meeting_record(
+        user=world.teacher_a, cycle=cycle, date=dt.date(2024, 10, 9),
+        attendees=[world.teacher_a, world.lead_english],
+        actions=[ActionDraft("Bring three samples", owner=world.lead_english)],
+    )  # fmt: skip
     return {
         "leader_b": leader_b,
         "cycle": cycle,
+        "meeting": meeting,
+        "action": meeting.actions.get(),
         "measure": measure,
         "occasion": occasion,
         "round": observation,

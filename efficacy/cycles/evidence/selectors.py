@@ -1,4 +1,5 @@
-"""Reads of evidence: the evidence frame, the scores frame and the score grid.
+"""Reads of evidence: the evidence frame, the scores frame, the score grid and the
+scores a teacher still has to enter.
 
 The evidence frame is the shape the exports and ``efficacy analyze`` read, with
 names and attributes. The scores frame is the impact pipeline's reader (the
@@ -9,15 +10,19 @@ pandas, never a Python loop per student.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Score
+from efficacy.access.cycles import own_class_ids
+from efficacy.cycles.models import CycleStatus, InquiryCycle, Measure, Occasion, Score
+from efficacy.cycles.plan.groups import group_students
 from efficacy.cycles.plan.selectors import COMPARISON, FOCUS, OTHER, Population, cycle_population
-from efficacy.roster.models import Enrollment, Status, Student
+from efficacy.roster.models import Enrollment, Status, Student, User
 
 #: The columns of :func:`cycle_evidence_frame`, in order; student attribute
 #: columns follow, named by the attribute.
@@ -238,3 +243,88 @@ def score_grid(cycle: InquiryCycle, *, school_class_id: int, measure: Measure) -
     )
     wide = scores.pivot(index="student_id", columns="occasion_id", values="value")
     return grid.join(wide.reindex(columns=occasions).astype("float64"))
+
+
+# --- scores to enter (the home page) -----------------------------------------
+
+#: The home page looks at this many of the latest past occasions, no more: its cost
+#: stays bounded (a few queries plus one per cycle), however long a teacher's history.
+MAX_DUE_OCCASIONS = 12
+
+
+@dataclass(frozen=True)
+class ScoresToEnter:
+    """One class of the teacher's, one measure, one past occasion: ``missing`` of the
+    cycle's students they teach in it have no score yet."""
+
+    cycle: InquiryCycle
+    occasion: Occasion
+    measure: Measure
+    school_class_id: int
+    class_title: str
+    missing: int
+
+
+def scores_to_enter(user: User, *, today: dt.date) -> list[ScoresToEnter]:
+    """Past occasions of the open cycles of a teacher's teams where students they teach
+    (in the cycle's focus or comparison group) have no score on a measure, oldest first."""
+    class_ids = own_class_ids(user)
+    if not class_ids:
+        return []
+    occasions = list(
+        Occasion.objects.filter(
+            cycle__team__memberships__user=user,
+            cycle__team__school__status=Status.ACTIVE,
+            date__lte=today,
+        )
+        .exclude(cycle__status=CycleStatus.CLOSED)
+        .select_related("cycle", "cycle__team__school")
+        .order_by("-date", "-pk")[:MAX_DUE_OCCASIONS]
+    )
+    if not occasions:
+        return []
+    cycles = {o.cycle_id: o.cycle for o in occasions}
+    measures: dict[int, list[Measure]] = {}
+    for measure in Measure.objects.filter(cycle_id__in=cycles).order_by("pk"):
+        measures.setdefault(measure.cycle_id, []).append(measure)
+    taught = list(
+        Enrollment.objects.filter(
+            school_class_id__in=class_ids,
+            school_class__status=Status.ACTIVE,
+            role=Enrollment.EnrollmentRole.STUDENT,
+            status=Status.ACTIVE,
+        ).values_list("student_id", "school_class_id", "school_class__title")
+    )
+    taught_ids = {student_id for student_id, _class, _title in taught}
+    in_cycle = {
+        cycle.pk: _taught_in_cycle(cycle, taught_ids)
+        for cycle in cycles.values()
+        if measures.get(cycle.pk)
+    }
+    scored = set(
+        Score.objects.filter(occasion__in=occasions, student_id__in=taught_ids).values_list(
+            "measure_id", "occasion_id", "student_id"
+        )
+    )
+    due = []
+    for occasion in sorted(occasions, key=lambda o: (o.date, o.pk)):
+        students = in_cycle.get(occasion.cycle_id, set())
+        for measure in measures.get(occasion.cycle_id, []):
+            missing: dict[tuple[int, str], int] = {}
+            for student_id, class_id, title in taught:
+                if student_id in students and (measure.pk, occasion.pk, student_id) not in scored:
+                    missing[class_id, title] = missing.get((class_id, title), 0) + 1
+            due.extend(
+                ScoresToEnter(occasion.cycle, occasion, measure, class_id, title, n)
+                for (class_id, title), n in sorted(missing.items(), key=lambda kv: kv[0][1])
+            )
+    return due
+
+
+def _taught_in_cycle(cycle: InquiryCycle, taught_ids: set[int]) -> set[int]:
+    """Students of the teacher's in the cycle's focus or comparison group: one query."""
+    school = cycle.team.school
+    groups = Q(pk__in=group_students(cycle.focus, school=school)) | Q(
+        pk__in=group_students(cycle.comparison, school=school, focus=cycle.focus)
+    )
+    return set(Student.objects.filter(groups, pk__in=taught_ids).values_list("pk", flat=True))
