@@ -9,7 +9,7 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from efficacy.analysis.dose import CORRELATION, LEFT_OUT, dose_response
+from efficacy.analysis.dose import CORRELATION, LEFT_OUT, class_mean_gains, dose_response
 from efficacy.analysis.results import (
     NO_VARIANCE,
     NO_WITHIN_VARIANCE,
@@ -192,3 +192,18 @@ def test_numbers_that_cannot_be_trusted_are_refused(classes, change):
     with pytest.raises(AnalysisError) as refused:
         dose_response(*change(dose, gain, variance), n)
     assert refused.value.code == NOT_FINITE
+
+
+def test_class_mean_gains_are_each_class_s_mean_and_the_variance_of_that_mean():
+    rng = np.random.default_rng(3)
+    gains = rng.normal(2, 3, 40)
+    classes = np.repeat(["x", "y", "z", "w"], [12, 15, 12, 1])
+    ours = class_mean_gains(gains, classes).set_index("class")
+    for label in ["x", "y", "z"]:
+        mine = gains[classes == label]
+        assert ours.loc[label, "n"] == mine.size
+        assert ours.loc[label, "mean_gain"] == pytest.approx(np.mean(mine), rel=1e-12)
+        assert ours.loc[label, "variance"] == pytest.approx(
+            np.var(mine, ddof=1) / mine.size, rel=1e-12
+        )
+    assert np.isnan(ours.loc["w", "variance"])
