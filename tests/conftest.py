@@ -12,7 +12,7 @@ import pytest
 
 # The cycle fixtures (a ready cycle, its measure and occasions) serve the cycle tests
 # and the browser walk-throughs alike.
-pytest_plugins = ["tests.cycles.fixtures", "tests.practice.fixtures"]
+pytest_plugins = ["tests.cycles.fixtures", "tests.practice.fixtures", "tests.practice.log_fixtures"]
 
 
 @pytest.fixture(autouse=True)

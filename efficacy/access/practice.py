@@ -25,6 +25,18 @@ Team meetings are the team's working record, not a report:
   (``can_contribute_to_team``);
 * **ticking an action done** (:func:`can_tick_action`): its owner and the cycle's
   editors (its lead, its coach, the school leader).
+The implementation log (how fully each teacher used each strategy, by class and
+week) is walled off the same way:
+
+* **logging** (:func:`can_log_implementation`): a member of the cycle's team (or
+  an editor) who teaches a class, for the classes they teach
+  (:func:`can_log_for_class`), and only while the cycle is open (the service
+  calls ``cycle.require_open()``);
+* **coverage by teacher and by class** (:func:`can_see_coverage_detail`): the
+  team's members (lead, coach, member) only;
+* **coverage of the team as a whole** (:func:`can_see_coverage`): whoever reads
+  the cycle (``access_cycle``), the school leader and district analysts
+  included, as aggregates over the team's teachers, like the impact panel.
 """
 
 from __future__ import annotations
@@ -34,6 +46,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from efficacy.access import roster as access
+from efficacy.access.cycles import cycles_for, own_class_ids
 from efficacy.access.roster import (
     ObjectId,
     Person,
@@ -177,3 +190,45 @@ def require_action_ticker(user: Person, action: Action) -> None:
         raise PermissionDenied(
             _("Only the action's owner and the team's lead or coach can tick it done.")
         )
+
+
+# --- the implementation log ------------------------------------------------------
+
+
+def can_log_implementation(user: Person, cycle: InquiryCycle) -> bool:
+    """Log how fully one used the cycle's strategies: a team member who teaches a class."""
+    if not can_contribute_to_team(user, cycle.team):
+        return False
+    return bool(own_class_ids(user))
+
+
+def can_log_for_class(user: Person, cycle: InquiryCycle, class_id: int) -> bool:
+    """A teacher logs for the classes they teach, never a colleague's."""
+    if not can_log_implementation(user, cycle):
+        return False
+    return class_id in own_class_ids(user)
+
+
+def require_implementation_logger(
+    user: Person, cycle: InquiryCycle, class_ids: set[int] | frozenset[int]
+) -> None:
+    if not can_log_implementation(user, cycle):
+        raise PermissionDenied(
+            _("Only members of %(team)s who teach a class log how they used its strategies.")
+            % {"team": cycle.team}
+        )
+    if not class_ids <= own_class_ids(user):
+        raise PermissionDenied(_("You log only for the classes you teach."))
+
+
+def can_see_coverage(user: Person, cycle: InquiryCycle) -> bool:
+    """The team's coverage as a whole: whoever may read the cycle."""
+    return cycles_for(user).filter(pk=cycle.pk).exists()
+
+
+def can_see_coverage_detail(user: Person, cycle: InquiryCycle) -> bool:
+    """Coverage by teacher and by class: the team's own members, never as a league table
+    for anyone outside it (DESIGN.md, principle 7)."""
+    if not is_active_account(user):
+        return False
+    return team_role_of(user, cycle.team) is not None

@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Any
 _WHERE = {
     "improvement_index": "efficacy.analysis._core",
     "pair_scores": "efficacy.analysis._core",
+    "DoseResponse": "efficacy.analysis.dose",
+    "class_mean_gains": "efficacy.analysis.dose",
+    "dose_response": "efficacy.analysis.dose",
     "EffectSize": "efficacy.analysis.effects",
     "effect_size": "efficacy.analysis.effects",
     "effect_size_by": "efficacy.analysis.effects",
@@ -91,6 +94,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what type checkers and editors see
     from efficacy.analysis._core import improvement_index, pair_scores
+    from efficacy.analysis.dose import DoseResponse, class_mean_gains, dose_response
     from efficacy.analysis.effects import EffectSize, effect_size, effect_size_by
     from efficacy.analysis.gap import GapChange, gap_change
     from efficacy.analysis.impact import ImpactEstimate, impact_estimate, impact_estimate_by

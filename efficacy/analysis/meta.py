@@ -21,6 +21,7 @@ u_i ~ N(0, τ²) and e_i ~ N(0, v_i), says cycles differ in their true effect;
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -166,32 +167,39 @@ def reml_loglik(tau2: float, y: np.ndarray, v: np.ndarray) -> float:
 
 
 def tau2_reml(y: ArrayLike, v: ArrayLike) -> float:
-    """REML τ², the global maximum of :func:`reml_loglik` over τ² ≥ 0.
-
-    The likelihood can be flat or (rarely) multimodal, and a Newton or Fisher
-    scoring step can overshoot below zero. So: evaluate it on a log-spaced grid
-    from 0 to well past any plausible τ², refine the best grid cell with a
-    bounded Brent search, and keep τ² = 0 if the boundary is at least as good.
-    """
+    """REML τ², the global maximum of :func:`reml_loglik` over τ² ≥ 0
+    (:func:`maximise_over_tau2`)."""
     y = np.asarray(y, dtype=float)
     v = np.asarray(v, dtype=float)
     spread = float(np.var(y)) + float(np.max(v))
+    return maximise_over_tau2(lambda t: reml_loglik(t, y, v), spread)
+
+
+def maximise_over_tau2(loglik: Callable[[float], float], spread: float) -> float:
+    """The τ² ≥ 0 at the global maximum of ``loglik``, a log-likelihood of τ².
+
+    The likelihood can be flat or (rarely) multimodal, and a Newton or Fisher
+    scoring step can overshoot below zero. So: evaluate it on a log-spaced grid
+    from 0 to well past any plausible τ² (100 × ``spread``, the variance of the
+    effects plus the largest sampling variance), refine the best grid cell with a
+    bounded Brent search, and keep τ² = 0 if the boundary is at least as good.
+    """
     upper = float(_core.finite(100.0 * spread, "variance of the effects", fix=CHECK_SES))
     grid = np.concatenate([[0.0], np.geomspace(spread * 1e-8, upper, 200)])
-    ll = np.array([reml_loglik(t, y, v) for t in grid])
+    ll = np.array([loglik(t) for t in grid])
     best = int(np.argmax(ll))
     lo = grid[max(best - 1, 0)]
     hi = grid[min(best + 1, grid.size - 1)]
     candidates = [(ll[best], float(grid[best]))]
     if hi > lo:
         found = optimize.minimize_scalar(
-            lambda t: -reml_loglik(t, y, v),
+            lambda t: -loglik(t),
             bounds=(lo, hi),
             method="bounded",
             options={"xatol": spread * 1e-12},
         )
         candidates.append((-float(found.fun), float(found.x)))
-    candidates.append((reml_loglik(0.0, y, v), 0.0))
+    candidates.append((loglik(0.0), 0.0))
     # Highest likelihood wins; ties go to the smaller τ².
     _, tau2 = max(candidates, key=lambda c: (c[0], -c[1]))
     return max(0.0, tau2)

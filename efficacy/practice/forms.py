@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Strategy
-from efficacy.practice.models import Debrief, Note, ObserverDebrief
+from efficacy.practice.models import Debrief, ImplementationEntry, Note, ObserverDebrief
 from efficacy.roster.models import SchoolClass, Status, User
 
 
@@ -216,3 +216,48 @@ class ActionForm(forms.Form):
 ACTION_ROWS = 3
 
 ActionFormSet = forms.formset_factory(ActionForm, extra=ACTION_ROWS, max_num=60)
+
+
+class WeekLogForm(forms.Form):
+    """One radio group per class × strategy (``r-<class>-<strategy>``), none required:
+    a cell left unrated is left as it was. Rules live in ``implementation_log_save``."""
+
+    week = forms.DateField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args,
+        classes: list[SchoolClass],
+        strategies: list[Strategy],
+        ratings: dict[tuple[int, int], int],
+        disabled: bool = False,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.cells: list[tuple[SchoolClass, list[tuple[Strategy, forms.BoundField]]]] = []
+        for school_class in classes:
+            row = []
+            for strategy in strategies:
+                name = f"r-{school_class.pk}-{strategy.pk}"
+                self.fields[name] = forms.TypedChoiceField(
+                    label=strategy.shown_name,
+                    choices=ImplementationEntry.Rating.choices,
+                    coerce=int,
+                    required=False,
+                    empty_value=None,
+                    widget=forms.RadioSelect,
+                    initial=ratings.get((school_class.pk, strategy.pk)),
+                    disabled=disabled,
+                )
+                row.append((strategy, self[name]))
+            self.cells.append((school_class, row))
+
+    def ratings(self) -> dict[tuple[int, int], int]:
+        """The rated cells of a valid form, by (class id, strategy id)."""
+        out = {}
+        for school_class, row in self.cells:
+            for strategy, field in row:
+                value = self.cleaned_data.get(field.name)
+                if value is not None:
+                    out[(school_class.pk, strategy.pk)] = value
+        return out

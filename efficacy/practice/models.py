@@ -1,4 +1,6 @@
-"""Instructional rounds (an observation, what its observers saw, its debrief) and team meetings.
+"""Instructional rounds (a planned observation, what its observers saw, its debrief),
+team meetings, and the implementation log (how fully each teacher used each strategy,
+by class and week).
 
 ::
 
@@ -9,6 +11,7 @@
                         │       ─< ObserverDebrief (observer: what I will try, feedback)
                         └── Debrief                (the protocol, one per observation)
     InquiryCycle ─< Meeting ─< Action              (a next step: owner, due date, done)
+    InquiryCycle ─< ImplementationEntry            (teacher × class × week × strategy: 0–3)
 
 Notes and photos carry the UUID the observer's browser gave them, unique, so a
 note sent twice (a retry after the network dropped) is stored once. A tally is
@@ -287,3 +290,54 @@ class Action(models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return not self.done and self.due_date is not None and self.due_date < today
+
+
+class ImplementationEntry(models.Model):
+    """How fully a teacher used one of the cycle's strategies in one class, one week.
+
+    ``week`` is the Monday of the ISO week. A teacher logs only for classes they
+    teach (:func:`efficacy.access.practice.can_log_implementation`); one entry per
+    cycle, teacher, class, week and strategy, changed in place when logged again.
+    """
+
+    class Rating(models.IntegerChoices):
+        NOT_USED = 0, _("Not used")
+        A_LITTLE = 1, _("A little")
+        MOSTLY = 2, _("Mostly")
+        FULLY = 3, _("Fully")
+
+    cycle = models.ForeignKey(
+        InquiryCycle, on_delete=models.CASCADE, related_name="implementation_entries"
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="implementation_entries"
+    )
+    school_class = models.ForeignKey(
+        SchoolClass,
+        verbose_name=_("class"),
+        on_delete=models.PROTECT,
+        related_name="implementation_entries",
+    )
+    week = models.DateField(_("week (Monday)"))
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.PROTECT, related_name="implementation_entries"
+    )
+    rating = models.PositiveSmallIntegerField(_("how fully"), choices=Rating.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["week", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "teacher", "school_class", "week", "strategy"],
+                name="implementation_entry_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=0, rating__lte=3),
+                name="implementation_rating_0_to_3",
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "week"], name="implementation_cycle_week")]
+
+    def __str__(self) -> str:
+        return f"{self.teacher_id} {self.school_class_id} {self.week}: {self.rating}"

@@ -1,4 +1,4 @@
-"""What a cycle's rounds add up to, without any one person's notes.
+"""What a cycle's rounds and implementation log add up to.
 
 :func:`round_summary` is what a school leader sees of a team's rounds by default
 (counts, coverage and look-for frequencies), and what the team sees at the top of
@@ -6,6 +6,12 @@ its rounds page. It names nobody and quotes no note.
 
 :func:`open_actions` and :func:`rounds_to_attend` are a person's own follow-through
 for their home page: the meeting actions they own and the rounds they host or observe.
+The implementation log: :func:`log_classes` and :func:`log_strategies` are the
+rows and columns of a teacher's weekly form, :func:`week_log` what it shows
+(this week's ratings, else last week's as a starting point), :func:`coverage`
+the heat map of the cycle page (by teacher, by class, or the team as a whole)
+and :func:`class_doses` each class's dose for the impact panel: the mean logged
+rating and the share of look-fors observers saw in its lessons.
 """
 
 from __future__ import annotations
@@ -13,12 +19,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from efficacy.access.practice import actions_for, rounds_for
-from efficacy.cycles.models import CycleStatus, InquiryCycle, LookFor
-from efficacy.practice.models import Action, EngagementTally, LookForTally, Note, Observation
-from efficacy.roster.models import Status, User
+from efficacy.cycles.models import CycleStatus, InquiryCycle, LookFor, Strategy
+from efficacy.cycles.plan.groups import group_students
+from efficacy.practice.models import (
+    Action,
+    EngagementTally,
+    ImplementationEntry,
+    LookForTally,
+    Note,
+    Observation,
+)
+from efficacy.roster.models import Enrollment, SchoolClass, Status, User
 
 
 @dataclass(frozen=True)
@@ -103,3 +120,203 @@ def rounds_to_attend(user: User, *, today: dt.date) -> list[Observation]:
         .select_related("cycle", "host", "school_class")
         .order_by("date", "pk")[:MAX_ON_HOME]
     )
+
+
+# --- the implementation log ------------------------------------------------------
+
+
+def week_of(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s ISO week: how the log names a week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def this_week() -> dt.date:
+    return week_of(timezone.localdate())
+
+
+def log_strategies(cycle: InquiryCycle) -> list[Strategy]:
+    """The columns of the log: the cycle's strategies, in the order they were chosen."""
+    return list(Strategy.objects.filter(cycle_uses__cycle=cycle).order_by("cycle_uses__id"))
+
+
+def log_classes(user: User, cycle: InquiryCycle) -> list[SchoolClass]:
+    """The rows of a teacher's log: the active classes they teach that hold students of
+    the cycle's focus group, or every class they teach when none does."""
+    taught = SchoolClass.objects.filter(
+        enrollments__staff=user,
+        enrollments__role=Enrollment.EnrollmentRole.TEACHER,
+        enrollments__status=Status.ACTIVE,
+        school_id=cycle.team.school_id,
+        status=Status.ACTIVE,
+    ).distinct()
+    focus = group_students(cycle.focus or {}, school=cycle.team.school).values("pk")
+    with_focus = taught.filter(
+        pk__in=Enrollment.objects.filter(
+            role=Enrollment.EnrollmentRole.STUDENT, status=Status.ACTIVE, student__in=focus
+        ).values("school_class_id")
+    )
+    classes = list(with_focus.order_by("title", "pk")) or list(taught.order_by("title", "pk"))
+    return classes
+
+
+@dataclass(frozen=True)
+class WeekLog:
+    """What the form shows: ratings by (class id, strategy id); ``prefilled_from`` is the
+    week they were copied from when this week has none yet."""
+
+    week: dt.date
+    ratings: dict[tuple[int, int], int]
+    prefilled_from: dt.date | None = None
+
+
+def week_log(user: User, cycle: InquiryCycle, week: dt.date) -> WeekLog:
+    """This week's ratings by ``user``, else last week's as a starting point."""
+    earlier = week - dt.timedelta(days=7)
+    rows = ImplementationEntry.objects.filter(
+        cycle=cycle, teacher=user, week__in=[week, earlier]
+    ).values_list("week", "school_class_id", "strategy_id", "rating")
+    now: dict[tuple[int, int], int] = {}
+    before: dict[tuple[int, int], int] = {}
+    for when, class_id, strategy_id, rating in rows:
+        (now if when == week else before)[(class_id, strategy_id)] = rating
+    if now or not before:
+        return WeekLog(week=week, ratings=now)
+    return WeekLog(week=week, ratings=before, prefilled_from=earlier)
+
+
+@dataclass(frozen=True)
+class CoverageCell:
+    """One teacher's (or class's, or the team's) use of one strategy.
+
+    ``weeks_used``: weeks with a rating of 1 or more, of ``weeks`` (the cycle's weeks
+    so far); ``mean_rating`` over every rating logged (None without one); ``level`` its
+    rounding, 0 to 3, for the colour (the text says the same).
+    """
+
+    weeks_used: int
+    weeks: int
+    mean_rating: float | None
+
+    @property
+    def share(self) -> float | None:
+        return self.weeks_used / self.weeks if self.weeks else None
+
+    @property
+    def level(self) -> int | None:
+        return None if self.mean_rating is None else int(np.clip(round(self.mean_rating), 0, 3))
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    label: str
+    cells: list[CoverageCell]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A heat map: ``rows`` × ``strategies``, over ``weeks`` weeks; ``teachers`` is how
+    many teachers logged anything."""
+
+    strategies: list[Strategy]
+    weeks: int
+    teachers: int
+    rows: list[CoverageRow]
+
+
+def _weeks_so_far(cycle: InquiryCycle, logged: pd.Series) -> int:
+    """The cycle's weeks from its start to this week (or its end, if sooner); without a
+    start date, the weeks anyone logged."""
+    if cycle.start_date is None:
+        return int(logged.nunique())
+    last = this_week()
+    if cycle.end_date is not None:
+        last = min(last, week_of(cycle.end_date))
+    return max((last - week_of(cycle.start_date)).days // 7 + 1, 0)
+
+
+def coverage(cycle: InquiryCycle, *, by: str) -> Coverage:
+    """How often and how fully the cycle's strategies were used, by ``"teacher"``, by
+    ``"class"`` or for the ``"team"`` as one row. Two queries: the strategies and the
+    entries (with the names of their teachers and classes)."""
+    strategies = log_strategies(cycle)
+    entries = pd.DataFrame.from_records(
+        ImplementationEntry.objects.filter(cycle=cycle).values_list(
+            "teacher_id",
+            "teacher__first_name",
+            "teacher__last_name",
+            "teacher__username",
+            "school_class_id",
+            "school_class__title",
+            "week",
+            "strategy_id",
+            "rating",
+        ),
+        columns=["teacher", "first", "last", "username", "klass", "title", "week",
+                 "strategy", "rating"],
+    )  # fmt: skip
+    weeks = _weeks_so_far(cycle, entries["week"])
+    teachers = int(entries["teacher"].nunique())
+    if by == "teacher":
+        entries["row"] = entries["teacher"]
+        names = (entries["first"] + " " + entries["last"]).str.strip()
+        entries["label"] = names.where(names != "", entries["username"])
+    elif by == "class":
+        entries["row"] = entries["klass"]
+        entries["label"] = entries["title"]
+    else:
+        entries["row"] = 0
+        entries["label"] = ""
+    rows = []
+    for _row, part in entries.sort_values("label").groupby("row", sort=False):
+        cells = []
+        for strategy in strategies:
+            mine = part[part["strategy"] == strategy.pk]
+            used = int(mine.loc[mine["rating"] >= 1, "week"].nunique())
+            mean = float(mine["rating"].mean()) if len(mine) else None
+            cells.append(CoverageCell(weeks_used=used, weeks=weeks, mean_rating=mean))
+        rows.append(CoverageRow(label=str(part["label"].iloc[0]), cells=cells))
+    return Coverage(strategies=strategies, weeks=weeks, teachers=teachers, rows=rows)
+
+
+#: The columns of :func:`class_doses`.
+DOSE_COLUMNS = ["school_class", "logged_dose", "observed_dose"]
+
+
+def class_doses(cycle: InquiryCycle) -> pd.DataFrame:
+    """Each class's dose, one row per class with either (two queries):
+
+    - ``logged_dose``: the mean of every rating logged for the class (0 not used to
+      3 fully), over its teachers, weeks and the cycle's strategies;
+    - ``observed_dose``: over the observations of its lessons, the mean share of the
+      observation's look-fors that some observer ticked at least once (0 to 1).
+
+    NaN where the class has no such data.
+    """
+    logged = pd.DataFrame.from_records(
+        ImplementationEntry.objects.filter(cycle=cycle)
+        .values("school_class_id")
+        .annotate(total=Sum("rating"), count=Count("id"))
+        .values_list("school_class_id", "total", "count"),
+        columns=["school_class", "total", "count"],
+    )
+    logged["logged_dose"] = logged["total"] / logged["count"]
+    seen = pd.DataFrame.from_records(
+        Observation.objects.filter(cycle=cycle, school_class__isnull=False)
+        .annotate(
+            focus=Count("strategies__look_fors", distinct=True),
+            seen=Count(
+                "look_for_tallies__look_for",
+                filter=Q(look_for_tallies__count__gt=0),
+                distinct=True,
+            ),
+        )
+        .values_list("school_class_id", "focus", "seen"),
+        columns=["school_class", "focus", "seen"],
+    )
+    seen = seen[seen["focus"] > 0]
+    seen["share"] = seen["seen"] / seen["focus"]
+    observed = seen.groupby("school_class", as_index=False)["share"].mean()
+    observed = observed.rename(columns={"share": "observed_dose"})
+    doses = logged[["school_class", "logged_dose"]].merge(observed, on="school_class", how="outer")
+    return doses[DOSE_COLUMNS].astype({"school_class": np.int64, "logged_dose": float,
+                                       "observed_dose": float})  # fmt: skip

@@ -10,13 +10,17 @@ that lost its network sends again what it is not sure was received:
   stored once (:func:`note_add`, :func:`photo_add` return ``created=False``);
 * a tally is the absolute count with the version the browser reached: a
   repeated or older version changes nothing (:func:`tally_set`).
+
+The implementation log is saved a week at a time (:func:`implementation_log_save`):
+every rating of the form in one call, with a fixed number of queries however many
+classes and strategies it holds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_module
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -29,6 +33,7 @@ from django.utils.translation import gettext as _
 from efficacy.access.practice import (
     require_action_ticker,
     require_host,
+    require_implementation_logger,
     require_meeting_recorder,
     require_observation_writer,
     require_planner,
@@ -39,6 +44,7 @@ from efficacy.practice.models import (
     Debrief,
     EngagementLevel,
     EngagementTally,
+    ImplementationEntry,
     LookForTally,
     Meeting,
     Note,
@@ -47,6 +53,7 @@ from efficacy.practice.models import (
     Photo,
 )
 from efficacy.practice.photos import photo_clean
+from efficacy.practice.selectors import this_week, week_of
 from efficacy.roster.models import SchoolClass, Status, Team, User
 
 #: The longest note one tap of "Add" sends: a paragraph, not an essay.
@@ -395,3 +402,66 @@ def action_set_done(*, user: User, action: Action, done: bool) -> Action:
         action.done_by = user if done else None
         action.save(update_fields=["done", "done_at", "done_by"])
     return action
+
+
+# --- the implementation log -------------------------------------------------------
+
+
+def _check_week(cycle: InquiryCycle, week: dt.date) -> None:
+    """A week is named by its Monday, is not in the future, and falls within the cycle."""
+    if week.weekday() != 0:
+        raise ValidationError({"week": [_("A week is named by its Monday.")]})
+    if week > this_week():
+        raise ValidationError({"week": [_("This week has not started yet: log it when it has.")]})
+    if cycle.start_date is not None and week < week_of(cycle.start_date):
+        raise ValidationError({"week": [_("This week is before the cycle started.")]})
+    if cycle.end_date is not None and week > week_of(cycle.end_date):
+        raise ValidationError({"week": [_("This week is after the cycle ended.")]})
+
+
+@transaction.atomic
+def implementation_log_save(
+    *,
+    user: User,
+    cycle: InquiryCycle,
+    week: dt.date,
+    ratings: Mapping[tuple[int, int], int],
+) -> int:
+    """Save a teacher's ratings for one week: ``ratings`` maps (class id, strategy id) to
+    0 (not used) to 3 (fully). New ratings are created and changed ones updated, in
+    bulk; a cell left out is left as it was. Returns how many entries changed.
+
+    Refuses (``PermissionDenied``) anyone but a member of the team who teaches every
+    class named, and (``ValidationError``) a closed cycle, a week that is not a
+    Monday, in the future or outside the cycle, a strategy not the cycle's and a
+    rating outside 0 to 3.
+    """
+    require_implementation_logger(user, cycle, frozenset(c for c, _s in ratings))
+    cycle.require_open()
+    _check_week(cycle, week)
+    strategies = set(cycle.cycle_strategies.values_list("strategy_id", flat=True))
+    if any(s not in strategies for _c, s in ratings):
+        raise ValidationError({"ratings": [_("Rate only the cycle's strategies.")]})
+    if any(r not in ImplementationEntry.Rating.values for r in ratings.values()):
+        raise ValidationError(
+            {"ratings": [_("A rating is 0 (not used), 1 (a little), 2 (mostly) or 3 (fully).")]}
+        )
+    stored = {
+        (e.school_class_id, e.strategy_id): e
+        for e in ImplementationEntry.objects.filter(cycle=cycle, teacher=user, week=week)
+    }
+    now = timezone.now()
+    new, changed = [], []
+    for (class_id, strategy_id), rating in ratings.items():
+        entry = stored.get((class_id, strategy_id))
+        if entry is None:
+            entry = ImplementationEntry(cycle=cycle, teacher=user, school_class_id=class_id,
+                                        week=week, strategy_id=strategy_id, rating=rating)  # fmt: skip
+            new.append(entry)
+        elif entry.rating != rating:
+            entry.rating = rating
+            entry.updated_at = now  # bulk_update does not apply auto_now
+            changed.append(entry)
+    ImplementationEntry.objects.bulk_create(new)
+    ImplementationEntry.objects.bulk_update(changed, ["rating", "updated_at"])
+    return len(new) + len(changed)

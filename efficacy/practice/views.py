@@ -1,5 +1,6 @@
-"""The round pages (plan a round, observe on a phone, offline too, debrief, share) and
-the meeting pages (a cycle's meetings, record one, tick its actions done).
+"""The round pages (plan a round, observe on a phone, offline too, debrief, share),
+the meeting pages (a cycle's meetings, record one, tick its actions done) and the
+implementation log (log this week, coverage).
 
 Every view fetches through :mod:`efficacy.access.practice` (a round the person
 may not see is a 404) and writes through a service (a write they may not make
@@ -11,6 +12,7 @@ JSON instead of a redirect, so the script knows what was stored.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -24,14 +26,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from efficacy import privacy
 from efficacy.access.cycles import access_cycle
 from efficacy.access.practice import (
     access_meeting,
     access_round,
     can_edit_observation,
+    can_log_implementation,
     can_plan_round,
     can_read_notes,
     can_record_meeting,
+    can_see_coverage_detail,
     can_see_meetings_of,
     can_see_rounds_of,
     can_share,
@@ -40,7 +45,7 @@ from efficacy.access.practice import (
     require_observation_writer,
     require_planner,
 )
-from efficacy.cycles.models import LookFor
+from efficacy.cycles.models import InquiryCycle, LookFor
 from efficacy.forms import add_service_errors, int_or_none
 from efficacy.practice.forms import (
     ACTION_ROWS,
@@ -52,6 +57,7 @@ from efficacy.practice.forms import (
     PhotoForm,
     PlanForm,
     PreBriefForm,
+    WeekLogForm,
     team_members,
 )
 from efficacy.practice.models import (
@@ -65,11 +71,20 @@ from efficacy.practice.models import (
     ObserverDebrief,
 )
 from efficacy.practice.photos import max_photo_bytes, megabytes
-from efficacy.practice.selectors import round_summary
+from efficacy.practice.selectors import (
+    coverage,
+    log_classes,
+    log_strategies,
+    round_summary,
+    this_week,
+    week_log,
+    week_of,
+)
 from efficacy.practice.services import (
     ActionDraft,
     action_set_done,
     debrief_save,
+    implementation_log_save,
     meeting_record,
     note_add,
     observation_plan,
@@ -473,7 +488,107 @@ def action_done(request: HttpRequest, meeting_id: int, action_id: int) -> HttpRe
     return redirect(reverse("practice:meeting", args=[found.pk]) + "#actions")
 
 
+# --- the implementation log ---------------------------------------------------
+
+
+def _log_week(cycle: InquiryCycle, asked: str | None) -> dt.date:
+    """The week the log page shows: the one asked for (``?week=YYYY-MM-DD``, any day of
+    it), else this week, moved inside the cycle's weeks."""
+    try:
+        week = week_of(dt.date.fromisoformat(asked)) if asked else this_week()
+    except ValueError:
+        week = this_week()
+    week = min(week, this_week())
+    if cycle.end_date is not None:
+        week = min(week, week_of(cycle.end_date))
+    if cycle.start_date is not None:
+        week = max(week, week_of(cycle.start_date))
+    return week
+
+
+@login_required
+def implementation_log(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Log this week: one tap per class × strategy, saved in one POST (no script needed)."""
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    if not can_log_implementation(user, cycle):
+        raise PermissionDenied(
+            _("Only members of %(team)s who teach a class log how they used its strategies.")
+            % {"team": cycle.team}
+        )
+    week = _log_week(cycle, request.POST.get("week") or request.GET.get("week"))
+    classes = log_classes(user, cycle)
+    strategies = log_strategies(cycle)
+    start = week_log(user, cycle, week)
+    form = WeekLogForm(
+        request.POST if request.method == "POST" else None,
+        initial={"week": week},
+        classes=classes,
+        strategies=strategies,
+        ratings=start.ratings,
+        disabled=not cycle.is_open,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                changed = implementation_log_save(
+                    user=user, cycle=cycle, week=week, ratings=form.ratings()
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("Week of %(week)s saved (%(n)d ratings changed).")
+                    % {"week": week.isoformat(), "n": changed},
+                )
+                url = reverse("practice:log", args=[cycle.pk])
+                return redirect(f"{url}?week={week.isoformat()}")
+        else:
+            status = 400
+    seven = dt.timedelta(days=7)
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "week": week,
+        "prefilled_from": start.prefilled_from if request.method != "POST" else None,
+        "previous": (week - seven) if week - seven >= _log_week(cycle, "0001-01-01") else None,
+        "next": (week + seven) if _log_week(cycle, (week + seven).isoformat()) > week else None,
+        "has_strategies": bool(strategies),
+    }
+    return render(request, "practice/log.html", context, status=status)
+
+
+@login_required
+def implementation_coverage(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Which teachers and classes used which strategies, how often and how fully: a heat
+    map that is a real table. The team reads it by teacher and by class; anyone else
+    who reads the cycle, the team as a whole, and only over enough teachers."""
+    user = request.user
+    cycle = access_cycle(user, cycle_id)
+    detail = can_see_coverage_detail(user, cycle)
+    team = coverage(cycle, by="team")
+    min_staff = privacy.min_staff_n()
+    hidden = None
+    if not detail and privacy.is_small(team.teachers, min_staff):
+        hidden = privacy.small_group(min_staff, "staff")
+    context = {
+        "cycle": cycle,
+        "detail": detail,
+        "team": team,
+        "hidden": hidden,
+        "by_teacher": coverage(cycle, by="teacher") if detail else None,
+        "by_class": coverage(cycle, by="class") if detail else None,
+        "can_log": can_log_implementation(user, cycle) and cycle.is_open,
+    }
+    return render(request, "practice/coverage.html", context)
+
+
 urlpatterns = [
+    path("cycles/<int:cycle_id>/log/", implementation_log, name="log"),
+    path("cycles/<int:cycle_id>/coverage/", implementation_coverage, name="coverage"),
     path("cycles/<int:cycle_id>/rounds/", rounds, name="rounds"),
     path("cycles/<int:cycle_id>/rounds/new/", plan, name="plan"),
     path("rounds/<int:observation_id>/", observation, name="observation"),

@@ -228,6 +228,12 @@ ROWS: dict[str, Row] = {
     "practice:action_done": Row(args=lambda w, t: [t["meeting"].pk, t["action"].pk],
                                 method="post", data=lambda w, t: {"done": "1"},
                                 answers=answers(EDITORS, 302, forbidden={"teacher_a"})),
+    # --- the implementation log: the team logs its own classes; coverage for readers ---
+    # teacher_a and lead_english teach a class; coach_a is a member who teaches none. The
+    # school leader and the analyst read the team as a whole on the coverage page.
+    "practice:log": Row(args=the_cycle, answers=answers(
+        {"teacher_a", "lead_english"}, forbidden={"coach_a", "leader_a", "analyst"})),
+    "practice:coverage": Row(args=the_cycle, answers=answers(READERS)),
 }  # fmt: skip
 
 

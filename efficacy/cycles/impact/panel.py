@@ -41,7 +41,14 @@ any of the cycle's measures can be chosen):
   (shrunken) estimate of its mean gain from a multilevel null model of the
   gains, students in classes; a class below ``min_n`` is suppressed, and more
   classes are hidden when the hidden ones could be worked out from the group's
-  total (:func:`efficacy.privacy.suppress`), each with its reason.
+  total (:func:`efficacy.privacy.suppress`), each with its reason;
+- ``dose``: dose and impact, ``"logged"`` (each class's mean rating in the
+  implementation log, 0 to 3) and ``"observed"`` (the share of look-fors observers
+  saw in its lessons, 0 to 1): the slope of the focus classes' mean gains (baseline to
+  final, in points) on the dose, a random-effects meta-regression
+  (:func:`efficacy.analysis.dose_response`, REML τ², Hartung–Knapp interval), with
+  classes below ``min_n`` left out and counted, never sized. A correlation across
+  classes, never proof that the strategies caused the gains: the page says so.
 
 Every figure carries its n and CI; a figure that cannot be computed is
 ``None`` with its reason in ``notes``, worded here by the library error's code
@@ -87,11 +94,14 @@ from efficacy.analysis import (
     TOO_FEW_PAIRS,
     TOO_FEW_SCORES,
     AnalysisError,
+    DoseResponse,
     GapChange,
     ImpactEstimate,
     PrePostEffect,
     Proportion,
     RunChartResult,
+    class_mean_gains,
+    dose_response,
     expected_growth,
     gap_change,
     impact_estimate,
@@ -104,6 +114,8 @@ from efficacy.analysis import (
     proportion_estimate,
     shrunken_means,
 )
+from efficacy.analysis.dose import CORRELATION as DOSE_CORRELATION
+from efficacy.analysis.dose import LEFT_OUT as DOSE_LEFT_OUT
 from efficacy.analysis.prepost import (
     HINGE_REFERENCE,
     SCALE_END_SHARE,
@@ -117,6 +129,7 @@ from efficacy.cycles.plan.groups import group_is_empty
 from efficacy.cycles.plan.selectors import FOCUS, Population, cycle_population
 from efficacy.cycles.stories import mastery
 from efficacy.cycles.stories.mastery import impact_measure
+from efficacy.practice.selectors import class_doses
 from efficacy.privacy import GroupSize, SuppressionReason
 from efficacy.roster.models import SchoolClass
 
@@ -206,6 +219,9 @@ class CycleImpact:
     on_track_status: str | None = None
     run_chart: RunChart | None = None
     by_class: pd.DataFrame | None = None
+    #: Dose and impact by the kind of dose (:data:`DOSES`); a kind without data is absent,
+    #: with its reason in ``notes`` (``dose_<kind>``) or ``reasons``.
+    dose: dict[str, DoseResponse] = field(default_factory=dict)
     caveats: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reasons: dict[str, SuppressionReason] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
@@ -227,8 +243,11 @@ def cycle_impact(
     seed: int = GAP_SEED,
     bootstrap: int = GAP_BOOTSTRAP,
     population: Population | None = None,
+    dose: bool = True,
 ) -> CycleImpact:
-    """Every figure of the impact panel for ``measure`` (see the module docstring)."""
+    """Every figure of the impact panel for ``measure`` (see the module docstring);
+    ``dose=False`` leaves out dose and impact (three queries) where only the verdict is
+    wanted."""
     min_n = privacy.min_student_n() if min_n is None else min_n
     default = impact_measure(cycle)
     measure = measure or default
@@ -237,9 +256,36 @@ def cycle_impact(
     occasions = list(cycle.occasions.all())
     measures = [measure.pk] + ([default.pk] if default is not None else [])
     evidence = _evidence(measures, occasions, population or cycle_population(cycle))
+    doses = _class_doses(cycle) if dose else None
     return _compute(
-        cycle, measure, default, evidence, occasions, min_n=min_n, seed=seed, bootstrap=bootstrap
+        cycle,
+        measure,
+        default,
+        evidence,
+        occasions,
+        min_n=min_n,
+        seed=seed,
+        bootstrap=bootstrap,
+        doses=doses,
     )
+
+
+#: The kinds of dose, as columns of :func:`efficacy.practice.selectors.class_doses`.
+DOSES = {"logged": "logged_dose", "observed": "observed_dose"}
+
+
+def _class_doses(cycle: InquiryCycle) -> pd.DataFrame:
+    """Each class's doses keyed by its label, the panel's name for a class (code, else
+    title): classes sharing a label are one group there, so their doses are averaged."""
+    doses = class_doses(cycle)
+    label_of = {
+        pk: code or title or ""
+        for pk, code, title in SchoolClass.objects.filter(
+            pk__in=doses["school_class"].tolist()
+        ).values_list("pk", "class_code", "title")
+    }
+    doses["label"] = doses["school_class"].map(label_of)
+    return doses.groupby("label")[list(DOSES.values())].mean()
 
 
 # Codes in the evidence arrays.
@@ -326,6 +372,7 @@ def _compute(
     min_n: int,
     seed: int,
     bootstrap: int,
+    doses: pd.DataFrame | None = None,
 ) -> CycleImpact:
     notes: dict[str, str] = {}
     reasons: dict[str, SuppressionReason] = {}
@@ -505,6 +552,10 @@ def _compute(
         ),
     ) or (None, [])
 
+    dose: dict[str, DoseResponse] = {}
+    if doses is not None:
+        dose = _dose(focus_rows, doses, min_n=min_n, notes=notes, reasons=reasons, caveats=caveats)
+
     return CycleImpact(
         measure=measure.name,
         measure_id=measure.pk,
@@ -526,6 +577,7 @@ def _compute(
         on_track_status=on_track_status,
         run_chart=run,
         by_class=by_class,
+        dose=dose,
         caveats={k: tuple(v) for k, v in caveats.items()},
         reasons=reasons,
         notes=notes,
@@ -572,7 +624,7 @@ def _judged_figures(
 def cycle_verdict(cycle: InquiryCycle, *, min_n: int | None = None) -> mastery.Verdict | None:
     """The mastery-moment verdict, from the same figures as the impact panel (closing a
     cycle and the cycle page use this, so the two cannot disagree). None without a measure."""
-    return cycle_impact(cycle, min_n=min_n, bootstrap=0).goal
+    return cycle_impact(cycle, min_n=min_n, bootstrap=0, dose=False).goal
 
 
 def _prepost_caveats(
@@ -839,6 +891,91 @@ def _by_class(
     return effects, _translated(fit)
 
 
+def _dose(
+    rows: _Evidence,
+    doses: pd.DataFrame,
+    *,
+    min_n: int,
+    notes: dict[str, str],
+    reasons: dict[str, SuppressionReason],
+    caveats: dict[str, list[str]],
+) -> dict[str, DoseResponse]:
+    """Dose and impact (module docstring): per kind of dose, the slope of the focus
+    classes' mean gains on it, or why there is none (``notes`` / ``reasons``, keyed
+    ``dose_<kind>``). Classes below ``min_n`` are left out: the result counts them."""
+    if doses.empty or doses.isna().all().all():
+        for kind in DOSES:
+            notes[f"dose_{kind}"] = str(_NO_DOSE[kind])
+        return {}
+    table = pd.DataFrame(
+        {"student": rows.student, "class": rows.klass, "kind": rows.kind, "score": rows.score}
+    )
+    paired = pair_scores(
+        table, keys=["class"], id="student", score="score", occasion="kind", pre=_BASELINE,
+        post=_FINAL,
+    )  # fmt: skip
+    both = np.isfinite(paired["pre"]) & np.isfinite(paired["post"])
+    if not both.any():
+        for kind in DOSES:
+            notes[f"dose_{kind}"] = _(
+                "No focus student has both a baseline and a final score on this measure yet, "
+                "so there are no gains to set against the dose."
+            )
+        return {}
+    labels = rows.class_labels[
+        np.asarray(paired["uniques"]["class"])[paired["codes"]["class"][both]]
+    ]
+    try:
+        gains = class_mean_gains((paired["post"] - paired["pre"])[both], labels)
+    except AnalysisError as exc:
+        for kind in DOSES:
+            notes[f"dose_{kind}"] = _why_not("dose", exc)
+        return {}
+    gains = gains.set_index("class")
+    out: dict[str, DoseResponse] = {}
+    for kind, column in DOSES.items():
+        name = f"dose_{kind}"
+        dose = doses[column].reindex(gains.index) if column in doses else None
+        if dose is None or dose.isna().all():
+            notes[name] = str(_NO_DOSE[kind])
+            continue
+        try:
+            result = dose_response(
+                dose.to_numpy(dtype=float),
+                gains["mean_gain"].to_numpy(),
+                gains["variance"].to_numpy(),
+                gains["n"].to_numpy(),
+                min_n=min_n,
+            )
+        except AnalysisError as exc:
+            notes[name] = _why_not("dose", exc)
+            continue
+        if result.suppressed:
+            if result.n_suppressed:
+                reasons[name] = privacy.small_group(min_n, "class_paired")
+            else:
+                notes[name] = _(
+                    "A slope needs at least three focus classes with a dose and gains; there "
+                    "are not enough yet."
+                )
+        out[kind] = result
+        caveats[name] = _translated(result, without=(DOSE_CORRELATION, DOSE_LEFT_OUT))
+    return out
+
+
+#: Why a kind of dose has no figure when no class has one yet.
+_NO_DOSE: dict[str, Promise] = {
+    "logged": gettext_lazy(
+        "No focus class has an implementation log yet: once teachers log how fully they used "
+        "the strategies, the relationship with the gains appears here."
+    ),
+    "observed": gettext_lazy(
+        "No lesson of a focus class has been observed with look-fors ticked yet, so there is "
+        "no observed dose to set against the gains."
+    ),
+}
+
+
 def _class_reason(size: GroupSize, reason: object, code: object) -> SuppressionReason | str | None:
     """A class row's reason: its size's (small, or hidden so that a small one cannot be
     worked out), a number that is not finite (by its code), or the library's marked text."""
@@ -944,6 +1081,13 @@ _WHY_NOT: dict[tuple[str | None, ...], Promise] = {
     ("progress", NO_VARIANCE): gettext_lazy(
         "At the baseline and again at the latest checkpoint, every focus student has the same "
         "score as the others, so the progress cannot be expressed in standard deviations."
+    ),
+    ("dose", NO_VARIANCE): gettext_lazy(
+        "Every focus class has the same dose, so there is no relationship to estimate."
+    ),
+    ("dose", NO_WITHIN_VARIANCE): gettext_lazy(
+        "In a focus class every student gained exactly the same, so its mean gain cannot be "
+        "weighted by its uncertainty; the relationship is not estimated."
     ),
     ("by_class_shrunken", TOO_FEW_CLUSTERS): gettext_lazy(
         "The focus students with both scores are all in one class; it takes at least two classes."

@@ -46,7 +46,12 @@ test can compare the page with ``efficacy analyze`` on the exported evidence:
   ``runchart-n``; ``runchart-median`` (the centre line);
 - by class: per table row (``data-class`` = the class label) ``class-d``,
   ``class-ci-low``, ``class-ci-high``, ``class-n``, ``class-shrunken-gain``,
-  ``class-shrunken-ci-low``, ``class-shrunken-ci-high``, ``class-reliability``.
+  ``class-shrunken-ci-low``, ``class-shrunken-ci-high``, ``class-reliability``;
+- dose and impact, for each kind of dose (``logged``: the mean rating of the
+  implementation log; ``observed``: the share of look-fors seen):
+  ``dose-<kind>-slope``, ``dose-<kind>-ci-low``, ``dose-<kind>-ci-high``,
+  ``dose-<kind>-classes`` (classes in the estimate), ``dose-<kind>-left-out``
+  (classes below the reporting threshold, counted, never sized), ``dose-<kind>-tau2``.
 
 A figure that could not be computed shows its reason instead of a number; a
 group below ``settings.EFFICACY_MIN_STUDENT_N`` shows "suppressed" and why.
@@ -81,6 +86,9 @@ from efficacy.cycles.impact.panel import (
     RunChart,
     cycle_impact,
     impact_measure,
+)
+from efficacy.cycles.impact.panel import (
+    DOSES as DOSE_KINDS,
 )
 from efficacy.cycles.models import Measure
 from efficacy.privacy import GroupSize
@@ -215,6 +223,7 @@ def impact_panel(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "impact": impact,
         "fig": _figures(impact),
         "class_rows": _class_rows(impact),
+        "dose_rows": _dose_rows(impact),
         "run_points": _run_points(impact.run_chart),
         "run_reading": _run_reading(impact.run_chart),
         "chart": _chart(impact.run_chart, chosen),
@@ -366,6 +375,51 @@ def _class_rows(impact: CycleImpact) -> list[dict[str, Any]]:
                 "gain_low": _number("class-shrunken-ci-low", row["shrunken_ci_low"]),
                 "gain_high": _number("class-shrunken-ci-high", row["shrunken_ci_high"]),
                 "reliability": _number("class-reliability", row["reliability"]),
+            }
+        )
+    return rows
+
+
+#: What one step of each kind of dose is, for the headline.
+DOSE_WORDS = {
+    "logged": gettext_lazy(
+        "How fully teachers say they used the strategies (their log: 0 not used to 3 fully)"
+    ),
+    "observed": gettext_lazy(
+        "How many of the look-fors observers saw in the class's lessons (from none to all)"
+    ),
+}
+DOSE_STEP = {
+    "logged": gettext_lazy("For each step up the log's rating (say, from “a little” to “mostly”)"),
+    "observed": gettext_lazy("From none of the look-fors seen to all of them"),
+}
+
+
+def _dose_rows(impact: CycleImpact) -> list[dict[str, Any]]:
+    """Dose and impact, one entry per kind of dose: its figures or why there are none."""
+    rows = []
+    for kind in DOSE_KINDS:
+        result = impact.dose.get(kind)
+        name = f"dose_{kind}"
+        shown = result is not None and not result.suppressed
+        rows.append(
+            {
+                "kind": kind,
+                "title": DOSE_WORDS[kind],
+                "step": DOSE_STEP[kind],
+                "result": result if shown else None,
+                "reason": impact.reasons.get(name),
+                "note": impact.notes.get(name, ""),
+                "caveats": impact.caveats.get(name, ()),
+                "slope": _number(f"dose-{kind}-slope", result.slope if shown else None),
+                "ci_low": _number(f"dose-{kind}-ci-low", result.ci.low if shown else None),
+                "ci_high": _number(f"dose-{kind}-ci-high", result.ci.high if shown else None),
+                "classes": _number(f"dose-{kind}-classes", result.k if shown else None, 0),
+                "left_out": _number(
+                    f"dose-{kind}-left-out", result.n_suppressed if result else None, 0
+                ),
+                "tau2": _number(f"dose-{kind}-tau2", result.tau2 if shown else None, 3),
+                "fewer_than": privacy.fewer_than(privacy.min_student_n()),
             }
         )
     return rows

@@ -32,6 +32,7 @@ from efficacy.access.cycles import (
     can_see_student_evidence,
     require_editor,
 )
+from efficacy.access.practice import can_log_implementation
 from efficacy.cycles.impact.panel import cycle_verdict
 from efficacy.cycles.models import (
     STATUS_ORDER,
@@ -243,6 +244,7 @@ def _detail_context(request: HttpRequest, cycle: InquiryCycle, **overrides) -> d
         "team": team,
         "can_edit": can_edit,
         "can_contribute": can_contribute,
+        "can_log": can_contribute and can_log_implementation(user, cycle),
         "can_see_evidence": can_see_student_evidence(user, cycle),
         "visible_staff": set(access.staff_for(user).values_list("pk", flat=True)),
         "steps": _steps(cycle),
