@@ -76,7 +76,7 @@ def schedule_problems(schedule: RoundSchedule) -> list[Reason]:
     return check_schedule(read_request(schedule.request), visits_of(schedule))
 
 
-@transaction.atomic
+# Not atomic: the solver's seconds would hold a transaction open; one row is written.
 def round_schedule_propose(
     *,
     user: User,
