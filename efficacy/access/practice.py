@@ -37,6 +37,10 @@ week) is walled off the same way:
 * **coverage of the team as a whole** (:func:`can_see_coverage`): whoever reads
   the cycle (``access_cycle``), the school leader and district analysts
   included, as aggregates over the team's teachers, like the impact panel.
+* **sharing it with the school leader** (:func:`can_share`): the host alone;
+* **scheduling rounds for a school** (:func:`can_schedule_rounds`): the school
+  leader of that school, who alone sees every team's timetable and substitutes;
+  a proposed schedule (:func:`round_schedules_for`) is theirs only.
 """
 
 from __future__ import annotations
@@ -57,8 +61,8 @@ from efficacy.access.roster import (
     team_role_of,
 )
 from efficacy.cycles.models import InquiryCycle
-from efficacy.practice.models import Action, Meeting, Observation
-from efficacy.roster.models import Status, TeamMembership
+from efficacy.practice.models import Action, Meeting, Observation, RoundSchedule
+from efficacy.roster.models import School, Status, TeamMembership
 
 # --- reading ------------------------------------------------------------------
 
@@ -125,6 +129,30 @@ def require_planner(user: Person, cycle: InquiryCycle) -> None:
             _("Only the lead or coach of %(team)s (or the school leader) can plan its rounds.")
             % {"team": cycle.team}
         )
+
+
+def can_schedule_rounds(user: Person, school: School) -> bool:
+    if not is_school_leader(user):
+        return False
+    return user.school_id == school.pk
+
+
+def require_scheduler(user: Person, school: School) -> None:
+    if not can_schedule_rounds(user, school):
+        raise PermissionDenied(
+            _("Only the school leader of %(school)s schedules its rounds.") % {"school": school}
+        )
+
+
+def round_schedules_for(user: Person) -> QuerySet[RoundSchedule]:
+    """Proposed and accepted schedules: the school leader's own school's."""
+    if not is_school_leader(user):
+        return RoundSchedule.objects.none()
+    return RoundSchedule.objects.filter(school=user.school, school__status=Status.ACTIVE)
+
+
+def access_round_schedule(user: Person, schedule_id: ObjectId) -> RoundSchedule:
+    return access.get_or_404(round_schedules_for(user).select_related("school"), schedule_id)
 
 
 def require_observation_writer(user: Person, observation: Observation) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from efficacy import privacy
 from efficacy.access import roster as access
+from efficacy.access.practice import can_schedule_rounds
 from efficacy.cycles.evidence.selectors import scores_to_enter
 from efficacy.practice.selectors import open_actions, rounds_to_attend
 from efficacy.roster import selectors
@@ -54,6 +55,7 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
         "classes": selectors.classes_with_counts(classes),
         "lists_people": access.can_list_people(user),
         "can_create_team": access.can_create_team(user, the_school),
+        "can_schedule_rounds": can_schedule_rounds(user, the_school),
         "min_n": privacy.min_student_n(),
     }
     return render(request, "front/school.html", context)

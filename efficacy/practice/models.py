@@ -341,3 +341,50 @@ class ImplementationEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher_id} {self.school_class_id} {self.week}: {self.rating}"
+
+
+class RoundSchedule(models.Model):
+    """A coverage schedule the school leader asked for, kept so it can be edited,
+    accepted and exported across requests (:mod:`efficacy.practice.scheduling`).
+
+    ``request`` is the scheduler's request exactly as ``efficacy schedule-rounds``
+    reads it (teachers by username); ``result`` is what the solver said, as codes and
+    data: ``{"status": "feasible" | "infeasible" | "unknown", "visits": [...],
+    "reasons": [{"code", "text", "params"}], "seconds": S, "edited": bool}``.
+    ``timetable`` is the CSV as uploaded, offered again next time.
+    """
+
+    class ScheduleStatus(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        ACCEPTED = "accepted", _("accepted")
+
+    school = models.ForeignKey(
+        "roster.School", on_delete=models.CASCADE, related_name="round_schedules"
+    )
+    start_date = models.DateField(_("first Monday"))
+    timetable = models.TextField(blank=True)
+    timetable_name = models.CharField(max_length=255, blank=True)
+    request = models.JSONField()
+    result = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=ScheduleStatus.choices, default=ScheduleStatus.PROPOSED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} from {self.start_date} ({self.status})"
+
+    @property
+    def is_proposed(self) -> bool:
+        """Only a proposed schedule is edited or accepted; an accepted one is its rounds."""
+        return self.status == self.ScheduleStatus.PROPOSED

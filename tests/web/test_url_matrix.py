@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from efficacy.cycles.models import MasteryMoment, Milestone
 from efficacy.cycles.plan.services import cycle_create, measure_create, occasion_create
+from efficacy.practice.models import RoundSchedule
 from efficacy.practice.services import ActionDraft, meeting_record, photo_add
 from efficacy.roster.models import ImportRun, Role, User
 from tests.practice.fixtures import english_round
@@ -89,6 +90,10 @@ def the_round(world, things):
 
 def the_meeting(world, things):
     return [things["meeting"].pk]
+
+
+def the_schedule(world, things):
+    return [things["schedule"].pk]
 
 
 def the_run(world, things):
@@ -234,6 +239,18 @@ ROWS: dict[str, Row] = {
     "practice:log": Row(args=the_cycle, answers=answers(
         {"teacher_a", "lead_english"}, forbidden={"coach_a", "leader_a", "analyst"})),
     "practice:coverage": Row(args=the_cycle, answers=answers(READERS)),
+    # --- the coverage scheduler: the school's leader alone ---------------------------
+    # Those who see the school (its administrators, the district's) are refused (403).
+    "practice:schedule_new": Row(args=school_a, answers=answers(
+        {"leader_a"}, forbidden={"admin_a", "analyst", "district_admin"})),
+    "practice:schedule": Row(args=the_schedule, answers=answers({"leader_a"})),
+    "practice:schedule_visit": Row(args=lambda w, t: [t["schedule"].pk, 0], method="post",
+                                   data=lambda w, t: {"action": "remove"},
+                                   answers=answers({"leader_a"}, 302)),
+    "practice:schedule_accept": Row(args=the_schedule, method="post",
+                                    answers=answers({"leader_a"}, 302)),
+    "practice:schedule_export": Row(args=lambda w, t: [t["schedule"].pk, "ics"],
+                                    answers=answers({"leader_a"})),
 }  # fmt: skip
 
 
@@ -297,6 +314,41 @@ def things(world):
         "photo": photo,
         "milestone": Milestone.objects.create(cycle=cycle, title="Observe each other"),
         "moment": MasteryMoment.objects.create(cycle=cycle, reflection={}, rule="prepost_gain"),
+        "schedule": RoundSchedule.objects.create(
+            school=world.school_a,
+            start_date=dt.date(2024, 10, 7),
+            created_by=world.leader_a,
+            request={
+                "days": 5,
+                "periods_per_day": 6,
+                "weeks": 1,
+                "substitutes_per_period": 1,
+                "visits_each": 1,
+                "teachers": [
+                    {"id": "lead_english", "team": "Grade 9 English", "teaches": [[1, 1], [2, 1]]},
+                    {"id": "teacher_a", "team": "Grade 9 English", "teaches": [[1, 1], [2, 1]]},
+                ],
+            },
+            result={
+                "status": "feasible",
+                "visits": [
+                    {
+                        "week": 1,
+                        "day": 1,
+                        "period": 1,
+                        "host": "teacher_a",
+                        "observer": "lead_english",
+                    },
+                    {
+                        "week": 1,
+                        "day": 2,
+                        "period": 1,
+                        "host": "lead_english",
+                        "observer": "teacher_a",
+                    },
+                ],
+            },
+        ),
         "run": ImportRun.objects.create(
             created_by=world.admin_a,
             file_name="oneroster.zip",

@@ -13,12 +13,15 @@ places at once. ``efficacy schedule-rounds`` runs it from the command line.
   returns a :class:`Schedule`, or :class:`Impossible` with its reasons, or
   :class:`Undecided` when time ran out first.
 - :mod:`.reasons`: the plain sentences that say why no schedule exists.
+- :mod:`.check`: :func:`check_schedule`, every rule a list of visits breaks (a
+  schedule edited by hand is checked again with it).
 
 Pure Python on OR-Tools: no Django, no database (import-linter checks it).
 """
 
 from __future__ import annotations
 
+from efficacy.practice.schedule.check import COUNTS, check_schedule
 from efficacy.practice.schedule.reasons import Reason
 from efficacy.practice.schedule.request import (
     InputProblem,
@@ -36,6 +39,7 @@ from efficacy.practice.schedule.solver import (
 )
 
 __all__ = [
+    "COUNTS",
     "Impossible",
     "InputProblem",
     "InvalidRequest",
@@ -45,6 +49,7 @@ __all__ = [
     "Teacher",
     "Undecided",
     "Visit",
+    "check_schedule",
     "read_request",
     "schedule_rounds",
 ]

@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('practice', '0002_implementation_log'),
         ('practice', '0002_meetings'),
+        ('practice', '0002_round_schedule'),
     ]
 
     operations = [
