@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from efficacy.access.practice import require_scheduler
 from efficacy.cycles.models import InquiryCycle
 from efficacy.practice.models import Observation, RoundSchedule
+from efficacy.practice.reason_words import reason_text
 from efficacy.practice.schedule import (
     COUNTS,
     InvalidRequest,
@@ -184,12 +185,11 @@ def round_schedule_visit_move(
     visit = visits[index]
     visits[index] = Visit(week, day, period, visit.host, visit.observer)
     broken = [
-        r.text
+        reason_text(r)
         for r in check_schedule(request, visits)
         if r.code not in COUNTS and r.text not in before
     ]
     if broken:
-        # The rules' sentences are the scheduler's (English), like its reasons.
         raise ValidationError([_("The visit cannot move there:"), *broken])
     schedule.result = {
         **schedule.result,
@@ -252,7 +252,7 @@ def round_schedule_accept(*, user: User, schedule: RoundSchedule) -> list[Observ
     _require_proposed(schedule)
     if schedule.result.get("status") != "feasible" or not schedule.result.get("visits"):
         raise ValidationError(_("This schedule has no visits to accept."))
-    wrong = [r.text for r in schedule_problems(schedule) if r.code not in COUNTS]
+    wrong = [reason_text(r) for r in schedule_problems(schedule) if r.code not in COUNTS]
     if wrong:
         raise ValidationError([_("This schedule breaks its rules:"), *wrong])
     team_of = {t["id"]: t["team"] for t in schedule.request["teachers"]}

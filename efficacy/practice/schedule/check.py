@@ -63,7 +63,12 @@ def check_schedule(request: ScheduleRequest, visits: Iterable[Visit]) -> list[Re
                     f"{visit.observer} observing {visit.host} at {_at(visit)} is outside the "
                     f"window of {request.weeks} weeks, {request.days} days a week and "
                     f"{request.periods_per_day} periods a day.",
-                    where,
+                    {
+                        **where,
+                        "weeks": request.weeks,
+                        "days": request.days,
+                        "periods_per_day": request.periods_per_day,
+                    },
                 )
             )
             continue
@@ -74,7 +79,7 @@ def check_schedule(request: ScheduleRequest, visits: Iterable[Visit]) -> list[Re
                     "unknown_teacher",
                     f"{names(unknown)} at {_at(visit)} {'is' if len(unknown) == 1 else 'are'} "
                     "not in the timetable.",
-                    where,
+                    {**where, "unknown": unknown},
                 )
             )
             continue
@@ -132,7 +137,13 @@ def check_schedule(request: ScheduleRequest, visits: Iterable[Visit]) -> list[Re
                     f"{n} observers are out of class at week {week}, day {day}, period "
                     f"{period}, but there are {request.substitutes_per_period} substitutes "
                     "a period.",
-                    {"week": week, "day": day, "period": period, "out": n},
+                    {
+                        "week": week,
+                        "day": day,
+                        "period": period,
+                        "out": n,
+                        "substitutes": request.substitutes_per_period,
+                    },
                 )
             )
     for (week, day, period, host), n in sorted(lesson.items()):
@@ -142,7 +153,14 @@ def check_schedule(request: ScheduleRequest, visits: Iterable[Visit]) -> list[Re
                     "max_observers",
                     f"{host}'s lesson at week {week}, day {day}, period {period} has {n} "
                     f"observers; a lesson has at most {request.max_observers_per_visit}.",
-                    {"host": host, "week": week, "day": day, "period": period},
+                    {
+                        "host": host,
+                        "week": week,
+                        "day": day,
+                        "period": period,
+                        "observers": n,
+                        "max_observers": request.max_observers_per_visit,
+                    },
                 )
             )
     for (week, day, period, teacher), seen in sorted(observing.items()):
@@ -158,7 +176,13 @@ def check_schedule(request: ScheduleRequest, visits: Iterable[Visit]) -> list[Re
                     "one_place",
                     f"{teacher} {what} at week {week}, day {day}, period {period}: nobody is "
                     "in two places at once.",
-                    {"teacher": teacher, "week": week, "day": day, "period": period},
+                    {
+                        "teacher": teacher,
+                        "week": week,
+                        "day": day,
+                        "period": period,
+                        "lessons": len(seen),
+                    },
                 )
             )
     for (host, observer), seen in sorted(pairs.items()):
@@ -168,7 +192,7 @@ def check_schedule(request: ScheduleRequest, visits: Iterable[Visit]) -> list[Re
                     "different_hosts",
                     f"{observer} observes {host} {len(seen)} times; nobody observes the same "
                     "colleague twice.",
-                    {"host": host, "observer": observer},
+                    {"host": host, "observer": observer, "times": len(seen)},
                 )
             )
     for (observer, week, day), seen in sorted(daily.items()):
@@ -178,7 +202,7 @@ def check_schedule(request: ScheduleRequest, visits: Iterable[Visit]) -> list[Re
                     "once_a_day",
                     f"{observer} observes {len(seen)} times on day {day} of week {week}; a "
                     "teacher observes at most once a day.",
-                    {"teacher": observer, "week": week, "day": day},
+                    {"teacher": observer, "week": week, "day": day, "times": len(seen)},
                 )
             )
 

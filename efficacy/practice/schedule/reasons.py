@@ -21,7 +21,11 @@ from efficacy.practice.schedule.request import ScheduleRequest
 @dataclass(frozen=True)
 class Reason:
     """One reason no schedule exists: a stable ``code``, the numbers and names it is
-    about (``params``), and the English sentence (``text``) built from them."""
+    about (``params``), and the English sentence (``text``) built from them.
+
+    ``params`` holds every number, name and choice ``text`` uses, so that the web app
+    can word the reason in the reader's language from ``code`` and ``params`` alone
+    (:mod:`efficacy.practice.reason_words`); the command line prints ``text``."""
 
     code: str
     text: str
@@ -104,7 +108,13 @@ def _group_too_small(request: ScheduleRequest, team: str, size: int) -> Reason:
         "team_too_small",
         f"{whom[0].upper()}{whom[1:]} has {_plural(size, 'teacher')}: each must observe "
         f"{visits} different {colleagues}, so it needs at least {visits + 1}.",
-        {"team": team, "size": size, "visits_each": visits},
+        {
+            "team": team,
+            "same_team": request.same_team,
+            "size": size,
+            "visits_each": visits,
+            "needed": visits + 1,
+        },
     )
 
 
@@ -128,7 +138,12 @@ def _teacher_reason(request: ScheduleRequest, index: int) -> Reason | None:
             "too_few_colleagues",
             f"{teacher.id} must observe {visits} different colleagues{of_team} and be "
             f"observed by {visits}, but {who} at a time when {teacher.id} teaches too.",
-            {"teacher": teacher.id, "colleagues": ids, "visits_each": visits},
+            {
+                "teacher": teacher.id,
+                "colleagues": ids,
+                "visits_each": visits,
+                "same_team": request.same_team,
+            },
         )
     days = len({day for day, _ in shared}) * weeks
     if days < visits:
@@ -138,7 +153,13 @@ def _teacher_reason(request: ScheduleRequest, index: int) -> Reason | None:
             f"{_plural(weeks, 'week')} (the days they teach at the same time as a "
             f"colleague{of_team}), and a teacher observes at most once a day, but they "
             f"must observe {_times(visits)}.",
-            {"teacher": teacher.id, "days": days, "weeks": weeks, "visits_each": visits},
+            {
+                "teacher": teacher.id,
+                "days": days,
+                "weeks": weeks,
+                "visits_each": visits,
+                "same_team": request.same_team,
+            },
         )
     # Being observed takes the teacher's lessons with room for the most observers
     # first; observing needs as many other periods again.
@@ -161,7 +182,16 @@ def _teacher_reason(request: ScheduleRequest, index: int) -> Reason | None:
             f"(at most {request.max_observers_per_visit} observers a lesson, and only "
             f"colleagues teaching then can come) and observing {_times(visits)} "
             f"{visits} more, since nobody observes while being observed.",
-            {"teacher": teacher.id, "periods": periods, "needed": visits + hosting},
+            {
+                "teacher": teacher.id,
+                "periods": periods,
+                "needed": visits + hosting,
+                "weeks": weeks,
+                "visits_each": visits,
+                "hosting": hosting,
+                "max_observers": request.max_observers_per_visit,
+                "same_team": request.same_team,
+            },
         )
     return None
 
@@ -200,7 +230,14 @@ def _budget_reasons(request: ScheduleRequest) -> list[Reason]:
                 f"{school_cover:,} are possible over {_plural(weeks, 'week')}: "
                 f"{_plural(substitutes, 'observer')} out at a time, and only in periods when "
                 "the teachers who could observe one another are teaching.",
-                {"needed": needed, "offered": school_cover, "weeks": weeks},
+                {
+                    "needed": needed,
+                    "offered": school_cover,
+                    "weeks": weeks,
+                    "teachers": len(request.teachers),
+                    "visits_each": visits,
+                    "substitutes": substitutes,
+                },
             )
         ]
     reasons = []
@@ -216,7 +253,15 @@ def _budget_reasons(request: ScheduleRequest) -> list[Reason]:
                     f"{team_cover[team]:,} are possible over {_plural(weeks, 'week')}: "
                     f"{_plural(substitutes, 'observer')} out at a time, and only in periods "
                     "when two of its members teach.",
-                    {"team": team, "needed": team_needed, "offered": team_cover[team]},
+                    {
+                        "team": team,
+                        "needed": team_needed,
+                        "offered": team_cover[team],
+                        "weeks": weeks,
+                        "teachers": members[team],
+                        "visits_each": visits,
+                        "substitutes": substitutes,
+                    },
                 )
             )
     return reasons
@@ -265,5 +310,12 @@ def conflict(
     return Reason(
         "conflict",
         text,
-        {"rules": sorted(by_rule), "teachers": {r: sorted(ids) for r, ids in by_rule.items()}},
+        {
+            "rules": sorted(by_rule),
+            "teachers": {r: sorted(ids) for r, ids in by_rule.items()},
+            "visits_each": request.visits_each,
+            "substitutes": request.substitutes_per_period,
+            "max_observers": request.max_observers_per_visit,
+            "minimal": minimal,
+        },
     )
