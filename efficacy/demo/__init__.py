@@ -10,5 +10,6 @@ module and a step in ``services``:
 * ``school``: one school's staff, students, timetable and enrollments;
 * ``teams``: the teams and who leads them;
 * ``cycles``: each team's inquiry cycle, its evidence and its story;
+* ``practice``: what the teams did while their cycles ran: rounds, meetings, the log;
 * ``accounts``: usernames, the shared demo password, the printed sign-ins.
 """

@@ -152,9 +152,18 @@ class Roster:
     classes: list[int]
 
 
-def demo_cycles_build(*, seed: int, timeline: Timeline) -> list[InquiryCycle]:
+#: What a team did while its cycle was under way (rounds, meetings, the implementation
+#: log: :mod:`efficacy.demo.practice`), given the story's key, the team and the cycle.
+Practice = Callable[[str, "DemoTeam", InquiryCycle], None]
+
+
+def demo_cycles_build(
+    *, seed: int, timeline: Timeline, practice: Practice | None = None
+) -> list[InquiryCycle]:
     """Build the demo school's cycles (after the roster and teams exist), their dates
-    placed by ``timeline`` in the school year the roster's sessions are."""
+    placed by ``timeline`` in the school year the roster's sessions are. ``practice``
+    adds each started cycle's practice once its evidence is in and before the team
+    reflects: the practice services write only to an open cycle."""
     school = School.objects.get(sourced_id=SCHOOL)
     terms = {
         n: AcademicSession.objects.get(sourced_id=session_sourced_id(timeline.year, n))
@@ -162,7 +171,7 @@ def demo_cycles_build(*, seed: int, timeline: Timeline) -> list[InquiryCycle]:
     }
     rng = np.random.default_rng([seed, 9])  # its own stream, apart from the roster's
     teams = _teams(school)
-    builder = _Builder(school=school, terms=terms, rng=rng, timeline=timeline)
+    builder = _Builder(school=school, terms=terms, rng=rng, timeline=timeline, practice=practice)
     stories = {
         "grade-9-english": builder.english,
         "grade-9-mathematics": builder.mathematics,
@@ -220,11 +229,18 @@ class _Builder:
         terms: dict[int, AcademicSession],
         rng: np.random.Generator,
         timeline: Timeline,
+        practice: Practice | None = None,
     ):
         self.school = school
         self.terms = terms
         self.rng = rng
         self.timeline = timeline
+        self._practice = practice
+
+    def practice(self, key: str, t: DemoTeam, cycle: InquiryCycle) -> None:
+        """The team's rounds, meetings and log of ``cycle``, while it is open."""
+        if self._practice is not None:
+            self._practice(key, t, cycle)
 
     def on(self, script: dt.date) -> dt.date:
         """The real date of a date of the script."""
@@ -477,6 +493,7 @@ class _Builder:
             params,
             lambda latent, param: self.spread(latent, param[0], param[1], 0, 20),
         )
+        self.practice("grade-9-english", t, cycle)
 
         f_base, f_final = results["focus"][0], results["focus"][-1]
         c_base, c_final = results["comparison"][0], results["comparison"][-1]
@@ -625,6 +642,7 @@ class _Builder:
             params,
             lambda latent, param: self.spread(latent, param[0], param[1], 0, 20),
         )
+        self.practice("grade-9-mathematics", t, cycle)
 
         f_base, f_final = results["focus"][0], results["focus"][-1]
         c_base, c_final = results["comparison"][0], results["comparison"][-1]
@@ -749,6 +767,7 @@ class _Builder:
         # Only the baseline and the first checkpoint are in so far.
         shares = {"focus": [[0.30, 0.45, 0.20, 0.05], [0.20, 0.45, 0.28, 0.07]]}
         self.evidence(t, measure, occasions[:2], {"focus": focus}, shares, self.levels)
+        self.practice("science", t, cycle)
         self.backdate(
             cycle,
             {
@@ -823,6 +842,7 @@ class _Builder:
             means,
             lambda latent, mean: self.points(latent, mean, 16, 0, 100),
         )
+        self.practice("student-success", t, cycle)
         self.reflect(
             t,
             cycle,

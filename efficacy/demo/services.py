@@ -20,6 +20,7 @@ from efficacy.cycles.models import InquiryCycle
 from efficacy.demo.accounts import DEMO_PASSWORD, SIGN_INS, assign_usernames
 from efficacy.demo.cycles import demo_cycles_build
 from efficacy.demo.district import PREFIX, DistrictPlan, plan_district
+from efficacy.demo.practice import demo_practice
 from efficacy.demo.school import DEMO_SCHOOLS, SchoolPlan, plan_school
 from efficacy.demo.selectors import DemoSummary, demo_exists, demo_summary
 from efficacy.demo.teams import TeamPlan, plan_teams
@@ -64,7 +65,9 @@ def demo_build(
         # Also clears what a half-deleted demo may have left behind.
         demo_delete()
         _save(*_plan(seed, timeline.year))
-        demo_cycles_build(seed=seed, timeline=timeline)
+        demo_cycles_build(
+            seed=seed, timeline=timeline, practice=demo_practice(seed=seed, timeline=timeline)
+        )
     return demo_summary(built=True)
 
 

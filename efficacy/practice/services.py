@@ -407,11 +407,11 @@ def action_set_done(*, user: User, action: Action, done: bool) -> Action:
 # --- the implementation log -------------------------------------------------------
 
 
-def _check_week(cycle: InquiryCycle, week: dt.date) -> None:
+def _check_week(cycle: InquiryCycle, week: dt.date, *, today: dt.date | None = None) -> None:
     """A week is named by its Monday, is not in the future, and falls within the cycle."""
     if week.weekday() != 0:
         raise ValidationError({"week": [_("A week is named by its Monday.")]})
-    if week > this_week():
+    if week > (this_week() if today is None else week_of(today)):
         raise ValidationError({"week": [_("This week has not started yet: log it when it has.")]})
     if cycle.start_date is not None and week < week_of(cycle.start_date):
         raise ValidationError({"week": [_("This week is before the cycle started.")]})
@@ -426,6 +426,7 @@ def implementation_log_save(
     cycle: InquiryCycle,
     week: dt.date,
     ratings: Mapping[tuple[int, int], int],
+    today: dt.date | None = None,
 ) -> int:
     """Save a teacher's ratings for one week: ``ratings`` maps (class id, strategy id) to
     0 (not used) to 3 (fully). New ratings are created and changed ones updated, in
@@ -434,11 +435,12 @@ def implementation_log_save(
     Refuses (``PermissionDenied``) anyone but a member of the team who teaches every
     class named, and (``ValidationError``) a closed cycle, a week that is not a
     Monday, in the future or outside the cycle, a strategy not the cycle's and a
-    rating outside 0 to 3.
+    rating outside 0 to 3. ``today`` is the day it is logged (the local date by
+    default): the demo logs its story's weeks as of the day it is built.
     """
     require_implementation_logger(user, cycle, frozenset(c for c, _s in ratings))
     cycle.require_open()
-    _check_week(cycle, week)
+    _check_week(cycle, week, today=today)
     strategies = set(cycle.cycle_strategies.values_list("strategy_id", flat=True))
     if any(s not in strategies for _c, s in ratings):
         raise ValidationError({"ratings": [_("Rate only the cycle's strategies.")]})
