@@ -12,6 +12,9 @@ principle 7). The rules, one condition per line below:
   and an individual's notes only once the host has shared the observation;
 * **planning a round** (:func:`can_plan_round`): whoever edits the cycle's team
   (its lead, its coach, the school leader);
+* **changing or cancelling a planned round** (:func:`can_change_plan`): whoever may
+  plan the cycle's rounds (:func:`can_plan_round`); the service refuses a round that
+  has taken place or, to cancel, one in which anything was written;
 * **writing an observation** (:func:`can_edit_observation`): its host and its
   observers, and only while their accounts are active;
 * **sharing it with the school leader** (:func:`can_share`): the host alone.
@@ -109,6 +112,18 @@ def can_read_notes(user: Person, observation: Observation) -> bool:
 
 def can_plan_round(user: Person, cycle: InquiryCycle) -> bool:
     return can_edit_team(user, cycle.team)
+
+
+def can_change_plan(user: Person, observation: Observation) -> bool:
+    return can_plan_round(user, observation.cycle)
+
+
+def require_plan_changer(user: Person, observation: Observation) -> None:
+    if not can_change_plan(user, observation):
+        raise PermissionDenied(
+            _("Only the lead or coach of %(team)s (or the school leader) can change its rounds.")
+            % {"team": observation.cycle.team}
+        )
 
 
 def can_edit_observation(user: Person, observation: Observation) -> bool:

@@ -66,6 +66,16 @@ class PlanForm(forms.Form):
         ).order_by("title")
 
 
+class PlanChangeForm(PlanForm):
+    """A planned round's date, period, observers, focus and pre-brief; the host and the
+    class stay as planned."""
+
+    def __init__(self, *args, cycle: InquiryCycle, **kwargs) -> None:
+        super().__init__(*args, cycle=cycle, **kwargs)
+        del self.fields["host"]
+        del self.fields["school_class"]
+
+
 class NoteForm(forms.Form):
     uuid = forms.UUIDField(widget=forms.HiddenInput)
     noted_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)

@@ -31,6 +31,7 @@ from efficacy.access.cycles import access_cycle
 from efficacy.access.practice import (
     access_meeting,
     access_round,
+    can_change_plan,
     can_edit_observation,
     can_log_implementation,
     can_plan_round,
@@ -43,6 +44,7 @@ from efficacy.access.practice import (
     can_tick_action,
     require_meeting_recorder,
     require_observation_writer,
+    require_plan_changer,
     require_planner,
 )
 from efficacy.cycles.models import InquiryCycle, LookFor
@@ -55,6 +57,7 @@ from efficacy.practice.forms import (
     NoteForm,
     ObserverDebriefForm,
     PhotoForm,
+    PlanChangeForm,
     PlanForm,
     PreBriefForm,
     WeekLogForm,
@@ -87,8 +90,10 @@ from efficacy.practice.services import (
     implementation_log_save,
     meeting_record,
     note_add,
+    observation_cancel,
     observation_plan,
     observation_pre_brief_set,
+    observation_replan,
     observation_share,
     observer_debrief_save,
     photo_add,
@@ -148,6 +153,45 @@ def plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return render(request, "practice/plan.html", {"cycle": cycle, "form": form})
 
 
+@login_required
+def plan_change(request: HttpRequest, observation_id: int) -> HttpResponse:
+    user = request.user
+    found = access_round(user, observation_id)
+    require_plan_changer(user, found)
+    initial = {
+        "date": found.date,
+        "period": found.period,
+        "observers": list(found.observers.all()),
+        "strategies": list(found.strategies.all()),
+        "pre_brief": found.pre_brief,
+    }
+    form = PlanChangeForm(request.POST or None, cycle=found.cycle, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            observation_replan(user=user, observation=found, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Observation changed."))
+            return redirect("practice:observation", observation_id=found.pk)
+    context = {"cycle": found.cycle, "observation": found, "form": form,
+               "ahead": found.is_ahead(timezone.localdate())}  # fmt: skip
+    return render(request, "practice/plan_change.html", context)
+
+
+@login_required
+@require_POST
+def plan_cancel(request: HttpRequest, observation_id: int) -> HttpResponse:
+    found = access_round(request.user, observation_id)
+    try:
+        observation_cancel(user=request.user, observation=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("practice:observation", observation_id=found.pk)
+    messages.success(request, _("Observation cancelled: it is no longer in the rounds."))
+    return redirect("practice:rounds", cycle_id=found.cycle_id)
+
+
 # --- observing ----------------------------------------------------------------
 
 
@@ -173,6 +217,9 @@ def _observation_context(request: HttpRequest, observation: Observation, **forms
         "can_read": readable,
         "can_edit": editable,
         "can_share": can_share(user, observation),
+        "can_change_plan": can_change_plan(user, observation)
+        and observation.cycle.is_open
+        and observation.is_ahead(timezone.localdate()),
     }
     if not readable:
         return context
@@ -592,6 +639,8 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/rounds/", rounds, name="rounds"),
     path("cycles/<int:cycle_id>/rounds/new/", plan, name="plan"),
     path("rounds/<int:observation_id>/", observation, name="observation"),
+    path("rounds/<int:observation_id>/plan/", plan_change, name="plan_change"),
+    path("rounds/<int:observation_id>/cancel/", plan_cancel, name="plan_cancel"),
     path("rounds/<int:observation_id>/notes/", note, name="note"),
     path("rounds/<int:observation_id>/tallies/", tally, name="tally"),
     path("rounds/<int:observation_id>/photos/", photo_new, name="photo_new"),

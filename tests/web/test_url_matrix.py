@@ -206,6 +206,12 @@ ROWS: dict[str, Row] = {
     "practice:rounds": Row(args=the_cycle, answers=answers(TEAM)),
     "practice:plan": Row(args=the_cycle, answers=answers(EDITORS, forbidden={"teacher_a"})),
     "practice:observation": Row(args=the_round, answers=answers(TEAM)),
+    # The round has taken place (it is dated in the past): its planners get the page,
+    # which says so, and a cancel is refused with a message (302 back to the round).
+    "practice:plan_change": Row(args=the_round, answers=answers(
+        EDITORS, forbidden={"teacher_a"})),
+    "practice:plan_cancel": Row(args=the_round, method="post", answers=answers(
+        EDITORS, 302, forbidden={"teacher_a"})),
     "practice:note": Row(args=the_round, method="post", data=lambda w, t: {
         "uuid": str(uuid.uuid4()), "kind": "seen", "text": "Pairs talk."},
         answers=answers(OBSERVING, 302, forbidden={"coach_a", "leader_a"})),
