@@ -98,6 +98,15 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class NoteCorrectionForm(forms.Form):
+    """Its author corrects a note: what kind it is and its text."""
+
+    kind = forms.ChoiceField(label=_("Kind of note"), choices=Note.Kind.choices)
+    text = forms.CharField(
+        label=_("What did you see or hear?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
 class PhotoForm(forms.Form):
     uuid = forms.UUIDField(widget=forms.HiddenInput)
     photo = forms.FileField(

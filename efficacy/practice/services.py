@@ -35,6 +35,7 @@ from efficacy.access.practice import (
     require_host,
     require_implementation_logger,
     require_meeting_recorder,
+    require_note_changer,
     require_observation_writer,
     require_plan_changer,
     require_planner,
@@ -221,6 +222,26 @@ def _client_uuid(value: object) -> uuid_module.UUID:
         ) from None
 
 
+def _note_text(text: str, kind: str) -> str:
+    """The note's text, stripped, or a ValidationError: the same for a new note and a
+    corrected one."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": [_("Write what you saw or heard.")]})
+    if len(text) > MAX_NOTE_CHARS:
+        raise ValidationError(
+            {
+                "text": [
+                    _("A note is at most %(n)s characters: split it in two.")
+                    % {"n": MAX_NOTE_CHARS}
+                ]
+            }
+        )
+    if kind not in Note.Kind.values:
+        raise ValidationError({"kind": [_("Choose what kind of note this is.")]})
+    return text
+
+
 def note_add(
     *,
     user: User,
@@ -236,20 +257,7 @@ def note_add(
     existing = Note.objects.filter(uuid=key).first()
     if existing is not None:
         return _same_sender(existing, user, observation), False
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": [_("Write what you saw or heard.")]})
-    if len(text) > MAX_NOTE_CHARS:
-        raise ValidationError(
-            {
-                "text": [
-                    _("A note is at most %(n)s characters: split it in two.")
-                    % {"n": MAX_NOTE_CHARS}
-                ]
-            }
-        )
-    if kind not in Note.Kind.values:
-        raise ValidationError({"kind": [_("Choose what kind of note this is.")]})
+    text = _note_text(text, kind)
     now = timezone.now()
     # A browser's clock may be wrong; a note is never dated in the future.
     when = min(noted_at, now) if noted_at is not None else now
@@ -262,6 +270,21 @@ def note_add(
         # The same note arrived twice at once: the other request stored it.
         return _same_sender(Note.objects.get(uuid=key), user, observation), False
     return note, True
+
+
+def note_correct(*, user: User, note: Note, text: str, kind: str) -> Note:
+    """Its author corrects a note: its text and kind. Nobody else does, the host neither."""
+    require_note_changer(user, note)
+    note.text = _note_text(text, kind)
+    note.kind = kind
+    note.save(update_fields=["text", "kind"])
+    return note
+
+
+def note_delete(*, user: User, note: Note) -> None:
+    """Its author deletes a note for good (a slip, a note in the wrong round). Nobody else."""
+    require_note_changer(user, note)
+    note.delete()
 
 
 def _same_sender(note: Note, user: User, observation: Observation) -> Note:

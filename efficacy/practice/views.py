@@ -31,6 +31,7 @@ from efficacy.access.cycles import access_cycle
 from efficacy.access.practice import (
     access_meeting,
     access_round,
+    can_change_note,
     can_change_plan,
     can_edit_observation,
     can_log_implementation,
@@ -43,6 +44,7 @@ from efficacy.access.practice import (
     can_share,
     can_tick_action,
     require_meeting_recorder,
+    require_note_changer,
     require_observation_writer,
     require_plan_changer,
     require_planner,
@@ -54,6 +56,7 @@ from efficacy.practice.forms import (
     ActionFormSet,
     DebriefForm,
     MeetingForm,
+    NoteCorrectionForm,
     NoteForm,
     ObserverDebriefForm,
     PhotoForm,
@@ -90,6 +93,8 @@ from efficacy.practice.services import (
     implementation_log_save,
     meeting_record,
     note_add,
+    note_correct,
+    note_delete,
     observation_cancel,
     observation_plan,
     observation_pre_brief_set,
@@ -224,6 +229,7 @@ def _observation_context(request: HttpRequest, observation: Observation, **forms
     if not readable:
         return context
     mine = _tallies(observation, user.pk)
+    notes = list(observation.notes.select_related("author", "observation"))
     look_fors = []
     for look_for in observation.look_fors():
         tally = mine["look_for"].get(look_for.pk)
@@ -237,7 +243,9 @@ def _observation_context(request: HttpRequest, observation: Observation, **forms
     context.update(
         look_fors=look_fors,
         engagement=engagement,
-        notes=observation.notes.select_related("author"),
+        notes=notes,
+        # The author's "Correct" link; can_change_note looks no further for someone else's.
+        own_notes={n.pk for n in notes if can_change_note(user, n)},
         photos=observation.photos.select_related("author"),
         note_form=forms.get("note_form") or NoteForm(),
         photo_form=forms.get("photo_form") or PhotoForm(limit_mb=megabytes(max_photo_bytes())),
@@ -284,6 +292,40 @@ def note(request: HttpRequest, observation_id: int) -> HttpResponse:
         return _refused(request, found, error, note_form=form)
     if _wants_json(request):
         return JsonResponse({"ok": True, "created": created, "uuid": str(saved.uuid)})
+    return redirect(_observation_url(found, "notes"))
+
+
+def _own_note(request: HttpRequest, observation_id: int, note_id: int):
+    found = access_round(request.user, observation_id)
+    mine = found.notes.filter(pk=note_id).select_related("observation").first()
+    if mine is None:
+        raise Http404
+    require_note_changer(request.user, mine)
+    return found, mine
+
+
+@login_required
+def note_edit(request: HttpRequest, observation_id: int, note_id: int) -> HttpResponse:
+    found, mine = _own_note(request, observation_id, note_id)
+    form = NoteCorrectionForm(request.POST or None, initial={"text": mine.text, "kind": mine.kind})
+    if request.method == "POST" and form.is_valid():
+        try:
+            note_correct(user=request.user, note=mine, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Note corrected."))
+            return redirect(_observation_url(found, "notes"))
+    context = {"observation": found, "cycle": found.cycle, "note": mine, "form": form}
+    return render(request, "practice/note_edit.html", context)
+
+
+@login_required
+@require_POST
+def note_remove(request: HttpRequest, observation_id: int, note_id: int) -> HttpResponse:
+    found, mine = _own_note(request, observation_id, note_id)
+    note_delete(user=request.user, note=mine)
+    messages.success(request, _("Note deleted."))
     return redirect(_observation_url(found, "notes"))
 
 
@@ -642,6 +684,10 @@ urlpatterns = [
     path("rounds/<int:observation_id>/plan/", plan_change, name="plan_change"),
     path("rounds/<int:observation_id>/cancel/", plan_cancel, name="plan_cancel"),
     path("rounds/<int:observation_id>/notes/", note, name="note"),
+    path("rounds/<int:observation_id>/notes/<int:note_id>/", note_edit, name="note_edit"),
+    path(
+        "rounds/<int:observation_id>/notes/<int:note_id>/delete/", note_remove, name="note_delete"
+    ),
     path("rounds/<int:observation_id>/tallies/", tally, name="tally"),
     path("rounds/<int:observation_id>/photos/", photo_new, name="photo_new"),
     path("rounds/<int:observation_id>/photos/<int:photo_id>/", photo, name="photo"),

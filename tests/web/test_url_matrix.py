@@ -34,7 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from efficacy.cycles.models import MasteryMoment, Milestone
 from efficacy.cycles.plan.services import cycle_create, measure_create, occasion_create
 from efficacy.practice.models import RoundSchedule
-from efficacy.practice.services import ActionDraft, meeting_record, photo_add
+from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
 from efficacy.roster.models import ImportRun, Role, User
 from tests.practice.fixtures import english_round
 
@@ -215,6 +215,12 @@ ROWS: dict[str, Row] = {
     "practice:note": Row(args=the_round, method="post", data=lambda w, t: {
         "uuid": str(uuid.uuid4()), "kind": "seen", "text": "Pairs talk."},
         answers=answers(OBSERVING, 302, forbidden={"coach_a", "leader_a"})),
+    # teacher_a (the host) wrote the note: the author alone corrects or deletes it.
+    "practice:note_edit": Row(args=lambda w, t: [t["round"].pk, t["note"].pk],
+                              answers=answers({"teacher_a"}, forbidden=TEAM - {"teacher_a"})),
+    "practice:note_delete": Row(args=lambda w, t: [t["round"].pk, t["note"].pk], method="post",
+                                answers=answers({"teacher_a"}, 302,
+                                                forbidden=TEAM - {"teacher_a"})),
     "practice:tally": Row(args=the_round, method="post",
                           data=lambda w, t: {"level": "engaged", "count": 3, "version": 1},
                           answers=answers(OBSERVING, 302, forbidden={"coach_a", "leader_a"})),
@@ -318,6 +324,12 @@ def things(world):
         "occasion": occasion,
         "round": observation,
         "photo": photo,
+        "note": note_add(
+            user=world.teacher_a,
+            observation=observation,
+            uuid=uuid.uuid4(),
+            text="Ava quotes line 4.",
+        )[0],
         "milestone": Milestone.objects.create(cycle=cycle, title="Observe each other"),
         "moment": MasteryMoment.objects.create(cycle=cycle, reflection={}, rule="prepost_gain"),
         "schedule": RoundSchedule.objects.create(
