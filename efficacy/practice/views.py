@@ -23,6 +23,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,6 +74,7 @@ from efficacy.practice.models import (
     EngagementTally,
     LookForTally,
     Meeting,
+    Note,
     Observation,
     ObserverDebrief,
 )
@@ -291,8 +293,25 @@ def note(request: HttpRequest, observation_id: int) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, found, error, note_form=form)
     if _wants_json(request):
-        return JsonResponse({"ok": True, "created": created, "uuid": str(saved.uuid)})
+        return JsonResponse(
+            {"ok": True, "created": created, "uuid": str(saved.uuid), "note": _note_json(saved)}
+        )
     return redirect(_observation_url(found, "notes"))
+
+
+def _note_json(saved: Note) -> dict[str, str]:
+    """A stored note as the page shows it, for the script to add to the notes list."""
+    noted_at = timezone.localtime(saved.noted_at)
+    return {
+        "uuid": str(saved.uuid),
+        "text": saved.text,
+        "kind": saved.get_kind_display(),
+        "author": saved.author.get_full_name(),
+        "noted_at": noted_at.isoformat(),
+        "time": date_format(noted_at, "TIME_FORMAT"),
+        "change_url": reverse("practice:note_edit", args=[saved.observation_id, saved.pk]),
+        "change_label": _("Correct or delete"),
+    }
 
 
 def _own_note(request: HttpRequest, observation_id: int, note_id: int):

@@ -85,6 +85,7 @@ def test_notes_typed_offline_reach_the_server_exactly_once(page, world, round_):
     )
     _shot(page, "back_online_390")
     assert pending.count() == 4
+    assert page.locator("#notes li").count() == 3  # listed as stored, before any reload
 
     page.reload()  # a reload sends nothing again
     page.wait_for_load_state("networkidle")
@@ -100,6 +101,19 @@ def test_notes_typed_offline_reach_the_server_exactly_once(page, world, round_):
     assert page.locator("#notes li").count() == 3
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= PHONE["width"]
+
+
+def test_a_sent_note_joins_the_notes_list_without_a_reload(page, world, round_):
+    sign_in(page, "lead_english", world.password)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{page.base}/rounds/{round_.pk}/")
+    assert page.locator("#notes li").count() == 0
+    _add_note(page, "09:05 Ava: the narrator is lying, look at line 4.")
+    stored = page.locator("#notes li", has_text="the narrator is lying")
+    stored.wait_for()
+    assert stored.get_by_role("link", name="Correct or delete").count() == 1
+    assert page.locator("#notes li").count() == 1
+    assert not page.get_by_text("No note yet.").is_visible()
 
 
 def _store_key(round_, world) -> str:

@@ -70,6 +70,39 @@
     li.firstChild.textContent = when + " · " + word;
   }
 
+  // The note as the server stored it, in the notes list: no reload needed.
+  var notesList = document.querySelector("[data-notes]");
+  function showStored(note) {
+    if (!notesList || notesList.querySelector('[data-uuid="' + note.uuid + '"]')) { return; }
+    var li = document.createElement("li");
+    li.setAttribute("data-uuid", note.uuid);
+    var meta = document.createElement("span");
+    meta.className = "note-meta";
+    var time = document.createElement("time");
+    time.setAttribute("datetime", note.noted_at);
+    time.textContent = note.time;
+    meta.appendChild(time);
+    meta.appendChild(document.createTextNode(" · " + note.kind + " · " + note.author));
+    li.appendChild(meta);
+    li.appendChild(document.createTextNode(" " + note.text + " "));
+    if (note.change_url) {
+      var link = document.createElement("a");
+      link.className = "note-change";
+      link.href = note.change_url;
+      link.textContent = note.change_label;
+      li.appendChild(link);
+    }
+    // In the order they were noted, as the server lists them.
+    var later = Array.prototype.find.call(notesList.children, function (other) {
+      var at = other.querySelector("time");
+      return at && at.getAttribute("datetime") > note.noted_at;
+    });
+    notesList.insertBefore(li, later || null);
+    notesList.hidden = false;
+    var none = document.querySelector("[data-no-notes]");
+    if (none) { none.hidden = true; }
+  }
+
   function enqueue(item) {
     var queue = load();
     if (item.type === "tally") {
@@ -124,10 +157,13 @@
     }).then(function (response) {
       sending = false;
       if (response.ok) {
-        item.state = "sent";
-        forget(item.uuid);
-        showPending(item);
-        flush();
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          item.state = "sent";
+          forget(item.uuid);
+          showPending(item);
+          if (answer.note) { showStored(answer.note); }
+          flush();
+        });
       } else if (response.status === 400 || response.status === 403) {
         // Refused for good: keep the text on screen so nothing typed is lost.
         return response.json().catch(function () { return {}; }).then(function (answer) {
