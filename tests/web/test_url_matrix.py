@@ -36,7 +36,7 @@ from efficacy.cycles.plan.services import cycle_create, measure_create, occasion
 from efficacy.practice.models import RoundSchedule
 from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
 from efficacy.roster.models import ImportRun, Role, User
-from tests.practice.fixtures import english_round
+from tests.practice.fixtures import english_round, pdf_of_work
 
 pytestmark = pytest.mark.django_db
 
@@ -309,7 +309,7 @@ def things(world):
                                kind="baseline")  # fmt: skip
     observation = english_round(world, cycle)
     photo = photo_add(user=world.lead_english, observation=observation, uuid=uuid.uuid4(),
-                      upload=SimpleUploadedFile("work.pdf", b"%PDF-1.4\n%%EOF\n"))[0]  # fmt: skip
+                      upload=SimpleUploadedFile("work.pdf", pdf_of_work()))[0]  # fmt: skip
     meeting = meeting_record(
         user=world.teacher_a, cycle=cycle, date=dt.date(2024, 10, 9),
         attendees=[world.teacher_a, world.lead_english],
