@@ -25,6 +25,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from efficacy import privacy
@@ -106,6 +107,10 @@ from efficacy.practice.services import (
     photo_add,
     tally_set,
 )
+from efficacy.practice.wording import judgement_words, reads_as_judgement
+
+#: The nudge a note that reads as a judgement gets: a hint, never a refusal.
+JUDGEMENT_HINT = gettext_lazy("Describe what you saw or heard: who said or did what?")
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -250,6 +255,8 @@ def _observation_context(request: HttpRequest, observation: Observation, **forms
         own_notes={n.pk for n in notes if can_change_note(user, n)},
         photos=observation.photos.select_related("author"),
         note_form=forms.get("note_form") or NoteForm(),
+        judgement_words=judgement_words(),
+        judgement_hint=JUDGEMENT_HINT,
         photo_form=forms.get("photo_form") or PhotoForm(limit_mb=megabytes(max_photo_bytes())),
         pre_brief_form=PreBriefForm(initial={"pre_brief": observation.pre_brief}),
     )
@@ -292,10 +299,19 @@ def note(request: HttpRequest, observation_id: int) -> HttpResponse:
         saved, created = note_add(user=request.user, observation=found, **form.cleaned_data)
     except ValidationError as error:
         return _refused(request, found, error, note_form=form)
+    judgement = reads_as_judgement(saved.text)
     if _wants_json(request):
         return JsonResponse(
-            {"ok": True, "created": created, "uuid": str(saved.uuid), "note": _note_json(saved)}
+            {
+                "ok": True,
+                "created": created,
+                "uuid": str(saved.uuid),
+                "note": _note_json(saved),
+                "hint": str(JUDGEMENT_HINT) if judgement else "",
+            }
         )
+    if judgement:
+        messages.info(request, JUDGEMENT_HINT)
     return redirect(_observation_url(found, "notes"))
 
 

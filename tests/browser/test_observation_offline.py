@@ -199,3 +199,19 @@ def test_the_practice_pages_have_no_serious_accessibility_problem(page, world, r
         found[name] = axe_violations(page)
         _shot(page, f"{name}_{viewport['width']}")
     assert found == {name: [] for name in urls}
+
+
+def test_a_judgement_being_typed_gets_a_hint_that_blocks_nothing(page, world, round_):
+    sign_in(page, "lead_english", world.password)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{page.base}/rounds/{round_.pk}/")
+    hint = page.get_by_text("Describe what you saw or heard: who said or did what?")
+    field = page.get_by_label("What did you see or hear?")
+    field.press_sequentially("Ava reads line 4")
+    assert not hint.is_visible()
+    field.press_sequentially(", a great answer")
+    hint.wait_for()
+    _shot(page, "judgement_hint_390")
+    page.get_by_role("button", name="Add the note").click()
+    page.locator("#notes li", has_text="a great answer").wait_for()
+    assert not hint.is_visible()

@@ -257,8 +257,22 @@
                noted_at: new Date().toISOString()}
     });
     noteForm.elements.text.value = "";
+    if (hint) { hint.hidden = true; }
     noteForm.elements.text.focus();
   });
+
+  // A gentle hint, as the note is typed, when it reads as a judgement: never a block.
+  var hint = noteForm.querySelector("[data-judgement-hint]");
+  var wordsScript = document.getElementById("judgement-words");
+  if (hint && wordsScript) {
+    var words = JSON.parse(wordsScript.textContent).map(function (w) {
+      return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    });
+    var judging = new RegExp("(^|[^\\p{L}\\p{N}_])(" + words.join("|") + ")(?![\\p{L}\\p{N}_])", "iu");
+    noteForm.elements.text.addEventListener("input", function () {
+      hint.hidden = !judging.test(noteForm.elements.text.value);
+    });
+  }
 
   // --- tallies ----------------------------------------------------------------
   root.querySelectorAll("form[data-tally]").forEach(function (form) {
