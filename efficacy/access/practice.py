@@ -12,8 +12,13 @@ principle 7). The rules, one condition per line below:
   and an individual's notes only once the host has shared the observation;
 * **planning a round** (:func:`can_plan_round`): whoever edits the cycle's team
   (its lead, its coach, the school leader);
+* **changing or cancelling a planned round** (:func:`can_change_plan`): whoever may
+  plan the cycle's rounds (:func:`can_plan_round`); the service refuses a round that
+  has taken place or, to cancel, one in which anything was written;
 * **writing an observation** (:func:`can_edit_observation`): its host and its
   observers, and only while their accounts are active;
+* **correcting or deleting a note** (:func:`can_change_note`): its author alone,
+  while they may still write in the observation; never the host, for someone else's;
 * **sharing it with the school leader** (:func:`can_share`): the host alone.
 
 Team meetings are the team's working record, not a report:
@@ -61,7 +66,7 @@ from efficacy.access.roster import (
     team_role_of,
 )
 from efficacy.cycles.models import InquiryCycle
-from efficacy.practice.models import Action, Meeting, Observation, RoundSchedule
+from efficacy.practice.models import Action, Meeting, Note, Observation, RoundSchedule
 from efficacy.roster.models import School, Status, TeamMembership
 
 # --- reading ------------------------------------------------------------------
@@ -111,12 +116,35 @@ def can_plan_round(user: Person, cycle: InquiryCycle) -> bool:
     return can_edit_team(user, cycle.team)
 
 
+def can_change_plan(user: Person, observation: Observation) -> bool:
+    return can_plan_round(user, observation.cycle)
+
+
+def require_plan_changer(user: Person, observation: Observation) -> None:
+    if not can_change_plan(user, observation):
+        raise PermissionDenied(
+            _("Only the lead or coach of %(team)s (or the school leader) can change its rounds.")
+            % {"team": observation.cycle.team}
+        )
+
+
 def can_edit_observation(user: Person, observation: Observation) -> bool:
     if not is_active_account(user):
         return False
     if observation.host_id == user.pk:
         return True
     return observation.is_observer(user.pk)
+
+
+def can_change_note(user: Person, note: Note) -> bool:
+    if note.author_id != user.pk:
+        return False
+    return can_edit_observation(user, note.observation)
+
+
+def require_note_changer(user: Person, note: Note) -> None:
+    if not can_change_note(user, note):
+        raise PermissionDenied(_("Only the note's author can correct or delete it."))
 
 
 def can_share(user: Person, observation: Observation) -> bool:

@@ -66,6 +66,16 @@ class PlanForm(forms.Form):
         ).order_by("title")
 
 
+class PlanChangeForm(PlanForm):
+    """A planned round's date, period, observers, focus and pre-brief; the host and the
+    class stay as planned."""
+
+    def __init__(self, *args, cycle: InquiryCycle, **kwargs) -> None:
+        super().__init__(*args, cycle=cycle, **kwargs)
+        del self.fields["host"]
+        del self.fields["school_class"]
+
+
 class NoteForm(forms.Form):
     uuid = forms.UUIDField(widget=forms.HiddenInput)
     noted_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
@@ -86,6 +96,15 @@ class NoteForm(forms.Form):
         # A fresh id with every form: the same form sent twice stores one note.
         kwargs["initial"].setdefault("uuid", uuid.uuid4())
         super().__init__(*args, **kwargs)
+
+
+class NoteCorrectionForm(forms.Form):
+    """Its author corrects a note: what kind it is and its text."""
+
+    kind = forms.ChoiceField(label=_("Kind of note"), choices=Note.Kind.choices)
+    text = forms.CharField(
+        label=_("What did you see or hear?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class PhotoForm(forms.Form):

@@ -78,6 +78,21 @@ class Observation(models.Model):
     def is_observer(self, user_id: int | None) -> bool:
         return self.observers.filter(pk=user_id).exists()
 
+    def is_ahead(self, today: dt.date) -> bool:
+        """Not yet happened (today included): its plan may still change or be cancelled."""
+        return self.date >= today
+
+    def has_records(self) -> bool:
+        """Whether anyone wrote in it: a note, a photo, a tally, a debrief."""
+        return (
+            self.notes.exists()
+            or self.photos.exists()
+            or self.look_for_tallies.filter(count__gt=0).exists()
+            or self.engagement_tallies.filter(count__gt=0).exists()
+            or Debrief.objects.filter(observation=self).exists()
+            or self.observer_debriefs.exists()
+        )
+
 
 class Note(models.Model):
     class Kind(models.TextChoices):

@@ -3,7 +3,11 @@
 A photo is accepted when it is under ``EFFICACY_MAX_PHOTO_BYTES`` and its first
 bytes say JPEG, PNG or PDF, whatever its name or the browser claim. An image is
 decoded and encoded again by Pillow, which writes no EXIF block: the camera's
-location (GPS), its serial number and the time are gone. A PDF is kept as sent.
+location (GPS), its serial number and the time are gone. A PDF's pages are copied
+by pypdf into a new document without its metadata (the document information:
+Author, Creator, Producer, dates; the XMP stream of the document and of its pages);
+a PDF of more than ``MAX_PDF_PAGES`` pages, an encrypted one or one pypdf cannot
+read is refused. Its size is bounded like a photo's, before it is parsed.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
 
 #: The first bytes of each accepted type.
 SIGNATURES = (
@@ -25,6 +31,8 @@ SIGNATURES = (
 )
 #: A decoded image larger than this many pixels is refused (a decompression bomb).
 MAX_PIXELS = 40_000_000
+#: Student work is a few pages; a longer PDF is refused before its pages are copied.
+MAX_PDF_PAGES = 50
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,7 @@ def photo_clean(upload: UploadedFile) -> CleanFile:
             code="wrong_type",
         )
     if content_type == "application/pdf":
-        return CleanFile(data, content_type)
+        return CleanFile(_without_pdf_metadata(data), content_type)
     return CleanFile(_reencode(data, content_type), content_type)
 
 
@@ -87,6 +95,43 @@ def _reencode(data: bytes, content_type: str) -> bytes:
             _("This photo could not be read. Take it again or choose another file."),
             code="unreadable",
         ) from error
+    return out.getvalue()
+
+
+def _without_pdf_metadata(data: bytes) -> bytes:
+    unreadable = ValidationError(
+        _("This PDF could not be read. Save it again as a PDF, or take a photo of the work."),
+        code="unreadable",
+    )
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(
+                _("This PDF is protected by a password. Save it again without one."),
+                code="encrypted",
+            )
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise ValidationError(
+                _(
+                    "This PDF has %(n)s pages; at most %(limit)s are kept. Send the pages that matter."
+                )
+                % {"n": len(reader.pages), "limit": MAX_PDF_PAGES},
+                code="too_large",
+            )
+        writer = PdfWriter()
+        for page in reader.pages:
+            added = writer.add_page(page)
+            # A page may carry its own XMP and application data.
+            for key in ("/Metadata", "/PieceInfo"):
+                if key in added:
+                    del added[key]
+        writer.metadata = None
+        out = io.BytesIO()
+        writer.write(out)
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+        raise unreadable from error
     return out.getvalue()
 
 

@@ -35,7 +35,9 @@ from efficacy.access.practice import (
     require_host,
     require_implementation_logger,
     require_meeting_recorder,
+    require_note_changer,
     require_observation_writer,
+    require_plan_changer,
     require_planner,
 )
 from efficacy.cycles.models import InquiryCycle, LookFor, Measure, Occasion, Strategy
@@ -73,6 +75,29 @@ def _team_members(cycle: InquiryCycle) -> set[int]:
 # --- planning -----------------------------------------------------------------
 
 
+def _plan_problems(
+    cycle: InquiryCycle, *, host: User, observers: list[User], strategies: list[Strategy]
+) -> dict[str, list[str]]:
+    """What is wrong with a round's people and focus, by field: the same for a plan and
+    a change of plan."""
+    members = _team_members(cycle)
+    errors: dict[str, list[str]] = {}
+    if host.pk not in members:
+        errors["host"] = [_("The host must be a member of %(team)s.") % {"team": cycle.team}]
+    if not observers:
+        errors["observers"] = [_("Choose at least one observer.")]
+    elif any(o.pk not in members for o in observers):
+        errors["observers"] = [_("Observers must be members of %(team)s.") % {"team": cycle.team}]
+    elif any(o.pk == host.pk for o in observers):
+        errors["observers"] = [_("The host does not observe their own lesson.")]
+    cycle_strategies = set(cycle.cycle_strategies.values_list("strategy_id", flat=True))
+    if not strategies:
+        errors["strategies"] = [_("Choose the cycle's strategies this observation looks for.")]
+    elif any(s.pk not in cycle_strategies for s in strategies):
+        errors["strategies"] = [_("The focus is one of the cycle's strategies.")]
+    return errors
+
+
 @transaction.atomic
 def observation_plan(
     *,
@@ -91,21 +116,7 @@ def observation_plan(
     cycle.require_open()
     observers = list(observers)
     strategies = list(strategies)
-    members = _team_members(cycle)
-    errors: dict[str, list[str]] = {}
-    if host.pk not in members:
-        errors["host"] = [_("The host must be a member of %(team)s.") % {"team": cycle.team}]
-    if not observers:
-        errors["observers"] = [_("Choose at least one observer.")]
-    elif any(o.pk not in members for o in observers):
-        errors["observers"] = [_("Observers must be members of %(team)s.") % {"team": cycle.team}]
-    elif any(o.pk == host.pk for o in observers):
-        errors["observers"] = [_("The host does not observe their own lesson.")]
-    cycle_strategies = set(cycle.cycle_strategies.values_list("strategy_id", flat=True))
-    if not strategies:
-        errors["strategies"] = [_("Choose the cycle's strategies this observation looks for.")]
-    elif any(s.pk not in cycle_strategies for s in strategies):
-        errors["strategies"] = [_("The focus is one of the cycle's strategies.")]
+    errors = _plan_problems(cycle, host=host, observers=observers, strategies=strategies)
     if school_class is not None and school_class.school_id != cycle.team.school_id:
         errors["school_class"] = [
             _("Choose a class of %(school)s.") % {"school": cycle.team.school}
@@ -124,6 +135,72 @@ def observation_plan(
     observation.observers.set(observers)
     observation.strategies.set(strategies)
     return observation
+
+
+def _require_not_started(observation: Observation, today: dt.date) -> None:
+    if not observation.is_ahead(today):
+        raise ValidationError(
+            _("This observation has taken place: its plan is kept as it happened.")
+        )
+
+
+@transaction.atomic
+def observation_replan(
+    *,
+    user: User,
+    observation: Observation,
+    date: dt.date,
+    observers: Iterable[User],
+    strategies: Iterable[Strategy],
+    period: str = "",
+    pre_brief: str = "",
+    today: dt.date | None = None,
+) -> Observation:
+    """Change a round before it happens: its date, period, observers, focus and pre-brief.
+    The host and the class stay: another host is another observation."""
+    require_plan_changer(user, observation)
+    observation.cycle.require_open()
+    today = today or timezone.localdate()
+    _require_not_started(observation, today)
+    if observation.has_records():
+        raise ValidationError(
+            _("Notes, photos or tallies are already written in this observation: its plan stays.")
+        )
+    observers, strategies = list(observers), list(strategies)
+    errors = _plan_problems(
+        observation.cycle, host=observation.host, observers=observers, strategies=strategies
+    )
+    if date is None or date < today:
+        errors["date"] = [_("Choose today or a later day.")]
+    if errors:
+        raise ValidationError(errors)
+    observation.date = date
+    observation.period = period.strip()
+    observation.pre_brief = pre_brief.strip()
+    observation.save(update_fields=["date", "period", "pre_brief"])
+    observation.observers.set(observers)
+    observation.strategies.set(strategies)
+    return observation
+
+
+@transaction.atomic
+def observation_cancel(
+    *, user: User, observation: Observation, today: dt.date | None = None
+) -> None:
+    """Cancel a round before it happens: it is deleted, so it leaves the rounds list and
+    everyone's "Rounds to attend". A round in which anything was written (a note, a
+    photo, a tally, a debrief) is refused, so nothing an observer wrote is lost."""
+    require_plan_changer(user, observation)
+    observation.cycle.require_open()
+    _require_not_started(observation, today or timezone.localdate())
+    if observation.has_records():
+        raise ValidationError(
+            _(
+                "This observation already has notes, photos, tallies or a debrief: it cannot be "
+                "cancelled, so that nothing written in it is lost. Change its date instead."
+            )
+        )
+    observation.delete()
 
 
 def observation_pre_brief_set(*, user: User, observation: Observation, pre_brief: str) -> None:
@@ -145,6 +222,26 @@ def _client_uuid(value: object) -> uuid_module.UUID:
         ) from None
 
 
+def _note_text(text: str, kind: str) -> str:
+    """The note's text, stripped, or a ValidationError: the same for a new note and a
+    corrected one."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": [_("Write what you saw or heard.")]})
+    if len(text) > MAX_NOTE_CHARS:
+        raise ValidationError(
+            {
+                "text": [
+                    _("A note is at most %(n)s characters: split it in two.")
+                    % {"n": MAX_NOTE_CHARS}
+                ]
+            }
+        )
+    if kind not in Note.Kind.values:
+        raise ValidationError({"kind": [_("Choose what kind of note this is.")]})
+    return text
+
+
 def note_add(
     *,
     user: User,
@@ -160,20 +257,7 @@ def note_add(
     existing = Note.objects.filter(uuid=key).first()
     if existing is not None:
         return _same_sender(existing, user, observation), False
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": [_("Write what you saw or heard.")]})
-    if len(text) > MAX_NOTE_CHARS:
-        raise ValidationError(
-            {
-                "text": [
-                    _("A note is at most %(n)s characters: split it in two.")
-                    % {"n": MAX_NOTE_CHARS}
-                ]
-            }
-        )
-    if kind not in Note.Kind.values:
-        raise ValidationError({"kind": [_("Choose what kind of note this is.")]})
+    text = _note_text(text, kind)
     now = timezone.now()
     # A browser's clock may be wrong; a note is never dated in the future.
     when = min(noted_at, now) if noted_at is not None else now
@@ -186,6 +270,21 @@ def note_add(
         # The same note arrived twice at once: the other request stored it.
         return _same_sender(Note.objects.get(uuid=key), user, observation), False
     return note, True
+
+
+def note_correct(*, user: User, note: Note, text: str, kind: str) -> Note:
+    """Its author corrects a note: its text and kind. Nobody else does, the host neither."""
+    require_note_changer(user, note)
+    note.text = _note_text(text, kind)
+    note.kind = kind
+    note.save(update_fields=["text", "kind"])
+    return note
+
+
+def note_delete(*, user: User, note: Note) -> None:
+    """Its author deletes a note for good (a slip, a note in the wrong round). Nobody else."""
+    require_note_changer(user, note)
+    note.delete()
 
 
 def _same_sender(note: Note, user: User, observation: Observation) -> Note:

@@ -23,7 +23,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from efficacy import privacy
@@ -31,6 +33,8 @@ from efficacy.access.cycles import access_cycle
 from efficacy.access.practice import (
     access_meeting,
     access_round,
+    can_change_note,
+    can_change_plan,
     can_edit_observation,
     can_log_implementation,
     can_plan_round,
@@ -42,7 +46,9 @@ from efficacy.access.practice import (
     can_share,
     can_tick_action,
     require_meeting_recorder,
+    require_note_changer,
     require_observation_writer,
+    require_plan_changer,
     require_planner,
 )
 from efficacy.cycles.models import InquiryCycle, LookFor
@@ -52,9 +58,11 @@ from efficacy.practice.forms import (
     ActionFormSet,
     DebriefForm,
     MeetingForm,
+    NoteCorrectionForm,
     NoteForm,
     ObserverDebriefForm,
     PhotoForm,
+    PlanChangeForm,
     PlanForm,
     PreBriefForm,
     WeekLogForm,
@@ -67,6 +75,7 @@ from efficacy.practice.models import (
     EngagementTally,
     LookForTally,
     Meeting,
+    Note,
     Observation,
     ObserverDebrief,
 )
@@ -87,13 +96,21 @@ from efficacy.practice.services import (
     implementation_log_save,
     meeting_record,
     note_add,
+    note_correct,
+    note_delete,
+    observation_cancel,
     observation_plan,
     observation_pre_brief_set,
+    observation_replan,
     observation_share,
     observer_debrief_save,
     photo_add,
     tally_set,
 )
+from efficacy.practice.wording import judgement_words, reads_as_judgement
+
+#: The nudge a note that reads as a judgement gets: a hint, never a refusal.
+JUDGEMENT_HINT = gettext_lazy("Describe what you saw or heard: who said or did what?")
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -148,6 +165,45 @@ def plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return render(request, "practice/plan.html", {"cycle": cycle, "form": form})
 
 
+@login_required
+def plan_change(request: HttpRequest, observation_id: int) -> HttpResponse:
+    user = request.user
+    found = access_round(user, observation_id)
+    require_plan_changer(user, found)
+    initial = {
+        "date": found.date,
+        "period": found.period,
+        "observers": list(found.observers.all()),
+        "strategies": list(found.strategies.all()),
+        "pre_brief": found.pre_brief,
+    }
+    form = PlanChangeForm(request.POST or None, cycle=found.cycle, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            observation_replan(user=user, observation=found, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Observation changed."))
+            return redirect("practice:observation", observation_id=found.pk)
+    context = {"cycle": found.cycle, "observation": found, "form": form,
+               "ahead": found.is_ahead(timezone.localdate())}  # fmt: skip
+    return render(request, "practice/plan_change.html", context)
+
+
+@login_required
+@require_POST
+def plan_cancel(request: HttpRequest, observation_id: int) -> HttpResponse:
+    found = access_round(request.user, observation_id)
+    try:
+        observation_cancel(user=request.user, observation=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("practice:observation", observation_id=found.pk)
+    messages.success(request, _("Observation cancelled: it is no longer in the rounds."))
+    return redirect("practice:rounds", cycle_id=found.cycle_id)
+
+
 # --- observing ----------------------------------------------------------------
 
 
@@ -173,10 +229,14 @@ def _observation_context(request: HttpRequest, observation: Observation, **forms
         "can_read": readable,
         "can_edit": editable,
         "can_share": can_share(user, observation),
+        "can_change_plan": can_change_plan(user, observation)
+        and observation.cycle.is_open
+        and observation.is_ahead(timezone.localdate()),
     }
     if not readable:
         return context
     mine = _tallies(observation, user.pk)
+    notes = list(observation.notes.select_related("author", "observation"))
     look_fors = []
     for look_for in observation.look_fors():
         tally = mine["look_for"].get(look_for.pk)
@@ -190,9 +250,13 @@ def _observation_context(request: HttpRequest, observation: Observation, **forms
     context.update(
         look_fors=look_fors,
         engagement=engagement,
-        notes=observation.notes.select_related("author"),
+        notes=notes,
+        # The author's "Correct" link; can_change_note looks no further for someone else's.
+        own_notes={n.pk for n in notes if can_change_note(user, n)},
         photos=observation.photos.select_related("author"),
         note_form=forms.get("note_form") or NoteForm(),
+        judgement_words=judgement_words(),
+        judgement_hint=JUDGEMENT_HINT,
         photo_form=forms.get("photo_form") or PhotoForm(limit_mb=megabytes(max_photo_bytes())),
         pre_brief_form=PreBriefForm(initial={"pre_brief": observation.pre_brief}),
     )
@@ -235,8 +299,68 @@ def note(request: HttpRequest, observation_id: int) -> HttpResponse:
         saved, created = note_add(user=request.user, observation=found, **form.cleaned_data)
     except ValidationError as error:
         return _refused(request, found, error, note_form=form)
+    judgement = reads_as_judgement(saved.text)
     if _wants_json(request):
-        return JsonResponse({"ok": True, "created": created, "uuid": str(saved.uuid)})
+        return JsonResponse(
+            {
+                "ok": True,
+                "created": created,
+                "uuid": str(saved.uuid),
+                "note": _note_json(saved),
+                "hint": str(JUDGEMENT_HINT) if judgement else "",
+            }
+        )
+    if judgement:
+        messages.info(request, JUDGEMENT_HINT)
+    return redirect(_observation_url(found, "notes"))
+
+
+def _note_json(saved: Note) -> dict[str, str]:
+    """A stored note as the page shows it, for the script to add to the notes list."""
+    noted_at = timezone.localtime(saved.noted_at)
+    return {
+        "uuid": str(saved.uuid),
+        "text": saved.text,
+        "kind": saved.get_kind_display(),
+        "author": saved.author.get_full_name(),
+        "noted_at": noted_at.isoformat(),
+        "time": date_format(noted_at, "TIME_FORMAT"),
+        "change_url": reverse("practice:note_edit", args=[saved.observation_id, saved.pk]),
+        "change_label": _("Correct or delete"),
+    }
+
+
+def _own_note(request: HttpRequest, observation_id: int, note_id: int):
+    found = access_round(request.user, observation_id)
+    mine = found.notes.filter(pk=note_id).select_related("observation").first()
+    if mine is None:
+        raise Http404
+    require_note_changer(request.user, mine)
+    return found, mine
+
+
+@login_required
+def note_edit(request: HttpRequest, observation_id: int, note_id: int) -> HttpResponse:
+    found, mine = _own_note(request, observation_id, note_id)
+    form = NoteCorrectionForm(request.POST or None, initial={"text": mine.text, "kind": mine.kind})
+    if request.method == "POST" and form.is_valid():
+        try:
+            note_correct(user=request.user, note=mine, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Note corrected."))
+            return redirect(_observation_url(found, "notes"))
+    context = {"observation": found, "cycle": found.cycle, "note": mine, "form": form}
+    return render(request, "practice/note_edit.html", context)
+
+
+@login_required
+@require_POST
+def note_remove(request: HttpRequest, observation_id: int, note_id: int) -> HttpResponse:
+    found, mine = _own_note(request, observation_id, note_id)
+    note_delete(user=request.user, note=mine)
+    messages.success(request, _("Note deleted."))
     return redirect(_observation_url(found, "notes"))
 
 
@@ -592,7 +716,13 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/rounds/", rounds, name="rounds"),
     path("cycles/<int:cycle_id>/rounds/new/", plan, name="plan"),
     path("rounds/<int:observation_id>/", observation, name="observation"),
+    path("rounds/<int:observation_id>/plan/", plan_change, name="plan_change"),
+    path("rounds/<int:observation_id>/cancel/", plan_cancel, name="plan_cancel"),
     path("rounds/<int:observation_id>/notes/", note, name="note"),
+    path("rounds/<int:observation_id>/notes/<int:note_id>/", note_edit, name="note_edit"),
+    path(
+        "rounds/<int:observation_id>/notes/<int:note_id>/delete/", note_remove, name="note_delete"
+    ),
     path("rounds/<int:observation_id>/tallies/", tally, name="tally"),
     path("rounds/<int:observation_id>/photos/", photo_new, name="photo_new"),
     path("rounds/<int:observation_id>/photos/<int:photo_id>/", photo, name="photo"),

@@ -42,3 +42,28 @@ def english_round(world, cycle=None):
 @pytest.fixture
 def observation(world):
     return english_round(world)
+
+
+def pdf_of_work(pages: int = 1, author: str | None = None) -> bytes:
+    """A PDF of blank pages; with ``author``, its document information and an XMP stream
+    name them, as a word processor's export does."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    if author is not None:
+        writer.add_metadata({"/Author": author, "/Creator": "Word for Ms Secret's laptop"})
+        xmp = DecodedStreamObject()
+        xmp.set_data(
+            f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>{author}</dc:creator></x:xmpmeta>'.encode()
+        )
+        xmp.update({NameObject("/Type"): NameObject("/Metadata"),
+                    NameObject("/Subtype"): NameObject("/XML")})  # fmt: skip
+        writer._root_object[NameObject("/Metadata")] = writer._add_object(xmp)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -68,6 +68,18 @@ def test_a_note_sent_twice_as_json_is_stored_once(client, world, observation):
     assert Note.objects.count() == 1
 
 
+def test_a_note_sent_as_json_comes_back_as_the_page_shows_it(client, world, observation):
+    client.force_login(world.lead_english)
+    url = reverse("practice:note", args=[observation.pk])
+    data = {"uuid": str(uuid.uuid4()), "kind": "wonder", "text": "Pairs talk."}
+    note = client.post(url, data, headers={"accept": "application/json"}).json()["note"]
+    stored = Note.objects.get()
+    assert note["uuid"] == str(stored.uuid)
+    assert (note["text"], note["kind"]) == ("Pairs talk.", "What do we wonder?")
+    assert note["author"] == world.lead_english.get_full_name()
+    assert note["change_url"] == reverse("practice:note_edit", args=[observation.pk, stored.pk])
+
+
 def test_the_observation_page_offers_the_checklist_and_forms_to_an_observer(
     client, world, observation
 ):

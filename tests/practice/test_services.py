@@ -11,8 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
+from pypdf import PdfReader
 
 from efficacy.practice.models import EngagementTally, LookForTally, Note, Photo
+from efficacy.practice.photos import MAX_PDF_PAGES
 from efficacy.practice.selectors import round_summary
 from efficacy.practice.services import (
     debrief_save,
@@ -23,6 +25,7 @@ from efficacy.practice.services import (
     photo_add,
     tally_set,
 )
+from tests.practice.fixtures import pdf_of_work
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +127,7 @@ def test_a_photo_loses_its_location_and_is_stored_once(world, observation):
 
 
 def test_a_pdf_is_accepted_by_its_bytes_and_a_renamed_file_is_refused(world, observation):
-    pdf = SimpleUploadedFile("work.pdf", b"%PDF-1.4\n%%EOF\n")
+    pdf = SimpleUploadedFile("work.pdf", pdf_of_work())
     photo, _ = photo_add(user=world.lead_english, observation=observation, uuid=uuid.uuid4(),
                          upload=pdf)  # fmt: skip
     assert photo.content_type == "application/pdf"
@@ -132,6 +135,30 @@ def test_a_pdf_is_accepted_by_its_bytes_and_a_renamed_file_is_refused(world, obs
     with pytest.raises(ValidationError) as refused:
         photo_add(user=world.lead_english, observation=observation, uuid=uuid.uuid4(), upload=fake)
     assert "not a JPEG or PNG photo or a PDF" in refused.value.message_dict["photo"][0]
+
+
+def test_a_pdf_loses_its_author_creator_and_xmp_and_keeps_its_pages(world, observation):
+    sent = pdf_of_work(pages=2, author="Ms Secret")
+    assert b"Ms Secret" in sent
+    photo, _ = photo_add(user=world.lead_english, observation=observation, uuid=uuid.uuid4(),
+                         upload=SimpleUploadedFile("work.pdf", sent))  # fmt: skip
+    with photo.file.open("rb") as stored:
+        kept = stored.read()
+    assert b"Ms Secret" not in kept
+    reader = PdfReader(io.BytesIO(kept))
+    assert len(reader.pages) == 2
+    assert not reader.metadata
+    assert "/Metadata" not in reader.trailer["/Root"]
+
+
+def test_a_pdf_too_long_or_unreadable_is_refused_with_a_message(world, observation):
+    for sent, words in [(pdf_of_work(pages=MAX_PDF_PAGES + 1), "pages"),
+                        (b"%PDF-1.4\n%%EOF\n", "could not be read")]:  # fmt: skip
+        with pytest.raises(ValidationError) as refused:
+            photo_add(user=world.lead_english, observation=observation, uuid=uuid.uuid4(),
+                      upload=SimpleUploadedFile("work.pdf", sent))  # fmt: skip
+        assert words in refused.value.message_dict["photo"][0]
+    assert Photo.objects.count() == 0
 
 
 def test_a_file_over_the_limit_is_refused_with_the_limit(world, observation, settings):

@@ -34,9 +34,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from efficacy.cycles.models import MasteryMoment, Milestone
 from efficacy.cycles.plan.services import cycle_create, measure_create, occasion_create
 from efficacy.practice.models import RoundSchedule
-from efficacy.practice.services import ActionDraft, meeting_record, photo_add
+from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
 from efficacy.roster.models import ImportRun, Role, User
-from tests.practice.fixtures import english_round
+from tests.practice.fixtures import english_round, pdf_of_work
 
 pytestmark = pytest.mark.django_db
 
@@ -206,9 +206,21 @@ ROWS: dict[str, Row] = {
     "practice:rounds": Row(args=the_cycle, answers=answers(TEAM)),
     "practice:plan": Row(args=the_cycle, answers=answers(EDITORS, forbidden={"teacher_a"})),
     "practice:observation": Row(args=the_round, answers=answers(TEAM)),
+    # The round has taken place (it is dated in the past): its planners get the page,
+    # which says so, and a cancel is refused with a message (302 back to the round).
+    "practice:plan_change": Row(args=the_round, answers=answers(
+        EDITORS, forbidden={"teacher_a"})),
+    "practice:plan_cancel": Row(args=the_round, method="post", answers=answers(
+        EDITORS, 302, forbidden={"teacher_a"})),
     "practice:note": Row(args=the_round, method="post", data=lambda w, t: {
         "uuid": str(uuid.uuid4()), "kind": "seen", "text": "Pairs talk."},
         answers=answers(OBSERVING, 302, forbidden={"coach_a", "leader_a"})),
+    # teacher_a (the host) wrote the note: the author alone corrects or deletes it.
+    "practice:note_edit": Row(args=lambda w, t: [t["round"].pk, t["note"].pk],
+                              answers=answers({"teacher_a"}, forbidden=TEAM - {"teacher_a"})),
+    "practice:note_delete": Row(args=lambda w, t: [t["round"].pk, t["note"].pk], method="post",
+                                answers=answers({"teacher_a"}, 302,
+                                                forbidden=TEAM - {"teacher_a"})),
     "practice:tally": Row(args=the_round, method="post",
                           data=lambda w, t: {"level": "engaged", "count": 3, "version": 1},
                           answers=answers(OBSERVING, 302, forbidden={"coach_a", "leader_a"})),
@@ -297,7 +309,7 @@ def things(world):
                                kind="baseline")  # fmt: skip
     observation = english_round(world, cycle)
     photo = photo_add(user=world.lead_english, observation=observation, uuid=uuid.uuid4(),
-                      upload=SimpleUploadedFile("work.pdf", b"%PDF-1.4\n%%EOF\n"))[0]  # fmt: skip
+                      upload=SimpleUploadedFile("work.pdf", pdf_of_work()))[0]  # fmt: skip
     meeting = meeting_record(
         user=world.teacher_a, cycle=cycle, date=dt.date(2024, 10, 9),
         attendees=[world.teacher_a, world.lead_english],
@@ -312,6 +324,12 @@ def things(world):
         "occasion": occasion,
         "round": observation,
         "photo": photo,
+        "note": note_add(
+            user=world.teacher_a,
+            observation=observation,
+            uuid=uuid.uuid4(),
+            text="Ava quotes line 4.",
+        )[0],
         "milestone": Milestone.objects.create(cycle=cycle, title="Observe each other"),
         "moment": MasteryMoment.objects.create(cycle=cycle, reflection={}, rule="prepost_gain"),
         "schedule": RoundSchedule.objects.create(

@@ -1,5 +1,6 @@
 // The observation page, offline too: notes, tallies and photos wait in this page and in
-// localStorage until the server says it stored them. Each note and photo carries a UUID
+// localStorage (a photo's bytes in IndexedDB, which holds far more) until the server says
+// it stored them. Each note and photo carries a UUID
 // made here, and each tally an absolute count with a version, so sending again (after a
 // lost answer) stores nothing twice. Without this script the same forms post as usual.
 (function () {
@@ -12,7 +13,41 @@
   var pendingList = root.querySelector("[data-pending]");
   var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value;
   var sending = false;
-  var photos = {};  // uuid -> File, for photos too large to keep in localStorage
+  var photos = {};  // uuid -> File, while this page lives
+
+  // --- photo bytes in IndexedDB: a reload, offline too, keeps them -------------------
+  var dbOpening = null;
+  function db() {
+    if (!window.indexedDB) { return Promise.reject(new Error("no IndexedDB")); }
+    if (!dbOpening) {
+      dbOpening = new Promise(function (resolve, reject) {
+        var request = indexedDB.open("efficacy-observe", 1);
+        request.onupgradeneeded = function () { request.result.createObjectStore("photos"); };
+        request.onsuccess = function () { resolve(request.result); };
+        request.onerror = function () { reject(request.error); };
+      });
+    }
+    return dbOpening;
+  }
+  function photoStore(mode, act) {
+    return db().then(function (conn) {
+      return new Promise(function (resolve, reject) {
+        var tx = conn.transaction("photos", mode);
+        var request = act(tx.objectStore("photos"));
+        tx.oncomplete = function () { resolve(request.result); };
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
+      });
+    });
+  }
+  function keepPhoto(uuid, file) {
+    return photoStore("readwrite", function (s) { return s.put(file, uuid); });
+  }
+  function keptPhoto(uuid) {
+    return photoStore("readonly", function (s) { return s.get(uuid); });
+  }
+  function dropPhoto(uuid) {
+    photoStore("readwrite", function (s) { return s.delete(uuid); }).catch(function () {});
+  }
 
   function newId() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -70,6 +105,39 @@
     li.firstChild.textContent = when + " · " + word;
   }
 
+  // The note as the server stored it, in the notes list: no reload needed.
+  var notesList = document.querySelector("[data-notes]");
+  function showStored(note) {
+    if (!notesList || notesList.querySelector('[data-uuid="' + note.uuid + '"]')) { return; }
+    var li = document.createElement("li");
+    li.setAttribute("data-uuid", note.uuid);
+    var meta = document.createElement("span");
+    meta.className = "note-meta";
+    var time = document.createElement("time");
+    time.setAttribute("datetime", note.noted_at);
+    time.textContent = note.time;
+    meta.appendChild(time);
+    meta.appendChild(document.createTextNode(" · " + note.kind + " · " + note.author));
+    li.appendChild(meta);
+    li.appendChild(document.createTextNode(" " + note.text + " "));
+    if (note.change_url) {
+      var link = document.createElement("a");
+      link.className = "note-change";
+      link.href = note.change_url;
+      link.textContent = note.change_label;
+      li.appendChild(link);
+    }
+    // In the order they were noted, as the server lists them.
+    var later = Array.prototype.find.call(notesList.children, function (other) {
+      var at = other.querySelector("time");
+      return at && at.getAttribute("datetime") > note.noted_at;
+    });
+    notesList.insertBefore(li, later || null);
+    notesList.hidden = false;
+    var none = document.querySelector("[data-no-notes]");
+    if (none) { none.hidden = true; }
+  }
+
   function enqueue(item) {
     var queue = load();
     if (item.type === "tally") {
@@ -78,7 +146,8 @@
     }
     queue.push(item);
     if (!save(queue) && item.type === "photo") {
-      // Too large for localStorage: kept in this page until it is sent.
+      // Too large for localStorage: its bytes are in IndexedDB (or, failing that, in
+      // this page until it is sent).
       delete item.data;
       queue[queue.length - 1] = item;
       save(queue);
@@ -87,25 +156,40 @@
     flush();
   }
 
+  function photoOf(item) {
+    if (photos[item.uuid]) { return Promise.resolve(photos[item.uuid]); }
+    function fromData() {
+      if (!item.data) { return null; }
+      var bytes = atob(item.data.split(",")[1]);
+      var array = new Uint8Array(bytes.length);
+      for (var i = 0; i < bytes.length; i++) { array[i] = bytes.charCodeAt(i); }
+      return new Blob([array], {type: item.mime});
+    }
+    return keptPhoto(item.uuid).then(function (kept) {
+      return kept || fromData();
+    }, function (error) {
+      // IndexedDB did not answer: the copy in localStorage, or try again later.
+      if (item.data) { return fromData(); }
+      throw error;
+    });
+  }
+
   function body(item) {
     var data = new FormData();
     Object.keys(item.fields).forEach(function (k) { data.append(k, item.fields[k]); });
-    if (item.type === "photo") {
-      var file = photos[item.uuid];
-      if (!file && item.data) {
-        var bytes = atob(item.data.split(",")[1]);
-        var array = new Uint8Array(bytes.length);
-        for (var i = 0; i < bytes.length; i++) { array[i] = bytes.charCodeAt(i); }
-        file = new Blob([array], {type: item.mime});
-      }
+    if (item.type !== "photo") { return Promise.resolve(data); }
+    return photoOf(item).then(function (file) {
       if (!file) { return null; }
       data.append("photo", file, item.name);
-    }
-    return data;
+      return data;
+    });
   }
 
   function forget(uuid) {
-    save(load().filter(function (q) { return q.uuid !== uuid; }));
+    var queue = load();
+    var photo = photos[uuid] || queue.some(function (q) { return q.uuid === uuid && q.type === "photo"; });
+    save(queue.filter(function (q) { return q.uuid !== uuid; }));
+    if (photo) { dropPhoto(uuid); }
     delete photos[uuid];
   }
 
@@ -115,22 +199,34 @@
     var queue = load();
     if (!queue.length) { return; }
     var item = queue[0];
-    var data = body(item);
-    if (!data) { forget(item.uuid); flush(); return; }
     sending = true;
-    fetch(item.url, {
-      method: "POST", body: data, credentials: "same-origin", redirect: "manual",
-      headers: {"Accept": "application/json", "X-CSRFToken": csrf}
+    body(item).then(function (data) {
+      if (!data) { return "lost"; }
+      return fetch(item.url, {
+        method: "POST", body: data, credentials: "same-origin", redirect: "manual",
+        headers: {"Accept": "application/json", "X-CSRFToken": csrf}
+      });
     }).then(function (response) {
-      sending = false;
-      if (response.ok) {
-        item.state = "sent";
+      if (response === "lost") {
+        // A photo whose bytes this device no longer has: nothing to send.
+        sending = false;
         forget(item.uuid);
-        showPending(item);
         flush();
+        return;
+      }
+      if (response.ok) {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          sending = false;
+          item.state = "sent";
+          forget(item.uuid);
+          showPending(item);
+          if (answer.note) { showStored(answer.note); }
+          flush();
+        });
       } else if (response.status === 400 || response.status === 403) {
         // Refused for good: keep the text on screen so nothing typed is lost.
         return response.json().catch(function () { return {}; }).then(function (answer) {
+          sending = false;
           item.state = "refused";
           item.error = (answer.errors || []).join(" ");
           forget(item.uuid);
@@ -139,6 +235,7 @@
         });
       } else {
         // Signed out, or the server is down: try again later.
+        sending = false;
         describe();
       }
     }).catch(function () {
@@ -160,8 +257,22 @@
                noted_at: new Date().toISOString()}
     });
     noteForm.elements.text.value = "";
+    if (hint) { hint.hidden = true; }
     noteForm.elements.text.focus();
   });
+
+  // A gentle hint, as the note is typed, when it reads as a judgement: never a block.
+  var hint = noteForm.querySelector("[data-judgement-hint]");
+  var wordsScript = document.getElementById("judgement-words");
+  if (hint && wordsScript) {
+    var words = JSON.parse(wordsScript.textContent).map(function (w) {
+      return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    });
+    var judging = new RegExp("(^|[^\\p{L}\\p{N}_])(" + words.join("|") + ")(?![\\p{L}\\p{N}_])", "iu");
+    noteForm.elements.text.addEventListener("input", function () {
+      hint.hidden = !judging.test(noteForm.elements.text.value);
+    });
+  }
 
   // --- tallies ----------------------------------------------------------------
   root.querySelectorAll("form[data-tally]").forEach(function (form) {
@@ -207,15 +318,21 @@
     var item = {type: "photo", uuid: id, url: photoForm.action, at: new Date().toISOString(),
                 name: file.name, mime: file.type, fields: {uuid: id}, file: file};
     var reader = new FileReader();
-    reader.onload = function () {
-      item.data = reader.result;
-      var stored = Object.assign({}, item);
-      delete stored.file;
-      photos[id] = file;
-      enqueue(stored);
+    photos[id] = file;
+    delete item.file;
+    keepPhoto(id, file).then(function () {
+      // The bytes are in IndexedDB: the queue in localStorage names the photo only.
+      enqueue(item);
       photoForm.reset();
-    };
-    reader.readAsDataURL(file);
+    }, function () {
+      // No IndexedDB (a private window, an old browser): localStorage, if it fits.
+      reader.onload = function () {
+        item.data = reader.result;
+        enqueue(item);
+        photoForm.reset();
+      };
+      reader.readAsDataURL(file);
+    });
   });
 
   load().forEach(showPending);
