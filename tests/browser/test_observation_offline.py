@@ -215,3 +215,28 @@ def test_a_judgement_being_typed_gets_a_hint_that_blocks_nothing(page, world, ro
     page.get_by_role("button", name="Add the note").click()
     page.locator("#notes li", has_text="a great answer").wait_for()
     assert not hint.is_visible()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390", "1280"])
+def test_the_implementation_log_and_coverage_fit_a_phone_and_pass_axe(
+    page, world, round_, viewport
+):
+    """The weekly log is filled on a phone: it and the coverage table fit 390 px without
+    sideways scrolling, and axe finds nothing serious at either size."""
+    sign_in(page, "lead_english", world.password)
+    page.set_viewport_size(viewport)
+    urls = {
+        "log": f"/cycles/{round_.cycle_id}/log/",
+        "coverage": f"/cycles/{round_.cycle_id}/coverage/",
+    }
+    found, too_wide = {}, {}
+    for name, url in urls.items():
+        response = page.goto(page.base + url)
+        assert response is not None, name
+        assert response.status == 200, name
+        found[name] = axe_violations(page)
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        too_wide[name] = width > viewport["width"]
+        _shot(page, f"{name}_{viewport['width']}")
+    assert found == {name: [] for name in urls}
+    assert too_wide == dict.fromkeys(urls, False)
