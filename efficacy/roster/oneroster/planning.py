@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,6 +44,17 @@ from efficacy.roster.oneroster.values import (
     parse_status,
     parse_year,
 )
+
+# Messages of the per-row choices (classes, users, enrollments: the bulk of an export),
+# translated when a problem is shown, not looked up again on every row.
+UNKNOWN_CLASS_TYPE = gettext_lazy("unknown class type %(value)s")
+CLASS_TYPE_HINT = gettext_lazy("use homeroom or scheduled")
+UNKNOWN_ROLE = gettext_lazy("unknown role %(value)s")
+ROLE_HINT = gettext_lazy("use a OneRoster role such as student, teacher, aide or administrator")
+UNKNOWN_ROLE_TYPE = gettext_lazy("unknown role type %(value)s")
+ROLE_TYPE_HINT = gettext_lazy("use primary or secondary")
+UNKNOWN_ENROLLMENT_ROLE = gettext_lazy("unknown enrollment role %(value)s")
+ENROLLMENT_ROLE_HINT = gettext_lazy("use student, teacher, aide, administrator or proctor")
 
 #: A reference to a record that is neither in the export nor already imported, by the
 #: record's kind: the message as a whole sentence (French puts an article before the kind
@@ -233,8 +245,8 @@ class Planner:
         row: dict[str, str],
         column: str,
         values: frozenset[str],
-        message: str,
-        hint: str,
+        message: str | Promise,
+        hint: str | Promise,
     ) -> str | None:
         """A required column's value as spelled in ``values`` (matched ignoring case).
 
@@ -244,7 +256,7 @@ class Planner:
         raw = self.required(table, line, row, column)
         value = _case_map(values).get(raw.lower())
         if value is None and raw:
-            self.problem(table, line, column, message % {"value": repr(raw)}, hint)
+            self.problem(table, line, column, str(message) % {"value": repr(raw)}, str(hint))
         return value
 
     def rows(
@@ -774,8 +786,8 @@ class Planner:
                 row,
                 "classType",
                 CLASS_TYPES,
-                _("unknown class type %(value)s"),
-                _("use homeroom or scheduled"),
+                UNKNOWN_CLASS_TYPE,
+                CLASS_TYPE_HINT,
             )
             rec = Rec(
                 sid=sid,
@@ -847,8 +859,8 @@ class Planner:
                 row,
                 "role",
                 USER_ROLES,
-                _("unknown role %(value)s"),
-                _("use a OneRoster role such as student, teacher, aide or administrator"),
+                UNKNOWN_ROLE,
+                ROLE_HINT,
             )
             role_type = self.choice(
                 table,
@@ -856,8 +868,8 @@ class Planner:
                 row,
                 "roleType",
                 ROLE_TYPES,
-                _("unknown role type %(value)s"),
-                _("use primary or secondary"),
+                UNKNOWN_ROLE_TYPE,
+                ROLE_TYPE_HINT,
             )
             org = self.required(table, line, row, "orgSourcedId")
             if (
@@ -1129,8 +1141,8 @@ class Planner:
                 row,
                 "role",
                 ENROLLMENT_ROLES,
-                _("unknown enrollment role %(value)s"),
-                _("use student, teacher, aide, administrator or proctor"),
+                UNKNOWN_ENROLLMENT_ROLE,
+                ENROLLMENT_ROLE_HINT,
             )
             if role is None:
                 continue
