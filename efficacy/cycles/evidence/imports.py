@@ -13,8 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from efficacy.access.cycles import own_class_ids, require_contributor
-from efficacy.access.roster import can_edit_team
+from efficacy.access.cycles import evidence_rights_for, require_contributor
 from efficacy.cycles.evidence.rows import EvidenceRow, ImportResult, evidence_rows_apply
 from efficacy.cycles.evidence.selectors import class_cycle_students
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion
@@ -117,7 +116,7 @@ def scores_template(
 ) -> tuple[str, str, bytes]:
     """``(filename, content type, bytes)``: the class's cycle students × measures × occasions, scores empty."""
     require_contributor(user, cycle.team)
-    if not can_edit_team(user, cycle.team) and school_class.pk not in own_class_ids(user):
+    if not evidence_rights_for(user, cycle).may_file_under(school_class.pk):
         raise PermissionDenied(_("You can download a template only for your own classes."))
     students = class_cycle_students(cycle, school_class_id=school_class.pk).order_by(
         "family_name", "given_name"

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from efficacy.access.cycles import access_cycle, can_see_student_evidence, own_class_ids
+from efficacy.access.cycles import access_cycle, can_see_student_evidence, evidence_rights_for
 from efficacy.access.roster import can_edit_team
 from efficacy.cycles.evidence import export as evidence_export
 from efficacy.cycles.evidence import gradebook as gradebook_import
@@ -77,20 +77,21 @@ def _entry_classes(user: Any, cycle: InquiryCycle) -> QuerySet[SchoolClass]:
             student_id__in=cycle_population(cycle).students,
         ).values("school_class_id"),
     )
-    if not can_edit_team(user, cycle.team):
-        classes = classes.filter(pk__in=own_class_ids(user))
-    return _in_entry_order(user, cycle, classes)
+    rights = evidence_rights_for(user, cycle)
+    if not rights.editor:
+        classes = classes.filter(pk__in=rights.own_classes)
+    return _in_entry_order(rights.own_classes, cycle, classes)
 
 
 def _in_entry_order(
-    user: Any, cycle: InquiryCycle, classes: QuerySet[SchoolClass]
+    own_classes: frozenset[int], cycle: InquiryCycle, classes: QuerySet[SchoolClass]
 ) -> QuerySet[SchoolClass]:
     """The person's own classes first, then those of the focus and comparison groups'
     courses, then any other class with students of the cycle (``entry_rank`` 0, 1, 2):
     the grid opens on a class the person teaches, not on the first title in the alphabet."""
     courses = group_courses(cycle.focus) | group_courses(cycle.comparison)
     rank = Case(
-        When(pk__in=own_class_ids(user), then=Value(0)),
+        When(pk__in=own_classes, then=Value(0)),
         When(course_id__in=courses, then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
