@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "efficacy.roster",
     "efficacy.cycles",
     "efficacy.practice",
+    "efficacy.voice",
     "efficacy.demo",
     "efficacy.front",
 ]

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("efficacy.roster.urls")),
     path("", include("efficacy.cycles.urls")),
     path("", include("efficacy.practice.urls")),
+    path("", include("efficacy.voice.urls")),
 ]

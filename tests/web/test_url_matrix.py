@@ -23,9 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -37,74 +34,33 @@ from efficacy.practice.models import RoundSchedule
 from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
 from efficacy.roster.models import ImportRun, Role, User
 from tests.practice.fixtures import english_round, pdf_of_work
+from tests.voice import matrix_surveys, matrix_tickets, matrix_trust
+from tests.web.matrix_base import (  # noqa: F401
+    ACTIVE,
+    ADMINS,
+    ANONYMOUS,
+    EDITORS,
+    EVERYONE_SIGNED_IN,
+    OBSERVING,
+    PUBLIC_LINK,
+    READERS,
+    SCHOOL_A_STAFF,
+    TEAM,
+    Row,
+    answers,
+    school_a,
+    the_cycle,
+    the_meeting,
+    the_moment,
+    the_round,
+    the_run,
+    the_schedule,
+)
 
 pytestmark = pytest.mark.django_db
 
-ANONYMOUS = "anonymous"
-
-SCHOOL_A_STAFF = {
-    "leader_a", "admin_a", "coach_a", "lead_english", "teacher_a", "lead_math", "teacher_a2",
-}  # fmt: skip
-#: The English team's cycle: who reads it, who contributes, who edits it.
-READERS = {"lead_english", "teacher_a", "coach_a", "leader_a", "analyst"}
-TEAM = {"lead_english", "teacher_a", "coach_a", "leader_a"}
-EDITORS = {"lead_english", "coach_a", "leader_a"}
-ADMINS = {"admin_a", "district_admin"}
-#: The round of the English team's cycle: its host and its observer.
-OBSERVING = {"teacher_a", "lead_english"}
-
-
-def answers(ok: set[str], status: int = 200, *, forbidden: set[str] = frozenset()) -> dict:
-    """``status`` for ``ok``, 403 for ``forbidden``; everyone else gets the row's default."""
-    return {**dict.fromkeys(forbidden, 403), **dict.fromkeys(ok, status)}
-
-
-@dataclass
-class Row:
-    #: Builds the URL's arguments from the world and the objects of :func:`things`.
-    args: Callable[[Any, dict], list] = lambda world, things: []
-    answers: dict[str, int] = field(default_factory=dict)
-    otherwise: int = 404
-    method: str = "get"
-    data: Callable[[Any, dict], dict] = lambda world, things: {}
-    query: str = ""
-    #: Anonymous visitors: sent to sign in, unless the page is public.
-    public: bool = False
-
-
-def school_a(world, things):
-    return [world.school_a.pk]
-
-
-def the_cycle(world, things):
-    return [things["cycle"].pk]
-
-
-def the_moment(world, things):
-    return [things["moment"].pk]
-
-
-def the_round(world, things):
-    return [things["round"].pk]
-
-
-def the_meeting(world, things):
-    return [things["meeting"].pk]
-
-
-def the_schedule(world, things):
-    return [things["schedule"].pk]
-
-
-def the_run(world, things):
-    return [things["run"].pk]
-
-
-EVERYONE_SIGNED_IN = {*SCHOOL_A_STAFF, "retired_user", "teacher_b", "analyst", "district_admin",
-                      "teacher_c", "leader_b"}  # fmt: skip
-ACTIVE = EVERYONE_SIGNED_IN - {"retired_user"}
-PUBLIC_LINK = Row(args=lambda w, t: ["MQ", "bad-token"], answers=answers(EVERYONE_SIGNED_IN),
-                  public=True)  # fmt: skip
+#: The voice app's rows and objects, one module per part.
+VOICE_PARTS = (matrix_surveys, matrix_tickets, matrix_trust)
 
 ROWS: dict[str, Row] = {
     # --- the shell and accounts -------------------------------------------------
@@ -266,6 +222,11 @@ ROWS: dict[str, Row] = {
 }  # fmt: skip
 
 
+for _part in VOICE_PARTS:
+    assert not set(_part.ROWS) & set(ROWS), f"{_part.__name__} repeats a row"
+    ROWS.update(_part.ROWS)
+
+
 def named_urls() -> set[str]:
     def walk(patterns, namespace: str | None):
         for pattern in patterns:
@@ -315,7 +276,7 @@ def things(world):
         attendees=[world.teacher_a, world.lead_english],
         actions=[ActionDraft("Bring three samples", owner=world.lead_english)],
     )  # fmt: skip
-    return {
+    made = {
         "leader_b": leader_b,
         "cycle": cycle,
         "meeting": meeting,
@@ -374,6 +335,9 @@ def things(world):
             status=ImportRun.RunStatus.SUCCEEDED,
         ),
     }
+    for part in VOICE_PARTS:
+        made.update(part.things(world, made))
+    return made
 
 
 def _person(world, things, name: str):
