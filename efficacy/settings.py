@@ -140,7 +140,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "efficacy.front.lockout.locked_out"
-AXES_CLIENT_IP_CALLABLE = "efficacy.front.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "efficacy.net.client_ip"
 EFFICACY_TRUSTED_PROXIES = envnetworks("EFFICACY_TRUSTED_PROXIES")
 
 # --- E-mail (invitations and password resets) --------------------------------

@@ -157,7 +157,7 @@ def test_the_lockout_page_is_french_for_a_person_who_chose_french(people):
     ],
 )
 def test_the_client_address_is_read_from_the_right(rf, settings, peer, forwarded, expected):
-    from efficacy.front.lockout import client_ip
+    from efficacy.net import client_ip
 
     settings.EFFICACY_TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/24")]
     request = rf.get("/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded)
