@@ -1,10 +1,23 @@
-"""The voice pages: staff surveys (:mod:`.views_surveys`), exit tickets
+"""The voice pages: instruments (:mod:`.views_instruments`), staff survey windows
+(:mod:`.views_surveys`) and their results (:mod:`.views_results`), exit tickets
 (:mod:`.views_tickets`) and the trust-building tools (:mod:`.views_trust`)."""
 
 from __future__ import annotations
 
-from efficacy.voice import views_surveys, views_tickets, views_trust
+from efficacy.voice import (
+    views_instruments,
+    views_results,
+    views_surveys,
+    views_tickets,
+    views_trust,
+)
 
 app_name = "voice"
 
-urlpatterns = views_surveys.urlpatterns + views_tickets.urlpatterns + views_trust.urlpatterns
+urlpatterns = (
+    views_instruments.urlpatterns
+    + views_surveys.urlpatterns
+    + views_results.urlpatterns
+    + views_tickets.urlpatterns
+    + views_trust.urlpatterns
+)

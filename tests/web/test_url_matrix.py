@@ -34,7 +34,13 @@ from efficacy.practice.models import RoundSchedule
 from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
 from efficacy.roster.models import ImportRun, Role, User
 from tests.practice.fixtures import english_round, pdf_of_work
-from tests.voice import matrix_surveys, matrix_tickets, matrix_trust
+from tests.voice import (
+    matrix_instruments,
+    matrix_results,
+    matrix_surveys,
+    matrix_tickets,
+    matrix_trust,
+)
 from tests.web.matrix_base import (  # noqa: F401
     ACTIVE,
     ADMINS,
@@ -60,7 +66,7 @@ from tests.web.matrix_base import (  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 #: The voice app's rows and objects, one module per part.
-VOICE_PARTS = (matrix_surveys, matrix_tickets, matrix_trust)
+VOICE_PARTS = (matrix_instruments, matrix_surveys, matrix_results, matrix_tickets, matrix_trust)
 
 ROWS: dict[str, Row] = {
     # --- the shell and accounts -------------------------------------------------
