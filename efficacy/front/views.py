@@ -20,6 +20,9 @@ from efficacy.cycles.evidence.selectors import scores_to_enter
 from efficacy.practice.selectors import open_actions, rounds_to_attend
 from efficacy.roster import selectors
 from efficacy.roster.forms import MembershipForm
+from efficacy.voice.models import Win
+from efficacy.voice.services import trust as trust_services
+from efficacy.voice.views_trust import WIN_PROMPT_DISMISSED
 
 
 @login_required
@@ -34,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("roster:import")
     context = {
         **_follow_through(user),
+        "trust": _trust(request),
         "classes": selectors.classes_with_counts(access.classes_for(user)),
         "teams": selectors.teams_with_counts(access.teams_for(user)),
     }
@@ -73,6 +77,23 @@ def _follow_through(user: Any) -> dict[str, Any]:
         "actions": open_actions(user),
         "scores_to_enter": scores_to_enter(user, today=today),
         "rounds": rounds_to_attend(user, today=today),
+    }
+
+
+def _trust(request: HttpRequest) -> dict[str, Any]:
+    """The weekly win prompt (until answered or put off to next week), the person's
+    booked office hours and the open commitments they asked for."""
+    user = request.user
+    if user.school_id is None:
+        return {}
+    today = timezone.localdate()
+    win = trust_services.win_of_this_week(user, today)
+    dismissed = request.session.get(WIN_PROMPT_DISMISSED) == Win.week_of(today).isoformat()
+    return {
+        "win": win,
+        "ask_for_win": win is None and not dismissed,
+        "bookings": trust_services.upcoming_bookings(user, timezone.now()),
+        "commitments": trust_services.my_commitments(user).filter(asked_by=user, status="open"),
     }
 
 

@@ -14,6 +14,8 @@ time finer than the day and a random id.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +59,15 @@ class Win(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    @staticmethod
+    def week_of(day: dt.date) -> dt.date:
+        """The Monday of ``day``'s week: the week a win answers for."""
+        return day - dt.timedelta(days=day.weekday())
+
+    @property
+    def is_celebrated(self) -> bool:
+        return self.celebrated_at is not None
+
 
 class CheckIn(models.Model):
     """A leader's brief private note of a conversation with a member of staff."""
@@ -76,6 +87,16 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"check-in on {self.held_on}"
+
+    @property
+    def has_open_follow_up(self) -> bool:
+        return bool(self.follow_up) and self.follow_up_done_on is None
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """A follow-up not done by its date."""
+        if not self.has_open_follow_up or self.follow_up_due is None:
+            return False
+        return self.follow_up_due < today
 
 
 class OfficeHour(models.Model):
@@ -100,6 +121,17 @@ class OfficeHour(models.Model):
     def __str__(self) -> str:
         return f"office hour at {self.starts_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def active_booking(self) -> Booking | None:
+        """The booking that holds the slot, if any (a cancelled one frees it)."""
+        return self.bookings.filter(cancelled_at__isnull=True).select_related("booked_by").first()
+
+    def has_started(self, now: dt.datetime) -> bool:
+        return self.starts_at <= now
+
 
 class Booking(models.Model):
     """A member of staff's booking of an office hour."""
@@ -122,6 +154,10 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"booking of office hour {self.office_hour_id}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class Commitment(models.Model):
@@ -151,6 +187,14 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return self.what[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Still open after its due date."""
+        return self.is_open and self.due_on < today
 
 
 class Receipt(models.Model):
@@ -187,6 +231,11 @@ class SuggestionBox(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        """A box takes suggestions until its leader closes it."""
+        return self.closed_on is None
 
 
 class Suggestion(models.Model):
