@@ -137,7 +137,9 @@ class ReceiptForm(forms.Form):
             'Even when the answer is no: "we looked into it, and the answer is no, because …".'
         ),
     )
-    link = forms.URLField(label=_("Link to what shows it (optional)"), required=False)
+    link = forms.URLField(
+        label=_("Link to what shows it (optional)"), required=False, assume_scheme="https"
+    )
     status = forms.ChoiceField(
         label=_("Where it stands now"),
         choices=Commitment.Status.choices,
