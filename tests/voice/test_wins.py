@@ -237,3 +237,30 @@ def test_a_moment_of_another_school_cannot_be_linked(client, world):
     assert response.status_code == 400
     win.refresh_from_db()
     assert not win.is_celebrated
+
+
+@pytest.mark.parametrize(
+    "text", ["<b>bold</b> move", "<img src=x onerror=alert(1)>", "<script", "<!-- hidden -->"]
+)
+def test_every_kind_of_markup_is_refused(world, text):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="HTML tags"):
+        _share(world, text=text)
+
+
+def test_comparisons_are_plain_text(world):
+    assert _share(world, text="Scores: 2 < 3, and a < b > c held.").pk
+
+
+def test_the_navigation_offers_the_trust_tools_by_role(client, world):
+    teacher = as_(client, world.teacher_a).get(reverse("home")).content.decode()
+    for label in ("Wins", "Office hours", "Commitments", "Suggestion box"):
+        assert f">{label}</a>" in teacher
+    assert ">Check-ins</a>" not in teacher
+    page = as_(client, world.leader_a).get(_wins(world)).content.decode()
+    assert ">Check-ins</a>" in page
+    assert (
+        ">Wins</a>"
+        not in as_(client, world.analyst).get(reverse("roster:district")).content.decode()
+    )

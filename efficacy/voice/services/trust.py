@@ -70,7 +70,14 @@ SUGGESTIONS_PER_HOUR = 5
 #: An office hour longer than this is a typo in the end time.
 LONGEST_OFFICE_HOUR = dt.timedelta(hours=8)
 
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>?")
+#: An HTML tag (``<b>``, ``</p>``, ``<img src=x>``), a comment, or the opening of a
+#: scripting element even left unclosed; "2 < 3" and "a < b" are plain text.
+_TAG = re.compile(
+    r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?>"
+    r"|<!--"
+    r"|<\s*/?\s*(script|iframe|img|svg|object|embed|style|link|meta)\b",
+    re.IGNORECASE,
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
