@@ -164,3 +164,14 @@ def test_another_school_sees_no_office_hours(client, world):
         as_(client, person)
         assert client.get(_page(world)).status_code == 404
         assert client.get(reverse("voice:office_hour_book", args=[slot.pk])).status_code == 404
+
+
+def test_a_place_longer_than_its_column_is_refused(client, world):
+    start = timezone.now() + dt.timedelta(days=3)
+    as_(client, world.leader_a)
+    response = client.post(_page(world), {"starts_at": _local(start),
+                                          "ends_at": _local(start + dt.timedelta(hours=1)),
+                                          "place": "P" * 201})  # fmt: skip
+    assert response.status_code == 400
+    assert "to 200 characters or fewer" in response.content.decode()
+    assert not OfficeHour.objects.exists()

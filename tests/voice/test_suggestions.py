@@ -91,7 +91,7 @@ def test_an_oversized_suggestion_is_refused_and_kept(client, world, box):
     response = _post(client, box, text)
     assert response.status_code == 400
     page = response.content.decode()
-    assert f"under {MAX_TEXT} characters" in page
+    assert f"to {MAX_TEXT} characters or fewer" in page
     assert "word word word" in page
     assert not Suggestion.objects.exists()
 
@@ -244,3 +244,12 @@ def test_published_replies_are_for_the_schools_staff_only(client, world, box):
     assert as_(client, world.admin_a).get(url).status_code == 200
     for person in (world.teacher_b, leader_of_school_b(world), world.analyst):
         assert as_(client, person).get(url).status_code == 404
+
+
+def test_a_box_title_longer_than_its_column_is_refused_and_kept(client, world):
+    as_(client, world.leader_a)
+    response = client.post(reverse("voice:boxes", args=[world.school_a.pk]), {"title": "T" * 201})
+    assert response.status_code == 400
+    assert "to 200 characters or fewer" in response.content.decode()
+    assert "T" * 201 in response.content.decode()
+    assert not SuggestionBox.objects.exists()

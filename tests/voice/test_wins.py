@@ -126,7 +126,7 @@ def test_an_oversized_win_is_refused_with_its_length(client, world):
     as_(client, world.teacher_a)
     response = client.post(_wins(world), {"text": "a" * (MAX_TEXT + 1)})
     assert response.status_code == 400
-    assert f"under {MAX_TEXT} characters" in response.content.decode()
+    assert f"to {MAX_TEXT} characters or fewer" in response.content.decode()
 
 
 def test_control_characters_are_refused(client, world):

@@ -86,7 +86,7 @@ def text_problem(text: str, *, limit: int = MAX_TEXT, required: bool = True) -> 
     if required and not text.strip():
         return _("Write a few words.")
     if len(text) > limit:
-        return _("Keep it under %(limit)s characters (this is %(length)s).") % {
+        return _("Keep it to %(limit)s characters or fewer (this is %(length)s).") % {
             "limit": limit,
             "length": len(text),
         }
@@ -97,11 +97,13 @@ def text_problem(text: str, *, limit: int = MAX_TEXT, required: bool = True) -> 
     return None
 
 
-def _check_texts(**texts: tuple[str, bool]) -> None:
-    """Raise one ValidationError naming every field whose text is refused."""
+def _check_texts(**texts: tuple[str, bool] | tuple[str, bool, int]) -> None:
+    """Raise one ValidationError naming every field whose text is refused; each text
+    is ``(text, required)`` or ``(text, required, limit)`` for a column shorter than
+    :data:`MAX_TEXT`."""
     errors: dict[str, list[str]] = {}
-    for field, (text, required) in texts.items():
-        problem = text_problem(text, required=required)
+    for field, (text, required, *limit) in texts.items():
+        problem = text_problem(text, required=required, limit=limit[0] if limit else MAX_TEXT)
         if problem:
             errors[field] = [problem]
     if errors:
@@ -258,7 +260,7 @@ def office_hour_offer(
 ) -> OfficeHour:
     require_office_hour_offerer(user, school)
     place = place.strip()
-    _check_texts(place=(place, False))
+    _check_texts(place=(place, False, 200))
     errors: dict[str, list[str]] = {}
     if ends_at <= starts_at:
         errors["ends_at"] = [_("The office hour ends after it starts.")]
@@ -388,7 +390,7 @@ def suggestion_box_open(
 ) -> SuggestionBox:
     require_box_opener(user, school)
     title, prompt = title.strip(), prompt.strip()
-    _check_texts(title=(title, True), prompt=(prompt, False))
+    _check_texts(title=(title, True, 200), prompt=(prompt, False))
     return SuggestionBox.objects.create(
         school=school, title=title, prompt=prompt, opened_by=user, opened_on=timezone.localdate()
     )
