@@ -138,7 +138,10 @@ class ReceiptForm(forms.Form):
         ),
     )
     link = forms.URLField(
-        label=_("Link to what shows it (optional)"), required=False, assume_scheme="https"
+        label=_("Link to what shows it (optional)"),
+        required=False,
+        max_length=200,  # the column's length
+        assume_scheme="https",
     )
     status = forms.ChoiceField(
         label=_("Where it stands now"),

@@ -152,3 +152,14 @@ def test_a_commitment_from_a_suggestion_is_read_by_the_school_once_published(cli
                   we_did="We are looking for one")  # fmt: skip
     assert as_(client, world.teacher_a2).get(url).status_code == 200
     assert as_(client, world.teacher_b).get(url).status_code == 404
+
+
+def test_a_link_longer_than_its_column_is_refused_keeping_the_receipt(client, world):
+    made = _promise(world)
+    as_(client, world.leader_a)
+    response = client.post(reverse("voice:commitment", args=[made.pk]), {
+        "text": "Kept receipt", "status": "done",
+        "link": "https://example.org/" + "a" * 200})  # fmt: skip
+    assert response.status_code == 400
+    assert "Kept receipt" in response.content.decode()
+    assert not Receipt.objects.exists()
