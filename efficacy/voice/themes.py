@@ -180,17 +180,19 @@ def _best_grouping(matrix, weights: np.ndarray, max_themes: int) -> np.ndarray |
     into near-copies ("common denominator", "different denominators"); fewer, broader
     themes read better, so a small gain in separation does not earn another theme.
     """
-    distinct = matrix.shape[0]
+    # Answers worded differently may still have the same words ("fraction", "fractions").
+    distinct = len({(tuple(row.indices), tuple(np.round(row.data, 9))) for row in matrix})
     top = min(max_themes, int(weights.sum()) // 3, distinct)
     scored: list[tuple[float, np.ndarray]] = []
     for k in range(2, top + 1):
         kmeans = KMeans(n_clusters=k, random_state=SEED, n_init=RESTARTS)
         labels = kmeans.fit_predict(matrix, sample_weight=weights)
-        found = len(np.unique(labels))
-        if found < 2:
+        if len(np.unique(labels)) < k:  # k-means could not fill k themes
             continue
-        # Every distinct answer alone in its theme: as separate as can be.
-        score = silhouette_score(matrix, labels, metric="cosine") if found < distinct else 1.0
+        # Every answer alone in its theme (two distinct answers, each written by several
+        # students): as separate as can be, and the silhouette is not defined.
+        alone = k >= matrix.shape[0]
+        score = 1.0 if alone else silhouette_score(matrix, labels, metric="cosine")
         scored.append((float(score), labels))
     if not scored:
         return None
