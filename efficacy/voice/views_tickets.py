@@ -267,15 +267,20 @@ def _guessing(request: HttpRequest) -> bool:
     return exceeded(scope="ticket-code-miss", subject=ip, limit=CODE_MISSES, per=CODE_WINDOW)
 
 
-def _miss(request: HttpRequest, form: CodeForm) -> HttpResponse:
-    """A wrong, unknown or closed code: counted against the address, answered alike."""
+def _miss(
+    request: HttpRequest, form: CodeForm, typed: dict[str, str] | None = None
+) -> HttpResponse:
+    """A wrong, unknown or closed code: counted against the address, answered alike.
+    An answer sent to it is shown back (``typed``), so that nothing written is lost."""
     ip = client_ip(request)
     if not hit(scope="ticket-code-miss", subject=ip, limit=CODE_MISSES, per=CODE_WINDOW):
         return _too_many(request)
+    form.is_valid()  # the code as typed stays in the box, with the message beside it
     form.add_error(
         "code", _("No open exit ticket has this code. Check it with your teacher and try again.")
     )
-    return render(request, "voice/ticket_start.html", {"form": form}, status=404)
+    context = {"form": form, "typed": typed}
+    return render(request, "voice/ticket_start.html", context, status=404)
 
 
 @never_cache
@@ -311,7 +316,10 @@ def ticket_answer_view(request: HttpRequest, code: str) -> HttpResponse:
         return _too_many(request)
     found = ticket_find_open(code=code)
     if found is None:
-        return _miss(request, CodeForm(initial={"code": code_normalise(code)[:40]}))
+        typed = None
+        if request.method == "POST":
+            typed = {name: request.POST.get(name, "")[:5000] for name in ("understood", "stuck")}
+        return _miss(request, CodeForm({"code": code_normalise(code)[:40]}), typed)
     if code != found.code and request.method == "GET":  # "abc234" typed in the address bar
         return redirect("voice:ticket_answer", code=found.code)
     if _answered_here(request, found):
