@@ -146,3 +146,16 @@ def test_french_answers_are_grouped_without_french_stop_words():
     labels = " ".join(t.label for t in found)
     assert "denominateur" in labels
     assert "probleme" in labels
+
+
+def test_the_themes_module_imports_nothing_of_django_or_of_the_project():
+    import ast
+    from pathlib import Path
+
+    import efficacy.voice.themes as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}  # fmt: skip
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if name.split(".")[0] in {"django", "efficacy"}}
