@@ -34,11 +34,15 @@ def _key(scope: str, subject: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
+def _window_start(now: dt.datetime, per: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(now.timestamp()) // per * per, tz=dt.UTC)
+
+
 def hit(*, scope: str, subject: str | None, limit: int, per: int) -> bool:
     """Count one request of ``subject`` in ``scope``; False once more than ``limit``
     arrived in the current window of ``per`` seconds."""
     now = timezone.now()
-    start = dt.datetime.fromtimestamp(int(now.timestamp()) // per * per, tz=dt.UTC)
+    start = _window_start(now, per)
     key = _key(scope, subject or "unknown")
     updated = RateBucket.objects.filter(key=key, window_start=start).update(count=F("count") + 1)
     if not updated:
@@ -51,3 +55,14 @@ def hit(*, scope: str, subject: str | None, limit: int, per: int) -> bool:
             RateBucket.objects.filter(window_start__lt=now - KEEP).delete()
     count = RateBucket.objects.filter(key=key, window_start=start).values_list("count", flat=True)
     return (count.first() or 0) <= limit
+
+
+def exceeded(*, scope: str, subject: str | None, limit: int, per: int) -> bool:
+    """Whether ``subject`` has already made more than ``limit`` requests in ``scope``'s
+    current window, without counting one: for limits that count only failures (wrong
+    exit-ticket codes) yet must then refuse every request, right or wrong."""
+    now = timezone.now()
+    start = _window_start(now, per)
+    key = _key(scope, subject or "unknown")
+    count = RateBucket.objects.filter(key=key, window_start=start).values_list("count", flat=True)
+    return (count.first() or 0) > limit

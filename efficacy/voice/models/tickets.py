@@ -13,9 +13,12 @@ id, like a staff survey's.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from efficacy.cycles.models import InquiryCycle
@@ -55,6 +58,25 @@ class ExitTicket(models.Model):
     def __str__(self) -> str:
         return self.lesson
 
+    def is_open(self, now: dt.datetime) -> bool:
+        """Taking answers: not closed by the teacher, and its closing time not reached."""
+        return self.closed_at is None and now < self.closes_at
+
+    def closed_on(self) -> dt.datetime:
+        """When it stopped (or will stop) taking answers."""
+        return self.closed_at or self.closes_at
+
+    @staticmethod
+    def end_of_day(day: dt.date) -> dt.datetime:
+        """The default closing time of a ticket opened on ``day``: that day's last minute,
+        in the school's time zone (the project's ``TIME_ZONE``)."""
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+
+
+#: The two open questions of an exit ticket, by the answer's field; the words shown
+#: are the fields' labels.
+OPEN_QUESTIONS = ("understood", "stuck")
+
 
 class TicketAnswer(models.Model):
     """One student's answer to an exit ticket: nothing that says whose or when."""
@@ -79,6 +101,17 @@ class TicketAnswer(models.Model):
     def __str__(self) -> str:
         return f"an answer to exit ticket {self.ticket_id}"
 
+    @staticmethod
+    def question_label(question: str) -> str:
+        """One of :data:`OPEN_QUESTIONS` as students read it, in the reader's language."""
+        return str(getattr(TicketAnswer._meta.get_field(question), "verbose_name", question))
+
+    def text_of(self, question: str) -> str:
+        """The answer to one of the two open questions (:data:`OPEN_QUESTIONS`)."""
+        if question not in OPEN_QUESTIONS:
+            raise ValueError(question)
+        return getattr(self, question)
+
 
 class VoiceEvidence(models.Model):
     """A theme of students' exit-ticket answers, attached to a cycle as evidence.
@@ -89,7 +122,7 @@ class VoiceEvidence(models.Model):
     """
 
     cycle = models.ForeignKey(InquiryCycle, on_delete=models.CASCADE, related_name="voice_evidence")
-    #: Which question the theme groups: "understood" or "stuck".
+    #: Which question the theme groups: "understood" or "stuck" (:data:`OPEN_QUESTIONS`).
     question = models.CharField(max_length=20)
     label = models.CharField(_("theme"), max_length=200)
     terms = models.JSONField(default=list)
@@ -107,3 +140,8 @@ class VoiceEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def question_text(self) -> str:
+        """The question the theme's answers replied to, in the reader's language."""
+        return TicketAnswer.question_label(self.question)
