@@ -165,7 +165,7 @@ def test_a_text_over_500_characters_is_refused_with_its_length_and_kept(client, 
     response = client.post(_answer_url(ticket), {**ANSWER, "stuck": long_text})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Write at most 500 characters (this has 502)." in page
+    assert "Keep it to 500 characters or fewer (this is 502)." in page
     assert long_text in page
     assert not TicketAnswer.objects.exists()
 
@@ -180,7 +180,9 @@ def test_text_that_looks_scripted_is_refused_with_a_message(client, world, text)
     response = client.post(_answer_url(ticket), {**ANSWER, "understood": text})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Write plain words: tags such as &lt;b&gt; or &lt;script&gt; are not accepted." in page
+    assert (
+        "Write plain text: HTML tags such as &lt;b&gt; or &lt;script&gt; are not accepted." in page
+    )
     assert "<script>alert(1)</script>" not in page
     assert not TicketAnswer.objects.exists()
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -43,6 +42,7 @@ from efficacy.cycles.models import InquiryCycle
 from efficacy.roster.models import SchoolClass, User
 from efficacy.voice.models import ExitTicket, TicketAnswer, VoiceEvidence
 from efficacy.voice.models.tickets import OPEN_QUESTIONS
+from efficacy.voice.text import free_text_problem
 from efficacy.voice.themes import Theme, themes
 
 #: The characters of a code: no 0/O, 1/I/L, so a code read off a board is typed right.
@@ -65,14 +65,6 @@ CONFIDENCE = {
     5: gettext_lazy("Very confident"),
 }
 
-# An HTML tag or a script, which an answer never needs: "<b>", "</p>", "<script", "<!--".
-_MARKUP = re.compile(
-    r"<\s*/?\s*[a-z][\w:-]*(\s[^<>]*)?/?\s*>|<\s*(script|iframe|svg|img|!--)|javascript\s*:",
-    re.IGNORECASE,
-)
-_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
-
-
 # --- codes --------------------------------------------------------------------
 
 
@@ -86,20 +78,6 @@ def code_new() -> str:
 
 
 # --- opening and closing ------------------------------------------------------
-
-
-def _text_problem(text: str, *, limit: int) -> str | None:
-    """Why ``text`` cannot be stored as it is, or None."""
-    if len(text) > limit:
-        return _("Write at most %(n)s characters (this has %(got)s).") % {
-            "n": limit,
-            "got": len(text),
-        }
-    if any(unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS for c in text):
-        return _("This text has invisible control characters; type it again.")
-    if _MARKUP.search(text):
-        return _("Write plain words: tags such as <b> or <script> are not accepted.")
-    return None
 
 
 @transaction.atomic
@@ -120,7 +98,7 @@ def ticket_open(
     errors: dict[str, list[str]] = {}
     if not lesson:
         errors["lesson"] = [_("Say in a few words what the lesson was about.")]
-    elif problem := _text_problem(lesson, limit=MAX_LESSON_CHARS):
+    elif problem := free_text_problem(lesson, limit=MAX_LESSON_CHARS):
         errors["lesson"] = [problem]
     if cycle is not None and not ticket_cycles_for(user, school_class).filter(pk=cycle.pk).exists():
         errors["cycle"] = [_("Choose an open cycle of one of your teams, or none.")]
@@ -197,7 +175,7 @@ def ticket_answer(
     errors: dict[str, list[str]] = {}
     texts = {"understood": understood.strip(), "stuck": stuck.strip()}
     for name, text in texts.items():
-        if problem := _text_problem(text, limit=MAX_ANSWER_CHARS):
+        if problem := free_text_problem(text, limit=MAX_ANSWER_CHARS):
             errors[name] = [problem]
     level = _confidence(confidence)
     if level is None:
@@ -341,7 +319,7 @@ def voice_evidence_attach(
     if question not in OPEN_QUESTIONS:
         raise ValidationError({"question": [_("Choose a theme of the answers.")]})
     note = note.strip()
-    if problem := _text_problem(note, limit=MAX_NOTE_CHARS):
+    if problem := free_text_problem(note, limit=MAX_NOTE_CHARS):
         raise ValidationError({"note": [problem]})
     voice = cycle_voice(cycle, user=user, language=language)
     found = next(

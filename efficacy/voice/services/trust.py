@@ -6,7 +6,7 @@ Each service takes the acting ``user`` and re-checks the write rule of
 
 Free text is stored as the person wrote it and escaped when shown; text that
 looks scripted (an HTML tag, a control character) or longer than
-:data:`MAX_TEXT` is refused with a message instead (:func:`text_problem`).
+:data:`MAX_TEXT` is refused with a message instead (:func:`efficacy.voice.text.free_text_problem`).
 
 A suggestion is anonymous by construction (:func:`suggestion_post`): the row
 holds the box, the text, the day and a random id; the person appears only as a
@@ -16,7 +16,6 @@ keyed hash in the rate limiter's counter, which is deleted within the hour.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -62,6 +61,7 @@ from efficacy.voice.models import (
     SuggestionBox,
     Win,
 )
+from efficacy.voice.text import free_text_problem
 
 #: The longest free text a form takes: a paragraph or two, not an essay.
 MAX_TEXT = 2000
@@ -70,32 +70,6 @@ SUGGESTIONS_PER_HOUR = 5
 #: An office hour longer than this is a typo in the end time.
 LONGEST_OFFICE_HOUR = dt.timedelta(hours=8)
 
-#: An HTML tag (``<b>``, ``</p>``, ``<img src=x>``), a comment, or the opening of a
-#: scripting element even left unclosed; "2 < 3" and "a < b" are plain text.
-_TAG = re.compile(
-    r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?>"
-    r"|<!--"
-    r"|<\s*/?\s*(script|iframe|img|svg|object|embed|style|link|meta)\b",
-    re.IGNORECASE,
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def text_problem(text: str, *, limit: int = MAX_TEXT, required: bool = True) -> str | None:
-    """Why ``text`` is refused, or None: empty (when required), too long, or scripted."""
-    if required and not text.strip():
-        return _("Write a few words.")
-    if len(text) > limit:
-        return _("Keep it to %(limit)s characters or fewer (this is %(length)s).") % {
-            "limit": limit,
-            "length": len(text),
-        }
-    if _TAG.search(text):
-        return _("Write plain text: HTML tags such as <script> are not accepted.")
-    if _CONTROL.search(text):
-        return _("The text contains invisible control characters; retype it as plain text.")
-    return None
-
 
 def _check_texts(**texts: tuple[str, bool] | tuple[str, bool, int]) -> None:
     """Raise one ValidationError naming every field whose text is refused; each text
@@ -103,7 +77,7 @@ def _check_texts(**texts: tuple[str, bool] | tuple[str, bool, int]) -> None:
     :data:`MAX_TEXT`."""
     errors: dict[str, list[str]] = {}
     for field, (text, required, *limit) in texts.items():
-        problem = text_problem(text, required=required, limit=limit[0] if limit else MAX_TEXT)
+        problem = free_text_problem(text, required=required, limit=limit[0] if limit else MAX_TEXT)
         if problem:
             errors[field] = [problem]
     if errors:
@@ -289,7 +263,7 @@ def booking_make(*, user: User, office_hour: OfficeHour, topic: str = "") -> Boo
     """Book a free slot: one booking a slot, refused with its reason otherwise."""
     require_booker(user, office_hour)
     topic = topic.strip()
-    problem = text_problem(topic, limit=300, required=False)
+    problem = free_text_problem(topic, limit=300)
     if problem:
         raise ValidationError({"topic": [problem]})
     if office_hour.is_cancelled:
