@@ -74,8 +74,9 @@ def consistent_answers(level: float, rng: np.random.Generator) -> dict[str, int]
 
 def staff(school: School, count: int, prefix: str) -> list[User]:
     return [
-        User.objects.create(username=f"{prefix}{i}", role=Role.TEACHER, school=school,
-                            district=school.district)  # fmt: skip
+        User.objects.create(
+            username=f"{prefix}{i}", role=Role.TEACHER, school=school, district=school.district
+        )
         for i in range(count)
     ]
 
