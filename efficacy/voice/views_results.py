@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from efficacy.access.roster import Person
+from efficacy.access.roster import Person, is_active_account
 from efficacy.access.surveys import (
     access_window_results,
     can_see_results_without_team,
@@ -64,6 +65,8 @@ def _rules() -> dict[str, Any]:
 
 @login_required
 def results_list(request: HttpRequest) -> HttpResponse:
+    if not is_active_account(request.user):
+        raise PermissionDenied  # a retired account reads nothing
     windows = (
         result_windows_for(request.user, today=timezone.localdate())
         .select_related("school", "team", "instrument")
