@@ -306,3 +306,36 @@ def test_each_teams_index_before_and_after_its_cycle_sits_beside_the_cycles_verd
     assert cycle.title in body
     assert "association, never proof" in body
     assert "No verdict: the cycle has no measure." in body
+
+
+def test_the_trend_never_shows_a_team_of_four_and_a_teacher_sees_only_their_own_team(client, world):
+    invited = [world.teacher_a]
+    rw.window(world.school_a, title="Autumn", opens=dt.date(2024, 9, 1),
+              closes=dt.date(2024, 9, 10), invited=invited,
+              answers=rw.answers_for(world.team_english, 4, 3.0, seed=1)
+              + rw.answers_for(world.team_math, 9, 3.0, seed=2)
+              + rw.answers_for(None, 6, 3.0, seed=5))  # fmt: skip
+    last = rw.window(world.school_a, title="Winter", opens=dt.date(2024, 10, 1),
+                     closes=dt.date(2024, 10, 10), invited=invited,
+                     answers=rw.answers_for(world.team_english, 8, 4.0, seed=3)
+                     + rw.answers_for(world.team_math, 8, 3.0, seed=4))  # fmt: skip
+    body = text_of(page(client, world.leader_a, "results_trend", last.pk))
+    english = body.split('id="series-team-')[1:]
+    english = next(s for s in english if "Grade 9 English" in s.split("</h2>")[0])
+    autumn_row = re.search(r">Autumn</a>.*?</tr>", english).group(0)
+    assert "not shown" in autumn_row
+    assert not re.search(r"\d\.\d\d", autumn_row)
+    assert "not computed (a window is missing or suppressed)" in english.split("</table>")[0]
+    teacher = text_of(page(client, world.teacher_a, "results_trend", last.pk))
+    assert "Grade 9 English" in teacher
+    assert "Mathematics" not in teacher
+
+
+def test_a_window_of_another_instrument_is_not_in_the_trend(client, world):
+    rw.window(world.school_a, title="Pulse", key="test-enabling-conditions",
+              answers=rw.answers_for(world.team_english, 6, 3.0, seed=1))  # fmt: skip
+    found = rw.window(world.school_a, title="Autumn",
+                      answers=rw.answers_for(world.team_english, 6, 3.0, seed=2))  # fmt: skip
+    body = text_of(page(client, world.leader_a, "results_trend", found.pk))
+    assert "Autumn" in body
+    assert "Pulse" not in body
