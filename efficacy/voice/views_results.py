@@ -9,6 +9,7 @@ Every page gets its window through :func:`efficacy.access.surveys.access_window_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -42,7 +43,7 @@ from efficacy.voice.services.results import (
 )
 
 
-def _viewer_filter(user: Person, window: SurveyWindow):
+def _viewer_filter(user: Person, window: SurveyWindow) -> Callable[[Team | None], bool]:
     def can_see(team: Team | None) -> bool:
         if team is None:
             return can_see_results_without_team(user, window)

@@ -339,3 +339,28 @@ def test_a_window_of_another_instrument_is_not_in_the_trend(client, world):
     body = text_of(page(client, world.leader_a, "results_trend", found.pk))
     assert "Autumn" in body
     assert "Pulse" not in body
+
+
+def test_answers_that_do_not_fit_the_instrument_get_a_clear_message_not_an_error(client, world):
+    answers = rw.answers_for(world.team_english, 6, 3.0, seed=1)
+    answers[0][1]["gc1"] = 9
+    found = rw.window(world.school_a, answers=answers)
+    response = page(client, world.leader_a, "results", found.pk)
+    assert response.status_code == 200
+    assert "the stored answers do not fit the instrument" in text_of(response)
+    assert "outside the scale 1 to 6" in text_of(response)
+
+
+def test_the_export_is_never_stored_by_a_cache(client, world):
+    found = school_window(world)
+    for fmt in ("csv", "xlsx"):
+        response = page(client, world.leader_a, "results_export", found.pk, fmt)
+        assert "no-store" in response["Cache-Control"]
+
+
+def test_the_anonymity_threshold_is_the_setting(client, world, settings):
+    settings.EFFICACY_MIN_STAFF_N = 8
+    found = school_window(world, english=7, math=9, none=0)
+    body = text_of(page(client, world.leader_a, "results", found.pk))
+    assert "fewer than 8" in body
+    assert re.search(r"<th scope=\"row\">Grade 9 English</th> <td>fewer than 8</td>", body)
