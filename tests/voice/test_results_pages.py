@@ -364,3 +364,30 @@ def test_the_anonymity_threshold_is_the_setting(client, world, settings):
     body = text_of(page(client, world.leader_a, "results", found.pk))
     assert "fewer than 8" in body
     assert re.search(r"<th scope=\"row\">Grade 9 English</th> <td>fewer than 8</td>", body)
+
+
+def test_the_cycles_own_verdict_sits_beside_its_teams_index_before_and_after(
+    client, world, scored, settings, monkeypatch
+):
+    from django.utils.html import escape
+
+    from efficacy.cycles.impact.panel import cycle_verdict
+
+    settings.EFFICACY_MIN_STUDENT_N = 5
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2025, 2, 1))
+    rw.window(world.school_a, title="September", opens=dt.date(2024, 9, 1),
+              closes=dt.date(2024, 9, 10),
+              answers=rw.answers_for(world.team_english, 8, 3.0, seed=1))  # fmt: skip
+    after = rw.window(world.school_a, title="January", opens=dt.date(2025, 1, 6),
+                      closes=dt.date(2025, 1, 17),
+                      answers=rw.answers_for(world.team_english, 8, 4.5, seed=2))  # fmt: skip
+    verdict = cycle_verdict(scored)
+    assert verdict is not None
+    assert verdict.suppressed is None
+    body = text_of(page(client, world.leader_a, "results_trend", after.pk))
+    row = re.search(r"Inference in grade 9 applied English</a>.*?</tr>", body).group(0)
+    assert "September" in row
+    assert "January" in row
+    assert "Rose" in row
+    assert escape(verdict.grade_text) in row
+    assert ("Goal met" if verdict.met else "Goal not met (yet)") in row
