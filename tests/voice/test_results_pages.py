@@ -391,3 +391,13 @@ def test_the_cycles_own_verdict_sits_beside_its_teams_index_before_and_after(
     assert "Rose" in row
     assert escape(verdict.grade_text) in row
     assert ("Goal met" if verdict.met else "Goal not met (yet)") in row
+
+
+def test_a_french_reader_gets_the_instruments_french_wording(client, world):
+    found = school_window(world)
+    client.force_login(world.leader_a)
+    response = client.get(reverse("voice:results", args=[found.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    body = text_of(response)
+    assert "Group competence (fr)" in body
+    assert "Question gc1? (fr)" in body
+    assert "Collective efficacy index (fr)" in body
