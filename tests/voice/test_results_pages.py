@@ -401,3 +401,12 @@ def test_a_french_reader_gets_the_instruments_french_wording(client, world):
     assert "Group competence (fr)" in body
     assert "Question gc1? (fr)" in body
     assert "Collective efficacy index (fr)" in body
+
+
+def test_a_closed_window_nobody_answered_says_so_without_an_error(client, world):
+    found = rw.window(world.school_a, invited=[world.teacher_a])
+    response = page(client, world.leader_a, "results", found.pk)
+    assert response.status_code == 200
+    assert "Answers: fewer than 5." not in text_of(response)
+    assert page(client, world.leader_a, "results_export", found.pk, "csv").status_code == 200
+    assert page(client, world.leader_a, "results_trend", found.pk).status_code == 200

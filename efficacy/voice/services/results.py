@@ -81,6 +81,8 @@ from efficacy.voice.models import SurveyInvitation, SurveyResponse, SurveyWindow
 
 #: The group of a school window's respondents who named no team.
 NO_TEAM = "none"
+#: The whole window (the school, or a team window's team) among the groups.
+WHOLE = "whole"
 #: How a suppression names the group (:data:`efficacy.privacy.GROUPS`).
 RESPONDENTS = "respondents"
 
@@ -258,7 +260,7 @@ def window_results(
     try:
         scores = _scores(items, shape)
     except AnalysisError as error:
-        whole = _hidden_group("whole", str(window.team or window.school), window.team,
+        whole = _hidden_group(WHOLE, str(window.team or window.school), window.team,
                               GroupSize(0, threshold), None)  # fmt: skip
         return WindowResults(**base, whole=whole, problem=str(error))
 
@@ -277,9 +279,14 @@ def window_results(
     if total.suppressed:
         # The responses would give the hidden total away, and the rate with them.
         base.update(responded=total, rate=None, rate_low=False)
-    frame = scores.assign(group=group_of.to_numpy(), whole="whole")
-    whole = _group("whole", whole_label, window.team, total, frame, "whole", shape,
-                   language, threshold)  # fmt: skip
+    # Every group's index and the whole window's, one vectorised call per score column.
+    by_group = scores.assign(group=group_of.to_numpy())
+    stacked = pd.concat([by_group, scores.assign(group=WHOLE)], ignore_index=True)
+    tables = {
+        column: scale_index_by(stacked, by="group", value=column, min_n=threshold).set_index("by")
+        for column in scores.columns
+    }
+    whole = _group(WHOLE, whole_label, window.team, total, tables, shape, language, threshold)
     groups: list[GroupResult] = []
     if suppression is not None:
         team_names = {
@@ -288,8 +295,7 @@ def window_results(
         for key, size in zip(keys, suppression.groups, strict=True):
             team = team_names.get(key)
             label = str(team) if team else _("No team named")
-            groups.append(_group(key, label, team, size, frame, "group", shape, language,
-                                 threshold))  # fmt: skip
+            groups.append(_group(key, label, team, size, tables, shape, language, threshold))
         groups.sort(key=lambda g: (g.team is None, g.label.lower()))
     out = WindowResults(**base, whole=whole, teams=tuple(groups))
     if not details:
@@ -337,33 +343,31 @@ def _group(
     label: str,
     team: Team | None,
     size: GroupSize,
-    frame: pd.DataFrame,
-    column: str,
+    tables: dict[str, pd.DataFrame],
     shape: Shape,
     language: str,
     threshold: int,
 ) -> GroupResult:
-    """One group's figures; nothing computed when its size is suppressed."""
-    group_key = "whole" if column == "whole" else key
+    """One group's figures from the index tables; none when its size is suppressed."""
     if size.suppressed or size.n == 0:
         reason = size.reason(RESPONDENTS)
         subs = tuple((s["key"], text_in(s["name"], language), Figure(reason=reason))
                      for s in shape.subscales)  # fmt: skip
         return GroupResult(key, label, team, size, Figure(reason=reason), subs)
-    rows = frame[frame[column] == group_key]
-    overall = _figure(rows, "overall", threshold)
+    overall = _figure(tables["overall"], key, threshold)
     subs = tuple(
-        (s["key"], text_in(s["name"], language), _figure(rows, f"sub:{s['key']}", threshold))
+        (s["key"], text_in(s["name"], language), _figure(tables[f"sub:{s['key']}"], key, threshold))
         for s in shape.subscales
     )
     return GroupResult(key, label, team, size, overall, subs)
 
 
-def _figure(rows: pd.DataFrame, value: str, threshold: int) -> Figure:
-    table = scale_index_by(rows.assign(one=0), by="one", value=value, min_n=threshold)
-    if table.empty or bool(table["suppressed"].iloc[0]):
+def _figure(table: pd.DataFrame, key: str, threshold: int) -> Figure:
+    """The index of group ``key`` in ``table`` (:func:`scale_index_by`'s, indexed by group);
+    suppressed when fewer than the threshold have a score."""
+    if key not in table.index or bool(table.at[key, "suppressed"]):
         return Figure(reason=privacy.small_group(threshold, RESPONDENTS))
-    row = table.iloc[0]
+    row = table.loc[key]
     return Figure(
         index=ScaleIndex(
             method=INDEX_METHOD,
