@@ -410,3 +410,27 @@ def test_a_closed_window_nobody_answered_says_so_without_an_error(client, world)
     assert "Answers: fewer than 5." not in text_of(response)
     assert page(client, world.leader_a, "results_export", found.pk, "csv").status_code == 200
     assert page(client, world.leader_a, "results_trend", found.pk).status_code == 200
+
+
+def test_a_subscale_that_fewer_than_five_of_a_team_answered_is_hidden_with_its_complement(
+    client, world
+):
+    from efficacy import privacy
+    from efficacy.voice.services.results import window_results
+
+    answers = rw.answers_for(world.team_english, 6, 4.0, seed=1)
+    answers += rw.answers_for(world.team_math, 6, 3.0, seed=2)
+    for _team, given in answers[-2:]:  # two of mathematics skip every task-analysis item
+        for key in ("ta1", "ta2", "ta3"):
+            del given[key]
+    found = rw.window(world.school_a, answers=answers)
+    results = window_results(window=found, language="en")
+    teams = {g.label: {k: f for k, _n, f in g.subscales} for g in results.teams}
+    assert teams["Mathematics"]["group_competence"].shown
+    assert teams["Grade 9 English"]["group_competence"].shown
+    assert not teams["Mathematics"]["task_analysis"].shown
+    # Else school − English would give the four mathematicians' task analysis.
+    assert not teams["Grade 9 English"]["task_analysis"].shown
+    assert teams["Grade 9 English"]["task_analysis"].reason == privacy.complement()
+    school = {k: f for k, _n, f in results.whole.subscales}
+    assert school["task_analysis"].index.n == 10

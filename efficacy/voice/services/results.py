@@ -25,8 +25,8 @@ Privacy (:mod:`efficacy.privacy`, DESIGN.md principle 3):
   hidden group's size, hence its sum of scores, can be worked out by subtraction,
   and when nothing can protect them, the school's figure is hidden too;
 - a subscale of a shown group is suppressed as well when fewer than the threshold
-  answered any of its items; a subscale's own n is never printed, so its sum
-  cannot be taken apart;
+  answered any of its items, with the same complementary suppression across the
+  groups; a subscale's own n is never printed;
 - item distributions are for the whole window only, never by team (a count table
   of the whole staff identifies nobody), and an item answered by fewer than the
   threshold has none;
@@ -286,7 +286,9 @@ def window_results(
         column: scale_index_by(stacked, by="group", value=column, min_n=threshold).set_index("by")
         for column in scores.columns
     }
-    whole = _group(WHOLE, whole_label, window.team, total, tables, shape, language, threshold)
+    hidden = _subscale_suppression(tables, keys, suppression, threshold)
+    whole = _group(WHOLE, whole_label, window.team, total, tables, shape, language, threshold,
+                   hidden.get(WHOLE, {}))  # fmt: skip
     groups: list[GroupResult] = []
     if suppression is not None:
         team_names = {
@@ -295,7 +297,8 @@ def window_results(
         for key, size in zip(keys, suppression.groups, strict=True):
             team = team_names.get(key)
             label = str(team) if team else _("No team named")
-            groups.append(_group(key, label, team, size, tables, shape, language, threshold))
+            groups.append(_group(key, label, team, size, tables, shape, language, threshold,
+                                 hidden.get(key, {})))  # fmt: skip
         groups.sort(key=lambda g: (g.team is None, g.label.lower()))
     out = WindowResults(**base, whole=whole, teams=tuple(groups))
     if not details:
@@ -338,6 +341,39 @@ def _hidden_group(key: str, label: str, team: Team | None, size: GroupSize,
     return GroupResult(key=key, label=label, team=team, size=size, overall=Figure(reason=reason))
 
 
+def _subscale_suppression(
+    tables: dict[str, pd.DataFrame],
+    keys: Sequence[str],
+    suppression: privacy.Suppression | None,
+    threshold: int,
+) -> dict[str, dict[str, SuppressionReason]]:
+    """Which subscale figures to hide, by group, beyond those of hidden groups.
+
+    A respondent may skip every item of a subscale, so a shown group's subscale can
+    rest on fewer respondents than the group. Each subscale's sizes are suppressed
+    against the school's like the groups' (:func:`efficacy.privacy.suppress`, the
+    hidden groups hidden already), so that no small subscale group can be worked out
+    by subtraction either; when nothing protects it, the school's subscale is hidden.
+    """
+    out: dict[str, dict[str, SuppressionReason]] = {}
+    if suppression is None:
+        return out
+    already = [size.suppressed for size in suppression.groups]
+    for column, table in tables.items():
+        if column == "overall":
+            continue
+        sizes = [int(table.at[k, "n"]) if k in table.index else 0 for k in keys]
+        found = privacy.suppress(sizes, threshold, hidden=already)
+        for key, size, before in zip(keys, found.groups, already, strict=True):
+            reason = size.reason(RESPONDENTS)
+            if size.suppressed and not before and reason is not None:
+                out.setdefault(key, {})[column] = reason
+        if found.total.suppressed:
+            reason = found.total.reason(RESPONDENTS) or privacy.complement()
+            out.setdefault(WHOLE, {})[column] = reason
+    return out
+
+
 def _group(
     key: str,
     label: str,
@@ -347,19 +383,23 @@ def _group(
     shape: Shape,
     language: str,
     threshold: int,
+    hidden: dict[str, SuppressionReason],
 ) -> GroupResult:
-    """One group's figures from the index tables; none when its size is suppressed."""
+    """One group's figures from the index tables; none when its size is suppressed, and
+    no subscale that ``hidden`` names (with its reason)."""
     if size.suppressed or size.n == 0:
         reason = size.reason(RESPONDENTS)
-        subs = tuple((s["key"], text_in(s["name"], language), Figure(reason=reason))
-                     for s in shape.subscales)  # fmt: skip
-        return GroupResult(key, label, team, size, Figure(reason=reason), subs)
+        hidden_subs = tuple((s["key"], text_in(s["name"], language), Figure(reason=reason))
+                            for s in shape.subscales)  # fmt: skip
+        return GroupResult(key, label, team, size, Figure(reason=reason), hidden_subs)
     overall = _figure(tables["overall"], key, threshold)
-    subs = tuple(
-        (s["key"], text_in(s["name"], language), _figure(tables[f"sub:{s['key']}"], key, threshold))
-        for s in shape.subscales
-    )
-    return GroupResult(key, label, team, size, overall, subs)
+    subs: list[tuple[str, str, Figure]] = []
+    for sub in shape.subscales:
+        column = f"sub:{sub['key']}"
+        figure = (Figure(reason=hidden[column]) if column in hidden
+                  else _figure(tables[column], key, threshold))  # fmt: skip
+        subs.append((sub["key"], text_in(sub["name"], language), figure))
+    return GroupResult(key, label, team, size, overall, tuple(subs))
 
 
 def _figure(table: pd.DataFrame, key: str, threshold: int) -> Figure:
