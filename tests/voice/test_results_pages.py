@@ -434,3 +434,31 @@ def test_a_subscale_that_fewer_than_five_of_a_team_answered_is_hidden_with_its_c
     assert teams["Grade 9 English"]["task_analysis"].reason == privacy.complement()
     school = {k: f for k, _n, f in results.whole.subscales}
     assert school["task_analysis"].index.n == 10
+
+
+def test_no_hidden_group_is_ever_left_alone_or_small_against_the_school_total(world):
+    """For many team sizes: when the school's figure is shown, the hidden groups are none, or
+    at least two that together hold at least the threshold (so subtraction gives a mix)."""
+    from efficacy.roster.models import Team
+    from efficacy.voice.services.results import window_results
+
+    teams = [world.team_english, world.team_math]
+    teams += [Team.objects.create(school=world.school_a, name=f"Team {i}") for i in range(3)]
+    rng = np.random.default_rng(2024)
+    for trial in range(25):
+        sizes = rng.integers(0, 9, size=len(teams) + 1)
+        answers = []
+        for team, size in zip([*teams, None], sizes, strict=True):
+            answers += rw.answers_for(team, int(size), 3.5, seed=trial)
+        found = rw.window(world.school_a, title=f"Trial {trial}", answers=answers)
+        results = window_results(window=found, language="en", details=False)
+        if results.whole.overall.index is None:
+            continue
+        hidden = [g for g in results.teams if g.overall.index is None and g.size.n > 0]
+        assert len(hidden) != 1, sizes
+        if hidden:
+            assert sum(g.size.n for g in hidden) >= 5, sizes
+        for group in results.teams:
+            if group.size.n < 5:
+                assert group.overall.index is None
+                assert str(group.size) == "fewer than 5"
