@@ -462,3 +462,12 @@ def test_no_hidden_group_is_ever_left_alone_or_small_against_the_school_total(wo
             if group.size.n < 5:
                 assert group.overall.index is None
                 assert str(group.size) == "fewer than 5"
+
+
+def test_an_answer_that_is_not_a_number_gets_a_clear_message_not_an_error(client, world):
+    answers = rw.answers_for(world.team_english, 6, 3.0, seed=1)
+    answers[0][1]["gc2"] = "=cmd"
+    found = rw.window(world.school_a, answers=answers)
+    response = page(client, world.leader_a, "results", found.pk)
+    assert response.status_code == 200
+    assert "the stored answers do not fit the instrument" in text_of(response)

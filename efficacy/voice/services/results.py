@@ -255,9 +255,9 @@ def window_results(
         "rate": rate,
         "rate_low": rate is not None and response_rate_is_low(len(rows), invited),
     }
-    items = _items_frame(rows, shape)
     teams = pd.Series([team for team, _answers in rows], dtype=object)
     try:
+        items = _items_frame(rows, shape)
         scores = _scores(items, shape)
     except AnalysisError as error:
         whole = _hidden_group(WHOLE, str(window.team or window.school), window.team,
