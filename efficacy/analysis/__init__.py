@@ -63,6 +63,16 @@ _WHERE = {
     "ConfidenceInterval": "efficacy.analysis.results",
     "Result": "efficacy.analysis.results",
     "suppression_reason": "efficacy.analysis.results",
+    "IndexChange": "efficacy.analysis.survey",
+    "ScaleIndex": "efficacy.analysis.survey",
+    "index_change": "efficacy.analysis.survey",
+    "index_change_by": "efficacy.analysis.survey",
+    "option_counts": "efficacy.analysis.survey",
+    "reliability_is_low": "efficacy.analysis.survey",
+    "respondent_means": "efficacy.analysis.survey",
+    "response_rate_is_low": "efficacy.analysis.survey",
+    "scale_index": "efficacy.analysis.survey",
+    "scale_index_by": "efficacy.analysis.survey",
     "OccasionMean": "efficacy.analysis.runchart",
     "OccasionMeansChart": "efficacy.analysis.runchart",
     "RunChartResult": "efficacy.analysis.runchart",
@@ -138,6 +148,18 @@ if TYPE_CHECKING:  # what type checkers and editors see
         run_chart,
     )
     from efficacy.analysis.scales import ReliabilityResult, reliability
+    from efficacy.analysis.survey import (
+        IndexChange,
+        ScaleIndex,
+        index_change,
+        index_change_by,
+        option_counts,
+        reliability_is_low,
+        respondent_means,
+        response_rate_is_low,
+        scale_index,
+        scale_index_by,
+    )
     from efficacy.analysis.verdict import (
         EvidenceStrength,
         estimate_to_read,

@@ -1,5 +1,180 @@
-"""The results pages (issue 11); urlpatterns is included by :mod:`efficacy.voice.urls`."""
+"""The results of closed survey windows: the list, one window's results, its export,
+and the trend across windows with each team's cycles before and after.
+
+Every page gets its window through :func:`efficacy.access.surveys.access_window_results`
+(an open window, or one the person may not read, is a 404) and its figures from
+:mod:`efficacy.voice.services.results`, filtered by
+:func:`~efficacy.access.surveys.can_see_team_results`. No view computes a statistic.
+"""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from efficacy.access.roster import Person, is_active_account
+from efficacy.access.surveys import (
+    access_window_results,
+    can_see_results_without_team,
+    can_see_team_results,
+    result_windows_for,
+)
+from efficacy.analysis.survey import ALPHA_CI_LOW, ALPHA_LOW, LOW_RESPONSE_RATE
+from efficacy.roster.models import Team
+from efficacy.tabular import write_csv, write_xlsx
+from efficacy.tabular.writing import XLSX_TYPE
+from efficacy.voice.models import SurveyWindow
+from efficacy.voice.services.results import (
+    Series,
+    Shape,
+    Trend,
+    WindowResults,
+    results_table,
+    results_trend,
+    window_results,
+)
+
+
+def _viewer_filter(user: Person, window: SurveyWindow) -> Callable[[Team | None], bool]:
+    def can_see(team: Team | None) -> bool:
+        if team is None:
+            return can_see_results_without_team(user, window)
+        return can_see_team_results(user, window, team)
+
+    return can_see
+
+
+def _results_for(user: Person, window: SurveyWindow, **kwargs: Any) -> WindowResults:
+    return window_results(window=window, **kwargs).visible_to(_viewer_filter(user, window))
+
+
+def _rules() -> dict[str, Any]:
+    return {
+        "alpha_low": ALPHA_LOW,
+        "alpha_ci_low": ALPHA_CI_LOW,
+        "low_rate_percent": round(100 * LOW_RESPONSE_RATE),
+    }
+
+
+@login_required
+def results_list(request: HttpRequest) -> HttpResponse:
+    if not is_active_account(request.user):
+        raise PermissionDenied  # a retired account reads nothing
+    windows = (
+        result_windows_for(request.user, today=timezone.localdate())
+        .select_related("school", "team", "instrument")
+        .order_by("school__name", "-opens_on", "title")
+    )
+    return render(request, "voice/results_list.html", {"windows": windows})
+
+
+@login_required
+def results(request: HttpRequest, window_id: int) -> HttpResponse:
+    window = access_window_results(request.user, window_id, today=timezone.localdate())
+    found = _results_for(request.user, window)
+    shape = Shape.of(window.instrument.definition)
+    context = {
+        "window": window,
+        "results": found,
+        "scale_min": shape.scale_min,
+        "scale_max": shape.scale_max,
+        **_rules(),
+    }
+    return render(request, "voice/results_window.html", context)
+
+
+@login_required
+def results_export(request: HttpRequest, window_id: int, fmt: str) -> HttpResponse:
+    window = access_window_results(request.user, window_id, today=timezone.localdate())
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    columns, rows = results_table(_results_for(request.user, window))
+    name = f"survey-results-{window.pk}.{fmt}"
+    if fmt == "csv":
+        body, content_type = write_csv(columns, rows), "text/csv; charset=utf-8"
+    else:
+        body, content_type = write_xlsx(columns, rows, title=_("Results")), XLSX_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- the trend -------------------------------------------------------------------------
+
+#: The trend chart's drawing box (SVG user units) and its margins.
+CHART_WIDTH, CHART_HEIGHT = 600, 240
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 44, 16, 12, 28
+
+
+def _chart(series: Series, scale_min: int, scale_max: int) -> dict[str, Any] | None:
+    """Where each shown point of ``series`` and its interval sit in the chart (geometry
+    only: the figures come from the service)."""
+    shown = [p for p in series.points if p.figure.index is not None]
+    if len(shown) < 2:
+        return None
+    inner_w = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
+    inner_h = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    span = scale_max - scale_min
+
+    def y(value: float) -> float:
+        value = min(max(value, scale_min), scale_max)
+        return round(CHART_TOP + inner_h * (scale_max - value) / span, 1)
+
+    step = inner_w / (len(series.points) - 1 if len(series.points) > 1 else 1)
+    points = []
+    for i, point in enumerate(series.points):
+        index = point.figure.index
+        if index is None:
+            continue
+        x = round(CHART_LEFT + i * step, 1)
+        points.append({"x": x, "y": y(index.mean), "low": y(index.ci.low),
+                       "high": y(index.ci.high), "label": point.window.title})  # fmt: skip
+    ticks = [{"value": v, "y": y(v)} for v in range(scale_min, scale_max + 1)]
+    line = " ".join(f"{p['x']},{p['y']}" for p in points)
+    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "left": CHART_LEFT,
+            "right": CHART_WIDTH - CHART_RIGHT, "points": points, "ticks": ticks, "line": line}  # fmt: skip
+
+
+@login_required
+def results_trend_page(request: HttpRequest, window_id: int) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    window = access_window_results(user, window_id, today=today)
+    trend: Trend = results_trend(
+        user=user,
+        window=window,
+        today=today,
+        can_see=lambda w, team: team is not None and can_see_team_results(user, w, team),
+    )
+    shape = Shape.of(window.instrument.definition)
+    cycle_rows = [
+        {"team": series.label, "comparison": comparison}
+        for series in trend.teams
+        if series.team is not None
+        for comparison in trend.cycles.get(series.team.pk, ())
+    ]
+    context = {
+        "window": window,
+        "trend": trend,
+        "cycle_rows": cycle_rows,
+        "chart": _chart(trend.school, shape.scale_min, shape.scale_max),
+        "scale_min": shape.scale_min,
+        "scale_max": shape.scale_max,
+    }
+    return render(request, "voice/results_trend.html", context)
+
+
+urlpatterns = [
+    path("results/", results_list, name="results_list"),
+    path("results/<int:window_id>/", results, name="results"),
+    path("results/<int:window_id>/trend/", results_trend_page, name="results_trend"),
+    path("results/<int:window_id>/export.<str:fmt>", results_export, name="results_export"),
+]

@@ -19,6 +19,8 @@ Anonymity by construction (DESIGN.md, principle 3):
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +69,24 @@ class SurveyWindow(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day answers were taken: the day it was closed early, else ``closes_on``."""
+        if self.closed_early_on is not None and self.closed_early_on < self.closes_on:
+            return self.closed_early_on
+        return self.closes_on
+
+    def has_closed(self, today: dt.date) -> bool:
+        """Whether answering is over, so its results may be read (never while it is open)."""
+        if self.closes_on < today:
+            return True
+        return self.closed_early_on is not None and self.closed_early_on <= today
+
+    @staticmethod
+    def closed_q(today: dt.date) -> models.Q:
+        """:meth:`has_closed` as a filter on windows."""
+        return models.Q(closes_on__lt=today) | models.Q(closed_early_on__lte=today)
 
 
 class SurveyInvitation(models.Model):
