@@ -2,7 +2,8 @@
 
 The rules, one condition per line below:
 
-* **seeing an instrument** (:func:`instruments_for`): every active account sees
+* **seeing an instrument** (:func:`instruments_for`, :func:`can_see_instruments`):
+  every active account sees
   the instruments Efficacy ships; the staff of a district (its schools' staff,
   its analysts and administrators) also see the instruments loaded for that
   district, and never another district's;
@@ -43,6 +44,11 @@ def instrument_district_for(user: Person) -> District | None:
     if user.school is not None:
         return user.school.district
     return None
+
+
+def can_see_instruments(user: Person) -> TypeGuard[User]:
+    """The instruments list: any active account (a retired one sees nothing)."""
+    return is_active_account(user)
 
 
 def instruments_for(user: Person) -> QuerySet[Instrument]:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from efficacy.access.instruments import (
     access_instrument,
     can_load_instrument,
+    can_see_instruments,
     instrument_district_for,
     instruments_for,
 )
@@ -87,6 +88,8 @@ class InstrumentForm(forms.Form):
 @login_required
 def instruments(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not can_see_instruments(user):
+        raise PermissionDenied
     instruments_ship()  # the shipped ones exist, current, before they are listed
     language = get_language() or "en"
     rows = [

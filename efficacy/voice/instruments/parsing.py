@@ -42,6 +42,7 @@ MAX_CHARS = {"title": 200, "description": 2_000, "index": 200, "name": 200, "lab
 
 INSTRUMENT_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
+ASCII_SPACE = re.compile(r"[ \t\r\n]+")
 LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 
 TOP_KEYS = {"key": True, "version": True, "languages": True, "title": True,
@@ -229,7 +230,9 @@ class _Reader:
             self.problem(node, where, _("%(what)s should be text on one line, or a "
                                         "block of text.") % {"what": what})  # fmt: skip
             return None
-        value = " ".join(str(node.value).split())
+        # Runs of spaces and line breaks become one space; a non-breaking space (French
+        # punctuation) is kept.
+        value = ASCII_SPACE.sub(" ", str(node.value)).strip(" ")
         if not value or (node.tag == NULL_TAG and node.style is None and value in ("~", "null")):
             self.problem(node, where, _("%(what)s is empty.") % {"what": what})
             return None
@@ -455,6 +458,7 @@ class _Reader:
             )  # fmt: skip
         options: list[Option] = []
         previous: int | None = None
+        broken = False
         for number_, option_node in enumerate(nodes, start=1):
             here = f"{where}.options[{number_}]"
             option_what = _("Option %(n)d of '%(name)s'") % {"n": number_, "name": name}
@@ -471,6 +475,7 @@ class _Reader:
                 if "label" in option else None
             )  # fmt: skip
             if value is not None and previous is not None and value != previous + 1:
+                broken = True
                 self.problem(
                     option["value"][1], f"{here}.value",
                     _("The options of '%(name)s' must have consecutive values, lowest first: "
@@ -479,7 +484,8 @@ class _Reader:
                        "value": value},
                     _("number the options 1, 2, 3, … (or 0, 1, 2, …) without gaps or repeats"),
                 )  # fmt: skip
-            previous = value
+            # Only the first break in the run is reported: the values after it follow from it.
+            previous = None if value is None or broken else value
             if value is not None and label is not None:
                 options.append(Option(value=value, label=label))
         if len(options) != len(nodes) or not MIN_OPTIONS <= len(nodes) <= MAX_OPTIONS:
