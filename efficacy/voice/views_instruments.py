@@ -122,22 +122,23 @@ def instrument(request: HttpRequest, instrument_id: int) -> HttpResponse:
 
 
 def _subscales(definition: Definition, language: str) -> list[dict]:
-    return [
-        {
+    """Each subscale with its questions; options shown once when its items share a scale."""
+    shown = []
+    for subscale in definition.subscales:
+        items = definition.items_of(subscale.key)
+        shared = len({item.scale for item in items}) == 1
+        shown.append({
             "key": subscale.key,
             "name": definition.text(subscale, language),
+            "options": definition.options(items[0].key, language) if shared else None,
             "items": [
-                {
-                    "key": item.key,
-                    "text": definition.text(item, language),
-                    "reverse": item.reverse,
-                    "options": definition.options(item.key, language),
-                }
-                for item in definition.items_of(subscale.key)
+                {"key": item.key, "text": definition.text(item, language),
+                 "reverse": item.reverse,
+                 "options": None if shared else definition.options(item.key, language)}
+                for item in items
             ],
-        }
-        for subscale in definition.subscales
-    ]
+        })  # fmt: skip
+    return shown
 
 
 @login_required

@@ -91,6 +91,27 @@ def test_the_instrument_page_shows_items_by_subscale_with_their_options(client, 
     assert page.count("(reverse-scored)") == 2
 
 
+def test_a_subscale_whose_items_share_a_scale_shows_its_options_once(client, world):
+    instrument = shipped_instrument("efficacy-collective-efficacy")
+    client.force_login(world.teacher_a)
+    page = client.get(reverse("voice:instrument", args=[instrument.pk])).text
+
+    assert page.count("Not at all confident") == 1
+    assert page.count("To a very large extent") == 1
+
+
+def test_questions_on_different_scales_each_show_their_own_options(client, world):
+    instrument = shipped_instrument("efficacy-enabling-conditions")
+    client.force_login(world.teacher_a)
+    page = client.get(reverse("voice:instrument", args=[instrument.pk])).text
+
+    assert "How much influence do teachers have" in page
+    assert "1: No influence" in page
+    assert "1: Very poorly" in page
+    assert "6: Extremely effective" in page
+    assert "(reverse-scored)" not in page
+
+
 def test_the_instrument_page_speaks_the_readers_language(client, world):
     instrument = shipped_instrument("efficacy-collective-efficacy")
     client.force_login(world.teacher_a)
