@@ -271,3 +271,39 @@ def test_the_load_link_shows_only_to_those_who_may_load(client, world):
     assert reverse("voice:instrument_new") not in client.get(reverse("voice:instruments")).text
     client.force_login(world.leader_a)
     assert reverse("voice:instrument_new") in client.get(reverse("voice:instruments")).text
+
+
+def test_markup_in_an_instrument_is_shown_as_text(client, world):
+    text = example_yaml().replace(
+        "To what extent do teachers here plan lessons together?",
+        "<script>alert(1)</script> Do we <b>plan</b> together?",
+    )
+    instrument = instrument_load(text=text, user=world.leader_a)
+    client.force_login(world.teacher_a)
+    page = client.get(reverse("voice:instrument", args=[instrument.pk])).text
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Do we &lt;b&gt;plan&lt;/b&gt; together?" in page
+    assert "<script>alert" not in page
+
+
+def test_a_definition_built_in_the_contracts_shape_reads_back_through_parsed(world):
+    instrument = Instrument.objects.create(
+        key="hand-made", version="1", source="", sha256="0" * 64,
+        definition={
+            "key": "hand-made", "version": "1", "languages": ["en"],
+            "title": {"en": "Hand made"}, "description": {"en": ""}, "index": {"en": "Index"},
+            "scales": {"s": {"min": 0, "max": 4, "options": [
+                {"value": v, "label": {"en": str(v)}} for v in range(5)]}},
+            "subscales": [{"key": "a", "name": {"en": "A"}}],
+            "items": [{"key": "q1", "subscale": "a", "scale": "s", "reverse": False,
+                       "text": {"en": "Q1?"}},
+                      {"key": "q2", "subscale": "a", "scale": "s", "reverse": True,
+                       "text": {"en": "Q2?"}}],
+        },
+    )  # fmt: skip
+
+    parsed = Instrument.objects.get(pk=instrument.pk).parsed
+    assert (parsed.scale_min, parsed.scale_max) == (0, 4)
+    assert parsed.reversed_keys == frozenset({"q2"})
+    assert parsed.recoded("q2", 1) == 3
+    assert parsed.text(parsed.item("q1"), "fr") == "Q1?"
