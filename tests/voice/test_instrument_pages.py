@@ -14,7 +14,7 @@ from efficacy.voice.services.instruments import instrument_load, shipped_instrum
 
 pytestmark = pytest.mark.django_db
 
-FORMAT = Path(SHIPPED["efficacy-collective-efficacy"]).parent / "FORMAT.md"
+FORMAT = Path(SHIPPED["efficacy-collective-efficacy"]).parents[1] / "FORMAT.md"
 
 
 def example_yaml(version: str = "1.0", key: str = "district-climate") -> str:

@@ -3,7 +3,7 @@
 No database here: :func:`parse` turns YAML text into a :class:`Definition` or
 raises :class:`InstrumentInvalid` with every problem and its line;
 ``Instrument.parsed`` reads a stored definition back. The instruments Efficacy
-ships are YAML files beside this module (:data:`SHIPPED`), loaded into the
+ships are YAML files in ``data/`` beside this module (:data:`SHIPPED`), loaded into the
 database by :func:`efficacy.voice.services.instruments.shipped_instrument`.
 """
 
@@ -27,11 +27,12 @@ from efficacy.voice.instruments.parsing import (
     top_level_line,
 )
 
-HERE = Path(__file__).resolve().parent
+#: In ``data/``, which the package's data files include (pyproject.toml).
+DATA = Path(__file__).resolve().parent / "data"
 #: The instruments Efficacy ships, by key: written for this product, in English and French.
 SHIPPED = {
-    "efficacy-collective-efficacy": HERE / "collective_efficacy.yaml",
-    "efficacy-enabling-conditions": HERE / "enabling_conditions.yaml",
+    "efficacy-collective-efficacy": DATA / "collective_efficacy.yaml",
+    "efficacy-enabling-conditions": DATA / "enabling_conditions.yaml",
 }
 
 __all__ = [
