@@ -378,3 +378,11 @@ def test_nested_too_deeply_is_a_problem_not_a_crash():
 
     assert message in ("The file is nested too deeply to be an instrument.",
                        "The key should be text on one line, or a block of text.")  # fmt: skip
+
+
+def test_control_characters_and_tabs_are_problems_not_crashes():
+    assert only_problem(VALID.replace("Our climate", "Our\x00climate"))[1].startswith(
+        "This is not valid YAML:")  # fmt: skip
+    line, message = only_problem(VALID.replace("  en: Our climate", "\ten: Our climate"))
+    assert line == 5
+    assert message.startswith("This is not valid YAML:")
