@@ -165,7 +165,7 @@ def instrument_new(request: HttpRequest) -> HttpResponse:
         given = form.yaml()
         if given is not None:
             text, name = given
-            before = Instrument.objects.count()
+            newest = Instrument.objects.order_by("-pk").values_list("pk", flat=True).first()
             try:
                 loaded = instrument_load(text=text, user=user, file=name)
             except InstrumentInvalid as invalid:
@@ -174,7 +174,7 @@ def instrument_new(request: HttpRequest) -> HttpResponse:
                 form = InstrumentForm({"text": text})
                 form.is_valid()
             else:
-                if Instrument.objects.count() > before:
+                if loaded.pk > (newest or 0):
                     messages.success(request, _("Instrument loaded."))
                 else:
                     messages.info(
