@@ -4,8 +4,8 @@
 the file, validates it completely (:func:`efficacy.voice.instruments.parse`) and
 prints either ``FILE.yaml: valid: KEY VERSION, N items in M subscales`` or every
 problem as ``FILE.yaml:LINE: message (hint)``. ``load`` does the same checks,
-then stores the instrument for a district (or, without ``--district``, as one
-everyone may use), as a server operator would. Exit status:
+then stores the instrument for a district, as a server operator would (the
+instruments every district sees are the ones Efficacy ships). Exit status:
 
 - 0: the file is valid (``load``: and stored, or already there);
 - 1: the file has problems, each listed on a line of its own; nothing was stored;
@@ -61,12 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     load = commands.add_parser(
         "load",
         help=_("validate a file, then store it for a district"),
-        description=_("Validate FILE.yaml, then store it: for the district whose id is given, "
-                      "or for every district without --district. Loading the same file again "
-                      "changes nothing; a new wording needs a new version."),
+        description=_("Validate FILE.yaml, then store it for the district whose id is given. "
+                      "Loading the same file again changes nothing; a new wording needs a new "
+                      "version."),
     )  # fmt: skip
     load.add_argument("file", metavar="FILE.yaml")
-    load.add_argument("--district", type=int, metavar="ID", help=_("the district's id"))
+    load.add_argument("--district", type=int, metavar="ID", required=True,
+                      help=_("the district's id"))  # fmt: skip
     return parser
 
 
@@ -138,7 +139,7 @@ def _check(path: Path, text: str) -> int:
     return VALID
 
 
-def _load(path: Path, text: str, district_id: int | None) -> int:
+def _load(path: Path, text: str, district_id: int) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "efficacy.settings")
     import django
 
@@ -147,21 +148,18 @@ def _load(path: Path, text: str, district_id: int | None) -> int:
     from efficacy.voice.instruments import InstrumentInvalid
     from efficacy.voice.services.instruments import instrument_load
 
-    district = None
-    if district_id is not None:
-        district = District.objects.filter(pk=district_id).first()
-        if district is None:
-            print(f"{PROG}: error: no district has id {district_id}", file=sys.stderr)
-            return UNREADABLE
+    district = District.objects.filter(pk=district_id).first()
+    if district is None:
+        print(f"{PROG}: error: no district has id {district_id}", file=sys.stderr)
+        return UNREADABLE
     try:
         instrument = instrument_load(text=text, user=None, district=district, file=path.name)
     except InstrumentInvalid as invalid:
         _print_problems(invalid.problems)
         print(f"{PROG}: {path.name}: nothing was loaded", file=sys.stderr)
         return INVALID
-    where = f"district {district.name}" if district is not None else "every district"
     print(
-        f"{path.name}: loaded: {instrument.key} {instrument.version} for {where} "
-        f"(instrument {instrument.pk})"
+        f"{path.name}: loaded: {instrument.key} {instrument.version} for district "
+        f"{district.name} (instrument {instrument.pk})"
     )
     return VALID

@@ -93,6 +93,9 @@ def test_help_explains_the_commands_and_bad_arguments_exit_2():
     assert "check" in result.stdout
     assert "load" in result.stdout
     assert run("check", "--help").returncode == 0
+    no_district = run("load", "x.yaml")
+    assert no_district.returncode == 2
+    assert "--district" in no_district.stderr
     wrong = run("validate", "x.yaml")
     assert wrong.returncode == 2
     assert "efficacy instrument --help" in wrong.stderr
