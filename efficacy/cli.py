@@ -1,8 +1,9 @@
 """The ``efficacy`` command line.
 
-``efficacy analyze ...`` runs the analyst's statistics and ``efficacy
-schedule-rounds`` the coverage scheduler, without touching Django or a
-database; every other subcommand is a Django management command
+``efficacy analyze ...`` runs the analyst's statistics, ``efficacy
+schedule-rounds`` the coverage scheduler and ``efficacy instrument check`` the
+survey instrument checker, without touching Django or a database (``efficacy
+instrument load`` sets Django up itself); every other subcommand is a Django management command
 (``efficacy migrate``, ``efficacy import-roster``, ``efficacy demo``, ...).
 """
 
@@ -23,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
         from efficacy.schedule_cli import main as schedule_main
 
         return _to_a_pipe(lambda: schedule_main(argv[2:]))
+    if len(argv) > 1 and argv[1] == "instrument":
+        from efficacy.instrument_cli import main as instrument_main
+
+        return _to_a_pipe(lambda: instrument_main(argv[2:]))
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "efficacy.settings")
     from django.conf import settings

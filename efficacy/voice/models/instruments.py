@@ -8,11 +8,14 @@ version, so every past window is read with the items it asked.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from efficacy.roster.models import District
+from efficacy.voice.instruments import Definition
 
 
 class Instrument(models.Model):
@@ -50,3 +53,13 @@ class Instrument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.version}"
+
+    @cached_property
+    def parsed(self) -> Definition:
+        """What the instrument asks (items, subscales, scales, texts), as a :class:`Definition`."""
+        return Definition.from_json(self.definition)
+
+    @property
+    def is_shipped(self) -> bool:
+        """One of the instruments Efficacy ships (as opposed to a district's own)."""
+        return self.district_id is None
