@@ -25,6 +25,7 @@ from efficacy.demo.school import DEMO_SCHOOLS, SchoolPlan, plan_school
 from efficacy.demo.selectors import DemoSummary, demo_exists, demo_summary
 from efficacy.demo.teams import TeamPlan, plan_teams
 from efficacy.demo.timeline import SchoolYear, demo_timeline
+from efficacy.demo.voice import demo_voice, demo_voice_delete
 from efficacy.roster.models import (
     AcademicSession,
     Course,
@@ -68,6 +69,7 @@ def demo_build(
         demo_cycles_build(
             seed=seed, timeline=timeline, practice=demo_practice(seed=seed, timeline=timeline)
         )
+        demo_voice(seed=seed, timeline=timeline)
     return demo_summary(built=True)
 
 
@@ -76,7 +78,10 @@ def demo_delete() -> None:
     demo = {"sourced_id__startswith": PREFIX}
     try:
         with transaction.atomic():
-            # Cycles first: a cycle protects its team, and its scores their students.
+            # Voice first: its answers protect teams, its tickets classes, its
+            # commitments and replies the staff who made them.
+            demo_voice_delete(PREFIX)
+            # Cycles next: a cycle protects its team, and its scores their students.
             InquiryCycle.objects.filter(team__school__sourced_id__startswith=PREFIX).delete()
             Enrollment.objects.filter(**demo).delete()
             Team.objects.filter(school__sourced_id__startswith=PREFIX).delete()
