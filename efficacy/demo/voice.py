@@ -397,12 +397,12 @@ SCIENCE_TICKETS = (
     ),
     (
         ("What is the difference between evidence and reasoning?", "I mix up evidence and reasoning.",
-         "Is the reasoning just the evidence again in other words?",
-         "I don't get the difference between reasoning and evidence."),
-        ("How much data is enough evidence?", "Do I need all the numbers from the table as evidence?",
-         "How many data points count as enough evidence for the claim?"),
-        ("Which science idea goes in the reasoning?", "I don't know what science concept to use in my reasoning.",
-         "How do I connect the reasoning to gravity and energy?"),
+         "Is reasoning just the evidence again in other words?",
+         "I don't get reasoning versus evidence."),
+        ("How many data points are enough?", "Do I need every number from the data table?",
+         "How much data should I copy from the table?", "How many measurements from the table do I need?"),
+        ("Which science concept explains the pendulum?", "I don't know which science idea explains the swing.",
+         "How do I connect gravity and energy to the pendulum?", "What science concept goes with gravity?"),
     ),
 )  # fmt: skip
 

@@ -140,7 +140,8 @@ def test_french_answers_are_grouped_without_french_stop_words():
         "les problèmes écrits sont longs",
     ]
     found = themes(answers, language="fr")
-    assert len(found) == 2
+    # The two subjects, and perhaps "long written problems" apart from the rest.
+    assert 2 <= len(found) <= 3
     words = {term for theme in found for term in " ".join(theme.terms).split()}
     assert not words & {"le", "la", "les", "de", "je", "pas", "un"}
     labels = " ".join(t.label for t in found)
@@ -159,3 +160,25 @@ def test_the_themes_module_imports_nothing_of_django_or_of_the_project():
                 for alias in node.names}  # fmt: skip
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not {name for name in imported if name.split(".")[0] in {"django", "efficacy"}}
+
+
+def test_three_misconceptions_asked_four_ways_each_are_three_themes():
+    # Three themes score a silhouette of 0.30 here and two 0.20: a tolerance of 0.1 for
+    # "fewer themes read better" merged two misconceptions into one.
+    answers = [
+        "What is the difference between evidence and reasoning?",
+        "I mix up evidence and reasoning.",
+        "Is reasoning just the evidence again in other words?",
+        "I don't get reasoning versus evidence.",
+        "How many data points are enough?",
+        "Do I need every number from the data table?",
+        "How much data should I copy from the table?",
+        "How many measurements from the table do I need?",
+        "Which science concept explains the pendulum?",
+        "I don't know which science idea explains the swing.",
+        "How do I connect gravity and energy to the pendulum?",
+        "What science concept goes with gravity?",
+    ] * 3
+    found = themes(answers, language="en")
+    assert len(found) == 3
+    assert sorted(theme.size for theme in found) == [12, 12, 12]
