@@ -34,7 +34,6 @@ from efficacy.tabular.writing import XLSX_TYPE
 from efficacy.voice.models import SurveyWindow
 from efficacy.voice.services.results import (
     Series,
-    Shape,
     Trend,
     WindowResults,
     results_table,
@@ -80,7 +79,7 @@ def results_list(request: HttpRequest) -> HttpResponse:
 def results(request: HttpRequest, window_id: int) -> HttpResponse:
     window = access_window_results(request.user, window_id, today=timezone.localdate())
     found = _results_for(request.user, window)
-    shape = Shape.of(window.instrument.definition)
+    shape = window.instrument.parsed
     context = {
         "window": window,
         "results": found,
@@ -154,7 +153,7 @@ def results_trend_page(request: HttpRequest, window_id: int) -> HttpResponse:
         today=today,
         can_see=lambda w, team: team is not None and can_see_team_results(user, w, team),
     )
-    shape = Shape.of(window.instrument.definition)
+    shape = window.instrument.parsed
     cycle_rows = [
         {"team": series.label, "comparison": comparison}
         for series in trend.teams

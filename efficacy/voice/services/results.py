@@ -77,6 +77,7 @@ from efficacy.cycles.models import InquiryCycle
 from efficacy.cycles.stories.mastery import Verdict
 from efficacy.privacy import GroupSize, SuppressionReason
 from efficacy.roster.models import Team
+from efficacy.voice.instruments import Definition
 from efficacy.voice.models import SurveyInvitation, SurveyResponse, SurveyWindow
 
 #: The group of a school window's respondents who named no team.
@@ -85,55 +86,6 @@ NO_TEAM = "none"
 WHOLE = "whole"
 #: How a suppression names the group (:data:`efficacy.privacy.GROUPS`).
 RESPONDENTS = "respondents"
-
-
-# --- the instrument as the results read it ------------------------------------------
-
-
-def text_in(obj: Any, language: str) -> str:
-    """A ``{"en": ..., "fr": ...}`` text in ``language``, else English."""
-    if isinstance(obj, dict):
-        return str(obj.get(language) or obj.get("en") or next(iter(obj.values()), ""))
-    return str(obj or "")
-
-
-@dataclass(frozen=True)
-class Shape:
-    """What the results need of ``Instrument.definition`` (the instrument contract)."""
-
-    items: tuple[dict[str, Any], ...]
-    subscales: tuple[dict[str, Any], ...]
-    scales: dict[str, dict[str, Any]]
-    scale_min: int
-    scale_max: int
-    index_name: dict[str, str]
-
-    @classmethod
-    def of(cls, definition: dict[str, Any]) -> Shape:
-        scales = dict(definition.get("scales") or {})
-        first = next(iter(scales.values()))
-        return cls(
-            items=tuple(definition.get("items") or ()),
-            subscales=tuple(definition.get("subscales") or ()),
-            scales=scales,
-            scale_min=int(first["min"]),
-            scale_max=int(first["max"]),
-            index_name=dict(definition.get("index") or {}),
-        )
-
-    @property
-    def item_keys(self) -> list[str]:
-        return [str(item["key"]) for item in self.items]
-
-    @property
-    def reversed_keys(self) -> list[str]:
-        return [str(item["key"]) for item in self.items if item.get("reverse")]
-
-    def items_of(self, subscale: str) -> list[str]:
-        return [str(item["key"]) for item in self.items if item.get("subscale") == subscale]
-
-    def values(self) -> list[int]:
-        return list(range(self.scale_min, self.scale_max + 1))
 
 
 # --- what a page shows ---------------------------------------------------------------
@@ -240,8 +192,8 @@ def window_results(
     reliability and item distributions (the trend needs the indexes only)."""
     threshold = privacy.min_staff_n() if min_n is None else min_n
     language = (language or translation.get_language() or "en")[:2]
-    shape = Shape.of(window.instrument.definition)
-    index_name = text_in(shape.index_name, language) or _("Index")
+    shape = window.instrument.parsed
+    index_name = shape.text(shape.index, language) or _("Index")
     invited = SurveyInvitation.objects.filter(window=window).count()
     rows = list(SurveyResponse.objects.filter(window=window).values_list("team_id", "answers"))
     responded = privacy.staff_count(len(rows), threshold)
@@ -310,9 +262,9 @@ def window_results(
     )
 
 
-def _items_frame(rows: Sequence[tuple[Any, Any]], shape: Shape) -> pd.DataFrame:
+def _items_frame(rows: Sequence[tuple[Any, Any]], shape: Definition) -> pd.DataFrame:
     """One row per response, one column per item, NaN where an item was not answered."""
-    keys = shape.item_keys
+    keys = list(shape.item_keys)
     records = [answers if isinstance(answers, dict) else {} for _team, answers in rows]
     frame = (
         pd.DataFrame.from_records(records, columns=keys) if records else pd.DataFrame(columns=keys)
@@ -323,14 +275,14 @@ def _items_frame(rows: Sequence[tuple[Any, Any]], shape: Shape) -> pd.DataFrame:
         raise AnalysisError("An answer is not a number on the scale.") from None
 
 
-def _scores(items: pd.DataFrame, shape: Shape) -> pd.DataFrame:
+def _scores(items: pd.DataFrame, shape: Definition) -> pd.DataFrame:
     """Each respondent's score on the whole instrument and on each subscale."""
     common: dict[str, Any] = {"scale_min": shape.scale_min, "scale_max": shape.scale_max}
-    reverse = shape.reversed_keys
+    reverse = [key for key in shape.item_keys if key in shape.reversed_keys]
     out = {"overall": respondent_means(items, reverse=reverse, **common)}
     for sub in shape.subscales:
-        columns = shape.items_of(sub["key"])
-        out[f"sub:{sub['key']}"] = respondent_means(
+        columns = _keys_of(shape, sub.key)
+        out[f"sub:{sub.key}"] = respondent_means(
             items[columns], reverse=[c for c in reverse if c in columns], **common
         )
     return pd.DataFrame(out, index=items.index)
@@ -380,7 +332,7 @@ def _group(
     team: Team | None,
     size: GroupSize,
     tables: dict[str, pd.DataFrame],
-    shape: Shape,
+    shape: Definition,
     language: str,
     threshold: int,
     hidden: dict[str, SuppressionReason],
@@ -389,16 +341,16 @@ def _group(
     no subscale that ``hidden`` names (with its reason)."""
     if size.suppressed or size.n == 0:
         reason = size.reason(RESPONDENTS)
-        hidden_subs = tuple((s["key"], text_in(s["name"], language), Figure(reason=reason))
+        hidden_subs = tuple((s.key, shape.text(s, language), Figure(reason=reason))
                             for s in shape.subscales)  # fmt: skip
         return GroupResult(key, label, team, size, Figure(reason=reason), hidden_subs)
     overall = _figure(tables["overall"], key, threshold)
     subs: list[tuple[str, str, Figure]] = []
     for sub in shape.subscales:
-        column = f"sub:{sub['key']}"
+        column = f"sub:{sub.key}"
         figure = (Figure(reason=hidden[column]) if column in hidden
                   else _figure(tables[column], key, threshold))  # fmt: skip
-        subs.append((sub["key"], text_in(sub["name"], language), figure))
+        subs.append((sub.key, shape.text(sub, language), figure))
     return GroupResult(key, label, team, size, overall, tuple(subs))
 
 
@@ -421,16 +373,16 @@ def _figure(table: pd.DataFrame, key: str, threshold: int) -> Figure:
 
 
 def _reliability(
-    items: pd.DataFrame, shape: Shape, total: GroupSize, language: str, threshold: int
+    items: pd.DataFrame, shape: Definition, total: GroupSize, language: str, threshold: int
 ) -> tuple[ReliabilityRow, ...]:
-    parts = [(_("The whole instrument"), shape.item_keys)]
-    parts += [(text_in(s["name"], language), shape.items_of(s["key"])) for s in shape.subscales]
+    parts = [(_("The whole instrument"), list(shape.item_keys))]
+    parts += [(shape.text(s, language), _keys_of(shape, s.key)) for s in shape.subscales]
     out = []
     for label, columns in parts:
         if total.suppressed or total.n == 0:
             out.append(ReliabilityRow(label, reason=total.reason(RESPONDENTS)))
             continue
-        reverse = [c for c in shape.reversed_keys if c in columns]
+        reverse = [c for c in columns if c in shape.reversed_keys]
         try:
             result = reliability(items[columns], reverse=reverse, scale_min=shape.scale_min,
                                  scale_max=shape.scale_max, min_n=threshold)  # fmt: skip
@@ -452,25 +404,26 @@ def _reliability_note(error: AnalysisError) -> str:
 
 
 def _distributions(
-    items: pd.DataFrame, shape: Shape, total: GroupSize, language: str, threshold: int
+    items: pd.DataFrame, shape: Definition, total: GroupSize, language: str, threshold: int
 ) -> tuple[ItemDistribution, ...]:
-    counts = option_counts(items, shape.values())
-    names = {s["key"]: text_in(s["name"], language) for s in shape.subscales}
+    values = list(range(shape.scale_min, shape.scale_max + 1))
+    counts = option_counts(items, values)
+    names = {s.key: shape.text(s, language) for s in shape.subscales}
     out = []
     for item in shape.items:
-        key = str(item["key"])
+        key = item.key
         row = counts.loc[key]
         n = total if total.suppressed else privacy.staff_count(int(row.sum()), threshold)
         common: dict[str, Any] = {
             "key": key,
-            "text": text_in(item.get("text"), language),
-            "subscale": names.get(str(item.get("subscale")), ""),
-            "reverse": bool(item.get("reverse")),
+            "text": shape.text(item, language),
+            "subscale": names.get(item.subscale, ""),
+            "reverse": item.reverse,
         }
         if total.suppressed or n.suppressed or n.n == 0:
             out.append(ItemDistribution(**common, n=n))
             continue
-        labels = _option_labels(shape, item, language)
+        labels = dict(shape.options(key, language))
         options = tuple(
             OptionCount(
                 value=v,
@@ -478,15 +431,14 @@ def _distributions(
                 count=int(row[v]),
                 percent=100 * int(row[v]) / n.n,
             )
-            for v in shape.values()
+            for v in values
         )
         out.append(ItemDistribution(**common, n=n, options=options))
     return tuple(out)
 
 
-def _option_labels(shape: Shape, item: dict[str, Any], language: str) -> dict[int, str]:
-    scale = shape.scales.get(str(item.get("scale")), {})
-    return {int(o["value"]): text_in(o.get("label"), language) for o in scale.get("options", [])}
+def _keys_of(shape: Definition, subscale: str) -> list[str]:
+    return [item.key for item in shape.items_of(subscale)]
 
 
 # --- the trend across windows, and before and after cycles ------------------------
