@@ -1,0 +1,125 @@
+"""Who may open, answer and manage staff survey windows (and, below, read their results).
+
+A staff survey is anonymous by construction (DESIGN.md, principle 3): nobody, the
+school leader included, ever sees who answered what, nor who has or has not
+answered. The rules, one condition per line below:
+
+* **seeing a window** (:func:`survey_windows_for`, :func:`access_window`): the
+  school leader of its school; the staff invited to it; a district analyst, for
+  the district's windows (to read their results; they answer and manage none).
+  Anyone else gets a 404, as for a window that does not exist;
+* **opening a window** (:func:`can_open_window`): the school's leader, for the
+  whole school or one of its teams;
+* **managing a window** (:func:`can_manage_window`: closing it early, sending
+  reminders): the leader of its school. A reminder goes to whoever has not
+  answered without the leader learning who or how many;
+* **answering** (:func:`can_answer`): an active account invited to the window
+  (a ledger row); the service checks the window is open and not yet answered;
+* **instruments a window may use** (:func:`instruments_for_school`): those
+  Efficacy ships and those of the school's district;
+* **running counts** (:func:`can_see_running_counts`): nobody while the window
+  is open, not even the number of answers; the results pages take over once it
+  has closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from efficacy.access import roster as access
+from efficacy.access.roster import (
+    ObjectId,
+    Person,
+    is_active_account,
+    is_district_analyst,
+    is_school_leader,
+)
+from efficacy.roster.models import School, Status, Team
+from efficacy.voice.models import Instrument, SurveyInvitation, SurveyWindow
+
+# --- seeing -------------------------------------------------------------------
+
+
+def survey_windows_for(user: Person) -> QuerySet[SurveyWindow]:
+    """Windows a person may open: their school's (leader), theirs to answer, their
+    district's (analyst)."""
+    if not is_active_account(user):
+        return SurveyWindow.objects.none()
+    invited = SurveyInvitation.objects.filter(user=user).values("window_id")
+    visible = Q(pk__in=invited)
+    if is_school_leader(user):
+        visible |= Q(school_id=user.school_id)
+    if is_district_analyst(user):
+        visible |= Q(school__district_id=user.district_id)
+    return SurveyWindow.objects.filter(visible, school__status=Status.ACTIVE)
+
+
+def access_window(user: Person, window_id: ObjectId) -> SurveyWindow:
+    windows = survey_windows_for(user).select_related("school", "team", "instrument")
+    return access.get_or_404(windows, window_id)
+
+
+def can_see_running_counts(user: Person, window: SurveyWindow, today: dt.date) -> bool:
+    """How many have answered: never while the window is open, for anyone."""
+    if window.is_open(today):
+        return False
+    return survey_windows_for(user).filter(pk=window.pk).exists()
+
+
+# --- opening and managing -------------------------------------------------------
+
+
+def can_open_window(user: Person, school: School, team: Team | None = None) -> bool:
+    if not is_school_leader(user):
+        return False
+    if user.school_id != school.pk:
+        return False
+    return team is None or team.school_id == school.pk
+
+
+def require_window_opener(user: Person, school: School, team: Team | None = None) -> None:
+    if not can_open_window(user, school, team):
+        raise PermissionDenied(
+            _("Only the school leader of %(school)s opens its survey windows.") % {"school": school}
+        )
+
+
+def can_manage_window(user: Person, window: SurveyWindow) -> bool:
+    """Close it early, send reminders: the leader of its school."""
+    if not is_school_leader(user):
+        return False
+    return user.school_id == window.school_id
+
+
+def require_window_manager(user: Person, window: SurveyWindow) -> None:
+    if not can_manage_window(user, window):
+        raise PermissionDenied(
+            _("Only the school leader of %(school)s manages its survey windows.")
+            % {"school": window.school}
+        )
+
+
+def instruments_for_school(school: School) -> QuerySet[Instrument]:
+    """The instruments Efficacy ships and the school's district's own."""
+    shipped = Q(district__isnull=True)
+    districts = Q(district_id=school.district_id)
+    return Instrument.objects.filter(shipped | districts)
+
+
+# --- answering ----------------------------------------------------------------
+
+
+def can_answer(user: Person, window: SurveyWindow) -> bool:
+    """An active account with an invitation (a ledger row) to this window."""
+    if not is_active_account(user):
+        return False
+    return SurveyInvitation.objects.filter(window=window, user=user).exists()
+
+
+def require_respondent(user: Person, window: SurveyWindow) -> None:
+    if not can_answer(user, window):
+        raise PermissionDenied(_("This survey was not sent to you."))
