@@ -32,7 +32,7 @@ from typing import cast
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -269,9 +269,41 @@ def survey_answer(
     cleaned = _clean_answers(window.instrument, answers)
     as_team = _respondent_team(user, window, team)
     with transaction.atomic():
+        # One answer to a window at a time: the unlinking below rewrites the window's rows.
+        list(SurveyWindow.objects.select_for_update().filter(pk=window.pk).values_list("pk"))
         if not SurveyInvitation.claim(window_id=window.pk, user_id=user.pk):
             raise ValidationError(_("You have already answered this survey."))
         SurveyResponse.objects.create(window=window, team=as_team, answers=cleaned)
+        _unlink(window)
+
+
+def _unlink(window: SurveyWindow) -> None:
+    """Leave nothing in the tables' storage that ties an answer to a ledger row or to
+    its moment of arrival.
+
+    The columns say nothing (no person, no time, a random key), but PostgreSQL
+    stamps every row version with the id of the transaction that wrote it
+    (``xmin``) and appends new versions to its heap, in arrival order. The ledger
+    row flipped to answered and the answer stored in the same transaction would
+    share an ``xmin``, and a plain ``SELECT`` of the answers would return them in
+    the order they arrived. So, in that same transaction:
+
+    * every answered ledger row of the window is written again, so they all carry
+      this transaction's id and none points at one answer;
+    * on PostgreSQL, the window's answers are written again in the order of their
+      random keys, so their storage order and transaction ids say nothing of when
+      each arrived. (SQLite keeps rows in key order, the key is the rowid, and it
+      records no transaction ids.)
+
+    Old row versions remain on disk until PostgreSQL's autovacuum removes them; only
+    a superuser with page-inspection tools could read them meanwhile.
+    """
+    SurveyInvitation.objects.filter(window=window, answered=True).update(answered=True)
+    if connection.vendor != "postgresql":
+        return
+    rows = list(SurveyResponse.objects.filter(window=window).order_by("id"))
+    SurveyResponse.objects.filter(window=window).delete()
+    SurveyResponse.objects.bulk_create(rows)
 
 
 def survey_has_answered(*, user: User, window: SurveyWindow) -> bool:
