@@ -33,7 +33,7 @@ class WindowForm(forms.Form):
         queryset=Team.objects.none(),
         required=False,
         empty_label=_("The whole school's teaching staff"),
-        help_text=_("A team is asked only if it has at least as many members as the anonymity threshold."),
+        help_text=_("A team is asked only if it has enough members for its results to be shown."),
     )  # fmt: skip
     opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
     closes_on = forms.DateField(

@@ -105,9 +105,8 @@ def window_new(request: HttpRequest, school_id: int) -> HttpResponse:
             )  # fmt: skip
             return redirect("voice:survey_window", window_id=window.pk)
     status = 400 if form.is_bound and form.errors else 200
-    return render(
-        request, "voice/survey_window_new.html", {"school": school, "form": form}, status=status
-    )
+    context = {"school": school, "form": form, "threshold": privacy.min_staff_n()}
+    return render(request, "voice/survey_window_new.html", context, status=status)
 
 
 @login_required

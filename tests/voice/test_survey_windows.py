@@ -300,3 +300,10 @@ def test_the_leader_closes_a_window_from_its_page(client, world, survey):
     assert b"no more answers" in response.content
     survey.refresh_from_db()
     assert survey.closed_early_on == TODAY
+
+
+def test_the_new_window_page_says_the_threshold(client, world, settings):
+    settings.EFFICACY_MIN_STAFF_N = 7
+    client.force_login(world.leader_a)
+    page = client.get(reverse("voice:survey_window_new", args=[world.school_a.pk]))
+    assert "fewer than 7 people, so a window must ask at least 7" in page.content.decode()
