@@ -48,7 +48,7 @@ def test_a_second_submission_is_refused_and_stores_nothing(world, survey):
     assert SurveyResponse.objects.get().answers == ALL_FOURS
 
 
-@pytest.mark.parametrize("value", [0, 7, -1, "4.5", "four", None, True, "", [4]])
+@pytest.mark.parametrize("value", [0, 7, -1, "4.5", 4.5, 4.0, "four", None, True, "", [4], "٣"])
 def test_an_answer_outside_the_scale_is_refused_by_item(world, survey, value):
     with pytest.raises(ValidationError) as refused:
         survey_answer(user=world.teacher_a, window=survey, answers={**ALL_FOURS, "gc2": value})

@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -202,6 +201,21 @@ def survey_window_close(*, user: User, window: SurveyWindow, today: dt.date | No
 # --- answering ------------------------------------------------------------------
 
 
+def _whole_number(raw: object) -> int | None:
+    """An answer as an int: an int or the digits of one, never a bool, a float or "4.5"."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip()
+    digits = text.removeprefix("-")
+    if digits.isascii() and digits.isdigit():
+        return int(text)
+    return None
+
+
 def _clean_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, int]:
     """The answers as {item key: value}, or a ValidationError keyed by item."""
     low, high = scale_bounds(instrument)
@@ -216,12 +230,8 @@ def _clean_answers(instrument: Instrument, answers: Mapping[str, object]) -> dic
     for key in known:
         if key not in answers:
             continue
-        raw = answers[key]
-        try:
-            value = int(cast(str, raw))
-        except (TypeError, ValueError):
-            value = None
-        if value is None or isinstance(raw, bool) or not low <= value <= high:
+        value = _whole_number(answers[key])
+        if value is None or not low <= value <= high:
             errors[key] = [
                 _("Choose one of the answers offered (from %(low)d to %(high)d).")
                 % {"low": low, "high": high}
