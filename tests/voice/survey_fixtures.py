@@ -74,11 +74,11 @@ def definition(key: str = "surveys-test") -> dict:
     }  # fmt: skip
 
 
-def make_instrument(key: str = "surveys-test", district=None) -> Instrument:
-    source = f"key: {key}\n"
+def make_instrument(key: str = "surveys-test", district=None, version: str = "1.0") -> Instrument:
+    source = f"key: {key}\nversion: {version}\n"
     return Instrument.objects.create(
         key=key,
-        version="1.0",
+        version=version,
         district=district,
         source=source,
         sha256=hashlib.sha256(source.encode()).hexdigest(),

@@ -94,6 +94,13 @@ def test_an_overlapping_window_for_the_same_staff_and_instrument_is_refused(worl
     assert "already open" in " ".join(refused.value.messages)
 
 
+def test_another_version_of_the_same_instrument_counts_as_the_same(world, survey):
+    newer = make_instrument("surveys-test", version="2.0")
+    with pytest.raises(ValidationError) as refused:
+        window_of(world, newer, days_ago=0, title="Again")
+    assert "already open" in " ".join(refused.value.messages)
+
+
 def test_a_later_window_or_another_instrument_may_be_opened(world, survey):
     window_of(world, survey.instrument, days_ago=-30, title="Winter")
     window_of(world, make_instrument("pulse"), title="Pulse")

@@ -152,7 +152,8 @@ def survey_window_open(
     if not instruments_for_school(school).filter(pk=instrument.pk).exists():
         errors["instrument"] = [_("That instrument is not available to %(school)s.") % {"school": school}]  # fmt: skip
     if not errors:
-        same = SurveyWindow.objects.filter(school=school, team=team, instrument=instrument)
+        # Another version of the same instrument is the same instrument to the staff asked.
+        same = SurveyWindow.objects.filter(school=school, team=team, instrument__key=instrument.key)
         if any(w.overlaps(opens_on, closes_on) for w in same):
             errors["opens_on"] = [
                 _(
