@@ -41,6 +41,7 @@ from efficacy.voice.services.surveys import (
     respondent_teams,
     survey_answer,
     survey_has_answered,
+    survey_own_invitations,
     survey_questions,
     survey_remind,
     survey_window_close,
@@ -67,17 +68,16 @@ def surveys(request: HttpRequest) -> HttpResponse:
     if not is_active_account(user):
         raise PermissionDenied
     today = timezone.localdate()
-    rows = []
-    for window in survey_windows_for(user).select_related("school", "team", "instrument"):
-        invited = can_answer(user, window)
-        rows.append(
-            {
-                "window": window,
-                "state": _state(window, today),
-                "invited": invited,
-                "answered": invited and survey_has_answered(user=user, window=window),
-            }
-        )
+    mine = survey_own_invitations(user=user)
+    rows = [
+        {
+            "window": window,
+            "state": _state(window, today),
+            "invited": window.pk in mine,
+            "answered": mine.get(window.pk, False),
+        }
+        for window in survey_windows_for(user).select_related("school", "team", "instrument")
+    ]
     school = user.school
     context = {
         "rows": rows,

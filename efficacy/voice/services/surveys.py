@@ -328,6 +328,13 @@ def survey_has_answered(*, user: User, window: SurveyWindow) -> bool:
     return SurveyInvitation.objects.filter(window=window, user=user, answered=True).exists()
 
 
+def survey_own_invitations(*, user: User) -> dict[int, bool]:
+    """The windows this person is asked to answer and whether they have, in one query:
+    their own page only, never a leader's."""
+    rows = SurveyInvitation.objects.filter(user=user).values_list("window_id", "answered")
+    return dict(rows)
+
+
 # --- reminders ------------------------------------------------------------------
 
 
