@@ -314,3 +314,10 @@ def test_the_new_window_page_says_the_threshold(client, world, settings):
     client.force_login(world.leader_a)
     page = client.get(reverse("voice:survey_window_new", args=[world.school_a.pk]))
     assert "fewer than 7 people, so a window must ask at least 7" in page.content.decode()
+
+
+def test_a_title_too_long_or_blank_is_refused_with_a_message(world, instrument):
+    for title in ("   ", "x" * 201):
+        with pytest.raises(ValidationError) as refused:
+            window_of(world, instrument, title=title)
+        assert "title" in refused.value.message_dict

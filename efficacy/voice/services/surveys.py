@@ -146,7 +146,9 @@ def survey_window_open(
     if not title:
         errors["title"] = [_("Give the window a title staff will recognise.")]
     elif len(title) > MAX_TITLE_CHARS:
-        errors["title"] = [_("Keep the title under %(n)d characters.") % {"n": MAX_TITLE_CHARS + 1}]
+        errors["title"] = [
+            _("Keep the title to %(n)d characters or fewer.") % {"n": MAX_TITLE_CHARS}
+        ]
     if closes_on < opens_on:
         errors["closes_on"] = [_("The window closes before it opens: check the dates.")]
     if not instruments_for_school(school).filter(pk=instrument.pk).exists():
