@@ -55,8 +55,12 @@ def instruments_for(user: Person) -> QuerySet[Instrument]:
     """The instruments Efficacy ships, and those of the person's district."""
     if not is_active_account(user):
         return Instrument.objects.none()
+    return instruments_of_district(instrument_district_for(user))
+
+
+def instruments_of_district(district: District | None) -> QuerySet[Instrument]:
+    """What a district's schools may ask: the instruments Efficacy ships, and its own."""
     visible = Q(district__isnull=True)
-    district = instrument_district_for(user)
     if district is not None:
         visible |= Q(district=district)
     return Instrument.objects.filter(visible)

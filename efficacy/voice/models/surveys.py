@@ -72,21 +72,33 @@ class SurveyWindow(models.Model):
 
     @property
     def last_day(self) -> dt.date:
-        """The last day answers were taken: the day it was closed early, else ``closes_on``."""
-        if self.closed_early_on is not None and self.closed_early_on < self.closes_on:
-            return self.closed_early_on
+        """The last day it takes answers: the day before it was closed early, or its closing day."""
+        if self.closed_early_on is not None:
+            return min(self.closes_on, self.closed_early_on - dt.timedelta(days=1))
         return self.closes_on
 
-    def has_closed(self, today: dt.date) -> bool:
-        """Whether answering is over, so its results may be read (never while it is open)."""
-        if self.closes_on < today:
-            return True
-        return self.closed_early_on is not None and self.closed_early_on <= today
+    def has_opened(self, today: dt.date) -> bool:
+        return self.opens_on <= today
+
+    def is_open(self, today: dt.date) -> bool:
+        """It takes answers today."""
+        return self.opens_on <= today <= self.last_day
+
+    def is_closed(self, today: dt.date) -> bool:
+        """Its last day has passed (or a leader closed it early): results may be read."""
+        return today > self.last_day
 
     @staticmethod
     def closed_q(today: dt.date) -> models.Q:
-        """:meth:`has_closed` as a filter on windows."""
+        """:meth:`is_closed` as a filter on windows."""
         return models.Q(closes_on__lt=today) | models.Q(closed_early_on__lte=today)
+
+    def overlaps(self, opens_on: dt.date, closes_on: dt.date) -> bool:
+        """It takes answers on at least one day from ``opens_on`` to ``closes_on``."""
+        return self.opens_on <= closes_on and opens_on <= self.last_day
+
+    def was_reminded_on(self, today: dt.date) -> bool:
+        return self.reminded_on == today
 
 
 class SurveyInvitation(models.Model):
@@ -108,6 +120,19 @@ class SurveyInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"window {self.window_id}, answered: {self.answered}"
+
+    @classmethod
+    def claim(cls, *, window_id: int, user_id: int) -> bool:
+        """Mark the person's invitation answered, if it was not: True exactly once.
+
+        A conditional UPDATE, so two submissions racing each other (two tabs, a
+        double tap, two server processes) cannot both succeed: the database lets
+        one of them change the row.
+        """
+        updated = cls.objects.filter(window_id=window_id, user_id=user_id, answered=False).update(
+            answered=True
+        )
+        return updated == 1
 
 
 class SurveyResponse(models.Model):
