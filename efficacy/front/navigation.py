@@ -17,20 +17,6 @@ class NavItem:
     url: str
 
 
-def _trust_items(user: Any) -> list[NavItem]:
-    """The trust-building tools of the person's school (issue 11)."""
-    school = [user.school_id]
-    items = [NavItem(_("Wins"), reverse("voice:wins", args=school))]
-    if access.is_school_leader(user):
-        items.append(NavItem(_("Check-ins"), reverse("voice:check_ins", args=school)))
-    items += [
-        NavItem(_("Office hours"), reverse("voice:office_hours", args=school)),
-        NavItem(_("Commitments"), reverse("voice:commitments")),
-        NavItem(_("Suggestion box"), reverse("voice:boxes", args=school)),
-    ]
-    return items
-
-
 def navigation_for(user: Any) -> list[NavItem]:
     if not access.is_active_account(user):
         return []
@@ -44,7 +30,8 @@ def navigation_for(user: Any) -> list[NavItem]:
         ]
     if user.school_id is not None:
         items.append(NavItem(_("Mastery moments"), reverse("cycles:feed", args=[user.school_id])))
-        items += _trust_items(user)
+    # Surveys, exit tickets and the trust-building tools, on one page (issue 11).
+    items.append(NavItem(_("Voice"), reverse("voice:home")))
     if access.is_district_analyst(user):
         items.append(NavItem(_("District"), reverse("roster:district")))
     if access.can_import_roster(user):

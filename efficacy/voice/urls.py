@@ -1,10 +1,11 @@
-"""The voice pages: instruments (:mod:`.views_instruments`), staff survey windows
+"""The voice pages: its front page (:mod:`.views_home`), instruments (:mod:`.views_instruments`), staff survey windows
 (:mod:`.views_surveys`) and their results (:mod:`.views_results`), exit tickets
 (:mod:`.views_tickets`) and the trust-building tools (:mod:`.views_trust`)."""
 
 from __future__ import annotations
 
 from efficacy.voice import (
+    views_home,
     views_instruments,
     views_results,
     views_surveys,
@@ -15,7 +16,8 @@ from efficacy.voice import (
 app_name = "voice"
 
 urlpatterns = (
-    views_instruments.urlpatterns
+    views_home.urlpatterns
+    + views_instruments.urlpatterns
     + views_surveys.urlpatterns
     + views_results.urlpatterns
     + views_tickets.urlpatterns

@@ -31,6 +31,7 @@ from efficacy.access.surveys import (
     can_open_window,
     require_respondent,
     require_window_opener,
+    result_windows_for,
     survey_windows_for,
 )
 from efficacy.forms import add_service_errors, database_busy, database_busy_message
@@ -125,6 +126,7 @@ def window(request: HttpRequest, window_id: int) -> HttpResponse:
         "asked": found.invitations.count(),
         "reminded_today": found.was_reminded_on(today),
         "threshold": privacy.min_staff_n(),
+        "has_results": result_windows_for(user, today=today).filter(pk=found.pk).exists(),
     }
     return render(request, "voice/survey_window.html", context)
 

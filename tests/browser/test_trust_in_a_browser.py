@@ -95,6 +95,7 @@ def test_the_trust_pages_have_no_serious_accessibility_problem(page, world, box,
     pages = {
         "teacher_a": {
             "home": "/",
+            "voice": "/voice/",
             "wins": f"/schools/{school}/wins/",
             "win_edit": f"/wins/{win.pk}/edit/",
             "office_hours": f"/schools/{school}/office-hours/",
@@ -104,6 +105,7 @@ def test_the_trust_pages_have_no_serious_accessibility_problem(page, world, box,
             "replies": f"/schools/{school}/you-said-we-did/",
         },
         "leader_a": {
+            "voice_leader": "/voice/",
             "celebrate": f"/wins/{win.pk}/celebrate/",
             "check_ins": f"/schools/{school}/check-ins/",
             "office_hours_leader": f"/schools/{school}/office-hours/",

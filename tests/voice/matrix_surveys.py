@@ -21,6 +21,7 @@ def the_window(world, things):
 
 
 ROWS: dict[str, Row] = {
+    "voice:home": Row(answers=answers(ACTIVE), otherwise=403),
     "voice:surveys": Row(answers=answers(ACTIVE), otherwise=403),
     "voice:survey_window_new": Row(
         args=school_a,

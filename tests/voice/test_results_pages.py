@@ -471,3 +471,11 @@ def test_an_answer_that_is_not_a_number_gets_a_clear_message_not_an_error(client
     response = page(client, world.leader_a, "results", found.pk)
     assert response.status_code == 200
     assert "the stored answers do not fit the instrument" in text_of(response)
+
+
+def test_a_closed_windows_page_links_to_its_results_and_an_open_ones_does_not(client, world):
+    closed = school_window(world)
+    open_one = school_window(world, title="spring", closes=TODAY)
+    for found, linked in ((closed, True), (open_one, False)):
+        window_page = page(client, world.leader_a, "survey_window", found.pk).content.decode()
+        assert (reverse("voice:results", args=[found.pk]) in window_page) is linked

@@ -253,14 +253,14 @@ def test_comparisons_are_plain_text(world):
     assert _share(world, text="Scores: 2 < 3, and a < b > c held.").pk
 
 
-def test_the_navigation_offers_the_trust_tools_by_role(client, world):
-    teacher = as_(client, world.teacher_a).get(reverse("home")).content.decode()
-    for label in ("Wins", "Office hours", "Commitments", "Suggestion box"):
+def test_the_voice_page_offers_the_trust_tools_by_role(client, world):
+    assert ">Voice</a>" in as_(client, world.teacher_a).get(reverse("home")).content.decode()
+    teacher = as_(client, world.teacher_a).get(reverse("voice:home")).content.decode()
+    for label in ("Wins", "Office hours", "Commitments", "Suggestion box", "Exit tickets"):
         assert f">{label}</a>" in teacher
     assert ">Check-ins</a>" not in teacher
-    page = as_(client, world.leader_a).get(_wins(world)).content.decode()
-    assert ">Check-ins</a>" in page
-    assert (
-        ">Wins</a>"
-        not in as_(client, world.analyst).get(reverse("roster:district")).content.decode()
-    )
+    leader = as_(client, world.leader_a).get(reverse("voice:home")).content.decode()
+    assert ">Check-ins</a>" in leader
+    analyst = as_(client, world.analyst).get(reverse("voice:home")).content.decode()
+    assert ">Wins</a>" not in analyst
+    assert ">Survey results</a>" in analyst
