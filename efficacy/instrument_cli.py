@@ -22,6 +22,8 @@ from gettext import gettext as _
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from efficacy.cli_args import ArgumentError, OneLineParser
+
 if TYPE_CHECKING:
     from efficacy.tabular import Problems
 
@@ -29,19 +31,8 @@ PROG = "efficacy instrument"
 VALID, INVALID, UNREADABLE = 0, 1, 2
 
 
-class _ArgumentError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    """Argument errors are one line and status 2, as in ``efficacy analyze``."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _ArgumentError(f"{message} (see '{self.prog} --help')")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = OneLineParser(
         prog=PROG,
         description=_(
             "Check a survey instrument's YAML (items, subscales, response scales, languages; "
@@ -50,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
-                                     parser_class=_Parser)  # fmt: skip
+                                     parser_class=OneLineParser)  # fmt: skip
     check = commands.add_parser(
         "check",
         help=_("validate a file and list every problem with its line"),
@@ -77,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    except _ArgumentError as exc:
+    except ArgumentError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return UNREADABLE
     path = Path(args.file)

@@ -24,6 +24,7 @@ from gettext import gettext as _
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from efficacy.cli_args import ArgumentError, OneLineParser
 from efficacy.tabular import Problem, Problems
 
 if TYPE_CHECKING:
@@ -36,21 +37,10 @@ MAX_BYTES = 10_000_000
 MAX_SECONDS = 3_600.0
 
 
-class _ArgumentError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    """Argument errors are one line and status 2, as in ``efficacy analyze``."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _ArgumentError(f"{message} (see '{self.prog} --help')")
-
-
 def build_parser() -> argparse.ArgumentParser:
     from efficacy.practice.schedule.solver import DEFAULT_SECONDS
 
-    parser = _Parser(
+    parser = OneLineParser(
         prog=PROG,
         description=_(
             "Propose a peer-observation schedule for a window of weeks from the teachers' "
@@ -74,12 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if not 0 < args.seconds <= MAX_SECONDS:
-            raise _ArgumentError(
+            raise ArgumentError(
                 f"--seconds must be more than 0 and at most {MAX_SECONDS:g}, got {args.seconds:g}"
             )
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    except _ArgumentError as exc:
+    except ArgumentError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return INVALID
     try:

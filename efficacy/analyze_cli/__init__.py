@@ -17,6 +17,7 @@ from types import ModuleType
 
 from efficacy.analysis.results import MIN_N, AnalysisError
 from efficacy.analyze_cli.io import CliError, one_line, print_result, read_table
+from efficacy.cli_args import OneLineParser
 
 #: Subcommand modules, in the order ``--help`` lists them.
 SUBCOMMANDS = [
@@ -33,11 +34,10 @@ SUBCOMMANDS = [
 PROG = "efficacy analyze"
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(OneLineParser):
     """Argument errors become a CliError, so they too are one line and status 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise CliError(f"{message} (see '{self.prog} --help')")
+    error_class = CliError
 
 
 def _modules(argv: list[str] | None = None) -> dict[str, ModuleType | None]:

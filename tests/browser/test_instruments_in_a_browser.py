@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from efficacy.voice.models import Instrument
-from tests.browser.conftest import browser, page  # noqa: F401  (the browser fixtures)
 from tests.browser.helpers import axe_violations, sign_in
 from tests.voice.test_instrument_pages import BROKEN, example_yaml
 
@@ -20,12 +19,12 @@ PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 
 
-def page_width(page) -> int:  # noqa: F811
+def page_width(page) -> int:
     return page.evaluate("document.scrollingElement.scrollWidth")
 
 
 @pytest.mark.parametrize("size", [PHONE, LAPTOP], ids=["phone", "laptop"])
-def test_the_instruments_pages_fit_the_screen_and_pass_axe(page, world, size):  # noqa: F811
+def test_the_instruments_pages_fit_the_screen_and_pass_axe(page, world, size):
     sign_in(page, "leader_a", world.password)
     page.set_viewport_size(size)
     page.goto(f"{page.base}/instruments/")
@@ -49,7 +48,7 @@ def test_the_instruments_pages_fit_the_screen_and_pass_axe(page, world, size):  
     assert axe_violations(page) == []
 
 
-def test_a_leader_uploads_a_file_and_lands_on_its_page(page, world, tmp_path):  # noqa: F811
+def test_a_leader_uploads_a_file_and_lands_on_its_page(page, world, tmp_path):
     path = tmp_path / "climate.yaml"
     path.write_text(example_yaml(), encoding="utf-8")
     sign_in(page, "leader_a", world.password)
