@@ -191,7 +191,12 @@ def test_text_that_looks_scripted_is_refused_with_a_message(client, world, text)
     ("text", "message"),
     [("fractions\x07", "invisible control characters"),
      ("fractions\x1b[2J", "invisible control characters"),
-     ("fractions\x00", "Null characters are not allowed.")],
+     ("fractions\x00", "Null characters are not allowed."),
+     # Bidirectional overrides and isolates ("Trojan Source"): shown, they reorder the
+     # text after them, so an answer, a win or a suggestion would read as other words.
+     ("I am stuck on \u202eslarutan", "invisible control characters"),
+     ("fractions \u2067isolated\u2069", "invisible control characters"),
+     ("fractions \u202aembedded\u202c", "invisible control characters")],
 )  # fmt: skip
 def test_control_characters_are_refused(client, world, text, message):
     ticket = open_ticket(world)
