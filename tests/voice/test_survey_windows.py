@@ -321,3 +321,23 @@ def test_a_title_too_long_or_blank_is_refused_with_a_message(world, instrument):
         with pytest.raises(ValidationError) as refused:
             window_of(world, instrument, title=title)
         assert "title" in refused.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [("Autumn\u202e yevrus", "invisible control characters"),
+     ("Autumn\x07 survey", "invisible control characters"),
+     ("<b>Autumn</b> survey", "HTML tags such as &lt;b&gt;")],
+)  # fmt: skip
+def test_a_title_follows_the_free_text_rule_of_every_other_form(client, world, instrument, title,
+                                                                message):  # fmt: skip
+    """The title goes to every invited person's page and reminder e-mail, like a win."""
+    client.force_login(world.leader_a)
+    response = client.post(
+        reverse("voice:survey_window_new", args=[world.school_a.pk]),
+        {"title": title, "instrument": instrument.pk, "team": "",
+         "opens_on": TODAY.isoformat(), "closes_on": (TODAY + dt.timedelta(days=7)).isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not SurveyWindow.objects.exists()

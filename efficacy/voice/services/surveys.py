@@ -47,6 +47,7 @@ from efficacy.access.surveys import (
 )
 from efficacy.roster.models import Role, School, Status, Team, TeamMembership, User
 from efficacy.voice.models import Instrument, SurveyInvitation, SurveyResponse, SurveyWindow
+from efficacy.voice.text import free_text_problem
 
 #: The roles a school-wide window asks: the school's teaching staff.
 SCHOOL_WINDOW_ROLES = (Role.TEACHER, Role.TEAM_LEAD, Role.COACH)
@@ -140,6 +141,8 @@ def survey_window_open(
         errors["title"] = [
             _("Keep the title to %(n)d characters or fewer.") % {"n": MAX_TITLE_CHARS}
         ]
+    elif problem := free_text_problem(title, limit=MAX_TITLE_CHARS):
+        errors["title"] = [problem]
     if closes_on < opens_on:
         errors["closes_on"] = [_("The window closes before it opens: check the dates.")]
     if not instruments_for_school(school).filter(pk=instrument.pk).exists():
