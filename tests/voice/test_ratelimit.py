@@ -69,6 +69,22 @@ def test_wrong_codes_are_limited_per_address_then_every_lookup_is_refused(client
     assert client.post(start, {"code": ticket.code}, REMOTE_ADDR=HOME).status_code == 302
 
 
+def test_a_forwarded_for_header_from_an_untrusted_peer_does_not_reset_the_count(
+    client, world, settings
+):
+    """With no proxy trusted, a guesser who sends a new X-Forwarded-For each time is still
+    counted by the address the request came from."""
+    settings.EFFICACY_TRUSTED_PROXIES = []
+    start = reverse("voice:ticket_start")
+    for i in range(CODE_MISSES):
+        spoofed = {"HTTP_X_FORWARDED_FOR": f"203.0.113.{i}"}
+        response = client.post(start, {"code": "WRONG9"}, REMOTE_ADDR=SCHOOL, **spoofed)
+        assert response.status_code == 404
+    refused = client.post(start, {"code": "WRONG9"}, REMOTE_ADDR=SCHOOL,
+                          HTTP_X_FORWARDED_FOR="203.0.113.250")  # fmt: skip
+    assert refused.status_code == 429
+
+
 def test_right_codes_are_not_counted_so_a_whole_class_finds_its_ticket(client, world):
     ticket = open_ticket(world)
     start = reverse("voice:ticket_start")
