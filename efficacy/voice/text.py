@@ -1,12 +1,12 @@
 """What free text the voice app takes: one rule for every form and public page.
 
-Wins, suggestions, check-in notes, commitments and exit-ticket answers are stored
-as plain text and always shown escaped; on top of that, text that could only be
-an attempt to script a page is refused with a message, and so are invisible
-control characters (bidirectional overrides among them) and text longer than the
-field allows. "2 < 3" and "a < b"
-are plain text; ``<b>``, ``</p>``, ``<img src=x>``, a comment, the opening of a
-scripting element (even unclosed) and a ``javascript:`` address are not.
+Wins, suggestions, check-in notes, commitments, exit-ticket answers and survey
+window titles are stored as plain text and always shown escaped; on top of that,
+text that could only be an attempt to script a page is refused with a message,
+and so are invisible control characters (bidirectional overrides among them) and
+text longer than the field allows. "2 < 3" and "a < b" are plain text; ``<b>``,
+``</p>``, ``<img src=x>``, a comment, the opening of a scripting element (even
+unclosed) and a ``javascript:`` address are not.
 Spreadsheets are another matter: every file written goes through
 :mod:`efficacy.tabular.writing`, which never lets a value become a formula.
 """
