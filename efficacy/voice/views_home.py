@@ -15,8 +15,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from efficacy.access.roster import is_active_account
+from efficacy.access.surveys import survey_windows_for
 from efficacy.access.trust import can_hold_check_ins
-from efficacy.voice.models import SurveyWindow
 from efficacy.voice.services.surveys import survey_own_invitations
 
 
@@ -37,7 +37,8 @@ def voice_home(request: HttpRequest) -> HttpResponse:
     waiting = [
         window for window, answered in survey_own_invitations(user=user).items() if not answered
     ]
-    to_answer = [w for w in SurveyWindow.objects.filter(pk__in=waiting) if w.is_open(today)]
+    # Through the windows the person may see: none of a school that left the roster.
+    to_answer = [w for w in survey_windows_for(user).filter(pk__in=waiting) if w.is_open(today)]
     listen = [
         Part(_("Staff surveys"), reverse("voice:surveys"),
              _("Answer your school's collective-efficacy surveys, anonymously; leaders open them.")),

@@ -20,7 +20,7 @@ from efficacy.access.surveys import (
     can_see_running_counts,
     survey_windows_for,
 )
-from efficacy.roster.models import District, Role
+from efficacy.roster.models import District, Role, Status
 from efficacy.voice.models import SurveyInvitation, SurveyWindow
 from efficacy.voice.services.surveys import (
     survey_answer,
@@ -341,3 +341,14 @@ def test_a_title_follows_the_free_text_rule_of_every_other_form(client, world, i
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not SurveyWindow.objects.exists()
+
+
+def test_the_voice_page_lists_an_open_survey_to_answer_but_none_of_a_school_that_left(
+    client, world, survey
+):
+    client.force_login(world.teacher_a)
+    answer = reverse("voice:survey_answer", args=[survey.pk])
+    assert answer in client.get(reverse("voice:home")).content.decode()
+    world.school_a.status = Status.RETIRED
+    world.school_a.save()
+    assert answer not in client.get(reverse("voice:home")).content.decode()
