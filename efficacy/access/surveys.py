@@ -13,7 +13,8 @@ answered. The rules, one condition per line below:
 * **managing a window** (:func:`can_manage_window`: closing it early, sending
   reminders): the leader of its school. A reminder goes to whoever has not
   answered without the leader learning who or how many;
-* **answering** (:func:`can_answer`): an active account invited to the window
+* **answering** (:func:`can_answer`): an active account invited to the window, still
+  on its school's staff
   (a ledger row); the service checks the window is open and not yet answered;
 * **instruments a window may use** (:func:`instruments_for_school`): those
   Efficacy ships and those of the school's district;
@@ -133,8 +134,11 @@ def instruments_for_school(school: School) -> QuerySet[Instrument]:
 
 
 def can_answer(user: Person, window: SurveyWindow) -> bool:
-    """An active account with an invitation (a ledger row) to this window."""
+    """An active account with an invitation (a ledger row) to this window, still on the
+    staff of its school (someone who moved school no longer speaks for this one)."""
     if not is_active_account(user):
+        return False
+    if user.school_id != window.school_id:
         return False
     return SurveyInvitation.objects.filter(window=window, user=user).exists()
 

@@ -352,3 +352,12 @@ def test_the_voice_page_lists_an_open_survey_to_answer_but_none_of_a_school_that
     world.school_a.status = Status.RETIRED
     world.school_a.save()
     assert answer not in client.get(reverse("voice:home")).content.decode()
+
+
+def test_someone_who_moved_school_no_longer_answers_the_old_schools_window(client, world, survey):
+    world.teacher_a.school = world.school_b
+    world.teacher_a.save()
+    client.force_login(world.teacher_a)
+    response = client.get(reverse("voice:survey_answer", args=[survey.pk]))
+    assert response.status_code in (403, 404)
+    assert not SurveyInvitation.objects.get(window=survey, user=world.teacher_a).answered
