@@ -216,8 +216,10 @@ def remind(request: HttpRequest, window_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        # Never whom, never how many: that would say who has answered.
-        messages.success(request, _("Reminders sent."))
+        # Never whom, never how many, never whether the mail went: that would say who has answered.
+        messages.success(
+            request, _("Reminders are on their way to everyone who has not answered yet.")
+        )
     return redirect("voice:survey_window", window_id=found.pk)
 
 

@@ -7,8 +7,8 @@ Each service takes the acting ``user`` and re-checks the rule of
 Anonymity by construction (DESIGN.md, principle 3, and the models' docstring):
 :func:`survey_answer` marks the person's ledger row answered and stores their
 answers, with no link to them, in one transaction; nothing a leader can call
-says who has answered, and :func:`survey_remind` writes to whoever has not
-without saying who or how many.
+says who has answered, and :func:`survey_remind` has a background task write
+to whoever has not, without saying who or how many.
 
 Decisions:
 
@@ -28,13 +28,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -47,6 +43,7 @@ from efficacy.access.surveys import (
 )
 from efficacy.roster.models import Role, School, Status, Team, TeamMembership, User
 from efficacy.voice.models import Instrument, SurveyInvitation, SurveyResponse, SurveyWindow
+from efficacy.voice.tasks import survey_remind_task
 from efficacy.voice.text import free_text_problem
 
 #: The roles a school-wide window asks: the school's teaching staff.
@@ -337,45 +334,29 @@ def survey_own_invitations(*, user: User) -> dict[int, bool]:
 def survey_remind(
     *, user: User, window: SurveyWindow, today: dt.date | None = None, base_url: str = ""
 ) -> None:
-    """E-mail a reminder to every invited, active person who has not answered.
+    """Have a reminder e-mailed to every invited, active person who has not answered.
 
-    At most once a day. The leader learns only that reminders went: never to whom
-    nor how many, so the reminder cannot be used to find out who has answered.
-    Each person gets a message of their own (no list of recipients), in the
-    site's language (accounts do not record one).
+    At most once a day. This only records the day and queues
+    :func:`efficacy.voice.tasks.survey_remind_task`, which finds who has not
+    answered and writes to them: the leader's request does the same work and
+    gets the same answer whether everyone, some or no one has answered and
+    whatever the mail server does, so it cannot tell who has answered nor how
+    many (DESIGN.md, principle 3). The day is claimed with a conditional update,
+    so two requests at once queue one task.
     """
     require_window_manager(user, window)
     today = today or timezone.localdate()
     if not window.is_open(today):
         raise ValidationError(_("Reminders go only while the window is open."))
-    if window.was_reminded_on(today):
+    claimed = (
+        SurveyWindow.objects.filter(pk=window.pk)
+        .exclude(reminded_on=today)
+        .update(reminded_on=today)
+    )
+    if not claimed:
         raise ValidationError(_("Reminders already went today; you can send them again tomorrow."))
-    waiting = User.objects.filter(
-        survey_invitations__window=window,
-        survey_invitations__answered=False,
-        status=Status.ACTIVE,
-        is_active=True,
-    ).exclude(email="")
-    link = base_url.rstrip("/") + reverse("voice:survey_answer", args=[window.pk])
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "window": window,
-            "link": link,
-            "closes_on": window.closes_on,
-            "threshold": privacy.min_staff_n(),
-        }
-        # A subject is one line, whatever the template's line ends.
-        subject = " ".join(render_to_string("voice/survey_reminder_subject.txt", context).split())
-        body = render_to_string("voice/survey_reminder_email.txt", context)
-    messages = [EmailMessage(subject, body, to=[person.email]) for person in waiting]
-    if messages:
-        try:
-            get_connection().send_messages(messages)
-        except OSError as error:  # smtplib's errors are OSErrors: the server, not the person
-            raise ValidationError(
-                _(
-                    "The mail server could not be reached, so no reminder was recorded: try again later."
-                )
-            ) from error
     window.reminded_on = today
-    window.save(update_fields=["reminded_on"])
+    window_id = window.pk
+    transaction.on_commit(
+        lambda: survey_remind_task.enqueue(window_id=window_id, base_url=base_url)
+    )
