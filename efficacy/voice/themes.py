@@ -128,6 +128,23 @@ def stop_words(language: str) -> frozenset[str]:
     return STOP_WORDS.get(language.split("-")[0].lower(), STOP_WORDS["en"])
 
 
+#: Each language's own stop words, folded as the answers are (the answer words both share
+#: left out): what tells the two languages apart.
+FOLDED_STOP_WORDS = {
+    code: frozenset(_fold(word) for word in words - ANSWER_WORDS)
+    for code, words in STOP_WORDS.items()
+}
+
+
+def language_of(texts: list[str]) -> str:
+    """The language the answers are written in, "en" or "fr": the one whose stop words
+    they use most (English on a tie). Students write in their class's language, which
+    need not be the reader's."""
+    words = [word for text in texts if text for word in WORD.findall(_fold(text))]
+    counts = {code: sum(word in FOLDED_STOP_WORDS[code] for word in words) for code in ("en", "fr")}
+    return "fr" if counts["fr"] > counts["en"] else "en"
+
+
 def _vectorizer(language: str, ngrams: int) -> TfidfVectorizer:
     return TfidfVectorizer(
         tokenizer=_words,

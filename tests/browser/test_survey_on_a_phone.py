@@ -79,3 +79,24 @@ def test_the_survey_pages_have_no_serious_accessibility_problem(page, world, sur
         page.goto(f"{page.base}{path}")
         assert axe_violations(page) == [], path
         assert _fits(page, viewport), path
+
+
+def test_once_reminders_went_today_the_button_looks_unavailable_not_like_the_others(
+    page, world, survey
+):
+    """A disabled button drawn in the accent colour looks like one that does nothing."""
+    sign_in(page, "leader_a", world.password)
+    page.goto(f"{page.base}/surveys/{survey.pk}/")
+    remind = page.get_by_role("button", name="Remind those who have not answered")
+    close = page.get_by_role("button", name="Close the window now")
+    enabled = remind.evaluate("b => getComputedStyle(b).backgroundColor")
+    remind.click()
+    page.wait_for_load_state()
+    assert remind.is_disabled()
+    assert page.get_by_text("Reminders went today").is_visible()
+    style = "b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).cursor]"
+    background, cursor = remind.evaluate(style)
+    assert background != enabled
+    assert background != close.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert cursor == "not-allowed"
+    assert axe_violations(page) == []

@@ -479,3 +479,30 @@ def test_a_closed_windows_page_links_to_its_results_and_an_open_ones_does_not(cl
     for found, linked in ((closed, True), (open_one, False)):
         window_page = page(client, world.leader_a, "survey_window", found.pk).content.decode()
         assert (reverse("voice:results", args=[found.pk]) in window_page) is linked
+
+
+def _svg_lengths(body: str) -> list[str]:
+    """Every coordinate and length inside the page's <svg> elements, a polyline's points one by one."""
+    svgs = "".join(re.findall(r"<svg.*?</svg>", body, re.S))
+    values = re.findall(r'\s(?:x|y|x1|x2|y1|y2|cx|cy|width|height)="([^"]*)"', svgs)
+    for points in re.findall(r'\spoints="([^"]*)"', svgs):
+        values += [v for pair in points.split() for v in pair.split(",", 1)]
+    return values
+
+
+def test_the_charts_draw_in_french_their_numbers_are_never_written_with_a_comma(client, world):
+    """French writes 41,7 for 41.7; an SVG length with a comma is an error and the bar or
+    the point is not drawn, so the charts' coordinates are never localized."""
+    invited = [world.teacher_a]
+    rw.window(world.school_a, title="Autumn", opens=dt.date(2024, 9, 1),
+              closes=dt.date(2024, 9, 10), invited=invited,
+              answers=rw.answers_for(world.team_english, 12, 2.5, seed=1))  # fmt: skip
+    last = rw.window(world.school_a, title="Winter", opens=dt.date(2024, 10, 1),
+                     closes=dt.date(2024, 10, 10), invited=invited,
+                     answers=rw.answers_for(world.team_english, 7, 4.3, seed=2))  # fmt: skip
+    client.force_login(world.leader_a)
+    for name in ("results", "results_trend"):
+        response = client.get(reverse(f"voice:{name}", args=[last.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+        lengths = _svg_lengths(response.content.decode())
+        assert lengths, name
+        assert [v for v in lengths if not re.fullmatch(r"-?\d+(\.\d+)?", v)] == [], name

@@ -288,6 +288,17 @@ def test_the_surveys_page_lists_a_teachers_windows_with_their_own_state(client, 
     assert reverse("voice:survey_answer", args=[survey.pk]) in page
 
 
+def test_a_windows_state_on_the_surveys_page_ends_its_sentence_without_a_stray_space(
+    client, world, survey
+):
+    """The state is included mid-sentence: "open until Dec. 11, 2026. Answer it", never "… 2026 ."."""
+    client.force_login(world.teacher_a)
+    page = client.get(reverse("voice:surveys")).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    assert "open until" in text
+    assert " ." not in text
+
+
 def test_the_surveys_page_offers_the_leader_to_open_a_window(client, world):
     client.force_login(world.leader_a)
     page = client.get(reverse("voice:surveys")).content.decode()

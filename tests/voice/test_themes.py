@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from efficacy.voice.themes import MIN_ANSWERS, themes
+from efficacy.voice.themes import MIN_ANSWERS, language_of, themes
 
 DENOMINATORS = [
     "I don't know how to find a common denominator",
@@ -182,3 +182,11 @@ def test_three_misconceptions_asked_four_ways_each_are_three_themes():
     found = themes(answers, language="en")
     assert len(found) == 3
     assert sorted(theme.size for theme in found) == [12, 12, 12]
+
+
+def test_the_answers_language_is_the_one_whose_stop_words_they_use():
+    french = ["je ne comprends pas le dénominateur commun", "les problèmes écrits avec des pizzas"]
+    english = ["the common denominator is confusing", "word problems with a pizza"]
+    assert language_of(french) == "fr"
+    assert language_of(english) == "en"
+    assert language_of(["", "fractions"]) == "en"

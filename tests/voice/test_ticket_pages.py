@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -118,6 +119,26 @@ def test_the_ticket_page_shows_the_count_distribution_mean_and_themes(client, wo
     assert "word problem" in page
     assert page.index("Themes: “Where are you stuck?”") < page.index(
         "Themes: “What did you understand today?”")  # fmt: skip
+
+
+def _themes(page: str) -> list[str]:
+    """Each theme's label and size, as the page lists them."""
+    items = re.findall(r'<ol class="theme-list">(.*?)</ol>', page, re.S)
+    return re.findall(r"<li><strong>(.*?)</strong> · (\d+)", "".join(items))
+
+
+def test_the_themes_are_the_same_whatever_language_the_reader_chose(client, world):
+    """The stop words are the answers' language, not the reader's: an English class's
+    themes read in French must not turn into "the clue · is the" with other sizes."""
+    ticket = open_ticket(world)
+    add_answers(ticket, FRACTIONS)
+    client.force_login(world.teacher_a)
+    url = reverse("voice:ticket", args=[ticket.pk])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<html lang="fr">' in french  # the page itself is in French
+    assert _themes(english)
+    assert _themes(french) == _themes(english)
 
 
 def test_a_teacher_reads_every_answer_of_their_class_however_few(client, world):

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from efficacy import privacy
 from efficacy.access.tickets import (
@@ -43,7 +43,7 @@ from efficacy.roster.models import SchoolClass, User
 from efficacy.voice.models import ExitTicket, TicketAnswer, VoiceEvidence
 from efficacy.voice.models.tickets import OPEN_QUESTIONS
 from efficacy.voice.text import free_text_problem
-from efficacy.voice.themes import Theme, themes
+from efficacy.voice.themes import Theme, language_of, themes
 
 #: The characters of a code: no 0/O, 1/I/L, so a code read off a board is typed right.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -258,11 +258,14 @@ class QuestionThemes:
 def answer_themes(
     answers: Sequence[TicketAnswer], *, language: str | None = None
 ) -> list[QuestionThemes]:
-    """Themes of the "stuck" answers (misconceptions first), then of the "understood" ones."""
-    language = language or get_language() or "en"
+    """Themes of the "stuck" answers (misconceptions first), then of the "understood" ones,
+    with the stop words of the language the answers are written in, whoever reads them."""
+    questions = ("stuck", "understood")
+    texts_of = {q: [answer.text_of(q) for answer in answers] for q in questions}
+    language = language or language_of([text for q in questions for text in texts_of[q]])
     found = []
-    for question in ("stuck", "understood"):
-        texts = [answer.text_of(question) for answer in answers]
+    for question in questions:
+        texts = texts_of[question]
         label = TicketAnswer.question_label(question)
         found.append(QuestionThemes(question, label, themes(texts, language=language)))
     return found
