@@ -36,6 +36,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from efficacy.cycles.models import InquiryCycle, MasteryMoment, Score
+from efficacy.cycles.plan.selectors import cycle_population
 from efficacy.demo.accounts import SIGN_INS
 from efficacy.demo.cycles import SCHOOL
 from efficacy.demo.timeline import SCRIPT_PRESENT, Timeline
@@ -191,8 +192,11 @@ class _Voice:
             cycle = InquiryCycle.objects.filter(team__school=self.school, team__name=team).first()
             if cycle is None or cycle.start_date is None:
                 continue
+            focus = cycle_population(cycle).focus
             classes = list(
-                Score.objects.filter(occasion__cycle=cycle, school_class__isnull=False)
+                Score.objects.filter(
+                    occasion__cycle=cycle, school_class__isnull=False, student_id__in=focus
+                )
                 .values("school_class")
                 .annotate(n=Count("id"))
                 .order_by("-n")
@@ -463,7 +467,7 @@ SUGGESTIONS = (
      ("Time to look at student work together.",
       "Team meetings now start with 15 minutes of looking at student work, using the team's protocol.",
       (D(2026, 10, 29), "Give every team 15 minutes of each meeting for student work.", 14, "done",
-       "Added to the meeting template in November; every team's meeting notes show it since."))),
+       "Added to the meeting template; every team's meeting notes show it since."))),
     (D(2026, 11, 3), "Please stop scheduling PD on the day report cards are due.",
      ("Avoid PD on report card days.",
       "The PD calendar for semester 2 was set with the report card dates: none falls on one.",

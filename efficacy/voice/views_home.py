@@ -41,7 +41,7 @@ def voice_home(request: HttpRequest) -> HttpResponse:
     to_answer = [w for w in survey_windows_for(user).filter(pk__in=waiting) if w.is_open(today)]
     listen = [
         Part(_("Staff surveys"), reverse("voice:surveys"),
-             _("Answer your school's collective-efficacy surveys, anonymously; leaders open them.")),
+             _("Collective-efficacy surveys: staff answer anonymously, school leaders open them.")),
         Part(_("Survey results"), reverse("voice:results_list"),
              _("Collective efficacy by team and for the school, once a survey has closed.")),
     ]  # fmt: skip
@@ -68,7 +68,7 @@ def voice_home(request: HttpRequest) -> HttpResponse:
                      _("Your private notes of conversations with staff, and their follow-ups."))
             )  # fmt: skip
     instruments = Part(_("Survey instruments"), reverse("voice:instruments"),
-                       _("The questionnaires a survey can ask, and loading your district's own."))  # fmt: skip
+                       _("The questionnaires a survey can ask."))  # fmt: skip
     context = {
         "to_answer": to_answer,
         "listen": listen,
