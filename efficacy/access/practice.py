@@ -62,6 +62,7 @@ from efficacy.access.roster import (
     can_contribute_to_team,
     can_edit_team,
     is_active_account,
+    is_leader_of,
     is_school_leader,
     team_role_of,
 )
@@ -160,9 +161,7 @@ def require_planner(user: Person, cycle: InquiryCycle) -> None:
 
 
 def can_schedule_rounds(user: Person, school: School) -> bool:
-    if not is_school_leader(user):
-        return False
-    return user.school_id == school.pk
+    return is_leader_of(user, school.pk)
 
 
 def require_scheduler(user: Person, school: School) -> None:

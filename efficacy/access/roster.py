@@ -87,6 +87,13 @@ def is_school_leader(user: Person) -> TypeGuard[User]:
     return _has_role(user, Role.SCHOOL_LEADER) and user.school_id is not None
 
 
+def is_leader_of(user: Person, school_id: int | None) -> TypeGuard[User]:
+    """The school leader of that school (and no other)."""
+    if not is_school_leader(user):
+        return False
+    return user.school_id == school_id
+
+
 def is_district_analyst(user: Person) -> TypeGuard[User]:
     return _has_role(user, Role.DISTRICT_ANALYST) and user.district_id is not None
 
@@ -245,7 +252,7 @@ def team_role_of(user: Person, team: Team) -> str | None:
 
 def can_create_team(user: Person, school: School) -> bool:
     """School leaders build their school's teams; teams do not come from OneRoster."""
-    return is_school_leader(user) and user.school_id == school.pk
+    return is_leader_of(user, school.pk)
 
 
 def can_manage_team_members(user: Person, team: Team) -> bool:

@@ -58,6 +58,7 @@ from efficacy.access.roster import (
     Person,
     is_active_account,
     is_district_analyst,
+    is_leader_of,
     is_school_leader,
 )
 from efficacy.roster.models import School, Status, Team, TeamMembership
@@ -96,9 +97,7 @@ def can_see_running_counts(user: Person, window: SurveyWindow, today: dt.date) -
 
 
 def can_open_window(user: Person, school: School, team: Team | None = None) -> bool:
-    if not is_school_leader(user):
-        return False
-    if user.school_id != school.pk:
+    if not is_leader_of(user, school.pk):
         return False
     return team is None or team.school_id == school.pk
 
@@ -112,9 +111,7 @@ def require_window_opener(user: Person, school: School, team: Team | None = None
 
 def can_manage_window(user: Person, window: SurveyWindow) -> bool:
     """Close it early, send reminders: the leader of its school."""
-    if not is_school_leader(user):
-        return False
-    return user.school_id == window.school_id
+    return is_leader_of(user, window.school_id)
 
 
 def require_window_manager(user: Person, window: SurveyWindow) -> None:

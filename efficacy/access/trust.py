@@ -37,7 +37,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from efficacy.access import roster as access
-from efficacy.access.roster import ObjectId, Person, is_active_account, is_school_leader
+from efficacy.access.roster import (
+    ObjectId,
+    Person,
+    is_active_account,
+    is_leader_of,
+    is_school_leader,
+)
 from efficacy.roster.models import School, Status, User
 from efficacy.voice.models import (
     Booking,
@@ -58,12 +64,6 @@ def is_staff_of(user: Person, school_id: int | None) -> TypeGuard[User]:
     if not is_active_account(user):
         return False
     if user.school_id is None:
-        return False
-    return user.school_id == school_id
-
-
-def is_leader_of(user: Person, school_id: int | None) -> TypeGuard[User]:
-    if not is_school_leader(user):
         return False
     return user.school_id == school_id
 
