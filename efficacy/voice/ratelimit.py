@@ -38,6 +38,12 @@ def _window_start(now: dt.datetime, per: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(now.timestamp()) // per * per, tz=dt.UTC)
 
 
+def _count(key: str, start: dt.datetime) -> int:
+    """Requests counted so far in the window starting at ``start``."""
+    count = RateBucket.objects.filter(key=key, window_start=start).values_list("count", flat=True)
+    return count.first() or 0
+
+
 def hit(*, scope: str, subject: str | None, limit: int, per: int) -> bool:
     """Count one request of ``subject`` in ``scope``; False once more than ``limit``
     arrived in the current window of ``per`` seconds."""
@@ -53,16 +59,12 @@ def hit(*, scope: str, subject: str | None, limit: int, per: int) -> bool:
             RateBucket.objects.filter(key=key, window_start=start).update(count=F("count") + 1)
         else:
             RateBucket.objects.filter(window_start__lt=now - KEEP).delete()
-    count = RateBucket.objects.filter(key=key, window_start=start).values_list("count", flat=True)
-    return (count.first() or 0) <= limit
+    return _count(key, start) <= limit
 
 
 def exceeded(*, scope: str, subject: str | None, limit: int, per: int) -> bool:
     """Whether ``subject`` has already made more than ``limit`` requests in ``scope``'s
     current window, without counting one: for limits that count only failures (wrong
     exit-ticket codes) yet must then refuse every request, right or wrong."""
-    now = timezone.now()
-    start = _window_start(now, per)
-    key = _key(scope, subject or "unknown")
-    count = RateBucket.objects.filter(key=key, window_start=start).values_list("count", flat=True)
-    return (count.first() or 0) > limit
+    start = _window_start(timezone.now(), per)
+    return _count(_key(scope, subject or "unknown"), start) > limit
