@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "efficacy.practice",
     "efficacy.voice",
     "efficacy.demo",
+    "efficacy.dashboards",
     "efficacy.front",
 ]
 

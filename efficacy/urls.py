@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("efficacy.cycles.urls")),
     path("", include("efficacy.practice.urls")),
     path("", include("efficacy.voice.urls")),
+    path("", include("efficacy.dashboards.urls")),
 ]
