@@ -58,16 +58,16 @@ BOTTOM = 44
 FOREST_COLUMNS = (
     gettext_noop("Name"),
     gettext_noop("Estimate"),
-    gettext_noop("95% interval, low"),
-    gettext_noop("95% interval, high"),
+    gettext_noop("Likely range, low"),
+    gettext_noop("Likely range, high"),
     gettext_noop("Note"),
 )
 TREND_COLUMNS = (
     gettext_noop("Series"),
     gettext_noop("When"),
     gettext_noop("Estimate"),
-    gettext_noop("95% interval, low"),
-    gettext_noop("95% interval, high"),
+    gettext_noop("Likely range, low"),
+    gettext_noop("Likely range, high"),
     gettext_noop("Note"),
 )
 BAR_COLUMNS = (gettext_noop("Name"), gettext_noop("Value"), gettext_noop("Note"))

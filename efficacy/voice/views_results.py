@@ -135,7 +135,7 @@ def _chart(series: Series, scale_min: int, scale_max: int, index_name: str) -> C
         ],
         categories=[p.window.title for p in series.points],
         title=_("%(index)s at each window") % {"index": index_name},
-        description=_("The school's index at each window with its 95% interval."),
+        description=_("The school's index at each window with its likely range."),
         axis_label=index_name,
         y_range=(scale_min, scale_max),
     )
