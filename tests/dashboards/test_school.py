@@ -144,3 +144,39 @@ def test_the_page_reads_a_bounded_number_of_queries_whatever_the_number_of_cycle
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(_url(world)).status_code == 200
+
+
+def _survey(world, title, opens, english, math):
+    from tests.voice import results_world as rw
+
+    people = rw.staff(world.school_a, english + math, f"s{opens.month}-")
+    return rw.window(
+        world.school_a,
+        title=title,
+        opens=opens,
+        closes=opens + dt.timedelta(days=10),
+        key="efficacy-collective-efficacy",
+        invited=people,
+        answers=rw.answers_for(world.team_english, english, 4.5, 1)
+        + rw.answers_for(world.team_math, math, 3.5, 2),
+    )
+
+
+def test_collective_efficacy_by_team_over_time(client, world):
+    _survey(world, "Autumn", dt.date(2024, 10, 1), english=6, math=6)
+    _survey(world, "Spring", dt.date(2025, 3, 1), english=7, math=6)
+    client.force_login(world.leader_a)
+    page = client.get(_url(world)).content.decode()
+    section = page.split('id="collective-heading"')[1].split("</section>")[0]
+    assert "Grade 9 English" in section
+    assert "Mathematics" in section
+    assert "Autumn" in section
+    assert "Spring" in section
+
+
+def test_a_team_below_the_staff_threshold_is_left_out_of_the_trend(client, world):
+    _survey(world, "Autumn", dt.date(2024, 10, 1), english=6, math=3)
+    client.force_login(world.leader_a)
+    page = client.get(_url(world)).content.decode()
+    section = page.split('id="collective-heading"')[1].split("</section>")[0]
+    assert "Mathematics" not in section
