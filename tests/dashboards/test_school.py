@@ -180,3 +180,29 @@ def test_a_team_below_the_staff_threshold_is_left_out_of_the_trend(client, world
     page = client.get(_url(world)).content.decode()
     section = page.split('id="collective-heading"')[1].split("</section>")[0]
     assert "Mathematics" not in section
+
+
+def test_a_school_leader_lands_on_the_dashboard_and_finds_it_in_the_navigation(client, world):
+    client.force_login(world.leader_a)
+    home = client.get(reverse("home"))
+    assert home["Location"] == _url(world)
+    page = client.get(_url(world)).content.decode()
+    assert f'href="{_url(world)}"' in page
+    assert "Teams and classes" in page
+
+
+def test_the_team_page_links_to_the_team_dashboard(client, world):
+    client.force_login(world.teacher_a)
+    page = client.get(reverse("front:team", args=[world.team_english.pk])).content.decode()
+    assert reverse("dashboards:team", args=[world.team_english.pk]) in page
+
+
+def test_the_dashboards_have_no_inline_script_or_style(client, world, ready_cycle):
+    import re
+
+    client.force_login(world.leader_a)
+    for url in (_url(world), reverse("dashboards:team", args=[world.team_english.pk])):
+        body = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)
+        assert not re.search(r"\sstyle=|<style", body)
+        assert not re.search(r"\son[a-z]+=", body)
