@@ -42,6 +42,8 @@ from efficacy.voice.services.results import Trend, results_trend
 
 #: The instrument the results pages call collective efficacy: the one Efficacy ships.
 COLLECTIVE_EFFICACY = next(key for key in SHIPPED if key.endswith("collective-efficacy"))
+#: The cycles whose practice the coverage bars show: those under way.
+UNDER_WAY = (CycleStatus.IMPLEMENTING, CycleStatus.REVIEWING)
 #: How many of the latest mastery moments, commitments and suggestions a dashboard lists.
 LATEST = 5
 
@@ -95,9 +97,7 @@ def school_dashboard(
     chosen_a, chosen_b = _chosen(groups, group_a, group_b)
     gap = gap_by_term(school, chosen_a, chosen_b) if chosen_a and chosen_b else None
     gap_chart = gap_trend_chart(gap) if gap is not None and gap.terms else None
-    coverage = coverage_chart(
-        [c for c in board_cycles_of(cycles) if c.status != CycleStatus.PLANNING]
-    )
+    coverage = coverage_chart(board_cycles_of(cycles.filter(status__in=UNDER_WAY)))
     moments = [feed_item(m) for m in feed_moments(user, school)[:LATEST]]
     commitments = list(
         commitments_for(user)
@@ -302,25 +302,26 @@ def gap_trend_chart(gap: GapTrend) -> charts.Chart:
 
 
 def coverage_chart(cycles: list[InquiryCycle]) -> charts.Chart | None:
-    """Per running or finished cycle: how much of the plan was used (the implementation
-    log) and how many of the team hosted a round (peer observation)."""
+    """Per cycle under way: how much of the plan was used (the implementation log) and
+    how many of the team hosted a round (peer observation). The measure comes first in
+    each label, so that a long cycle title cut short on the chart keeps it."""
     if not cycles:
         return None
     summaries = coverage_summaries(cycles)
     rows = []
     for cycle in cycles:
         summary = summaries[cycle.pk]
-        label = f"{cycle.team.name}: {cycle.title}"
+        label = f"{cycle.title} ({cycle.team.name})"
         rows.append(
             charts.Bar(
-                _("%(cycle)s: strategies used") % {"cycle": label},
+                _("Strategies used: %(cycle)s") % {"cycle": label},
                 summary.implementation,
                 note="" if summary.implementation is not None else _("Nothing logged yet."),
             )
         )
         rows.append(
             charts.Bar(
-                _("%(cycle)s: members who hosted a round") % {"cycle": label},
+                _("Hosted a round: %(cycle)s") % {"cycle": label},
                 summary.observation,
                 note="" if summary.observation is not None else _("No members."),
             )
@@ -329,7 +330,7 @@ def coverage_chart(cycles: list[InquiryCycle]) -> charts.Chart | None:
         rows,
         title=_("Implementation and observation coverage"),
         description=_(
-            "For each cycle under way or finished: the share of strategy-weeks so far in which "
+            "For each cycle under way: the share of strategy-weeks so far in which "
             "the team used its strategies, from the implementation log, and the share of the "
             "team's members who hosted at least one observation round."
         ),

@@ -134,6 +134,7 @@ def test_the_page_reads_a_bounded_number_of_queries_whatever_the_number_of_cycle
     client.force_login(world.leader_a)
     for i in range(2):
         _closed(world, f"Closed {i}", 0.5, 0.2, 0.8)
+    InquiryCycle.objects.create(team=world.team_math, title="Open", status=CycleStatus.REVIEWING)
     client.get(_url(world))  # warm the session and the instrument caches
     with django_assert_max_num_queries(80) as few:
         assert client.get(_url(world)).status_code == 200
@@ -206,3 +207,31 @@ def test_the_dashboards_have_no_inline_script_or_style(client, world, ready_cycl
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)
         assert not re.search(r"\sstyle=|<style", body)
         assert not re.search(r"\son[a-z]+=", body)
+
+
+def test_the_coverage_bars_sum_up_the_cycle_pages_own_coverage_and_rounds(world, ready_cycle):
+    from efficacy.practice.models import ImplementationEntry, Observation
+    from efficacy.practice.selectors import coverage, coverage_summaries, round_summary, week_of
+
+    strategy = ready_cycle.cycle_strategies.get().strategy
+    monday = week_of(timezone.localdate())
+    ready_cycle.start_date = monday - dt.timedelta(weeks=3)  # four weeks so far
+    ready_cycle.end_date = monday + dt.timedelta(weeks=4)
+    ready_cycle.save()
+    for weeks_ago, rating in ((0, 2), (1, 0), (3, 3)):
+        ImplementationEntry.objects.create(
+            cycle=ready_cycle,
+            teacher=world.teacher_a,
+            school_class=world.english_9_applied,
+            week=monday - dt.timedelta(weeks=weeks_ago),
+            strategy=strategy,
+            rating=rating,
+        )
+    Observation.objects.create(cycle=ready_cycle, host=world.teacher_a, date=monday)
+    summary = coverage_summaries([ready_cycle])[ready_cycle.pk]
+    team_row = coverage(ready_cycle, by="team").rows[0]
+    assert summary.implementation == pytest.approx(team_row.cells[0].share)
+    assert summary.implementation == pytest.approx(2 / 4)
+    rounds = round_summary(ready_cycle)
+    assert summary.observation == pytest.approx(rounds.hosts / rounds.members)
+    assert summary.rounds == 1
