@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from efficacy import charts
 from efficacy.access.cycles import cycles_for
+from efficacy.access.roster import dashboard_names_people
 from efficacy.access.surveys import can_see_team_results, result_windows_for
 from efficacy.access.trust import commitments_for, suggestions_for
 from efficacy.cycles.impact.gaps import GapTrend, StudentGroup, gap_by_term, student_groups
@@ -51,6 +52,8 @@ LATEST = 5
 @dataclass(frozen=True)
 class SchoolDashboard:
     school: School
+    #: Whether the reader may see people named (:func:`dashboard_names_people`).
+    names: bool
     board: list[BoardRow]
     forest: charts.Chart | None
     pooled: PooledImpact
@@ -98,7 +101,9 @@ def school_dashboard(
     gap = gap_by_term(school, chosen_a, chosen_b) if chosen_a and chosen_b else None
     gap_chart = gap_trend_chart(gap) if gap is not None and gap.terms else None
     coverage = coverage_chart(board_cycles_of(cycles.filter(status__in=UNDER_WAY)))
-    moments = [feed_item(m) for m in feed_moments(user, school)[:LATEST]]
+    names = dashboard_names_people(user, school.pk)
+    # The feed quotes the teams' reflections: for the school's own staff only.
+    moments = [feed_item(m) for m in feed_moments(user, school)[:LATEST]] if names else []
     commitments = list(
         commitments_for(user)
         .filter(school=school, status=Commitment.Status.OPEN)
@@ -120,6 +125,7 @@ def school_dashboard(
             tables.append(Table.of_chart(key, chart))
     return SchoolDashboard(
         school=school,
+        names=names,
         board=board,
         forest=forest,
         pooled=pooled,
