@@ -1,7 +1,10 @@
 """The dashboards' addresses (every view fetches its objects through efficacy.access)."""
 
-from django.urls import path  # noqa: F401
+from efficacy.dashboards import views_school, views_team
 
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *views_school.urlpatterns,
+    *views_team.urlpatterns,
+]
