@@ -1,7 +1,12 @@
 """The dashboards' addresses (every view fetches its objects through efficacy.access)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from efficacy.dashboards import views_home
 
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # The teacher home is the site's root ("home", in efficacy/urls.py).
+    path("accounts/digest/", views_home.digest_settings, name="digest"),
+]
