@@ -20,6 +20,7 @@ language. Every source is capped, so the queries do not grow with the number of 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,8 +131,8 @@ class Todo:
 
     today: dt.date
     items: list[TodoItem]
-    classes: list[SchoolClass] = field(default_factory=list)
-    teams: list[Team] = field(default_factory=list)
+    classes: Sequence[SchoolClass] = ()
+    teams: Sequence[Team] = ()
 
     @property
     def overdue(self) -> list[TodoItem]:
@@ -160,8 +161,8 @@ def todo_for(user: User, *, today: dt.date, with_places: bool = True) -> Todo:
     return Todo(
         today=today,
         items=items,
-        classes=roster_selectors.classes_with_counts(access.classes_for(user)),
-        teams=roster_selectors.teams_with_counts(access.teams_for(user)),
+        classes=list(roster_selectors.classes_with_counts(access.classes_for(user))),
+        teams=list(roster_selectors.teams_with_counts(access.teams_for(user))),
     )
 
 
