@@ -95,7 +95,7 @@ class TodoItem:
                 return _("Observe %(host)s's class %(class)s") % d
             return _("Observe %(host)s's class") % d
         if self.kind == ACTION:
-            return _("Do the action from your team meeting: %(text)s") % d
+            return _("Your action from a team meeting: %(text)s") % d
         if self.kind == MILESTONE:
             return _("Complete the milestone: %(title)s") % d
         if self.kind == TICKET:
