@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's pages are in the language they chose (after LocaleMiddleware).
+    "efficacy.front.language.UserLanguageMiddleware",
     # Pages and downloads for a signed-in person are never cached (student-level data).
     "efficacy.front.middleware.NoStoreWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -2,14 +2,16 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from efficacy.front import views as front_views
+from efficacy.dashboards import views_home as dashboards_views_home
+from efficacy.front import language as front_language
 
 urlpatterns = [
     # Browsers and feed readers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
-    path("", front_views.home, name="home"),
+    path("", dashboards_views_home.home, name="home"),
     path("accounts/", include("efficacy.front.account_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's view, keeping a signed-in person's choice on their account.
+    path("i18n/setlang/", front_language.set_language, name="set_language"),
     path("", include("efficacy.front.urls")),
     path("", include("efficacy.roster.urls")),
     path("", include("efficacy.cycles.urls")),

@@ -1,10 +1,14 @@
 """The dashboards' addresses (every view fetches its objects through efficacy.access)."""
 
-from efficacy.dashboards import views_school, views_team
+from django.urls import path
+
+from efficacy.dashboards import views_home, views_school, views_team
 
 app_name = "dashboards"
 
 urlpatterns: list = [
     *views_school.urlpatterns,
     *views_team.urlpatterns,
+    # The teacher home is the site's root ("home", in efficacy/urls.py).
+    path("accounts/digest/", views_home.digest_settings, name="digest"),
 ]

@@ -1,4 +1,5 @@
-"""The pages that compose several domain apps: home, and the school and team pages.
+"""The pages that compose several domain apps: the school and team pages (the home page
+is the dashboards' teacher home).
 
 Every object comes through :mod:`efficacy.access`; the team page includes the
 team's inquiry cycles, which is why it lives here and not in ``roster``.
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from efficacy import privacy
@@ -20,28 +21,6 @@ from efficacy.cycles.evidence.selectors import scores_to_enter
 from efficacy.practice.selectors import open_actions, rounds_to_attend
 from efficacy.roster import selectors
 from efficacy.roster.forms import MembershipForm
-from efficacy.voice.models import Win
-from efficacy.voice.services import trust as trust_services
-from efficacy.voice.views_trust import WIN_PROMPT_DISMISSED
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Land each role where it works."""
-    user = request.user
-    if access.is_school_leader(user):
-        return redirect("dashboards:school", school_id=user.school_id)
-    if access.is_district_analyst(user):
-        return redirect("roster:district")
-    if access.can_import_roster(user):
-        return redirect("roster:import")
-    context = {
-        **_follow_through(user),
-        "trust": _trust(request),
-        "classes": selectors.classes_with_counts(access.classes_for(user)),
-        "teams": selectors.teams_with_counts(access.teams_for(user)),
-    }
-    return render(request, "front/home.html", context)
 
 
 @login_required
@@ -77,23 +56,6 @@ def _follow_through(user: Any) -> dict[str, Any]:
         "actions": open_actions(user),
         "scores_to_enter": scores_to_enter(user, today=today),
         "rounds": rounds_to_attend(user, today=today),
-    }
-
-
-def _trust(request: HttpRequest) -> dict[str, Any]:
-    """The weekly win prompt (until answered or put off to next week), the person's
-    booked office hours and the open commitments they asked for."""
-    user = request.user
-    if user.school_id is None:
-        return {}
-    today = timezone.localdate()
-    win = trust_services.win_of_this_week(user, today)
-    dismissed = request.session.get(WIN_PROMPT_DISMISSED) == Win.week_of(today).isoformat()
-    return {
-        "win": win,
-        "ask_for_win": win is None and not dismissed,
-        "bookings": trust_services.upcoming_bookings(user, timezone.now()),
-        "commitments": trust_services.my_commitments(user).filter(asked_by=user, status="open"),
     }
 
 

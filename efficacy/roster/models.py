@@ -119,6 +119,11 @@ class User(AbstractUser):
     sourced_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     date_last_modified = models.DateTimeField(null=True, blank=True)
+    #: The language the person chose (the selector at the foot of every page): their pages
+    #: and e-mails are written in it. Empty: their browser's (e-mails: the site's).
+    #: A code of ``settings.LANGUAGES`` (checked by the forms that set it, so adding a
+    #: language needs no migration).
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -330,3 +330,14 @@ def _account_active_set(*, by: User, account: User, active: bool) -> AccountEven
         account.save(update_fields=["is_active"])
         action = Action.REACTIVATED if active else Action.DEACTIVATED
         return AccountEvent.objects.create(account=account, by=by, action=action)
+
+
+def account_language_set(*, account: User, language: str) -> User:
+    """A person's own choice of language ("" for their browser's), kept for their next
+    visits and their e-mails. Anything but a language of the site is refused."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the site's languages.")})
+    if account.language != language:
+        account.language = language
+        User.objects.filter(pk=account.pk).update(language=language)
+    return account

@@ -176,7 +176,7 @@ def test_a_teachers_home_page_costs_the_same_queries_for_one_action_and_for_twen
     client.force_login(world.teacher_a)
     with django_assert_max_num_queries(25):
         one = _home_queries(client)
-    assert "Tom Nguyen's class" in client.get(reverse("home")).content.decode()
+    assert "Host a round in your class" in client.get(reverse("home")).content.decode()
     meeting(19)
     upcoming_round()
     upcoming_round()

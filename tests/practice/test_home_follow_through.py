@@ -53,7 +53,7 @@ def test_a_done_action_or_one_of_a_closed_cycle_leaves_the_list(world, cycle, ac
 def test_the_home_page_lists_my_actions_and_marks_the_overdue(client, world, actions):
     client.force_login(world.teacher_a)
     page = client.get(reverse("home")).content.decode()
-    section = page.split('id="your-actions"')[1].split("</section>")[0]
+    section = page.split('id="what-next"')[1].split("</section>")[0]
     assert "Overdue" in section
     assert "Due soon" in section
     assert "Someone else" not in section
@@ -106,15 +106,13 @@ def test_the_home_page_links_scores_to_enter_to_the_grid(client, world, cycle, r
     page = client.get(reverse("home")).content.decode()
     grid = reverse("cycles:grid", args=[cycle.pk])
     assert f"{grid}?class={world.english_9_applied.pk}&amp;measure={rubric.pk}" in page
-    assert "2 students without a score" in page
+    assert "2 students have none yet" in page
 
 
 def test_a_teacher_with_nothing_waiting_is_told_so(client, world):
     client.force_login(world.teacher_a2)
     page = client.get(reverse("home")).content.decode()
-    assert "No open actions" in page
-    assert "No scores waiting" in page
-    assert "No upcoming rounds for you." in page
+    assert "Nothing is waiting for you: no scores to enter, rounds, actions" in page
 
 
 def test_a_school_leader_finds_their_own_open_actions_on_their_school_page(client, world, cycle):
