@@ -1,7 +1,21 @@
 """The dashboards' addresses (every view fetches its objects through efficacy.access)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from efficacy.dashboards import views_district
 
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("district/dashboard/", views_district.district, name="district"),
+    path(
+        "district/dashboard/export/<slug:key>/",
+        views_district.district_export,
+        name="district_export",
+    ),
+    path(
+        "district/dashboard/evidence.parquet",
+        views_district.district_evidence,
+        name="district_evidence",
+    ),
+]
