@@ -11,7 +11,6 @@ group below a threshold.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +43,10 @@ from efficacy.voice.services.results import window_results
 
 #: Every table the dashboard exports, by key (the export URL names one).
 TABLE_KEYS = ("schools", "cycles", "school_effects", "efficacy")
+#: The most cycles the forest plot of cycles draws one by one: beyond it (a whole district
+#: has thousands) the page asks for a narrower filter, and the pooled row, the schools'
+#: forest plot and the table's download still hold every cycle.
+MAX_FOREST_CYCLES = 40
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,15 @@ class DistrictDashboard:
     def closed(self) -> int:
         return sum(1 for f in self.facts if f.closed)
 
+    @property
+    def cycles_drawn(self) -> bool:
+        """Whether the forest plot of cycles draws each cycle (few enough match)."""
+        return len(self.summaries) <= MAX_FOREST_CYCLES
 
-def district_dashboard(user: Person, params: Mapping[str, Any], *, today: dt.date) -> DistrictDashboard:
+
+def district_dashboard(
+    user: Person, params: Mapping[str, Any], *, today: dt.date
+) -> DistrictDashboard:
     """Everything the page shows, for ``user`` and the GET ``params`` (the filters)."""
     schools = list(district_schools_for(user).order_by("name"))
     every = district_cycle_facts(district_cycles_for(user))
@@ -112,7 +122,7 @@ def district_dashboard(user: Person, params: Mapping[str, Any], *, today: dt.dat
 
 
 def _pooled_row(pooled: PooledImpact) -> ForestRow | None:
-    if not pooled.shown:
+    if pooled.estimate is None or pooled.ci is None:
         return None
     return ForestRow(
         label=_("Pooled estimate (random effects)"),
@@ -122,14 +132,15 @@ def _pooled_row(pooled: PooledImpact) -> ForestRow | None:
     )
 
 
-def _reference(summaries: list[ImpactSummary]) -> float | None:
-    expected = [s.expected_growth for s in summaries if s.expected_growth is not None]
-    return statistics.median(expected) if expected else None
+def _ordered(summaries: list[ImpactSummary]) -> list[ImpactSummary]:
+    return sorted(summaries, key=lambda s: (s.cycle.team.school.name, s.cycle.title, s.pk))
 
 
 def _cycles_chart(user: Person, summaries: list[ImpactSummary], pooled: PooledImpact) -> Chart:
+    """The forest plot of cycles: every cycle when at most :data:`MAX_FOREST_CYCLES` match,
+    else the pooled row only (the page asks for a narrower filter)."""
     links = is_district_analyst(user)
-    ordered = sorted(summaries, key=lambda s: (s.cycle.team.school.name, s.cycle.title, s.pk))
+    drawn = _ordered(summaries) if len(summaries) <= MAX_FOREST_CYCLES else []
     rows = [
         ForestRow(
             label=_("%(school)s: %(cycle)s")
@@ -140,9 +151,9 @@ def _cycles_chart(user: Person, summaries: list[ImpactSummary], pooled: PooledIm
             note="" if has_interval(s) else (s.reason_text or _("No interval: not pooled.")),
             href=reverse("cycles:impact_panel", args=[s.cycle_id]) if links else "",
         )
-        for s in ordered
+        for s in drawn
     ]
-    reference = _reference(summaries)
+    reference = pooled.expected_growth
     return forest(
         rows,
         title=_("Impact of every closed cycle, by school"),
@@ -164,9 +175,9 @@ def _schools_chart(rows: list[SchoolImpact], pooled: PooledImpact) -> Chart:
     forest_rows = [
         ForestRow(
             label=row.school.name,
-            estimate=row.pooled.estimate if row.pooled and row.pooled.shown else None,
-            low=row.pooled.ci[0] if row.pooled and row.pooled.shown else None,
-            high=row.pooled.ci[1] if row.pooled and row.pooled.shown else None,
+            estimate=row.pooled.estimate if row.pooled and row.pooled.ci else None,
+            low=row.pooled.ci[0] if row.pooled and row.pooled.ci else None,
+            high=row.pooled.ci[1] if row.pooled and row.pooled.ci else None,
             note=row.note,
         )
         for row in rows
@@ -222,9 +233,7 @@ def _efficacy(user: Person, schools: list[School], *, today: dt.date) -> list[Ef
             out.append(EfficacyRow(**base, note=note))
             continue
         index = whole.index
-        out.append(
-            EfficacyRow(**base, mean=index.mean, low=index.ci.low, high=index.ci.high)
-        )
+        out.append(EfficacyRow(**base, mean=index.mean, low=index.ci.low, high=index.ci.high))
     return out
 
 
@@ -233,7 +242,7 @@ def _efficacy(user: Person, schools: list[School], *, today: dt.date) -> list[Ef
 
 def _tables(d: DistrictDashboard) -> dict[str, Table]:
     def figure(p: PooledImpact | None, attr: str) -> Any:
-        if p is None or not p.shown:
+        if p is None or p.ci is None:
             return None
         if attr == "estimate":
             return p.estimate
@@ -264,7 +273,33 @@ def _tables(d: DistrictDashboard) -> dict[str, Table]:
     )  # fmt: skip
     return {
         "schools": schools,
-        "cycles": Table.of_chart("cycles", d.cycles_chart),
+        "cycles": Table(
+            key="cycles",
+            caption=_("Impact of every closed cycle, by school"),
+            columns=[
+                _("School"),
+                _("Team"),
+                _("Cycle"),
+                _("Measure"),
+                _("Effect"),
+                _("Low"),
+                _("High"),
+                _("Expected growth"),
+                _("Note"),
+            ],
+            rows=[
+                [
+                    s.cycle.team.school.name,
+                    s.cycle.team.name,
+                    s.cycle.title,
+                    s.measure_name,
+                    *((s.effect, s.ci_low, s.ci_high) if has_interval(s) else (None,) * 3),
+                    s.expected_growth,
+                    "" if has_interval(s) else s.reason_text,
+                ]
+                for s in _ordered(d.summaries)
+            ],
+        ),
         "school_effects": Table.of_chart("school_effects", d.schools_chart),
         "efficacy": efficacy,
     }

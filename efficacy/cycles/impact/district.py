@@ -12,7 +12,7 @@ analysts' Parquet extract, which runs once per download.
   (the district's school-year session holding its start date);
 - :func:`school_impacts` pools each school's closed cycles
   (:func:`efficacy.cycles.impact.pooled.pooled_impact`, random effects); a school
-  with fewer than two pooled effects is listed with a note, never a figure;
+  with fewer than two effects to pool is listed with its note, never a figure;
 - :func:`district_evidence_frame` is the long table ``efficacy analyze`` reads, for
   the groups at or above the reporting threshold only, under a pseudonymous key.
 """
@@ -36,10 +36,6 @@ from efficacy.cycles.models import STATUS_ORDER, CycleStatus, ImpactSummary, Inq
 from efficacy.cycles.plan.selectors import COMPARISON, FOCUS, cycle_population
 from efficacy.roster.labels import attribute_label, pathway_label
 from efficacy.roster.models import AcademicSession, Course, School, SchoolClass
-
-#: The fewest closed cycles with an effect and its interval for a school's own pooled row.
-MIN_POOLED = 2
-
 
 # --- describing and filtering cycles --------------------------------------------------
 
@@ -87,7 +83,9 @@ class DistrictFilter:
         return self.year is None or facts.year == self.year
 
 
-def school_year_of(day: dt.date | None, years: Sequence[tuple[dt.date, dt.date, int]]) -> int | None:
+def school_year_of(
+    day: dt.date | None, years: Sequence[tuple[dt.date, dt.date, int]]
+) -> int | None:
     """The school year (the year it ends) of the session holding ``day``; without one, the
     year ending the next summer (September to August)."""
     if day is None:
@@ -223,9 +221,7 @@ def closed_summaries(cycle_ids: Iterable[int]) -> list[ImpactSummary]:
 
 def has_interval(summary: ImpactSummary) -> bool:
     """An effect that can be pooled: shown (not suppressed) and with its interval."""
-    return (
-        summary.effect is not None and summary.ci_low is not None and summary.ci_high is not None
-    )
+    return summary.effect is not None and summary.ci_low is not None and summary.ci_high is not None
 
 
 @dataclass(frozen=True)
@@ -233,13 +229,13 @@ class SchoolImpact:
     """One school's row: its cycles by stage and its closed cycles' pooled effect."""
 
     school: School
-    by_stage: dict[str, int]
     cycles: int
     closed: int
     #: Closed cycles whose effect has an interval (those that can be pooled).
     with_effect: int
     pooled: PooledImpact | None
     note: str = ""
+    #: (stage label, number of cycles), from planning to closed.
     stages: list[tuple[str, int]] = field(default_factory=list)
 
 
@@ -249,8 +245,9 @@ def school_impacts(
     summaries: Sequence[ImpactSummary],
 ) -> list[SchoolImpact]:
     """One :class:`SchoolImpact` per school, in the order given. A school pools its closed
-    cycles when at least :data:`MIN_POOLED` have an effect with an interval; otherwise
-    its row says why and shows no figure."""
+    cycles when at least two have an effect with an interval
+    (:data:`efficacy.cycles.impact.pooled.MIN_CYCLES`); otherwise its row says why and
+    shows no figure."""
     stages: dict[int, Counter[str]] = defaultdict(Counter)
     for f in facts:
         stages[f.school_id][f.status] += 1
@@ -262,25 +259,14 @@ def school_impacts(
     for school in schools:
         counted = stages.get(school.pk, Counter())
         mine = by_school.get(school.pk, [])
-        usable = [s for s in mine if has_interval(s)]
-        pooled = pooled_impact(mine) if len(usable) >= MIN_POOLED else None
-        if pooled is not None and not pooled.shown:
-            note = pooled.note
-        elif pooled is None and counted[CycleStatus.CLOSED] == 0:
-            note = _("No closed cycle yet.")
-        elif pooled is None:
-            note = _(
-                "Fewer than %(k)d closed cycles with an effect and its interval: nothing to pool."
-            ) % {"k": MIN_POOLED}
-        else:
-            note = ""
+        pooled = pooled_impact(mine) if mine else None
+        note = pooled.note if pooled is not None else _("No closed cycle yet.")
         out.append(
             SchoolImpact(
                 school=school,
-                by_stage={s: counted[s] for s in STATUS_ORDER},
                 cycles=sum(counted.values()),
                 closed=counted[CycleStatus.CLOSED],
-                with_effect=len(usable),
+                with_effect=sum(1 for s in mine if has_interval(s)),
                 pooled=pooled,
                 note=note,
                 stages=[(str(labels[s]), counted[s]) for s in STATUS_ORDER],
