@@ -44,7 +44,8 @@ def test_each_school_counts_its_cycles_by_stage(client, world, cycles):
 def test_a_schools_pooled_effect_is_the_mean_of_equally_precise_cycles(client, world, cycles):
     # Same standard error for every cycle: equal weights, so the pooled estimate is the mean.
     north = rows_by_school(page(client, world.analyst))["Northview Secondary"]
-    assert north.pooled.k == 3 and north.pooled.left_out == 1
+    assert north.pooled.k == 3
+    assert north.pooled.left_out == 1
     assert north.pooled.estimate == pytest.approx((0.3 + 0.5 + 0.1) / 3)
 
 
@@ -61,7 +62,8 @@ def test_a_school_with_one_closed_cycle_is_listed_with_a_note_and_no_figure(clie
 def test_the_district_pools_every_closed_cycle_of_its_schools_only(client, world, cycles):
     d = page(client, world.analyst).context["d"]
     # 0.3, 0.5, 0.1 and 0.7 (Hillcrest's 2.0 is another district's).
-    assert d.pooled.k == 4 and d.pooled.left_out == 1
+    assert d.pooled.k == 4
+    assert d.pooled.left_out == 1
     assert d.pooled.estimate == pytest.approx(0.4)
     assert escape(d.pooled.sentence) in page(client, world.analyst).content.decode()
 
@@ -134,12 +136,11 @@ def test_only_those_who_see_the_district_overview_open_it(client, world, person,
     assert client.get(reverse(URL)).status_code == status
 
 
-def test_an_analyst_lands_on_the_district_dashboard_and_finds_it_in_the_navigation(
-    client, world
-):
+def test_an_analyst_lands_on_the_district_dashboard_and_finds_it_in_the_navigation(client, world):
     client.force_login(world.analyst)
     response = client.get(reverse("home"))
-    assert response.status_code == 302 and response.url == reverse(URL)
+    assert response.status_code == 302
+    assert response.url == reverse(URL)
     html = client.get(reverse(URL)).content.decode()
     assert f'href="{reverse(URL)}"' in html
 
