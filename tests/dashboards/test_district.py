@@ -163,3 +163,25 @@ def test_the_page_reads_a_bounded_number_of_queries_whatever_the_number_of_schoo
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse(URL))
     assert len(response.context["d"].school_rows) == 17
+
+
+def test_collective_efficacy_shows_a_schools_index_only_above_the_staff_threshold(client, world):
+    from tests.voice import results_world as surveys
+
+    answers = surveys.answers_for(None, 8, 4.5, seed=1)
+    surveys.window(world.school_a, invited=surveys.staff(world.school_a, 8, "na"),
+                   answers=answers)  # fmt: skip
+    surveys.window(world.school_b, invited=surveys.staff(world.school_b, 3, "sg"),
+                   answers=surveys.answers_for(None, 3, 2.0, seed=2))  # fmt: skip
+    response = page(client, world.analyst)
+    rows = {row.school.name: row for row in response.context["d"].efficacy}
+    # Each respondent's score is the mean of their items, reversed ones turned round (7 − v).
+    means = [
+        sum(7 - v if k in surveys.REVERSED else v for k, v in a.items()) / 6 for _t, a in answers
+    ]
+    assert rows["Northview Secondary"].mean == pytest.approx(sum(means) / len(means))
+    south = rows["Southgate Secondary"]
+    assert south.mean is None
+    assert "fewer than 5" in south.note
+    table = response.context["d"].tables["efficacy"]
+    assert next(r for r in table.rows if r[0] == "Southgate Secondary")[4:7] == [None] * 3

@@ -338,9 +338,11 @@ def district_evidence_frame(
     focus = {(c, s) for c, p in populations.items() for s in p.focus}
     comparison = {(c, s) for c, p in populations.items() for s in p.comparison}
     pairs = list(zip(raw["cycle"], raw["student"], strict=True))
-    raw["group"] = [
-        FOCUS if pair in focus else COMPARISON if pair in comparison else "" for pair in pairs
-    ]
+    raw["group"] = pd.Series(
+        [FOCUS if pair in focus else COMPARISON if pair in comparison else "" for pair in pairs],
+        index=raw.index,
+        dtype=object,
+    )
     raw = raw[raw["group"] != ""]
     sizes = raw.groupby(["cycle", "group"])["student"].nunique()
     dropped: list[DroppedGroup] = []
@@ -352,7 +354,8 @@ def district_evidence_frame(
                 keep.add((cycle.pk, group))
             elif n > 0:
                 dropped.append(DroppedGroup(cycle.pk, schools[cycle.pk], group))
-    kept = raw[[pair in keep for pair in zip(raw["cycle"], raw["group"], strict=True)]]
+    mask = [pair in keep for pair in zip(raw["cycle"], raw["group"], strict=True)]
+    kept = raw[pd.Series(mask, index=raw.index, dtype=bool)]
     frame = pd.DataFrame(
         {
             "cycle": kept["cycle"].astype("int64"),
