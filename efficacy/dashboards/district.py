@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import QuerySet
@@ -39,6 +39,7 @@ from efficacy.cycles.models import ImpactSummary, InquiryCycle
 from efficacy.dashboards.filters import DistrictFilterForm
 from efficacy.dashboards.tables import Table
 from efficacy.roster.models import School
+from efficacy.voice.models import SurveyWindow
 from efficacy.voice.services.results import window_results
 
 #: Every table the dashboard exports, by key (the export URL names one).
@@ -211,29 +212,29 @@ def _efficacy(user: Person, schools: list[School], *, today: dt.date) -> list[Ef
         .select_related("school", "instrument")
         .order_by("school_id", "-closes_on", "-pk")
     )
-    latest: dict[int, Any] = {}
+    latest: dict[int, SurveyWindow] = {}
     for window in windows:
         latest.setdefault(window.school_id, window)
     out = []
     for school in schools:
-        window = latest.get(school.pk)
-        if window is None:
+        found = latest.get(school.pk)
+        if found is None:
             out.append(EfficacyRow(school=school, note=_("No closed survey yet.")))
             continue
-        results = window_results(window=window, details=False)
+        results = window_results(window=found, details=False)
         whole = results.whole.overall
-        base = {
-            "school": school,
-            "window_title": window.title,
-            "index_name": results.index_name,
-            "closed_on": window.closed_early_on or window.closes_on,
-        }
-        if results.problem or not whole.shown or whole.index is None:
+        row = EfficacyRow(
+            school=school,
+            window_title=found.title,
+            index_name=results.index_name,
+            closed_on=found.closed_early_on or found.closes_on,
+        )
+        if results.problem or whole.index is None:
             note = results.problem or (str(whole.reason) if whole.reason else _("Not shown."))
-            out.append(EfficacyRow(**base, note=note))
+            out.append(replace(row, note=note))
             continue
         index = whole.index
-        out.append(EfficacyRow(**base, mean=index.mean, low=index.ci.low, high=index.ci.high))
+        out.append(replace(row, mean=index.mean, low=index.ci.low, high=index.ci.high))
     return out
 
 

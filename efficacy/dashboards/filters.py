@@ -7,6 +7,7 @@ is an error on its field and filters nothing, so a guessed id reveals nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -27,11 +28,12 @@ class DistrictFilterForm(forms.Form):
     def __init__(self, data, *, schools: Sequence[School], choices: FilterChoices) -> None:
         super().__init__(data)
         every = ("", _("All"))
-        self.fields["school"].choices = [every, *((s.pk, s.name) for s in schools)]
-        self.fields["grade"].choices = [every, *((g, g) for g in choices.grades)]
-        self.fields["subject"].choices = [every, *((s, s) for s in choices.subjects)]
-        self.fields["group"].choices = [every, *choices.groups]
-        self.fields["year"].choices = [
+        fields = {name: cast(forms.ChoiceField, f) for name, f in self.fields.items()}
+        fields["school"].choices = [every, *((s.pk, s.name) for s in schools)]
+        fields["grade"].choices = [every, *((g, g) for g in choices.grades)]
+        fields["subject"].choices = [every, *((s, s) for s in choices.subjects)]
+        fields["group"].choices = [every, *choices.groups]
+        fields["year"].choices = [
             every,
             *((y, _("%(start)d–%(end)d") % {"start": y - 1, "end": y}) for y in choices.years),
         ]
