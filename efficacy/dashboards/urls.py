@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from efficacy.dashboards import views_district
+from efficacy.dashboards import views_district, views_school, views_team
 
 app_name = "dashboards"
 
 urlpatterns: list = [
+    *views_school.urlpatterns,
+    *views_team.urlpatterns,
     path("district/dashboard/", views_district.district, name="district"),
     path(
         "district/dashboard/export/<slug:key>/",
