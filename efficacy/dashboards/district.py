@@ -36,6 +36,7 @@ from efficacy.cycles.impact.district import (
 )
 from efficacy.cycles.impact.pooled import PooledImpact
 from efficacy.cycles.models import ImpactSummary, InquiryCycle
+from efficacy.dashboards.board import BoardRow, board_table_rows, cycle_board
 from efficacy.dashboards.filters import DistrictFilterForm
 from efficacy.dashboards.tables import Table
 from efficacy.roster.models import School
@@ -43,7 +44,9 @@ from efficacy.voice.models import SurveyWindow
 from efficacy.voice.services.results import window_results
 
 #: Every table the dashboard exports, by key (the export URL names one).
-TABLE_KEYS = ("schools", "cycles", "school_effects", "efficacy")
+TABLE_KEYS = ("schools", "board", "cycles", "school_effects", "efficacy")
+#: The most rows the cycles board lists on the page (its download holds them all).
+MAX_BOARD_ROWS = 40
 #: The most cycles the forest plot of cycles draws one by one: beyond it (a whole district
 #: has thousands) the page asks for a narrower filter, and the pooled row, the schools'
 #: forest plot and the table's download still hold every cycle.
@@ -75,6 +78,10 @@ class DistrictDashboard:
     cycles_chart: Chart
     schools_chart: Chart
     efficacy: list[EfficacyRow]
+    #: The running cycles (planning to reviewing) on the board, in the schools' order.
+    board: list[BoardRow]
+    #: Each school's mean evidence completeness over its running cycles with scores due.
+    completeness: dict[int, float]
     min_n: int
     min_staff_n: int
     tables: dict[str, Table] = field(default_factory=dict)
@@ -82,6 +89,21 @@ class DistrictDashboard:
     @property
     def closed(self) -> int:
         return sum(1 for f in self.facts if f.closed)
+
+    @property
+    def school_lines(self) -> list[tuple[SchoolImpact, float | None]]:
+        """Each school's row with its evidence completeness in percent (None: none due)."""
+        return [(r, _percent(self.completeness.get(r.school.pk))) for r in self.school_rows]
+
+    @property
+    def board_by_school(self) -> list[tuple[School, list[BoardRow]]]:
+        """The board grouped by school, when short enough to list on the page."""
+        if len(self.board) > MAX_BOARD_ROWS:
+            return []
+        rows: dict[int, list[BoardRow]] = {}
+        for row in self.board:
+            rows.setdefault(row.school_id, []).append(row)
+        return [(s, rows[s.pk]) for s in self.schools if s.pk in rows]
 
     @property
     def cycles_drawn(self) -> bool:
@@ -102,6 +124,10 @@ def district_dashboard(
     summaries = closed_summaries(f.pk for f in facts if f.closed)
     rows = school_impacts(shown_schools, facts, summaries)
     pooled = district_pooled(summaries)
+    running = district_cycles_for(user).filter(pk__in=[f.pk for f in facts if not f.closed])
+    board = cycle_board(user, running, today=today)
+    order = {s.pk: i for i, s in enumerate(shown_schools)}
+    board.sort(key=lambda r: (order.get(r.school_id, 0), r.team, r.title))
     dashboard = DistrictDashboard(
         form=form,
         schools=shown_schools,
@@ -112,11 +138,21 @@ def district_dashboard(
         cycles_chart=_cycles_chart(user, summaries, pooled),
         schools_chart=_schools_chart(rows, pooled),
         efficacy=_efficacy(user, shown_schools, today=today),
+        board=board,
+        completeness=_completeness(board),
         min_n=privacy.min_student_n(),
         min_staff_n=privacy.min_staff_n(),
     )
     dashboard.tables = _tables(dashboard)
     return dashboard
+
+
+def _completeness(board: list[BoardRow]) -> dict[int, float]:
+    shares: dict[int, list[float]] = {}
+    for row in board:
+        if row.completeness is not None:
+            shares.setdefault(row.school_id, []).append(row.completeness)
+    return {school: sum(v) / len(v) for school, v in shares.items()}
 
 
 # --- forest plots --------------------------------------------------------------------
@@ -241,6 +277,10 @@ def _efficacy(user: Person, schools: list[School], *, today: dt.date) -> list[Ef
 # --- tables --------------------------------------------------------------------------
 
 
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(100 * share, 1)
+
+
 def _tables(d: DistrictDashboard) -> dict[str, Table]:
     def figure(p: PooledImpact | None, attr: str) -> Any:
         if p is None or p.ci is None:
@@ -255,10 +295,12 @@ def _tables(d: DistrictDashboard) -> dict[str, Table]:
         columns=[
             _("School"), _("Cycles"), *(label for label, _n in (d.school_rows[0].stages
                                                                  if d.school_rows else [])),
-            _("Closed cycles with an effect"), _("Pooled effect"), _("Low"), _("High"), _("Note"),
+            _("Evidence entered in running cycles (%)"), _("Closed cycles with an effect"),
+            _("Pooled effect"), _("Low"), _("High"), _("Note"),
         ],
         rows=[
-            [r.school.name, r.cycles, *(n for _label, n in r.stages), r.with_effect,
+            [r.school.name, r.cycles, *(n for _label, n in r.stages),
+             _percent(d.completeness.get(r.school.pk)), r.with_effect,
              figure(r.pooled, "estimate"), figure(r.pooled, "low"), figure(r.pooled, "high"),
              r.note]
             for r in d.school_rows
@@ -272,8 +314,18 @@ def _tables(d: DistrictDashboard) -> dict[str, Table]:
         rows=[[e.school.name, e.window_title, e.closed_on, e.index_name, e.mean, e.low, e.high,
                e.note] for e in d.efficacy],
     )  # fmt: skip
+    names = {s.pk: s.name for s in d.schools}
+    board_columns, board_rows = board_table_rows(d.board)
+    board = Table(
+        key="board",
+        caption=_("Cycles board, running cycles of every school"),
+        columns=[_("School"), *board_columns],
+        rows=[[names.get(r.school_id, ""), *row] for r, row in zip(d.board, board_rows,
+                                                                    strict=True)],
+    )  # fmt: skip
     return {
         "schools": schools,
+        "board": board,
         "cycles": Table(
             key="cycles",
             caption=_("Impact of every closed cycle, by school"),

@@ -151,6 +151,9 @@ def test_the_page_reads_a_bounded_number_of_queries_whatever_the_number_of_schoo
     from efficacy.roster.models import School, Team
     from tests.dashboards.district_fixtures import make_cycle
 
+    # A running cycle with a focus group, so that the board evaluates one from the start.
+    make_cycle(world.team_b, "Running with a focus", status=CycleStatus.IMPLEMENTING,
+               focus={"grades": ["09"]})  # fmt: skip
     client.force_login(world.analyst)
     client.get(reverse(URL))  # warm: sessions, content types
     with django_assert_max_num_queries(20) as few:
@@ -160,9 +163,12 @@ def test_the_page_reads_a_bounded_number_of_queries_whatever_the_number_of_schoo
         team = Team.objects.create(school=school, name=f"Team {i}")
         for j in range(3):
             make_cycle(team, f"Cycle {i}.{j}", effect=0.1 * j)
+        make_cycle(team, f"Running {i}", status=CycleStatus.IMPLEMENTING,
+                   focus={"grades": ["09"]})  # fmt: skip
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse(URL))
     assert len(response.context["d"].school_rows) == 17
+    assert len(response.context["d"].board) == 3 + 15
 
 
 def test_collective_efficacy_shows_a_schools_index_only_above_the_staff_threshold(client, world):
@@ -185,3 +191,15 @@ def test_collective_efficacy_shows_a_schools_index_only_above_the_staff_threshol
     assert "fewer than 5" in south.note
     table = response.context["d"].tables["efficacy"]
     assert next(r for r in table.rows if r[0] == "Southgate Secondary")[4:7] == [None] * 3
+
+
+def test_the_board_lists_the_running_cycles_by_school(client, world, cycles):
+    d = page(client, world.analyst).context["d"]
+    assert {r.cycle_id for r in d.board} == {cycles["a_plan"].pk, cycles["b_run"].pk}
+    grouped = [(school.name, [r.title for r in rows]) for school, rows in d.board_by_school]
+    assert grouped == [("Northview Secondary", ["Planning ahead"]),
+                       ("Southgate Secondary", ["Running now"])]  # fmt: skip
+    table = d.tables["board"]
+    assert [row[0] for row in table.rows] == ["Northview Secondary", "Southgate Secondary"]
+    narrowed = page(client, world.analyst, school=world.school_b.pk).context["d"]
+    assert [r.title for r in narrowed.board] == ["Running now"]
