@@ -58,6 +58,21 @@ def access_cycle(user: Person, cycle_id: ObjectId) -> InquiryCycle:
     return access.get_or_404(cycles_for(user).select_related("team", "team__school"), cycle_id)
 
 
+def district_schools_for(user: Person) -> QuerySet[School]:
+    """The active schools whose aggregates a person reads on the district dashboard: their
+    district's, for those who see the district overview (analysts, district administrators)."""
+    if not access.can_see_district_overview(user):
+        return School.objects.none()
+    return access.schools_for(user).filter(status=Status.ACTIVE)
+
+
+def district_cycles_for(user: Person) -> QuerySet[InquiryCycle]:
+    """Cycles whose aggregates (stage, stored impact summary) feed the district dashboard and
+    its exports: every cycle of :func:`district_schools_for`. Never a student's row: the
+    evidence export keeps groups at or above the reporting threshold under a pseudonym."""
+    return InquiryCycle.objects.filter(team__school__in=district_schools_for(user))
+
+
 def moments_for(user: Person) -> QuerySet[MasteryMoment]:
     if not is_active_account(user):
         return MasteryMoment.objects.none()

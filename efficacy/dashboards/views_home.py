@@ -31,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.is_school_leader(user):
         return redirect("dashboards:school", school_id=user.school_id)
     if access.is_district_analyst(user):
-        return redirect("roster:district")
+        return redirect("dashboards:district")
     if access.can_import_roster(user):
         return redirect("roster:import")
     today = timezone.localdate()

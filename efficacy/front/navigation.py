@@ -34,7 +34,7 @@ def navigation_for(user: Any) -> list[NavItem]:
     # Surveys, exit tickets and the trust-building tools, on one page (issue 11).
     items.append(NavItem(_("Voice"), reverse("voice:home")))
     if access.is_district_analyst(user):
-        items.append(NavItem(_("District"), reverse("roster:district")))
+        items.append(NavItem(_("District"), reverse("dashboards:district")))
     if access.can_import_roster(user):
         items.append(NavItem(_("Import roster"), reverse("roster:import")))
         if user.school_id is None:

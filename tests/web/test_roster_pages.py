@@ -21,7 +21,7 @@ def page(client, user, url_name, *args) -> str:
     ("person", "lands_on"),
     [
         ("leader_a", "dashboards:school"),
-        ("analyst", "roster:district"),
+        ("analyst", "dashboards:district"),
         ("admin_a", "roster:import"),
         ("district_admin", "roster:import"),
     ],

@@ -1,0 +1,368 @@
+"""The district dashboard's content: the schools' table, the two forest plots, collective
+efficacy by school, and the tables they export.
+
+Built once per request (the page) or per download (an export), from the cycles the
+access layer lets the person see (:func:`efficacy.access.cycles.district_cycles_for`),
+narrowed by the filters. Only aggregates: stored impact summaries, counts, pooled
+estimates and survey indexes above the staff threshold; no student and no size of a
+group below a threshold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from efficacy import privacy
+from efficacy.access.cycles import district_cycles_for, district_schools_for
+from efficacy.access.roster import Person, is_district_analyst
+from efficacy.access.surveys import result_windows_for
+from efficacy.charts import Chart, ForestRow, forest
+from efficacy.cycles.impact.district import (
+    CycleFacts,
+    SchoolImpact,
+    closed_summaries,
+    district_cycle_facts,
+    district_pooled,
+    filter_choices,
+    has_interval,
+    school_impacts,
+)
+from efficacy.cycles.impact.pooled import PooledImpact
+from efficacy.cycles.models import ImpactSummary, InquiryCycle
+from efficacy.dashboards.board import BoardRow, board_table_rows, cycle_board
+from efficacy.dashboards.filters import DistrictFilterForm
+from efficacy.dashboards.tables import Table
+from efficacy.roster.models import School
+from efficacy.voice.models import SurveyWindow
+from efficacy.voice.services.results import window_results
+
+#: Every table the dashboard exports, by key (the export URL names one).
+TABLE_KEYS = ("schools", "board", "cycles", "school_effects", "efficacy")
+#: The most rows the cycles board lists on the page (its download holds them all).
+MAX_BOARD_ROWS = 40
+#: The most cycles the forest plot of cycles draws one by one: beyond it (a whole district
+#: has thousands) the page asks for a narrower filter, and the pooled row, the schools'
+#: forest plot and the table's download still hold every cycle.
+MAX_FOREST_CYCLES = 40
+
+
+@dataclass(frozen=True)
+class EfficacyRow:
+    """A school's latest closed school-wide survey: its index when shown, else why not."""
+
+    school: School
+    window_title: str = ""
+    index_name: str = ""
+    closed_on: dt.date | None = None
+    mean: float | None = None
+    low: float | None = None
+    high: float | None = None
+    note: str = ""
+
+
+@dataclass
+class DistrictDashboard:
+    form: DistrictFilterForm
+    schools: list[School]
+    facts: list[CycleFacts]
+    school_rows: list[SchoolImpact]
+    summaries: list[ImpactSummary]
+    pooled: PooledImpact
+    cycles_chart: Chart
+    schools_chart: Chart
+    efficacy: list[EfficacyRow]
+    #: The running cycles (planning to reviewing) on the board, in the schools' order.
+    board: list[BoardRow]
+    #: Each school's mean evidence completeness over its running cycles with scores due.
+    completeness: dict[int, float]
+    min_n: int
+    min_staff_n: int
+    tables: dict[str, Table] = field(default_factory=dict)
+
+    @property
+    def closed(self) -> int:
+        return sum(1 for f in self.facts if f.closed)
+
+    @property
+    def school_lines(self) -> list[tuple[SchoolImpact, float | None]]:
+        """Each school's row with its evidence completeness in percent (None: none due)."""
+        return [(r, _percent(self.completeness.get(r.school.pk))) for r in self.school_rows]
+
+    @property
+    def board_by_school(self) -> list[tuple[School, list[BoardRow]]]:
+        """The board grouped by school, when short enough to list on the page."""
+        if len(self.board) > MAX_BOARD_ROWS:
+            return []
+        rows: dict[int, list[BoardRow]] = {}
+        for row in self.board:
+            rows.setdefault(row.school_id, []).append(row)
+        return [(s, rows[s.pk]) for s in self.schools if s.pk in rows]
+
+    @property
+    def cycles_drawn(self) -> bool:
+        """Whether the forest plot of cycles draws each cycle (few enough match)."""
+        return len(self.summaries) <= MAX_FOREST_CYCLES
+
+
+def district_dashboard(
+    user: Person, params: Mapping[str, Any], *, today: dt.date
+) -> DistrictDashboard:
+    """Everything the page shows, for ``user`` and the GET ``params`` (the filters)."""
+    schools = list(district_schools_for(user).order_by("name"))
+    every = district_cycle_facts(district_cycles_for(user))
+    form = DistrictFilterForm(params or None, schools=schools, choices=filter_choices(every))
+    chosen = form.district_filter()
+    facts = [f for f in every if chosen.keeps(f)]
+    shown_schools = [s for s in schools if chosen.school is None or s.pk == chosen.school]
+    summaries = closed_summaries(f.pk for f in facts if f.closed)
+    rows = school_impacts(shown_schools, facts, summaries)
+    pooled = district_pooled(summaries)
+    running = district_cycles_for(user).filter(pk__in=[f.pk for f in facts if not f.closed])
+    board = cycle_board(user, running, today=today)
+    order = {s.pk: i for i, s in enumerate(shown_schools)}
+    board.sort(key=lambda r: (order.get(r.school_id, 0), r.team, r.title))
+    dashboard = DistrictDashboard(
+        form=form,
+        schools=shown_schools,
+        facts=facts,
+        school_rows=rows,
+        summaries=summaries,
+        pooled=pooled,
+        cycles_chart=_cycles_chart(user, summaries, pooled),
+        schools_chart=_schools_chart(rows, pooled),
+        efficacy=_efficacy(user, shown_schools, today=today),
+        board=board,
+        completeness=_completeness(board),
+        min_n=privacy.min_student_n(),
+        min_staff_n=privacy.min_staff_n(),
+    )
+    dashboard.tables = _tables(dashboard)
+    return dashboard
+
+
+def _completeness(board: list[BoardRow]) -> dict[int, float]:
+    shares: dict[int, list[float]] = {}
+    for row in board:
+        if row.completeness is not None:
+            shares.setdefault(row.school_id, []).append(row.completeness)
+    return {school: sum(v) / len(v) for school, v in shares.items()}
+
+
+# --- forest plots --------------------------------------------------------------------
+
+
+def _pooled_row(pooled: PooledImpact) -> ForestRow | None:
+    if pooled.estimate is None or pooled.ci is None:
+        return None
+    return ForestRow(
+        label=_("Pooled estimate (random effects)"),
+        estimate=pooled.estimate,
+        low=pooled.ci[0],
+        high=pooled.ci[1],
+    )
+
+
+def _ordered(summaries: list[ImpactSummary]) -> list[ImpactSummary]:
+    return sorted(summaries, key=lambda s: (s.cycle.team.school.name, s.cycle.title, s.pk))
+
+
+def _cycles_chart(user: Person, summaries: list[ImpactSummary], pooled: PooledImpact) -> Chart:
+    """The forest plot of cycles: every cycle when at most :data:`MAX_FOREST_CYCLES` match,
+    else the pooled row only (the page asks for a narrower filter)."""
+    links = is_district_analyst(user)
+    drawn = _ordered(summaries) if len(summaries) <= MAX_FOREST_CYCLES else []
+    rows = [
+        ForestRow(
+            label=_("%(school)s: %(cycle)s")
+            % {"school": s.cycle.team.school.name, "cycle": s.cycle.title},
+            estimate=s.effect if has_interval(s) else None,
+            low=s.ci_low if has_interval(s) else None,
+            high=s.ci_high if has_interval(s) else None,
+            note="" if has_interval(s) else (s.reason_text or _("No interval: not pooled.")),
+            href=reverse("cycles:impact_panel", args=[s.cycle_id]) if links else "",
+        )
+        for s in drawn
+    ]
+    reference = pooled.expected_growth
+    return forest(
+        rows,
+        title=_("Impact of every closed cycle, by school"),
+        description=_(
+            "Each row is a closed cycle's pre/post effect in standard deviations with its "
+            "95% interval; the last row pools them all, with the range where a new cycle's "
+            "effect is likely to fall."
+        ),
+        axis_label=_("Effect size (standard deviations)"),
+        reference=reference,
+        reference_label=_("Growth expected over a cycle (median)") if reference is not None else "",
+        pooled=_pooled_row(pooled),
+        prediction=pooled.prediction if pooled.shown else None,
+        prediction_label=_("Prediction interval"),
+    )
+
+
+def _schools_chart(rows: list[SchoolImpact], pooled: PooledImpact) -> Chart:
+    forest_rows = [
+        ForestRow(
+            label=row.school.name,
+            estimate=row.pooled.estimate if row.pooled and row.pooled.ci else None,
+            low=row.pooled.ci[0] if row.pooled and row.pooled.ci else None,
+            high=row.pooled.ci[1] if row.pooled and row.pooled.ci else None,
+            note=row.note,
+        )
+        for row in rows
+    ]
+    return forest(
+        forest_rows,
+        title=_("Pooled impact by school"),
+        description=_(
+            "Each row pools one school's closed cycles (random effects) with its 95% "
+            "interval; a school with fewer than two closed cycles with an interval is listed "
+            "without a figure. The last row pools every cycle of the district."
+        ),
+        axis_label=_("Effect size (standard deviations)"),
+        reference=0.0,
+        reference_label=_("No change"),
+        pooled=_pooled_row(pooled),
+        prediction=pooled.prediction if pooled.shown else None,
+        prediction_label=_("Prediction interval"),
+    )
+
+
+# --- collective efficacy -------------------------------------------------------------
+
+
+def _efficacy(user: Person, schools: list[School], *, today: dt.date) -> list[EfficacyRow]:
+    """Each school's latest closed school-wide survey window the person may read, with
+    its index when enough staff answered (:func:`efficacy.voice.services.results.window_results`)."""
+    windows = (
+        result_windows_for(user, today=today)
+        .filter(school__in=schools, team__isnull=True)
+        .select_related("school", "instrument")
+        .order_by("school_id", "-closes_on", "-pk")
+    )
+    latest: dict[int, SurveyWindow] = {}
+    for window in windows:
+        latest.setdefault(window.school_id, window)
+    out = []
+    for school in schools:
+        found = latest.get(school.pk)
+        if found is None:
+            out.append(EfficacyRow(school=school, note=_("No closed survey yet.")))
+            continue
+        results = window_results(window=found, details=False)
+        whole = results.whole.overall
+        row = EfficacyRow(
+            school=school,
+            window_title=found.title,
+            index_name=results.index_name,
+            closed_on=found.closed_early_on or found.closes_on,
+        )
+        if results.problem or whole.index is None:
+            note = results.problem or (str(whole.reason) if whole.reason else _("Not shown."))
+            out.append(replace(row, note=note))
+            continue
+        index = whole.index
+        out.append(replace(row, mean=index.mean, low=index.ci.low, high=index.ci.high))
+    return out
+
+
+# --- tables --------------------------------------------------------------------------
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(100 * share, 1)
+
+
+def _tables(d: DistrictDashboard) -> dict[str, Table]:
+    def figure(p: PooledImpact | None, attr: str) -> Any:
+        if p is None or p.ci is None:
+            return None
+        if attr == "estimate":
+            return p.estimate
+        return p.ci[0] if attr == "low" else p.ci[1]
+
+    schools = Table(
+        key="schools",
+        caption=_("Cycles and pooled impact by school"),
+        columns=[
+            _("School"), _("Cycles"), *(label for label, _n in (d.school_rows[0].stages
+                                                                 if d.school_rows else [])),
+            _("Evidence entered in running cycles (%)"), _("Closed cycles with an effect"),
+            _("Pooled effect"), _("Low"), _("High"), _("Note"),
+        ],
+        rows=[
+            [r.school.name, r.cycles, *(n for _label, n in r.stages),
+             _percent(d.completeness.get(r.school.pk)), r.with_effect,
+             figure(r.pooled, "estimate"), figure(r.pooled, "low"), figure(r.pooled, "high"),
+             r.note]
+            for r in d.school_rows
+        ],
+    )  # fmt: skip
+    efficacy = Table(
+        key="efficacy",
+        caption=_("Collective efficacy by school"),
+        columns=[_("School"), _("Survey"), _("Closed on"), _("Index"), _("Mean"), _("Low"),
+                 _("High"), _("Note")],
+        rows=[[e.school.name, e.window_title, e.closed_on, e.index_name, e.mean, e.low, e.high,
+               e.note] for e in d.efficacy],
+    )  # fmt: skip
+    names = {s.pk: s.name for s in d.schools}
+    board_columns, board_rows = board_table_rows(d.board)
+    board = Table(
+        key="board",
+        caption=_("Cycles board, running cycles of every school"),
+        columns=[_("School"), *board_columns],
+        rows=[[names.get(r.school_id, ""), *row] for r, row in zip(d.board, board_rows,
+                                                                    strict=True)],
+    )  # fmt: skip
+    return {
+        "schools": schools,
+        "board": board,
+        "cycles": Table(
+            key="cycles",
+            caption=_("Impact of every closed cycle, by school"),
+            columns=[
+                _("School"),
+                _("Team"),
+                _("Cycle"),
+                _("Measure"),
+                _("Effect"),
+                _("Low"),
+                _("High"),
+                _("Expected growth"),
+                _("Note"),
+            ],
+            rows=[
+                [
+                    s.cycle.team.school.name,
+                    s.cycle.team.name,
+                    s.cycle.title,
+                    s.measure_name,
+                    *((s.effect, s.ci_low, s.ci_high) if has_interval(s) else (None,) * 3),
+                    s.expected_growth,
+                    "" if has_interval(s) else s.reason_text,
+                ]
+                for s in _ordered(d.summaries)
+            ],
+        ),
+        "school_effects": Table.of_chart("school_effects", d.schools_chart),
+        "efficacy": efficacy,
+    }
+
+
+def filtered_closed_cycles(user: Person, params: Mapping[str, Any]) -> QuerySet[InquiryCycle]:
+    """The closed cycles the filters keep: the cycles of the analysts' Parquet extract."""
+    schools = list(district_schools_for(user).order_by("name"))
+    every = district_cycle_facts(district_cycles_for(user))
+    form = DistrictFilterForm(params or None, schools=schools, choices=filter_choices(every))
+    chosen = form.district_filter()
+    kept = [f.pk for f in every if f.closed and chosen.keeps(f)]
+    return district_cycles_for(user).filter(pk__in=kept)
