@@ -122,11 +122,15 @@ def shared_work_status(cycle: InquiryCycle) -> SharedWorkStatus:
     return shared_work_statuses([cycle])[cycle.pk]
 
 
-def shared_work_statuses(cycles: Iterable[InquiryCycle]) -> dict[int, SharedWorkStatus]:
+def shared_work_statuses(
+    cycles: Iterable[InquiryCycle], *, name_members: bool = True
+) -> dict[int, SharedWorkStatus]:
     """:func:`shared_work_status` of many cycles (the team page's list), cycle id → status.
 
     Three queries for all of them; a cycle whose common measures already have
-    scores adds the queries that name its members without evidence.
+    scores adds the queries that name its members without evidence, unless
+    ``name_members`` is False (the dashboards' board: a flag per cycle, in a bounded
+    number of queries, and no teacher named to the school's leaders).
     """
     cycles = list(cycles)
     ids = [c.pk for c in cycles]
@@ -153,7 +157,7 @@ def shared_work_statuses(cycles: Iterable[InquiryCycle]) -> dict[int, SharedWork
             c,
             has_common_measure=c.pk in common,
             has_shared_strategy=c.pk in shared,
-            scored_classes=scored.get(c.pk, set()),
+            scored_classes=scored.get(c.pk, set()) if name_members else set(),
         )
         for c in cycles
     }

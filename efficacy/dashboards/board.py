@@ -1,0 +1,409 @@
+"""The cycles board: one row per inquiry cycle, the same on the school, team and district
+dashboards.
+
+Per cycle: its team, title and link, stage, days left, how complete the evidence is,
+overdue milestones, the shared-work flag, where the goal stands, and the headline
+effect (:class:`~efficacy.cycles.models.ImpactSummary`) with its evidence grade.
+
+Every figure reuses the rule its own page uses:
+
+- **expected scores**: the cycle's focus and comparison students (as
+  :func:`~efficacy.cycles.plan.groups.group_students` selects them today, the rule of
+  :func:`~efficacy.cycles.plan.selectors.cycle_population` and of the home page's
+  :func:`~efficacy.cycles.evidence.selectors.scores_to_enter`) × each measure × each
+  occasion dated on or before ``today``; **entered**: those cells that hold a score;
+- **shared work**: :func:`~efficacy.cycles.plan.selectors.shared_work_statuses` (a
+  common measure and a strategy every member uses; members without evidence are not
+  named here: that is the team's own page);
+- **goal status**: a closed cycle reads its mastery moment (met, or a learning story:
+  not met); an open cycle with a performance goal reads the share of focus students
+  at or above the threshold at the latest occasion with scores against the target,
+  exactly as the impact panel's "on track" (:func:`efficacy.cycles.impact.panel._on_track`);
+  an open cycle judged on growth reads its stored pre/post interval against the
+  growth expected over its weeks;
+- **grade**: :attr:`MasteryMoment.evidence_grade` in words (:func:`grade_words`).
+
+A bounded number of queries, whatever the number of cycles: a handful of aggregates
+over all of them, and the group definitions evaluated together, a few hundred per
+query (:func:`_populations`). No query runs per cycle.
+
+Privacy: no count of students is shown. Completeness is a share, a suppressed effect
+carries its reason (never a size), and a goal standing computed on fewer students than
+the reporting threshold is itself suppressed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, IntegerField, QuerySet, Value
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from efficacy import privacy
+from efficacy.cycles.impact.panel import BEHIND, ON_TRACK, UNDECIDED, _on_track
+from efficacy.cycles.models import (
+    CycleStatus,
+    ImpactSummary,
+    InquiryCycle,
+    MasteryMoment,
+    Measure,
+    Milestone,
+    Occasion,
+    Score,
+)
+from efficacy.cycles.plan.groups import group_students
+from efficacy.cycles.plan.selectors import shared_work_statuses
+from efficacy.cycles.stories.mastery import grade_words
+from efficacy.roster.models import School
+
+#: Where a cycle's goal stands (:attr:`BoardRow.goal_status`).
+MET = "met"
+NOT_MET = "not_met"
+NO_GOAL = "no_goal"
+NOT_MEASURED = "not_measured"
+SUPPRESSED = "suppressed"
+# ON_TRACK, BEHIND and UNDECIDED are the impact panel's own codes.
+
+GOAL_WORDS = {
+    MET: gettext_lazy("Goal met"),
+    NOT_MET: gettext_lazy("Goal not met"),
+    ON_TRACK: gettext_lazy("On track"),
+    BEHIND: gettext_lazy("Not on track yet"),
+    UNDECIDED: gettext_lazy("Too close to call"),
+    NO_GOAL: gettext_lazy("No goal yet"),
+    NOT_MEASURED: gettext_lazy("Not measured yet"),
+    SUPPRESSED: gettext_lazy("Too few students to say"),
+}
+
+#: Group definitions per query: SQLite allows 500 selects in one compound statement.
+UNION_LIMIT = 400
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One cycle on the board. Counts of students never appear: shares and reasons only."""
+
+    cycle_id: int
+    team_id: int
+    team: str
+    school_id: int
+    title: str
+    url: str
+    status: str
+    stage: str
+    end_date: dt.date | None
+    #: ``end_date - today`` in days (negative: overdue); None without an end date.
+    days_left: int | None
+    #: Scores entered / expected, 0 to 1; None while no score is expected yet.
+    completeness: float | None
+    overdue_milestones: int
+    shared: bool
+    shared_missing: tuple[str, ...]
+    goal_status: str
+    effect: float | None
+    ci_low: float | None
+    ci_high: float | None
+    expected_growth: float | None
+    #: Why the effect is not shown (translated), "" when it is.
+    effect_reason: str
+    grade: str
+    closed: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0 and not self.closed
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+    @property
+    def goal_words(self) -> str:
+        return str(GOAL_WORDS[self.goal_status])
+
+    @property
+    def grade_words(self) -> str:
+        return grade_words(self.grade) if self.grade else ""
+
+    @property
+    def completeness_percent(self) -> float | None:
+        return None if self.completeness is None else 100 * self.completeness
+
+
+def board_cycles(cycles: QuerySet[InquiryCycle]) -> QuerySet[InquiryCycle]:
+    """The cycles in board order (team, then newest first), with what a row reads."""
+    return cycles.select_related("team", "team__school").order_by(
+        "team__name", "team_id", "-created_at", "-pk"
+    )
+
+
+def cycle_board(user: Any, cycles: QuerySet[InquiryCycle], *, today: dt.date) -> list[BoardRow]:
+    """One :class:`BoardRow` per cycle of ``cycles``, which the caller has scoped with the
+    access layer (``efficacy.access.cycles.cycles_for``); ``user`` is who reads the board
+    (the rows link to pages the access layer will check again)."""
+    listed = list(board_cycles(cycles))
+    if not listed:
+        return []
+    ids = [c.pk for c in listed]
+    populations = _populations(listed)
+    measures = _counts(Measure.objects.filter(cycle_id__in=ids), "cycle_id")
+    past = _counts(Occasion.objects.filter(cycle_id__in=ids, date__lte=today), "cycle_id")
+    entered = _entered(ids, populations, today)
+    overdue = _counts(
+        Milestone.objects.filter(cycle_id__in=ids, done=False, due_date__lt=today), "cycle_id"
+    )
+    shared = shared_work_statuses(listed, name_members=False)
+    summaries = {s.cycle_id: s for s in ImpactSummary.objects.filter(cycle_id__in=ids)}
+    moments = _latest_moments(ids)
+    standings = _goal_standings([c for c in listed if c.is_open and c.has_judged_goal], populations)
+    rows = []
+    for cycle in listed:
+        focus, comparison = populations.get(cycle.pk, (_EMPTY, _EMPTY))
+        expected = (
+            (len(focus) + len(comparison)) * measures.get(cycle.pk, 0) * past.get(cycle.pk, 0)
+        )
+        summary = summaries.get(cycle.pk)
+        moment = moments.get(cycle.pk)
+        status = shared[cycle.pk]
+        effect, low, high, reason = _headline(summary)
+        rows.append(
+            BoardRow(
+                cycle_id=cycle.pk,
+                team_id=cycle.team_id,
+                team=cycle.team.name,
+                school_id=cycle.team.school_id,
+                title=cycle.title,
+                url=reverse("cycles:detail", args=[cycle.pk]),
+                status=cycle.status,
+                stage=cycle.get_status_display(),
+                end_date=cycle.end_date,
+                days_left=(cycle.end_date - today).days if cycle.end_date else None,
+                completeness=min(entered.get(cycle.pk, 0) / expected, 1.0) if expected else None,
+                overdue_milestones=overdue.get(cycle.pk, 0),
+                shared=status.is_shared,
+                shared_missing=status.missing,
+                goal_status=_goal_status(cycle, moment, standings.get(cycle.pk), summary),
+                effect=effect,
+                ci_low=low,
+                ci_high=high,
+                expected_growth=summary.expected_growth if summary else None,
+                effect_reason=reason,
+                grade=moment.evidence_grade if moment else "",
+                closed=not cycle.is_open,
+            )
+        )
+    return rows
+
+
+_EMPTY: frozenset[int] = frozenset()
+
+
+def _counts(queryset: QuerySet, key: str) -> dict[int, int]:
+    return dict(queryset.order_by().values(key).annotate(n=Count("pk")).values_list(key, "n"))
+
+
+def _canonical(definition: dict) -> str:
+    return json.dumps(definition or {}, sort_keys=True, default=str)
+
+
+def _populations(
+    cycles: Sequence[InquiryCycle],
+) -> dict[int, tuple[frozenset[int], frozenset[int]]]:
+    """Each cycle's (focus, comparison) student ids, as :func:`cycle_population` decides
+    (focus wins a tie). Each distinct definition is evaluated once, and the definitions
+    together, :data:`UNION_LIMIT` per query, by :func:`group_students` itself."""
+    keys: dict[tuple, tuple[dict, School, dict | None]] = {}
+    wanted: dict[int, tuple[tuple, tuple]] = {}
+    for cycle in cycles:
+        school = cycle.team.school
+        focus_key = (school.pk, _canonical(cycle.focus), None)
+        earlier = bool((cycle.comparison or {}).get("earlier_term"))
+        comparison_key = (
+            school.pk,
+            _canonical(cycle.comparison),
+            _canonical(cycle.focus) if earlier else None,
+        )
+        keys.setdefault(focus_key, (cycle.focus or {}, school, None))
+        keys.setdefault(
+            comparison_key, (cycle.comparison or {}, school, cycle.focus if earlier else None)
+        )
+        wanted[cycle.pk] = (focus_key, comparison_key)
+    numbered = list(keys.items())
+    members: dict[int, set[int]] = {i: set() for i in range(len(numbered))}
+    for start in range(0, len(numbered), UNION_LIMIT):
+        part = numbered[start : start + UNION_LIMIT]
+        selects = [
+            group_students(definition, school=school, focus=focus)
+            .order_by()
+            .annotate(group_key=Value(start + i, output_field=IntegerField()))
+            .values_list("group_key", "pk")
+            for i, (_key, (definition, school, focus)) in enumerate(part)
+        ]
+        selects = [s for s in selects if not s.query.is_empty()]
+        if not selects:
+            continue
+        union = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
+        for index, student_id in union:
+            members[index].add(student_id)
+    by_key = {key: frozenset(members[i]) for i, (key, _value) in enumerate(numbered)}
+    out = {}
+    for cycle_id, (focus_key, comparison_key) in wanted.items():
+        focus = by_key[focus_key]
+        out[cycle_id] = (focus, by_key[comparison_key] - focus)
+    return out
+
+
+def _entered(
+    ids: list[int], populations: dict[int, tuple[frozenset[int], frozenset[int]]], today: dt.date
+) -> dict[int, int]:
+    """Scores of the cycle's students at occasions dated on or before ``today``: one query,
+    counted per (cycle, student) in the database and summed over the population here."""
+    per_student = (
+        Score.objects.filter(measure__cycle_id__in=ids, occasion__date__lte=today)
+        .order_by()
+        .values("measure__cycle_id", "student_id")
+        .annotate(n=Count("pk"))
+        .values_list("measure__cycle_id", "student_id", "n")
+    )
+    out: dict[int, int] = {}
+    for cycle_id, student_id, n in per_student:
+        focus, comparison = populations.get(cycle_id, (_EMPTY, _EMPTY))
+        if student_id in focus or student_id in comparison:
+            out[cycle_id] = out.get(cycle_id, 0) + n
+    return out
+
+
+def _latest_moments(ids: list[int]) -> dict[int, MasteryMoment]:
+    out: dict[int, MasteryMoment] = {}
+    for moment in MasteryMoment.objects.filter(cycle_id__in=ids).order_by("-created_at", "-pk"):
+        out.setdefault(moment.cycle_id, moment)
+    return out
+
+
+def _goal_standings(
+    cycles: list[InquiryCycle], populations: dict[int, tuple[frozenset[int], frozenset[int]]]
+) -> dict[int, str]:
+    """Open cycles with a performance goal: the share of focus students at or above the
+    threshold at the latest occasion with their scores (checkpoint or final), against the
+    target, as the impact panel reads it. One query for all of them."""
+    goals = {c.pk: c.judged_goal() for c in cycles}
+    measure_ids = [m for m, _t, _p in goals.values() if m is not None]
+    if not measure_ids:
+        return {}
+    rows = list(
+        Score.objects.filter(
+            measure_id__in=measure_ids,
+            measure__cycle_id__in=list(goals),
+            occasion__kind__in=[Occasion.Kind.CHECKPOINT, Occasion.Kind.FINAL],
+        )
+        .order_by()
+        .values_list(
+            "measure__cycle_id",
+            "occasion__order",
+            "occasion__date",
+            "occasion_id",
+            "student_id",
+            "value",
+        )
+    )
+    by_cycle: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_cycle.setdefault(row[0], []).append(row)
+    cycles_by_id = {c.pk: c for c in cycles}
+    min_n = privacy.min_student_n()
+    out = {}
+    for cycle_id, scores in by_cycle.items():
+        focus = populations.get(cycle_id, (_EMPTY, _EMPTY))[0]
+        scores = [r for r in scores if r[4] in focus]
+        if not scores:
+            continue
+        latest = max((r[1], r[2] or dt.date.min, r[3]) for r in scores)
+        values = np.array([r[5] for r in scores if (r[1], r[2] or dt.date.min, r[3]) == latest])
+        share, standing = _on_track(cycles_by_id[cycle_id], values, min_n)
+        out[cycle_id] = SUPPRESSED if share.suppressed else standing or UNDECIDED
+    return out
+
+
+def _goal_status(
+    cycle: InquiryCycle,
+    moment: MasteryMoment | None,
+    standing: str | None,
+    summary: ImpactSummary | None,
+) -> str:
+    if cycle.status == CycleStatus.CLOSED:
+        return MET if moment is not None and moment.goal_met else NOT_MET
+    if cycle.has_judged_goal:
+        return standing or NOT_MEASURED
+    if not cycle.mastery_goal:
+        return NO_GOAL
+    _effect, low, high, reason = _headline(summary)
+    if reason and summary is not None and (summary.reason or {}).get("code") == privacy.SMALL_GROUP:
+        return SUPPRESSED
+    if low is None or high is None or summary is None or summary.expected_growth is None:
+        return NOT_MEASURED
+    if low > summary.expected_growth:
+        return ON_TRACK
+    if high < summary.expected_growth:
+        return BEHIND
+    return UNDECIDED
+
+
+def _headline(
+    summary: ImpactSummary | None,
+) -> tuple[float | None, float | None, float | None, str]:
+    """The stored pre/post effect with its interval, or why it is not shown."""
+    if summary is None:
+        return None, None, None, _("Not computed yet.")
+    if summary.effect is None:
+        return None, None, None, summary.reason_text or _("Not computed yet.")
+    return summary.effect, summary.ci_low, summary.ci_high, ""
+
+
+def board_table_rows(rows: Iterable[BoardRow]) -> tuple[list[str], list[list[Any]]]:
+    """The board as the columns and rows of an exported table (numbers, not sentences)."""
+    columns = [
+        _("Team"),
+        _("Cycle"),
+        _("Stage"),
+        _("End date"),
+        _("Days left"),
+        _("Evidence entered (%)"),
+        _("Overdue milestones"),
+        _("Shared work"),
+        _("Goal"),
+        _("Effect (pre/post d)"),
+        _("95% CI low"),
+        _("95% CI high"),
+        _("Expected growth"),
+        _("Why no effect"),
+        _("Evidence grade"),
+    ]
+    out = []
+    for row in rows:
+        out.append(
+            [
+                row.team,
+                row.title,
+                row.stage,
+                row.end_date,
+                row.days_left,
+                None if row.completeness is None else round(100 * row.completeness, 1),
+                row.overdue_milestones,
+                _("yes") if row.shared else _("no"),
+                row.goal_words,
+                row.effect,
+                row.ci_low,
+                row.ci_high,
+                row.expected_growth,
+                row.effect_reason,
+                row.grade_words,
+            ]
+        )
+    return columns, out
