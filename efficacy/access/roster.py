@@ -516,3 +516,30 @@ def roster_import_scope_for(user: Person) -> RosterScope | None:
     if school is not None:
         return RosterScope(district_id=school.district_id, school_id=school.pk, name=school.name)
     return RosterScope(district_id=user.district_id, name=str(user.district))
+
+
+# --- dashboards -----------------------------------------------------------------
+
+
+def access_school_dashboard(user: Person, school_id: ObjectId) -> School:
+    """The school whose dashboard a person opens: its leader, its administrators and its
+    district's analysts (who read aggregates only), exactly those who may open the
+    school (:func:`schools_for`); anyone else gets a 404."""
+    return access_school(user, school_id)
+
+
+def access_team_dashboard(user: Person, team_id: ObjectId) -> Team:
+    """The team whose dashboard a person opens: whoever may read the team
+    (:func:`teams_for`: its members, the school leader, the district's analysts)."""
+    return access_team(user, team_id)
+
+
+def dashboard_names_people(user: Person, school_id: int | None) -> TypeGuard[User]:
+    """Whether a dashboard of that school may name people (who shared a win, who owns an
+    action): the school's own staff. A district analyst, or anyone from elsewhere,
+    reads aggregates and roles only."""
+    if not is_active_account(user):
+        return False
+    if is_district_analyst(user):
+        return False
+    return user.school_id is not None and user.school_id == school_id

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -83,3 +84,12 @@ def report_print(request: HttpRequest, report_id: int) -> HttpResponse:
     # The body was rendered (and escaped) by our own templates when the report was built.
     context = {"report": report, "body": mark_safe(report.html)}
     return render(request, "dashboards/report_print.html", context)
+
+
+urlpatterns = [
+    path("schools/<int:school_id>/reports/", reports_page, name="reports"),
+    path("reports/<int:report_id>/", report_page, name="report"),
+    path("reports/<int:report_id>/status/", report_status, name="report_status"),
+    path("reports/<int:report_id>/report.pdf", report_pdf, name="report_pdf"),
+    path("reports/<int:report_id>/print/", report_print, name="report_print"),
+]

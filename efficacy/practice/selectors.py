@@ -25,7 +25,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from efficacy.access.practice import actions_for, rounds_for
-from efficacy.cycles.models import CycleStatus, InquiryCycle, LookFor, Strategy
+from efficacy.cycles.models import CycleStatus, CycleStrategy, InquiryCycle, LookFor, Strategy
 from efficacy.cycles.plan.groups import group_students
 from efficacy.practice.models import (
     Action,
@@ -320,3 +320,68 @@ def class_doses(cycle: InquiryCycle) -> pd.DataFrame:
     doses = logged[["school_class", "logged_dose"]].merge(observed, on="school_class", how="outer")
     return doses[DOSE_COLUMNS].astype({"school_class": np.int64, "logged_dose": float,
                                        "observed_dose": float})  # fmt: skip
+
+
+# --- many cycles at once (the dashboards) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class CycleCoverage:
+    """A cycle's practice at a glance, for a dashboard's bars.
+
+    ``implementation``: the team row of :func:`coverage` summed up, the share of
+    strategy-weeks so far with a rating of 1 or more (each strategy's ``weeks_used``
+    over the cycle's ``weeks``, averaged over its strategies); None before a week has
+    passed or without a strategy. ``observation``: the share of the team's active
+    members who hosted at least one round (:func:`round_summary`'s ``hosts`` over
+    ``members``); None without members. ``rounds``: how many rounds were held.
+    """
+
+    implementation: float | None
+    observation: float | None
+    rounds: int
+
+
+def coverage_summaries(cycles: list[InquiryCycle]) -> dict[int, CycleCoverage]:
+    """:class:`CycleCoverage` of every cycle, in four queries whatever their number."""
+    ids = [c.pk for c in cycles]
+    strategies: dict[int, set[int]] = {}
+    for cycle_id, strategy_id in CycleStrategy.objects.filter(cycle_id__in=ids).values_list(
+        "cycle_id", "strategy_id"
+    ):
+        strategies.setdefault(cycle_id, set()).add(strategy_id)
+    entries = pd.DataFrame.from_records(
+        ImplementationEntry.objects.filter(cycle_id__in=ids)
+        .order_by()
+        .values_list("cycle_id", "week", "strategy_id", "rating"),
+        columns=["cycle", "week", "strategy", "rating"],
+    )
+    used = (
+        entries[entries["rating"] >= 1].groupby(["cycle", "strategy"])["week"].nunique().to_dict()
+    )
+    members: dict[int, set[int]] = {}
+    team_ids = {c.team_id for c in cycles}
+    for team_id, user_id in User.objects.filter(
+        team_memberships__team_id__in=team_ids, status=Status.ACTIVE, is_active=True
+    ).values_list("team_memberships__team_id", "pk"):
+        members.setdefault(team_id, set()).add(user_id)
+    hosts: dict[int, set[int]] = {}
+    rounds: dict[int, int] = {}
+    for cycle_id, host_id in Observation.objects.filter(cycle_id__in=ids).values_list(
+        "cycle_id", "host_id"
+    ):
+        hosts.setdefault(cycle_id, set()).add(host_id)
+        rounds[cycle_id] = rounds.get(cycle_id, 0) + 1
+    out = {}
+    for cycle in cycles:
+        weeks = _weeks_so_far(cycle, entries.loc[entries["cycle"] == cycle.pk, "week"])
+        chosen = strategies.get(cycle.pk, set())
+        implementation = (
+            float(np.mean([min(used.get((cycle.pk, s), 0) / weeks, 1.0) for s in chosen]))
+            if weeks and chosen
+            else None
+        )
+        team = members.get(cycle.team_id, set())
+        observation = len(hosts.get(cycle.pk, set()) & team) / len(team) if team else None
+        out[cycle.pk] = CycleCoverage(implementation, observation, rounds.get(cycle.pk, 0))
+    return out

@@ -488,10 +488,13 @@ def results_trend(
     can_see: Callable[[SurveyWindow, Team | None], bool],
     language: str | None = None,
     min_n: int | None = None,
+    cycles: bool = True,
 ) -> Trend:
     """The trend of ``window``'s instrument at its school, over the closed windows
     ``user`` may read, for the school and each team ``can_see`` allows, with each
-    team's cycles before and after (module docstring)."""
+    team's cycles before and after (module docstring); ``cycles=False`` leaves those
+    out (a dashboard's chart needs the indexes only, and the cycles' verdicts cost a
+    computation per cycle)."""
     windows = list(
         result_windows_for(user, today=today)
         .filter(school_id=window.school_id, instrument__key=window.instrument.key)
@@ -518,9 +521,11 @@ def results_trend(
         for pk, points in sorted(by_team.items(), key=lambda kv: str(teams[kv[0]]).lower())
     )
     index_name = results[-1].index_name if results else ""
-    cycles = {s.team.pk: _cycles_around(user, s) for s in team_series if s.team is not None}
+    around = {
+        s.team.pk: _cycles_around(user, s) for s in team_series if cycles and s.team is not None
+    }
     return Trend(window.instrument.key, index_name, school, team_series,
-                 {k: v for k, v in cycles.items() if v})  # fmt: skip
+                 {k: v for k, v in around.items() if v})  # fmt: skip
 
 
 def _with_changes(points: list[TrendPoint]) -> tuple[TrendPoint, ...]:
