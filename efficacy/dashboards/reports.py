@@ -32,11 +32,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from efficacy.access import roster as access
-from efficacy.access.cycles import cycles_for
 from efficacy.cycles.models import CycleStatus, MasteryMoment
 from efficacy.cycles.stories import story
 from efficacy.dashboards.models import Report
-from efficacy.privacy import min_student_n
+from efficacy.dashboards.school import school_dashboard
+from efficacy.privacy import min_staff_n, min_student_n
 from efficacy.roster.models import School, User
 
 logger = logging.getLogger(__name__)
@@ -54,9 +54,9 @@ BODY_TEMPLATES = {
 #: The standalone document (no site navigation) around a body, for the PDF.
 DOCUMENT_TEMPLATE = "dashboards/_report_document.html"
 #: The static stylesheets the PDF reads, in order (the printable page has the site's and these).
-STYLESHEETS = ("css/dash_print.css",)
-#: How many mastery stories the board summary tells.
-BOARD_STORIES = 3
+STYLESHEETS = ("css/dash_school.css", "css/dash_print.css")
+#: How many of the latest published mastery stories each report tells.
+STORIES = {Kind.IMPACT: 10, Kind.BOARD: 3}
 
 
 # --- who sees which report -----------------------------------------------------------
@@ -148,7 +148,8 @@ def _build(report: Report) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Headline:
-    """The board summary's figures in words: counts of what the school's teams did."""
+    """The report's figures in words: counts of what the school's teams did (the pooled
+    estimate's sentence comes with the dashboard's ``pooled``)."""
 
     cycles_closed: int
     cycles_with_effect: int
@@ -157,7 +158,7 @@ class Headline:
 
 @dataclass(frozen=True)
 class StoryLine:
-    """One mastery story of the board summary: its evidence in words, never its reflection."""
+    """One mastery story of a report: its evidence in words, never its reflection."""
 
     team: str
     cycle: str
@@ -167,33 +168,36 @@ class StoryLine:
 
 
 def report_context(report: Report, user: User, *, today: dt.date | None = None) -> dict[str, Any]:
-    """What a report's body shows, as ``user`` sees the school on ``today``."""
+    """What a report's body shows, as ``user`` sees the school on ``today``: the school
+    dashboard's own context (:func:`efficacy.dashboards.school.school_dashboard`), the
+    figures the dashboard shows, plus the report's headline and published mastery stories."""
     school = report.school
     today = today or timezone.localdate()
-    cycles = cycles_for(user).filter(team__school=school)
-    closed = cycles.filter(status=CycleStatus.CLOSED)
-    moments = story.feed_moments(user, school)
-    context: dict[str, Any] = {
+    dashboard = school_dashboard(user, school, today=today)
+    closed = [row for row in dashboard.board if row.status == CycleStatus.CLOSED]
+    published = story.feed_moments(user, school).filter(published=True)
+    return {
         "report": report,
         "school": school,
         "today": today,
-        "kind": report.kind,
-        "min_student_n": min_student_n(),
+        "dashboard": dashboard,
         "headline": Headline(
-            cycles_closed=closed.count(),
-            cycles_with_effect=closed.filter(impact_summary__effect__isnull=False).count(),
-            mastery_moments=moments.count(),
+            cycles_closed=len(closed),
+            cycles_with_effect=sum(1 for row in closed if row.effect is not None),
+            mastery_moments=published.count(),
         ),
+        "stories": report_stories(published, limit=STORIES[Kind(report.kind)]),
+        # What the dashboard's partials read beside ``dashboard``.
+        "min_n": min_student_n(),
+        "min_student_n": min_student_n(),
+        "min_staff_n": min_staff_n(),
     }
-    if report.kind == Kind.BOARD:
-        context["stories"] = board_stories(moments.filter(published=True))
-    return context
 
 
-def board_stories(moments: QuerySet[MasteryMoment]) -> list[StoryLine]:
-    """The latest few published mastery moments, told by their evidence (no reflection text)."""
+def report_stories(moments: QuerySet[MasteryMoment], *, limit: int) -> list[StoryLine]:
+    """The latest published mastery moments, told by their evidence (no reflection text)."""
     lines = []
-    for moment in moments[:BOARD_STORIES]:
+    for moment in moments[:limit]:
         item = story.feed_item(moment)
         lines.append(
             StoryLine(
