@@ -393,13 +393,9 @@ def can_see_district_overview(user: Person) -> bool:
 
 def report_schools_for(user: Person) -> QuerySet[School]:
     """Schools whose reports (the impact report, the board summary) a person may ask for:
-    its school leaders, its administrators and its district's analysts, as for the school's
-    page. A report shows what its requester sees: an analyst's holds aggregates only."""
+    whoever opens the school's dashboard (:func:`access_school_dashboard`), since a report
+    is made of it. A report shows what its requester sees: an analyst's, aggregates only."""
     return schools_for(user)
-
-
-def access_report_school(user: Person, school_id: ObjectId) -> School:
-    return get_or_404(report_schools_for(user), school_id)
 
 
 def reports_for(user: Person, reports: QuerySet[M]) -> QuerySet[M]:

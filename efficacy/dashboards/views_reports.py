@@ -32,7 +32,7 @@ class ReportRequestForm(forms.Form):
 def reports_page(request: HttpRequest, school_id: int) -> HttpResponse:
     """The school's reports the person asked for, and the form to ask for another."""
     user = request.user
-    school = access.access_report_school(user, school_id)
+    school = access.access_school_dashboard(user, school_id)
     form = ReportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         report = reports.report_request(user=user, school=school, kind=form.cleaned_data["kind"])

@@ -62,3 +62,18 @@ def test_the_pdf_shows_the_dashboards_pooled_estimate_and_each_cycles_effect(
     if kind == "impact":  # the board summary has the forest plot only, not the board table
         for _team, title, *_rest in CLOSED:
             assert figures[title] in text, title
+
+
+def test_the_forest_plot_is_drawn_in_the_pdf(world, settings):
+    """WeasyPrint draws efficacy.charts' SVG: the plot's own shortened row labels (which only
+    the SVG writes: the data table has the full titles) are in the PDF's text."""
+    from efficacy.dashboards import reports
+
+    closed_cycles(world)
+    report = Report.objects.create(
+        school=world.school_a, kind="board", language="en", requested_by=world.leader_a
+    )
+    reports.build(report)
+    text = pdf_text(bytes(report.pdf))
+    assert "Grade 9 English: Inference in…" in text
+    assert "All closed cycles (pooled)" in text
