@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,8 @@ BODY_TEMPLATES = {
 }
 #: The standalone document (no site navigation) around a body, for the PDF.
 DOCUMENT_TEMPLATE = "dashboards/_report_document.html"
+#: A link of our templates to a page of the site (text a person typed is escaped: no quote).
+SITE_LINK = re.compile(r'\shref="/[^"]*"')
 #: The static stylesheets the PDF reads, in order (the printable page has the site's and these).
 STYLESHEETS = ("css/dash_school.css", "css/dash_print.css")
 #: How many of the latest published mastery stories each report tells.
@@ -219,6 +222,9 @@ def render_document(report: Report, *, body: str) -> str:
     """The standalone document WeasyPrint prints: ``body`` with the report's stylesheets,
     reached through the story's fetcher (the printable page wraps the same body in the site's
     layout instead: ``dashboards/report_print.html``)."""
+    # The site's own links would point at the fetcher's made-up origin in a PDF that travels
+    # by email: the PDF keeps their text, not their address.
+    body = SITE_LINK.sub("", body)
     with translation.override(report.language or settings.LANGUAGE_CODE):
         return render_to_string(
             DOCUMENT_TEMPLATE,

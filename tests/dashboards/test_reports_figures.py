@@ -77,3 +77,17 @@ def test_the_forest_plot_is_drawn_in_the_pdf(world, settings):
     text = pdf_text(bytes(report.pdf))
     assert "Grade 9 English: Inference in…" in text
     assert "All closed cycles (pooled)" in text
+
+
+def test_the_pdf_has_no_link_to_the_made_up_origin_of_its_static_files(world):
+    from efficacy.dashboards import reports
+
+    closed_cycles(world)
+    report = Report.objects.create(
+        school=world.school_a, kind="impact", language="en", requested_by=world.leader_a
+    )
+    reports.build(report)
+    assert 'href="/' in report.html  # the printable page keeps the site's links
+    for page in PdfReader(io.BytesIO(bytes(report.pdf))).pages:
+        for annotation in page.get("/Annots") or []:
+            assert "/URI" not in annotation.get_object().get("/A", {})
