@@ -391,6 +391,25 @@ def can_see_district_overview(user: Person) -> bool:
     return is_district_analyst(user) or (is_administrator(user) and user.school_id is None)
 
 
+def report_schools_for(user: Person) -> QuerySet[School]:
+    """Schools whose reports (the impact report, the board summary) a person may ask for:
+    whoever opens the school's dashboard (:func:`access_school_dashboard`), since a report
+    is made of it. A report shows what its requester sees: an analyst's, aggregates only."""
+    return schools_for(user)
+
+
+def reports_for(user: Person, reports: QuerySet[M]) -> QuerySet[M]:
+    """Of ``reports`` (the dashboards' Report records, which this package may not import),
+    those ``user`` may read: the ones they asked for, of a school still theirs.
+
+    A report is built as its requester sees the school, so it is theirs alone: a leader's
+    report may hold what an analyst of the district must not read.
+    """
+    if not is_active_account(user):
+        return reports.none()
+    return reports.filter(requested_by=user, school__in=report_schools_for(user))
+
+
 def import_runs_for(user: Person) -> QuerySet[ImportRun]:
     """Roster uploads an administrator may follow: their own and those of staff in their scope."""
     if not can_import_roster(user):

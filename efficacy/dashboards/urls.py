@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from efficacy.dashboards import views_district, views_home, views_school, views_team
+from efficacy.dashboards import views_district, views_home, views_reports, views_school, views_team
 
 app_name = "dashboards"
 
@@ -22,4 +22,5 @@ urlpatterns: list = [
         views_district.district_evidence,
         name="district_evidence",
     ),
+    *views_reports.urlpatterns,
 ]
