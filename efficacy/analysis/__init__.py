@@ -31,6 +31,7 @@ _WHERE = {
     "impact_estimate_by": "efficacy.analysis.impact",
     "MetaAnalysisResult": "efficacy.analysis.meta",
     "random_effects": "efficacy.analysis.meta",
+    "se_from_interval": "efficacy.analysis.meta",
     "NullModelResult": "efficacy.analysis.multilevel",
     "null_model": "efficacy.analysis.multilevel",
     "shrunken_means": "efficacy.analysis.multilevel",
@@ -108,7 +109,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from efficacy.analysis.effects import EffectSize, effect_size, effect_size_by
     from efficacy.analysis.gap import GapChange, gap_change
     from efficacy.analysis.impact import ImpactEstimate, impact_estimate, impact_estimate_by
-    from efficacy.analysis.meta import MetaAnalysisResult, random_effects
+    from efficacy.analysis.meta import MetaAnalysisResult, random_effects, se_from_interval
     from efficacy.analysis.multilevel import NullModelResult, null_model, shrunken_means
     from efficacy.analysis.prepost import (
         HINGE,

@@ -205,6 +205,17 @@ def maximise_over_tau2(loglik: Callable[[float], float], spread: float) -> float
     return max(0.0, tau2)
 
 
+def se_from_interval(low: ArrayLike, high: ArrayLike, level: float = 0.95) -> np.ndarray:
+    """The standard error behind a normal-theory interval estimate ± z·SE: its
+    half-width over z_{1−α/2}, so that stored intervals can be pooled.
+
+    >>> float(se_from_interval(0.1, 0.5).round(4))  # half-width 0.2 / 1.96
+    0.102
+    """
+    width = np.asarray(high, dtype=float) - np.asarray(low, dtype=float)
+    return width / (2 * z_for(level))
+
+
 def random_effects(
     effects: ArrayLike,
     ses: ArrayLike,
