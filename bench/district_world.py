@@ -109,7 +109,30 @@ class DistrictWorld:
         counts = ", ".join(f"{n:,} {what}" for what, n in self.counts.items())
         phases = ", ".join(f"{what} {s:.1f} s" for what, s in self.seconds.items())
         total = sum(self.seconds.values())
-        return f"generated district: {counts}\n  built in {total:.1f} s ({phases})"
+        return (
+            f"generated district: {counts}\n  built in {total:.1f} s ({phases})\n"
+            f"  {pooled_line(self.district_id)}"
+        )
+
+
+def pooled_line(district_id: int) -> str:
+    """The random-effects pooled effect of the district's closed cycles, as the forest plots
+    show it: a check that the stored summaries look like real cycles."""
+    from efficacy.cycles.impact.pooled import pooled_impact
+    from efficacy.cycles.models import ImpactSummary
+
+    closed = ImpactSummary.objects.filter(
+        cycle__team__school__district=district_id, cycle__status="closed"
+    )
+    pooled = pooled_impact(closed)
+    if not pooled.shown:
+        return f"closed cycles pooled: not shown ({pooled.note})"
+    (low, high), pi = pooled.ci, pooled.prediction
+    prediction = f", prediction [{pi[0]:.2f}, {pi[1]:.2f}]" if pi else ""
+    return (
+        f"{pooled.k:,} closed cycles pooled (random effects): d_av {pooled.estimate:.2f} "
+        f"[{low:.2f}, {high:.2f}]{prediction}, tau^2 {pooled.tau2:.3f}, I^2 {pooled.i2:.0%}"
+    )
 
 
 def stage_of(c: int, per_school: int) -> str:
