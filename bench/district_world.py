@@ -457,7 +457,7 @@ def _scores(plans: list, rng: np.random.Generator) -> int:
 
     total, rows = 0, []
     bulk = sum(len(p["students"]) * 4 * p["measures"] for p in plans) >= SCORES_BATCH
-    with _bulk_load(Score) if bulk else _plain():
+    with _loading(Score) if bulk else _plain():
         for plan in plans:
             scored = SCORED_OCCASIONS[plan["stage"]]
             if not scored:
@@ -497,6 +497,34 @@ def _scores_insert(rows: list[tuple]) -> int:
 @contextmanager
 def _plain():
     yield
+
+
+@contextmanager
+def _loading(model):
+    """Load ``model``'s table without its secondary indexes, then build them once:
+    ``_bulk_load`` of ``bench/cycles.py`` on SQLite, the same with ``pg_indexes`` on
+    PostgreSQL (the unique and primary-key indexes stay)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        with _bulk_load(model):
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+            "AND indexdef NOT LIKE 'CREATE UNIQUE%%'",
+            [model._meta.db_table],
+        )
+        indexes = cursor.fetchall()
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for _name, sql in indexes:
+                cursor.execute(sql)
 
 
 # --- mastery moments --------------------------------------------------------------------
