@@ -27,8 +27,8 @@ def home_of(client, user) -> str:
 @pytest.mark.parametrize(
     ("person", "lands_on"),
     [
-        ("leader_a", lambda w: reverse("front:school", args=[w.school_a.pk])),
-        ("analyst", lambda w: reverse("roster:district")),
+        ("leader_a", lambda w: reverse("dashboards:school", args=[w.school_a.pk])),
+        ("analyst", lambda w: reverse("dashboards:district")),
         ("admin_a", lambda w: reverse("roster:import")),
     ],
 )
