@@ -11,8 +11,10 @@ from django.views.decorators.http import require_GET
 
 from efficacy import privacy
 from efficacy.access.roster import access_school_dashboard
+from efficacy.dashboards.digest import is_subscribed
 from efficacy.dashboards.school import SchoolDashboard, school_dashboard
 from efficacy.dashboards.tables import pick, table_response
+from efficacy.dashboards.todo import todo_for
 
 
 def _dashboard(request: HttpRequest, school_id: int) -> SchoolDashboard:
@@ -40,6 +42,13 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
         "group_a": dashboard.gap.group_a.key if dashboard.gap else "",
         "group_b": dashboard.gap.group_b.key if dashboard.gap else "",
     }
+    if request.user.school_id == dashboard.school.pk:
+        # A leader lands here, not on the home page: their own to-do (a leader may own a
+        # meeting's action or host a round) heads their school's dashboard when there is one.
+        today = timezone.localdate()
+        todo = todo_for(request.user, today=today, with_places=False)
+        if todo.items:
+            context.update(todo=todo, today=today, digest_on=is_subscribed(request.user))
     return render(request, "dashboards/school.html", context)
 
 

@@ -7,18 +7,13 @@ team's inquiry cycles, which is why it lives here and not in ``roster``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from efficacy import privacy
 from efficacy.access import roster as access
 from efficacy.access.practice import can_schedule_rounds
-from efficacy.cycles.evidence.selectors import scores_to_enter
-from efficacy.practice.selectors import open_actions, rounds_to_attend
 from efficacy.roster import selectors
 from efficacy.roster.forms import MembershipForm
 
@@ -39,24 +34,7 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
         "can_schedule_rounds": can_schedule_rounds(user, the_school),
         "min_n": privacy.min_student_n(),
     }
-    if user.school_id == the_school.pk:
-        # A school leader lands here, not on the home page: their own follow-through
-        # (a leader may own meeting actions or host a round) heads their school's page.
-        mine = _follow_through(user)
-        if mine["actions"] or mine["scores_to_enter"] or mine["rounds"]:
-            context["follow_through"] = mine
     return render(request, "front/school.html", context)
-
-
-def _follow_through(user: Any) -> dict[str, Any]:
-    """A person's own open actions, scores to enter and rounds to attend."""
-    today = timezone.localdate()
-    return {
-        "today": today,
-        "actions": open_actions(user),
-        "scores_to_enter": scores_to_enter(user, today=today),
-        "rounds": rounds_to_attend(user, today=today),
-    }
 
 
 @login_required

@@ -115,12 +115,15 @@ def test_a_teacher_with_nothing_waiting_is_told_so(client, world):
     assert "Nothing is waiting for you: no scores to enter, rounds, actions" in page
 
 
-def test_a_school_leader_finds_their_own_open_actions_on_their_school_page(client, world, cycle):
-    """Leaders land on their school's page, not the home page: an action a meeting gave
-    them heads that page, and the page stays as it was when they have none."""
-    school_page = reverse("front:school", args=[world.school_a.pk])
+def test_a_school_leader_finds_their_own_open_actions_on_their_school_dashboard(
+    client, world, cycle
+):
+    """Leaders land on their school's dashboard, not the home page: an action a meeting
+    gave them heads it (the same to-do as a teacher's home), and the dashboard has no
+    to-do when they have none."""
+    school_page = reverse("dashboards:school", args=[world.school_a.pk])
     client.force_login(world.leader_a)
-    assert 'id="your-actions"' not in client.get(school_page).content.decode()
+    assert 'id="what-next"' not in client.get(school_page).content.decode()
     world.team_english.memberships.create(user=world.leader_a, role="member")
     meeting_record(
         user=world.lead_english,
@@ -130,7 +133,7 @@ def test_a_school_leader_finds_their_own_open_actions_on_their_school_page(clien
         actions=[ActionDraft("Cover period 3 on Friday", owner=world.leader_a)],
     )
     page = client.get(school_page).content.decode()
-    section = page.split('id="your-actions"')[1].split("</section>")[0]
+    section = page.split('id="what-next"')[1].split("</section>")[0]
     assert "Cover period 3 on Friday" in section
-    client.force_login(world.district_admin)  # another reader of the school: not theirs
-    assert 'id="your-actions"' not in client.get(school_page).content.decode()
+    client.force_login(world.analyst)  # another reader of the school: not theirs
+    assert 'id="what-next"' not in client.get(school_page).content.decode()
