@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from efficacy import charts
 from efficacy.access.cycles import cycles_for
+from efficacy.access.roster import dashboard_names_people
 from efficacy.access.surveys import can_see_team_results, result_windows_for
 from efficacy.access.trust import commitments_for, suggestions_for
 from efficacy.cycles.impact.gaps import GapTrend, StudentGroup, gap_by_term, student_groups
@@ -42,6 +43,8 @@ from efficacy.voice.services.results import Trend, results_trend
 
 #: The instrument the results pages call collective efficacy: the one Efficacy ships.
 COLLECTIVE_EFFICACY = next(key for key in SHIPPED if key.endswith("collective-efficacy"))
+#: The cycles whose practice the coverage bars show: those under way.
+UNDER_WAY = (CycleStatus.IMPLEMENTING, CycleStatus.REVIEWING)
 #: How many of the latest mastery moments, commitments and suggestions a dashboard lists.
 LATEST = 5
 
@@ -49,6 +52,8 @@ LATEST = 5
 @dataclass(frozen=True)
 class SchoolDashboard:
     school: School
+    #: Whether the reader may see people named (:func:`dashboard_names_people`).
+    names: bool
     board: list[BoardRow]
     forest: charts.Chart | None
     pooled: PooledImpact
@@ -95,10 +100,10 @@ def school_dashboard(
     chosen_a, chosen_b = _chosen(groups, group_a, group_b)
     gap = gap_by_term(school, chosen_a, chosen_b) if chosen_a and chosen_b else None
     gap_chart = gap_trend_chart(gap) if gap is not None and gap.terms else None
-    coverage = coverage_chart(
-        [c for c in board_cycles_of(cycles) if c.status != CycleStatus.PLANNING]
-    )
-    moments = [feed_item(m) for m in feed_moments(user, school)[:LATEST]]
+    coverage = coverage_chart(board_cycles_of(cycles.filter(status__in=UNDER_WAY)))
+    names = dashboard_names_people(user, school.pk)
+    # The feed quotes the teams' reflections: for the school's own staff only.
+    moments = [feed_item(m) for m in feed_moments(user, school)[:LATEST]] if names else []
     commitments = list(
         commitments_for(user)
         .filter(school=school, status=Commitment.Status.OPEN)
@@ -120,6 +125,7 @@ def school_dashboard(
             tables.append(Table.of_chart(key, chart))
     return SchoolDashboard(
         school=school,
+        names=names,
         board=board,
         forest=forest,
         pooled=pooled,
@@ -302,25 +308,26 @@ def gap_trend_chart(gap: GapTrend) -> charts.Chart:
 
 
 def coverage_chart(cycles: list[InquiryCycle]) -> charts.Chart | None:
-    """Per running or finished cycle: how much of the plan was used (the implementation
-    log) and how many of the team hosted a round (peer observation)."""
+    """Per cycle under way: how much of the plan was used (the implementation log) and
+    how many of the team hosted a round (peer observation). The measure comes first in
+    each label, so that a long cycle title cut short on the chart keeps it."""
     if not cycles:
         return None
     summaries = coverage_summaries(cycles)
     rows = []
     for cycle in cycles:
         summary = summaries[cycle.pk]
-        label = f"{cycle.team.name}: {cycle.title}"
+        label = f"{cycle.title} ({cycle.team.name})"
         rows.append(
             charts.Bar(
-                _("%(cycle)s: strategies used") % {"cycle": label},
+                _("Strategies used: %(cycle)s") % {"cycle": label},
                 summary.implementation,
                 note="" if summary.implementation is not None else _("Nothing logged yet."),
             )
         )
         rows.append(
             charts.Bar(
-                _("%(cycle)s: members who hosted a round") % {"cycle": label},
+                _("Hosted a round: %(cycle)s") % {"cycle": label},
                 summary.observation,
                 note="" if summary.observation is not None else _("No members."),
             )
@@ -329,7 +336,7 @@ def coverage_chart(cycles: list[InquiryCycle]) -> charts.Chart | None:
         rows,
         title=_("Implementation and observation coverage"),
         description=_(
-            "For each cycle under way or finished: the share of strategy-weeks so far in which "
+            "For each cycle under way: the share of strategy-weeks so far in which "
             "the team used its strategies, from the implementation log, and the share of the "
             "team's members who hosted at least one observation round."
         ),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from efficacy import privacy
-from efficacy.access.roster import access_school_dashboard, dashboard_names_people
+from efficacy.access.roster import access_school_dashboard
 from efficacy.dashboards.school import SchoolDashboard, school_dashboard
 from efficacy.dashboards.tables import pick, table_response
 
@@ -31,11 +31,10 @@ def _dashboard(request: HttpRequest, school_id: int) -> SchoolDashboard:
 @require_GET
 def school(request: HttpRequest, school_id: int) -> HttpResponse:
     dashboard = _dashboard(request, school_id)
-    names = dashboard_names_people(request.user, dashboard.school.pk)
     context = {
         "school": dashboard.school,
         "dashboard": dashboard,
-        "names": names,
+        "names": dashboard.names,
         "min_n": privacy.min_student_n(),
         "min_staff_n": privacy.min_staff_n(),
         "group_a": dashboard.gap.group_a.key if dashboard.gap else "",

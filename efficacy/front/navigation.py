@@ -24,7 +24,8 @@ def navigation_for(user: Any) -> list[NavItem]:
     if access.is_school_leader(user):
         school_id = user.school_id
         items += [
-            NavItem(_("School"), reverse("front:school", args=[school_id])),
+            NavItem(_("Dashboard"), reverse("dashboards:school", args=[school_id])),
+            NavItem(_("Teams and classes"), reverse("front:school", args=[school_id])),
             NavItem(_("Staff"), reverse("roster:staff", args=[school_id])),
             NavItem(_("Students"), reverse("roster:students", args=[school_id])),
         ]

@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Land each role where it works."""
     user = request.user
     if access.is_school_leader(user):
-        return redirect("front:school", school_id=user.school_id)
+        return redirect("dashboards:school", school_id=user.school_id)
     if access.is_district_analyst(user):
         return redirect("roster:district")
     if access.can_import_roster(user):

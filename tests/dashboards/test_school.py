@@ -134,6 +134,7 @@ def test_the_page_reads_a_bounded_number_of_queries_whatever_the_number_of_cycle
     client.force_login(world.leader_a)
     for i in range(2):
         _closed(world, f"Closed {i}", 0.5, 0.2, 0.8)
+    InquiryCycle.objects.create(team=world.team_math, title="Open", status=CycleStatus.REVIEWING)
     client.get(_url(world))  # warm the session and the instrument caches
     with django_assert_max_num_queries(80) as few:
         assert client.get(_url(world)).status_code == 200
@@ -144,3 +145,93 @@ def test_the_page_reads_a_bounded_number_of_queries_whatever_the_number_of_cycle
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(_url(world)).status_code == 200
+
+
+def _survey(world, title, opens, english, math):
+    from tests.voice import results_world as rw
+
+    people = rw.staff(world.school_a, english + math, f"s{opens.month}-")
+    return rw.window(
+        world.school_a,
+        title=title,
+        opens=opens,
+        closes=opens + dt.timedelta(days=10),
+        key="efficacy-collective-efficacy",
+        invited=people,
+        answers=rw.answers_for(world.team_english, english, 4.5, 1)
+        + rw.answers_for(world.team_math, math, 3.5, 2),
+    )
+
+
+def test_collective_efficacy_by_team_over_time(client, world):
+    _survey(world, "Autumn", dt.date(2024, 10, 1), english=6, math=6)
+    _survey(world, "Spring", dt.date(2025, 3, 1), english=7, math=6)
+    client.force_login(world.leader_a)
+    page = client.get(_url(world)).content.decode()
+    section = page.split('id="collective-heading"')[1].split("</section>")[0]
+    assert "Grade 9 English" in section
+    assert "Mathematics" in section
+    assert "Autumn" in section
+    assert "Spring" in section
+
+
+def test_a_team_below_the_staff_threshold_is_left_out_of_the_trend(client, world):
+    _survey(world, "Autumn", dt.date(2024, 10, 1), english=6, math=3)
+    client.force_login(world.leader_a)
+    page = client.get(_url(world)).content.decode()
+    section = page.split('id="collective-heading"')[1].split("</section>")[0]
+    assert "Mathematics" not in section
+
+
+def test_a_school_leader_lands_on_the_dashboard_and_finds_it_in_the_navigation(client, world):
+    client.force_login(world.leader_a)
+    home = client.get(reverse("home"))
+    assert home["Location"] == _url(world)
+    page = client.get(_url(world)).content.decode()
+    assert f'href="{_url(world)}"' in page
+    assert "Teams and classes" in page
+
+
+def test_the_team_page_links_to_the_team_dashboard(client, world):
+    client.force_login(world.teacher_a)
+    page = client.get(reverse("front:team", args=[world.team_english.pk])).content.decode()
+    assert reverse("dashboards:team", args=[world.team_english.pk]) in page
+
+
+def test_the_dashboards_have_no_inline_script_or_style(client, world, ready_cycle):
+    import re
+
+    client.force_login(world.leader_a)
+    for url in (_url(world), reverse("dashboards:team", args=[world.team_english.pk])):
+        body = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)
+        assert not re.search(r"\sstyle=|<style", body)
+        assert not re.search(r"\son[a-z]+=", body)
+
+
+def test_the_coverage_bars_sum_up_the_cycle_pages_own_coverage_and_rounds(world, ready_cycle):
+    from efficacy.practice.models import ImplementationEntry, Observation
+    from efficacy.practice.selectors import coverage, coverage_summaries, round_summary, week_of
+
+    strategy = ready_cycle.cycle_strategies.get().strategy
+    monday = week_of(timezone.localdate())
+    ready_cycle.start_date = monday - dt.timedelta(weeks=3)  # four weeks so far
+    ready_cycle.end_date = monday + dt.timedelta(weeks=4)
+    ready_cycle.save()
+    for weeks_ago, rating in ((0, 2), (1, 0), (3, 3)):
+        ImplementationEntry.objects.create(
+            cycle=ready_cycle,
+            teacher=world.teacher_a,
+            school_class=world.english_9_applied,
+            week=monday - dt.timedelta(weeks=weeks_ago),
+            strategy=strategy,
+            rating=rating,
+        )
+    Observation.objects.create(cycle=ready_cycle, host=world.teacher_a, date=monday)
+    summary = coverage_summaries([ready_cycle])[ready_cycle.pk]
+    team_row = coverage(ready_cycle, by="team").rows[0]
+    assert summary.implementation == pytest.approx(team_row.cells[0].share)
+    assert summary.implementation == pytest.approx(2 / 4)
+    rounds = round_summary(ready_cycle)
+    assert summary.observation == pytest.approx(rounds.hosts / rounds.members)
+    assert summary.rounds == 1

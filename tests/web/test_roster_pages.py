@@ -20,7 +20,7 @@ def page(client, user, url_name, *args) -> str:
 @pytest.mark.parametrize(
     ("person", "lands_on"),
     [
-        ("leader_a", "front:school"),
+        ("leader_a", "dashboards:school"),
         ("analyst", "roster:district"),
         ("admin_a", "roster:import"),
         ("district_admin", "roster:import"),
@@ -29,7 +29,7 @@ def page(client, user, url_name, *args) -> str:
 def test_home_lands_each_role_where_it_works(client, world, person, lands_on):
     client.force_login(getattr(world, person))
     response = client.get(reverse("home"))
-    args = [world.school_a.pk] if lands_on == "front:school" else []
+    args = [world.school_a.pk] if lands_on == "dashboards:school" else []
     assert response["Location"] == reverse(lands_on, args=args)
 
 

@@ -33,7 +33,7 @@ from efficacy.cycles.plan.services import cycle_create, measure_create, occasion
 from efficacy.practice.models import RoundSchedule
 from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
 from efficacy.roster.models import ImportRun, Role, User
-from tests.dashboards import matrix_reports
+from tests.dashboards import matrix_reports, matrix_school
 from tests.practice.fixtures import english_round, pdf_of_work
 from tests.voice import (
     matrix_instruments,
@@ -69,7 +69,7 @@ pytestmark = pytest.mark.django_db
 #: The voice app's rows and objects, one module per part.
 VOICE_PARTS = (matrix_instruments, matrix_surveys, matrix_results, matrix_tickets, matrix_trust)
 #: The dashboards' rows and objects, one module per part.
-DASHBOARD_PARTS = (matrix_reports,)
+DASHBOARD_PARTS = (matrix_school, matrix_reports)
 
 ROWS: dict[str, Row] = {
     # --- the shell and accounts -------------------------------------------------
