@@ -299,6 +299,7 @@ def forest(
     pooled: ForestRow | None = None,
     prediction: tuple[float, float] | None = None,
     prediction_label: str = "",
+    pooled_label: str = "",
     columns: tuple[str, ...] = (),
 ) -> Chart:
     """A forest plot: one row per effect with its interval (a row without an estimate is
@@ -386,7 +387,7 @@ def forest(
                 high=pooled.high,
             )
         )
-        legend.append(LegendItem(pooled.label, PALETTE[1], "diamond"))
+        legend.append(LegendItem(pooled_label or pooled.label, PALETTE[1], "diamond"))
         table_rows.append((pooled.label, pooled.estimate, pooled.low, pooled.high, pooled.note))
         if prediction is not None:
             legend.append(LegendItem(prediction_label, PALETTE[2], "line"))
