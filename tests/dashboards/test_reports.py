@@ -235,3 +235,19 @@ def test_no_english_heading_is_left_in_a_french_report(client, world, closed, im
     text = pdf_text(bytes(ask_in_french(client, world, "board").pdf))
     for heading in ("At a glance", "Mastery stories", "What these figures can and cannot say"):
         assert heading not in text
+
+
+def test_a_school_with_no_cycle_yet_gets_a_report_that_says_so(client, world, immediate):
+    client.force_login(world.district_admin)
+    client.post(reverse("dashboards:reports", args=[world.school_b.pk]), {"kind": "impact"})
+    report = Report.objects.get()
+    assert report.status == Report.ReportStatus.DONE
+    assert "No inquiry cycles yet." in pdf_text(bytes(report.pdf))
+
+
+def test_a_running_report_shows_how_far_it_got_and_keeps_polling(client, world, queued):
+    ask(client, world)
+    Report.objects.update(status="running", stage="pdf", updated_at=timezone.now())
+    page = client.get(reverse("dashboards:report_status", args=[Report.objects.get().pk]))
+    assert "making the PDF" in page.content.decode()
+    assert b"hx-get" in page.content

@@ -235,3 +235,15 @@ def test_the_coverage_bars_sum_up_the_cycle_pages_own_coverage_and_rounds(world,
     rounds = round_summary(ready_cycle)
     assert summary.observation == pytest.approx(rounds.hosts / rounds.members)
     assert summary.rounds == 1
+
+
+def test_both_dashboards_render_in_french_with_french_numbers(client, world, settings):
+    _closed(world, "Inférence", 0.6, 0.3, 0.9)
+    _closed(world, "Fractions", 0.4, 0.1, 0.7, team=world.team_math)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    client.force_login(world.leader_a)
+    body = client.get(_url(world)).content.decode()
+    assert '<html lang="fr">' in body
+    assert "0,60" in body  # the first cycle's effect, written the French way
+    team = client.get(reverse("dashboards:team", args=[world.team_english.pk]))
+    assert team.status_code == 200
