@@ -383,27 +383,30 @@ def district_evidence_frame(
         columns=["cycle", "measure", "occasion", "occasion_kind", "occasion_order",
                  "student", "score"],
     )  # fmt: skip
-    focus = {(c, s) for c, p in populations.items() for s in p.focus}
-    comparison = {(c, s) for c, p in populations.items() for s in p.comparison}
-    pairs = list(zip(raw["cycle"], raw["student"], strict=True))
-    raw["group"] = pd.Series(
-        [FOCUS if pair in focus else COMPARISON if pair in comparison else "" for pair in pairs],
-        index=raw.index,
-        dtype=object,
-    )
-    raw = raw[raw["group"] != ""]
+    members = pd.DataFrame(
+        [(c, s, FOCUS) for c, p in populations.items() for s in p.focus]
+        + [(c, s, COMPARISON) for c, p in populations.items() for s in p.comparison],
+        columns=["cycle", "student", "group"],
+    ).astype({"cycle": "int64", "student": "int64", "group": object})
+    raw = raw.astype({"cycle": "int64", "student": "int64"})
+    # Students now in neither group drop out here (an inner join on the cycle's groups).
+    raw = raw.merge(members, on=["cycle", "student"], how="inner")
     sizes = raw.groupby(["cycle", "group"])["student"].nunique()
     dropped: list[DroppedGroup] = []
-    keep: set[tuple[int, str]] = set()
+    keep: list[tuple[int, str]] = []
     for cycle in chosen:
         for group in (FOCUS, COMPARISON):
             n = int(sizes.get((cycle.pk, group), 0))
             if n >= min_n:
-                keep.add((cycle.pk, group))
+                keep.append((cycle.pk, group))
             elif n > 0:
                 dropped.append(DroppedGroup(cycle.pk, schools[cycle.pk], group))
-    mask = [pair in keep for pair in zip(raw["cycle"], raw["group"], strict=True)]
-    kept = raw[pd.Series(mask, index=raw.index, dtype=bool)]
+    chosen_groups = pd.DataFrame(keep, columns=["cycle", "group"]).astype(
+        {"cycle": "int64", "group": object}
+    )
+    kept = raw.merge(chosen_groups, on=["cycle", "group"])
+    students = kept["student"].unique()
+    keys = dict(zip(students, (student_key(secret, int(s)) for s in students), strict=True))
     frame = pd.DataFrame(
         {
             "cycle": kept["cycle"].astype("int64"),
@@ -413,7 +416,7 @@ def district_evidence_frame(
             "occasion_kind": kept["occasion_kind"].astype(object),
             "occasion_order": kept["occasion_order"].astype("int64"),
             "group": kept["group"].astype(object),
-            "student_key": [student_key(secret, int(s)) for s in kept["student"]],
+            "student_key": kept["student"].map(keys).astype(object),
             "score": kept["score"].astype("float64"),
         },
         columns=EXTRACT_COLUMNS,
