@@ -250,6 +250,10 @@ def _efficacy(user: Person, schools: list[School], *, today: dt.date) -> list[Ef
         .select_related("instrument")
         .order_by("school_id", "-closes_on", "-pk")
     )
+    if not is_district_analyst(user):
+        # A district administrator sees the overview but reads no staff survey.
+        note = _("Staff survey results are read by the district's analysts.")
+        return [EfficacyRow(school=school, note=note) for school in schools]
     latest: dict[int, SurveyWindow] = {}
     for window in windows:
         latest.setdefault(window.school_id, window)
