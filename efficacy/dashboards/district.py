@@ -159,11 +159,11 @@ def _completeness(board: list[BoardRow]) -> dict[int, float]:
 # --- forest plots --------------------------------------------------------------------
 
 
-def _pooled_row(pooled: PooledImpact) -> ForestRow | None:
+def _pooled_row(pooled: PooledImpact, label: str) -> ForestRow | None:
     if pooled.estimate is None or pooled.ci is None:
         return None
     return ForestRow(
-        label=_("Pooled estimate (random effects)"),
+        label=label,
         estimate=pooled.estimate,
         low=pooled.ci[0],
         high=pooled.ci[1],
@@ -203,7 +203,8 @@ def _cycles_chart(user: Person, summaries: list[ImpactSummary], pooled: PooledIm
         axis_label=_("Effect size (standard deviations)"),
         reference=reference,
         reference_label=_("Growth expected over a cycle (median)") if reference is not None else "",
-        pooled=_pooled_row(pooled),
+        pooled=_pooled_row(pooled, _("All these cycles")),
+        pooled_label=_("Pooled estimate (random effects)"),
         prediction=pooled.prediction if pooled.shown else None,
         prediction_label=_("Prediction interval"),
     )
@@ -231,7 +232,8 @@ def _schools_chart(rows: list[SchoolImpact], pooled: PooledImpact) -> Chart:
         axis_label=_("Effect size (standard deviations)"),
         reference=0.0,
         reference_label=_("No change"),
-        pooled=_pooled_row(pooled),
+        pooled=_pooled_row(pooled, _("All the schools shown")),
+        pooled_label=_("Pooled estimate (random effects)"),
         prediction=pooled.prediction if pooled.shown else None,
         prediction_label=_("Prediction interval"),
     )
