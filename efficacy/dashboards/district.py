@@ -227,7 +227,7 @@ def _schools_chart(rows: list[SchoolImpact], pooled: PooledImpact) -> Chart:
         description=_(
             "Each row pools one school's closed cycles (random effects) with its 95% "
             "interval; a school with fewer than two closed cycles with an interval is listed "
-            "without a figure. The last row pools every cycle of the district."
+            "without a figure. The last row pools every cycle of the schools shown."
         ),
         axis_label=_("Effect size (standard deviations)"),
         reference=0.0,
