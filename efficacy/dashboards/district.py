@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from efficacy import privacy
@@ -41,7 +42,7 @@ from efficacy.dashboards.filters import DistrictFilterForm
 from efficacy.dashboards.tables import Table
 from efficacy.roster.models import School
 from efficacy.voice.models import SurveyWindow
-from efficacy.voice.services.results import window_results
+from efficacy.voice.services.school_indexes import school_indexes
 
 #: Every table the dashboard exports, by key (the export URL names one).
 TABLE_KEYS = ("schools", "board", "cycles", "school_effects", "efficacy")
@@ -158,11 +159,11 @@ def _completeness(board: list[BoardRow]) -> dict[int, float]:
 # --- forest plots --------------------------------------------------------------------
 
 
-def _pooled_row(pooled: PooledImpact) -> ForestRow | None:
+def _pooled_row(pooled: PooledImpact, label: str) -> ForestRow | None:
     if pooled.estimate is None or pooled.ci is None:
         return None
     return ForestRow(
-        label=_("Pooled estimate (random effects)"),
+        label=label,
         estimate=pooled.estimate,
         low=pooled.ci[0],
         high=pooled.ci[1],
@@ -202,7 +203,8 @@ def _cycles_chart(user: Person, summaries: list[ImpactSummary], pooled: PooledIm
         axis_label=_("Effect size (standard deviations)"),
         reference=reference,
         reference_label=_("Growth expected over a cycle (median)") if reference is not None else "",
-        pooled=_pooled_row(pooled),
+        pooled=_pooled_row(pooled, _("All these cycles")),
+        pooled_label=_("Pooled estimate (random effects)"),
         prediction=pooled.prediction if pooled.shown else None,
         prediction_label=_("Prediction interval"),
     )
@@ -225,12 +227,13 @@ def _schools_chart(rows: list[SchoolImpact], pooled: PooledImpact) -> Chart:
         description=_(
             "Each row pools one school's closed cycles (random effects) with its 95% "
             "interval; a school with fewer than two closed cycles with an interval is listed "
-            "without a figure. The last row pools every cycle of the district."
+            "without a figure. The last row pools every cycle of the schools shown."
         ),
         axis_label=_("Effect size (standard deviations)"),
         reference=0.0,
         reference_label=_("No change"),
-        pooled=_pooled_row(pooled),
+        pooled=_pooled_row(pooled, _("All the schools shown")),
+        pooled_label=_("Pooled estimate (random effects)"),
         prediction=pooled.prediction if pooled.shown else None,
         prediction_label=_("Prediction interval"),
     )
@@ -241,35 +244,42 @@ def _schools_chart(rows: list[SchoolImpact], pooled: PooledImpact) -> Chart:
 
 def _efficacy(user: Person, schools: list[School], *, today: dt.date) -> list[EfficacyRow]:
     """Each school's latest closed school-wide survey window the person may read, with
-    its index when enough staff answered (:func:`efficacy.voice.services.results.window_results`)."""
+    its index when enough staff answered (:func:`efficacy.voice.services.school_indexes`,
+    the whole-school figure of the results pages, for every school at once)."""
     windows = (
         result_windows_for(user, today=today)
         .filter(school__in=schools, team__isnull=True)
-        .select_related("school", "instrument")
+        .select_related("instrument")
         .order_by("school_id", "-closes_on", "-pk")
     )
+    if not is_district_analyst(user):
+        # A district administrator sees the overview but reads no staff survey.
+        note = _("Staff survey results are read by the district's analysts.")
+        return [EfficacyRow(school=school, note=note) for school in schools]
     latest: dict[int, SurveyWindow] = {}
     for window in windows:
         latest.setdefault(window.school_id, window)
+    figures = school_indexes(list(latest.values()))
+    language = (translation.get_language() or "en")[:2]
     out = []
     for school in schools:
         found = latest.get(school.pk)
         if found is None:
             out.append(EfficacyRow(school=school, note=_("No closed survey yet.")))
             continue
-        results = window_results(window=found, details=False)
-        whole = results.whole.overall
+        shape = found.instrument.parsed
         row = EfficacyRow(
             school=school,
             window_title=found.title,
-            index_name=results.index_name,
+            index_name=shape.text(shape.index, language) or _("Index"),
             closed_on=found.closed_early_on or found.closes_on,
         )
-        if results.problem or whole.index is None:
-            note = results.problem or (str(whole.reason) if whole.reason else _("Not shown."))
+        figure = figures[found.pk]
+        if figure.index is None:
+            note = str(figure.reason) if figure.reason else _("Not shown.")
             out.append(replace(row, note=note))
             continue
-        index = whole.index
+        index = figure.index
         out.append(replace(row, mean=index.mean, low=index.ci.low, high=index.ci.high))
     return out
 

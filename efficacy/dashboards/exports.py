@@ -38,8 +38,8 @@ def _readme(min_n: int, dropped: list[DroppedGroup]) -> str:
         _("Evidence of the district's closed inquiry cycles, one row per score."),
         _(
             "Columns: %(columns)s. student_key is a pseudonym valid in this file only: it "
-            "pairs a student's scores within a cycle, and is neither a database nor a "
-            "roster id."
+            "pairs a student's scores, and is neither a database nor a roster id; the next "
+            "download gives every student another one."
         )
         % {"columns": ", ".join(EXTRACT_COLUMNS)},
         _(

@@ -203,3 +203,14 @@ def test_the_board_lists_the_running_cycles_by_school(client, world, cycles):
     assert [row[0] for row in table.rows] == ["Northview Secondary", "Southgate Secondary"]
     narrowed = page(client, world.analyst, school=world.school_b.pk).context["d"]
     assert [r.title for r in narrowed.board] == ["Running now"]
+
+
+def test_a_district_administrator_reads_the_figures_but_no_survey(client, world, cycles):
+    d = page(client, world.district_admin).context["d"]
+    assert d.pooled.estimate == pytest.approx(0.4)
+    assert all("analysts" in row.note for row in d.efficacy)
+    # The cycles' pages are the analysts' to open, not the administrator's.
+    impact = reverse("cycles:impact_panel", args=[cycles["a1"].pk])
+    assert impact not in {label.href for label in d.cycles_chart.labels}
+    analysts = page(client, world.analyst).context["d"]
+    assert impact in {label.href for label in analysts.cycles_chart.labels}

@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from django.core.cache import cache
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from efficacy.cycles.impact.pooled import PooledImpact, pooled_impact
@@ -210,12 +212,21 @@ def filter_choices(facts: Iterable[CycleFacts]) -> FilterChoices:
 # --- impact, per school and for the district ------------------------------------------
 
 
+#: What the district's figures read of a summary and its cycle (decoding every cycle's
+#: group definitions, for a thousand cycles, would cost more than the rest of the page).
+SUMMARY_FIELDS = (
+    "cycle_id", "measure_name", "effect", "ci_low", "ci_high", "expected_growth", "reason",
+    "cycle__title", "cycle__status", "cycle__team__name", "cycle__team__school_id",
+    "cycle__team__school__name",
+)  # fmt: skip
+
+
 def closed_summaries(cycle_ids: Iterable[int]) -> list[ImpactSummary]:
     """The stored impact summaries of these cycles that are closed (one query)."""
     return list(
-        ImpactSummary.objects.filter(
-            cycle_id__in=list(cycle_ids), cycle__status=CycleStatus.CLOSED
-        ).select_related("cycle", "cycle__team", "cycle__team__school")
+        ImpactSummary.objects.filter(cycle_id__in=list(cycle_ids), cycle__status=CycleStatus.CLOSED)
+        .select_related("cycle", "cycle__team", "cycle__team__school")
+        .only(*SUMMARY_FIELDS)
     )
 
 
@@ -255,11 +266,18 @@ def school_impacts(
     for summary in summaries:
         by_school[summary.cycle.team.school_id].append(summary)
     labels = dict(CycleStatus.choices)
+    pooled_by_school = dict(
+        zip(
+            (s.pk for s in schools if by_school.get(s.pk)),
+            pooled_many([by_school[s.pk] for s in schools if by_school.get(s.pk)]),
+            strict=True,
+        )
+    )
     out = []
     for school in schools:
         counted = stages.get(school.pk, Counter())
         mine = by_school.get(school.pk, [])
-        pooled = pooled_impact(mine) if mine else None
+        pooled = pooled_by_school.get(school.pk)
         note = pooled.note if pooled is not None else _("No closed cycle yet.")
         out.append(
             SchoolImpact(
@@ -277,7 +295,37 @@ def school_impacts(
 
 def district_pooled(summaries: Sequence[ImpactSummary]) -> PooledImpact:
     """The district's pooled estimate over every closed cycle given (random effects)."""
-    return pooled_impact(summaries)
+    return pooled_many([summaries])[0]
+
+
+#: How long a pooled estimate stays in the cache. Its key holds every figure it pools, so
+#: a recomputed summary gets a new key: the time only bounds the cache's size.
+POOLED_CACHE_SECONDS = 3600
+
+
+def _pooled_key(summaries: Sequence[ImpactSummary]) -> str:
+    figures = sorted(
+        (s.cycle_id, s.effect, s.ci_low, s.ci_high, s.expected_growth) for s in summaries
+    )
+    digest = hashlib.sha256(repr(figures).encode()).hexdigest()
+    return f"pooled-impact:{translation.get_language() or ''}:{digest}"
+
+
+def pooled_many(groups: Sequence[Sequence[ImpactSummary]]) -> list[PooledImpact]:
+    """:func:`~efficacy.cycles.impact.pooled.pooled_impact` of each group of summaries,
+    read from the cache when the same figures were pooled before (a REML fit per school
+    is what a district's dashboard would otherwise spend its time on)."""
+    keys = [_pooled_key(group) for group in groups]
+    found = cache.get_many(keys)
+    fresh = {}
+    out = []
+    for key, group in zip(keys, groups, strict=True):
+        if key not in found:
+            found[key] = fresh[key] = pooled_impact(group)
+        out.append(found[key])
+    if fresh:
+        cache.set_many(fresh, POOLED_CACHE_SECONDS)
+    return out
 
 
 # --- the analysts' evidence extract ------------------------------------------------------
@@ -335,27 +383,30 @@ def district_evidence_frame(
         columns=["cycle", "measure", "occasion", "occasion_kind", "occasion_order",
                  "student", "score"],
     )  # fmt: skip
-    focus = {(c, s) for c, p in populations.items() for s in p.focus}
-    comparison = {(c, s) for c, p in populations.items() for s in p.comparison}
-    pairs = list(zip(raw["cycle"], raw["student"], strict=True))
-    raw["group"] = pd.Series(
-        [FOCUS if pair in focus else COMPARISON if pair in comparison else "" for pair in pairs],
-        index=raw.index,
-        dtype=object,
-    )
-    raw = raw[raw["group"] != ""]
+    members = pd.DataFrame(
+        [(c, s, FOCUS) for c, p in populations.items() for s in p.focus]
+        + [(c, s, COMPARISON) for c, p in populations.items() for s in p.comparison],
+        columns=["cycle", "student", "group"],
+    ).astype({"cycle": "int64", "student": "int64", "group": object})
+    raw = raw.astype({"cycle": "int64", "student": "int64"})
+    # Students now in neither group drop out here (an inner join on the cycle's groups).
+    raw = raw.merge(members, on=["cycle", "student"], how="inner")
     sizes = raw.groupby(["cycle", "group"])["student"].nunique()
     dropped: list[DroppedGroup] = []
-    keep: set[tuple[int, str]] = set()
+    keep: list[tuple[int, str]] = []
     for cycle in chosen:
         for group in (FOCUS, COMPARISON):
             n = int(sizes.get((cycle.pk, group), 0))
             if n >= min_n:
-                keep.add((cycle.pk, group))
+                keep.append((cycle.pk, group))
             elif n > 0:
                 dropped.append(DroppedGroup(cycle.pk, schools[cycle.pk], group))
-    mask = [pair in keep for pair in zip(raw["cycle"], raw["group"], strict=True)]
-    kept = raw[pd.Series(mask, index=raw.index, dtype=bool)]
+    chosen_groups = pd.DataFrame(keep, columns=["cycle", "group"]).astype(
+        {"cycle": "int64", "group": object}
+    )
+    kept = raw.merge(chosen_groups, on=["cycle", "group"])
+    students = kept["student"].unique()
+    keys = dict(zip(students, (student_key(secret, int(s)) for s in students), strict=True))
     frame = pd.DataFrame(
         {
             "cycle": kept["cycle"].astype("int64"),
@@ -365,7 +416,7 @@ def district_evidence_frame(
             "occasion_kind": kept["occasion_kind"].astype(object),
             "occasion_order": kept["occasion_order"].astype("int64"),
             "group": kept["group"].astype(object),
-            "student_key": [student_key(secret, int(s)) for s in kept["student"]],
+            "student_key": kept["student"].map(keys).astype(object),
             "score": kept["score"].astype("float64"),
         },
         columns=EXTRACT_COLUMNS,
