@@ -17,7 +17,8 @@ the person it is for:
 ``dashboards:district``      the district analyst
 ===========================  ====================================================
 
-one request to warm up, then the median and 95th percentile of ``REPEAT`` requests, the
+one request to warm up, then the median and 95th percentile of ``REPEAT`` requests (fewer,
+3 at least, for a page that takes more than ``BUDGET`` seconds in all), the
 number of queries of one request (``CaptureQueriesContext``), and the page weight: the
 HTML, plus every CSS, script and image file it links under ``/static/`` (read from disk,
 uncompressed), the inline SVG charts being part of the HTML (also shown apart). Then the
@@ -47,6 +48,9 @@ from pathlib import Path
 import numpy as np
 
 REPEAT = int(os.environ.get("BENCH_DASHBOARD_REPEAT", "20"))
+#: A page slower than this many seconds in all is measured on fewer requests (3 at least).
+BUDGET = float(os.environ.get("BENCH_DASHBOARD_BUDGET", "30"))
+MIN_REPEAT = 3
 MEDIAN_GOAL, WEIGHT_GOAL, REPORT_GOAL = 0.500, 300_000, 10.0
 #: (label, URL name, who signs in, which id the URL takes).
 PAGES = (
@@ -83,6 +87,7 @@ class PageFigures:
     median_ms: float = 0.0
     p95_ms: float = 0.0
     queries: int = 0
+    requests: int = 0
     html_bytes: int = 0
     static_bytes: int = 0
     svg_bytes: int = 0
@@ -154,11 +159,12 @@ def page_measure(scope: Scope, label: str, url_name: str, who: str, arg: str | N
         where = f" to {response.get('Location')}" if response.has_header("Location") else ""
         figures.note = f"answers {response.status_code}{where}: not measured"
         return figures
-    times = []
-    for _ in range(REPEAT):
+    times: list[float] = []
+    while len(times) < REPEAT and (len(times) < MIN_REPEAT or sum(times) < BUDGET):
         start = time.perf_counter()
         response = client.get(url)
         times.append(time.perf_counter() - start)
+    figures.requests = len(times)
     figures.median_ms = statistics.median(times) * 1000
     figures.p95_ms = float(np.percentile(times, 95)) * 1000
     with CaptureQueriesContext(connection) as queries:
@@ -260,6 +266,8 @@ def table(pages: list[PageFigures], reports: list[ReportFigures], database: str)
             lines.append(f"{head}{f.note}")
             continue
         verdict = "met" if f.meets_goals else "MISSED"
+        if f.requests < REPEAT:
+            verdict += f" (median of {f.requests} requests)"
         lines.append(
             f"{head}{f.median_ms:7.0f}ms{f.p95_ms:7.0f}ms{f.first_ms:7.0f}ms{f.queries:9d}"
             f"{f.html_bytes / 1000:7.0f}KB{f.svg_bytes / 1000:6.0f}KB{f.static_bytes / 1000:7.0f}KB"
