@@ -114,6 +114,11 @@ class ReportFigures:
     pdf_bytes: int = 0
     note: str = ""
 
+    @property
+    def built(self) -> bool:
+        """Done (a model without a status counts as built once ``build`` returns)."""
+        return self.status in ("", "done")
+
 
 # --- measuring ----------------------------------------------------------------------------
 
@@ -200,6 +205,8 @@ def report_measure(scope: Scope, kind: str) -> ReportFigures:
     figures.seconds = time.perf_counter() - start
     report.refresh_from_db()
     figures.status = str(getattr(report, "status", ""))
+    if getattr(report, "failure", ""):
+        figures.note = f"failure: {report.failure}"
     pdf = getattr(report, "pdf", None)
     if isinstance(pdf, bytes | memoryview):
         figures.pdf_bytes = len(pdf)
@@ -278,7 +285,9 @@ def table(pages: list[PageFigures], reports: list[ReportFigures], database: str)
         if r.seconds is None:
             lines.append(f"{head}{r.note}")
             continue
-        verdict = "met" if r.seconds < REPORT_GOAL else "MISSED"
+        verdict = "met" if r.seconds < REPORT_GOAL and r.built else "MISSED"
+        if not r.built:
+            verdict += f": not built ({r.note or r.status})"
         size = f", PDF {r.pdf_bytes / 1000:.0f} KB" if r.pdf_bytes else ""
         lines.append(f"{head}built in {r.seconds:.1f} s (status {r.status}{size})  {verdict}")
     return "\n".join(lines)
@@ -337,7 +346,10 @@ def _child(argv: list[str]) -> int:
     heavy = [p for p in pages if p["total_bytes"] >= WEIGHT_GOAL]
     errors = [p for p in figures["pages"] if p["status"] not in (None, 200)]
     late = [
-        r for r in figures["reports"] if r["seconds"] is not None and r["seconds"] >= REPORT_GOAL
+        r
+        for r in figures["reports"]
+        if r["seconds"] is not None
+        and (r["seconds"] >= REPORT_GOAL or r["status"] not in ("", "done"))
     ]
     return 1 if slow or heavy or errors or late else 0
 
