@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 #: Okabe–Ito: blue, vermillion, bluish green, reddish purple, orange, sky blue, black.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -38,6 +38,8 @@ AXIS = "#4a5561"
 REFERENCE = "#D55E00"
 #: Characters of a row label drawn on the chart; the whole label is its <title>.
 LABEL_CHARS = 30
+#: About how wide a character of a 12-pixel label is, to shorten labels that would collide.
+CHAR_WIDTH = 7.0
 
 
 def gettext_noop(message: str) -> str:
@@ -56,16 +58,16 @@ BOTTOM = 44
 FOREST_COLUMNS = (
     gettext_noop("Name"),
     gettext_noop("Estimate"),
-    gettext_noop("95% interval, low"),
-    gettext_noop("95% interval, high"),
+    gettext_noop("Likely range, low"),
+    gettext_noop("Likely range, high"),
     gettext_noop("Note"),
 )
 TREND_COLUMNS = (
     gettext_noop("Series"),
     gettext_noop("When"),
     gettext_noop("Estimate"),
-    gettext_noop("95% interval, low"),
-    gettext_noop("95% interval, high"),
+    gettext_noop("Likely range, low"),
+    gettext_noop("Likely range, high"),
     gettext_noop("Note"),
 )
 BAR_COLUMNS = (gettext_noop("Name"), gettext_noop("Value"), gettext_noop("Note"))
@@ -120,18 +122,32 @@ class Bar:
 
 
 @dataclass(frozen=True)
-class Mark:
-    """One drawn thing; the template draws it by ``shape``."""
+class RunPoint:
+    """One occasion of a run chart, at its place in the order (``value`` None: no point)."""
 
-    shape: str  # "interval", "circle", "square", "diamond", "triangle", "line", "bar", "text"
+    label: str
+    value: float | None
+    signal: bool = False
+    note: str = ""  #: said after the value in the point's tooltip, e.g. "n = 12"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One drawn thing, drawn by ``shape``; its tooltip is ``title``, then ``value``
+    [``low``, ``high``] in the reader's language, then ``note``."""
+
+    shape: str  # line, interval, polyline, polygon, circle, square, bar, text
     x: float = 0.0
     y: float = 0.0
     x2: float = 0.0
     y2: float = 0.0
     colour: str = INK
     title: str = ""
-    text: str = ""
-    points: str = ""  # a polygon's or a polyline's points
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    note: str = ""
+    points: str = ""  #: a polygon's or a polyline's points
     dashed: bool = False
     width: float = 2.0
 
@@ -157,97 +173,119 @@ class LegendItem:
 
 @dataclass(frozen=True)
 class Chart:
-    kind: str  # "forest", "trend" or "bars"
+    kind: str  #: "forest", "trend", "bars" or "run"
     title: str
     description: str
     axis_label: str
     width: int
     height: int
     table: DataTable
-    #: plot area
     left: float = 0.0
     right: float = 0.0
     top: float = 0.0
     bottom: float = 0.0
     x_ticks: tuple[Tick, ...] = ()
     y_ticks: tuple[Tick, ...] = ()
+    #: decimal places of the tick labels and of the values in tooltips
+    tick_places: int = 2
+    value_places: int = 2
     labels: tuple[Label, ...] = ()
     marks: tuple[Mark, ...] = ()
     legend: tuple[LegendItem, ...] = ()
     percent: bool = False
     empty: bool = False
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def id(self) -> str:
         """A stable id for the SVG's title and description (unique per chart on a page)."""
         digest = hashlib.blake2s(
-            f"{self.kind}|{self.title}|{self.description}|{len(self.marks)}".encode(), digest_size=5
+            f"{self.kind}|{self.title}|{self.description}|{len(self.marks)}".encode(),
+            digest_size=5,
         )
         return f"chart-{digest.hexdigest()}"
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering [low, high] (1, 2, 2.5 or 5 times a power of ten).
+def places(value: float, most: int) -> int:
+    """The fewest decimal places (up to ``most``) that write ``value``.
+
+    >>> places(2.5, 2), places(3.0, 2), places(0.125, 2)
+    (1, 0, 2)
+    """
+    return next((p for p in range(most) if abs(value * 10**p - round(value * 10**p)) < 1e-9), most)
+
+
+def nice_ticks(low: float, high: float, count: int = 5, *, decimals: int = 2) -> list[float]:
+    """About ``count`` evenly spaced round values (steps of 1, 2, 2.5 or 5 × 10^k)
+    covering ``low`` to ``high``, each a multiple of the precision 10^-decimals: rubric
+    levels 1 to 4 get 1, 2, 3, 4 and levels 1 to 3 get 1, 2, 3, never 1.5.
 
     >>> nice_ticks(-0.23, 0.91)
-    [-0.25, 0.0, 0.25, 0.5, 0.75, 1.0]
-    >>> nice_ticks(0, 1)
-    [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    [-0.5, 0.0, 0.5, 1.0]
+    >>> nice_ticks(1, 3, decimals=0)
+    [1.0, 2.0, 3.0]
     """
     if not (math.isfinite(low) and math.isfinite(high)):
         raise ValueError("tick bounds must be finite numbers")
-    if high < low:
-        low, high = high, low
-    if high == low:
-        low, high = low - 0.5, high + 0.5
-    raw = (high - low) / max(count, 1)
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12)
-    first = math.floor(low / step + 1e-9) * step
-    ticks = []
-    value = first
-    while value < high + step - 1e-9:
-        ticks.append(round(value, 10) + 0.0)
-        value += step
-    while len(ticks) > 1 and ticks[-2] >= high - 1e-9:
-        ticks.pop()
-    return ticks
+    if high <= low:
+        high = low + 1.0
+    unit = 10.0**-decimals
+    raw = max((high - low) / (count - 1), unit)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(
+        s
+        for s in (m * magnitude for m in (1, 2, 2.5, 5, 10, 20))
+        if s >= raw * (1 - 1e-9) and places(s, decimals + 1) <= decimals
+    )
+    start = math.floor(low / step + 1e-9) * step
+    stop = math.ceil(high / step - 1e-9) * step
+    return [round(start + k * step, 10) + 0.0 for k in range(round((stop - start) / step) + 1)]
 
 
-def _scale(lo: float, hi: float, a: float, b: float):
+def _tick_places(ticks: Sequence[float], decimals: int = 2) -> int:
+    return max(places(t, decimals) for t in ticks)
+
+
+def _scale(lo: float, hi: float, a: float, b: float) -> Callable[[float], float]:
     span = (hi - lo) or 1.0
     return lambda v: round(a + (v - lo) * (b - a) / span, 1)
 
 
 def _short(text: str, chars: int = LABEL_CHARS) -> str:
-    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+    """``text`` in at most ``chars`` characters, the cut marked with an ellipsis (the full
+    text is the label's tooltip and is in the data table)."""
+    if len(text) <= chars:
+        return text
+    return text[: max(chars - 1, 1)].rstrip(" ,;:(–-") + "…"
 
 
 def _finite(*values: float | None) -> list[float]:
     return [float(v) for v in values if v is not None and math.isfinite(float(v))]
 
 
-def _marker(shape: str, x: float, y: float, colour: str, title: str, size: float = 5.0) -> Mark:
+def _shown(value: float | None) -> TypeGuard[float]:
+    return value is not None and math.isfinite(value)
+
+
+def _marker(shape: str, x: float, y: float, colour: str, size: float = 5.0, **tip: Any) -> Mark:
     if shape == "square":
         return Mark(
-            "square", x=x - size, y=y - size, x2=2 * size, y2=2 * size, colour=colour, title=title
+            "square",
+            x=round(x - size, 1),
+            y=round(y - size, 1),
+            x2=2 * size,
+            y2=2 * size,
+            colour=colour,
+            **tip,
         )
-    if shape == "diamond":
-        s = size * 1.3
-        points = f"{x},{y - s} {x + s},{y} {x},{y + s} {x - s},{y}"
-        return Mark("polygon", points=points, colour=colour, title=title)
-    if shape == "triangle":
-        s = size * 1.3
-        points = f"{x},{y - s} {x + s},{round(y + s * 0.8, 1)} {x - s},{round(y + s * 0.8, 1)}"
-        return Mark("polygon", points=points, colour=colour, title=title)
-    return Mark("circle", x=x, y=y, x2=size, colour=colour, title=title)
-
-
-def _interval_text(estimate: float, low: float | None, high: float | None) -> str:
-    if low is None or high is None:
-        return f"{estimate:.2f}"
-    return f"{estimate:.2f} [{low:.2f}, {high:.2f}]"
+    if shape in ("diamond", "triangle"):
+        s = round(size * 1.3, 1)
+        if shape == "diamond":
+            points = f"{x},{round(y - s, 1)} {round(x + s, 1)},{y} {x},{round(y + s, 1)} {round(x - s, 1)},{y}"
+        else:
+            foot = round(y + s * 0.8, 1)
+            points = f"{x},{round(y - s, 1)} {round(x + s, 1)},{foot} {round(x - s, 1)},{foot}"
+        return Mark("polygon", points=points, colour=colour, **tip)
+    return Mark("circle", x=x, y=y, x2=size, colour=colour, **tip)
 
 
 def forest(
@@ -264,23 +302,23 @@ def forest(
     pooled_label: str = "",
     columns: tuple[str, ...] = (),
 ) -> Chart:
-    """A forest plot: one row per effect with its interval, a reference line, the pooled
-    estimate as a diamond spanning its interval and the prediction interval as a line."""
-    drawn = list(rows) + ([pooled] if pooled is not None else [])
+    """A forest plot: one row per effect with its interval (a row without an estimate is
+    listed with its note), the 0 line, a dashed reference line, the pooled estimate as a
+    diamond spanning its interval, and the prediction interval as a line through it."""
+    drawn = [*rows, *([pooled] if pooled is not None else [])]
     values = _finite(0.0, reference, *(v for r in drawn for v in (r.estimate, r.low, r.high)))
     if prediction is not None:
         values += _finite(*prediction)
     ticks = nice_ticks(min(values), max(values))
     left, right = 230.0, WIDTH - 24.0
     x = _scale(ticks[0], ticks[-1], left, right)
-    n_rows = len(rows) + (2 if pooled is not None else 0)
     top = float(TOP)
-    bottom = top + ROW * max(n_rows, 1)
+    bottom = top + ROW * max(len(rows) + (2 if pooled is not None else 0), 1)
     labels: list[Label] = []
     marks: list[Mark] = []
-    if ticks[0] <= 0.0 and ticks[-1] >= 0.0:
+    if ticks[0] <= 0.0 <= ticks[-1]:
         marks.append(Mark("line", x=x(0.0), y=top - 6, x2=x(0.0), y2=bottom, colour=AXIS, width=1))
-    if reference is not None and math.isfinite(reference):
+    if _shown(reference):
         marks.append(
             Mark(
                 "line",
@@ -290,36 +328,36 @@ def forest(
                 y2=bottom,
                 colour=REFERENCE,
                 dashed=True,
-                width=2,
                 title=reference_label,
+                value=reference,
             )
         )
     for i, row in enumerate(rows):
         y = round(top + ROW * i + ROW / 2, 1)
         labels.append(Label(left - 8, y, _short(row.label), full=row.label, href=row.href))
-        if row.estimate is None or not math.isfinite(row.estimate):
+        if not _shown(row.estimate):
             labels.append(
                 Label(left + 4, y, _short(row.note, 70), full=row.note, anchor="start", italic=True)
             )
             continue
-        tip = f"{row.label}: {_interval_text(row.estimate, row.low, row.high)}"
-        if row.low is not None and row.high is not None:
+        tip: dict[str, Any] = {
+            "title": row.label,
+            "value": row.estimate,
+            "low": row.low,
+            "high": row.high,
+        }
+        if _shown(row.low) and _shown(row.high):
             marks.append(
-                Mark(
-                    "interval",
-                    x=x(row.low),
-                    y=y,
-                    x2=x(row.high),
-                    y2=y,
-                    colour=PALETTE[0],
-                    title=tip,
-                )
+                Mark("interval", x=x(row.low), y=y, x2=x(row.high), y2=y, colour=PALETTE[0], **tip)
             )
-        marks.append(_marker("square", x(row.estimate), y, PALETTE[0], tip, size=4.5))
-    if pooled is not None and pooled.estimate is not None:
+        marks.append(_marker("square", x(row.estimate), y, PALETTE[0], size=4.5, **tip))
+    legend = [LegendItem(axis_label, PALETTE[0], "square")]
+    if _shown(reference):
+        legend.append(LegendItem(reference_label, REFERENCE, "line", dashed=True))
+    table_rows = [(r.label, r.estimate, r.low, r.high, r.note) for r in rows]
+    if pooled is not None and _shown(pooled.estimate):
         y = round(top + ROW * len(rows) + ROW, 1)
         labels.append(Label(left - 8, y, _short(pooled.label), full=pooled.label))
-        tip = f"{pooled.label}: {_interval_text(pooled.estimate, pooled.low, pooled.high)}"
         if prediction is not None and all(map(math.isfinite, prediction)):
             marks.append(
                 Mark(
@@ -329,28 +367,30 @@ def forest(
                     x2=x(prediction[1]),
                     y2=y,
                     colour=PALETTE[2],
-                    width=2,
-                    title=f"{prediction_label}: [{prediction[0]:.2f}, {prediction[1]:.2f}]",
+                    title=prediction_label,
+                    low=prediction[0],
+                    high=prediction[1],
                 )
             )
-        low = pooled.low if pooled.low is not None else pooled.estimate
-        high = pooled.high if pooled.high is not None else pooled.estimate
-        points = (
-            f"{x(low)},{y} {x(pooled.estimate)},{y - 8} {x(high)},{y} {x(pooled.estimate)},{y + 8}"
+        low = pooled.low if _shown(pooled.low) else pooled.estimate
+        high = pooled.high if _shown(pooled.high) else pooled.estimate
+        centre = x(pooled.estimate)
+        points = f"{x(low)},{y} {centre},{y - 8} {x(high)},{y} {centre},{y + 8}"
+        marks.append(
+            Mark(
+                "polygon",
+                points=points,
+                colour=PALETTE[1],
+                title=pooled.label,
+                value=pooled.estimate,
+                low=pooled.low,
+                high=pooled.high,
+            )
         )
-        marks.append(Mark("polygon", points=points, colour=PALETTE[1], title=tip))
-    columns = columns or FOREST_COLUMNS
-    legend = [LegendItem(axis_label, PALETTE[0], "square")]
-    if reference is not None:
-        legend.append(LegendItem(reference_label, REFERENCE, "line", dashed=True))
-    if pooled is not None and pooled.estimate is not None:
         legend.append(LegendItem(pooled_label or pooled.label, PALETTE[1], "diamond"))
-        if prediction is not None:
-            legend.append(LegendItem(prediction_label, PALETTE[2], "line"))
-    table_rows = [(r.label, r.estimate, r.low, r.high, r.note) for r in rows]
-    if pooled is not None:
         table_rows.append((pooled.label, pooled.estimate, pooled.low, pooled.high, pooled.note))
         if prediction is not None:
+            legend.append(LegendItem(prediction_label, PALETTE[2], "line"))
             table_rows.append((prediction_label, None, prediction[0], prediction[1], ""))
     return Chart(
         kind="forest",
@@ -359,12 +399,13 @@ def forest(
         axis_label=axis_label,
         width=WIDTH,
         height=int(bottom + BOTTOM),
-        table=DataTable(title, columns, tuple(table_rows)),
+        table=DataTable(title, columns or FOREST_COLUMNS, tuple(table_rows)),
         left=left,
         right=right,
         top=top,
         bottom=bottom,
         x_ticks=tuple(Tick(x(t), t) for t in ticks),
+        tick_places=_tick_places(ticks),
         labels=tuple(labels),
         marks=tuple(marks),
         legend=tuple(legend),
@@ -387,13 +428,14 @@ def trend(
     """Lines over ordered categories (terms, survey windows), each point with its interval.
 
     A missing point (``estimate`` None: suppressed or not measured) breaks the line and
-    keeps its note in the data table."""
+    keeps its note in the data table. Series sit a few pixels apart at each category so
+    that their intervals do not hide each other."""
     categories = list(categories)
     values = _finite(
         reference, *(v for s in series for p in s.points for v in (p.estimate, p.low, p.high))
     )
     if y_range is not None:
-        values += list(y_range)
+        values += _finite(*y_range)
     if not values:
         values = [0.0, 1.0]
     ticks = nice_ticks(min(values), max(values))
@@ -402,11 +444,11 @@ def trend(
     y = _scale(ticks[0], ticks[-1], bottom, top)
     step = (right - left) / max(len(categories), 1)
     x_of = {c: round(left + step * (i + 0.5), 1) for i, c in enumerate(categories)}
-    marks: list[Mark] = [
+    lines: list[Mark] = [
         Mark("line", x=left, y=y(t), x2=right, y2=y(t), colour=GRID, width=1) for t in ticks
     ]
-    if reference is not None and math.isfinite(reference):
-        marks.append(
+    if _shown(reference):
+        lines.append(
             Mark(
                 "line",
                 x=left,
@@ -416,29 +458,36 @@ def trend(
                 colour=REFERENCE,
                 dashed=True,
                 title=reference_label,
+                value=reference,
             )
         )
+    points: list[Mark] = []
     legend: list[LegendItem] = []
     table_rows: list[tuple[Any, ...]] = []
-    offset_step = min(6.0, step / (2 * max(len(series), 1)))
+    offset = min(6.0, step / (2 * max(len(series), 1)))
     for i, s in enumerate(series):
-        colour = PALETTE[i % len(PALETTE)]
-        shape = MARKERS[i % len(MARKERS)]
+        colour, shape = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
         legend.append(LegendItem(s.label, colour, shape))
-        dx = round((i - (len(series) - 1) / 2) * offset_step, 1)
+        dx = round((i - (len(series) - 1) / 2) * offset, 1)
         run: list[str] = []
         for p in s.points:
             table_rows.append((s.label, p.category, p.estimate, p.low, p.high, p.note))
-            if p.category not in x_of or p.estimate is None or not math.isfinite(p.estimate):
+            if p.category not in x_of or not _shown(p.estimate):
                 if len(run) > 1:
-                    marks.append(Mark("polyline", points=" ".join(run), colour=colour))
+                    lines.append(Mark("polyline", points=" ".join(run), colour=colour))
                 run = []
                 continue
             px, py = round(x_of[p.category] + dx, 1), y(p.estimate)
             run.append(f"{px},{py}")
-            tip = f"{s.label}, {p.category}: {_interval_text(p.estimate, p.low, p.high)}"
-            if p.low is not None and p.high is not None:
-                marks.append(
+            tip: dict[str, Any] = {
+                "title": f"{s.label}, {p.category}",
+                "value": p.estimate,
+                "low": p.low,
+                "high": p.high,
+                "note": p.note,
+            }
+            if _shown(p.low) and _shown(p.high):
+                points.append(
                     Mark(
                         "interval",
                         x=px,
@@ -447,18 +496,23 @@ def trend(
                         y2=y(p.high),
                         colour=colour,
                         width=1.5,
-                        title=tip,
+                        **tip,
                     )
                 )
-            marks.append(_marker(shape, px, py, colour, tip))
+            points.append(_marker(shape, px, py, colour, **tip))
         if len(run) > 1:
-            marks.append(Mark("polyline", points=" ".join(run), colour=colour))
-    if reference is not None:
+            lines.append(Mark("polyline", points=" ".join(run), colour=colour))
+    if _shown(reference):
         legend.append(LegendItem(reference_label, REFERENCE, "line", dashed=True))
-    # Polylines first, so that markers are drawn over them.
-    marks.sort(key=lambda m: 0 if m.shape in ("line", "polyline") else 1)
     labels = [
-        Label(x_of[c], bottom + 18, _short(c, 16), full=c, anchor="middle") for c in categories
+        Label(
+            x_of[c],
+            bottom + 18,
+            _short(c, max(int(step // CHAR_WIDTH) - 1, 3)),
+            full=c,
+            anchor="middle",
+        )
+        for c in categories
     ]
     return Chart(
         kind="trend",
@@ -473,10 +527,11 @@ def trend(
         top=top,
         bottom=bottom,
         y_ticks=tuple(Tick(y(t), t) for t in ticks),
+        tick_places=_tick_places(ticks),
         labels=tuple(labels),
-        marks=tuple(marks),
+        marks=tuple(lines + points),  # markers over the lines
         legend=tuple(legend),
-        empty=not any(p.estimate is not None for s in series for p in s.points),
+        empty=not any(_shown(p.estimate) for s in series for p in s.points),
     )
 
 
@@ -490,52 +545,42 @@ def bars(
     percent: bool = True,
     columns: tuple[str, ...] = (),
 ) -> Chart:
-    """Horizontal bars from 0 to ``maximum`` (shares as percentages by default)."""
+    """Horizontal bars from 0 to ``maximum``: shares, written as percentages, by default."""
     left, right, top = 230.0, WIDTH - 64.0, float(TOP)
     bottom = top + ROW * max(len(rows), 1)
-    ticks = nice_ticks(0.0, maximum, 4)
+    scale = 100.0 if percent else 1.0
+    ticks = nice_ticks(0.0, maximum * scale, 5, decimals=0 if percent else 2)
     x = _scale(0.0, ticks[-1], left, right)
     labels: list[Label] = []
     marks: list[Mark] = [
         Mark("line", x=x(t), y=top - 4, x2=x(t), y2=bottom, colour=GRID, width=1) for t in ticks
     ]
+    table_rows: list[tuple[Any, ...]] = []
     for i, row in enumerate(rows):
         y = round(top + ROW * i + ROW / 2, 1)
         labels.append(Label(left - 8, y, _short(row.label), full=row.label))
-        if row.value is None or not math.isfinite(row.value):
+        shown = round(row.value * scale, 0 if percent else 2) if _shown(row.value) else None
+        table_rows.append((row.label, shown, row.note))
+        if shown is None:
             labels.append(
                 Label(left + 4, y, _short(row.note, 60), full=row.note, anchor="start", italic=True)
             )
             continue
-        value = min(max(row.value, 0.0), ticks[-1])
-        shown = f"{round(row.value * 100)} %" if percent else f"{row.value:.2f}"
+        end = x(min(max(shown, 0.0), ticks[-1]))
         marks.append(
             Mark(
                 "bar",
                 x=left,
                 y=y - 8,
-                x2=round(x(value) - left, 1),
+                x2=round(end - left, 1),
                 y2=16,
                 colour=PALETTE[0],
-                title=f"{row.label}: {shown}",
+                title=row.label,
+                value=shown,
+                note=row.note,
             )
         )
-        marks.append(
-            Mark(
-                "text",
-                x=x(value) + 6,
-                y=y,
-                text=str(round(row.value * 100)) if percent else f"{row.value:.2f}",
-            )
-        )
-    table_rows = tuple(
-        (
-            r.label,
-            (round(r.value * 100) if percent else r.value) if r.value is not None else None,
-            r.note,
-        )
-        for r in rows
-    )
+        marks.append(Mark("text", x=end + 6, y=y, value=shown))
     return Chart(
         kind="bars",
         title=title,
@@ -544,15 +589,129 @@ def bars(
         width=WIDTH,
         height=int(bottom + BOTTOM),
         table=DataTable(
-            title, columns or (BAR_COLUMNS_PERCENT if percent else BAR_COLUMNS), table_rows
+            title, columns or (BAR_COLUMNS_PERCENT if percent else BAR_COLUMNS), tuple(table_rows)
         ),
         left=left,
         right=right,
         top=top,
         bottom=bottom,
-        x_ticks=tuple(Tick(x(t), round(t * 100) if percent else t) for t in ticks),
+        x_ticks=tuple(Tick(x(t), t) for t in ticks),
+        tick_places=_tick_places(ticks),
+        value_places=0 if percent else 2,
         labels=tuple(labels),
         marks=tuple(marks),
         percent=percent,
         empty=not rows,
+    )
+
+
+def run_chart(
+    points: Sequence[RunPoint],
+    *,
+    low: float,
+    high: float,
+    median: float | None,
+    decimals: int = 2,
+    title: str,
+    description: str,
+    axis_label: str = "",
+    median_label: str = "",
+    point_label: str = "",
+    signal_label: str = "",
+) -> Chart:
+    """A run chart: the points in order, evenly spaced (an occasion without a point keeps
+    its place), the median as a dashed centre line, and a point that is part of a signal
+    drawn as an orange square. The vertical axis spans at least [``low``, ``high``] (a
+    measure's range, so a chart of rubric levels starts at the lowest level), with ticks
+    at the measure's precision (``decimals``)."""
+    width, height = WIDTH, 260
+    left, right, top, bottom = 56.0, float(width - 56), 16.0, float(height - 48)
+    values = _finite(*(p.value for p in points))
+    ticks = nice_ticks(min([low, *values]), max([high, *values]), decimals=decimals)
+    y = _scale(ticks[0], ticks[-1], bottom, top)
+    count = len(points)
+    inner = right - left
+
+    def x(position: int) -> float:
+        return round(left + (inner * position / (count - 1) if count > 1 else inner / 2), 1)
+
+    marks: list[Mark] = [
+        Mark("line", x=left, y=y(t), x2=right, y2=y(t), colour=GRID, width=1) for t in ticks
+    ]
+    if _shown(median):
+        marks.append(
+            Mark(
+                "line",
+                x=left,
+                y=y(median),
+                x2=right,
+                y2=y(median),
+                colour=REFERENCE,
+                dashed=True,
+                title=median_label,
+                value=median,
+            )
+        )
+    shown = [(i, p.value, p) for i, p in enumerate(points) if _shown(p.value)]
+    line = " ".join(f"{x(i)},{y(value)}" for i, value, _ in shown)
+    if len(shown) > 1:
+        marks.append(Mark("polyline", points=line, colour=PALETTE[0]))
+    for i, value, p in shown:
+        if p.signal:
+            marks.append(
+                _marker(
+                    "square",
+                    x(i),
+                    y(value),
+                    REFERENCE,
+                    size=6.0,
+                    title=p.label,
+                    value=p.value,
+                    note=", ".join(filter(None, [p.note, signal_label])),
+                )
+            )
+        else:
+            marks.append(
+                _marker(
+                    "circle",
+                    x(i),
+                    y(value),
+                    PALETTE[0],
+                    title=p.label,
+                    value=p.value,
+                    note=p.note,
+                )
+            )
+    room = inner / (count - 1) if count > 1 else inner
+    labels = []
+    for i, p in enumerate(points):
+        centre = x(i)
+        chars = max(int(min(room, 2 * min(centre, width - centre)) // CHAR_WIDTH) - 1, 3)
+        labels.append(
+            Label(centre, bottom + 20, _short(p.label, chars), full=p.label, anchor="middle")
+        )
+    legend = [LegendItem(point_label, PALETTE[0], "circle")]
+    if signal_label:
+        legend.append(LegendItem(signal_label, REFERENCE, "square"))
+    if median_label:
+        legend.append(LegendItem(median_label, REFERENCE, "line", dashed=True))
+    return Chart(
+        kind="run",
+        title=title,
+        description=description,
+        axis_label=axis_label,
+        width=width,
+        height=height,
+        table=DataTable(title, ("", ""), ()),
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        y_ticks=tuple(Tick(y(t), t) for t in ticks),
+        tick_places=_tick_places(ticks, decimals),
+        value_places=decimals,
+        labels=tuple(labels),
+        marks=tuple(marks),
+        legend=tuple(legend),
+        empty=not shown,
     )

@@ -28,6 +28,8 @@ from efficacy.access.surveys import (
     result_windows_for,
 )
 from efficacy.analysis.survey import ALPHA_CI_LOW, ALPHA_LOW, LOW_RESPONSE_RATE
+from efficacy.charts import Chart, Point, trend
+from efficacy.charts import Series as ChartSeries
 from efficacy.roster.models import Team
 from efficacy.tabular import write_csv, write_xlsx
 from efficacy.tabular.writing import XLSX_TYPE
@@ -108,38 +110,35 @@ def results_export(request: HttpRequest, window_id: int, fmt: str) -> HttpRespon
 
 # --- the trend -------------------------------------------------------------------------
 
-#: The trend chart's drawing box (SVG user units) and its margins.
-CHART_WIDTH, CHART_HEIGHT = 600, 240
-CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 44, 16, 12, 28
 
-
-def _chart(series: Series, scale_min: int, scale_max: int) -> dict[str, Any] | None:
-    """Where each shown point of ``series`` and its interval sit in the chart (geometry
-    only: the figures come from the service)."""
-    shown = [p for p in series.points if p.figure.index is not None]
-    if len(shown) < 2:
+def _chart(series: Series, scale_min: int, scale_max: int, index_name: str) -> Chart | None:
+    """The school's index at each window with its interval (efficacy.charts draws it; the
+    figures come from the service). A suppressed window keeps its place, with no point."""
+    if len([p for p in series.points if p.figure.index is not None]) < 2:
         return None
-    inner_w = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
-    inner_h = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
-    span = scale_max - scale_min
-
-    def y(value: float) -> float:
-        value = min(max(value, scale_min), scale_max)
-        return round(CHART_TOP + inner_h * (scale_max - value) / span, 1)
-
-    step = inner_w / (len(series.points) - 1 if len(series.points) > 1 else 1)
-    points = []
-    for i, point in enumerate(series.points):
-        index = point.figure.index
-        if index is None:
-            continue
-        x = round(CHART_LEFT + i * step, 1)
-        points.append({"x": x, "y": y(index.mean), "low": y(index.ci.low),
-                       "high": y(index.ci.high), "label": point.window.title})  # fmt: skip
-    ticks = [{"value": v, "y": y(v)} for v in range(scale_min, scale_max + 1)]
-    line = " ".join(f"{p['x']},{p['y']}" for p in points)
-    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "left": CHART_LEFT,
-            "right": CHART_WIDTH - CHART_RIGHT, "points": points, "ticks": ticks, "line": line}  # fmt: skip
+    return trend(
+        [
+            ChartSeries(
+                series.label,
+                [
+                    Point(
+                        p.window.title,
+                        p.figure.index.mean,
+                        p.figure.index.ci.low,
+                        p.figure.index.ci.high,
+                    )
+                    if p.figure.index is not None
+                    else Point(p.window.title, None)
+                    for p in series.points
+                ],
+            )
+        ],
+        categories=[p.window.title for p in series.points],
+        title=_("%(index)s at each window") % {"index": index_name},
+        description=_("The school's index at each window with its likely range."),
+        axis_label=index_name,
+        y_range=(scale_min, scale_max),
+    )
 
 
 @login_required
@@ -164,7 +163,7 @@ def results_trend_page(request: HttpRequest, window_id: int) -> HttpResponse:
         "window": window,
         "trend": trend,
         "cycle_rows": cycle_rows,
-        "chart": _chart(trend.school, shape.scale_min, shape.scale_max),
+        "chart": _chart(trend.school, shape.scale_min, shape.scale_max, trend.index_name),
         "scale_min": shape.scale_min,
         "scale_max": shape.scale_max,
     }

@@ -14,10 +14,12 @@ from efficacy.charts import (
     Bar,
     ForestRow,
     Point,
+    RunPoint,
     Series,
     bars,
     forest,
     nice_ticks,
+    run_chart,
     trend,
 )
 
@@ -35,9 +37,9 @@ def svg_of(html: str) -> ET.Element:
 @pytest.mark.parametrize(
     ("low", "high", "expected"),
     [
-        (-0.23, 0.91, [-0.25, 0.0, 0.25, 0.5, 0.75, 1.0]),
-        (0, 1, [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]),
-        (2.0, 2.0, [1.4, 1.6, 1.8, 2.0, 2.2, 2.4, 2.6]),
+        (-0.23, 0.91, [-0.5, 0.0, 0.5, 1.0]),
+        (0, 1, [0.0, 0.25, 0.5, 0.75, 1.0]),
+        (2.0, 2.0, [2.0, 2.25, 2.5, 2.75, 3.0]),
         (3.1, 4.9, [3.0, 3.5, 4.0, 4.5, 5.0]),
     ],
 )
@@ -154,7 +156,32 @@ def test_the_svg_is_well_formed_accessible_and_has_no_style_in_either_language()
                 if element.get(name):
                     float(element.get(name))
         ticks = [t.text for t in svg.iter(f"{SVG}text") if t.text and re.match(r"-?\d", t.text)]
-        assert ("0,1" if language == "fr" else "0.1") in ticks
+        assert ("0,2" if language == "fr" else "0.2") in ticks
         # The data table is one click away.
         assert '<details class="chart-data">' in html
         assert "<caption>Impact &amp; more" in html
+
+
+def test_the_run_chart_keeps_an_empty_place_marks_signals_and_draws_the_median():
+    chart = run_chart(
+        [RunPoint("Baseline", 2.0), RunPoint("Check 1", None), RunPoint("Final", 3.0, signal=True)],
+        low=1,
+        high=4,
+        median=2.5,
+        decimals=0,
+        title="t",
+        description="d",
+        median_label="median",
+        signal_label="signal",
+    )
+    assert [t.value for t in chart.y_ticks] == [1.0, 2.0, 3.0, 4.0]
+    assert chart.tick_places == 0
+    # Three places, evenly spaced; the middle one has no point.
+    assert [label.x for label in chart.labels] == [56.0, 320.0, 584.0]
+    circle = next(m for m in chart.marks if m.shape == "circle")
+    square = next(m for m in chart.marks if m.shape == "square")
+    assert circle.x == 56.0
+    assert square.x == 584.0 - 6
+    assert square.note == "signal"
+    median = next(m for m in chart.marks if m.dashed)
+    assert median.y == pytest.approx((circle.y + square.y + 6) / 2, abs=0.2)

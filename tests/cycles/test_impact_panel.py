@@ -28,6 +28,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from django.db.models import F
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from statsmodels.stats.proportion import proportion_confint
 
@@ -558,7 +559,7 @@ def test_the_axis_ticks_use_the_measures_precision(kind, low, high, scores, tick
         for i in range(3)
     )
     chart = _chart(RunChart(statistic="mean", points=points, decimals=decimals), measure)
-    assert [tick["label"] for tick in chart["y_ticks"]] == ticks
+    assert [floatformat(t.value, chart.tick_places) for t in chart.y_ticks] == ticks
 
 
 def test_by_class_each_effect_is_by_hand_and_a_small_class_is_suppressed(panel):
@@ -1024,8 +1025,12 @@ def test_the_run_chart_is_an_inline_svg_with_a_table_alternative(client, world, 
     client.force_login(world.lead_english)
     html = client.get(_url(panel), HTTP_HX_REQUEST="true").content.decode()
     progress = _section(html, "impact-progress")
-    assert '<svg class="run-chart"' in progress
-    assert 'role="img" aria-labelledby="run-chart-title run-chart-desc"' in progress
+    svg = progress[progress.index("<svg") : progress.index("</svg>")]
+    assert '<svg class="chart"' in svg
+    ids = re.search(r'role="img" aria-labelledby="(chart-\w+)-title (chart-\w+)-desc"', svg)
+    assert ids
+    assert f'<title id="{ids.group(1)}-title">Run chart' in svg
+    assert "chart-data" not in progress  # the table is on the page already
     assert "<caption>The focus group's mean score at each occasion</caption>" in progress
     assert progress.count('<th scope="row">') == 5
     assert progress.count('data-figure="runchart-value"') == 5

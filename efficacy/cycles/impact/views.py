@@ -78,6 +78,7 @@ from django.views.decorators.http import require_GET
 from efficacy import privacy
 from efficacy.access.cycles import access_cycle
 from efficacy.analysis import verdict as grading
+from efficacy.charts import Chart, RunPoint, run_chart
 from efficacy.cycles.impact.panel import (
     BEHIND,
     ON_TRACK,
@@ -467,108 +468,40 @@ def _run_reading(run: RunChart | None) -> str:
     return _("No signal of non-random change.")
 
 
-# --- the run chart as inline SVG -------------------------------------------------
-
-WIDTH, HEIGHT = 640, 260
-# As wide on the right as on the left: the last occasion's name is centred under it too.
-LEFT, RIGHT, TOP, BOTTOM = 56, 56, 16, 48
-#: The width of a character of the axis labels (font size 12), on the wide side.
-CHAR_WIDTH = 7.0
+# --- the run chart (drawn by efficacy.charts) ---------------------------------------
 
 
-def _places(value: float, most: int) -> int:
-    """The fewest decimal places (up to ``most``) that write ``value``."""
-    return next((p for p in range(most) if abs(value * 10**p - round(value * 10**p)) < 1e-9), most)
-
-
-def _nice_ticks(low: float, high: float, count: int = 5, *, decimals: int = 2) -> list[float]:
-    """About ``count`` evenly spaced round values (steps of 1, 2, 2.5 or 5 × 10^k)
-    covering ``low`` to ``high``, each a multiple of the measure's precision (10^-decimals):
-    rubric levels 1 to 4 get 1, 2, 3, 4 and levels 1 to 3 get 1, 2, 3, never 1.5."""
-    if high <= low:
-        high = low + 1.0
-    unit = 10.0**-decimals
-    raw = max((high - low) / (count - 1), unit)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(
-        s
-        for s in (m * magnitude for m in (1, 2, 2.5, 5, 10, 20))
-        if s >= raw * (1 - 1e-9) and _places(s, decimals + 1) <= decimals
-    )
-    start = math.floor(low / step + 1e-9) * step
-    stop = math.ceil(high / step - 1e-9) * step
-    return [start + k * step for k in range(round((stop - start) / step) + 1)]
-
-
-def _shorten(text: str, chars: int) -> str:
-    """``text`` in at most ``chars`` characters, the cut marked with an ellipsis (the
-    full text is the label's tooltip and is in the table)."""
-    if len(text) <= chars:
-        return text
-    return text[: max(chars - 1, 1)].rstrip(" ,;:(–-") + "…"
-
-
-def _chart(run: RunChart | None, measure: Measure | None) -> dict[str, Any] | None:
-    """Coordinates for the template's SVG (plain numbers with a dot, never localised).
-
-    The vertical axis spans the measure's range, so a chart of rubric levels
-    starts at the lowest level; occasions are spaced evenly in the cycle's
-    order, and an occasion without a point leaves its place empty.
-    """
+def _chart(run: RunChart | None, measure: Measure | None) -> Chart | None:
+    """The run chart's geometry: the vertical axis spans the measure's range, so a chart
+    of rubric levels starts at the lowest level, with ticks at the measure's precision;
+    occasions are spaced evenly in the cycle's order, and an occasion without a point
+    leaves its place empty."""
     if run is None or measure is None or not run.shown:
         return None
-    values = [p.value for p in run.shown]
-    ticks = _nice_ticks(
-        min([float(measure.min_score), *values]),
-        max([float(measure.max_score), *values]),
+    return run_chart(
+        [
+            RunPoint(
+                p.occasion,
+                p.value,
+                signal=bool(p.signals),
+                note=f"n = {p.n}" if p.value is not None else "",
+            )
+            for p in run.points
+        ],
+        low=float(measure.min_score),
+        high=float(measure.max_score),
+        median=run.chart.median if run.chart is not None else None,
         decimals=run.decimals,
+        title=_("Run chart: the focus group's mean score at each occasion"),
+        description=_(
+            "Each point is the focus group's mean score at one occasion, in order, with the "
+            "median of the points as a dashed centre line; the same values are in the table "
+            "that follows the chart."
+        ),
+        point_label=_("an occasion's mean"),
+        signal_label=_("a point that is part of a signal"),
+        median_label=_("median (centre line)"),
     )
-    tick_places = max(_places(t, run.decimals) for t in ticks)
-    low, high = ticks[0], ticks[-1]
-    span = high - low
-    count = len(run.points)
-    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-
-    def x(position: int) -> float:
-        return LEFT + (inner_w * position / (count - 1) if count > 1 else inner_w / 2)
-
-    def y(value: float) -> float:
-        return TOP + inner_h * (high - value) / span
-
-    def fmt(v: float) -> str:
-        return f"{v:.1f}"
-
-    def label(position: int, text: str) -> dict[str, str]:
-        # The room under a point: the gap to its neighbours, and never past the edge.
-        centre = x(position)
-        room = min(inner_w / (count - 1) if count > 1 else inner_w, 2 * min(centre, WIDTH - centre))
-        short = _shorten(text, max(int(room // CHAR_WIDTH) - 1, 3))
-        return {"x": fmt(centre), "y": fmt(HEIGHT - BOTTOM + 20), "label": short, "full": text}
-
-    points = [
-        {
-            "x": fmt(x(p.position)),
-            "y": fmt(y(p.value)),
-            "signal": bool(p.signals),
-            "label": p.occasion,
-            "value": floatformat(p.value, 2),
-            "n": p.n,
-        }
-        for p in run.shown
-    ]
-    return {
-        "width": WIDTH,
-        "height": HEIGHT,
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "top": TOP,
-        "bottom": HEIGHT - BOTTOM,
-        "line": " ".join(f"{p['x']},{p['y']}" for p in points),
-        "points": points,
-        "median": fmt(y(run.chart.median)) if run.chart is not None else None,
-        "y_ticks": [{"y": fmt(y(t)), "label": floatformat(t, tick_places)} for t in ticks],
-        "x_labels": [label(p.position, p.occasion) for p in run.points],
-    }
 
 
 urlpatterns = [
