@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -67,7 +68,8 @@ def write_xlsx(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: 
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    # A sheet's name has at most 31 characters and none of : \ / ? * [ ] (Excel's rule).
+    sheet = workbook.create_sheet(title=re.sub(r"[:\\/?*\[\]]", " ", title)[:31].strip() or "Sheet")
 
     def cell(value: Any) -> Any:
         value = _plain(value)

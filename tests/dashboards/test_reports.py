@@ -251,3 +251,9 @@ def test_a_running_report_shows_how_far_it_got_and_keeps_polling(client, world, 
     page = client.get(reverse("dashboards:report_status", args=[Report.objects.get().pk]))
     assert "making the PDF" in page.content.decode()
     assert b"hx-get" in page.content
+
+
+def test_the_school_dashboard_leads_to_its_reports(client, world):
+    client.force_login(world.leader_a)
+    page = client.get(reverse("dashboards:school", args=[world.school_a.pk])).content.decode()
+    assert reverse("dashboards:reports", args=[world.school_a.pk]) in page
