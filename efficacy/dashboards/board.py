@@ -18,7 +18,7 @@ Every figure reuses the rule its own page uses:
 - **goal status**: a closed cycle reads its mastery moment (met, or a learning story:
   not met); an open cycle with a performance goal reads the share of focus students
   at or above the threshold at the latest occasion with scores against the target,
-  exactly as the impact panel's "on track" (:func:`efficacy.cycles.impact.panel._on_track`);
+  exactly as the impact panel's "on track" (:func:`efficacy.cycles.impact.panel.goal_standing`);
   an open cycle judged on growth reads its stored pre/post interval against the
   growth expected over its weeks;
 - **grade**: :attr:`MasteryMoment.evidence_grade` in words (:func:`grade_words`).
@@ -47,7 +47,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from efficacy import privacy
-from efficacy.cycles.impact.panel import BEHIND, ON_TRACK, UNDECIDED, _on_track
+from efficacy.cycles.impact.panel import BEHIND, ON_TRACK, UNDECIDED, goal_standing
 from efficacy.cycles.models import (
     CycleStatus,
     ImpactSummary,
@@ -326,7 +326,7 @@ def _goal_standings(
             continue
         latest = max((r[1], r[2] or dt.date.min, r[3]) for r in scores)
         values = np.array([r[5] for r in scores if (r[1], r[2] or dt.date.min, r[3]) == latest])
-        share, standing = _on_track(cycles_by_id[cycle_id], values, min_n)
+        share, standing = goal_standing(cycles_by_id[cycle_id], values, min_n)
         out[cycle_id] = SUPPRESSED if share.suppressed else standing or UNDECIDED
     return out
 

@@ -533,7 +533,7 @@ def _compute(
         latest = _latest_checkpoint(goal_scores)
         if latest is not None:
             on_track_occasion = occasions[latest].name
-            on_track, on_track_status = _on_track(
+            on_track, on_track_status = goal_standing(
                 cycle, goal_scores.score[goal_scores.occasion == latest], min_n
             )
             if on_track.suppressed:
@@ -1027,7 +1027,9 @@ def _no_final_yet() -> str:
     )
 
 
-def _on_track(cycle: InquiryCycle, scores: np.ndarray, min_n: int) -> tuple[Proportion, str | None]:
+def goal_standing(
+    cycle: InquiryCycle, scores: np.ndarray, min_n: int
+) -> tuple[Proportion, str | None]:
     """The share of ``scores`` (one checkpoint's, on the goal's measure) at or above the
     goal's threshold with its Wilson interval, and how it stands against the target."""
     _measure, threshold, target = cycle.judged_goal()

@@ -209,8 +209,8 @@ def window_results(
     }
     teams = pd.Series([team for team, _answers in rows], dtype=object)
     try:
-        items = _items_frame(rows, shape)
-        scores = _scores(items, shape)
+        items = items_frame_of(rows, shape)
+        scores = scores_of(items, shape)
     except AnalysisError as error:
         whole = _hidden_group(WHOLE, str(window.team or window.school), window.team,
                               GroupSize(0, threshold), None)  # fmt: skip
@@ -262,7 +262,7 @@ def window_results(
     )
 
 
-def _items_frame(rows: Sequence[tuple[Any, Any]], shape: Definition) -> pd.DataFrame:
+def items_frame_of(rows: Sequence[tuple[Any, Any]], shape: Definition) -> pd.DataFrame:
     """One row per response, one column per item, NaN where an item was not answered."""
     keys = list(shape.item_keys)
     records = [answers if isinstance(answers, dict) else {} for _team, answers in rows]
@@ -275,7 +275,7 @@ def _items_frame(rows: Sequence[tuple[Any, Any]], shape: Definition) -> pd.DataF
         raise AnalysisError("An answer is not a number on the scale.") from None
 
 
-def _scores(items: pd.DataFrame, shape: Definition) -> pd.DataFrame:
+def scores_of(items: pd.DataFrame, shape: Definition) -> pd.DataFrame:
     """Each respondent's score on the whole instrument and on each subscale."""
     common: dict[str, Any] = {"scale_min": shape.scale_min, "scale_max": shape.scale_max}
     reverse = [key for key in shape.item_keys if key in shape.reversed_keys]
@@ -344,17 +344,17 @@ def _group(
         hidden_subs = tuple((s.key, shape.text(s, language), Figure(reason=reason))
                             for s in shape.subscales)  # fmt: skip
         return GroupResult(key, label, team, size, Figure(reason=reason), hidden_subs)
-    overall = _figure(tables["overall"], key, threshold)
+    overall = figure_of(tables["overall"], key, threshold)
     subs: list[tuple[str, str, Figure]] = []
     for sub in shape.subscales:
         column = f"sub:{sub.key}"
         figure = (Figure(reason=hidden[column]) if column in hidden
-                  else _figure(tables[column], key, threshold))  # fmt: skip
+                  else figure_of(tables[column], key, threshold))  # fmt: skip
         subs.append((sub.key, shape.text(sub, language), figure))
     return GroupResult(key, label, team, size, overall, tuple(subs))
 
 
-def _figure(table: pd.DataFrame, key: str, threshold: int) -> Figure:
+def figure_of(table: pd.DataFrame, key: str, threshold: int) -> Figure:
     """The index of group ``key`` in ``table`` (:func:`scale_index_by`'s, indexed by group);
     suppressed when fewer than the threshold have a score."""
     if key not in table.index or bool(table.at[key, "suppressed"]):

@@ -2,7 +2,7 @@
 
 The same figure as the whole-school figure of
 :func:`efficacy.voice.services.results.window_results` (``whole.overall``), built the
-same way (:func:`~efficacy.voice.services.results._items_frame`, ``_scores``,
+same way (:func:`~efficacy.voice.services.results.items_frame_of`, ``scores_of``,
 :func:`efficacy.analysis.scale_index_by`, the same complementary suppression of the
 school's total against its teams' groups), but for a list of school-wide windows in
 one query for their answers and one vectorised call per instrument, so a district of a
@@ -23,9 +23,9 @@ from efficacy.voice.services.results import (
     NO_TEAM,
     RESPONDENTS,
     Figure,
-    _figure,
-    _items_frame,
-    _scores,
+    figure_of,
+    items_frame_of,
+    scores_of,
 )
 
 
@@ -50,8 +50,8 @@ def school_indexes(
         shape = group[0].instrument.parsed
         pairs = [(w.pk, team, given) for w in group for team, given in answers.get(w.pk, [])]
         try:
-            items = _items_frame([(team, given) for _w, team, given in pairs], shape)
-            overall = _scores(items, shape)["overall"]
+            items = items_frame_of([(team, given) for _w, team, given in pairs], shape)
+            overall = scores_of(items, shape)["overall"]
         except AnalysisError:
             out.update({w.pk: Figure() for w in group})
             continue
@@ -72,5 +72,5 @@ def school_indexes(
                 reason = total.reason(RESPONDENTS) or privacy.small_group(threshold, RESPONDENTS)
                 out[window.pk] = Figure(reason=reason)
             else:
-                out[window.pk] = _figure(table, str(window.pk), threshold)
+                out[window.pk] = figure_of(table, str(window.pk), threshold)
     return out
