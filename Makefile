@@ -6,11 +6,14 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install demo test test-fast bench lint lint-imports typecheck messages-check format messages clean
 
-# What mypy checks: the access rules, the privacy and tabular policies, the coverage scheduler
-# and its command line, and every domain service module (efficacy/<app>/services.py, one level
-# deeper, or a services/ package). A file that lands later is picked up by the globs.
-TYPED := efficacy/access $(wildcard efficacy/privacy.py) efficacy/tabular \
+# What mypy checks: the access rules, the privacy and tabular policies, the charts, the coverage
+# scheduler and its command line, the dashboards' builders (not their views), the pooled,
+# gap and district impact functions, and every domain service module (efficacy/<app>/services.py,
+# one level deeper, or a services/ package). A file that lands later is picked up by the globs.
+TYPED := efficacy/access $(wildcard efficacy/privacy.py) efficacy/tabular efficacy/charts \
 	efficacy/practice/schedule efficacy/schedule_cli.py \
+	$(filter-out %/urls.py %/apps.py $(wildcard efficacy/dashboards/views_*.py),$(wildcard efficacy/dashboards/*.py)) \
+	$(wildcard efficacy/cycles/impact/pooled.py efficacy/cycles/impact/gaps.py efficacy/cycles/impact/district.py) \
 	$(filter-out efficacy/demo/%,$(wildcard efficacy/*/services.py efficacy/*/*/services.py efficacy/*/services/*.py efficacy/*/*/services/*.py))
 
 install: $(STAMP)
