@@ -197,7 +197,7 @@ def _cycles_chart(user: Person, summaries: list[ImpactSummary], pooled: PooledIm
         title=_("Impact of every closed cycle, by school"),
         description=_(
             "Each row is a closed cycle's pre/post effect in standard deviations with its "
-            "95% interval; the last row pools them all, with the range where a new cycle's "
+            "likely range; the last row pools them all, with the range where a new cycle's "
             "effect is likely to fall."
         ),
         axis_label=_("Effect size (standard deviations)"),
@@ -225,8 +225,8 @@ def _schools_chart(rows: list[SchoolImpact], pooled: PooledImpact) -> Chart:
         forest_rows,
         title=_("Pooled impact by school"),
         description=_(
-            "Each row pools one school's closed cycles (random effects) with its 95% "
-            "interval; a school with fewer than two closed cycles with an interval is listed "
+            "Each row pools one school's closed cycles (random effects) with its likely "
+            "range; a school with fewer than two closed cycles with an interval is listed "
             "without a figure. The last row pools every cycle of the schools shown."
         ),
         axis_label=_("Effect size (standard deviations)"),

@@ -190,7 +190,7 @@ def impact_forest(summaries: Sequence[ImpactSummary], pooled: PooledImpact) -> c
         title=_("Impact of each closed cycle"),
         description=_(
             "Each closed cycle's growth of its focus students, baseline to final, in standard "
-            "deviations, with its 95% interval; the dashed line is the growth a cycle of that "
+            "deviations, with its likely range; the dashed line is the growth a cycle of that "
             "length usually brings; the last row pools every cycle."
         ),
         axis_label=_("Growth (standard deviations)"),
@@ -264,7 +264,7 @@ def collective_chart(trend: Trend | None) -> tuple[charts.Chart | None, str]:
         title=_("Collective efficacy by team"),
         description=_(
             "The collective-efficacy index of the school and of each team, survey by survey, "
-            "with its 95% interval; a team below the anonymity threshold is left out."
+            "with its likely range; a team below the anonymity threshold is left out."
         ),
         axis_label=trend.index_name or _("Index"),
     )
@@ -296,7 +296,7 @@ def gap_trend_chart(gap: GapTrend) -> charts.Chart:
         % {"a": gap.group_a.label, "b": gap.group_b.label},
         description=_(
             "For each term, how far the first group's final scores were above (or below) the "
-            "second group's, in standard deviations, with its 95% interval. 0 means no gap."
+            "second group's, in standard deviations, with its likely range. 0 means no gap."
         ),
         axis_label=_("Gap (standard deviations)"),
         reference=0.0,

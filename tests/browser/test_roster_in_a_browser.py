@@ -21,6 +21,10 @@ pytestmark = [
 
 def test_a_school_leader_signs_in_and_sees_the_school_and_a_team(page, world):
     sign_in(page, "leader_a", world.password)
+    assert page.get_by_role("heading", level=1).inner_text() == "Northview Secondary: dashboard"
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Teams and classes"
+    ).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Northview Secondary"
     page.get_by_role("link", name="Grade 9 English").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Grade 9 English"

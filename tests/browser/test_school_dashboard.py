@@ -25,7 +25,7 @@ MAX_BYTES = 300_000
 
 
 @pytest.fixture
-def busy_school(world, ready_cycle):
+def busy_school(strategy_library, world, ready_cycle):
     """An open cycle, three closed ones with their impact, and two surveys."""
     for i, (team, effect) in enumerate(
         ((world.team_english, 0.55), (world.team_math, 0.30), (world.team_english, 0.10))

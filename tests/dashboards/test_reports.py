@@ -230,7 +230,6 @@ def test_a_report_asked_for_in_french_is_written_in_french(client, world, closed
     assert english[:40] not in flat
 
 
-@pytest.mark.xfail(reason="the lead translates the dashboards' new strings (make messages)")
 def test_no_english_heading_is_left_in_a_french_report(client, world, closed, immediate):
     text = pdf_text(bytes(ask_in_french(client, world, "board").pdf))
     for heading in ("At a glance", "Mastery stories", "What these figures can and cannot say"):
