@@ -226,7 +226,7 @@ def _schools_chart(rows: list[SchoolImpact], pooled: PooledImpact) -> Chart:
         title=_("Pooled impact by school"),
         description=_(
             "Each row pools one school's closed cycles (random effects) with its likely "
-            "range; a school with fewer than two closed cycles with an interval is listed "
+            "range; a school with fewer than three closed cycles with an interval is listed "
             "without a figure. The last row pools every cycle of the schools shown."
         ),
         axis_label=_("Effect size (standard deviations)"),

@@ -51,10 +51,10 @@ def test_effects_without_an_interval_are_left_out_and_counted():
     assert (pooled.k, pooled.left_out) == (3, 2)
 
 
-def test_one_effect_is_not_pooled_and_says_why():
-    pooled = pooled_impact(summaries([0.3], [0.01]))
+def test_two_effects_are_not_pooled_and_say_why():
+    pooled = pooled_impact(summaries([0.3, 0.5], [0.01, 0.02]))
     assert not pooled.shown
-    assert "two closed cycles" in pooled.note
+    assert "three closed cycles" in pooled.note
 
 
 def test_the_sentence_reads_the_figure_in_the_readers_language():

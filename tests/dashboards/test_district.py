@@ -53,7 +53,7 @@ def test_a_school_with_one_closed_cycle_is_listed_with_a_note_and_no_figure(clie
     response = page(client, world.analyst)
     south = rows_by_school(response)["Southgate Secondary"]
     assert south.pooled.estimate is None
-    assert "two closed cycles" in south.note
+    assert "three closed cycles" in south.note
     chart_rows = {row[0]: row for row in response.context["d"].schools_chart.table.rows}
     assert chart_rows["Southgate Secondary"][1] is None
     assert chart_rows["Northview Secondary"][1] == pytest.approx(0.3)

@@ -60,13 +60,14 @@ def test_it_needs_a_sign_in(client, world):
 def test_the_forest_plot_pools_the_closed_cycles_with_a_plain_sentence(client, world):
     _closed(world, "Inference", 0.6, 0.3, 0.9)
     _closed(world, "Fractions", 0.4, 0.1, 0.7, team=world.team_math)
+    _closed(world, "Ratios", 0.2, -0.1, 0.5, team=world.team_math)
     _closed(
         world, "Too few", None, None, None, n=None, reason=small_group(10, "focus_paired").to_dict()
     )
     client.force_login(world.leader_a)
     page = client.get(_url(world)).content.decode()
     assert "Impact of each closed cycle" in page
-    assert "Across 2 closed cycles, students grew by" in page
+    assert "Across 3 closed cycles, students grew by" in page
     assert "1 closed cycle has no effect with an interval" in page
     assert "fewer than 10 focus students with both scores" in page
     assert "How to read this" in page

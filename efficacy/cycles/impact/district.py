@@ -12,7 +12,7 @@ analysts' Parquet extract, which runs once per download.
   (the district's school-year session holding its start date);
 - :func:`school_impacts` pools each school's closed cycles
   (:func:`efficacy.cycles.impact.pooled.pooled_impact`, random effects); a school
-  with fewer than two effects to pool is listed with its note, never a figure;
+  with fewer than three effects to pool is listed with its note, never a figure;
 - :func:`district_evidence_frame` is the long table ``efficacy analyze`` reads, for
   the groups at or above the reporting threshold only, under a pseudonymous key.
 """
@@ -256,7 +256,7 @@ def school_impacts(
     summaries: Sequence[ImpactSummary],
 ) -> list[SchoolImpact]:
     """One :class:`SchoolImpact` per school, in the order given. A school pools its closed
-    cycles when at least two have an effect with an interval
+    cycles when at least three have an effect with an interval
     (:data:`efficacy.cycles.impact.pooled.MIN_CYCLES`); otherwise its row says why and
     shows no figure."""
     stages: dict[int, Counter[str]] = defaultdict(Counter)

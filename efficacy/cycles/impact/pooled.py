@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from efficacy.analysis import AnalysisError, random_effects, se_from_interval
 from efficacy.cycles.models import ImpactSummary
 
-#: Fewest effects pooled: with one there is nothing to pool.
-MIN_CYCLES = 2
+#: Fewest effects pooled. With two, the Hartung–Knapp interval uses t with 1 degree of
+#: freedom (12.7 × SE): honest, but too wide to read, and τ² cannot be told from 0.
+MIN_CYCLES = 3
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def _effect_and_se(summary: ImpactSummary) -> tuple[float, float] | None:
 
 
 def pooled_impact(summaries: Iterable[ImpactSummary]) -> PooledImpact:
-    """Pool the cycles' pre/post effects; below two effects, say why nothing is pooled."""
+    """Pool the cycles' pre/post effects; below three effects, say why nothing is pooled."""
     rows = list(summaries)
     pairs = [p for p in map(_effect_and_se, rows) if p is not None]
     left_out = len(rows) - len(pairs)
@@ -68,7 +69,7 @@ def pooled_impact(summaries: Iterable[ImpactSummary]) -> PooledImpact:
             left_out=left_out,
             expected_growth=expected,
             note=_(
-                "At least two closed cycles with an effect and its interval are needed to "
+                "At least three closed cycles with an effect and its interval are needed to "
                 "pool them."
             ),
         )
