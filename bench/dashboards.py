@@ -187,9 +187,8 @@ def page_measure(scope: Scope, label: str, url_name: str, who: str, arg: str | N
 def report_measure(scope: Scope, kind: str) -> ReportFigures:
     figures = ReportFigures(scope=scope.name, kind=kind)
     try:
-        from efficacy.dashboards.reports import build
-
         from efficacy.dashboards.models import Report
+        from efficacy.dashboards.reports import build
     except ImportError as error:
         figures.note = f"skipped: {error}"
         return figures
