@@ -266,6 +266,34 @@ def _shown(value: float | None) -> TypeGuard[float]:
     return value is not None and math.isfinite(value)
 
 
+def _grid(
+    ticks: Sequence[float],
+    y: Callable[[float], float],
+    left: float,
+    right: float,
+    reference: float | None,
+    reference_label: str,
+) -> list[Mark]:
+    """The horizontal grid lines at the ticks, and a dashed reference line (a median, a
+    scale's midpoint) when there is one."""
+    lines = [Mark("line", x=left, y=y(t), x2=right, y2=y(t), colour=GRID, width=1) for t in ticks]
+    if _shown(reference):
+        lines.append(
+            Mark(
+                "line",
+                x=left,
+                y=y(reference),
+                x2=right,
+                y2=y(reference),
+                colour=REFERENCE,
+                dashed=True,
+                title=reference_label,
+                value=reference,
+            )
+        )
+    return lines
+
+
 def _marker(shape: str, x: float, y: float, colour: str, size: float = 5.0, **tip: Any) -> Mark:
     if shape == "square":
         return Mark(
@@ -444,23 +472,7 @@ def trend(
     y = _scale(ticks[0], ticks[-1], bottom, top)
     step = (right - left) / max(len(categories), 1)
     x_of = {c: round(left + step * (i + 0.5), 1) for i, c in enumerate(categories)}
-    lines: list[Mark] = [
-        Mark("line", x=left, y=y(t), x2=right, y2=y(t), colour=GRID, width=1) for t in ticks
-    ]
-    if _shown(reference):
-        lines.append(
-            Mark(
-                "line",
-                x=left,
-                y=y(reference),
-                x2=right,
-                y2=y(reference),
-                colour=REFERENCE,
-                dashed=True,
-                title=reference_label,
-                value=reference,
-            )
-        )
+    lines = _grid(ticks, y, left, right, reference, reference_label)
     points: list[Mark] = []
     legend: list[LegendItem] = []
     table_rows: list[tuple[Any, ...]] = []
@@ -635,23 +647,7 @@ def run_chart(
     def x(position: int) -> float:
         return round(left + (inner * position / (count - 1) if count > 1 else inner / 2), 1)
 
-    marks: list[Mark] = [
-        Mark("line", x=left, y=y(t), x2=right, y2=y(t), colour=GRID, width=1) for t in ticks
-    ]
-    if _shown(median):
-        marks.append(
-            Mark(
-                "line",
-                x=left,
-                y=y(median),
-                x2=right,
-                y2=y(median),
-                colour=REFERENCE,
-                dashed=True,
-                title=median_label,
-                value=median,
-            )
-        )
+    marks = _grid(ticks, y, left, right, median, median_label)
     shown = [(i, p.value, p) for i, p in enumerate(points) if _shown(p.value)]
     line = " ".join(f"{x(i)},{y(value)}" for i, value, _ in shown)
     if len(shown) > 1:
