@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from efficacy.cycles.models import CycleStatus, ImpactSummary, InquiryCycle
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import axe_violations, sign_in
 from tests.voice import results_world as rw
 
@@ -88,3 +89,31 @@ def test_a_leader_lands_on_the_school_dashboard_which_passes_axe_and_stays_light
         page.reload()
         assert axe_violations(page) == []
         assert page_width(page) <= viewport["width"]
+
+
+def test_the_team_dashboard_and_the_digest_settings_pass_axe_and_open_by_keyboard(
+    page, world, busy_school
+):
+    sign_in(page, "lead_english", world.password)
+    page.goto(f"{page.base}/teams/{world.team_english.pk}/dashboard/")
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert page_weight(page) < MAX_BYTES
+    for viewport in (PHONE, LAPTOP):
+        page.set_viewport_size(viewport)
+        page.reload()
+        assert axe_violations(page) == []
+        assert page_width(page) <= viewport["width"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "team-dashboard.png"), full_page=True, caret="initial")
+    # A chart's data table opens from the keyboard, and its focus is visible.
+    summary = page.locator("details.chart-data > summary").first
+    summary.focus()
+    outline = summary.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.locator("details.chart-data").first.get_attribute("open") is not None
+    page.goto(f"{page.base}/accounts/digest/")
+    for viewport in (PHONE, LAPTOP):
+        page.set_viewport_size(viewport)
+        page.reload()
+        assert axe_violations(page) == []
