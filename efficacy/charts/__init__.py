@@ -258,6 +258,11 @@ def _short(text: str, chars: int = LABEL_CHARS) -> str:
     return text[: max(chars - 1, 1)].rstrip(" ,;:(–-") + "…"
 
 
+def _room(left: float) -> int:
+    """How many characters of a note fit between ``left`` and the chart's right edge."""
+    return max(int((WIDTH - left - 8) // CHAR_WIDTH), 3)
+
+
 def _finite(*values: float | None) -> list[float]:
     return [float(v) for v in values if v is not None and math.isfinite(float(v))]
 
@@ -365,7 +370,14 @@ def forest(
         labels.append(Label(left - 8, y, _short(row.label), full=row.label, href=row.href))
         if not _shown(row.estimate):
             labels.append(
-                Label(left + 4, y, _short(row.note, 70), full=row.note, anchor="start", italic=True)
+                Label(
+                    left + 4,
+                    y,
+                    _short(row.note, _room(left)),
+                    full=row.note,
+                    anchor="start",
+                    italic=True,
+                )
             )
             continue
         tip: dict[str, Any] = {
@@ -575,7 +587,14 @@ def bars(
         table_rows.append((row.label, shown, row.note))
         if shown is None:
             labels.append(
-                Label(left + 4, y, _short(row.note, 60), full=row.note, anchor="start", italic=True)
+                Label(
+                    left + 4,
+                    y,
+                    _short(row.note, _room(left)),
+                    full=row.note,
+                    anchor="start",
+                    italic=True,
+                )
             )
             continue
         end = x(min(max(shown, 0.0), ticks[-1]))

@@ -185,3 +185,11 @@ def test_the_run_chart_keeps_an_empty_place_marks_signals_and_draws_the_median()
     assert square.note == "signal"
     median = next(m for m in chart.marks if m.dashed)
     assert median.y == pytest.approx((circle.y + square.y + 6) / 2, abs=0.2)
+
+
+def test_a_long_note_is_shortened_to_the_room_on_the_chart_and_kept_whole_in_its_tooltip():
+    note = "Suppressed: fewer than 10 focus students with both scores, the reporting threshold"
+    chart = forest([ForestRow("A", None, note=note)], title="t", description="d", axis_label="x")
+    label = next(label for label in chart.labels if label.full == note)
+    assert label.text.endswith("…")
+    assert label.x + len(label.text) * 7.0 <= chart.width
