@@ -103,7 +103,9 @@ def _save_sessions(school: School, year: SchoolYear) -> dict[int, AcademicSessio
 
 
 class _LastYear(_Builder):
-    enrolled = 0
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.enrolled = 0  # enrollments written so far, numbering their sourced ids
 
     # --- last year's classes ------------------------------------------------------
 
@@ -148,14 +150,14 @@ class _LastYear(_Builder):
         )
 
         def enroll(school_class: SchoolClass, **who: Any) -> None:
-            _LastYear.enrolled += 1
+            self.enrolled += 1
             enrollments.append(
                 Enrollment(
                     school_class=school_class,
                     school=self.school,
                     begin_date=term.start_date,
                     end_date=term.end_date,
-                    sourced_id=f"{PREFIX}th-enrollment-{key}-{_LastYear.enrolled:05d}",
+                    sourced_id=f"{PREFIX}th-enrollment-{key}-{self.enrolled:05d}",
                     **who,
                 )
             )
