@@ -106,7 +106,8 @@ def test_last_years_cycles_happened_in_the_year_before_in_its_semesters_on_schoo
         assert not past.in_semester_1
         days = [past.day(script) for script in SCRIPT]
         assert days == sorted(days), today
-        assert past.year.start <= days[0] and days[-1] <= past.year.end < timeline.year.start
+        assert past.year.start <= days[0]
+        assert days[-1] <= past.year.end < timeline.year.start
         # All of it happened, before the day of the build.
         assert past.present < today
         before = [d for s, d in zip(SCRIPT, days, strict=True) if s < SCRIPT_PRESENT]
