@@ -254,7 +254,7 @@ class _LastYear(_Builder):
         results = self.task(
             t, measure, occasions, {"focus": focus, "comparison": comparison}, params
         )
-        numbers = {
+        numbers: dict[str, Any] = {
             "base": _percent_at_least(results["focus"][0], 10),
             "final": _percent_at_least(results["focus"][-1], 10),
             "final_month": _month(occasions[-1]),
