@@ -34,12 +34,13 @@ effects hold for any seed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from django.utils import timezone
 
-from efficacy.cycles.models import CycleStatus, InquiryCycle
+from efficacy.cycles.models import CycleStatus, InquiryCycle, Measure, Occasion
 from efficacy.cycles.plan.services import cycle_start
 from efficacy.cycles.stories.services import cycle_close, mastery_moment_publish
 from efficacy.demo.catalogue import COURSES
@@ -52,6 +53,7 @@ from efficacy.demo.cycles import (
     THINK,
     WONDER,
     DemoTeam,
+    Roster,
     _Builder,
     _month,
     _percent_at_least,
@@ -175,9 +177,15 @@ class _LastYear(_Builder):
         return [c.pk for c in classes]
 
     def task(
-        self, t: DemoTeam, measure: Any, occasions: list, rosters: dict, params: dict
+        self,
+        t: DemoTeam,
+        measure: Measure | None,
+        occasions: list[Occasion],
+        rosters: dict[str, Roster],
+        params: dict[str, Sequence[Any]],
     ) -> dict[str, list[np.ndarray]]:
         """A 20-point common task: each group's exact mean and spread per occasion."""
+        assert measure is not None  # every cycle of last year planned its measure
         return self.evidence(
             t,
             measure,
@@ -247,7 +255,7 @@ class _LastYear(_Builder):
         _start(t, cycle)
         focus, comparison = self.groups(cycle, focus_classes + comparison_classes)
         # Applied students grow about 0.65 SD, academic ones about 0.2: the gap narrows.
-        params = {
+        params: dict[str, Sequence[Any]] = {
             "focus": [(8.0, 2.4), (8.9, 2.4), (9.6, 2.5)],
             "comparison": [(11.5, 2.4), (11.8, 2.4), (12.0, 2.5)],
         }
@@ -340,7 +348,7 @@ class _LastYear(_Builder):
         _start(t, cycle)
         focus, _comparison = self.groups(cycle, classes)
         # Attendance does not move (a little down, as it does over the winter).
-        params = {"focus": [(15.0, 3.0), (14.9, 3.1), (14.7, 3.2)]}
+        params: dict[str, Sequence[Any]] = {"focus": [(15.0, 3.0), (14.9, 3.1), (14.7, 3.2)]}
         results = self.task(t, measure, occasions, {"focus": focus}, params)
         numbers = {"final": _percent_at_least(results["focus"][-1], 16)}
         self.reflect(
@@ -421,7 +429,7 @@ class _LastYear(_Builder):
         _start(t, cycle)
         focus, comparison = self.groups(cycle, focus_classes + comparison_classes)
         # Applied students grow about 0.35 SD, academic ones about 0.25.
-        params = {
+        params: dict[str, Sequence[Any]] = {
             "focus": [(7.5, 3.0), (8.0, 3.0), (8.6, 3.1)],
             "comparison": [(11.5, 3.0), (11.9, 3.0), (12.3, 3.1)],
         }
@@ -511,7 +519,7 @@ class _LastYear(_Builder):
         _start(t, cycle)
         focus, _comparison = self.groups(cycle, classes)
         # Growth near what a term usually brings (about 0.15 SD).
-        params = {"focus": [(10.0, 3.2), (10.2, 3.2), (10.5, 3.3)]}
+        params: dict[str, Sequence[Any]] = {"focus": [(10.0, 3.2), (10.2, 3.2), (10.5, 3.3)]}
         results = self.task(t, measure, occasions, {"focus": focus}, params)
         numbers = {"final": _percent_at_least(results["focus"][-1], 12)}
         self.reflect(
