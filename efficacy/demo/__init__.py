@@ -10,6 +10,7 @@ module and a step in ``services``:
 * ``school``: one school's staff, students, timetable and enrollments;
 * ``teams``: the teams and who leads them;
 * ``cycles``: each team's inquiry cycle, its evidence and its story;
+* ``last_year``: last year's sessions, classes and the cycles four teams closed then;
 * ``practice``: what the teams did while their cycles ran: rounds, meetings, the log;
 * ``accounts``: usernames, the shared demo password, the printed sign-ins.
 """

@@ -51,7 +51,8 @@ year's semester 1. Occasions are named after the month they fall in once placed,
 the texts speak of baselines, checkpoints and finals rather than of months.
 
 Teams are found by name and classes by course and semester, so another seed's
-timetable works too.
+timetable works too. The cycles four of these teams closed the year before are
+:mod:`efficacy.demo.last_year`'s.
 """
 
 from __future__ import annotations

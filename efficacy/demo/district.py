@@ -35,6 +35,20 @@ class DistrictPlan:
 def plan_district(rng: random.Random, school_year: SchoolYear) -> DistrictPlan:
     """Unsaved district, sessions (``school_year`` and its semesters) and district-level staff."""
     district = District(name=DISTRICT_NAME, identifier="RDSB", sourced_id=f"{PREFIX}district")
+    year, semesters = plan_sessions(district, school_year)
+    return DistrictPlan(
+        district=district,
+        year=year,
+        semesters=semesters,
+        analyst=district_staff(rng, district, Role.DISTRICT_ANALYST, "district-analyst"),
+        administrator=district_staff(rng, district, Role.ADMINISTRATOR, "district-admin"),
+    )
+
+
+def plan_sessions(
+    district: District, school_year: SchoolYear
+) -> tuple[AcademicSession, list[AcademicSession]]:
+    """Unsaved sessions of ``school_year``: the year, and its two semesters (its children)."""
     year = AcademicSession(
         district=district,
         title=school_year.title,
@@ -57,13 +71,7 @@ def plan_district(rng: random.Random, school_year: SchoolYear) -> DistrictPlan:
         )
         for number, (begin, finish) in enumerate(school_year.semesters, start=1)
     ]
-    return DistrictPlan(
-        district=district,
-        year=year,
-        semesters=semesters,
-        analyst=district_staff(rng, district, Role.DISTRICT_ANALYST, "district-analyst"),
-        administrator=district_staff(rng, district, Role.ADMINISTRATOR, "district-admin"),
-    )
+    return year, semesters
 
 
 def district_staff(rng: random.Random, district: District, role: str, key: str) -> User:

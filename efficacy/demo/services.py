@@ -16,10 +16,12 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from efficacy.cycles.impact.recompute import impact_recompute
 from efficacy.cycles.models import InquiryCycle
 from efficacy.demo.accounts import DEMO_PASSWORD, SIGN_INS, assign_usernames
 from efficacy.demo.cycles import demo_cycles_build
 from efficacy.demo.district import PREFIX, DistrictPlan, plan_district
+from efficacy.demo.last_year import demo_last_year
 from efficacy.demo.practice import demo_practice
 from efficacy.demo.school import DEMO_SCHOOLS, SchoolPlan, plan_school
 from efficacy.demo.selectors import DemoSummary, demo_exists, demo_summary
@@ -70,6 +72,13 @@ def demo_build(
             seed=seed, timeline=timeline, practice=demo_practice(seed=seed, timeline=timeline)
         )
         demo_voice(seed=seed, timeline=timeline)
+        # After the voice, which finds each team's cycle of this year by its team.
+        demo_last_year(seed=seed, timeline=timeline)
+        # The dashboards read each closed cycle's stored impact: compute it, as the
+        # task queued by entering scores would (the demo writes its scores in bulk).
+        impact_recompute(
+            cycles=InquiryCycle.objects.filter(team__school__sourced_id__startswith=PREFIX)
+        )
     return demo_summary(built=True)
 
 
@@ -126,9 +135,10 @@ def _plan(seed: int, year: SchoolYear) -> tuple[DistrictPlan, list[SchoolPlan], 
     users = [district.analyst, district.administrator]
     users += [u for school in schools for u in school.staff]
     assign_usernames(users, password_hash=make_password(DEMO_PASSWORD), domain=EMAIL_DOMAIN)
-    # Staff and teams were there when the school year started, not on the day of the build.
+    # Staff were there when last school year started (their teams' first cycles ran
+    # then: efficacy.demo.last_year), not on the day of the build.
     for user in users:
-        user.date_joined = _year_opens(year.start)
+        user.date_joined = _year_opens(SchoolYear.starting(year.start.year - 1).start)
     return district, schools, teams
 
 

@@ -20,6 +20,10 @@ script's present happened before that day and what was only planned lies after i
 * Before late November too little of the year under way has passed to tell the
   story: the demo shows the year just ended, as it stood two weeks before its end.
 
+The school's previous year (:func:`last_year_timeline`) holds the cycles its teams
+closed the year before: the same script, placed in that year as a finished year is
+(its present two weeks before it ended), so all of it happened.
+
 So the cycles grow shorter when the demo is built early in a semester. Dates fall
 on school days (:func:`school_day`), the same ``today`` always gives the same
 dates, and nothing that happened (a score, a status change, a story) is dated
@@ -157,3 +161,10 @@ def _in_both_semesters(year: SchoolYear, present: dt.date) -> Timeline:
         (SCRIPT_END, year.end),
     )
     return Timeline(year=year, present=present, knots=knots)
+
+
+def last_year_timeline(timeline: Timeline) -> Timeline:
+    """The year before ``timeline``'s, whole and past: the script's dates placed in it as
+    in a year just ended, so its cycles ran and closed before this year began."""
+    last = SchoolYear.starting(timeline.year.start.year - 1)
+    return _in_both_semesters(last, last.end - PLANS)

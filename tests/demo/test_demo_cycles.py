@@ -43,7 +43,7 @@ from efficacy.roster.models import (
     TeamMembership,
     User,
 )
-from tests.demo.conftest import BUILT_ON
+from tests.demo.conftest import BUILT_ON, last_years_cycles, this_year, this_years_cycles
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
@@ -57,8 +57,19 @@ STATUSES = {
 }
 
 
+# Last year's closed cycles, by team (efficacy.demo.last_year); the literacy team is new.
+LAST_YEAR = {
+    "Grade 9 English": "Summarising in grade 9 applied English",
+    "Student success": "Attendance of grade 9 applied students",
+    "Grade 9 Mathematics": "Integer operations in grade 9 applied mathematics",
+    "Science": "Reading graphs in grade 9 science",
+}
+CYCLES = len(STATUSES) + len(LAST_YEAR)
+
+
 def cycle_of(team_name: str) -> InquiryCycle:
-    return InquiryCycle.objects.get(team__school__sourced_id=MAIN_SCHOOL, team__name=team_name)
+    """The team's cycle of this school year."""
+    return this_years_cycles().get(team__name=team_name)
 
 
 def exported(cycle: InquiryCycle) -> pd.DataFrame:
@@ -111,7 +122,7 @@ def test_every_team_of_the_school_has_one_cycle_in_its_stated_status(demo):
     teams = Team.objects.filter(school__sourced_id=MAIN_SCHOOL)
     assert sorted(teams.values_list("name", flat=True)) == sorted(STATUSES)
     for team in teams:
-        cycles = list(team.cycles.all())
+        cycles = list(this_years_cycles().filter(team=team))
         assert len(cycles) == 1, team.name
         assert cycles[0].status == STATUSES[team.name], team.name
 
@@ -320,9 +331,7 @@ def test_scores_are_within_their_measures_ranges(demo):
         assert np.all((values >= measure.min_score) & (values <= measure.max_score))
 
 
-def test_every_date_lies_in_the_demo_school_year(demo):
-    year = school_year()
-    cycles = InquiryCycle.objects.filter(team__school__sourced_id=MAIN_SCHOOL)
+def cycle_dates(cycles) -> list[dt.date]:
     dates = list(cycles.values_list("start_date", flat=True))
     dates += cycles.values_list("end_date", flat=True)
     dates += Occasion.objects.filter(cycle__in=cycles).values_list("date", flat=True)
@@ -331,16 +340,27 @@ def test_every_date_lies_in_the_demo_school_year(demo):
         c.date()
         for c in StatusChange.objects.filter(cycle__in=cycles).values_list("changed_at", flat=True)
     ]
-    assert all(year.start_date <= d <= year.end_date for d in dates)
+    return dates
+
+
+def test_every_date_lies_in_the_demo_school_year(demo):
+    year = school_year()
+    assert all(year.start_date <= d <= year.end_date for d in cycle_dates(this_years_cycles()))
+    last = AcademicSession.objects.get(
+        sourced_id__startswith="demo-",
+        kind=AcademicSession.Kind.SCHOOL_YEAR,
+        end_date__lt=year.start_date,
+    )
+    dates = cycle_dates(last_years_cycles())
+    assert dates
+    assert all(last.start_date <= d <= last.end_date for d in dates)
 
 
 # --- dates relative to the day the demo is built ------------------------------------
 
 
 def school_year() -> AcademicSession:
-    return AcademicSession.objects.get(
-        sourced_id__startswith="demo-", kind=AcademicSession.Kind.SCHOOL_YEAR
-    )
+    return this_year()
 
 
 def assert_nothing_happened_on_or_after(today: dt.date) -> None:
@@ -446,7 +466,7 @@ def test_building_over_an_existing_demo_adds_no_cycles(demo):
     before = score_dump()
     summary = demo_build(seed=2026, today=BUILT_ON)
     assert not summary.built
-    assert InquiryCycle.objects.count() == len(STATUSES)
+    assert InquiryCycle.objects.count() == CYCLES
     assert score_dump() == before
 
 
@@ -456,6 +476,6 @@ def test_delete_then_build_twice_gives_the_same_cycles_and_scores_each_time(demo
     for _ in range(2):
         demo_delete()
         assert demo_build(seed=2026, today=BUILT_ON).built
-        assert InquiryCycle.objects.count() == len(STATUSES)
+        assert InquiryCycle.objects.count() == CYCLES
         assert score_dump() == scores
         assert cycle_dump() == cycles

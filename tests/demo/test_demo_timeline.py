@@ -13,6 +13,7 @@ from efficacy.demo.timeline import (
     SCRIPT_START,
     SchoolYear,
     demo_timeline,
+    last_year_timeline,
     school_day,
 )
 
@@ -94,3 +95,26 @@ def test_the_same_day_gives_the_same_dates():
     first = demo_timeline(dt.date(2026, 12, 2))
     again = demo_timeline(dt.date(2026, 12, 2))
     assert [first.day(s) for s in SCRIPT] == [again.day(s) for s in SCRIPT]
+
+
+def test_last_years_cycles_happened_in_the_year_before_in_its_semesters_on_school_days():
+    today = dt.date(2026, 9, 1)
+    while today < dt.date(2028, 9, 1):
+        timeline = demo_timeline(today)
+        past = last_year_timeline(timeline)
+        assert past.year == SchoolYear.starting(timeline.year.start.year - 1)
+        assert not past.in_semester_1
+        days = [past.day(script) for script in SCRIPT]
+        assert days == sorted(days), today
+        assert past.year.start <= days[0]
+        assert days[-1] <= past.year.end < timeline.year.start
+        # All of it happened, before the day of the build.
+        assert past.present < today
+        before = [d for s, d in zip(SCRIPT, days, strict=True) if s < SCRIPT_PRESENT]
+        assert all(school_day(d) or d == past.year.start for d in before), today
+        # The story's semesters are last year's semesters.
+        semester_2 = past.year.semesters[1][0]
+        assert all(
+            (d >= semester_2) == (s >= SCRIPT_SEMESTER_2) for s, d in zip(SCRIPT, days, strict=True)
+        ), today
+        today += dt.timedelta(days=15)
