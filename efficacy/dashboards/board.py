@@ -153,9 +153,7 @@ def cycle_board(user: Any, cycles: QuerySet[InquiryCycle], *, today: dt.date) ->
         return []
     ids = [c.pk for c in listed]
     populations = _populations(listed)
-    measures = _counts(Measure.objects.filter(cycle_id__in=ids), "cycle_id")
-    past = _counts(Occasion.objects.filter(cycle_id__in=ids, date__lte=today), "cycle_id")
-    entered = _entered(ids, populations, today)
+    completeness = _completeness(ids, populations, today)
     overdue = _counts(
         Milestone.objects.filter(cycle_id__in=ids, done=False, due_date__lt=today), "cycle_id"
     )
@@ -165,10 +163,6 @@ def cycle_board(user: Any, cycles: QuerySet[InquiryCycle], *, today: dt.date) ->
     standings = _goal_standings([c for c in listed if c.is_open and c.has_judged_goal], populations)
     rows = []
     for cycle in listed:
-        focus, comparison = populations.get(cycle.pk, (_EMPTY, _EMPTY))
-        expected = (
-            (len(focus) + len(comparison)) * measures.get(cycle.pk, 0) * past.get(cycle.pk, 0)
-        )
         summary = summaries.get(cycle.pk)
         moment = moments.get(cycle.pk)
         status = shared[cycle.pk]
@@ -185,7 +179,7 @@ def cycle_board(user: Any, cycles: QuerySet[InquiryCycle], *, today: dt.date) ->
                 stage=cycle.get_status_display(),
                 end_date=cycle.end_date,
                 days_left=(cycle.end_date - today).days if cycle.end_date else None,
-                completeness=min(entered.get(cycle.pk, 0) / expected, 1.0) if expected else None,
+                completeness=completeness[cycle.pk],
                 overdue_milestones=overdue.get(cycle.pk, 0),
                 shared=status.is_shared,
                 shared_missing=status.missing,
@@ -200,6 +194,40 @@ def cycle_board(user: Any, cycles: QuerySet[InquiryCycle], *, today: dt.date) ->
             )
         )
     return rows
+
+
+def board_completeness(
+    cycles: QuerySet[InquiryCycle], *, today: dt.date
+) -> dict[int, tuple[int, float | None]]:
+    """Each cycle's school and :attr:`BoardRow.completeness`, the same figure as
+    :func:`cycle_board`'s, without the rest of the row: what a page that counts the
+    board's rows but does not list them still shows (the district's schools' table)."""
+    listed = list(
+        cycles.select_related("team__school").only(
+            "focus", "comparison", "team__school__district_id", "team__school__name"
+        )
+    )
+    if not listed:
+        return {}
+    completeness = _completeness([c.pk for c in listed], _populations(listed), today)
+    return {c.pk: (c.team.school_id, completeness[c.pk]) for c in listed}
+
+
+def _completeness(
+    ids: list[int], populations: dict[int, tuple[frozenset[int], frozenset[int]]], today: dt.date
+) -> dict[int, float | None]:
+    """Scores entered / expected (at most 1) per cycle; None while none is expected."""
+    measures = _counts(Measure.objects.filter(cycle_id__in=ids), "cycle_id")
+    past = _counts(Occasion.objects.filter(cycle_id__in=ids, date__lte=today), "cycle_id")
+    entered = _entered(ids, populations, today)
+    out: dict[int, float | None] = {}
+    for cycle_id in ids:
+        focus, comparison = populations.get(cycle_id, (_EMPTY, _EMPTY))
+        expected = (
+            (len(focus) + len(comparison)) * measures.get(cycle_id, 0) * past.get(cycle_id, 0)
+        )
+        out[cycle_id] = min(entered.get(cycle_id, 0) / expected, 1.0) if expected else None
+    return out
 
 
 _EMPTY: frozenset[int] = frozenset()

@@ -52,6 +52,13 @@ def test_evidence_completeness_counts_the_focus_and_comparison_students_at_past_
     assert row.team == "Grade 9 English"
     assert row.url == f"/cycles/{dated.pk}/"
 
+    # Without the rest of the row (a page that counts the board but does not list it):
+    # the same figure, with the cycle's school.
+    alone = board.board_completeness(cycles_for(world.leader_a), today=TODAY)
+    assert alone[dated.pk] == (dated.team.school_id, pytest.approx(0.75))
+    assert alone.keys() == {r.cycle_id for r in rows}
+    assert {r.cycle_id: r.completeness for r in rows} == {k: v for k, (_s, v) in alone.items()}
+
 
 def test_no_score_is_expected_before_the_first_occasion(world, dated):
     rows = board.cycle_board(world.leader_a, cycles_for(world.leader_a), today=dt.date(2024, 9, 1))
