@@ -60,6 +60,23 @@ def test_evidence_completeness_counts_the_focus_and_comparison_students_at_past_
     assert {r.cycle_id: r.completeness for r in rows} == {k: v for k, (_s, v) in alone.items()}
 
 
+def test_the_groups_sql_is_kept_but_their_students_are_read_afresh(world, dated, rubric, baseline):
+    """The SQL of each group definition is kept between boards (it depends on the
+    definition and the school only); who it selects is read at each board."""
+    from efficacy.roster.models import Status, Student
+
+    for student in (world.ava, world.ben, world.chloe):
+        score_set(
+            user=world.lead_english, measure=rubric, occasion=baseline, student=student, value=2
+        )
+    first = board.board_completeness(cycles_for(world.leader_a), today=TODAY)
+    assert first[dated.pk][1] == pytest.approx(0.75)
+    # Dev, of the comparison group and without a score, leaves: 3 expected, 3 entered.
+    Student.objects.filter(pk=world.dev.pk).update(status=Status.RETIRED)
+    again = board.board_completeness(cycles_for(world.leader_a), today=TODAY)
+    assert again[dated.pk][1] == pytest.approx(1.0)
+
+
 def test_no_score_is_expected_before_the_first_occasion(world, dated):
     rows = board.cycle_board(world.leader_a, cycles_for(world.leader_a), today=dt.date(2024, 9, 1))
     assert _row(rows, dated).completeness is None
