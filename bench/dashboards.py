@@ -26,11 +26,14 @@ time :func:`efficacy.dashboards.reports.build` takes to build the school impact 
 and the board summary (HTML and PDF) of each school, as the background worker runs it.
 
 Goals: a median under 500 ms, a page under 300 KB (300,000 bytes), a report under 10 s.
-``python -m bench dashboards [--json] [--schools N] [--keep DIR] [--drop-database]``.
+``python -m bench dashboards`` runs it all on fresh data;
+``python -m bench.dashboards [--json] [--schools N] [--keep DIR] [--drop-database]`` takes
+options (``--help`` prints this).
 
 ``--keep DIR`` keeps the data for the next run instead of building it again (the district
 takes a minute or two): the SQLite database lives in ``DIR``, the PostgreSQL one is not
-dropped, and ``DIR`` remembers who to sign in as in each. A later run with the same
+dropped (unless ``--drop-database``, which also forgets it), and ``DIR`` remembers who to
+sign in as in each. A later run with the same
 ``--keep DIR`` (and the same ``--schools``) measures at once. Remove ``DIR`` (and drop the
 PostgreSQL database) to start afresh; data kept from an earlier day has its cycles' dates
 relative to that day.
@@ -48,6 +51,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -353,6 +357,9 @@ def _child(argv: list[str]) -> int:
 
             connections.close_all()
             _postgres_ensure(url, drop=True)
+            if keep is not None:  # what it remembered of that database went with it
+                name = urlsplit(url).path.lstrip("/")
+                (keep / f"scopes-postgresql-{name}.json").unlink(missing_ok=True)
     if "--json" in argv:
         print("DASHBOARDS_JSON " + json.dumps(figures))
     pages = [p for p in figures["pages"] if p["status"] == 200]
