@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -246,6 +247,7 @@ def _canonical(definition: dict) -> str:
 #: How many group definitions' SQL :func:`_group_statements` keeps, in this process.
 GROUP_SQL_KEPT = 50_000
 _group_sql: OrderedDict[tuple, tuple[str, tuple] | None] = OrderedDict()
+_group_sql_lock = threading.Lock()
 
 
 def _group_statements(
@@ -265,16 +267,19 @@ def _group_statements(
         key = (
             None if definition.get("earlier_term") else (vendor, school.pk, _canonical(definition))
         )
-        if key is not None and key in _group_sql:
-            _group_sql.move_to_end(key)
-            out.append(_group_sql[key])
-            continue
+        if key is not None:
+            with _group_sql_lock:  # a server's threads share it
+                if key in _group_sql:
+                    _group_sql.move_to_end(key)
+                    out.append(_group_sql[key])
+                    continue
         query = group_students(definition, school=school, focus=focus).order_by().values("pk")
         statement = None if query.query.is_empty() else query.query.sql_with_params()
         if key is not None:
-            _group_sql[key] = statement
-            if len(_group_sql) > GROUP_SQL_KEPT:
-                _group_sql.popitem(last=False)
+            with _group_sql_lock:
+                _group_sql[key] = statement
+                if len(_group_sql) > GROUP_SQL_KEPT:
+                    _group_sql.popitem(last=False)
         out.append(statement)
     return out
 
