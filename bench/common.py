@@ -26,11 +26,15 @@ def timed(fn: Callable[[], object], *, repeat: int = 1) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def setup_django_on_a_fresh_database(name: str) -> Path:
+def setup_django_on_a_fresh_database(name: str, *, workdir: Path | None = None) -> Path:
     """Django on a migrated database in a new temporary folder (SQLite there, or
     ``BENCH_DATABASE_URL``), which is also the data folder. Returns the folder; the
-    caller removes it."""
-    workdir = Path(tempfile.mkdtemp(prefix=f"efficacy-bench-{name}-"))
+    caller removes it. Given ``workdir`` (created if missing), that folder is used instead
+    and a database already in it is kept (migrated, not emptied)."""
+    if workdir is None:
+        workdir = Path(tempfile.mkdtemp(prefix=f"efficacy-bench-{name}-"))
+    else:
+        workdir.mkdir(parents=True, exist_ok=True)
     # Settings read DATABASE_URL at import: set it before Django starts.
     os.environ["DATABASE_URL"] = os.environ.get(
         "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"

@@ -36,12 +36,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, IntegerField, QuerySet, Value
+from django.db import connection
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -153,9 +156,7 @@ def cycle_board(user: Any, cycles: QuerySet[InquiryCycle], *, today: dt.date) ->
         return []
     ids = [c.pk for c in listed]
     populations = _populations(listed)
-    measures = _counts(Measure.objects.filter(cycle_id__in=ids), "cycle_id")
-    past = _counts(Occasion.objects.filter(cycle_id__in=ids, date__lte=today), "cycle_id")
-    entered = _entered(ids, populations, today)
+    completeness = _completeness(ids, populations, today)
     overdue = _counts(
         Milestone.objects.filter(cycle_id__in=ids, done=False, due_date__lt=today), "cycle_id"
     )
@@ -165,10 +166,6 @@ def cycle_board(user: Any, cycles: QuerySet[InquiryCycle], *, today: dt.date) ->
     standings = _goal_standings([c for c in listed if c.is_open and c.has_judged_goal], populations)
     rows = []
     for cycle in listed:
-        focus, comparison = populations.get(cycle.pk, (_EMPTY, _EMPTY))
-        expected = (
-            (len(focus) + len(comparison)) * measures.get(cycle.pk, 0) * past.get(cycle.pk, 0)
-        )
         summary = summaries.get(cycle.pk)
         moment = moments.get(cycle.pk)
         status = shared[cycle.pk]
@@ -185,7 +182,7 @@ def cycle_board(user: Any, cycles: QuerySet[InquiryCycle], *, today: dt.date) ->
                 stage=cycle.get_status_display(),
                 end_date=cycle.end_date,
                 days_left=(cycle.end_date - today).days if cycle.end_date else None,
-                completeness=min(entered.get(cycle.pk, 0) / expected, 1.0) if expected else None,
+                completeness=completeness[cycle.pk],
                 overdue_milestones=overdue.get(cycle.pk, 0),
                 shared=status.is_shared,
                 shared_missing=status.missing,
@@ -202,6 +199,40 @@ def cycle_board(user: Any, cycles: QuerySet[InquiryCycle], *, today: dt.date) ->
     return rows
 
 
+def board_completeness(
+    cycles: QuerySet[InquiryCycle], *, today: dt.date
+) -> dict[int, tuple[int, float | None]]:
+    """Each cycle's school and :attr:`BoardRow.completeness`, the same figure as
+    :func:`cycle_board`'s, without the rest of the row: what a page that counts the
+    board's rows but does not list them still shows (the district's schools' table)."""
+    listed = list(
+        cycles.select_related("team__school").only(
+            "focus", "comparison", "team__school__district_id", "team__school__name"
+        )
+    )
+    if not listed:
+        return {}
+    completeness = _completeness([c.pk for c in listed], _populations(listed), today)
+    return {c.pk: (c.team.school_id, completeness[c.pk]) for c in listed}
+
+
+def _completeness(
+    ids: list[int], populations: dict[int, tuple[frozenset[int], frozenset[int]]], today: dt.date
+) -> dict[int, float | None]:
+    """Scores entered / expected (at most 1) per cycle; None while none is expected."""
+    measures = _counts(Measure.objects.filter(cycle_id__in=ids), "cycle_id")
+    past = _counts(Occasion.objects.filter(cycle_id__in=ids, date__lte=today), "cycle_id")
+    entered = _entered(ids, populations, today)
+    out: dict[int, float | None] = {}
+    for cycle_id in ids:
+        focus, comparison = populations.get(cycle_id, (_EMPTY, _EMPTY))
+        expected = (
+            (len(focus) + len(comparison)) * measures.get(cycle_id, 0) * past.get(cycle_id, 0)
+        )
+        out[cycle_id] = min(entered.get(cycle_id, 0) / expected, 1.0) if expected else None
+    return out
+
+
 _EMPTY: frozenset[int] = frozenset()
 
 
@@ -213,12 +244,53 @@ def _canonical(definition: dict) -> str:
     return json.dumps(definition or {}, sort_keys=True, default=str)
 
 
+#: How many group definitions' SQL :func:`_group_statements` keeps, in this process.
+GROUP_SQL_KEPT = 50_000
+_group_sql: OrderedDict[tuple, tuple[str, tuple] | None] = OrderedDict()
+_group_sql_lock = threading.Lock()
+
+
+def _group_statements(
+    groups: Sequence[tuple[dict, School, dict | None]],
+) -> list[tuple[str, tuple] | None]:
+    """The SQL (and parameters) selecting the ids of the students each (definition,
+    school, focus) selects, as :func:`group_students` writes it; None when it selects no
+    one. The SQL is a pure function of those inputs (the rows are read when it runs), so
+    it is kept, in this process (least recently used out first; the cache of Django's
+    default configuration would keep only 300): a district's board has a thousand
+    definitions, and building and compiling their querysets costs more than running
+    them. A comparison with the focus's students of an earlier term reads the focus's
+    courses from the database to write its SQL, so it is written afresh each time."""
+    vendor = connection.vendor
+    out: list[tuple[str, tuple] | None] = []
+    for definition, school, focus in groups:
+        key = (
+            None if definition.get("earlier_term") else (vendor, school.pk, _canonical(definition))
+        )
+        if key is not None:
+            with _group_sql_lock:  # a server's threads share it
+                if key in _group_sql:
+                    _group_sql.move_to_end(key)
+                    out.append(_group_sql[key])
+                    continue
+        query = group_students(definition, school=school, focus=focus).order_by().values("pk")
+        statement = None if query.query.is_empty() else query.query.sql_with_params()
+        if key is not None:
+            with _group_sql_lock:
+                _group_sql[key] = statement
+                if len(_group_sql) > GROUP_SQL_KEPT:
+                    _group_sql.popitem(last=False)
+        out.append(statement)
+    return out
+
+
 def _populations(
     cycles: Sequence[InquiryCycle],
 ) -> dict[int, tuple[frozenset[int], frozenset[int]]]:
     """Each cycle's (focus, comparison) student ids, as :func:`cycle_population` decides
     (focus wins a tie). Each distinct definition is evaluated once, and the definitions
-    together, :data:`UNION_LIMIT` per query, by :func:`group_students` itself."""
+    together, :data:`UNION_LIMIT` per query, with the SQL :func:`group_students` writes
+    (:func:`_group_statements`)."""
     keys: dict[tuple, tuple[dict, School, dict | None]] = {}
     wanted: dict[int, tuple[tuple, tuple]] = {}
     for cycle in cycles:
@@ -237,21 +309,22 @@ def _populations(
         wanted[cycle.pk] = (focus_key, comparison_key)
     numbered = list(keys.items())
     members: dict[int, set[int]] = {i: set() for i in range(len(numbered))}
+    statements = _group_statements([value for _key, value in numbered])
     for start in range(0, len(numbered), UNION_LIMIT):
-        part = numbered[start : start + UNION_LIMIT]
-        selects = [
-            group_students(definition, school=school, focus=focus)
-            .order_by()
-            .annotate(group_key=Value(start + i, output_field=IntegerField()))
-            .values_list("group_key", "pk")
-            for i, (_key, (definition, school, focus)) in enumerate(part)
-        ]
-        selects = [s for s in selects if not s.query.is_empty()]
+        selects: list[str] = []
+        params: list[Any] = []
+        for index in range(start, min(start + UNION_LIMIT, len(numbered))):
+            statement = statements[index]
+            if statement is None:  # selects no one (an empty definition)
+                continue
+            selects.append(f"SELECT {index} AS group_key, g.* FROM ({statement[0]}) g")
+            params.extend(statement[1])
         if not selects:
             continue
-        union = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
-        for index, student_id in union:
-            members[index].add(student_id)
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            for index, student_id in cursor.fetchall():
+                members[index].add(student_id)
     by_key = {key: frozenset(members[i]) for i, (key, _value) in enumerate(numbered)}
     out = {}
     for cycle_id, (focus_key, comparison_key) in wanted.items():
@@ -264,7 +337,11 @@ def _entered(
     ids: list[int], populations: dict[int, tuple[frozenset[int], frozenset[int]]], today: dt.date
 ) -> dict[int, int]:
     """Scores of the cycle's students at occasions dated on or before ``today``: one query,
-    counted per (cycle, student) in the database and summed over the population here."""
+    counted per (cycle, student) in the database and summed over the population here. Its
+    rows (a district's running cycles have a hundred thousand) are read as the database
+    gives them: three integers need none of the ORM's conversions."""
+    if not ids:
+        return {}
     per_student = (
         Score.objects.filter(measure__cycle_id__in=ids, occasion__date__lte=today)
         .order_by()
@@ -272,8 +349,11 @@ def _entered(
         .annotate(n=Count("pk"))
         .values_list("measure__cycle_id", "student_id", "n")
     )
+    with connection.cursor() as cursor:
+        cursor.execute(*per_student.query.sql_with_params())
+        rows = cursor.fetchall()
     out: dict[int, int] = {}
-    for cycle_id, student_id, n in per_student:
+    for cycle_id, student_id, n in rows:
         focus, comparison = populations.get(cycle_id, (_EMPTY, _EMPTY))
         if student_id in focus or student_id in comparison:
             out[cycle_id] = out.get(cycle_id, 0) + n

@@ -11,8 +11,9 @@ group below a threshold.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
@@ -37,7 +38,12 @@ from efficacy.cycles.impact.district import (
 )
 from efficacy.cycles.impact.pooled import PooledImpact
 from efficacy.cycles.models import ImpactSummary, InquiryCycle
-from efficacy.dashboards.board import BoardRow, board_table_rows, cycle_board
+from efficacy.dashboards.board import (
+    BoardRow,
+    board_completeness,
+    board_table_rows,
+    cycle_board,
+)
 from efficacy.dashboards.filters import DistrictFilterForm
 from efficacy.dashboards.tables import Table
 from efficacy.roster.models import School
@@ -79,13 +85,27 @@ class DistrictDashboard:
     cycles_chart: Chart
     schools_chart: Chart
     efficacy: list[EfficacyRow]
-    #: The running cycles (planning to reviewing) on the board, in the schools' order.
+    #: The running cycles (planning to reviewing) on the board, in the schools' order:
+    #: built only when listed (at most :data:`MAX_BOARD_ROWS`) or asked for (the board's
+    #: download), else empty and :attr:`running` counts them.
     board: list[BoardRow]
+    #: How many running cycles the filters keep (the board's rows, listed or not).
+    running: int
     #: Each school's mean evidence completeness over its running cycles with scores due.
     completeness: dict[int, float]
     min_n: int
     min_staff_n: int
-    tables: dict[str, Table] = field(default_factory=dict)
+
+    @cached_property
+    def tables(self) -> dict[str, Table]:
+        """The exported tables, built when first read (a download reads one)."""
+        return _tables(self)
+
+    @property
+    def captions(self) -> dict[str, str]:
+        """The tables' captions, as the page's download links name them (without building
+        the tables)."""
+        return _captions() | {"school_effects": self.schools_chart.table.caption}
 
     @property
     def closed(self) -> int:
@@ -99,7 +119,7 @@ class DistrictDashboard:
     @property
     def board_by_school(self) -> list[tuple[School, list[BoardRow]]]:
         """The board grouped by school, when short enough to list on the page."""
-        if len(self.board) > MAX_BOARD_ROWS:
+        if self.running > MAX_BOARD_ROWS:
             return []
         rows: dict[int, list[BoardRow]] = {}
         for row in self.board:
@@ -113,9 +133,13 @@ class DistrictDashboard:
 
 
 def district_dashboard(
-    user: Person, params: Mapping[str, Any], *, today: dt.date
+    user: Person, params: Mapping[str, Any], *, today: dt.date, whole_board: bool = False
 ) -> DistrictDashboard:
-    """Everything the page shows, for ``user`` and the GET ``params`` (the filters)."""
+    """Everything the page shows, for ``user`` and the GET ``params`` (the filters).
+
+    The board's rows are built when the page lists them (at most :data:`MAX_BOARD_ROWS`)
+    or when ``whole_board`` asks for them all (its download); otherwise only their
+    evidence completeness is, for the schools' table, which is the same figure."""
     schools = list(district_schools_for(user).order_by("name"))
     every = district_cycle_facts(district_cycles_for(user))
     form = DistrictFilterForm(params or None, schools=schools, choices=filter_choices(every))
@@ -125,11 +149,17 @@ def district_dashboard(
     summaries = closed_summaries(f.pk for f in facts if f.closed)
     rows = school_impacts(shown_schools, facts, summaries)
     pooled = district_pooled(summaries)
-    running = district_cycles_for(user).filter(pk__in=[f.pk for f in facts if not f.closed])
-    board = cycle_board(user, running, today=today)
-    order = {s.pk: i for i, s in enumerate(shown_schools)}
-    board.sort(key=lambda r: (order.get(r.school_id, 0), r.team, r.title))
-    dashboard = DistrictDashboard(
+    running_ids = [f.pk for f in facts if not f.closed]
+    running = district_cycles_for(user).filter(pk__in=running_ids)
+    board: list[BoardRow] = []
+    if whole_board or len(running_ids) <= MAX_BOARD_ROWS:
+        board = cycle_board(user, running, today=today)
+        order = {s.pk: i for i, s in enumerate(shown_schools)}
+        board.sort(key=lambda r: (order.get(r.school_id, 0), r.team, r.title))
+        completeness = _completeness((r.school_id, r.completeness) for r in board)
+    else:
+        completeness = _completeness(board_completeness(running, today=today).values())
+    return DistrictDashboard(
         form=form,
         schools=shown_schools,
         facts=facts,
@@ -140,19 +170,20 @@ def district_dashboard(
         schools_chart=_schools_chart(rows, pooled),
         efficacy=_efficacy(user, shown_schools, today=today),
         board=board,
-        completeness=_completeness(board),
+        running=len(running_ids),
+        completeness=completeness,
         min_n=privacy.min_student_n(),
         min_staff_n=privacy.min_staff_n(),
     )
-    dashboard.tables = _tables(dashboard)
-    return dashboard
 
 
-def _completeness(board: list[BoardRow]) -> dict[int, float]:
+def _completeness(cycles: Iterable[tuple[int, float | None]]) -> dict[int, float]:
+    """Each school's mean completeness over its cycles (school id, completeness) that
+    have scores due."""
     shares: dict[int, list[float]] = {}
-    for row in board:
-        if row.completeness is not None:
-            shares.setdefault(row.school_id, []).append(row.completeness)
+    for school_id, completeness in cycles:
+        if completeness is not None:
+            shares.setdefault(school_id, []).append(completeness)
     return {school: sum(v) / len(v) for school, v in shares.items()}
 
 
@@ -291,7 +322,18 @@ def _percent(share: float | None) -> float | None:
     return None if share is None else round(100 * share, 1)
 
 
+def _captions() -> dict[str, str]:
+    return {
+        "schools": _("Cycles and pooled impact by school"),
+        "efficacy": _("Collective efficacy by school"),
+        "board": _("Cycles board, running cycles of every school"),
+        "cycles": _("Impact of every closed cycle, by school"),
+    }
+
+
 def _tables(d: DistrictDashboard) -> dict[str, Table]:
+    captions = _captions()
+
     def figure(p: PooledImpact | None, attr: str) -> Any:
         if p is None or p.ci is None:
             return None
@@ -301,7 +343,7 @@ def _tables(d: DistrictDashboard) -> dict[str, Table]:
 
     schools = Table(
         key="schools",
-        caption=_("Cycles and pooled impact by school"),
+        caption=captions["schools"],
         columns=[
             _("School"), _("Cycles"), *(label for label, _n in (d.school_rows[0].stages
                                                                  if d.school_rows else [])),
@@ -318,7 +360,7 @@ def _tables(d: DistrictDashboard) -> dict[str, Table]:
     )  # fmt: skip
     efficacy = Table(
         key="efficacy",
-        caption=_("Collective efficacy by school"),
+        caption=captions["efficacy"],
         columns=[_("School"), _("Survey"), _("Closed on"), _("Index"), _("Mean"), _("Low"),
                  _("High"), _("Note")],
         rows=[[e.school.name, e.window_title, e.closed_on, e.index_name, e.mean, e.low, e.high,
@@ -328,7 +370,7 @@ def _tables(d: DistrictDashboard) -> dict[str, Table]:
     board_columns, board_rows = board_table_rows(d.board)
     board = Table(
         key="board",
-        caption=_("Cycles board, running cycles of every school"),
+        caption=captions["board"],
         columns=[_("School"), *board_columns],
         rows=[[names.get(r.school_id, ""), *row] for r, row in zip(d.board, board_rows,
                                                                     strict=True)],
@@ -338,7 +380,7 @@ def _tables(d: DistrictDashboard) -> dict[str, Table]:
         "board": board,
         "cycles": Table(
             key="cycles",
-            caption=_("Impact of every closed cycle, by school"),
+            caption=captions["cycles"],
             columns=[
                 _("School"),
                 _("Team"),

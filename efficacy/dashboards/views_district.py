@@ -43,7 +43,9 @@ def district_export(request: HttpRequest, key: str) -> HttpResponse:
     _require_district_reader(request)
     if key not in TABLE_KEYS:
         raise Http404
-    dashboard = district_dashboard(request.user, _filters(request), today=timezone.localdate())
+    dashboard = district_dashboard(
+        request.user, _filters(request), today=timezone.localdate(), whole_board=key == "board"
+    )
     return table_response(
         dashboard.tables[key], request.GET.get("format", ""), filename_stem=f"district-{key}"
     )

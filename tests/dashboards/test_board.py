@@ -52,6 +52,30 @@ def test_evidence_completeness_counts_the_focus_and_comparison_students_at_past_
     assert row.team == "Grade 9 English"
     assert row.url == f"/cycles/{dated.pk}/"
 
+    # Without the rest of the row (a page that counts the board but does not list it):
+    # the same figure, with the cycle's school.
+    alone = board.board_completeness(cycles_for(world.leader_a), today=TODAY)
+    assert alone[dated.pk] == (dated.team.school_id, pytest.approx(0.75))
+    assert alone.keys() == {r.cycle_id for r in rows}
+    assert {r.cycle_id: r.completeness for r in rows} == {k: v for k, (_s, v) in alone.items()}
+
+
+def test_the_groups_sql_is_kept_but_their_students_are_read_afresh(world, dated, rubric, baseline):
+    """The SQL of each group definition is kept between boards (it depends on the
+    definition and the school only); who it selects is read at each board."""
+    from efficacy.roster.models import Status, Student
+
+    for student in (world.ava, world.ben, world.chloe):
+        score_set(
+            user=world.lead_english, measure=rubric, occasion=baseline, student=student, value=2
+        )
+    first = board.board_completeness(cycles_for(world.leader_a), today=TODAY)
+    assert first[dated.pk][1] == pytest.approx(0.75)
+    # Dev, of the comparison group and without a score, leaves: 3 expected, 3 entered.
+    Student.objects.filter(pk=world.dev.pk).update(status=Status.RETIRED)
+    again = board.board_completeness(cycles_for(world.leader_a), today=TODAY)
+    assert again[dated.pk][1] == pytest.approx(1.0)
+
 
 def test_no_score_is_expected_before_the_first_occasion(world, dated):
     rows = board.cycle_board(world.leader_a, cycles_for(world.leader_a), today=dt.date(2024, 9, 1))

@@ -205,6 +205,29 @@ def test_the_board_lists_the_running_cycles_by_school(client, world, cycles):
     assert [r.title for r in narrowed.board] == ["Running now"]
 
 
+def test_a_board_too_long_to_list_is_counted_and_its_download_lists_it_all(
+    client, world, cycles, monkeypatch
+):
+    from efficacy.dashboards import district
+
+    listed = page(client, world.analyst).context["d"]
+    monkeypatch.setattr(district, "MAX_BOARD_ROWS", 1)
+    response = page(client, world.analyst)
+    d = response.context["d"]
+    # Its rows are not built for the page, only counted, and the schools' evidence
+    # completeness (the same figure) is still there.
+    assert d.board == []
+    assert d.board_by_school == []
+    assert d.running == len(listed.board) == 2
+    assert d.completeness == listed.completeness
+    assert "2 running cycles match these filters: too many to list here" in response.text
+    export = client.get(reverse("dashboards:district_export", args=["board"]), {"format": "csv"})
+    assert export.status_code == 200
+    text = export.content.decode()
+    assert "Planning ahead" in text
+    assert "Running now" in text
+
+
 def test_a_district_administrator_reads_the_figures_but_no_survey(client, world, cycles):
     d = page(client, world.district_admin).context["d"]
     assert d.pooled.estimate == pytest.approx(0.4)
