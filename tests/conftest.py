@@ -23,6 +23,15 @@ def _isolated_data_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a figure kept by an earlier test (its ids
+    reused after a rollback) never answers for this one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_after_each_test():
     """A French page activates French for the worker's thread (LocaleMiddleware does not
     switch back); later tests in that worker start in English again, whatever ran before."""

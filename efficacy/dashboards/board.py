@@ -35,6 +35,7 @@ the reporting threshold is itself suppressed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -43,8 +44,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,6 +55,7 @@ from efficacy import privacy
 from efficacy.cycles.impact.panel import BEHIND, ON_TRACK, UNDECIDED, goal_standing
 from efficacy.cycles.models import (
     CycleStatus,
+    EvidenceDeletion,
     ImpactSummary,
     InquiryCycle,
     MasteryMoment,
@@ -64,7 +67,7 @@ from efficacy.cycles.models import (
 from efficacy.cycles.plan.groups import group_students
 from efficacy.cycles.plan.selectors import shared_work_statuses
 from efficacy.cycles.stories.mastery import grade_words
-from efficacy.roster.models import School
+from efficacy.roster.models import Enrollment, ImportRun, School, Status, Student
 
 #: Where a cycle's goal stands (:attr:`BoardRow.goal_status`).
 MET = "met"
@@ -204,16 +207,71 @@ def board_completeness(
 ) -> dict[int, tuple[int, float | None]]:
     """Each cycle's school and :attr:`BoardRow.completeness`, the same figure as
     :func:`cycle_board`'s, without the rest of the row: what a page that counts the
-    board's rows but does not list them still shows (the district's schools' table)."""
+    board's rows but does not list them still shows (the district's schools' table).
+
+    Counting a district's entered scores against its groups reads some 300,000 rows, so
+    the result is kept in the cache under a key of everything it is computed from
+    (:func:`_completeness_version`): a new score, a recorded deletion, a roster import, a
+    change to a cycle, its measures or its occasions' dates gives a new key, and an entry
+    lives :data:`COMPLETENESS_SECONDS` at most."""
+    heads = list(cycles.order_by("pk").values_list("pk", "updated_at", "team__school_id"))
+    if not heads:
+        return {}
+    key = _completeness_version(heads, today)
+    stored = cache.get(key)
+    if stored is not None:
+        return stored
     listed = list(
         cycles.select_related("team__school").only(
             "focus", "comparison", "team__school__district_id", "team__school__name"
         )
     )
-    if not listed:
-        return {}
     completeness = _completeness([c.pk for c in listed], _populations(listed), today)
-    return {c.pk: (c.team.school_id, completeness[c.pk]) for c in listed}
+    out = {c.pk: (c.team.school_id, completeness[c.pk]) for c in listed}
+    cache.set(key, out, COMPLETENESS_SECONDS)
+    return out
+
+
+#: How long a district's evidence completeness is kept at most (a change it does not see,
+#: such as a score's class changed by hand in the database, shows after this).
+COMPLETENESS_SECONDS = 600
+
+
+def _roster_version(records: QuerySet) -> list[Any]:
+    """How many records are active, the last one added and the last change an export
+    dated: a student who leaves, arrives, moves class or changes grade changes one."""
+    return list(
+        records.aggregate(
+            active=Count("pk", filter=Q(status=Status.ACTIVE)),
+            last=Max("pk"),
+            modified=Max("date_last_modified"),
+        ).values()
+    )
+
+
+def _completeness_version(heads: list[tuple[int, dt.datetime, int]], today: dt.date) -> str:
+    """A cache key that changes whenever the completeness of the cycles could (``heads``:
+    each one's id, last change and school): the day (occasions fall due), the cycles and
+    their last change (group definitions), their
+    measures and occasions with their dates, the last score entered (any new score has a
+    higher id), the last deletion of evidence (deletions are recorded), and the roster:
+    its active students and enrolments, the last added, the last modified (every import
+    writes them) and the last import from the web."""
+    ids = [pk for pk, _changed, _school in heads]
+    occasions = Occasion.objects.filter(cycle_id__in=ids).order_by("pk")
+    parts = [
+        today.isoformat(),
+        heads,
+        list(Measure.objects.filter(cycle_id__in=ids).order_by("pk").values_list("pk", flat=True)),
+        [(pk, day.isoformat() if day else "") for pk, day in occasions.values_list("pk", "date")],
+        Score.objects.aggregate(last=Max("pk"))["last"],
+        EvidenceDeletion.objects.aggregate(last=Max("pk"))["last"],
+        _roster_version(Student.objects.all()),
+        _roster_version(Enrollment.objects.filter(student__isnull=False)),
+        list(ImportRun.objects.aggregate(last=Max("pk"), done=Max("finished_at")).values()),
+    ]
+    digest = hashlib.blake2b(json.dumps(parts, default=str).encode(), digest_size=16)
+    return f"board-completeness:{digest.hexdigest()}"
 
 
 def _completeness(

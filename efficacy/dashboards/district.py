@@ -47,6 +47,7 @@ from efficacy.dashboards.board import (
 from efficacy.dashboards.filters import DistrictFilterForm
 from efficacy.dashboards.tables import Table
 from efficacy.roster.models import School
+from efficacy.voice.instruments.definition import Definition
 from efficacy.voice.models import SurveyWindow
 from efficacy.voice.services.school_indexes import school_indexes
 
@@ -292,13 +293,16 @@ def _efficacy(user: Person, schools: list[School], *, today: dt.date) -> list[Ef
         latest.setdefault(window.school_id, window)
     figures = school_indexes(list(latest.values()))
     language = (translation.get_language() or "en")[:2]
+    shapes: dict[int, Definition] = {}  # schools share an instrument: read it once
     out = []
     for school in schools:
         found = latest.get(school.pk)
         if found is None:
             out.append(EfficacyRow(school=school, note=_("No closed survey yet.")))
             continue
-        shape = found.instrument.parsed
+        if found.instrument_id not in shapes:
+            shapes[found.instrument_id] = found.instrument.parsed
+        shape = shapes[found.instrument_id]
         row = EfficacyRow(
             school=school,
             window_title=found.title,

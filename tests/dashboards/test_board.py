@@ -211,3 +211,23 @@ def test_the_board_reads_a_bounded_number_of_queries_whatever_the_number_of_cycl
     with django_assert_max_num_queries(len(few.captured_queries)):
         rows = board.cycle_board(world.leader_a, cycles_for(world.leader_a), today=TODAY)
     assert len(rows) == 8
+
+
+def test_the_districts_completeness_is_kept_until_a_score_comes_in(
+    world, dated, rubric, baseline, django_assert_max_num_queries
+):
+    """Kept in the cache under a key of what it is computed from: asked again, it is not
+    counted again; a new score makes a new key, and the figure follows it."""
+    for student in (world.ava, world.ben):
+        score_set(
+            user=world.lead_english, measure=rubric, occasion=baseline, student=student, value=2
+        )
+    first = board.board_completeness(cycles_for(world.leader_a), today=TODAY)
+    assert first[dated.pk][1] == pytest.approx(0.5)
+    with django_assert_max_num_queries(10):  # the key's queries, not the count again
+        assert board.board_completeness(cycles_for(world.leader_a), today=TODAY) == first
+    score_set(
+        user=world.lead_english, measure=rubric, occasion=baseline, student=world.chloe, value=3
+    )
+    again = board.board_completeness(cycles_for(world.leader_a), today=TODAY)
+    assert again[dated.pk][1] == pytest.approx(0.75)
