@@ -67,7 +67,7 @@ from efficacy.cycles.models import (
 from efficacy.cycles.plan.groups import group_students
 from efficacy.cycles.plan.selectors import shared_work_statuses
 from efficacy.cycles.stories.mastery import grade_words
-from efficacy.roster.models import Enrollment, ImportRun, School, Status, Student
+from efficacy.roster.models import Enrollment, ImportRun, School, SchoolClass, Status, Student
 
 #: Where a cycle's goal stands (:attr:`BoardRow.goal_status`).
 MET = "met"
@@ -217,7 +217,7 @@ def board_completeness(
     heads = list(cycles.order_by("pk").values_list("pk", "updated_at", "team__school_id"))
     if not heads:
         return {}
-    key = _completeness_version(heads, today)
+    key = _completeness_version(heads, cycles, today)
     stored = cache.get(key)
     if stored is not None:
         return stored
@@ -249,29 +249,45 @@ def _roster_version(records: QuerySet) -> list[Any]:
     )
 
 
-def _completeness_version(heads: list[tuple[int, dt.datetime, int]], today: dt.date) -> str:
+def _completeness_version(
+    heads: list[tuple[int, dt.datetime, int]], cycles: QuerySet[InquiryCycle], today: dt.date
+) -> str:
     """A cache key that changes whenever the completeness of the cycles could (``heads``:
-    each one's id, last change and school): the day (occasions fall due), the cycles and
-    their last change (group definitions), their
-    measures and occasions with their dates, the last score entered (any new score has a
-    higher id), the last deletion of evidence (deletions are recorded), and the roster:
-    its active students and enrolments, the last added, the last modified (every import
+    each one's id, last change and school): see :func:`evidence_version`."""
+    return version_key("board-completeness", evidence_version(heads, cycles, today))
+
+
+def evidence_version(
+    heads: Sequence[tuple[Any, ...]], cycles: QuerySet[InquiryCycle], today: dt.date
+) -> list[Any]:
+    """What the evidence of ``cycles`` is computed from, to key a cache with (``heads``,
+    one per cycle, starts with its id; the rest of each head, such as its last change, is
+    part of the version): the day (occasions fall due), the cycles, their measures and
+    occasions with their dates, the last score entered (any new score has a higher id),
+    the last deletion of evidence (deletions are recorded), and the roster: its active
+    students, enrolments and classes, the last added, the last modified (every import
     writes them) and the last import from the web."""
-    ids = [pk for pk, _changed, _school in heads]
+    # A subquery, not a list of a thousand ids: Django prepares each id of a list one by one.
+    ids = cycles.order_by().values("pk")
     occasions = Occasion.objects.filter(cycle_id__in=ids).order_by("pk")
-    parts = [
+    return [
         today.isoformat(),
-        heads,
+        list(heads),
         list(Measure.objects.filter(cycle_id__in=ids).order_by("pk").values_list("pk", flat=True)),
         [(pk, day.isoformat() if day else "") for pk, day in occasions.values_list("pk", "date")],
         Score.objects.aggregate(last=Max("pk"))["last"],
         EvidenceDeletion.objects.aggregate(last=Max("pk"))["last"],
         _roster_version(Student.objects.all()),
         _roster_version(Enrollment.objects.filter(student__isnull=False)),
+        _roster_version(SchoolClass.objects.all()),
         list(ImportRun.objects.aggregate(last=Max("pk"), done=Max("finished_at")).values()),
     ]
-    digest = hashlib.blake2b(json.dumps(parts, default=str).encode(), digest_size=16)
-    return f"board-completeness:{digest.hexdigest()}"
+
+
+def version_key(prefix: str, parts: Sequence[Any]) -> str:
+    """A short cache key for ``parts`` (anything JSON can write, dates included)."""
+    digest = hashlib.blake2b(json.dumps(list(parts), default=str).encode(), digest_size=16)
+    return f"{prefix}:{digest.hexdigest()}"
 
 
 def _completeness(

@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -43,12 +44,14 @@ from efficacy.dashboards.board import (
     board_completeness,
     board_table_rows,
     cycle_board,
+    evidence_version,
+    version_key,
 )
 from efficacy.dashboards.filters import DistrictFilterForm
 from efficacy.dashboards.tables import Table
-from efficacy.roster.models import School
+from efficacy.roster.models import AcademicSession, School, Team
 from efficacy.voice.instruments.definition import Definition
-from efficacy.voice.models import SurveyWindow
+from efficacy.voice.models import SurveyResponse, SurveyWindow
 from efficacy.voice.services.school_indexes import school_indexes
 
 #: Every table the dashboard exports, by key (the export URL names one).
@@ -140,8 +143,95 @@ def district_dashboard(
 
     The board's rows are built when the page lists them (at most :data:`MAX_BOARD_ROWS`)
     or when ``whole_board`` asks for them all (its download); otherwise only their
-    evidence completeness is, for the schools' table, which is the same figure."""
+    evidence completeness is, for the schools' table, which is the same figure.
+
+    The figures are kept in the cache (:data:`FIGURES_SECONDS` at most) under a key of
+    the person's scope, language, day and filters and of every record they are computed
+    from (:func:`_figures_version`), so that any change to them is read at once."""
     schools = list(district_schools_for(user).order_by("name"))
+    key = None if whole_board else _figures_version(user, params, schools, today)
+    figures = cache.get(key) if key else None
+    if figures is None:
+        figures = _figures(user, params, schools, today=today, whole_board=whole_board)
+        if key:
+            cache.set(key, figures, FIGURES_SECONDS)
+    form = DistrictFilterForm(
+        params or None, schools=schools, choices=filter_choices(figures.pop("every"))
+    )
+    form.is_valid()
+    return DistrictDashboard(
+        form=form,
+        min_n=privacy.min_student_n(),
+        min_staff_n=privacy.min_staff_n(),
+        **figures,
+    )
+
+
+#: How long the district's figures are kept at most: every record they read is in their
+#: key, so this only bounds what a change made outside the application would leave.
+FIGURES_SECONDS = 600
+#: The filters' names, as the key of the figures reads them.
+FILTERS = ("school", "grade", "subject", "group", "year")
+
+
+def _figures_version(
+    user: Person, params: Mapping[str, Any], schools: list[School], today: dt.date
+) -> str:
+    """The cache key of the district's figures: who reads them (their scope and role),
+    in which language, on which day, with which filters, and what they are computed
+    from: the cycles (each one's last change and status), their evidence and the roster
+    (:func:`efficacy.dashboards.board.evidence_version`), the schools' and teams' names,
+    the stored impact summaries, the academic sessions, the survey windows and answers."""
+    cycles = district_cycles_for(user)
+    heads = list(cycles.order_by("pk").values_list("pk", "updated_at", "status", "team_id"))
+    ids = cycles.order_by().values("pk")  # a subquery: a list of ids is prepared one by one
+    school_ids = [s.pk for s in schools]
+    windows = SurveyWindow.objects.filter(school_id__in=school_ids)
+    parts = [
+        getattr(user, "pk", None),
+        getattr(user, "role", ""),
+        translation.get_language(),
+        sorted((name, str(params.get(name, ""))) for name in FILTERS),
+        [MAX_BOARD_ROWS, MAX_FOREST_CYCLES, privacy.min_student_n(), privacy.min_staff_n()],
+        [(s.pk, s.name) for s in schools],
+        list(
+            Team.objects.filter(school_id__in=school_ids).order_by("pk").values_list("pk", "name")
+        ),
+        list(
+            ImpactSummary.objects.filter(cycle_id__in=ids)
+            .aggregate(n=Count("pk"), last=Max("computed_at"))
+            .values()
+        ),
+        list(
+            AcademicSession.objects.aggregate(
+                n=Count("pk"), last=Max("pk"), modified=Max("date_last_modified")
+            ).values()
+        ),
+        list(
+            windows.order_by("pk").values_list(
+                "pk", "title", "opens_on", "closes_on", "closed_early_on", "instrument_id"
+            )
+        ),
+        list(
+            SurveyResponse.objects.filter(window__in=windows)
+            .aggregate(n=Count("pk"), last=Max("pk"))
+            .values()
+        ),
+        *evidence_version(heads, cycles, today),
+    ]
+    return version_key("district-figures", parts)
+
+
+def _figures(
+    user: Person,
+    params: Mapping[str, Any],
+    schools: list[School],
+    *,
+    today: dt.date,
+    whole_board: bool,
+) -> dict[str, Any]:
+    """The dashboard's figures (all but its form), and every cycle's facts (``every``,
+    which the form's choices are made of)."""
     every = district_cycle_facts(district_cycles_for(user))
     form = DistrictFilterForm(params or None, schools=schools, choices=filter_choices(every))
     chosen = form.district_filter()
@@ -160,22 +250,20 @@ def district_dashboard(
         completeness = _completeness((r.school_id, r.completeness) for r in board)
     else:
         completeness = _completeness(board_completeness(running, today=today).values())
-    return DistrictDashboard(
-        form=form,
-        schools=shown_schools,
-        facts=facts,
-        school_rows=rows,
-        summaries=summaries,
-        pooled=pooled,
-        cycles_chart=_cycles_chart(user, summaries, pooled),
-        schools_chart=_schools_chart(rows, pooled),
-        efficacy=_efficacy(user, shown_schools, today=today),
-        board=board,
-        running=len(running_ids),
-        completeness=completeness,
-        min_n=privacy.min_student_n(),
-        min_staff_n=privacy.min_staff_n(),
-    )
+    return {
+        "every": every,
+        "schools": shown_schools,
+        "facts": facts,
+        "school_rows": rows,
+        "summaries": summaries,
+        "pooled": pooled,
+        "cycles_chart": _cycles_chart(user, summaries, pooled),
+        "schools_chart": _schools_chart(rows, pooled),
+        "efficacy": _efficacy(user, shown_schools, today=today),
+        "board": board,
+        "running": len(running_ids),
+        "completeness": completeness,
+    }
 
 
 def _completeness(cycles: Iterable[tuple[int, float | None]]) -> dict[int, float]:
