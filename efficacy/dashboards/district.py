@@ -78,13 +78,52 @@ class EfficacyRow:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class ClosedCycle:
+    """What the page and its downloads read of a closed cycle's stored impact summary:
+    plain values, so that the figures kept in the cache read back fast (model instances
+    take as long to unpickle as to query)."""
+
+    pk: int
+    cycle_id: int
+    school: str
+    team: str
+    title: str
+    measure_name: str
+    effect: float | None
+    ci_low: float | None
+    ci_high: float | None
+    expected_growth: float | None
+    reason_text: str
+    #: An effect that can be pooled: shown (not suppressed) and with its interval.
+    has_interval: bool
+
+    @classmethod
+    def of(cls, summary: ImpactSummary) -> ClosedCycle:
+        cycle = summary.cycle
+        return cls(
+            pk=summary.pk,
+            cycle_id=summary.cycle_id,
+            school=cycle.team.school.name,
+            team=cycle.team.name,
+            title=cycle.title,
+            measure_name=summary.measure_name,
+            effect=summary.effect,
+            ci_low=summary.ci_low,
+            ci_high=summary.ci_high,
+            expected_growth=summary.expected_growth,
+            reason_text=summary.reason_text,
+            has_interval=has_interval(summary),
+        )
+
+
 @dataclass
 class DistrictDashboard:
     form: DistrictFilterForm
     schools: list[School]
     facts: list[CycleFacts]
     school_rows: list[SchoolImpact]
-    summaries: list[ImpactSummary]
+    summaries: list[ClosedCycle]
     pooled: PooledImpact
     cycles_chart: Chart
     schools_chart: Chart
@@ -237,9 +276,10 @@ def _figures(
     chosen = form.district_filter()
     facts = [f for f in every if chosen.keeps(f)]
     shown_schools = [s for s in schools if chosen.school is None or s.pk == chosen.school]
-    summaries = closed_summaries(f.pk for f in facts if f.closed)
-    rows = school_impacts(shown_schools, facts, summaries)
-    pooled = district_pooled(summaries)
+    stored = closed_summaries(f.pk for f in facts if f.closed)
+    rows = school_impacts(shown_schools, facts, stored)
+    pooled = district_pooled(stored)
+    summaries = [ClosedCycle.of(s) for s in stored]
     running_ids = [f.pk for f in facts if not f.closed]
     running = district_cycles_for(user).filter(pk__in=running_ids)
     board: list[BoardRow] = []
@@ -290,23 +330,22 @@ def _pooled_row(pooled: PooledImpact, label: str) -> ForestRow | None:
     )
 
 
-def _ordered(summaries: list[ImpactSummary]) -> list[ImpactSummary]:
-    return sorted(summaries, key=lambda s: (s.cycle.team.school.name, s.cycle.title, s.pk))
+def _ordered(summaries: list[ClosedCycle]) -> list[ClosedCycle]:
+    return sorted(summaries, key=lambda s: (s.school, s.title, s.pk))
 
 
-def _cycles_chart(user: Person, summaries: list[ImpactSummary], pooled: PooledImpact) -> Chart:
+def _cycles_chart(user: Person, summaries: list[ClosedCycle], pooled: PooledImpact) -> Chart:
     """The forest plot of cycles: every cycle when at most :data:`MAX_FOREST_CYCLES` match,
     else the pooled row only (the page asks for a narrower filter)."""
     links = is_district_analyst(user)
     drawn = _ordered(summaries) if len(summaries) <= MAX_FOREST_CYCLES else []
     rows = [
         ForestRow(
-            label=_("%(school)s: %(cycle)s")
-            % {"school": s.cycle.team.school.name, "cycle": s.cycle.title},
-            estimate=s.effect if has_interval(s) else None,
-            low=s.ci_low if has_interval(s) else None,
-            high=s.ci_high if has_interval(s) else None,
-            note="" if has_interval(s) else (s.reason_text or _("No interval: not pooled.")),
+            label=_("%(school)s: %(cycle)s") % {"school": s.school, "cycle": s.title},
+            estimate=s.effect if s.has_interval else None,
+            low=s.ci_low if s.has_interval else None,
+            high=s.ci_high if s.has_interval else None,
+            note="" if s.has_interval else (s.reason_text or _("No interval: not pooled.")),
             href=reverse("cycles:impact_panel", args=[s.cycle_id]) if links else "",
         )
         for s in drawn
@@ -486,13 +525,13 @@ def _tables(d: DistrictDashboard) -> dict[str, Table]:
             ],
             rows=[
                 [
-                    s.cycle.team.school.name,
-                    s.cycle.team.name,
-                    s.cycle.title,
+                    s.school,
+                    s.team,
+                    s.title,
                     s.measure_name,
-                    *((s.effect, s.ci_low, s.ci_high) if has_interval(s) else (None,) * 3),
+                    *((s.effect, s.ci_low, s.ci_high) if s.has_interval else (None,) * 3),
                     s.expected_growth,
-                    "" if has_interval(s) else s.reason_text,
+                    "" if s.has_interval else s.reason_text,
                 ]
                 for s in _ordered(d.summaries)
             ],
