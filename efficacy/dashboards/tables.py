@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404, HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from efficacy.charts import Chart
+from efficacy.downloads import file_response
 from efficacy.tabular import write_csv, write_xlsx
 from efficacy.tabular.writing import XLSX_TYPE
 
@@ -44,11 +44,7 @@ def table_response(table: Table, fmt: str | None, *, filename_stem: str) -> Http
         body, content_type = write_csv(table.columns, table.rows), "text/csv; charset=utf-8"
     else:
         body, content_type = write_xlsx(table.columns, table.rows, title=table.caption), XLSX_TYPE
-    response = HttpResponse(body, content_type=content_type)
-    disposition = content_disposition_header(True, f"{filename_stem}-{table.key}.{fmt}")
-    response["Content-Disposition"] = disposition or "attachment"
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(body, f"{filename_stem}-{table.key}.{fmt}", content_type)
 
 
 def pick(tables: Sequence[Table], key: str) -> Table:

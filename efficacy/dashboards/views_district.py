@@ -13,6 +13,7 @@ from efficacy.access.roster import can_see_district_overview
 from efficacy.dashboards import exports
 from efficacy.dashboards.district import TABLE_KEYS, district_dashboard
 from efficacy.dashboards.tables import table_response
+from efficacy.downloads import file_response
 
 
 def _require_district_reader(request: HttpRequest) -> None:
@@ -55,9 +56,5 @@ def district_export(request: HttpRequest, key: str) -> HttpResponse:
 def district_evidence(request: HttpRequest) -> HttpResponse:
     """The filtered closed cycles' evidence as Parquet, for analysts only."""
     _require_district_reader(request)
-    response = HttpResponse(
-        exports.evidence_parquet(request.user, _filters(request)),
-        content_type=exports.PARQUET_TYPE,
-    )
-    response["Content-Disposition"] = 'attachment; filename="district-evidence.parquet"'
-    return response
+    body = exports.evidence_parquet(request.user, _filters(request))
+    return file_response(body, "district-evidence.parquet", exports.PARQUET_TYPE)

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from efficacy.access import roster as access
 from efficacy.dashboards import reports
 from efficacy.dashboards.models import Report
+from efficacy.downloads import file_response
 
 #: The reports listed on the page (older ones stay downloadable by their address).
 LISTED = 20
@@ -71,10 +72,8 @@ def _done(request: HttpRequest, report_id: int) -> Report:
 @login_required
 def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _done(request, report_id)
-    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
     filename = reports.report_filename(report, "pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(bytes(report.pdf), filename, "application/pdf")
 
 
 @login_required

@@ -418,9 +418,11 @@ def photo(request: HttpRequest, observation_id: int, photo_id: int) -> HttpRespo
     stored = found.photos.filter(pk=photo_id).first()
     if stored is None:
         raise Http404
-    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
-    response["Content-Disposition"] = f'inline; filename="{stored.uuid}{stored.extension}"'
-    return response
+    return FileResponse(
+        stored.file.open("rb"),
+        content_type=stored.content_type,
+        filename=f"{stored.uuid}{stored.extension}",
+    )
 
 
 @login_required

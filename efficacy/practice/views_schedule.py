@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +22,7 @@ from efficacy.access.practice import (
     round_schedules_for,
 )
 from efficacy.access.roster import access_school
+from efficacy.downloads import file_response
 from efficacy.forms import add_service_errors
 from efficacy.practice.forms_schedule import MoveForm, ScheduleForm
 from efficacy.practice.schedule import COUNTS
@@ -157,9 +157,7 @@ def schedule_export(request: HttpRequest, schedule_id: int, fmt: str) -> HttpRes
         body, content_type, name = round_schedule_ical(the_schedule), "text/calendar", f"{name}.ics"
     else:
         raise Http404
-    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return file_response(body, name, f"{content_type}; charset=utf-8")
 
 
 urlpatterns = [

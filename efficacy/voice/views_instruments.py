@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import path
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from efficacy.access.instruments import (
     instrument_district_for,
     instruments_for,
 )
+from efficacy.downloads import file_response
 from efficacy.tabular import Problems
 from efficacy.voice.instruments import Definition, InstrumentInvalid
 from efficacy.voice.models import Instrument
@@ -145,10 +145,8 @@ def _subscales(definition: Definition, language: str) -> list[dict]:
 def instrument_yaml(request: HttpRequest, instrument_id: int) -> HttpResponse:
     """The YAML exactly as loaded: to read, or to start a district's own from."""
     the_instrument = access_instrument(request.user, instrument_id)
-    response = HttpResponse(the_instrument.source, content_type="text/yaml; charset=utf-8")
     name = f"{the_instrument.key}-{the_instrument.version}.yaml"
-    response["Content-Disposition"] = content_disposition_header(True, name) or ""
-    return response
+    return file_response(the_instrument.source, name, "text/yaml; charset=utf-8")
 
 
 @login_required

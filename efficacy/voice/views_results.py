@@ -30,6 +30,7 @@ from efficacy.access.surveys import (
 from efficacy.analysis.survey import ALPHA_CI_LOW, ALPHA_LOW, LOW_RESPONSE_RATE
 from efficacy.charts import Chart, Point, trend
 from efficacy.charts import Series as ChartSeries
+from efficacy.downloads import file_response
 from efficacy.roster.models import Team
 from efficacy.tabular import write_csv, write_xlsx
 from efficacy.tabular.writing import XLSX_TYPE
@@ -103,9 +104,7 @@ def results_export(request: HttpRequest, window_id: int, fmt: str) -> HttpRespon
         body, content_type = write_csv(columns, rows), "text/csv; charset=utf-8"
     else:
         body, content_type = write_xlsx(columns, rows, title=_("Results")), XLSX_TYPE
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(body, name, content_type)
 
 
 # --- the trend -------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -42,6 +41,7 @@ from efficacy.access.tickets import (
     ticket_cycles_for,
     tickets_for,
 )
+from efficacy.downloads import file_response
 from efficacy.forms import add_service_errors, int_or_none
 from efficacy.net import client_ip
 from efficacy.tabular.writing import write_csv
@@ -180,10 +180,8 @@ def ticket_export(request: HttpRequest, ticket_id: int) -> HttpResponse:
     columns = [_("What did you understand today?"), _("Where are you stuck?"),
                _("How confident are you? (1 to 5)")]  # fmt: skip
     rows = [(a.understood, a.stuck, a.confidence) for a in summary.answers]
-    response = HttpResponse(write_csv(columns, rows), content_type="text/csv; charset=utf-8")
     filename = f"exit-ticket-{found.opened_on:%Y-%m-%d}-{found.code}.csv"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return file_response(write_csv(columns, rows), filename, "text/csv; charset=utf-8")
 
 
 @login_required

@@ -22,7 +22,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -49,6 +49,7 @@ from efficacy.cycles.evidence.selectors import class_cycle_students, score_grid
 from efficacy.cycles.models import GradebookLink, InquiryCycle, Measure, Occasion
 from efficacy.cycles.plan.groups import group_courses
 from efficacy.cycles.plan.selectors import cycle_population
+from efficacy.downloads import file_response
 from efficacy.forms import add_service_errors, database_busy, database_busy_message, int_or_none
 from efficacy.roster.models import Enrollment, SchoolClass, Status, Student
 
@@ -103,10 +104,10 @@ def _closed_reason() -> str:
     return _("This cycle is closed; its evidence is its record and can no longer change.")
 
 
-def _download(filename: str, content_type: str, body: bytes) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+def _download(made: tuple[str, str, bytes]) -> HttpResponse:
+    """A file made as (file name, content type, body)."""
+    filename, content_type, body = made
+    return file_response(body, filename, content_type)
 
 
 def _display(value: float | None) -> str:
@@ -452,7 +453,7 @@ def template(request: HttpRequest, cycle_id: int, fmt: str) -> HttpResponse:
         return redirect(reverse("cycles:upload", args=[cycle.pk]) + "#template")
     measure, occasion = form.cleaned_data["measure"], form.cleaned_data["occasion"]
     return _download(
-        *evidence_import.scores_template(
+        evidence_import.scores_template(
             user=user,
             cycle=cycle,
             school_class=form.cleaned_data["class"],
@@ -477,7 +478,7 @@ def export(request: HttpRequest, cycle_id: int, fmt: str) -> HttpResponse:
     if fmt not in exporters:
         raise Http404
     cycle = _evidence_cycle(request.user, cycle_id)
-    return _download(*exporters[fmt](request.user, cycle))
+    return _download(exporters[fmt](request.user, cycle))
 
 
 # --- gradebook --------------------------------------------------------------

@@ -18,6 +18,7 @@ from efficacy.access.cycles import access_feed_school, access_moment, cycles_for
 from efficacy.access.roster import can_edit_team
 from efficacy.cycles.stories import story
 from efficacy.cycles.stories.services import mastery_moment_publish
+from efficacy.downloads import file_response
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +73,7 @@ def story_pdf(request: HttpRequest, moment_id: int) -> HttpResponse:
             ),
         )
         return redirect("cycles:story", moment_id=moment.pk)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{the_story.filename}"'
-    return response
+    return file_response(pdf, the_story.filename, "application/pdf", inline=True)
 
 
 @login_required
