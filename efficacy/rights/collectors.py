@@ -122,9 +122,7 @@ def _enrolments(student: Student) -> list[Row]:
 
 @register(STUDENT, "scores", _("Every score of the student, with its cycle, measure and occasion."))
 def _scores(student: Student) -> list[Row]:
-    scores = Score.objects.filter(student=student).select_related(
-        "measure__cycle", "occasion"
-    )
+    scores = Score.objects.filter(student=student).select_related("measure__cycle", "occasion")
     return [
         row(
             s,

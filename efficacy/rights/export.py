@@ -53,7 +53,9 @@ def _csv(records: list[dict[str, Any]]) -> bytes:
         columns,
         (
             [
-                json.dumps(r.get(c), ensure_ascii=False) if isinstance(r.get(c), (dict, list)) else r.get(c)
+                json.dumps(r.get(c), ensure_ascii=False)
+                if isinstance(r.get(c), (dict, list))
+                else r.get(c)
                 for c in columns
             ]
             for r in records

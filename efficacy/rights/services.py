@@ -43,7 +43,9 @@ def _correct(obj: models.Model, fields: tuple[str, ...], changes: dict[str, Any]
 
 
 @transaction.atomic
-def student_correct(*, student: Student, by: User | None, changes: dict[str, Any]) -> Correction | None:
+def student_correct(
+    *, student: Student, by: User | None, changes: dict[str, Any]
+) -> Correction | None:
     """Change the given fields of ``student``; the change is recorded (None: nothing changed)."""
     changed = _correct(student, STUDENT_CORRECTABLE, changes)
     if not changed:
@@ -54,7 +56,9 @@ def student_correct(*, student: Student, by: User | None, changes: dict[str, Any
 
 
 @transaction.atomic
-def account_correct(*, account: User, by: User | None, changes: dict[str, Any]) -> Correction | None:
+def account_correct(
+    *, account: User, by: User | None, changes: dict[str, Any]
+) -> Correction | None:
     """Change the name or e-mail of a staff account; the change is recorded."""
     changed = _correct(account, ACCOUNT_CORRECTABLE, changes)
     if not changed:
@@ -143,7 +147,7 @@ _NOT_SCRUBBED = {("rights", "erasure"), ("sessions", "session")}
 
 def text_columns() -> list[tuple[type[models.Model], models.Field]]:
     """Every text and JSON column of every model."""
-    found = []
+    found: list[tuple[type[models.Model], models.Field]] = []
     for model in apps.get_models():
         if (model._meta.app_label, model._meta.model_name) in _NOT_SCRUBBED:
             continue

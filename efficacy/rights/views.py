@@ -44,9 +44,11 @@ def index(request: HttpRequest) -> HttpResponse:
                 | Q(family_name__icontains=word)
                 | Q(identifier__iexact=word)
             )
-        students = access.rights_students_for(request.user).filter(words).select_related(
-            "school"
-        )[:FOUND_AT_MOST]
+        students = (
+            access.rights_students_for(request.user)
+            .filter(words)
+            .select_related("school")[:FOUND_AT_MOST]
+        )
         words = Q()
         for word in q.split():
             words &= (
@@ -55,9 +57,11 @@ def index(request: HttpRequest) -> HttpResponse:
                 | Q(username__iexact=word)
                 | Q(email__iexact=word)
             )
-        staff = access.rights_accounts_for(request.user).filter(words).select_related(
-            "school"
-        )[:FOUND_AT_MOST]
+        staff = (
+            access.rights_accounts_for(request.user)
+            .filter(words)
+            .select_related("school")[:FOUND_AT_MOST]
+        )
     return render(request, "rights/index.html", {"q": q, "students": students, "staff": staff})
 
 

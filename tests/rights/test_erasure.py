@@ -46,9 +46,10 @@ def _found_anywhere(text: str) -> list[str]:
     found = []
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
-            if isinstance(field, (models.CharField, models.TextField, models.JSONField)):
-                if model._default_manager.filter(**{f"{field.attname}__icontains": text}).exists():
-                    found.append(f"{model._meta.label}.{field.name}")
+            if not isinstance(field, (models.CharField, models.TextField, models.JSONField)):
+                continue
+            if model._default_manager.filter(**{f"{field.attname}__icontains": text}).exists():
+                found.append(f"{model._meta.label}.{field.name}")
     return found
 
 
@@ -79,7 +80,10 @@ def test_erasing_a_student_leaves_every_cycles_stored_figures_identical(world, c
     impact_recompute()
     before = _figures()
     assert before[cycles.compare.pk]["effect"] is not None
-    assert before[cycles.earlier.pk]["did_g"] is not None or before[cycles.earlier.pk]["ancova_g"] is not None
+    assert (
+        before[cycles.earlier.pk]["did_g"] is not None
+        or before[cycles.earlier.pk]["ancova_g"] is not None
+    )
 
     student_erase(student=named, by=world.admin_a)
     # A retired student of the earlier-term comparison group, and one of the small group.
@@ -115,7 +119,12 @@ def test_an_erased_students_name_is_found_nowhere_in_the_database(world, cycles,
 def test_an_erased_student_keeps_only_what_the_cycles_groups_select_by(world, cycles, named):
     student_erase(student=named, by=world.admin_a)
     named.refresh_from_db()
-    assert (named.given_name, named.family_name, named.identifier, named.sourced_id) == ("", "", "", None)
+    assert (named.given_name, named.family_name, named.identifier, named.sourced_id) == (
+        "",
+        "",
+        "",
+        None,
+    )
     assert (named.grade, named.pathway) == ("09", "applied")  # the cycles select by both
     assert named.attributes == {}  # no cycle selects by an attribute
     assert named.status == Status.ACTIVE  # still counted where the figures count them
@@ -134,7 +143,9 @@ def test_an_erased_student_appears_in_no_list(world, cycles, named):
     student_erase(student=named, by=world.admin_a)
     for person in (world.admin_a, world.district_admin, world.leader_a, world.lead_english):
         assert not students_for(person).filter(pk=named.pk).exists()
-    assert not evidence_students_for(world.lead_english, cycles.compare).filter(pk=named.pk).exists()
+    assert (
+        not evidence_students_for(world.lead_english, cycles.compare).filter(pk=named.pk).exists()
+    )
 
 
 def test_erasing_a_staff_member_anonymises_the_account_and_keeps_their_team_records(

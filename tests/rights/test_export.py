@@ -11,8 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from efficacy.cycles.plan.services import cycle_create, measure_create, occasion_create
 from efficacy.cycles.evidence.services import score_set
+from efficacy.cycles.plan.services import cycle_create, measure_create, occasion_create
 from efficacy.rights.export import person_export
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,9 @@ def _open(data: bytes) -> zipfile.ZipFile:
 @pytest.fixture
 def scored_ava(world):
     lead = world.lead_english
-    cycle = cycle_create(user=lead, team=world.team_english, title="Inference", focus={"grades": ["09"]})
+    cycle = cycle_create(
+        user=lead, team=world.team_english, title="Inference", focus={"grades": ["09"]}
+    )
     measure = measure_create(user=lead, cycle=cycle, name="Inference rubric", max_score=4)
     baseline = occasion_create(user=lead, cycle=cycle, name="Baseline", kind="baseline")
     score_set(user=lead, measure=measure, occasion=baseline, student=world.ava, value=3)
@@ -49,8 +51,10 @@ def test_a_students_export_holds_their_record_enrolments_and_every_score(world, 
 
 def test_the_readme_describes_each_file_and_says_anonymous_answers_are_unlinkable(world):
     readme = _open(person_export(world.ava)).read("README.txt").decode()
-    assert "scores.csv" in readme and "everything.json" in readme
-    assert "exit tickets" in readme and "whose they are" in readme
+    assert "scores.csv" in readme
+    assert "everything.json" in readme
+    assert "exit tickets" in readme
+    assert "whose they are" in readme
 
 
 def test_a_staff_members_export_holds_what_they_authored_and_never_the_password(world, scored_ava):

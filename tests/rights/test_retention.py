@@ -59,10 +59,16 @@ def expired(world, tmp_path):
     TicketAnswer.objects.create(ticket=ticket, understood="quotes", confidence=3)
     upload = tmp_path / "old-roster.zip"
     upload.write_bytes(b"PK")
-    run = ImportRun.objects.create(created_by=world.admin_a, file_name="r.zip", stored_path=str(upload))
+    run = ImportRun.objects.create(
+        created_by=world.admin_a, file_name="r.zip", stored_path=str(upload)
+    )
     ImportRun.objects.filter(pk=run.pk).update(created_at=LONG_AGO)
-    recent = ImportRun.objects.create(created_by=world.admin_a, file_name="n.zip", stored_path=str(upload))
-    attempt = AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)
+    recent = ImportRun.objects.create(
+        created_by=world.admin_a, file_name="n.zip", stored_path=str(upload)
+    )
+    attempt = AccessAttempt.objects.create(
+        username="x", ip_address="10.0.0.1", failures_since_start=1
+    )
     AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=LONG_AGO)
     return {"run": run, "recent": recent, "upload": upload}
 
@@ -79,7 +85,11 @@ def test_a_dry_run_lists_per_kind_how_many_would_go_and_the_oldest_and_changes_n
     kinds = _purge("--dry-run")
     assert kinds["retired_students"]["count"] == 1
     assert kinds["retired_students"]["oldest"].startswith(LONG_AGO.date().isoformat())
-    assert kinds["exit_ticket_answers"] == {**kinds["exit_ticket_answers"], "count": 1, "oldest": "2015-03-02"}
+    assert kinds["exit_ticket_answers"] == {
+        **kinds["exit_ticket_answers"],
+        "count": 1,
+        "oldest": "2015-03-02",
+    }
     assert kinds["import_files"]["count"] == 1
     assert kinds["signin_failures"]["count"] == 1
     # Kinds no part of this installation holds yet (the audit log, API tokens) say so.
@@ -116,7 +126,9 @@ def test_the_plain_output_says_each_kind_in_a_line(world, expired):
     out = io.StringIO()
     call_command("purge", "--dry-run", stdout=out)
     lines = out.getvalue().splitlines()
-    assert any(line.startswith("retired_students: kept 2555 days; 1 would go, oldest") for line in lines)
+    assert any(
+        line.startswith("retired_students: kept 2555 days; 1 would go, oldest") for line in lines
+    )
     assert "audit: kept 2555 days; not held by this installation" in lines
 
 
@@ -128,4 +140,4 @@ def test_erase_person_asks_for_yes(world):
     assert not Erasure.objects.exists()
     call_command("erase_person", "--student", str(world.ava.pk), "--yes", stdout=io.StringIO())
     assert Erasure.objects.filter(student=world.ava).exists()
-    assert Status.ACTIVE == Student.objects.get(pk=world.ava.pk).status
+    assert Student.objects.get(pk=world.ava.pk).status == Status.ACTIVE

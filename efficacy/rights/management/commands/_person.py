@@ -9,7 +9,9 @@ from efficacy.roster.models import Student, User
 
 def add_person_arguments(parser) -> None:
     who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument("--student", metavar="ID", help="The student's id (as in their page's address).")
+    who.add_argument(
+        "--student", metavar="ID", help="The student's id (as in their page's address)."
+    )
     who.add_argument("--staff", metavar="USERNAME", help="The staff member's username.")
 
 

@@ -16,13 +16,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="List what would go; change nothing.")
-        parser.add_argument("--json", dest="as_json", action="store_true", help="Write the list as JSON.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="List what would go; change nothing."
+        )
+        parser.add_argument(
+            "--json", dest="as_json", action="store_true", help="Write the list as JSON."
+        )
 
     def handle(self, *args, dry_run: bool = False, as_json: bool = False, **options):
         plan = retention_plan() if dry_run else retention_purge()
         if as_json:
-            self.stdout.write(json.dumps({"dry_run": dry_run, "kinds": [r.to_dict() for r in plan]}, indent=2))
+            self.stdout.write(
+                json.dumps({"dry_run": dry_run, "kinds": [r.to_dict() for r in plan]}, indent=2)
+            )
             return
         verb = "would go" if dry_run else "purged"
         for report in plan:
