@@ -6,7 +6,8 @@ status, same school, same enrolments) with no name, no student number, no source
 and only those attributes (and grade, pathway) that some cycle of their school selects
 groups by. An :class:`~efficacy.rights.models.Erasure` marks them, and the access layer
 (:func:`efficacy.access.roster.students_for`) shows them to nobody. Their full name is
-also replaced in every free-text column (a note that named them) by ``[erased]``.
+also replaced, as a whole phrase, in every free-text column (a note that named them)
+by ``[erased]``.
 
 Erasing a staff member anonymises the account (``former-staff-<id>``, no name or e-mail,
 unusable password, inactive, retired, no sign-in links); what they wrote for their team
@@ -89,7 +90,9 @@ def student_erase(
     *, student: Student, by: User | None, reason: str = Erasure.Reason.REQUEST
 ) -> Erasure:
     """Erase what identifies ``student``; their scores stay as an anonymous record."""
-    names = [f"{student.given_name} {student.family_name}".strip(), student.identifier]
+    # Only the full name is looked for in free text: a student number such as "100"
+    # would also match figures and other words.
+    name = f"{student.given_name} {student.family_name}".strip()
     grades, pathways, attributes = group_keys_in_use(student.school_id)
     student.given_name = ""
     student.family_name = ""
@@ -104,8 +107,7 @@ def student_erase(
     student.save()
     Enrollment.objects.filter(student=student).update(sourced_id=None)
     Correction.objects.filter(student=student).delete()
-    for name in names:
-        scrub_text(name)
+    scrub_text(name)
     # audit: record(by, "student.erased", student)
     return Erasure.objects.create(student=student, erased_by=by, reason=reason)
 
@@ -161,7 +163,7 @@ def scrub_text(name: str) -> int:
     """Replace ``name`` (case-insensitively) by :data:`ERASED_TEXT` in every text column."""
     if len(name) < 3:  # an empty or one-letter name would match everywhere
         return 0
-    pattern = re.compile(re.escape(name), re.IGNORECASE)
+    pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
     replaced = 0
     for model, field in text_columns():
         if field.choices or field.primary_key or field.unique:

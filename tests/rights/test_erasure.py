@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from efficacy.access.cycles import evidence_students_for
 from efficacy.access.roster import students_for
+from efficacy.cycles.evidence.selectors import class_cycle_students
 from efficacy.cycles.impact.recompute import impact_recompute
 from efficacy.cycles.models import ImpactSummary, InquiryCycle, Score
 from efficacy.rights.models import Correction, Erasure
@@ -146,6 +147,9 @@ def test_an_erased_student_appears_in_no_list(world, cycles, named):
     assert (
         not evidence_students_for(world.lead_english, cycles.compare).filter(pk=named.pk).exists()
     )
+    grid = class_cycle_students(cycles.compare, school_class_id=world.english_9_applied.pk)
+    assert grid.exists()
+    assert not grid.filter(pk=named.pk).exists()
 
 
 def test_erasing_a_staff_member_anonymises_the_account_and_keeps_their_team_records(
