@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from efficacy.roster.models import Student, User
 
@@ -21,10 +22,16 @@ def person_from(options: dict) -> Student | User:
             return Student.objects.get(pk=int(options["student"]), erasure__isnull=True)
         except (ValueError, Student.DoesNotExist):
             raise CommandError(
-                f"No student with id {options['student']!r} (or already erased). "
-                "The id is the number in the address of the student's page."
+                _(
+                    "No student with id %(id)r (or already erased). The id is the number "
+                    "in the address of the student's page."
+                )
+                % {"id": options["student"]}
             ) from None
     try:
         return User.objects.get(username=options["staff"], erasure__isnull=True)
     except User.DoesNotExist:
-        raise CommandError(f"No staff account with username {options['staff']!r}.") from None
+        raise CommandError(
+            _("No staff account with username %(username)r (or already erased).")
+            % {"username": options["staff"]}
+        ) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from efficacy.rights.management.commands._person import add_person_arguments, person_from
 from efficacy.rights.services import account_erase, student_erase
@@ -22,9 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         person = person_from(options)
         if not options["yes"]:
-            raise CommandError("Erasure cannot be undone: add --yes to confirm.")
+            raise CommandError(_("Erasure cannot be undone: add --yes to confirm."))
         if isinstance(person, Student):
             student_erase(student=person, by=None)
         else:
             account_erase(account=person, by=None)
-        self.stdout.write("Erased.")
+        self.stdout.write(_("Erased."))

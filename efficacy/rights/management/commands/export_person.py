@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from efficacy.rights.export import person_export
 from efficacy.rights.management.commands._person import add_person_arguments, person_from
@@ -21,10 +22,15 @@ class Command(BaseCommand):
         person = person_from(options)
         output = Path(options["output"])
         if output.suffix.lower() != ".zip":
-            raise CommandError(f"{output}: the output is a zip file; name it e.g. person.zip.")
+            raise CommandError(
+                _("%(path)s: the output is a zip file; name it e.g. person.zip.") % {"path": output}
+            )
         try:
             output.write_bytes(person_export(person))
         except OSError as error:
-            raise CommandError(f"{output}: cannot write it ({error.strerror}).") from None
-        self.stdout.write(f"Wrote {output}")
+            raise CommandError(
+                _("%(path)s: cannot write it (%(error)s).")
+                % {"path": output, "error": error.strerror}
+            ) from None
+        self.stdout.write(_("Wrote %(path)s") % {"path": output})
         # audit: record(None, "person.exported", person, via="command line")

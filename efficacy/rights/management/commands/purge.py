@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from efficacy.rights.retention import retention_plan, retention_purge
 
@@ -30,11 +31,14 @@ class Command(BaseCommand):
                 json.dumps({"dry_run": dry_run, "kinds": [r.to_dict() for r in plan]}, indent=2)
             )
             return
-        verb = "would go" if dry_run else "purged"
         for report in plan:
+            values = {"kind": report.kind, "days": report.days, "count": report.count}
             if not report.held:
-                line = f"{report.kind}: kept {report.days} days; not held by this installation"
+                line = _("%(kind)s: kept %(days)s days; not held by this installation") % values
+            elif dry_run:
+                line = _("%(kind)s: kept %(days)s days; %(count)s would go") % values
             else:
-                oldest = f", oldest {report.oldest:%Y-%m-%d}" if report.oldest else ""
-                line = f"{report.kind}: kept {report.days} days; {report.count} {verb}{oldest}"
+                line = _("%(kind)s: kept %(days)s days; %(count)s purged") % values
+            if report.held and report.oldest:
+                line += _(", oldest %(date)s") % {"date": f"{report.oldest:%Y-%m-%d}"}
             self.stdout.write(line)
