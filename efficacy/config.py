@@ -128,3 +128,52 @@ def _read_secret_key(path: Path) -> str:
             f"(everyone will have to sign in again), or set SECRET_KEY."
         )
     return key
+
+
+#: How long each kind of record is kept, in days, unless ``EFFICACY_RETENTION`` says
+#: otherwise (see :mod:`efficacy.rights.retention`): the audit log and retired students
+#: seven years, failed sign-ins 90 days, exit-ticket answers a year, uploaded roster
+#: files 30 days, revoked API tokens a year.
+RETENTION_DEFAULTS = {
+    "audit": 2555,
+    "signin_failures": 90,
+    "exit_ticket_answers": 365,
+    "retired_students": 2555,
+    "import_files": 30,
+    "revoked_tokens": 365,
+}
+
+
+def envretention(name: str, defaults: dict[str, int] = RETENTION_DEFAULTS) -> dict[str, int]:
+    """``kind=days`` pairs, comma-separated (``audit=2555,import_files=30``), over ``defaults``.
+
+    An unknown kind, a pair without ``=`` or a number of days that is not a whole number
+    of at least 1 stops the start, naming the pair and what is accepted.
+    """
+    policy = dict(defaults)
+    kinds = ", ".join(sorted(defaults))
+    for entry in (_raw(name) or "").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        kind, equals, days = (part.strip() for part in entry.partition("="))
+        if not equals:
+            raise ImproperlyConfigured(
+                f"{name}: {entry!r} is not a kind=days pair. Write e.g. {name}=audit=2555,"
+                f"import_files=30 (kinds: {kinds})."
+            )
+        if kind not in defaults:
+            raise ImproperlyConfigured(
+                f"{name}: {kind!r} is not a kind of record kept. Use one of: {kinds}."
+            )
+        try:
+            value = int(days)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise ImproperlyConfigured(
+                f"{name}: {kind}={days!r} is not a number of days. Write a whole number of "
+                f"at least 1, e.g. {kind}={defaults[kind]} (the default)."
+            )
+        policy[kind] = value
+    return policy

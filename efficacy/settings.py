@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from efficacy.config import envbool, envint, envnetworks, secret_key
+from efficacy.config import envbool, envint, envnetworks, envretention, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "efficacy.demo",
     "efficacy.dashboards",
     "efficacy.front",
+    "efficacy.rights",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,9 @@ FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR")
 EFFICACY_MIN_STUDENT_N = envint("EFFICACY_MIN_STUDENT_N", 10)
 EFFICACY_MIN_STAFF_N = envint("EFFICACY_MIN_STAFF_N", 5)
 EFFICACY_WEEKS_PER_YEAR = envint("EFFICACY_WEEKS_PER_YEAR", 40)
+# Data rights: days each kind of record is kept (efficacy.config.RETENTION_DEFAULTS),
+# e.g. EFFICACY_RETENTION="audit=2555,import_files=30"; `efficacy purge` applies it.
+EFFICACY_RETENTION = envretention("EFFICACY_RETENTION")
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"

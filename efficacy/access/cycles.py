@@ -123,7 +123,7 @@ def evidence_students_for(user: Person, cycle: InquiryCycle) -> QuerySet[Student
     figures (the impact panel) for the rest; anyone else, nobody.
     """
     if can_edit_team(user, cycle.team):
-        return Student.objects.filter(school_id=cycle.team.school_id)
+        return Student.objects.filter(access.NOT_ERASED, school_id=cycle.team.school_id)
     if not can_contribute_to_team(user, cycle.team):
         return Student.objects.none()
     taught = Enrollment.objects.filter(
@@ -131,7 +131,7 @@ def evidence_students_for(user: Person, cycle: InquiryCycle) -> QuerySet[Student
         status=Status.ACTIVE,
         school_class_id__in=own_class_ids(user),
     ).values("student_id")
-    return Student.objects.filter(pk__in=taught)
+    return Student.objects.filter(access.NOT_ERASED, pk__in=taught)
 
 
 def student_attributes_for(user: Person) -> QuerySet[Student]:

@@ -24,6 +24,8 @@ The rules, one condition per line below:
   deactivate the staff of that scope, never themselves and never a retired
   account, and give no role that reaches beyond their scope;
 * a retired record is hidden from everyone but administrators;
+* an erased student (:mod:`efficacy.rights`) is hidden from everyone: their scores
+  stay as an anonymous record that no list, export or page names;
 * a roster import from the web creates or changes only records of the
   importer's scope (:func:`roster_import_scope_for`): a school's administrator
   their school, a district's administrator their district; the command line,
@@ -63,6 +65,8 @@ M = TypeVar("M", bound=Model)
 
 ACTIVE = Status.ACTIVE
 NOTHING = Q(pk__in=[])
+#: Students not erased by the data-rights tools (``efficacy.rights.models.Erasure``).
+NOT_ERASED = Q(erasure__isnull=True)
 
 
 # --- who is asking ----------------------------------------------------------
@@ -158,7 +162,7 @@ def students_for(user: Person) -> QuerySet[Student]:
     if not is_active_account(user):
         return Student.objects.none()
     if is_administrator(user):
-        return Student.objects.filter(_admin_school_q(user, "school__"))
+        return Student.objects.filter(_admin_school_q(user, "school__"), NOT_ERASED)
     taught = Enrollment.objects.filter(
         role=Enrollment.EnrollmentRole.STUDENT,
         status=ACTIVE,
@@ -168,7 +172,7 @@ def students_for(user: Person) -> QuerySet[Student]:
     visible = Q(pk__in=taught)
     if is_school_leader(user):
         visible |= Q(school_id=user.school_id)
-    return Student.objects.filter(visible, status=ACTIVE, school__status=ACTIVE)
+    return Student.objects.filter(visible, NOT_ERASED, status=ACTIVE, school__status=ACTIVE)
 
 
 def staff_for(user: Person) -> QuerySet[User]:

@@ -103,6 +103,10 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+#: The username of an erased staff account is this and its id (:mod:`efficacy.rights`).
+ERASED_USERNAME_PREFIX = "former-staff-"
+
+
 class User(AbstractUser):
     """A staff member who signs in. Students never have accounts.
 
@@ -129,7 +133,14 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name"]
 
     def __str__(self) -> str:
+        if self.is_erased:
+            return str(_("a former staff member"))
         return self.get_full_name() or self.username
+
+    @property
+    def is_erased(self) -> bool:
+        """The account of a former staff member whose data was erased (its records stay)."""
+        return self.username.startswith(ERASED_USERNAME_PREFIX)
 
     @property
     def has_password(self) -> bool:

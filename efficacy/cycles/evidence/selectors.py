@@ -213,7 +213,8 @@ def class_cycle_students(cycle: InquiryCycle, *, school_class_id: int) -> QueryS
             school_class_id=school_class_id,
             role=Enrollment.EnrollmentRole.STUDENT,
             status=Status.ACTIVE,
-        ).values("student_id")
+        ).values("student_id"),
+        erasure__isnull=True,  # an erased student's scores stay, but nobody enters theirs
     ).filter(pk__in=cycle_population(cycle).students)
 
 
