@@ -265,3 +265,15 @@ def test_each_provider_is_read_from_its_variables():
 def test_a_half_configured_provider_stops_the_start_naming_the_variable(environ, named):
     with pytest.raises(ImproperlyConfigured, match=named):
         providers(environ)
+
+
+def test_a_sign_in_through_the_provider_also_asks_for_the_second_factor(
+    client, world, configured
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=world.teacher_a, name="phone", confirmed=True)
+    sign_in_with(client, configured, "google", google())
+    home = client.get(reverse("home"))
+    assert home.status_code == 302
+    assert home["Location"].startswith(reverse("second_factor_verify"))
