@@ -228,6 +228,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The sign-in button's form is redirected to the identity provider (form-action).
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += oidc_config.form_action_origins(
+    EFFICACY_OIDC_PROVIDERS
+)
+
 # --- Uploads ----------------------------------------------------------------
 # A roster export of a large district is tens of megabytes zipped.
 EFFICACY_MAX_UPLOAD_BYTES = envint("EFFICACY_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)

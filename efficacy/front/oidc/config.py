@@ -149,6 +149,16 @@ def providers(environ=None) -> list[Provider]:
     return found
 
 
+def form_action_origins(configured: list[Provider]) -> list[str]:
+    """The providers' origins, for the CSP's ``form-action``: the sign-in button's form
+    is redirected there, and browsers hold a form's redirects to that directive."""
+    origins = []
+    for provider in configured:
+        scheme, _, rest = provider.server_url.partition("://")
+        origins.append(f"{scheme}://{rest.split('/')[0]}")
+    return sorted(set(origins))
+
+
 def allauth_providers(configured: list[Provider]) -> dict:
     """``SOCIALACCOUNT_PROVIDERS`` for these providers (empty: no provider at all)."""
     if not configured:
