@@ -117,6 +117,12 @@ def _check_code(request: HttpRequest, device: TOTPDevice, code: str, *, signal: 
     return _("This code is not right. Type the code your authenticator app shows now.")
 
 
+def _verified(user: object) -> bool:
+    """The code was entered in this session (django-otp's OTPMiddleware adds ``is_verified``)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -145,7 +151,9 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                 pending.confirmed = True
                 pending.save(update_fields=["confirmed"])
                 otp_login(request, pending)
-                messages.success(request, _("Your authenticator app is set up: sign-in will ask for its code."))
+                messages.success(
+                    request, _("Your authenticator app is set up: sign-in will ask for its code.")
+                )
                 return redirect(_next(request) if request.POST.get("next") else "second_factor")
             form.add_error("code", problem)
         context = {
@@ -156,7 +164,9 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             "required": must_use_second_factor(user),
             "next": request.GET.get("next", ""),
         }
-        return render(request, "front/second_factor.html", context, status=400 if form.errors else 200)
+        return render(
+            request, "front/second_factor.html", context, status=400 if form.errors else 200
+        )
     if request.method == "POST" and form.is_valid():
         problem = _check_code(request, device, form.cleaned_data["code"], signal=True)
         if problem is None:
@@ -173,7 +183,7 @@ def second_factor_verify(request: HttpRequest) -> HttpResponse:
     """The code asked at sign-in, before anything else."""
     user = request.user
     device = second_factor_of(user) if is_active_account(user) else None
-    if device is None or user.is_verified():
+    if device is None or _verified(user):
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -183,7 +193,9 @@ def second_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next(request))
         form.add_error("code", problem)
     context = {"form": form, "next": _next(request)}
-    return render(request, "front/second_factor_verify.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "front/second_factor_verify.html", context, status=400 if form.errors else 200
+    )
 
 
 # --- the middleware -------------------------------------------------------------
@@ -208,7 +220,7 @@ class SecondFactorMiddleware:
         if request.headers.get("Authorization", "").lower().startswith("bearer "):
             return None  # an API token, not a session
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or user.is_verified():
+        if user is None or not user.is_authenticated or _verified(user):
             return None
         has_one = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         if not has_one and not must_use_second_factor(user):

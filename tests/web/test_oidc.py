@@ -267,9 +267,7 @@ def test_a_half_configured_provider_stops_the_start_naming_the_variable(environ,
         providers(environ)
 
 
-def test_a_sign_in_through_the_provider_also_asks_for_the_second_factor(
-    client, world, configured
-):
+def test_a_sign_in_through_the_provider_also_asks_for_the_second_factor(client, world, configured):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.create(user=world.teacher_a, name="phone", confirmed=True)

@@ -14,7 +14,9 @@ from efficacy.front.second_factor import second_factor_pending
 
 def code_of(device: TOTPDevice, offset: int = 0) -> str:
     device.refresh_from_db()
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift + offset):06d}"
+    return (
+        f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift + offset):06d}"
+    )
 
 
 def confirmed_device(user) -> TOTPDevice:
@@ -132,9 +134,7 @@ def test_a_person_removes_their_authenticator_with_a_code(client, world):
     assert TOTPDevice.objects.filter(user=world.teacher_a).exists()
 
 
-def test_an_administrator_removes_the_second_factor_of_someone_who_lost_their_phone(
-    client, world
-):
+def test_an_administrator_removes_the_second_factor_of_someone_who_lost_their_phone(client, world):
     confirmed_device(world.teacher_a)
     client.force_login(world.admin_a)
     url = reverse("account_manage", args=[world.teacher_a.pk])

@@ -35,7 +35,6 @@ from efficacy.practice.services import ActionDraft, meeting_record, note_add, ph
 from efficacy.roster.models import ImportRun, Role, User
 from tests.dashboards import matrix_district, matrix_home, matrix_reports, matrix_school
 from tests.practice.fixtures import english_round, pdf_of_work
-from tests.web import matrix_signin
 from tests.voice import (
     matrix_instruments,
     matrix_results,
@@ -43,6 +42,7 @@ from tests.voice import (
     matrix_tickets,
     matrix_trust,
 )
+from tests.web import matrix_signin
 from tests.web.matrix_base import (  # noqa: F401
     ACTIVE,
     ADMINS,

@@ -69,9 +69,7 @@ def message(reason: str) -> str:
             "No active Efficacy account has this e-mail address. Accounts come from the "
             "school's roster: ask your Efficacy administrator."
         ),
-        INACTIVE_ACCOUNT: _(
-            "This account is no longer active. Ask your Efficacy administrator."
-        ),
+        INACTIVE_ACCOUNT: _("This account is no longer active. Ask your Efficacy administrator."),
         SEVERAL_ACCOUNTS: _(
             "More than one Efficacy account has this e-mail address, so Efficacy cannot "
             "tell which is yours. Ask your Efficacy administrator to correct the roster."
@@ -128,9 +126,9 @@ def configured_provider(provider_id: str) -> Provider | None:
 
 def where_from_refusal(provider: Provider, identity: Identity) -> str | None:
     """Why the identity is not the school's (a reason code), or None when it is."""
-    if provider.kind == "google":
-        if identity.hd not in provider.domains:
-            return WRONG_DOMAIN
+    # Google names the Workspace the account belongs to (hd): one of the school's.
+    if provider.kind == "google" and identity.hd not in provider.domains:
+        return WRONG_DOMAIN
     if provider.kind == "microsoft":
         if identity.tid != provider.tenant:
             return WRONG_TENANT

@@ -68,7 +68,9 @@ def _raw(environ, name: str) -> str:
 def _required(environ, name: str, why: str) -> str:
     value = _raw(environ, name)
     if not value:
-        raise ImproperlyConfigured(f"{name} is not set, but {why}. Set it, or unset {why.split()[0]}.")
+        raise ImproperlyConfigured(
+            f"{name} is not set, but {why}. Set it, or unset {why.split()[0]}."
+        )
     return value
 
 
