@@ -231,3 +231,6 @@ class NoSignupAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def add_message(self, *args, **kwargs) -> None:
+        """No "Successfully signed in as ..." banner: a password sign-in has none either."""
