@@ -21,10 +21,11 @@ from urllib.parse import urlencode
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -38,7 +39,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from efficacy.access.roster import is_active_account
 from efficacy.access.second_factor import must_use_second_factor
-from efficacy.roster.models import User
+from efficacy.roster.models import Role, User
 
 #: Pages a person who still owes their code may open (besides setting it up, when they
 #: have none yet): entering it, signing out, and the language selector.
@@ -61,6 +62,18 @@ class CodeForm(forms.Form):
                 _("Type the six digits your authenticator app shows now, e.g. 123456.")
             )
         return code
+
+
+def check_required_roles() -> None:
+    """A misspelt role in ``EFFICACY_SECOND_FACTOR_ROLES`` would quietly require nothing:
+    it stops the start instead, naming the roles it accepts."""
+    unknown = [r for r in settings.EFFICACY_SECOND_FACTOR_ROLES if r not in Role.values]
+    if unknown:
+        raise ImproperlyConfigured(
+            f"EFFICACY_SECOND_FACTOR_ROLES: {', '.join(map(repr, unknown))} is not a role. "
+            f"Use a comma-separated list of {', '.join(Role.values)}, or leave it unset "
+            f"(optional for everyone)."
+        )
 
 
 # --- selectors and services ---------------------------------------------------

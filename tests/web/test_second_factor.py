@@ -157,3 +157,15 @@ def test_only_an_administrator_of_the_account_may_remove_its_second_factor(clien
 def test_a_retired_account_cannot_open_the_second_factor_page(client, world):
     client.force_login(world.retired_user)
     assert client.get(reverse("second_factor")).status_code == 403
+
+
+def test_a_misspelt_required_role_stops_the_start_naming_the_variable(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from efficacy.front.second_factor import check_required_roles
+
+    settings.EFFICACY_SECOND_FACTOR_ROLES = ["administrator", "admin"]
+    with pytest.raises(ImproperlyConfigured, match="EFFICACY_SECOND_FACTOR_ROLES: 'admin'"):
+        check_required_roles()
+    settings.EFFICACY_SECOND_FACTOR_ROLES = ["administrator"]
+    check_required_roles()
