@@ -15,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 
 from efficacy.config import envbool, envint, envnetworks, envretention, secret_key
+from efficacy.front.oidc import config as oidc_config
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -40,6 +41,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "axes",
+    # Sign-in with the school's OpenID Connect provider, and a TOTP second factor.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "efficacy.roster",
     "efficacy.cycles",
     "efficacy.practice",
@@ -58,6 +66,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): a second factor entered in this session (django-otp),
+    # then, before anything else, a person who has one or must have one is asked for it.
+    "django_otp.middleware.OTPMiddleware",
+    "efficacy.front.second_factor.SecondFactorMiddleware",
+    # django-allauth's (the OpenID Connect sign-in keeps its state in the session).
+    "allauth.account.middleware.AccountMiddleware",
     # A signed-in person's pages are in the language they chose (after LocaleMiddleware).
     "efficacy.front.language.UserLanguageMiddleware",
     # Pages and downloads for a signed-in person are never cached (student-level data).
@@ -147,6 +161,29 @@ AXES_LOCKOUT_CALLABLE = "efficacy.front.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "efficacy.net.client_ip"
 EFFICACY_TRUSTED_PROXIES = envnetworks("EFFICACY_TRUSTED_PROXIES")
 
+# --- Sign-in with the school's OpenID Connect provider (efficacy/front/oidc/) ---
+# Providers come from OIDC_GOOGLE_*, OIDC_MICROSOFT_* and OIDC_GENERIC_* (see
+# efficacy/front/oidc/config.py); with none set there is no provider and no button.
+EFFICACY_OIDC_PROVIDERS = oidc_config.providers()
+SOCIALACCOUNT_PROVIDERS = oidc_config.allauth_providers(EFFICACY_OIDC_PROVIDERS)
+SOCIALACCOUNT_ADAPTER = "efficacy.front.oidc.adapter.SchoolIdentityAdapter"
+# No sign-up (accounts come from the roster import and administrators), no e-mail
+# verification of our own (the provider's verified claim is checked), no tokens kept.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "efficacy.front.oidc.adapter.NoSignupAccountAdapter"
+
+# --- Second factor (TOTP, efficacy/front/second_factor.py) --------------------
+# Roles that must use one (comma-separated, e.g. "administrator"); empty: optional for all.
+EFFICACY_SECOND_FACTOR_ROLES = [
+    r.strip() for r in os.environ.get("EFFICACY_SECOND_FACTOR_ROLES", "").split(",") if r.strip()
+]
+OTP_TOTP_ISSUER = "Efficacy"
+
 # --- E-mail (invitations and password resets) --------------------------------
 # With nothing configured, messages are printed on the console (the demo shows its links
 # there); set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST to send.
@@ -191,6 +228,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# The sign-in button's form is redirected to the identity provider (form-action).
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += oidc_config.form_action_origins(
+    EFFICACY_OIDC_PROVIDERS
+)
 
 # --- Uploads ----------------------------------------------------------------
 # A roster export of a large district is tens of megabytes zipped.

@@ -10,6 +10,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("", dashboards_views_home.home, name="home"),
     path("accounts/", include("efficacy.front.account_urls")),
+    # Sign-in with the school's OpenID Connect provider (django-allauth, only what it needs).
+    path("auth/", include("efficacy.front.oidc.urls")),
     # Django's view, keeping a signed-in person's choice on their account.
     path("i18n/setlang/", front_language.set_language, name="set_language"),
     path("", include("efficacy.front.urls")),

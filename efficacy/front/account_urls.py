@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from efficacy.front import account_views, accounts
+from efficacy.front import account_views, accounts, second_factor
 from efficacy.front.forms import SignInForm
 
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     # Sign-out is a POST (Django 5 refuses GET), so a link cannot sign anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", account_views.AccountView.as_view(), name="account"),
+    path("second-factor/", second_factor.second_factor, name="second_factor"),
+    path("second-factor/verify/", second_factor.second_factor_verify, name="second_factor_verify"),
     path("password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

@@ -17,8 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from efficacy.access import roster as access
+from efficacy.access.second_factor import can_reset_second_factor
 from efficacy.front.account_views import site_url
 from efficacy.front.forms import AccountSearchForm, RoleForm
+from efficacy.front.second_factor import second_factor_of, second_factor_reset
 from efficacy.roster import selectors, services
 from efficacy.roster.models import User
 from efficacy.roster.tokens import invitation_lifetime
@@ -85,6 +87,8 @@ def account_manage(request: HttpRequest, user_id: int) -> HttpResponse:
         "can_reset": access.can_send_password_reset(user, person),
         "can_deactivate": access.can_deactivate(user, person),
         "can_reactivate": access.can_reactivate(user, person),
+        "can_reset_second_factor": can_reset_second_factor(user, person)
+        and second_factor_of(person) is not None,
         "role_form": RoleForm(roles=roles, initial={"role": person.role})
         if len(roles) > 1
         else None,
@@ -116,6 +120,10 @@ def _act(request: HttpRequest, user: User, person: User, roles: list[str]) -> Ht
                 "name": str(person),
                 "role": person.get_role_display(),
             }
+        elif action == "second_factor_reset":
+            if not can_reset_second_factor(user, person) or not second_factor_reset(account=person):
+                raise ValidationError(_("This account has no second factor to remove."))
+            done = _("%(name)s's second factor is removed: they set up a new one.") % name
         elif action == "deactivate":
             services.account_deactivate(by=user, account=person)
             done = _("%(name)s can no longer sign in.") % name

@@ -43,6 +43,7 @@ from tests.voice import (
     matrix_tickets,
     matrix_trust,
 )
+from tests.web import matrix_signin
 from tests.web.matrix_base import (  # noqa: F401
     ACTIVE,
     ADMINS,
@@ -73,6 +74,10 @@ VOICE_PARTS = (matrix_instruments, matrix_surveys, matrix_results, matrix_ticket
 DASHBOARD_PARTS = (matrix_school, matrix_home, matrix_district, matrix_reports)
 #: The data-rights pages (issue 13).
 RIGHTS_PARTS = (matrix_rights,)
+#: The shell's rows and objects (sign-in with a provider, the second factor).
+FRONT_PARTS = (matrix_signin,)
+#: Every part, each in its own module.
+PARTS = (*VOICE_PARTS, *DASHBOARD_PARTS, *RIGHTS_PARTS, *FRONT_PARTS)
 
 ROWS: dict[str, Row] = {
     # --- the shell and accounts -------------------------------------------------
@@ -234,7 +239,7 @@ ROWS: dict[str, Row] = {
 }  # fmt: skip
 
 
-for _part in (*VOICE_PARTS, *DASHBOARD_PARTS, *RIGHTS_PARTS):
+for _part in PARTS:
     assert not set(_part.ROWS) & set(ROWS), f"{_part.__name__} repeats a row"
     ROWS.update(_part.ROWS)
 
@@ -347,7 +352,7 @@ def things(world):
             status=ImportRun.RunStatus.SUCCEEDED,
         ),
     }
-    for part in (*VOICE_PARTS, *DASHBOARD_PARTS, *RIGHTS_PARTS):
+    for part in PARTS:
         made.update(part.things(world, made))
     return made
 
