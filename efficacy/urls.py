@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("efficacy.practice.urls")),
     path("", include("efficacy.voice.urls")),
     path("", include("efficacy.dashboards.urls")),
+    path("audit/", include("efficacy.audit.urls")),
 ]
