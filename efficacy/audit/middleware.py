@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from efficacy.audit.models import Action
@@ -16,17 +17,21 @@ from efficacy.audit.services import record
 from efficacy.audit.student_level import EXPORT, kind_of
 from efficacy.roster.models import SchoolClass, Student, Team
 
-#: URL keyword → the roster model whose school the event is filed under.
-_SCHOOL_OF = {"student_id": Student, "class_id": SchoolClass, "team_id": Team}
+#: URL keyword → the roster rows whose school the event is filed under.
+_SCHOOL_OF: dict[str, QuerySet] = {
+    "student_id": Student.objects.all(),
+    "class_id": SchoolClass.objects.all(),
+    "team_id": Team.objects.all(),
+}
 
 
 def _school_id(request: HttpRequest, kwargs: dict[str, object]) -> int | None:
     """The school of what was seen, when a URL keyword says it cheaply; else the reader's."""
     if isinstance(kwargs.get("school_id"), int):
         return kwargs["school_id"]  # type: ignore[return-value]
-    for key, model in _SCHOOL_OF.items():
+    for key, rows in _SCHOOL_OF.items():
         if isinstance(kwargs.get(key), int):
-            found = model.objects.filter(pk=kwargs[key]).values_list("school_id", flat=True)
+            found = rows.filter(pk=kwargs[key]).values_list("school_id", flat=True)
             return next(iter(found), None)
     return getattr(request.user, "school_id", None)
 

@@ -47,7 +47,8 @@ def test_entering_a_score_records_the_student_by_id_and_never_by_name(
     assert event.target_label == ""
     assert event.detail["score"] == score.pk
     assert event.detail["created"] is True
-    assert "Ava" not in str(event.detail) and "Brown" not in str(event.detail)
+    assert "Ava" not in str(event.detail)
+    assert "Brown" not in str(event.detail)
     assert event.via == Via.COMMAND  # no request: a service called directly
 
 
@@ -89,7 +90,11 @@ def test_deleting_evidence_records_one_event_with_the_count(world, cycle, rubric
 def test_saving_the_grid_records_one_event_per_batch_with_its_counts(
     world, cycle, rubric, baseline, final
 ):
-    values = {(world.ava.pk, baseline): "2", (world.ava.pk, final): "3", (world.ben.pk, baseline): "1"}
+    values = {
+        (world.ava.pk, baseline): "2",
+        (world.ava.pk, final): "3",
+        (world.ben.pk, baseline): "1",
+    }
     scores_save(user=world.lead_english, measure=rubric, school_class=world.english_9_applied,
                 values=values)  # fmt: skip
     event = only(Action.EVIDENCE_SAVED)

@@ -69,7 +69,7 @@ def test_the_registry_takes_namespaced_names_such_as_the_apis(monkeypatch):
     student_level.register("api:students", student_level.EXPORT)
     assert student_level.kind_of("api:students") == student_level.EXPORT
     assert student_level.kind_of("api:schools") is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a kind"):
         student_level.register("api:students", "peek")
 
 
