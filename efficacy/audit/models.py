@@ -103,8 +103,15 @@ class AuditEvent(models.Model):
     )
     actor_label = models.CharField(_("who"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    # No database constraint, and nothing done when the school goes (the demo rebuilds its
+    # schools): the event keeps the school's id, and the log its scope.
     school = models.ForeignKey(
-        School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     target_type = models.CharField(max_length=60, blank=True)
     target_id = models.CharField(max_length=64, blank=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from efficacy.audit.models import Action, AppendOnly, AuditEvent
 from efficacy.audit.services import purge_before, record
-from efficacy.roster.models import User
+from efficacy.roster.models import School, User
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,11 @@ def test_purge_before_deletes_only_the_events_older_than_the_cutoff(event, world
 def test_purge_before_with_nothing_that_old_deletes_nothing(event):
     assert purge_before(timezone.now() - dt.timedelta(days=365)) == 0
     assert AuditEvent.objects.count() == 1
+
+
+def test_a_school_deleted_leaves_its_events_with_its_id(world):
+    gone = School.objects.create(district=world.district, name="Closed Annex", sourced_id="s-x")
+    record(actor=world.district_admin, action=Action.ROLE_CHANGED, school=gone)
+    school_id = gone.pk
+    gone.delete()
+    assert AuditEvent.objects.get(action=Action.ROLE_CHANGED).school_id == school_id

@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                 ('ip', models.GenericIPAddressField(blank=True, null=True)),
                 ('via', models.CharField(choices=[('page', 'page'), ('api', 'API'), ('command', 'command'), ('sign-in', 'sign-in')], default='page', max_length=10)),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='roster.school')),
+                ('school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='roster.school')),
             ],
             options={
                 'ordering': ['-at', '-id'],
