@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "efficacy.voice",
     "efficacy.demo",
     "efficacy.dashboards",
+    "efficacy.audit",
     "efficacy.front",
     "efficacy.rights",
 ]
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "efficacy.front.language.UserLanguageMiddleware",
     # Pages and downloads for a signed-in person are never cached (student-level data).
     "efficacy.front.middleware.NoStoreWhenSignedIn",
+    # A successful GET of a student-level page or export is recorded (efficacy/audit/student_level.py).
+    "efficacy.audit.middleware.StudentLevelAudit",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("efficacy.voice.urls")),
     path("", include("efficacy.dashboards.urls")),
     path("rights/", include("efficacy.rights.urls")),
+    path("audit/", include("efficacy.audit.urls")),
 ]

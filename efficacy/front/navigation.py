@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from efficacy.access import roster as access
+from efficacy.access.audit import can_see_audit_log
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ def navigation_for(user: Any) -> list[NavItem]:
             items.append(NavItem(_("School"), reverse("front:school", args=[user.school_id])))
     if access.can_manage_accounts(user):
         items.append(NavItem(_("Accounts"), reverse("accounts")))
+    if can_see_audit_log(user):
+        items.append(NavItem(_("Audit log"), reverse("audit:log")))
     if access.can_change_own_password(user):
         items.append(NavItem(_("Your account"), reverse("account")))
     return items

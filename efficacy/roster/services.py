@@ -27,6 +27,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from efficacy.access import roster as access
+from efficacy.audit.models import Action as Audit
+from efficacy.audit.services import record
 from efficacy.roster.models import (
     HAS_PASSWORD,
     AccountEvent,
@@ -86,6 +88,8 @@ def team_membership_set(*, by: User, team: Team, user: User, role: str) -> TeamM
         membership, _created = TeamMembership.objects.update_or_create(
             team=team, user=user, defaults={"role": role}
         )
+        record(actor=by, action=Audit.TEAM_MEMBER_SET, school=team.school_id, target=team,
+               detail={"user": user.pk, "role": role, "created": _created})  # fmt: skip
     return membership
 
 
@@ -93,7 +97,11 @@ def team_membership_remove(*, by: User, team: Team, user: User) -> None:
     """Take ``user`` out of ``team``. Their past work in the team stays."""
     if not access.can_manage_team_members(by, team):
         raise PermissionDenied(_("Only the school leader can change who is in a team."))
-    TeamMembership.objects.filter(team=team, user=user).delete()
+    with transaction.atomic():
+        removed, _detail = TeamMembership.objects.filter(team=team, user=user).delete()
+        if removed:
+            record(actor=by, action=Audit.TEAM_MEMBER_REMOVED, school=team.school_id,
+                   target=team, detail={"user": user.pk})  # fmt: skip
 
 
 def import_run_start(*, by: User, upload: UploadedFile) -> ImportRun:
@@ -121,11 +129,13 @@ def import_run_start(*, by: User, upload: UploadedFile) -> ImportRun:
     with stored.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    run = ImportRun.objects.create(
-        created_by=by,
-        file_name=Path(upload.name or "export.zip").name[:255],
-        stored_path=str(stored),
-    )
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            created_by=by,
+            file_name=Path(upload.name or "export.zip").name[:255],
+            stored_path=str(stored),
+        )
+        record(actor=by, action=Audit.ROSTER_IMPORT_STARTED, school=by.school_id, target=run)
     return _import_run_enqueue(run)
 
 
@@ -172,9 +182,12 @@ def import_run_start_again(*, by: User, run: ImportRun) -> ImportRun:
         raise ValidationError(
             _("The uploaded file is no longer on the server: upload the export again.")
         )
-    again = ImportRun.objects.create(
-        created_by=by, file_name=run.file_name, stored_path=run.stored_path
-    )
+    with transaction.atomic():
+        again = ImportRun.objects.create(
+            created_by=by, file_name=run.file_name, stored_path=run.stored_path
+        )
+        record(actor=by, action=Audit.ROSTER_IMPORT_STARTED, school=by.school_id, target=again,
+               detail={"again": run.pk})  # fmt: skip
     return _import_run_enqueue(again)
 
 
@@ -229,6 +242,7 @@ def account_invite(*, by: User, account: User, base_url: str) -> AccountEvent:
         account.set_unusable_password()
         account.save(update_fields=["password"])
         event = AccountEvent.objects.create(account=account, by=by, action=Action.INVITED)
+        record(actor=by, action=Audit.INVITATION_SENT, school=account.school_id, target=account)
         token = invitation_token_generator.make_token(account)
         _account_mail_or_refuse(account=account, kind="invitation", token=token, base_url=base_url)
     return event
@@ -244,6 +258,8 @@ def account_password_reset_send(*, by: User, account: User, base_url: str) -> Ac
         raise PermissionDenied(_("You cannot reset this person's password."))
     with transaction.atomic():
         event = AccountEvent.objects.create(account=account, by=by, action=Action.RESET_SENT)
+        record(actor=by, action=Audit.PASSWORD_RESET_SENT, school=account.school_id,
+               target=account)  # fmt: skip
         token = password_reset_token_generator.make_token(account)
         _account_mail_or_refuse(
             account=account, kind="password_reset", token=token, base_url=base_url
@@ -270,7 +286,10 @@ def account_password_reset_request(*, email: str, base_url: str) -> None:
         except (smtplib.SMTPException, OSError) as error:
             logger.warning("could not send a password reset to user %s: %s", account.pk, error)
             continue
-        AccountEvent.objects.create(account=account, by=None, action=Action.RESET_SENT)
+        with transaction.atomic():
+            AccountEvent.objects.create(account=account, by=None, action=Action.RESET_SENT)
+            record(actor=None, action=Audit.PASSWORD_RESET_SENT, school=account.school_id,
+                   target=account, detail={"requested_by": "email"})  # fmt: skip
 
 
 #: How a person sets their own password, as recorded.
@@ -303,6 +322,8 @@ def account_role_set(*, by: User, account: User, role: str) -> AccountEvent | No
         before = account.role
         account.role = role
         account.save(update_fields=["role"])
+        record(actor=by, action=Audit.ROLE_CHANGED, school=account.school_id, target=account,
+               detail={"from": before, "to": role})  # fmt: skip
         return AccountEvent.objects.create(
             account=account, by=by, action=Action.ROLE_CHANGED, detail={"from": before, "to": role}
         )
@@ -329,6 +350,12 @@ def _account_active_set(*, by: User, account: User, active: bool) -> AccountEven
         account.is_active = active
         account.save(update_fields=["is_active"])
         action = Action.REACTIVATED if active else Action.DEACTIVATED
+        record(
+            actor=by,
+            action=Audit.ACCOUNT_REACTIVATED if active else Audit.ACCOUNT_DEACTIVATED,
+            school=account.school_id,
+            target=account,
+        )
         return AccountEvent.objects.create(account=account, by=by, action=action)
 
 

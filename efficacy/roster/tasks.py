@@ -19,11 +19,15 @@ from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from efficacy.access import roster as access
+from efficacy.audit.models import Action as Audit
+from efficacy.audit.models import Via
+from efficacy.audit.services import record
 from efficacy.roster.models import ImportRun
 from efficacy.tabular import Problem
 
@@ -137,7 +141,16 @@ def roster_import_run(run_id: int, language: str | None = None) -> str:
         runs.update(status=Status.RUNNING, stage=_("reading the export"), started_at=timezone.now())
         status, fields = _import(run)
         # The outcome is the truth even if the page had given this worker up for dead.
-        runs.update(status=status, finished_at=timezone.now(), **fields)
+        with transaction.atomic():
+            runs.update(status=status, finished_at=timezone.now(), **fields)
+            record(
+                actor=run.created_by,
+                action=Audit.ROSTER_IMPORT_FINISHED,
+                school=run.created_by.school_id if run.created_by else None,
+                target=run,
+                detail={"status": status, "problems": len(fields.get("problems") or [])},  # type: ignore[arg-type]
+                via=Via.PAGE,  # the continuation of the upload page's action
+            )
     progress_path(run).unlink(missing_ok=True)
     return status
 

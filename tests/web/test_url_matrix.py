@@ -33,6 +33,7 @@ from efficacy.cycles.plan.services import cycle_create, measure_create, occasion
 from efficacy.practice.models import RoundSchedule
 from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
 from efficacy.roster.models import ImportRun, Role, User
+from tests.audit import matrix_audit
 from tests.dashboards import matrix_district, matrix_home, matrix_reports, matrix_school
 from tests.practice.fixtures import english_round, pdf_of_work
 from tests.rights import matrix_rights
@@ -76,8 +77,10 @@ DASHBOARD_PARTS = (matrix_school, matrix_home, matrix_district, matrix_reports)
 RIGHTS_PARTS = (matrix_rights,)
 #: The shell's rows and objects (sign-in with a provider, the second factor).
 FRONT_PARTS = (matrix_signin,)
+#: The audit log's page and export.
+AUDIT_PARTS = (matrix_audit,)
 #: Every part, each in its own module.
-PARTS = (*VOICE_PARTS, *DASHBOARD_PARTS, *RIGHTS_PARTS, *FRONT_PARTS)
+PARTS = (*VOICE_PARTS, *DASHBOARD_PARTS, *RIGHTS_PARTS, *FRONT_PARTS, *AUDIT_PARTS)
 
 ROWS: dict[str, Row] = {
     # --- the shell and accounts -------------------------------------------------

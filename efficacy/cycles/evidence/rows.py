@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from efficacy.access.cycles import EvidenceRights, evidence_rights_for, require_contributor
+from efficacy.audit.models import Action as Audit
+from efficacy.audit.services import record
 from efficacy.cycles.evidence.scoring import default_class_id, parse_score
 from efficacy.cycles.impact.tasks import impact_refresh_on_commit
 from efficacy.cycles.models import EvidenceDeletion, InquiryCycle, Measure, Occasion, Score
@@ -213,6 +215,11 @@ def evidence_rows_apply(
         _clear(user, cycle, clear, result)
         if result.created or result.updated or result.cleared:
             impact_refresh_on_commit(cycle)
+            # One event per batch, with its counts (no student in it).
+            record(actor=user, action=Audit.EVIDENCE_SAVED, school=school.pk, target=cycle,
+                   detail={"created": result.created, "updated": result.updated,
+                           "cleared": result.cleared, "unchanged": result.unchanged,
+                           "problems": len(result.problems)})  # fmt: skip
     return result
 
 

@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from efficacy.access.cycles import evidence_rights_for, require_contributor
+from efficacy.audit.models import Action as Audit
+from efficacy.audit.services import record
 from efficacy.cycles.evidence.rows import EvidenceRow, evidence_rows_apply, score_deletion_what
 from efficacy.cycles.evidence.scoring import default_class_id, parse_score
 from efficacy.cycles.impact.tasks import impact_refresh_on_commit
@@ -113,6 +115,7 @@ def score_set(
                     value=parsed,
                     entered_by=user,
                 )
+                _score_recorded(user, cycle, created, new=True)
         except IntegrityError:
             # Two browser tabs saved the same cell at once: the later one wins.
             existing = Score.objects.get(measure=measure, occasion=occasion, student=student)
@@ -120,9 +123,23 @@ def score_set(
             impact_refresh_on_commit(cycle)
             return created
     existing.value, existing.school_class_id, existing.entered_by = parsed, class_id, user
-    existing.save()
+    with transaction.atomic():
+        existing.save()
+        _score_recorded(user, cycle, existing, new=False)
     impact_refresh_on_commit(cycle)
     return existing
+
+
+def _score_recorded(user: User, cycle: InquiryCycle, score: Score, *, new: bool) -> None:
+    """The audit event of one score entered or changed: the student by id only."""
+    record(
+        actor=user,
+        action=Audit.SCORE_SET,
+        school=cycle.team.school_id,
+        target=score.student,
+        detail={"cycle": cycle.pk, "measure": score.measure_id, "occasion": score.occasion_id,
+                "score": score.pk, "created": new},
+    )  # fmt: skip
 
 
 def evidence_delete(
@@ -156,6 +173,9 @@ def evidence_delete(
             EvidenceDeletion.objects.create(
                 cycle=cycle, deleted_by=user, what=what[:300], count=count, reason=reason, how=how
             )
+            # ``what`` may name a student: the event keeps the count and how, not it.
+            record(actor=user, action=Audit.EVIDENCE_DELETED, school=cycle.team.school_id,
+                   target=cycle, detail={"count": count, "how": how})  # fmt: skip
             impact_refresh_on_commit(cycle)
     return count
 

@@ -24,6 +24,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from efficacy.access.cycles import can_add_strategy, require_contributor, require_editor
+from efficacy.audit.models import Action as Audit
+from efficacy.audit.services import record
 from efficacy.cycles.models import (
     STATUS_ORDER,
     CycleStatus,
@@ -165,6 +167,9 @@ def cycle_update(
         )
     with transaction.atomic():
         cycle.save()
+        if changed:
+            record(actor=user, action=Audit.GOAL_CHANGED, school=cycle.team.school_id,
+                   target=cycle, detail={"fields": sorted(changed), "frozen": cycle.goal_frozen})  # fmt: skip
         if changed and cycle.goal_frozen:
             GoalChange.objects.bulk_create(
                 GoalChange(

@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from efficacy.access.instruments import instrument_district_for, require_instrument_loader
+from efficacy.audit.models import Action as Audit
+from efficacy.audit.services import record
 from efficacy.roster.models import District, User
 from efficacy.tabular import Problem
 from efficacy.voice.instruments import SHIPPED, InstrumentInvalid, parse, top_level_line
@@ -69,9 +71,13 @@ def instrument_load(
             )])  # fmt: skip
         try:
             with transaction.atomic():
-                return Instrument.objects.create(
+                created = Instrument.objects.create(
                     district=district, key=definition.key, version=definition.version, **fields
                 )
+                record(actor=user, action=Audit.INSTRUMENT_LOADED, target=created,
+                       detail={"district": district.pk if district else None,
+                               "key": definition.key, "version": definition.version})  # fmt: skip
+                return created
         except IntegrityError:
             continue  # loaded at the same moment by someone else: read theirs
     raise RuntimeError("an instrument version could neither be stored nor read")  # pragma: no cover

@@ -41,6 +41,8 @@ from efficacy.access.surveys import (
     require_window_manager,
     require_window_opener,
 )
+from efficacy.audit.models import Action as Audit
+from efficacy.audit.services import record
 from efficacy.roster.models import Role, School, Status, Team, TeamMembership, User
 from efficacy.voice.models import Instrument, SurveyInvitation, SurveyResponse, SurveyWindow
 from efficacy.voice.tasks import survey_remind_task
@@ -179,6 +181,10 @@ def survey_window_open(
     SurveyInvitation.objects.bulk_create(
         SurveyInvitation(window=window, user=person) for person in invitees
     )
+    record(actor=user, action=Audit.SURVEY_OPENED, school=school, target=window,
+           detail={"team": team.pk if team else None, "instrument": instrument.pk,
+                   "opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat(),
+                   "invited": len(invitees)})  # fmt: skip
     return window
 
 
@@ -189,7 +195,10 @@ def survey_window_close(*, user: User, window: SurveyWindow, today: dt.date | No
     if window.is_closed(today):
         raise ValidationError(_("This window is already closed."))
     window.closed_early_on = today
-    window.save(update_fields=["closed_early_on"])
+    with transaction.atomic():
+        window.save(update_fields=["closed_early_on"])
+        record(actor=user, action=Audit.SURVEY_CLOSED, school=window.school_id, target=window,
+               detail={"closed_on": today.isoformat()})  # fmt: skip
 
 
 # --- answering ------------------------------------------------------------------
