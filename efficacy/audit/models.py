@@ -47,6 +47,11 @@ class Action(models.TextChoices):
     PASSWORD_RESET_SENT = "password_reset_sent", _("sent a password reset link")
     TOKEN_CREATED = "token_created", _("created an access token")
     TOKEN_REVOKED = "token_revoked", _("revoked an access token")
+    SECOND_FACTOR_REMOVED = "second_factor_removed", _("removed a person's second factor")
+    PERSON_EXPORTED = "person_exported", _("exported everything held about a person")
+    PERSON_CORRECTED = "person_corrected", _("corrected a person's record")
+    PERSON_ERASED = "person_erased", _("erased a person")
+    RECORDS_PURGED = "records_purged", _("purged records past their retention")
     SIGNED_IN = "signed_in", _("signed in")
     SIGN_IN_FAILED = "sign_in_failed", _("failed to sign in")
     SIGNED_OUT = "signed_out", _("signed out")
@@ -62,6 +67,7 @@ class Kind(models.TextChoices):
     SURVEYS = "surveys", _("surveys changed")
     ACCOUNTS = "accounts", _("roles and permissions")
     SIGN_IN = "sign_in", _("sign-in")
+    DATA_RIGHTS = "data_rights", _("data rights: exports, corrections, erasures, purges")
 
 
 #: Each kind's actions: every action is in one kind.
@@ -74,10 +80,14 @@ KIND_ACTIONS: dict[str, tuple[str, ...]] = {
         Action.ROLE_CHANGED, Action.ACCOUNT_DEACTIVATED, Action.ACCOUNT_REACTIVATED,
         Action.TEAM_MEMBER_SET, Action.TEAM_MEMBER_REMOVED, Action.ROSTER_IMPORT_STARTED,
         Action.ROSTER_IMPORT_FINISHED, Action.INVITATION_SENT, Action.PASSWORD_RESET_SENT,
-        Action.TOKEN_CREATED, Action.TOKEN_REVOKED,
+        Action.TOKEN_CREATED, Action.TOKEN_REVOKED, Action.SECOND_FACTOR_REMOVED,
     ),
     Kind.SIGN_IN: (
         Action.SIGNED_IN, Action.SIGN_IN_FAILED, Action.SIGNED_OUT, Action.LOCKED_OUT,
+    ),
+    Kind.DATA_RIGHTS: (
+        Action.PERSON_EXPORTED, Action.PERSON_CORRECTED, Action.PERSON_ERASED,
+        Action.RECORDS_PURGED,
     ),
 }  # fmt: skip
 

@@ -121,7 +121,9 @@ def _act(request: HttpRequest, user: User, person: User, roles: list[str]) -> Ht
                 "role": person.get_role_display(),
             }
         elif action == "second_factor_reset":
-            if not can_reset_second_factor(user, person) or not second_factor_reset(account=person):
+            if not can_reset_second_factor(user, person) or not second_factor_reset(
+                account=person, by=user
+            ):
                 raise ValidationError(_("This account has no second factor to remove."))
             done = _("%(name)s's second factor is removed: they set up a new one.") % name
         elif action == "deactivate":

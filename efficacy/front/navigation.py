@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from efficacy.access import roster as access
 from efficacy.access.audit import can_see_audit_log
+from efficacy.access.rights import can_use_rights
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ def navigation_for(user: Any) -> list[NavItem]:
         items.append(NavItem(_("Accounts"), reverse("accounts")))
     if can_see_audit_log(user):
         items.append(NavItem(_("Audit log"), reverse("audit:log")))
+    if can_use_rights(user):
+        items.append(NavItem(_("Data rights"), reverse("rights:index")))
     if access.can_change_own_password(user):
         items.append(NavItem(_("Your account"), reverse("account")))
     return items

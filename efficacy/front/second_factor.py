@@ -26,6 +26,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -39,6 +40,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from efficacy.access.roster import is_active_account
 from efficacy.access.second_factor import must_use_second_factor
+from efficacy.audit.models import Action
+from efficacy.audit.services import record
 from efficacy.roster.models import Role, User
 
 #: Pages a person who still owes their code may open (besides setting it up, when they
@@ -92,9 +95,13 @@ def second_factor_pending(user: User) -> TOTPDevice:
     return device
 
 
-def second_factor_reset(*, account: User) -> int:
+@transaction.atomic
+def second_factor_reset(*, account: User, by: User | None = None) -> int:
     """Remove every authenticator of ``account`` (a lost phone): they set up a new one."""
     count, _ = TOTPDevice.objects.filter(user=account).delete()
+    if by is not None and count:
+        record(actor=by, action=Action.SECOND_FACTOR_REMOVED, school=account.school_id,
+               target=account)  # fmt: skip
     return count
 
 
@@ -183,7 +190,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         problem = _check_code(request, device, form.cleaned_data["code"], signal=True)
         if problem is None:
-            second_factor_reset(account=user)
+            second_factor_reset(account=user, by=user)
             messages.success(request, _("Your authenticator app is removed."))
             return redirect("second_factor")
         form.add_error("code", problem)

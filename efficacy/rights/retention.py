@@ -28,6 +28,8 @@ from django.db import transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
+from efficacy.audit.models import Action, Via
+from efficacy.audit.services import record
 from efficacy.config import RETENTION_DEFAULTS
 from efficacy.roster.models import ImportRun, Status, Student
 from efficacy.voice.models.tickets import TicketAnswer
@@ -114,6 +116,17 @@ def retention_purge(*, now: dt.datetime | None = None) -> list[KindReport]:
             else:
                 for queryset, _field in purger.expired(report.cutoff):
                     queryset.delete()
+            record(
+                actor=None,
+                action=Action.RECORDS_PURGED,
+                detail={
+                    "kind": report.kind,
+                    "count": report.count,
+                    "before": report.cutoff.isoformat(),
+                },
+                via=Via.COMMAND,
+                actor_label="efficacy purge",
+            )
     return plan
 
 

@@ -23,6 +23,8 @@ from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 
+from efficacy.audit.models import Action
+from efficacy.audit.services import record
 from efficacy.cycles.models import InquiryCycle
 from efficacy.rights.models import Correction, Erasure
 from efficacy.roster.models import ERASED_USERNAME_PREFIX, Enrollment, Status, Student, User
@@ -52,7 +54,8 @@ def student_correct(
     if not changed:
         return None
     student.save(update_fields=[*changed])
-    # audit: record(by, "student.corrected", student, fields=sorted(changed))
+    record(actor=by, action=Action.PERSON_CORRECTED, school=student.school_id, target=student,
+           detail={"fields": sorted(changed)})  # fmt: skip
     return Correction.objects.create(student=student, corrected_by=by, changes=changed)
 
 
@@ -65,7 +68,8 @@ def account_correct(
     if not changed:
         return None
     account.save(update_fields=[*changed])
-    # audit: record(by, "account.corrected", account, fields=sorted(changed))
+    record(actor=by, action=Action.PERSON_CORRECTED, school=account.school_id, target=account,
+           detail={"fields": sorted(changed)})  # fmt: skip
     return Correction.objects.create(account=account, corrected_by=by, changes=changed)
 
 
@@ -108,7 +112,8 @@ def student_erase(
     Enrollment.objects.filter(student=student).update(sourced_id=None)
     Correction.objects.filter(student=student).delete()
     scrub_text(name)
-    # audit: record(by, "student.erased", student)
+    record(actor=by, action=Action.PERSON_ERASED, school=student.school_id, target=student,
+           detail={"reason": reason})  # fmt: skip
     return Erasure.objects.create(student=student, erased_by=by, reason=reason)
 
 
@@ -129,7 +134,7 @@ def account_erase(*, account: User, by: User | None) -> Erasure:
     Correction.objects.filter(account=account).delete()
     _remove_sign_in_links(account)
     scrub_text(name)
-    # audit: record(by, "account.erased", account)
+    record(actor=by, action=Action.PERSON_ERASED, school=account.school_id, target=account)
     return Erasure.objects.create(account=account, erased_by=by)
 
 
@@ -144,7 +149,9 @@ def _remove_sign_in_links(account: User) -> None:
 
 
 #: Columns that are never free text about people (our own records of erasures, and sessions).
-_NOT_SCRUBBED = {("rights", "erasure"), ("sessions", "session")}
+#: The audit log is append-only (its database refuses an update): it keeps who did what,
+#: usernames included, until its own retention period (``audit``) removes it.
+_NOT_SCRUBBED = {("rights", "erasure"), ("sessions", "session"), ("audit", "auditevent")}
 
 
 def text_columns() -> list[tuple[type[models.Model], models.Field]]:

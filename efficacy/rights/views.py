@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from efficacy.access import rights as access
+from efficacy.audit.models import Action
+from efficacy.audit.services import record
 from efficacy.rights import services
 from efficacy.rights.export import export_filename, person_export
 from efficacy.rights.forms import (
@@ -89,7 +91,8 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
 @login_required
 def student_export(request: HttpRequest, student_id: int) -> HttpResponse:
     person = access.access_rights_student(request.user, student_id)
-    # audit: record(request.user, "person.exported", person)
+    record(actor=request.user, action=Action.PERSON_EXPORTED, school=person.school_id,
+           target=person, request=request)  # fmt: skip
     return _zip(person)
 
 
@@ -123,7 +126,8 @@ def staff(request: HttpRequest, user_id: int) -> HttpResponse:
 @login_required
 def staff_export(request: HttpRequest, user_id: int) -> HttpResponse:
     person = access.access_rights_account(request.user, user_id)
-    # audit: record(request.user, "person.exported", person)
+    record(actor=request.user, action=Action.PERSON_EXPORTED, school=person.school_id,
+           target=person, request=request)  # fmt: skip
     return _zip(person)
 
 

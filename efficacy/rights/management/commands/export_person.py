@@ -7,6 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from efficacy.audit.models import Action, Via
+from efficacy.audit.services import record
 from efficacy.rights.export import person_export
 from efficacy.rights.management.commands._person import add_person_arguments, person_from
 
@@ -33,4 +35,5 @@ class Command(BaseCommand):
                 % {"path": output, "error": error.strerror}
             ) from None
         self.stdout.write(_("Wrote %(path)s") % {"path": output})
-        # audit: record(None, "person.exported", person, via="command line")
+        record(actor=None, action=Action.PERSON_EXPORTED, school=person.school_id, target=person,
+               via=Via.COMMAND, actor_label="efficacy export-person")  # fmt: skip
