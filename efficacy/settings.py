@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "efficacy.demo",
     "efficacy.dashboards",
     "efficacy.front",
+    "efficacy.api",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # An invitation link sets a first password once, within this many days.
 EFFICACY_INVITATION_DAYS = envint("EFFICACY_INVITATION_DAYS", 7)
+
+# A personal access token for the API expires after at most this many days (90 unless
+# its person chooses another expiry).
+EFFICACY_TOKEN_MAX_DAYS = envint("EFFICACY_TOKEN_MAX_DAYS", 365, minimum=1)
 
 # Sign-in pauses by account, whatever the address, and by address, across accounts
 # (efficacy/front/lockout.py). Forwarded client addresses are believed only from the
