@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "efficacy.dashboards",
     "efficacy.front",
     "efficacy.api",
+    # django-ninja: serves the API documentation's Swagger UI from our static files.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +217,11 @@ FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR")
 EFFICACY_MIN_STUDENT_N = envint("EFFICACY_MIN_STUDENT_N", 10)
 EFFICACY_MIN_STAFF_N = envint("EFFICACY_MIN_STAFF_N", 5)
 EFFICACY_WEEKS_PER_YEAR = envint("EFFICACY_WEEKS_PER_YEAR", 40)
+
+# --- REST API ---------------------------------------------------------------
+# Requests a minute per personal access token (or per signed-in person).
+EFFICACY_API_READ_RATE = envint("EFFICACY_API_READ_RATE", 600, minimum=1)
+EFFICACY_API_WRITE_RATE = envint("EFFICACY_API_WRITE_RATE", 60, minimum=1)
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"

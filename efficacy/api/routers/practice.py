@@ -1,0 +1,7 @@
+"""practice endpoints."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["practice"])
