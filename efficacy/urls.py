@@ -10,6 +10,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("", dashboards_views_home.home, name="home"),
     path("api/", include("efficacy.api.urls")),
+    path("accounts/tokens/", include("efficacy.api.urls_tokens")),
     path("accounts/", include("efficacy.front.account_urls")),
     # Django's view, keeping a signed-in person's choice on their account.
     path("i18n/setlang/", front_language.set_language, name="set_language"),

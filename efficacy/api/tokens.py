@@ -109,6 +109,16 @@ def token_revoke(*, by: User, token: AccessToken) -> AccessToken:
     Revoking a revoked token changes nothing."""
     if not access.can_revoke_token(by, token):
         raise PermissionDenied(_("You cannot revoke this token."))
+    return _revoke(token)
+
+
+def token_revoke_by_operator(*, token: AccessToken) -> AccessToken:
+    """Revoke ``token`` from the command line (``efficacy token revoke ID``), which only a
+    server operator runs."""
+    return _revoke(token)
+
+
+def _revoke(token: AccessToken) -> AccessToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -33,6 +33,7 @@ from efficacy.cycles.plan.services import cycle_create, measure_create, occasion
 from efficacy.practice.models import RoundSchedule
 from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
 from efficacy.roster.models import ImportRun, Role, User
+from tests.api import matrix_tokens
 from tests.dashboards import matrix_district, matrix_home, matrix_reports, matrix_school
 from tests.practice.fixtures import english_round, pdf_of_work
 from tests.voice import (
@@ -70,6 +71,8 @@ pytestmark = pytest.mark.django_db
 VOICE_PARTS = (matrix_instruments, matrix_surveys, matrix_results, matrix_tickets, matrix_trust)
 #: The dashboards' rows and objects, one module per part.
 DASHBOARD_PARTS = (matrix_school, matrix_home, matrix_district, matrix_reports)
+#: The API's rows and objects (the Tokens page, the endpoints), one module per part.
+API_PARTS = (matrix_tokens,)
 
 ROWS: dict[str, Row] = {
     # --- the shell and accounts -------------------------------------------------
@@ -231,7 +234,7 @@ ROWS: dict[str, Row] = {
 }  # fmt: skip
 
 
-for _part in (*VOICE_PARTS, *DASHBOARD_PARTS):
+for _part in (*VOICE_PARTS, *DASHBOARD_PARTS, *API_PARTS):
     assert not set(_part.ROWS) & set(ROWS), f"{_part.__name__} repeats a row"
     ROWS.update(_part.ROWS)
 
@@ -344,7 +347,7 @@ def things(world):
             status=ImportRun.RunStatus.SUCCEEDED,
         ),
     }
-    for part in (*VOICE_PARTS, *DASHBOARD_PARTS):
+    for part in (*VOICE_PARTS, *DASHBOARD_PARTS, *API_PARTS):
         made.update(part.things(world, made))
     return made
 
