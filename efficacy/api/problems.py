@@ -117,7 +117,7 @@ def _hint(error: Mapping[str, Any]) -> str:
     kind = str(error.get("type", ""))
     if kind.startswith("int_") or kind == "int_parsing":
         return _("Give a whole number, such as an id from another list of the API.")
-    if kind.startswith("date") or kind.startswith("datetime"):
+    if kind.startswith(("date", "datetime")):
         return _("Give a date as YYYY-MM-DD (or a date and time in ISO 8601).")
     if kind in {"less_than_equal", "greater_than_equal", "less_than", "greater_than"}:
         return _("Give a number within the limits the documentation names.")

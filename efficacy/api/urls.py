@@ -33,7 +33,10 @@ def _patterns() -> list[Any]:
     patterns, _app, _namespace = api.urls
     wrapped = []
     for pattern in patterns:
-        if isinstance(pattern, URLPattern):
+        if isinstance(pattern, URLPattern) and pattern.name == "api-root":
+            # ninja's root (/api/) raises a bare 404 whose message names the docs' path.
+            pattern.callback = not_found_view  # type: ignore[misc]
+        elif isinstance(pattern, URLPattern):
             pattern.callback = _problem_for_wrong_method(pattern.callback)  # type: ignore[misc]
         wrapped.append(pattern)
     return wrapped

@@ -19,7 +19,8 @@ def assert_problem(response, status: int) -> dict:
     body = response.json()
     assert body["status"] == status
     assert body["type"].startswith("urn:efficacy:problem:")
-    assert body["title"] and body["detail"]
+    assert body["title"]
+    assert body["detail"]
     assert body["instance"] == response.request["PATH_INFO"]
     return body
 
@@ -97,13 +98,15 @@ def test_pages_are_in_id_order_with_links_to_the_next_and_previous(client, world
     client.force_login(world.leader_a)
     first = client.get(reverse("api:staff"), {"limit": 2}).json()
     ids = [person["id"] for person in first["results"]]
-    assert ids == sorted(ids) and len(ids) == 2
+    assert ids == sorted(ids)
+    assert len(ids) == 2
     assert first["previous"] is None
     second = client.get(first["next"]).json()
     assert second["results"][0]["id"] > ids[-1]
     assert "offset=0" in second["previous"]
     everyone = client.get(reverse("api:staff"), {"limit": 1000}).json()
-    assert everyone["count"] == len(everyone["results"]) and everyone["next"] is None
+    assert everyone["count"] == len(everyone["results"])
+    assert everyone["next"] is None
 
 
 def test_past_the_read_rate_a_token_gets_429_with_retry_after(client, world, settings):
@@ -143,3 +146,7 @@ def test_the_schema_and_the_docs_are_served_without_a_cdn(client):
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert "<script>" not in html  # no inline script: the CSP allows 'self' only
+
+
+def test_the_root_of_the_api_is_a_404_problem(client):
+    assert_problem(client.get("/api/"), 404)

@@ -39,6 +39,8 @@ class Row:
     query: str = ""
     #: Anonymous visitors: sent to sign in, unless the page is public.
     public: bool = False
+    #: What an anonymous visitor gets when it is not a redirect to sign in (the API: 401).
+    anonymous: int | None = None
 
 
 def school_a(world, things):

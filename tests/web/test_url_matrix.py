@@ -33,7 +33,7 @@ from efficacy.cycles.plan.services import cycle_create, measure_create, occasion
 from efficacy.practice.models import RoundSchedule
 from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
 from efficacy.roster.models import ImportRun, Role, User
-from tests.api import matrix_tokens
+from tests.api import matrix_api, matrix_tokens
 from tests.dashboards import matrix_district, matrix_home, matrix_reports, matrix_school
 from tests.practice.fixtures import english_round, pdf_of_work
 from tests.voice import (
@@ -72,7 +72,7 @@ VOICE_PARTS = (matrix_instruments, matrix_surveys, matrix_results, matrix_ticket
 #: The dashboards' rows and objects, one module per part.
 DASHBOARD_PARTS = (matrix_school, matrix_home, matrix_district, matrix_reports)
 #: The API's rows and objects (the Tokens page, the endpoints), one module per part.
-API_PARTS = (matrix_tokens,)
+API_PARTS = (matrix_tokens, matrix_api)
 
 ROWS: dict[str, Row] = {
     # --- the shell and accounts -------------------------------------------------
@@ -384,7 +384,9 @@ def test_anonymous_visitors_are_sent_to_sign_in_except_on_public_pages(
 ):
     row = ROWS[url_name]
     response = _call(client, world, things, url_name, row)
-    if row.public:
+    if row.anonymous is not None:
+        assert response.status_code == row.anonymous
+    elif row.public:
         assert response.status_code in (200, 302)
     else:
         assert response.status_code == 302
