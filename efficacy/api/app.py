@@ -14,7 +14,7 @@ from ninja.openapi.docs import Swagger
 from efficacy.api import problems
 from efficacy.api.auth import AUTH
 from efficacy.api.ratelimit import ApiRate
-from efficacy.api.routers import cycles, practice, roster, surveys
+from efficacy.api.routers import cycles, practice, roster, surveys, writes
 
 api = NinjaAPI(
     title="Efficacy API",
@@ -41,3 +41,4 @@ api.add_router(PREFIX, roster.router)
 api.add_router(PREFIX, cycles.router)
 api.add_router(PREFIX, practice.router)
 api.add_router(PREFIX, surveys.router)
+api.add_router(PREFIX, writes.router)

@@ -41,6 +41,8 @@ class Row:
     public: bool = False
     #: What an anonymous visitor gets when it is not a redirect to sign in (the API: 401).
     anonymous: int | None = None
+    #: Send ``data`` as a body of this type (JSON encoded), not as a form: the API's writes.
+    content_type: str | None = None
 
 
 def school_a(world, things):

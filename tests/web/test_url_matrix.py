@@ -22,6 +22,7 @@ No answer may be a 500. Pages with student-level data are never cached
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 import pytest
@@ -33,7 +34,7 @@ from efficacy.cycles.plan.services import cycle_create, measure_create, occasion
 from efficacy.practice.models import RoundSchedule
 from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
 from efficacy.roster.models import ImportRun, Role, User
-from tests.api import matrix_api, matrix_tokens
+from tests.api import matrix_api, matrix_tokens, matrix_writes
 from tests.dashboards import matrix_district, matrix_home, matrix_reports, matrix_school
 from tests.practice.fixtures import english_round, pdf_of_work
 from tests.voice import (
@@ -72,7 +73,7 @@ VOICE_PARTS = (matrix_instruments, matrix_surveys, matrix_results, matrix_ticket
 #: The dashboards' rows and objects, one module per part.
 DASHBOARD_PARTS = (matrix_school, matrix_home, matrix_district, matrix_reports)
 #: The API's rows and objects (the Tokens page, the endpoints), one module per part.
-API_PARTS = (matrix_tokens, matrix_api)
+API_PARTS = (matrix_tokens, matrix_api, matrix_writes)
 
 ROWS: dict[str, Row] = {
     # --- the shell and accounts -------------------------------------------------
@@ -359,6 +360,9 @@ def _person(world, things, name: str):
 def _call(client, world, things, url_name: str, row: Row):
     url = reverse(url_name, args=row.args(world, things))
     url += row.query.format(**{"class": world.english_9_applied.pk})
+    if row.content_type:
+        body = json.dumps(row.data(world, things))
+        return client.post(url, body, content_type=row.content_type)
     send = client.post if row.method == "post" else client.get
     return send(url, row.data(world, things))
 
