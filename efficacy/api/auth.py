@@ -27,8 +27,16 @@ from efficacy.access.tokens import token_may_act
 from efficacy.api.models import AccessToken
 from efficacy.api.problems import Problem
 from efficacy.api.tokens import token_authenticate
+from efficacy.roster.models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ApiRequest(HttpRequest):
+    """A request that passed :data:`AUTH`: endpoints annotate theirs with this type."""
+
+    auth: User
+    api_token: AccessToken | None
 
 
 def is_write(request: HttpRequest) -> bool:

@@ -35,9 +35,9 @@ def _patterns() -> list[Any]:
     for pattern in patterns:
         if isinstance(pattern, URLPattern) and pattern.name == "api-root":
             # ninja's root (/api/) raises a bare 404 whose message names the docs' path.
-            pattern.callback = not_found_view  # type: ignore[misc]
+            pattern.callback = not_found_view
         elif isinstance(pattern, URLPattern):
-            pattern.callback = _problem_for_wrong_method(pattern.callback)  # type: ignore[misc]
+            pattern.callback = _problem_for_wrong_method(pattern.callback)
         wrapped.append(pattern)
     return wrapped
 

@@ -150,3 +150,41 @@ def test_the_schema_and_the_docs_are_served_without_a_cdn(client):
 
 def test_the_root_of_the_api_is_a_404_problem(client):
     assert_problem(client.get("/api/"), 404)
+
+
+def test_a_read_only_token_is_refused_a_change_with_a_403_problem(rf, world):
+    from efficacy.api.auth import BearerToken
+    from efficacy.api.problems import Problem
+
+    request = rf.post("/api/v1/anything/", **bearer(world.lead_english))
+    with pytest.raises(Problem) as refused:
+        BearerToken()(request)
+    assert refused.value.status == 403
+    assert refused.value.code == "read-only-token"
+    writing = rf.post("/api/v1/anything/", **bearer(world.lead_english, write=True))
+    assert BearerToken()(writing) == world.lead_english
+
+
+def test_a_session_change_without_the_csrf_token_is_a_403_problem(rf, world):
+    from efficacy.api.auth import SignedInSession
+    from efficacy.api.problems import Problem
+
+    request = rf.post("/api/v1/anything/")
+    request.user = world.lead_english
+    request.COOKIES["sessionid"] = "x"
+    with pytest.raises(Problem) as refused:
+        SignedInSession()(request)
+    assert refused.value.code == "csrf"
+    reading = rf.get("/api/v1/anything/")
+    reading.user = world.lead_english
+    assert SignedInSession()(reading) == world.lead_english
+
+
+def test_a_body_larger_than_the_server_takes_is_a_413_problem(rf, world):
+    from django.core.exceptions import RequestDataTooBig
+
+    from efficacy.api.problems import _on_too_big
+
+    response = _on_too_big(rf.post("/api/v1/anything/"), RequestDataTooBig())
+    assert response.status_code == 413
+    assert response["Content-Type"] == PROBLEM

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
@@ -24,6 +23,7 @@ from efficacy.access.cycles import (
     cycles_for,
     evidence_students_for,
 )
+from efficacy.api.auth import ApiRequest
 from efficacy.api.pagination import Page, PageParams, paginate
 from efficacy.api.problems import Problem
 from efficacy.api.routers.filters import since
@@ -194,7 +194,7 @@ class CycleFilters(Schema):
 
 @router.get("/cycles/", response=Page[CycleOut], url_name="cycles")
 def cycles(
-    request: HttpRequest, page: Query[PageParams], filters: Query[CycleFilters]
+    request: ApiRequest, page: Query[PageParams], filters: Query[CycleFilters]
 ) -> dict[str, Any]:
     """The inquiry cycles of the teams you may see."""
     items = cycles_for(request.auth).select_related("team")
@@ -209,19 +209,19 @@ def cycles(
 
 
 @router.get("/cycles/{cycle_id}/", response=CycleOut, url_name="cycle")
-def cycle(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+def cycle(request: ApiRequest, cycle_id: int) -> dict[str, Any]:
     return cycle_out(access_cycle(request.auth, cycle_id))
 
 
 @router.get("/cycles/{cycle_id}/measures/", response=Page[MeasureOut], url_name="measures")
-def measures(request: HttpRequest, cycle_id: int, page: Query[PageParams]) -> dict[str, Any]:
+def measures(request: ApiRequest, cycle_id: int, page: Query[PageParams]) -> dict[str, Any]:
     """What the cycle's evidence is scored on."""
     the_cycle = access_cycle(request.auth, cycle_id)
     return paginate(request, the_cycle.measures.all(), page, _each(measure_out))
 
 
 @router.get("/cycles/{cycle_id}/occasions/", response=Page[OccasionOut], url_name="occasions")
-def occasions(request: HttpRequest, cycle_id: int, page: Query[PageParams]) -> dict[str, Any]:
+def occasions(request: ApiRequest, cycle_id: int, page: Query[PageParams]) -> dict[str, Any]:
     """When the cycle's evidence is gathered (baseline, checkpoints, final)."""
     the_cycle = access_cycle(request.auth, cycle_id)
     return paginate(request, the_cycle.occasions.all(), page, _each(occasion_out))
@@ -237,7 +237,7 @@ class EvidenceFilters(Schema):
 
 @router.get("/cycles/{cycle_id}/evidence/", response=Page[ScoreOut], url_name="evidence")
 def evidence(
-    request: HttpRequest, cycle_id: int, page: Query[PageParams], filters: Query[EvidenceFilters]
+    request: ApiRequest, cycle_id: int, page: Query[PageParams], filters: Query[EvidenceFilters]
 ) -> dict[str, Any]:
     """The cycle's scores, one per student, measure and occasion: for the team's members
     (a member reads the students they teach; the lead, coach and leader every student)."""
@@ -260,7 +260,7 @@ def evidence(
 
 
 @router.get("/cycles/{cycle_id}/impact/", response=ImpactOut, url_name="impact")
-def impact(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+def impact(request: ApiRequest, cycle_id: int) -> dict[str, Any]:
     """The cycle's impact as last recomputed (what the dashboards show). A suppressed
     figure comes with its reason, never its group's size; a cycle never computed yet
     answers 404 with the code ``not-computed``."""

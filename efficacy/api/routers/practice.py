@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from efficacy.access.practice import (
@@ -21,6 +20,7 @@ from efficacy.access.practice import (
     meetings_for,
     rounds_for,
 )
+from efficacy.api.auth import ApiRequest
 from efficacy.api.pagination import Page, PageParams, paginate
 from efficacy.practice.models import Action, Meeting, Observation
 
@@ -147,7 +147,7 @@ class RoundFilters(Schema):
 
 @router.get("/rounds/", response=Page[RoundOut], url_name="rounds")
 def rounds(
-    request: HttpRequest, page: Query[PageParams], filters: Query[RoundFilters]
+    request: ApiRequest, page: Query[PageParams], filters: Query[RoundFilters]
 ) -> dict[str, Any]:
     """The rounds (peer observations) of your teams, or of your school for a leader:
     counts only; a round's own address gives its notes to those who may read them."""
@@ -160,7 +160,7 @@ def rounds(
 
 
 @router.get("/rounds/{round_id}/", response=RoundDetailOut, url_name="round")
-def observation(request: HttpRequest, round_id: int) -> dict[str, Any]:
+def observation(request: ApiRequest, round_id: int) -> dict[str, Any]:
     found = access_round(request.auth, round_id)
     annotated = _rounds(Observation.objects.filter(pk=found.pk)).select_related("cycle__team")
     return round_detail_out(request.auth, annotated.get())
@@ -179,7 +179,7 @@ def _meetings(items: Any) -> Any:
 
 @router.get("/meetings/", response=Page[MeetingOut], url_name="meetings")
 def meetings(
-    request: HttpRequest, page: Query[PageParams], filters: Query[MeetingFilters]
+    request: ApiRequest, page: Query[PageParams], filters: Query[MeetingFilters]
 ) -> dict[str, Any]:
     """Your teams' meetings (your school's for a leader), with their next actions."""
     items = meetings_for(request.auth)
@@ -191,6 +191,6 @@ def meetings(
 
 
 @router.get("/meetings/{meeting_id}/", response=MeetingOut, url_name="meeting")
-def meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def meeting(request: ApiRequest, meeting_id: int) -> dict[str, Any]:
     found = access_meeting(request.auth, meeting_id)
     return meeting_out(_meetings(Meeting.objects.filter(pk=found.pk)).get())

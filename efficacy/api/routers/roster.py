@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from efficacy.access.roster import (
@@ -22,6 +21,7 @@ from efficacy.access.roster import (
     students_for,
     teams_for,
 )
+from efficacy.api.auth import ApiRequest
 from efficacy.api.pagination import Page, PageParams, paginate
 from efficacy.api.routers.filters import since
 from efficacy.roster.models import Enrollment, School, SchoolClass, Status, Student, Team, User
@@ -129,7 +129,7 @@ class SchoolFilters(Schema):
 
 @router.get("/schools/", response=Page[SchoolOut], url_name="schools")
 def schools(
-    request: HttpRequest, page: Query[PageParams], filters: Query[SchoolFilters]
+    request: ApiRequest, page: Query[PageParams], filters: Query[SchoolFilters]
 ) -> dict[str, Any]:
     """The schools whose page you may open."""
     items = since(schools_for(request.auth), "date_last_modified", filters.updated_since)
@@ -137,7 +137,7 @@ def schools(
 
 
 @router.get("/schools/{school_id}/", response=SchoolOut, url_name="school")
-def school(request: HttpRequest, school_id: int) -> dict[str, Any]:
+def school(request: ApiRequest, school_id: int) -> dict[str, Any]:
     return school_out(access_school(request.auth, school_id))
 
 
@@ -147,7 +147,7 @@ class TeamFilters(Schema):
 
 @router.get("/teams/", response=Page[TeamOut], url_name="teams")
 def teams(
-    request: HttpRequest, page: Query[PageParams], filters: Query[TeamFilters]
+    request: ApiRequest, page: Query[PageParams], filters: Query[TeamFilters]
 ) -> dict[str, Any]:
     """The teams you belong to, or that your role lets you see."""
     items = teams_for(request.auth)
@@ -157,7 +157,7 @@ def teams(
 
 
 @router.get("/teams/{team_id}/", response=TeamOut, url_name="team")
-def team(request: HttpRequest, team_id: int) -> dict[str, Any]:
+def team(request: ApiRequest, team_id: int) -> dict[str, Any]:
     return team_out(access_team(request.auth, team_id))
 
 
@@ -168,7 +168,7 @@ class ClassFilters(Schema):
 
 @router.get("/classes/", response=Page[ClassOut], url_name="classes")
 def classes(
-    request: HttpRequest, page: Query[PageParams], filters: Query[ClassFilters]
+    request: ApiRequest, page: Query[PageParams], filters: Query[ClassFilters]
 ) -> dict[str, Any]:
     """The classes you teach, or all of your school's (leaders and administrators)."""
     items = classes_for(request.auth).select_related("course")
@@ -179,7 +179,7 @@ def classes(
 
 
 @router.get("/classes/{class_id}/", response=ClassOut, url_name="class")
-def school_class(request: HttpRequest, class_id: int) -> dict[str, Any]:
+def school_class(request: ApiRequest, class_id: int) -> dict[str, Any]:
     return class_out(access_class(request.auth, class_id))
 
 
@@ -191,7 +191,7 @@ class StudentFilters(Schema):
 
 @router.get("/students/", response=Page[StudentOut], url_name="students")
 def students(
-    request: HttpRequest, page: Query[PageParams], filters: Query[StudentFilters]
+    request: ApiRequest, page: Query[PageParams], filters: Query[StudentFilters]
 ) -> dict[str, Any]:
     """The students of the classes you teach, or of your school (leaders and
     administrators). A district analyst sees none: only counts, on the dashboards."""
@@ -210,7 +210,7 @@ def students(
 
 
 @router.get("/students/{student_id}/", response=StudentOut, url_name="student")
-def student(request: HttpRequest, student_id: int) -> dict[str, Any]:
+def student(request: ApiRequest, student_id: int) -> dict[str, Any]:
     return student_out(access_student(request.auth, student_id))
 
 
@@ -221,7 +221,7 @@ class StaffFilters(Schema):
 
 @router.get("/staff/", response=Page[StaffOut], url_name="staff")
 def staff(
-    request: HttpRequest, page: Query[PageParams], filters: Query[StaffFilters]
+    request: ApiRequest, page: Query[PageParams], filters: Query[StaffFilters]
 ) -> dict[str, Any]:
     """The staff records you may see: yourself, your teams and co-teachers, your school."""
     items = staff_for(request.auth)
@@ -233,5 +233,5 @@ def staff(
 
 
 @router.get("/staff/{person_id}/", response=StaffOut, url_name="staff-member")
-def staff_member(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def staff_member(request: ApiRequest, person_id: int) -> dict[str, Any]:
     return staff_out(access_staff(request.auth, person_id))

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
@@ -21,6 +20,7 @@ from efficacy.access.surveys import (
     can_see_group_results,
     result_windows_for,
 )
+from efficacy.api.auth import ApiRequest
 from efficacy.api.pagination import Page, PageParams, paginate
 from efficacy.voice.models import SurveyWindow
 from efficacy.voice.services.results import Figure, GroupResult, window_results
@@ -135,7 +135,7 @@ class WindowFilters(Schema):
 
 @router.get("/survey-results/", response=Page[WindowOut], url_name="survey-results")
 def survey_windows(
-    request: HttpRequest, page: Query[PageParams], filters: Query[WindowFilters]
+    request: ApiRequest, page: Query[PageParams], filters: Query[WindowFilters]
 ) -> dict[str, Any]:
     """The closed survey windows whose results you may read."""
     items = result_windows_for(request.auth, today=timezone.localdate()).select_related(
@@ -149,7 +149,7 @@ def survey_windows(
 
 
 @router.get("/survey-results/{window_id}/", response=ResultsOut, url_name="survey-result")
-def survey_result(request: HttpRequest, window_id: int) -> dict[str, Any]:
+def survey_result(request: ApiRequest, window_id: int) -> dict[str, Any]:
     """One window's collective-efficacy index, for the whole window and each group you
     may see, above the anonymity threshold only."""
     window = access_window_results(request.auth, window_id, today=timezone.localdate())
