@@ -16,6 +16,8 @@ from django.http import HttpRequest
 from ninja import Schema
 from pydantic import Field
 
+from efficacy.api.types import MAX_ID
+
 T = TypeVar("T")
 
 DEFAULT_LIMIT = 100
@@ -24,7 +26,7 @@ MAX_LIMIT = 1000
 
 class PageParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="At most this many results.")
-    offset: int = Field(0, ge=0, description="Skip this many results first.")
+    offset: int = Field(0, ge=0, le=MAX_ID, description="Skip this many results first.")
 
 
 class Page(Schema, Generic[T]):

@@ -188,3 +188,11 @@ def test_a_body_larger_than_the_server_takes_is_a_413_problem(rf, world):
     response = _on_too_big(rf.post("/api/v1/anything/"), RequestDataTooBig())
     assert response.status_code == 413
     assert response["Content-Type"] == PROBLEM
+
+
+def test_an_id_beyond_what_the_database_holds_is_a_422_not_a_server_error(client, world):
+    client.force_login(world.leader_a)
+    assert_problem(client.get(f"/api/v1/schools/{2**64}/"), 422)
+    assert_problem(client.get(reverse("api:teams"), {"school": 2**64}), 422)
+    assert_problem(client.get(reverse("api:teams"), {"offset": 2**64}), 422)
+    assert_problem(client.get(reverse("api:school", args=[0])), 422)

@@ -27,6 +27,7 @@ from efficacy.api.auth import ApiRequest
 from efficacy.api.pagination import Page, PageParams, paginate
 from efficacy.api.problems import Problem
 from efficacy.api.routers.filters import since
+from efficacy.api.types import Id
 from efficacy.cycles.models import (
     CycleStatus,
     ImpactSummary,
@@ -186,8 +187,8 @@ def _each(convert: Any) -> Any:
 
 
 class CycleFilters(Schema):
-    school: int | None = None
-    team: int | None = None
+    school: Id | None = None
+    team: Id | None = None
     status: CycleStatus | None = None
     updated_since: dt.datetime | None = None
 
@@ -209,35 +210,35 @@ def cycles(
 
 
 @router.get("/cycles/{cycle_id}/", response=CycleOut, url_name="cycle")
-def cycle(request: ApiRequest, cycle_id: int) -> dict[str, Any]:
+def cycle(request: ApiRequest, cycle_id: Id) -> dict[str, Any]:
     return cycle_out(access_cycle(request.auth, cycle_id))
 
 
 @router.get("/cycles/{cycle_id}/measures/", response=Page[MeasureOut], url_name="measures")
-def measures(request: ApiRequest, cycle_id: int, page: Query[PageParams]) -> dict[str, Any]:
+def measures(request: ApiRequest, cycle_id: Id, page: Query[PageParams]) -> dict[str, Any]:
     """What the cycle's evidence is scored on."""
     the_cycle = access_cycle(request.auth, cycle_id)
     return paginate(request, the_cycle.measures.all(), page, _each(measure_out))
 
 
 @router.get("/cycles/{cycle_id}/occasions/", response=Page[OccasionOut], url_name="occasions")
-def occasions(request: ApiRequest, cycle_id: int, page: Query[PageParams]) -> dict[str, Any]:
+def occasions(request: ApiRequest, cycle_id: Id, page: Query[PageParams]) -> dict[str, Any]:
     """When the cycle's evidence is gathered (baseline, checkpoints, final)."""
     the_cycle = access_cycle(request.auth, cycle_id)
     return paginate(request, the_cycle.occasions.all(), page, _each(occasion_out))
 
 
 class EvidenceFilters(Schema):
-    measure: int | None = None
-    occasion: int | None = None
-    school_class: int | None = None
-    student: int | None = None
+    measure: Id | None = None
+    occasion: Id | None = None
+    school_class: Id | None = None
+    student: Id | None = None
     updated_since: dt.datetime | None = None
 
 
 @router.get("/cycles/{cycle_id}/evidence/", response=Page[ScoreOut], url_name="evidence")
 def evidence(
-    request: ApiRequest, cycle_id: int, page: Query[PageParams], filters: Query[EvidenceFilters]
+    request: ApiRequest, cycle_id: Id, page: Query[PageParams], filters: Query[EvidenceFilters]
 ) -> dict[str, Any]:
     """The cycle's scores, one per student, measure and occasion: for the team's members
     (a member reads the students they teach; the lead, coach and leader every student)."""
@@ -260,7 +261,7 @@ def evidence(
 
 
 @router.get("/cycles/{cycle_id}/impact/", response=ImpactOut, url_name="impact")
-def impact(request: ApiRequest, cycle_id: int) -> dict[str, Any]:
+def impact(request: ApiRequest, cycle_id: Id) -> dict[str, Any]:
     """The cycle's impact as last recomputed (what the dashboards show). A suppressed
     figure comes with its reason, never its group's size; a cycle never computed yet
     answers 404 with the code ``not-computed``."""

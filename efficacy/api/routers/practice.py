@@ -22,6 +22,7 @@ from efficacy.access.practice import (
 )
 from efficacy.api.auth import ApiRequest
 from efficacy.api.pagination import Page, PageParams, paginate
+from efficacy.api.types import Id
 from efficacy.practice.models import Action, Meeting, Observation
 
 router = Router(tags=["practice"])
@@ -141,7 +142,7 @@ def _each(convert: Any) -> Any:
 
 
 class RoundFilters(Schema):
-    cycle: int | None = None
+    cycle: Id | None = None
     since: dt.date | None = None
 
 
@@ -160,14 +161,14 @@ def rounds(
 
 
 @router.get("/rounds/{round_id}/", response=RoundDetailOut, url_name="round")
-def observation(request: ApiRequest, round_id: int) -> dict[str, Any]:
+def observation(request: ApiRequest, round_id: Id) -> dict[str, Any]:
     found = access_round(request.auth, round_id)
     annotated = _rounds(Observation.objects.filter(pk=found.pk)).select_related("cycle__team")
     return round_detail_out(request.auth, annotated.get())
 
 
 class MeetingFilters(Schema):
-    cycle: int | None = None
+    cycle: Id | None = None
     since: dt.date | None = None
 
 
@@ -191,6 +192,6 @@ def meetings(
 
 
 @router.get("/meetings/{meeting_id}/", response=MeetingOut, url_name="meeting")
-def meeting(request: ApiRequest, meeting_id: int) -> dict[str, Any]:
+def meeting(request: ApiRequest, meeting_id: Id) -> dict[str, Any]:
     found = access_meeting(request.auth, meeting_id)
     return meeting_out(_meetings(Meeting.objects.filter(pk=found.pk)).get())

@@ -24,6 +24,7 @@ from efficacy.access.roster import (
 from efficacy.api.auth import ApiRequest
 from efficacy.api.pagination import Page, PageParams, paginate
 from efficacy.api.routers.filters import since
+from efficacy.api.types import Id
 from efficacy.roster.models import Enrollment, School, SchoolClass, Status, Student, Team, User
 
 router = Router(tags=["roster"])
@@ -137,12 +138,12 @@ def schools(
 
 
 @router.get("/schools/{school_id}/", response=SchoolOut, url_name="school")
-def school(request: ApiRequest, school_id: int) -> dict[str, Any]:
+def school(request: ApiRequest, school_id: Id) -> dict[str, Any]:
     return school_out(access_school(request.auth, school_id))
 
 
 class TeamFilters(Schema):
-    school: int | None = None
+    school: Id | None = None
 
 
 @router.get("/teams/", response=Page[TeamOut], url_name="teams")
@@ -157,12 +158,12 @@ def teams(
 
 
 @router.get("/teams/{team_id}/", response=TeamOut, url_name="team")
-def team(request: ApiRequest, team_id: int) -> dict[str, Any]:
+def team(request: ApiRequest, team_id: Id) -> dict[str, Any]:
     return team_out(access_team(request.auth, team_id))
 
 
 class ClassFilters(Schema):
-    school: int | None = None
+    school: Id | None = None
     updated_since: dt.datetime | None = None
 
 
@@ -179,13 +180,13 @@ def classes(
 
 
 @router.get("/classes/{class_id}/", response=ClassOut, url_name="class")
-def school_class(request: ApiRequest, class_id: int) -> dict[str, Any]:
+def school_class(request: ApiRequest, class_id: Id) -> dict[str, Any]:
     return class_out(access_class(request.auth, class_id))
 
 
 class StudentFilters(Schema):
-    school: int | None = None
-    school_class: int | None = None
+    school: Id | None = None
+    school_class: Id | None = None
     updated_since: dt.datetime | None = None
 
 
@@ -210,13 +211,13 @@ def students(
 
 
 @router.get("/students/{student_id}/", response=StudentOut, url_name="student")
-def student(request: ApiRequest, student_id: int) -> dict[str, Any]:
+def student(request: ApiRequest, student_id: Id) -> dict[str, Any]:
     return student_out(access_student(request.auth, student_id))
 
 
 class StaffFilters(Schema):
-    school: int | None = None
-    team: int | None = None
+    school: Id | None = None
+    team: Id | None = None
 
 
 @router.get("/staff/", response=Page[StaffOut], url_name="staff")
@@ -233,5 +234,5 @@ def staff(
 
 
 @router.get("/staff/{person_id}/", response=StaffOut, url_name="staff-member")
-def staff_member(request: ApiRequest, person_id: int) -> dict[str, Any]:
+def staff_member(request: ApiRequest, person_id: Id) -> dict[str, Any]:
     return staff_out(access_staff(request.auth, person_id))

@@ -22,6 +22,7 @@ from efficacy.access.surveys import (
 )
 from efficacy.api.auth import ApiRequest
 from efficacy.api.pagination import Page, PageParams, paginate
+from efficacy.api.types import Id
 from efficacy.voice.models import SurveyWindow
 from efficacy.voice.services.results import Figure, GroupResult, window_results
 
@@ -129,8 +130,8 @@ def _each(convert: Any) -> Any:
 
 
 class WindowFilters(Schema):
-    school: int | None = None
-    team: int | None = None
+    school: Id | None = None
+    team: Id | None = None
 
 
 @router.get("/survey-results/", response=Page[WindowOut], url_name="survey-results")
@@ -149,7 +150,7 @@ def survey_windows(
 
 
 @router.get("/survey-results/{window_id}/", response=ResultsOut, url_name="survey-result")
-def survey_result(request: ApiRequest, window_id: int) -> dict[str, Any]:
+def survey_result(request: ApiRequest, window_id: Id) -> dict[str, Any]:
     """One window's collective-efficacy index, for the whole window and each group you
     may see, above the anonymity threshold only."""
     window = access_window_results(request.auth, window_id, today=timezone.localdate())
