@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from django.db.models import Q, QuerySet
 
 from efficacy.access.roster import (
@@ -21,9 +23,10 @@ from efficacy.access.roster import (
     is_active_account,
 )
 from efficacy.api.models import AccessToken
+from efficacy.roster.models import User
 
 
-def can_create_token(user: Person) -> bool:
+def can_create_token(user: Person) -> TypeGuard[User]:
     """Any active account may make tokens for itself."""
     return is_active_account(user)
 

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,7 +80,8 @@ def _page(
 def tokens(request: HttpRequest) -> HttpResponse:
     """List, and create on POST. The new token is on this one answer only (no redirect:
     it is kept nowhere to be shown again)."""
-    if not access.can_create_token(request.user):
+    user = request.user
+    if not access.can_create_token(user):
         raise PermissionDenied(_("This account is not active."))
     if request.method != "POST":
         return _page(request, TokenForm())
@@ -89,7 +90,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         return _page(request, form, status=400)
     try:
         token, raw = services.token_create(
-            user=request.user,
+            user=user,
             name=form.cleaned_data["name"],
             write=form.cleaned_data["scope"] == "write",
             days=form.cleaned_data["days"],
@@ -104,7 +105,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = access.access_token(request.user, token_id)
-    services.token_revoke(by=request.user, token=token)
+    user = request.user
+    if not access.can_create_token(user):
+        raise Http404  # an inactive account has no tokens, as for a token not theirs
+    token = access.access_token(user, token_id)
+    services.token_revoke(by=user, token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("api_tokens")

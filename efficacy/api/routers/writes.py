@@ -30,8 +30,10 @@ from ninja.files import UploadedFile
 
 from efficacy.access.cycles import access_cycle, require_contributor
 from efficacy.access.roster import access_import_run
+from efficacy.api.auth import ApiRequest
 from efficacy.api.problems import Problem
 from efficacy.api.routers.cycles import router as cycles_router
+from efficacy.api.types import Id
 from efficacy.cycles.evidence.batches import EvidenceBatchConflict, evidence_batch_apply
 from efficacy.cycles.models import EvidenceBatch
 from efficacy.roster import services as roster_services
@@ -153,7 +155,7 @@ def _external_id(request: HttpRequest, body: EvidenceBatchIn) -> str:
     tags=["writes"],
 )
 def evidence_batch(
-    request: HttpRequest, cycle_id: int, body: EvidenceBatchIn
+    request: ApiRequest, cycle_id: Id, body: EvidenceBatchIn
 ) -> Status[dict[str, Any]]:
     """Send scores in bulk (a read-write token). Answers 201 when written, 200 when the
     same batch was written before; 422 lists every problem (nothing written); 409 for
@@ -223,7 +225,7 @@ def import_run_out(run: ImportRun) -> dict[str, Any]:
 
 
 @router.post("/roster/imports/", response={202: ImportRunOut}, url_name="roster-imports")
-def roster_import(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+def roster_import(request: ApiRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """Import a OneRoster export (a .zip, as the field ``file``) with the same scoped
     import as the Import page: an administrator changes only their school's (or
     district's) records. Answers 202 with the run, whose ``status_url`` follows it."""
@@ -239,7 +241,7 @@ def roster_import(request: HttpRequest, file: File[UploadedFile]) -> Status[dict
 
 
 @router.get("/roster/imports/{run_id}/", response=ImportRunOut, url_name="roster-import")
-def roster_import_status(request: HttpRequest, run_id: int) -> dict[str, Any]:
+def roster_import_status(request: ApiRequest, run_id: Id) -> dict[str, Any]:
     """Where a roster import stands: queued, running (``done`` of ``total``), succeeded
     (``summary``) or failed (``problems``)."""
     return import_run_out(access_import_run(request.auth, run_id))
