@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -235,6 +236,54 @@ def install(api: NinjaAPI) -> None:
     """Answer every exception of ``api``'s operations with a problem."""
     for exc_class, handler in HANDLERS:
         api.add_exception_handler(exc_class, handler)
+
+
+# --- the schema -------------------------------------------------------------------
+
+#: The answers any operation may give besides its own: in the OpenAPI schema of each.
+DOCUMENTED = (400, 401, 403, 404, 405, 409, 413, 422, 429, 500)
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An RFC 9457 problem: every error of the API.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "instance"],
+    "properties": {
+        "type": {"type": "string", "description": "urn:efficacy:problem:<code>"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "One entry per mistake: field (or row and column), message, hint.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "row": {"type": "integer"},
+                    "column": {"type": "string"},
+                    "message": {"type": "string"},
+                    "hint": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def document(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` (ninja's OpenAPI) with the problem answers of every operation."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    problem = {
+        "content": {CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status in DOCUMENTED:
+                responses.setdefault(status, {"description": HTTPStatus(status).phrase, **problem})
+    return schema
 
 
 def method_not_allowed(request: HttpRequest, allowed: Sequence[str]) -> HttpResponse:

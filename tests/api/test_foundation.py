@@ -196,3 +196,13 @@ def test_an_id_beyond_what_the_database_holds_is_a_422_not_a_server_error(client
     assert_problem(client.get(reverse("api:teams"), {"school": 2**64}), 422)
     assert_problem(client.get(reverse("api:teams"), {"offset": 2**64}), 422)
     assert_problem(client.get(reverse("api:school", args=[0])), 422)
+
+
+def test_the_schema_documents_a_problem_answer_for_every_operation(client):
+    schema = client.get("/api/schema/").json()
+    assert "Problem" in schema["components"]["schemas"]
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            for status in ("401", "404", "422", "429"):
+                content = operation["responses"][status]["content"]
+                assert "application/problem+json" in content
