@@ -3,6 +3,8 @@ every error, pages, and the rate limit."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -180,14 +182,16 @@ def test_a_session_change_without_the_csrf_token_is_a_403_problem(rf, world):
     assert SignedInSession()(reading) == world.lead_english
 
 
-def test_a_body_larger_than_the_server_takes_is_a_413_problem(rf, world):
-    from django.core.exceptions import RequestDataTooBig
-
-    from efficacy.api.problems import _on_too_big
-
-    response = _on_too_big(rf.post("/api/v1/anything/"), RequestDataTooBig())
-    assert response.status_code == 413
-    assert response["Content-Type"] == PROBLEM
+def test_a_body_larger_than_the_server_takes_is_a_413_problem(client, world, cycle, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"scores": [{"external_id": str(n)} for n in range(200)]})
+    response = client.post(
+        reverse("api:evidence-batch", args=[cycle.pk]),
+        body,
+        content_type="application/json",
+        **bearer(world.lead_english, write=True),
+    )
+    assert_problem(response, 413)
 
 
 def test_an_id_beyond_what_the_database_holds_is_a_422_not_a_server_error(client, world):

@@ -197,9 +197,7 @@ def survey(world):
     )
 
 
-def test_survey_results_leave_out_a_group_below_the_threshold_and_its_size(
-    client, world, survey
-):
+def test_survey_results_leave_out_a_group_below_the_threshold_and_its_size(client, world, survey):
     response = get(client, world.leader_a, "survey-result", survey.pk)
     body = response.json()
     assert body["threshold"] == 5
