@@ -70,6 +70,12 @@ def test_a_student_reads_as_integers_and_names(client, world):
     }
 
 
+def test_a_class_names_its_teachers_the_reader_may_see(client, world):
+    body = get(client, world.teacher_a2, "class", world.math_10.pk).json()
+    assert body["teachers"] == sorted([world.lead_math.pk, world.teacher_a2.pk])
+    assert body["course"] == "Mathematics 10"
+
+
 def test_staff_filtered_by_team(client, world):
     team = get(client, world.leader_a, "staff", team=world.team_math.pk)
     assert ids(team) == {world.lead_math.pk, world.teacher_a2.pk}
