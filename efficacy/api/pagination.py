@@ -36,6 +36,15 @@ class Page(Schema, Generic[T]):
     results: list[T]
 
 
+def each(convert: Callable[[Any], dict[str, Any]]) -> Callable[[Iterable[Any]], list[Any]]:
+    """``to_item`` for :func:`paginate` that converts the page's rows one by one."""
+
+    def many(rows: Iterable[Any]) -> list[Any]:
+        return [convert(row) for row in rows]
+
+    return many
+
+
 def _url(request: HttpRequest, limit: int, offset: int) -> str:
     query = request.GET.copy()
     query["limit"] = str(limit)

@@ -10,7 +10,6 @@ a group below the reporting threshold has no size, only its reason.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -24,7 +23,7 @@ from efficacy.access.cycles import (
     evidence_students_for,
 )
 from efficacy.api.auth import ApiRequest
-from efficacy.api.pagination import Page, PageParams, paginate
+from efficacy.api.pagination import Page, PageParams, each, paginate
 from efficacy.api.problems import Problem
 from efficacy.api.routers.filters import since
 from efficacy.api.types import Id
@@ -179,13 +178,6 @@ def impact_out(summary: ImpactSummary) -> dict[str, Any]:
     }
 
 
-def _each(convert: Any) -> Any:
-    def many(rows: Iterable[Any]) -> list[dict[str, Any]]:
-        return [convert(row) for row in rows]
-
-    return many
-
-
 class CycleFilters(Schema):
     school: Id | None = None
     team: Id | None = None
@@ -206,7 +198,7 @@ def cycles(
     if filters.status is not None:
         items = items.filter(status=filters.status)
     items = since(items, "updated_at", filters.updated_since)
-    return paginate(request, items, page, _each(cycle_out))
+    return paginate(request, items, page, each(cycle_out))
 
 
 @router.get("/cycles/{cycle_id}/", response=CycleOut, url_name="cycle")
@@ -218,14 +210,14 @@ def cycle(request: ApiRequest, cycle_id: Id) -> dict[str, Any]:
 def measures(request: ApiRequest, cycle_id: Id, page: Query[PageParams]) -> dict[str, Any]:
     """What the cycle's evidence is scored on."""
     the_cycle = access_cycle(request.auth, cycle_id)
-    return paginate(request, the_cycle.measures.all(), page, _each(measure_out))
+    return paginate(request, the_cycle.measures.all(), page, each(measure_out))
 
 
 @router.get("/cycles/{cycle_id}/occasions/", response=Page[OccasionOut], url_name="occasions")
 def occasions(request: ApiRequest, cycle_id: Id, page: Query[PageParams]) -> dict[str, Any]:
     """When the cycle's evidence is gathered (baseline, checkpoints, final)."""
     the_cycle = access_cycle(request.auth, cycle_id)
-    return paginate(request, the_cycle.occasions.all(), page, _each(occasion_out))
+    return paginate(request, the_cycle.occasions.all(), page, each(occasion_out))
 
 
 class EvidenceFilters(Schema):
@@ -257,7 +249,7 @@ def evidence(
     if filters.student is not None:
         items = items.filter(student_id=filters.student)
     items = since(items, "entered_at", filters.updated_since)
-    return paginate(request, items, page, _each(score_out))
+    return paginate(request, items, page, each(score_out))
 
 
 @router.get("/cycles/{cycle_id}/impact/", response=ImpactOut, url_name="impact")

@@ -7,7 +7,6 @@ everyone else who sees the round gets its counts."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch
@@ -21,7 +20,7 @@ from efficacy.access.practice import (
     rounds_for,
 )
 from efficacy.api.auth import ApiRequest
-from efficacy.api.pagination import Page, PageParams, paginate
+from efficacy.api.pagination import Page, PageParams, each, paginate
 from efficacy.api.types import Id
 from efficacy.practice.models import Action, Meeting, Observation
 
@@ -134,13 +133,6 @@ def meeting_out(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def _each(convert: Any) -> Any:
-    def many(rows: Iterable[Any]) -> list[dict[str, Any]]:
-        return [convert(row) for row in rows]
-
-    return many
-
-
 class RoundFilters(Schema):
     cycle: Id | None = None
     since: dt.date | None = None
@@ -157,7 +149,7 @@ def rounds(
         items = items.filter(cycle_id=filters.cycle)
     if filters.since is not None:
         items = items.filter(date__gte=filters.since)
-    return paginate(request, _rounds(items), page, _each(round_out))
+    return paginate(request, _rounds(items), page, each(round_out))
 
 
 @router.get("/rounds/{round_id}/", response=RoundDetailOut, url_name="round")
@@ -188,7 +180,7 @@ def meetings(
         items = items.filter(cycle_id=filters.cycle)
     if filters.since is not None:
         items = items.filter(date__gte=filters.since)
-    return paginate(request, _meetings(items), page, _each(meeting_out))
+    return paginate(request, _meetings(items), page, each(meeting_out))
 
 
 @router.get("/meetings/{meeting_id}/", response=MeetingOut, url_name="meeting")

@@ -23,7 +23,7 @@ from efficacy.access.roster import (
     teams_for,
 )
 from efficacy.api.auth import ApiRequest
-from efficacy.api.pagination import Page, PageParams, paginate
+from efficacy.api.pagination import Page, PageParams, each, paginate
 from efficacy.api.routers.filters import since
 from efficacy.api.types import Id
 from efficacy.roster.models import Enrollment, School, SchoolClass, Status, Student, Team, User
@@ -135,13 +135,6 @@ def staff_out(person: User) -> dict[str, Any]:
     }
 
 
-def _each(convert: Any) -> Any:
-    def many(rows: Iterable[Any]) -> list[dict[str, Any]]:
-        return [convert(row) for row in rows]
-
-    return many
-
-
 class SchoolFilters(Schema):
     updated_since: dt.datetime | None = None
 
@@ -152,7 +145,7 @@ def schools(
 ) -> dict[str, Any]:
     """The schools whose page you may open."""
     items = since(schools_for(request.auth), "date_last_modified", filters.updated_since)
-    return paginate(request, items, page, _each(school_out))
+    return paginate(request, items, page, each(school_out))
 
 
 @router.get("/schools/{school_id}/", response=SchoolOut, url_name="school")
@@ -172,7 +165,7 @@ def teams(
     items = teams_for(request.auth)
     if filters.school is not None:
         items = items.filter(school_id=filters.school)
-    return paginate(request, items, page, _each(team_out))
+    return paginate(request, items, page, each(team_out))
 
 
 @router.get("/teams/{team_id}/", response=TeamOut, url_name="team")
@@ -225,7 +218,7 @@ def students(
         ).values("student_id")
         items = items.filter(pk__in=enrolled)
     items = since(items, "date_last_modified", filters.updated_since)
-    return paginate(request, items, page, _each(student_out))
+    return paginate(request, items, page, each(student_out))
 
 
 @router.get("/students/{student_id}/", response=StudentOut, url_name="student")
@@ -248,7 +241,7 @@ def staff(
         items = items.filter(school_id=filters.school)
     if filters.team is not None:
         items = items.filter(team_memberships__team_id=filters.team).distinct()
-    return paginate(request, items, page, _each(staff_out))
+    return paginate(request, items, page, each(staff_out))
 
 
 @router.get("/staff/{person_id}/", response=StaffOut, url_name="staff-member")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -21,7 +20,7 @@ from efficacy.access.surveys import (
     result_windows_for,
 )
 from efficacy.api.auth import ApiRequest
-from efficacy.api.pagination import Page, PageParams, paginate
+from efficacy.api.pagination import Page, PageParams, each, paginate
 from efficacy.api.types import Id
 from efficacy.voice.models import SurveyWindow
 from efficacy.voice.services.results import Figure, GroupResult, window_results
@@ -122,13 +121,6 @@ def group_out(group: GroupResult) -> dict[str, Any] | None:
     }
 
 
-def _each(convert: Any) -> Any:
-    def many(rows: Iterable[Any]) -> list[dict[str, Any]]:
-        return [convert(row) for row in rows]
-
-    return many
-
-
 class WindowFilters(Schema):
     school: Id | None = None
     team: Id | None = None
@@ -146,7 +138,7 @@ def survey_windows(
         items = items.filter(school_id=filters.school)
     if filters.team is not None:
         items = items.filter(team_id=filters.team)
-    return paginate(request, items, page, _each(window_out))
+    return paginate(request, items, page, each(window_out))
 
 
 @router.get("/survey-results/{window_id}/", response=ResultsOut, url_name="survey-result")
