@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "efficacy.audit",
     "efficacy.front",
     "efficacy.rights",
+    "efficacy.api",
+    # django-ninja: serves the API documentation's Swagger UI from our static files.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +153,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # An invitation link sets a first password once, within this many days.
 EFFICACY_INVITATION_DAYS = envint("EFFICACY_INVITATION_DAYS", 7)
+
+# A personal access token for the API expires after at most this many days (90 unless
+# its person chooses another expiry).
+EFFICACY_TOKEN_MAX_DAYS = envint("EFFICACY_TOKEN_MAX_DAYS", 365, minimum=1)
 
 # Sign-in pauses by account, whatever the address, and by address, across accounts
 # (efficacy/front/lockout.py). Forwarded client addresses are believed only from the
@@ -259,6 +266,11 @@ EFFICACY_WEEKS_PER_YEAR = envint("EFFICACY_WEEKS_PER_YEAR", 40)
 # Data rights: days each kind of record is kept (efficacy.config.RETENTION_DEFAULTS),
 # e.g. EFFICACY_RETENTION="audit=2555,import_files=30"; `efficacy purge` applies it.
 EFFICACY_RETENTION = envretention("EFFICACY_RETENTION")
+
+# --- REST API ---------------------------------------------------------------
+# Requests a minute per personal access token (or per signed-in person).
+EFFICACY_API_READ_RATE = envint("EFFICACY_API_READ_RATE", 600, minimum=1)
+EFFICACY_API_WRITE_RATE = envint("EFFICACY_API_WRITE_RATE", 60, minimum=1)
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"

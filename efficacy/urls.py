@@ -9,6 +9,8 @@ urlpatterns = [
     # Browsers and feed readers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("", dashboards_views_home.home, name="home"),
+    path("api/", include("efficacy.api.urls")),
+    path("accounts/tokens/", include("efficacy.api.urls_tokens")),
     path("accounts/", include("efficacy.front.account_urls")),
     # Sign-in with the school's OpenID Connect provider (django-allauth, only what it needs).
     path("auth/", include("efficacy.front.oidc.urls")),

@@ -183,3 +183,11 @@ def can_see_team_results(user: Person, window: SurveyWindow, team: Team) -> bool
 def can_see_results_without_team(user: Person, window: SurveyWindow) -> bool:
     """The respondents who named no team, as a group of their own."""
     return sees_every_team(user, window)
+
+
+def can_see_group_results(user: Person, window: SurveyWindow, team: Team | None) -> bool:
+    """One group's figures in ``window``: a team's, or (``team`` None) those of the
+    respondents who named no team. The results page, its export and the API ask this."""
+    if team is None:
+        return can_see_results_without_team(user, window)
+    return can_see_team_results(user, window, team)

@@ -507,6 +507,43 @@ class EvidenceDeletion(models.Model):
         return f"{self.count} × {self.what}"
 
 
+class EvidenceBatch(models.Model):
+    """A batch of scores sent through the API, kept so that sending it again writes nothing.
+
+    ``external_id`` is the sender's name for the batch (its body field, or the
+    ``Idempotency-Key`` header); ``digest`` is the SHA-256 of the batch's scores, so
+    that the same id with other scores is refused rather than half-applied. The counts
+    are the first answer, given again to a repeat.
+    """
+
+    cycle = models.ForeignKey(InquiryCycle, on_delete=models.CASCADE, related_name="batches")
+    external_id = models.CharField(max_length=200)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    digest = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    blank = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "external_id"], name="evidence_batch_once_per_cycle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+    def is_same_body(self, digest: str) -> bool:
+        return self.digest == digest
+
+
 class Reflection(models.Model):
     """The team's answers to the cause-and-effect prompts, written while reviewing."""
 

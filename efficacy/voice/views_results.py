@@ -10,6 +10,7 @@ Every page gets its window through :func:`efficacy.access.surveys.access_window_
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from efficacy.access.roster import Person, is_active_account
 from efficacy.access.surveys import (
     access_window_results,
-    can_see_results_without_team,
+    can_see_group_results,
     can_see_team_results,
     result_windows_for,
 )
@@ -46,12 +47,7 @@ from efficacy.voice.services.results import (
 
 
 def _viewer_filter(user: Person, window: SurveyWindow) -> Callable[[Team | None], bool]:
-    def can_see(team: Team | None) -> bool:
-        if team is None:
-            return can_see_results_without_team(user, window)
-        return can_see_team_results(user, window, team)
-
-    return can_see
+    return partial(can_see_group_results, user, window)
 
 
 def _results_for(user: Person, window: SurveyWindow, **kwargs: Any) -> WindowResults:

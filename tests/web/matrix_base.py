@@ -39,6 +39,10 @@ class Row:
     query: str = ""
     #: Anonymous visitors: sent to sign in, unless the page is public.
     public: bool = False
+    #: What an anonymous visitor gets when it is not a redirect to sign in (the API: 401).
+    anonymous: int | None = None
+    #: Send ``data`` as a body of this type (JSON encoded), not as a form: the API's writes.
+    content_type: str | None = None
 
 
 def school_a(world, things):

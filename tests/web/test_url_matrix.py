@@ -22,6 +22,7 @@ No answer may be a 500. Pages with student-level data are never cached
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 import pytest
@@ -34,6 +35,7 @@ from efficacy.practice.models import RoundSchedule
 from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
 from efficacy.roster.models import ImportRun, Role, User
 from tests.audit import matrix_audit
+from tests.api import matrix_api, matrix_tokens, matrix_writes
 from tests.dashboards import matrix_district, matrix_home, matrix_reports, matrix_school
 from tests.practice.fixtures import english_round, pdf_of_work
 from tests.rights import matrix_rights
@@ -79,8 +81,10 @@ RIGHTS_PARTS = (matrix_rights,)
 FRONT_PARTS = (matrix_signin,)
 #: The audit log's page and export.
 AUDIT_PARTS = (matrix_audit,)
+#: The API's rows and objects (the Tokens page, the endpoints), one module per part.
+API_PARTS = (matrix_tokens, matrix_api, matrix_writes)
 #: Every part, each in its own module.
-PARTS = (*VOICE_PARTS, *DASHBOARD_PARTS, *RIGHTS_PARTS, *FRONT_PARTS, *AUDIT_PARTS)
+PARTS = (*VOICE_PARTS, *DASHBOARD_PARTS, *RIGHTS_PARTS, *FRONT_PARTS, *AUDIT_PARTS, *API_PARTS)
 
 ROWS: dict[str, Row] = {
     # --- the shell and accounts -------------------------------------------------
@@ -367,6 +371,9 @@ def _person(world, things, name: str):
 def _call(client, world, things, url_name: str, row: Row):
     url = reverse(url_name, args=row.args(world, things))
     url += row.query.format(**{"class": world.english_9_applied.pk})
+    if row.content_type:
+        body = json.dumps(row.data(world, things))
+        return client.post(url, body, content_type=row.content_type)
     send = client.post if row.method == "post" else client.get
     return send(url, row.data(world, things))
 
@@ -392,7 +399,9 @@ def test_anonymous_visitors_are_sent_to_sign_in_except_on_public_pages(
 ):
     row = ROWS[url_name]
     response = _call(client, world, things, url_name, row)
-    if row.public:
+    if row.anonymous is not None:
+        assert response.status_code == row.anonymous
+    elif row.public:
         assert response.status_code in (200, 302)
     else:
         assert response.status_code == 302

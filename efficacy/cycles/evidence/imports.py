@@ -45,13 +45,15 @@ def scores_import(*, user: Any, cycle: InquiryCycle, content: bytes, filename: s
     )
     rows: list[EvidenceRow] = []
     if table is not None:
-        rows = _rows(table, cycle, problems)
+        rows = scores_rows(table, cycle, problems)
     if problems and not rows:
         return ImportResult(problems=problems)
     return evidence_rows_apply(user=user, cycle=cycle, rows=rows, problems=problems)
 
 
-def _rows(table: Table, cycle: InquiryCycle, problems: Problems) -> list[EvidenceRow]:
+def scores_rows(table: Table, cycle: InquiryCycle, problems: Problems) -> list[EvidenceRow]:
+    """The table's rows as :class:`EvidenceRow`, measures and occasions matched by name
+    (a file upload's, and a batch sent through the API)."""
     measures = {m.name.strip().lower(): m for m in cycle.measures.all()}
     occasions = {o.name.strip().lower(): o for o in cycle.occasions.all()}
     rows = []
