@@ -14,6 +14,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from django.utils.translation import gettext as _
 from efficacy.access import tokens as access
 from efficacy.access.roster import is_active_account
 from efficacy.api.models import AccessToken
+from efficacy.audit.models import Action
+from efficacy.audit.services import record
 from efficacy.roster.models import User
 
 #: Every token starts with this, so that a secret scanner (or a person) can recognise one.
@@ -68,7 +71,17 @@ def token_create(
         )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
-    token = AccessToken.objects.create(
+    with transaction.atomic():
+        token = _create(user, name, raw, write, now, days)
+        record(actor=user, action=Action.TOKEN_CREATED, school=user.school_id, target=token,
+               detail={"write": write, "days": days})  # fmt: skip
+    return token, raw
+
+
+def _create(
+    user: User, name: str, raw: str, write: bool, now: dt.datetime, days: int
+) -> AccessToken:
+    return AccessToken.objects.create(
         user=user,
         name=name[:100],
         prefix=raw[:PREFIX_LENGTH],
@@ -77,7 +90,6 @@ def token_create(
         created_at=now,
         expires_at=now + dt.timedelta(days=days),
     )
-    return token, raw
 
 
 def token_authenticate(raw: str) -> AccessToken | None:
@@ -109,17 +121,25 @@ def token_revoke(*, by: User, token: AccessToken) -> AccessToken:
     Revoking a revoked token changes nothing."""
     if not access.can_revoke_token(by, token):
         raise PermissionDenied(_("You cannot revoke this token."))
-    return _revoke(token)
+    return _revoke(token, by=by)
 
 
 def token_revoke_by_operator(*, token: AccessToken) -> AccessToken:
     """Revoke ``token`` from the command line (``efficacy token revoke ID``), which only a
     server operator runs."""
-    return _revoke(token)
+    return _revoke(token, by=None)
 
 
-def _revoke(token: AccessToken) -> AccessToken:
+@transaction.atomic
+def _revoke(token: AccessToken, *, by: User | None) -> AccessToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        record(
+            actor=by,
+            action=Action.TOKEN_REVOKED,
+            school=token.user.school_id,
+            target=token,
+            actor_label=None if by is not None else "efficacy token revoke",
+        )
     return token

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from efficacy.audit.models import Action
-from efficacy.audit.services import record
+from efficacy.audit.services import during, record
 from efficacy.audit.student_level import EXPORT, kind_of
 from efficacy.roster.models import SchoolClass, Student, Team
 
@@ -49,7 +49,10 @@ class StudentLevelAudit:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        # The services' events (a score saved, a role changed) say how they came and from
+        # which address without each service taking the request.
+        with during(request):
+            response = self.get_response(request)
         if request.method != "GET" or not 200 <= response.status_code < 300:
             return response
         match = request.resolver_match

@@ -8,7 +8,9 @@ written, the change fails too. A read is recorded after its successful response
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
@@ -18,6 +20,9 @@ from django.http import HttpRequest
 from efficacy.audit.models import AuditEvent, PurgePermit, Via
 from efficacy.net import client_ip
 from efficacy.roster.models import School, Student, User
+
+#: The request being answered, for the events recorded while it is (see :func:`during`).
+_REQUEST: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
 
 #: A target as a model instance, or as (type, id, label) for something not in the database.
 Target = Model | tuple[str, object, str]
@@ -41,6 +46,17 @@ def _target_fields(target: Target | None) -> dict[str, str]:
         "target_id": str(target.pk),
         "target_label": label[:300],
     }
+
+
+@contextmanager
+def during(request: HttpRequest) -> Iterator[None]:
+    """Events recorded while ``request`` is answered are recorded as coming from it (its
+    address, and ``page`` or ``api``) unless :func:`record` is given another request."""
+    token = _REQUEST.set(request)
+    try:
+        yield
+    finally:
+        _REQUEST.reset(token)
 
 
 def via_of(request: HttpRequest | None) -> str:
@@ -74,6 +90,8 @@ def record(
     Call it inside the transaction of the change it records: if it fails, the change is
     rolled back with it.
     """
+    if request is None:
+        request = _REQUEST.get()
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None  # an AnonymousUser
     school_id = school.pk if isinstance(school, School) else school

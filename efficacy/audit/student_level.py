@@ -2,8 +2,7 @@
 
 A successful GET of one of these URL names is recorded in the audit log by
 :class:`efficacy.audit.middleware.StudentLevelAudit`. Names are the resolver's view
-names, with their namespace (``roster:student``; the API's are ``api:<name>`` and are
-added with :func:`register` where the API's URLs are declared).
+names, with their namespace (``roster:student``; the API's are ``api:<name>``).
 
 Each name is ``VIEW`` (a page) or ``EXPORT`` (a file), and a comment says why it is here.
 Left out, on purpose (they hold no individual student's data):
@@ -39,6 +38,12 @@ STUDENT_LEVEL: dict[str, str] = {
     "dashboards:district_evidence": EXPORT,
     # Photos of student work taken during a round.
     "practice:photo": VIEW,
+    # The REST API (efficacy.api): students by name and number, one student, and a
+    # cycle's scores student by student. The evidence list is a pull into a notebook or
+    # another system, so it counts as an export.
+    "api:students": VIEW,
+    "api:student": VIEW,
+    "api:evidence": EXPORT,
 }
 
 

@@ -34,8 +34,8 @@ from efficacy.cycles.plan.services import cycle_create, measure_create, occasion
 from efficacy.practice.models import RoundSchedule
 from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
 from efficacy.roster.models import ImportRun, Role, User
-from tests.audit import matrix_audit
 from tests.api import matrix_api, matrix_tokens, matrix_writes
+from tests.audit import matrix_audit
 from tests.dashboards import matrix_district, matrix_home, matrix_reports, matrix_school
 from tests.practice.fixtures import english_round, pdf_of_work
 from tests.rights import matrix_rights
