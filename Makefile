@@ -8,13 +8,20 @@ STAMP  := $(VENV)/.installed
 
 # What mypy checks: the access rules, the privacy and tabular policies, the charts, the coverage
 # scheduler and its command line, the dashboards' builders (not their views), the pooled,
-# gap and district impact functions, and every domain service module (efficacy/<app>/services.py,
+# gap and district impact functions, the API's tokens, errors, pages and endpoints, the audit
+# log's model and middleware, the data-rights registries, sign-in with a provider and the
+# second factor, and every domain service module (efficacy/<app>/services.py,
 # one level deeper, or a services/ package). A file that lands later is picked up by the globs.
 TYPED := efficacy/access $(wildcard efficacy/privacy.py) efficacy/tabular efficacy/charts \
 	efficacy/practice/schedule efficacy/schedule_cli.py \
 	$(filter-out %/urls.py %/apps.py $(wildcard efficacy/dashboards/views_*.py),$(wildcard efficacy/dashboards/*.py)) \
 	$(wildcard efficacy/cycles/impact/pooled.py efficacy/cycles/impact/gaps.py efficacy/cycles/impact/district.py) \
-	$(filter-out efficacy/demo/%,$(wildcard efficacy/*/services.py efficacy/*/*/services.py efficacy/*/services/*.py efficacy/*/*/services/*.py))
+	$(filter-out efficacy/demo/%,$(wildcard efficacy/*/services.py efficacy/*/*/services.py efficacy/*/services/*.py efficacy/*/*/services/*.py)) \
+	efficacy/api/tokens.py efficacy/api/problems.py efficacy/api/auth.py efficacy/api/pagination.py \
+	efficacy/api/ratelimit.py efficacy/api/routers efficacy/cycles/evidence/batches.py \
+	efficacy/audit/models.py efficacy/audit/middleware.py efficacy/audit/student_level.py \
+	efficacy/rights/retention.py efficacy/rights/export.py efficacy/rights/collectors.py \
+	efficacy/front/oidc efficacy/front/second_factor.py
 
 install: $(STAMP)
 

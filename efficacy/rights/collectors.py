@@ -29,6 +29,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from efficacy.audit.models import AuditEvent
 from efficacy.cycles.models import InquiryCycle, MasteryMoment, Milestone, Reflection, Score
 from efficacy.practice.models import (
     Action,
@@ -247,3 +248,8 @@ def _bookings(user: User) -> list[Row]:
 @register(STAFF, "survey_invitations", _("Survey windows the person was invited to (never their answers, which are anonymous)."))  # fmt: skip
 def _invitations(user: User) -> list[Row]:
     return rows(SurveyInvitation.objects.filter(user=user).order_by("pk"))
+
+
+@register(STAFF, "audit_events", _("What the audit log recorded the person doing: sign-ins, changes, student-level data read or exported."))  # fmt: skip
+def _audit_events(user: User) -> list[Row]:
+    return rows(AuditEvent.objects.filter(actor=user).order_by("pk"))

@@ -28,8 +28,8 @@ from django.db import transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
-from efficacy.audit.models import Action, Via
-from efficacy.audit.services import record
+from efficacy.audit.models import Action, AuditEvent, Via
+from efficacy.audit.services import purge_before, record
 from efficacy.config import RETENTION_DEFAULTS
 from efficacy.roster.models import ImportRun, Status, Student
 from efficacy.voice.models.tickets import TicketAnswer
@@ -184,3 +184,7 @@ register_purger(
 )
 register_purger("retired_students", _retired_students, purge=_erase_retired_students)
 register_purger("import_files", _import_files, purge=_delete_import_files)
+# The audit log goes only through its own purge (its database refuses any other delete).
+register_purger(
+    "audit", lambda cutoff: [(AuditEvent.objects.filter(at__lt=cutoff), "at")], purge=purge_before
+)
