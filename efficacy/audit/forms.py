@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from efficacy.audit.models import KIND_ACTIONS, Action, AuditEvent, Kind
 
@@ -32,11 +33,11 @@ class AuditFilterForm(forms.Form):
     )  # fmt: skip
     action = forms.ChoiceField(label=_("Action"), required=False, choices=_action_choices)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=pgettext_lazy("a range of dates", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("A date such as 2025-09-01."),
     )  # fmt: skip
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=pgettext_lazy("a range of dates", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Included."),
     )  # fmt: skip
     school = forms.ModelChoiceField(
