@@ -64,6 +64,16 @@ def paginate(
     count = ordered.count()
     rows = list(ordered[page.offset : page.offset + page.limit])
     results = to_item(rows) if to_item is not None else rows
+    return _page(request, page, count, results)
+
+
+def paginate_list(request: HttpRequest, results: list[Any], page: PageParams) -> dict[str, Any]:
+    """A page of a list already built in order (figures of a service, not rows)."""
+    return _page(request, page, len(results), results[page.offset : page.offset + page.limit])
+
+
+def _page(request: HttpRequest, page: PageParams, count: int, results: Any) -> dict[str, Any]:
+    """The page's answer: the count of all, links to the next and previous pages, its results."""
     following = page.offset + page.limit
     return {
         "count": count,
@@ -72,18 +82,4 @@ def paginate(
             _url(request, page.limit, max(page.offset - page.limit, 0)) if page.offset > 0 else None
         ),
         "results": results,
-    }
-
-
-def paginate_list(request: HttpRequest, results: list[Any], page: PageParams) -> dict[str, Any]:
-    """A page of a list already built in order (figures of a service, not rows)."""
-    count = len(results)
-    following = page.offset + page.limit
-    return {
-        "count": count,
-        "next": _url(request, page.limit, following) if following < count else None,
-        "previous": (
-            _url(request, page.limit, max(page.offset - page.limit, 0)) if page.offset > 0 else None
-        ),
-        "results": results[page.offset : following],
     }

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from efficacy.access import rights as access
 from efficacy.audit.models import Action
 from efficacy.audit.services import record
+from efficacy.downloads import file_response
 from efficacy.rights import services
 from efficacy.rights.export import export_filename, person_export
 from efficacy.rights.forms import (
@@ -67,33 +68,38 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "rights/index.html", {"q": q, "students": students, "staff": staff})
 
 
-def _zip(person: Student | User) -> HttpResponse:
-    response = HttpResponse(person_export(person), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(person)}"'
-    return response
+def _zip(request: HttpRequest, person: Student | User) -> HttpResponse:
+    """The person's export, recorded in the audit log as it goes."""
+    record(actor=request.user, action=Action.PERSON_EXPORTED, school=person.school_id,
+           target=person, request=request)  # fmt: skip
+    return file_response(person_export(person), export_filename(person), "application/zip")
+
+
+def _correct(request, person, form_class, correctable, correct, kind: str) -> HttpResponse:
+    """The person's page: their correction form, saved and recorded on POST."""
+    form = form_class(request.POST or None, initial={f: getattr(person, f) for f in correctable})
+    if request.method == "POST" and form.is_valid():
+        if correct(person, by=request.user, changes=form.cleaned_data):
+            messages.success(request, _("The correction is saved and recorded."))
+        else:
+            messages.info(request, _("Nothing changed."))
+        return redirect(f"rights:{kind}", person.pk)
+    return _person_page(request, person, form, f"rights:{kind}_export", f"rights:{kind}_erase")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def student(request: HttpRequest, student_id: int) -> HttpResponse:
     person = access.access_rights_student(request.user, student_id)
-    initial = {f: getattr(person, f) for f in services.STUDENT_CORRECTABLE}
-    form = StudentCorrectionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if services.student_correct(student=person, by=request.user, changes=form.cleaned_data):
-            messages.success(request, _("The correction is saved and recorded."))
-        else:
-            messages.info(request, _("Nothing changed."))
-        return redirect("rights:student", person.pk)
-    return _person_page(request, person, form, "rights:student_export", "rights:student_erase")
+    return _correct(
+        request, person, StudentCorrectionForm, services.STUDENT_CORRECTABLE,
+        lambda p, **kw: services.student_correct(student=p, **kw), "student",
+    )  # fmt: skip
 
 
 @login_required
 def student_export(request: HttpRequest, student_id: int) -> HttpResponse:
-    person = access.access_rights_student(request.user, student_id)
-    record(actor=request.user, action=Action.PERSON_EXPORTED, school=person.school_id,
-           target=person, request=request)  # fmt: skip
-    return _zip(person)
+    return _zip(request, access.access_rights_student(request.user, student_id))
 
 
 @login_required
@@ -112,23 +118,15 @@ def student_erase(request: HttpRequest, student_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff(request: HttpRequest, user_id: int) -> HttpResponse:
     person = access.access_rights_account(request.user, user_id)
-    initial = {f: getattr(person, f) for f in services.ACCOUNT_CORRECTABLE}
-    form = AccountCorrectionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if services.account_correct(account=person, by=request.user, changes=form.cleaned_data):
-            messages.success(request, _("The correction is saved and recorded."))
-        else:
-            messages.info(request, _("Nothing changed."))
-        return redirect("rights:staff", person.pk)
-    return _person_page(request, person, form, "rights:staff_export", "rights:staff_erase")
+    return _correct(
+        request, person, AccountCorrectionForm, services.ACCOUNT_CORRECTABLE,
+        lambda p, **kw: services.account_correct(account=p, **kw), "staff",
+    )  # fmt: skip
 
 
 @login_required
 def staff_export(request: HttpRequest, user_id: int) -> HttpResponse:
-    person = access.access_rights_account(request.user, user_id)
-    record(actor=request.user, action=Action.PERSON_EXPORTED, school=person.school_id,
-           target=person, request=request)  # fmt: skip
-    return _zip(person)
+    return _zip(request, access.access_rights_account(request.user, user_id))
 
 
 @login_required

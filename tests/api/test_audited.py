@@ -64,3 +64,12 @@ def test_a_score_saved_on_a_page_is_recorded_as_coming_from_a_page(client, world
     assert response.status_code == 200, response.content
     event = AuditEvent.objects.get(action=Action.SCORE_SET)
     assert event.via == Via.PAGE
+
+
+def test_an_answer_to_a_token_is_never_kept_by_a_cache(client, world):
+    response = client.get(reverse("api:students"), **bearer(world.teacher_a))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    refused = client.get(reverse("api:students"), HTTP_AUTHORIZATION="Bearer eff_wrong")
+    assert refused.status_code == 401
+    assert refused["Content-Type"].startswith("application/problem+json")
