@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -299,14 +299,31 @@ def _write(
             else:
                 result.unchanged += 1
         Score.objects.bulk_create(to_create, batch_size=1000)
-        # bulk_update skips auto_now, so entered_at is set by hand.
-        now = timezone.now()
-        for score in to_update:
-            score.entered_at = now
-        Score.objects.bulk_update(
-            to_update, ["value", "school_class", "entered_by", "entered_at"], batch_size=1000
-        )
+        _update(to_update, timezone.now())
     result.created, result.updated = len(to_create), len(to_update)
+
+
+def _update(scores: list[Score], now: Any) -> None:
+    """Write the changed scores: one parametrised UPDATE run for every score at once.
+
+    Not ``bulk_update``: it builds a ``CASE WHEN`` expression per row and field (2,000 for
+    500 scores, over a second of Python for 14 ms of SQL; ``bench/api.py`` measures it).
+    ``entered_at`` is set here, as an update by query skips ``auto_now``.
+    """
+    if not scores:
+        return
+    field = Score._meta.get_field
+    columns = [field(name).column for name in ("value", "school_class", "entered_by", "entered_at")]
+    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    sql = (
+        f"UPDATE {connection.ops.quote_name(Score._meta.db_table)} SET {sets} "
+        f"WHERE {connection.ops.quote_name(field('id').column)} = %s"
+    )
+    when = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql, [(s.value, s.school_class_id, s.entered_by_id, when, s.pk) for s in scores]
+        )
 
 
 def _check_stored(
