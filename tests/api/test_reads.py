@@ -222,3 +222,19 @@ def test_a_teacher_reads_only_their_own_teams_results(client, world, survey):
     assert {group["team"] for group in groups} <= {None, world.team_math.pk}
     assert ids(get(client, world.lead_math, "survey-results")) == {survey.pk}
     assert_problem(get(client, world.teacher_b, "survey-result", survey.pk), 404)
+
+
+@pytest.mark.parametrize(
+    ("since", "status"),
+    [
+        # Valid ISO 8601 that PostgreSQL refuses as an offset (beyond 15:59): read in UTC.
+        ("0634-12-13T19:20:58-18:14", 200),
+        # Moved to UTC, the first moment Python can hold goes before it: a 422, not a 500.
+        ("0001-01-01T00:00:00+01:00", 422),
+    ],
+)
+def test_a_date_filter_with_any_offset_is_read_in_utc(client, world, since, status):
+    response = client.get(
+        reverse("api:classes"), {"updated_since": since}, **bearer(world.leader_a)
+    )
+    assert response.status_code == status, response.content
