@@ -137,3 +137,13 @@ def write_lock_held(sqlite_file_db):
             thread.join()
 
     return held
+
+
+@pytest.fixture
+def strategy_library(transactional_db):
+    """Transactional tests (browser tests, live servers) end with a flush, which empties the
+    strategy library the migrations filled: a test that needs it installs it again."""
+    from efficacy.cycles.models import LookFor, Strategy
+    from efficacy.cycles.plan.strategy_library import library_install
+
+    library_install(Strategy, LookFor)

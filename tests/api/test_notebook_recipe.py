@@ -28,7 +28,7 @@ def test_the_recipe_has_python_to_run():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_recipe_computes_the_effect_of_the_databases_scores(
-    live_server, world, scored, rubric, baseline, final, monkeypatch, capsys
+    live_server, strategy_library, world, scored, rubric, baseline, final, monkeypatch, capsys
 ):
     _token, raw = token_create(user=world.lead_english, name="notebook")
     monkeypatch.setenv("EFFICACY_URL", live_server.url)

@@ -106,12 +106,3 @@ def page(browser, live_server, request):
 def immediate_tasks(settings):
     """Run background tasks inside the request, so a test sees their outcome at once."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def strategy_library(transactional_db):
-    """Browser tests are transactional, and flushing empties the library the migrations filled."""
-    from efficacy.cycles.models import LookFor, Strategy
-    from efficacy.cycles.plan.strategy_library import library_install
-
-    library_install(Strategy, LookFor)
