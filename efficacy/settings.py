@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "efficacy.front",
     "efficacy.rights",
     "efficacy.api",
+    # Operations: the production server and worker, health, logs, backups.
+    "efficacy.ops",
     # django-ninja: serves the API documentation's Swagger UI from our static files.
     "ninja",
 ]
