@@ -87,7 +87,7 @@ def _postgres_ensure(url: str, *, drop: bool = False) -> None:
             db.execute(f'CREATE DATABASE "{name}"')
 
 
-def _prepare(workdir: Path) -> dict:
+def _prepare(workdir: Path, *, staff: int, spread: float) -> dict:
     """The school, its staff, the window and a session each; returns the locust plan."""
     import datetime as dt
 
@@ -111,7 +111,7 @@ def _prepare(workdir: Path) -> dict:
     User.objects.bulk_create(
         User(username=f"staff-{run}-{i:03}", role=Role.TEACHER, school=school,
              district=district, password=password, email=f"staff{i:03}@example.org")
-        for i in range(STAFF)
+        for i in range(staff)
     )  # fmt: skip
     staff = list(User.objects.filter(school=school, role=Role.TEACHER))
     definition = _definition()
@@ -143,9 +143,14 @@ def _prepare(workdir: Path) -> dict:
         "items": [item["key"] for item in definition["items"]],
         "scale_max": 6,
         "expected": len(staff),
-        "spread_seconds": SPREAD_SECONDS,
+        "spread_seconds": spread,
         "sessions": [s.session_key for s in sessions],
     }
+
+
+def _run_time(plan: dict) -> int:
+    """Locust gives up this long after it starts: the spread and time to finish."""
+    return int(plan["spread_seconds"]) + RUN_TIME - SPREAD_SECONDS
 
 
 def _free_port() -> int:
@@ -192,11 +197,11 @@ def _serve_and_load(workdir: Path, plan: dict) -> dict:
         started = time.perf_counter()
         locust = subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
-             "-u", str(plan["expected"]), "-r", str(SPAWN_RATE), "--run-time", f"{RUN_TIME}s",
+             "-u", str(plan["expected"]), "-r", str(SPAWN_RATE), "--run-time", f"{_run_time(plan)}s",
              "--stop-timeout", "5", "--host", base, "--csv", str(workdir / "locust"),
              "--only-summary", "--loglevel", "WARNING"],
             env={**os.environ, "SURVEY_LOAD_PLAN": str(plan_file)},
-            capture_output=True, text=True, timeout=RUN_TIME + 30,
+            capture_output=True, text=True, timeout=_run_time(plan) + 30,
         )  # fmt: skip
         elapsed = time.perf_counter() - started
     finally:
@@ -243,7 +248,7 @@ def _count(window_id: int) -> dict:
     }
 
 
-def run(*, drop_database: bool = False) -> dict:
+def run(*, drop_database: bool = False, staff: int = STAFF, spread: float = SPREAD_SECONDS) -> dict:
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if url.startswith("postgres"):
         _postgres_ensure(url)
@@ -253,10 +258,10 @@ def run(*, drop_database: bool = False) -> dict:
     try:
         from django.db import connection
 
-        plan = _prepare(workdir)
+        plan = _prepare(workdir, staff=staff, spread=spread)
         connection.close()  # the server's processes write from here on
         figures = _serve_and_load(workdir, plan)
-        figures.update(_count(plan["window"]), expected=plan["expected"],
+        figures.update(_count(plan["window"]), expected=plan["expected"], spread_seconds=spread,
                        database=connection.vendor, workers=WORKERS)  # fmt: skip
         connection.close()
         return figures
@@ -266,12 +271,23 @@ def run(*, drop_database: bool = False) -> dict:
             _postgres_ensure(url, drop=True)
 
 
+def _option(argv: list[str], name: str, default: int) -> int:
+    """``--staff 60``: a smaller run (the suite's), the same code."""
+    if name in argv:
+        return int(argv[argv.index(name) + 1])
+    return default
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    figures = run(drop_database="--drop-database" in argv)
+    figures = run(
+        drop_database="--drop-database" in argv,
+        staff=_option(argv, "--staff", STAFF),
+        spread=_option(argv, "--spread", SPREAD_SECONDS),
+    )
     f = figures
     print(f"{f['expected']} staff answer one survey on {f['database']}, gunicorn with "
-          f"{f['workers']} workers on 127.0.0.1, locust headless, arriving over {SPREAD_SECONDS} s")  # fmt: skip
+          f"{f['workers']} workers on 127.0.0.1, locust headless, arriving over {f['spread_seconds']} s")  # fmt: skip
     print(f"  answers stored: {f['stored']} (ledger: {f['ledger_answered']} answered, "
           f"{f['ledger_duplicates']} duplicated)  failures: {f['failures']}  "
           f"server errors: {f['server_errors']}  'database is locked': {f['locked']}")  # fmt: skip
