@@ -88,6 +88,7 @@ def test_a_secret_key_anyone_could_know_is_refused(production, monkeypatch, key)
 
 def test_the_generated_key_is_enough_for_one_machine_on_sqlite(production, monkeypatch):
     monkeypatch.delenv("SECRET_KEY")
+    monkeypatch.setitem(production.DATABASES["default"], "ENGINE", "django.db.backends.sqlite3")
     assert unsafe_configuration(bind="127.0.0.1:8000") == []
 
 
