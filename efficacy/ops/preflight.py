@@ -19,7 +19,6 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 from efficacy.config import SECRET_KEY_MIN_LENGTH, is_set
 
@@ -95,10 +94,3 @@ def unsafe_configuration(*, bind: str) -> list[str]:
             f"value, the same on every machine, e.g. the output of: {NEW_KEY_COMMAND}"
         )
     return problems
-
-
-def require_safe_configuration(*, bind: str) -> None:
-    """Raise :class:`ImproperlyConfigured` listing every problem, if there is one."""
-    problems = unsafe_configuration(bind=bind)
-    if problems:
-        raise ImproperlyConfigured("\n".join(problems))
