@@ -14,7 +14,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from efficacy.config import envbool, envint, envnetworks, envretention, secret_key
+from efficacy.config import (
+    envbool,
+    envint,
+    envnetworks,
+    envretention,
+    envstorage,
+    secret_key,
+)
 from efficacy.front.oidc import config as oidc_config
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -289,6 +296,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Set STATIC_ROOT (and run `efficacy collectstatic`) only where a web server serves files itself.
 STATIC_ROOT = Path(os.environ["STATIC_ROOT"]) if os.environ.get("STATIC_ROOT") else None
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# Uploads, import files and the progress of background runs: the folder MEDIA_ROOT, or an
+# S3-compatible store (EFFICACY_S3_BUCKET, ...) that web and workers on several machines share.
+STORAGES = {
+    "default": envstorage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # One laptop, no reverse proxy: WhiteNoise serves static files straight from the apps.
 WHITENOISE_USE_FINDERS = True
 

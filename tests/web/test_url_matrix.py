@@ -355,7 +355,7 @@ def things(world):
         "run": ImportRun.objects.create(
             created_by=world.admin_a,
             file_name="oneroster.zip",
-            stored_path="",
+            stored_name="",
             status=ImportRun.RunStatus.SUCCEEDED,
         ),
     }
