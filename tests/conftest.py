@@ -22,6 +22,12 @@ def _isolated_data_dir(settings, tmp_path):
     settings.DATA_DIR = tmp_path
 
 
+@pytest.fixture
+def immediate_tasks(settings):
+    """Run background tasks inside the request, so a test sees their outcome at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def _no_progress_remembered():
     """What this process last wrote of a run's progress (efficacy.progress keeps it to

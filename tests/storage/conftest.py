@@ -7,15 +7,16 @@ S3 tests skip, except in CI, where nothing may skip for want of a tool.
 from __future__ import annotations
 
 import importlib
-import os
 import uuid
 from types import ModuleType
 
 import pytest
 
+from tests.conftest import in_ci
+
 
 def require(module: str) -> ModuleType:
-    if os.environ.get("CI"):
+    if in_ci():
         return importlib.import_module(module)
     return pytest.importorskip(module)
 
