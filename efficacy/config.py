@@ -196,3 +196,55 @@ def envretention(name: str, defaults: dict[str, int] = RETENTION_DEFAULTS) -> di
             )
         policy[kind] = value
     return policy
+
+
+#: An S3-compatible store holds the uploaded files when ``EFFICACY_S3_BUCKET`` is set:
+#: these variables name the bucket and the keys to reach it; all three are needed.
+S3_REQUIRED = ("EFFICACY_S3_BUCKET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+#: Where the store answers (unset: Amazon S3 itself) and its region (unset: boto3's default).
+S3_OPTIONAL = ("EFFICACY_S3_ENDPOINT_URL", "EFFICACY_S3_REGION")
+
+
+def envstorage() -> dict[str, object]:
+    """The ``default`` entry of ``STORAGES``: where uploads, import files and progress live.
+
+    The local folder ``MEDIA_ROOT`` (one machine) unless an ``EFFICACY_S3_*`` variable
+    is set; then an S3-compatible store through django-storages, which every web and
+    worker process reaches. Half a configuration (an endpoint without a bucket, a bucket
+    without its keys) stops the start, naming each variable still to set.
+    """
+    s3_names = ("EFFICACY_S3_BUCKET", *S3_OPTIONAL)
+    if not any(_raw(name) for name in s3_names):
+        # No location option: the folder follows MEDIA_ROOT wherever it is set.
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    missing = [name for name in S3_REQUIRED if _raw(name) is None]
+    if missing:
+        given = ", ".join(name for name in s3_names if _raw(name))
+        raise ImproperlyConfigured(
+            f"{given} asks for an S3-compatible store, but {', '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not set. Set {', '.join(S3_REQUIRED)} "
+            f"(and EFFICACY_S3_ENDPOINT_URL for a store other than Amazon S3), or unset "
+            f"{given} to keep the files in the local folder MEDIA_ROOT."
+        )
+    endpoint = _raw("EFFICACY_S3_ENDPOINT_URL")
+    if endpoint is not None and not endpoint.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(
+            f"EFFICACY_S3_ENDPOINT_URL={endpoint!r} is not a URL. Write it with its scheme, "
+            f"e.g. https://s3.example.org, or leave it unset for Amazon S3."
+        )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _raw("EFFICACY_S3_BUCKET"),
+            "access_key": _raw("AWS_ACCESS_KEY_ID"),
+            "secret_key": _raw("AWS_SECRET_ACCESS_KEY"),
+            "endpoint_url": endpoint,
+            "region_name": _raw("EFFICACY_S3_REGION"),
+            # Objects are private: files are served by the app after its access checks.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Stored names are random (uuid) already, and a run's progress object is
+            # replaced whole on each write (efficacy.progress).
+            "file_overwrite": True,
+        },
+    }

@@ -20,6 +20,7 @@ from efficacy.config import (
     envint,
     envnetworks,
     envretention,
+    envstorage,
     secret_key,
 )
 from efficacy.front.oidc import config as oidc_config
@@ -310,8 +311,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# Uploads, import files and the progress of background runs: the folder MEDIA_ROOT, or an
+# S3-compatible store (EFFICACY_S3_BUCKET, ...) that web and workers on several machines share.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": envstorage(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # `efficacy serve` and `efficacy collectstatic` set EFFICACY_STATIC_COLLECTED (efficacy/cli.py):

@@ -22,6 +22,21 @@ def _isolated_data_dir(settings, tmp_path):
     settings.DATA_DIR = tmp_path
 
 
+@pytest.fixture
+def immediate_tasks(settings):
+    """Run background tasks inside the request, so a test sees their outcome at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _no_progress_remembered():
+    """What this process last wrote of a run's progress (efficacy.progress keeps it to
+    beat and to space its writes) never carries over to a later test's run of the same id."""
+    from efficacy import progress
+
+    progress._last.clear()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: a figure kept by an earlier test (its ids

@@ -40,7 +40,7 @@ from efficacy.access.roster import (
     is_active_account,
     is_administrator,
 )
-from efficacy.cycles.models import InquiryCycle, MasteryMoment
+from efficacy.cycles.models import EvidenceUpload, InquiryCycle, MasteryMoment
 from efficacy.roster.models import Enrollment, Role, School, Status, Student, Team
 
 #: Who may add a strategy to their school's own library.
@@ -113,6 +113,19 @@ def can_see_story_names(user: Person, school: School) -> bool:
 def can_see_student_evidence(user: Person, cycle: InquiryCycle) -> bool:
     """The grid and the student-level export: team members and editors only."""
     return can_contribute_to_team(user, cycle.team)
+
+
+def access_evidence_upload(user: Person, cycle_id: ObjectId, upload_id: ObjectId) -> EvidenceUpload:
+    """An evidence upload's run and outcome (its problems quote the file's rows): for
+    whoever may see the cycle's student-level evidence, and for its uploader while they
+    still see the cycle. Anyone else gets a 404."""
+    cycle = access_cycle(user, cycle_id)
+    upload = access.get_or_404(cycle.uploads.select_related("created_by"), upload_id)
+    if can_see_student_evidence(user, cycle):
+        return upload
+    if is_active_account(user) and upload.created_by_id == user.pk:
+        return upload
+    raise Http404
 
 
 def evidence_students_for(user: Person, cycle: InquiryCycle) -> QuerySet[Student]:

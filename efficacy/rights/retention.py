@@ -19,11 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
@@ -154,7 +154,7 @@ def _erase_retired_students(cutoff: dt.datetime) -> int:
 
 
 def _import_files(cutoff: dt.datetime) -> list[tuple[QuerySet[Any], str]]:
-    return [(ImportRun.objects.filter(created_at__lt=cutoff).exclude(stored_path=""), "created_at")]
+    return [(ImportRun.objects.filter(created_at__lt=cutoff).exclude(stored_name=""), "created_at")]
 
 
 def _delete_import_files(cutoff: dt.datetime) -> int:
@@ -162,9 +162,10 @@ def _delete_import_files(cutoff: dt.datetime) -> int:
     deleted = 0
     for queryset, _field in _import_files(cutoff):
         for run in queryset:
-            Path(run.stored_path).unlink(missing_ok=True)
-            run.stored_path = ""
-            run.save(update_fields=["stored_path"])
+            # A run started again shares its upload: deleting it twice is harmless.
+            default_storage.delete(run.stored_name)
+            run.stored_name = ""
+            run.save(update_fields=["stored_name"])
             deleted += 1
     return deleted
 

@@ -319,7 +319,8 @@ class TeamMembership(models.Model):
 class ImportRun(models.Model):
     """One roster upload from the web page, imported by a background task.
 
-    The task writes its progress here; the progress page reads it.
+    The upload is kept in the storage (``stored_name``); the task records its outcome
+    here, and its progress as it goes through :mod:`efficacy.progress`.
     """
 
     class RunStatus(models.TextChoices):
@@ -340,11 +341,12 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # When a worker started the import; its heartbeat file beats from then on.
+    # When a worker started the import; its heartbeat (efficacy.progress) beats from then on.
     started_at = models.DateTimeField(null=True, blank=True)
     failure = models.CharField(max_length=20, choices=Failure.choices, blank=True)
     file_name = models.CharField(max_length=255)
-    stored_path = models.CharField(max_length=1000)
+    # The upload's name in the storage ("imports/<uuid>.zip"); "" once the retention purged it.
+    stored_name = models.CharField(max_length=1000)
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     stage = models.CharField(max_length=100, blank=True)
     done = models.PositiveIntegerField(default=0)
@@ -372,6 +374,12 @@ class ImportRun(models.Model):
     def can_start_again(self) -> bool:
         """A run that failed on something other than its export may simply be run again."""
         return self.status == self.RunStatus.FAILED and self.failure != self.Failure.INVALID
+
+    @property
+    def progress_key(self) -> str:
+        """This run's progress and heartbeat in :mod:`efficacy.progress` (its own, never
+        its upload's: a run started again shares the upload)."""
+        return f"roster-import-{self.pk}"
 
 
 class AccountEvent(models.Model):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -122,18 +123,13 @@ def import_run_start(*, by: User, upload: UploadedFile) -> ImportRun:
                          "(manifest.csv, orgs.csv, users.csv, ... at its top level).")}
         )  # fmt: skip
     upload.seek(0)
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    # Never trust the uploaded name as a path: a random stem, the original name kept for display.
-    stored = folder / f"{uuid.uuid4().hex}.zip"
-    with stored.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    # Never trust the uploaded name as a path: a random name, the original kept for display.
+    stored = default_storage.save(f"imports/{uuid.uuid4().hex}.zip", upload)
     with transaction.atomic():
         run = ImportRun.objects.create(
             created_by=by,
             file_name=Path(upload.name or "export.zip").name[:255],
-            stored_path=str(stored),
+            stored_name=stored,
         )
         record(actor=by, action=Audit.ROSTER_IMPORT_STARTED, school=by.school_id, target=run)
     return _import_run_enqueue(run)
@@ -178,13 +174,13 @@ def import_run_start_again(*, by: User, run: ImportRun) -> ImportRun:
     """Queue the upload of a run that failed on something other than its export, as a new run."""
     if not access.can_start_import_again(by, run):
         raise PermissionDenied(_("This import cannot be started again."))
-    if not Path(run.stored_path).is_file():
+    if not run.stored_name or not default_storage.exists(run.stored_name):
         raise ValidationError(
             _("The uploaded file is no longer on the server: upload the export again.")
         )
     with transaction.atomic():
         again = ImportRun.objects.create(
-            created_by=by, file_name=run.file_name, stored_path=run.stored_path
+            created_by=by, file_name=run.file_name, stored_name=run.stored_name
         )
         record(actor=by, action=Audit.ROSTER_IMPORT_STARTED, school=by.school_id, target=again,
                detail={"again": run.pk})  # fmt: skip

@@ -1,29 +1,29 @@
 """Background work of the roster: the web roster import (django-tasks).
 
-A worker runs these: ``efficacy db_worker``. The task records its progress and
-a heartbeat in files beside the upload, so the progress page can show how far
-it got and notice when the worker died (killed, restarted) in the middle. It
-runs in the language of the person who queued it, since the run keeps its stage
-and its problems as text.
+A worker runs these: ``efficacy db_worker``, on this machine or another. The task
+reads the upload from the storage, and records its progress and a heartbeat
+through :mod:`efficacy.progress`, so the progress page can show how far it got
+and notice when the worker died (killed, restarted) in the middle. It runs in
+the language of the person who queued it, since the run keeps its stage and its
+problems as text.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import threading
-import time
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from efficacy import progress
 from efficacy.access import roster as access
 from efficacy.audit.models import Action as Audit
 from efficacy.audit.models import Via
@@ -35,93 +35,31 @@ logger = logging.getLogger(__name__)
 Status = ImportRun.RunStatus
 Failure = ImportRun.Failure
 
-#: Write progress at most this often, so a large import is not slowed by its own bookkeeping.
-PROGRESS_EVERY_SECONDS = 0.5
-#: A running import's worker touches its heartbeat file this often...
-HEARTBEAT_SECONDS = 5
-#: ...so a run whose heartbeat is older than this has lost its worker.
-SILENT_WORKER_SECONDS = 120
-
-
-# Beside the upload, per run: a run started again shares its upload, never these.
-def progress_path(run: ImportRun) -> Path:
-    return Path(f"{run.stored_path}.{run.pk}.progress.json")
-
-
-def heartbeat_path(run: ImportRun) -> Path:
-    return Path(f"{run.stored_path}.{run.pk}.heartbeat")
-
-
-def progress_write(run: ImportRun, *, stage: str, done: int, total: int) -> None:
-    """Progress goes to a file beside the upload, not to the database: the importer
-    writes in one transaction, and on SQLite no other connection may write meanwhile
-    (nor would the page see the rows before the commit)."""
-    path = progress_path(run)
-    scratch = path.with_suffix(".tmp")
-    scratch.write_text(json.dumps({"stage": stage, "done": done, "total": total}))
-    os.replace(scratch, path)  # atomic: the page never reads half a file
-
 
 def progress_read(run: ImportRun) -> dict | None:
-    try:
-        data = json.loads(progress_path(run).read_text())
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def last_heartbeat(run: ImportRun) -> datetime | None:
-    """When the run's worker was last known alive: its heartbeat, or when it started."""
-    beats = [run.started_at] if run.started_at else []
-    try:
-        mtime = heartbeat_path(run).stat().st_mtime
-    except OSError:
-        pass
-    else:
-        beats.append(datetime.fromtimestamp(mtime, tz=timezone.get_current_timezone()))
-    return max(beats) if beats else None
+    """The progress the run's worker last reported, or None."""
+    return progress.read(run.progress_key)
 
 
 def worker_is_silent(run: ImportRun) -> bool:
     """A running import whose worker stopped beating: it died and will never finish."""
     if run.status != Status.RUNNING:
         return False
-    beat = last_heartbeat(run)
-    if beat is None:
-        return True
-    return timezone.now() - beat > timedelta(seconds=SILENT_WORKER_SECONDS)
+    return progress.is_silent(run.progress_key, started_at=run.started_at)
 
 
 @contextmanager
-def _heartbeat(run: ImportRun) -> Iterator[None]:
-    """Touch the run's heartbeat file every few seconds for as long as the import runs.
+def local_copy(name: str, suffix: str = "") -> Iterator[Path]:
+    """A copy of the stored file ``name`` on this machine's disk, removed afterwards.
 
-    A file, not the database: on SQLite the import's write transaction would make a
-    heartbeat row wait. The thread dies with the worker, and the beats stop.
+    The importer reads a zip by path (random access into its members); the copy is
+    made in chunks, so a district's export of tens of MB never sits whole in memory.
     """
-    path = heartbeat_path(run)
-    stop = threading.Event()
-
-    def touch() -> None:
-        try:
-            path.touch()
-        except OSError:  # a heartbeat is a courtesy: never fail an import for it
-            logger.warning("could not record the heartbeat of import run %s", run.pk)
-
-    def beat() -> None:
-        while not stop.wait(HEARTBEAT_SECONDS):
-            touch()
-
-    touch()
-
-    thread = threading.Thread(target=beat, name=f"import-run-{run.pk}-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-        path.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="efficacy-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with default_storage.open(name, "rb") as source, path.open("wb") as target:
+            shutil.copyfileobj(source, target, 1024 * 1024)
+        yield path
 
 
 def run_problem(run: ImportRun, message: str, hint: str) -> dict[str, object]:
@@ -137,7 +75,7 @@ def roster_import_run(run_id: int, language: str | None = None) -> str:
     run = ImportRun.objects.select_related("created_by__school").get(pk=run_id)
     runs = ImportRun.objects.filter(pk=run_id)
     in_language = translation.override(language) if language else nullcontext()
-    with in_language, _heartbeat(run):
+    with in_language, progress.beating(run.progress_key):
         runs.update(status=Status.RUNNING, stage=_("reading the export"), started_at=timezone.now())
         status, fields = _import(run)
         # The outcome is the truth even if the page had given this worker up for dead.
@@ -151,7 +89,6 @@ def roster_import_run(run_id: int, language: str | None = None) -> str:
                 detail={"status": status, "problems": len(fields.get("problems") or [])},  # type: ignore[arg-type]
                 via=Via.PAGE,  # the continuation of the upload page's action
             )
-    progress_path(run).unlink(missing_ok=True)
     return status
 
 
@@ -168,20 +105,20 @@ def _import(run: ImportRun) -> tuple[str, dict[str, object]]:
             _("An administrator can upload it again."),
         )
         return Status.FAILED, {"problems": [problem], "failure": Failure.INVALID}
-    last = {"stage": None, "at": 0.0}
 
-    def progress(stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if stage == last["stage"] and done < total and now - last["at"] < PROGRESS_EVERY_SECONDS:
-            return
-        last.update(stage=stage, at=now)
-        try:
-            progress_write(run, stage=stage, done=done, total=total)
-        except OSError:  # progress is a courtesy: never fail an import for it
-            logger.warning("could not record progress of import run %s", run.pk)
+    def report(stage: str, done: int, total: int) -> None:
+        progress.write(run.progress_key, stage=stage, done=done, total=total)
 
+    if not run.stored_name or not default_storage.exists(run.stored_name):
+        problem = run_problem(
+            run,
+            _("The uploaded file is no longer on the server."),
+            _("Upload the export again."),
+        )
+        return Status.FAILED, {"problems": [problem], "failure": Failure.INVALID}
     try:
-        summary = roster_import(source=run.stored_path, scope=scope, progress=progress)
+        with local_copy(run.stored_name, suffix=".zip") as path:
+            summary = roster_import(source=path, scope=scope, progress=report)
     except RosterImportInvalid as invalid:
         problems = [{**p.to_dict(), "text": str(p)} for p in invalid.problems]
         return Status.FAILED, {

@@ -270,7 +270,9 @@ def test_a_read_only_token_cannot_import(client, world):
 
 
 def test_another_administrators_import_is_not_found(client, world):
-    run = ImportRun.objects.create(created_by=world.admin_a, file_name="x.zip", stored_path="/x")
+    run = ImportRun.objects.create(
+        created_by=world.admin_a, file_name="x.zip", stored_name="imports/x.zip"
+    )
     url = reverse("api:roster-import", args=[run.pk])
     assert client.get(url, **bearer(world.admin_a)).status_code == 200
     assert client.get(url, **bearer(world.teacher_a)).status_code == 404

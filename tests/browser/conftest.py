@@ -100,9 +100,3 @@ def page(browser, live_server, request):
     finally:
         tab.close()
     assert not tab.csp_errors, tab.csp_errors
-
-
-@pytest.fixture
-def immediate_tasks(settings):
-    """Run background tasks inside the request, so a test sees their outcome at once."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -150,7 +150,7 @@ def _upload(client, cycle, content: bytes, name: str):
 
 
 @pytest.fixture
-def evidence(world, cycle, rubric, baseline, final):
+def evidence(world, cycle, rubric, baseline, final, immediate_tasks):
     return cycle
 
 

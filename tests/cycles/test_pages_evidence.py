@@ -26,7 +26,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def evidence(cycle, rubric, baseline, final):
+def evidence(cycle, rubric, baseline, final, immediate_tasks):
     return cycle
 
 
@@ -545,6 +545,7 @@ def test_a_gradebook_export_with_problems_lists_them_with_file_and_row(
             "line_items": _file("lineItems.csv", LINE_ITEMS),
             "results": _file("results.csv", bad),
         },
+        follow=True,
     )
     html = response.content.decode()
     assert "1 problem: nothing was imported" in html

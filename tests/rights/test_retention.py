@@ -9,6 +9,8 @@ import json
 import pytest
 from axes.models import AccessAttempt
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -46,7 +48,7 @@ def test_an_unknown_kind_or_a_bad_number_stops_the_start(monkeypatch, value, mes
 
 
 @pytest.fixture
-def expired(world, tmp_path):
+def expired(world):
     """One of each kind this installation holds, past its retention, and one not past it."""
     Student.objects.filter(pk=world.retired_student.pk).update(date_last_modified=LONG_AGO)
     ticket = ExitTicket.objects.create(
@@ -57,20 +59,18 @@ def expired(world, tmp_path):
         closes_at=LONG_AGO,
     )
     TicketAnswer.objects.create(ticket=ticket, understood="quotes", confidence=3)
-    upload = tmp_path / "old-roster.zip"
-    upload.write_bytes(b"PK")
-    run = ImportRun.objects.create(
-        created_by=world.admin_a, file_name="r.zip", stored_path=str(upload)
-    )
+    upload = default_storage.save("imports/old-roster.zip", ContentFile(b"PK"))
+    run = ImportRun.objects.create(created_by=world.admin_a, file_name="r.zip", stored_name=upload)
     ImportRun.objects.filter(pk=run.pk).update(created_at=LONG_AGO)
+    recent_upload = default_storage.save("imports/new-roster.zip", ContentFile(b"PK"))
     recent = ImportRun.objects.create(
-        created_by=world.admin_a, file_name="n.zip", stored_path=str(upload)
+        created_by=world.admin_a, file_name="n.zip", stored_name=recent_upload
     )
     attempt = AccessAttempt.objects.create(
         username="x", ip_address="10.0.0.1", failures_since_start=1
     )
     AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=LONG_AGO)
-    return {"run": run, "recent": recent, "upload": upload}
+    return {"run": run, "recent": recent, "upload": upload, "recent_upload": recent_upload}
 
 
 def _purge(*args) -> dict:
@@ -97,7 +97,7 @@ def test_a_dry_run_lists_per_kind_how_many_would_go_and_the_oldest_and_changes_n
     assert all(kind["held"] for kind in kinds.values())
     assert TicketAnswer.objects.count() == 1
     assert not Erasure.objects.exists()
-    assert expired["upload"].exists()
+    assert default_storage.exists(expired["upload"])
 
 
 def test_the_purge_erases_retired_students_and_deletes_the_rest_of_what_expired(world, expired):
@@ -108,9 +108,11 @@ def test_the_purge_erases_retired_students_and_deletes_the_rest_of_what_expired(
     assert TicketAnswer.objects.count() == 0
     assert not AccessAttempt.objects.exists()
     expired["run"].refresh_from_db()
-    assert expired["run"].stored_path == ""
+    assert expired["run"].stored_name == ""
+    assert not default_storage.exists(expired["upload"])
     expired["recent"].refresh_from_db()
-    assert expired["recent"].stored_path  # 30 days have not passed
+    assert expired["recent"].stored_name  # 30 days have not passed
+    assert default_storage.exists(expired["recent_upload"])
     assert _purge("--dry-run")["retired_students"]["count"] == 0
 
 

@@ -250,7 +250,9 @@ def test_the_impact_panel_says_in_french_why_a_figure_is_empty(
         assert english not in body, english
 
 
-def test_an_upload_problem_writes_its_numbers_the_french_way(french, world, cycle, rubric):
+def test_an_upload_problem_writes_its_numbers_the_french_way(
+    french, world, cycle, rubric, immediate_tasks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     content = "student,class,measure,occasion,score\n" + "x" * 10_001 + ",,Inference rubric,B,1\n"

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import io
-import os
 import zipfile
-from datetime import timedelta
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from efficacy import progress
 from efficacy.access import roster as access
 from efficacy.roster.models import District, ImportRun, Role, School, Student, User
 from efficacy.roster.oneroster.generate import district_generate, export_write
-from efficacy.roster.tasks import heartbeat_path, progress_write, roster_import_run
+from efficacy.roster.tasks import roster_import_run
 from efficacy.tabular.problems import SHOWN
 from tests.roster.conftest import base_files, staff_row, unknown_role_users
 
@@ -66,9 +67,12 @@ def test_a_valid_export_is_imported_in_the_background_and_shows_its_summary(
     assert run.summary["counts"]["users"]["created"] == 36
     assert run.summary["scope"] == {"kind": "district", "name": "Riverside District"}
     assert "Imported for Riverside District." in body
-    # The saved file is under MEDIA_ROOT/imports, not under the uploaded name.
-    assert "/imports/" in run.stored_path
-    assert not run.stored_path.endswith("district.zip")
+    # The saved file is in the storage's imports/, not under the uploaded name.
+    assert run.stored_name.startswith("imports/")
+    assert not run.stored_name.endswith("district.zip")
+    assert default_storage.open(run.stored_name).read() == export.read_bytes()
+    # Its progress went with the run: nothing is left to beat.
+    assert progress.read(run.progress_key) is None
 
 
 def test_an_invalid_export_lists_every_problem_and_imports_nothing(admin_client):
@@ -141,7 +145,11 @@ def test_a_teacher_cannot_upload_a_roster(client, world, settings):
 
 
 def make_run(world, **fields) -> ImportRun:
-    defaults = {"created_by": world.admin_a, "file_name": "roster.zip", "stored_path": "/nowhere"}
+    defaults = {
+        "created_by": world.admin_a,
+        "file_name": "roster.zip",
+        "stored_name": "imports/nowhere.zip",
+    }
     return ImportRun.objects.create(**{**defaults, **fields})
 
 
@@ -200,13 +208,9 @@ def test_another_schools_administrator_cannot_follow_a_run(client, world):
     assert client.get(reverse("roster:import_run", args=[run.pk])).status_code == 200
 
 
-def test_a_running_run_shows_the_progress_the_worker_reports_during_the_import(
-    client, world, tmp_path
-):
-    run = make_run(
-        world, status="running", started_at=timezone.now(), stored_path=str(tmp_path / "x.zip")
-    )
-    progress_write(run, stage="writing enrollments", done=30, total=120)
+def test_a_running_run_shows_the_progress_the_worker_reports_during_the_import(client, world):
+    run = make_run(world, status="running", started_at=timezone.now())
+    progress.write(run.progress_key, stage="writing enrollments", done=30, total=120)
     client.force_login(world.admin_a)
     body = status_of(client, run)
     assert "writing enrollments" in body
@@ -290,11 +294,16 @@ def long_ago(minutes: int):
     return timezone.now() - timedelta(minutes=minutes)
 
 
-def test_a_run_whose_worker_died_is_shown_as_failed_not_importing_forever(client, world, tmp_path):
-    stored = tmp_path / "x.zip"
-    stored.write_bytes(b"PK")
-    run = make_run(world, status="running", stored_path=str(stored), started_at=long_ago(30))
-    progress_write(run, stage="importing enrollments", done=100, total=100)
+def stale_progress(run, minutes: int) -> None:
+    """The progress a worker wrote ``minutes`` ago, before it died."""
+    at = (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat()
+    body = f'{{"stage": "importing enrollments", "done": 100, "total": 100, "at": "{at}"}}'
+    default_storage.save(progress.name_of(run.progress_key), ContentFile(body.encode()))
+
+
+def test_a_run_whose_worker_died_is_shown_as_failed_not_importing_forever(client, world):
+    run = make_run(world, status="running", started_at=long_ago(30))
+    stale_progress(run, minutes=10)
     client.force_login(world.admin_a)
 
     body = status_of(client, run)
@@ -308,11 +317,9 @@ def test_a_run_whose_worker_died_is_shown_as_failed_not_importing_forever(client
     assert run.finished_at is not None
 
 
-def test_a_run_whose_worker_still_beats_keeps_importing(client, world, tmp_path):
-    run = make_run(
-        world, status="running", stored_path=str(tmp_path / "x.zip"), started_at=long_ago(30)
-    )
-    heartbeat_path(run).touch()
+def test_a_run_whose_worker_still_beats_keeps_importing(client, world):
+    run = make_run(world, status="running", started_at=long_ago(30))
+    progress.beat(run.progress_key)
     client.force_login(world.admin_a)
 
     body = status_of(client, run)
@@ -322,13 +329,9 @@ def test_a_run_whose_worker_still_beats_keeps_importing(client, world, tmp_path)
     assert run.status == "running"
 
 
-def test_a_silent_heartbeat_is_noticed_on_the_import_page_too(client, world, tmp_path):
-    run = make_run(
-        world, status="running", stored_path=str(tmp_path / "x.zip"), started_at=long_ago(30)
-    )
-    heartbeat_path(run).touch()
-    stale = (timezone.now() - timedelta(minutes=10)).timestamp()
-    os.utime(heartbeat_path(run), (stale, stale))
+def test_a_silent_heartbeat_is_noticed_on_the_import_page_too(client, world):
+    run = make_run(world, status="running", started_at=long_ago(30))
+    stale_progress(run, minutes=10)
     client.force_login(world.admin_a)
 
     client.get(reverse("roster:import"))
@@ -342,10 +345,8 @@ def test_a_run_whose_worker_died_can_be_started_again_from_its_upload(
 ):
     settings.TASKS = IMMEDIATE
     files = {"users": [staff_row("u-new", "s-north", username="newbie")]}
-    stored = Path(settings.MEDIA_ROOT) / "imports" / "stored.zip"
-    stored.parent.mkdir(parents=True)
-    stored.write_bytes(export_upload(tmp_path, files).read())
-    run = make_run(world, status="running", stored_path=str(stored), started_at=long_ago(30))
+    stored = default_storage.save("imports/stored.zip", export_upload(tmp_path, files))
+    run = make_run(world, status="running", stored_name=stored, started_at=long_ago(30))
     client.force_login(world.admin_a)
     status_of(client, run)
 
@@ -353,10 +354,10 @@ def test_a_run_whose_worker_died_can_be_started_again_from_its_upload(
 
     again = ImportRun.objects.exclude(pk=run.pk).get()
     assert response.redirect_chain[-1][0] == reverse("roster:import_run", args=[again.pk])
-    assert (again.status, again.created_by, again.stored_path) == (
+    assert (again.status, again.created_by, again.stored_name) == (
         "succeeded",
         world.admin_a,
-        str(stored),
+        stored,
     )
     assert User.objects.get(sourced_id="u-new").school == world.school_a
     assert "The roster was imported." in response.content.decode()
@@ -393,12 +394,11 @@ def test_who_may_start_a_run_again_is_who_may_follow_it_and_import(client, world
 
 def test_the_task_beats_while_it_imports_and_stops_when_done(world, tmp_path, monkeypatch):
     seen = []
-    stored = tmp_path / "x.zip"
-    stored.write_bytes(export_upload(tmp_path, {"users": []}).read())
-    run = make_run(world, stored_path=str(stored))
+    stored = default_storage.save("imports/x.zip", export_upload(tmp_path, {"users": []}))
+    run = make_run(world, stored_name=stored)
 
     def spy(*args, **kwargs):
-        seen.append(heartbeat_path(run).exists())
+        seen.append(progress.last_beat(run.progress_key) is not None)
         raise RuntimeError("boom")
 
     monkeypatch.setattr("efficacy.roster.oneroster.services.roster_import", spy)
@@ -406,6 +406,6 @@ def test_the_task_beats_while_it_imports_and_stops_when_done(world, tmp_path, mo
 
     run.refresh_from_db()
     assert seen == [True]
-    assert not heartbeat_path(run).exists()
+    assert progress.last_beat(run.progress_key) is None
     assert (run.status, run.failure) == ("failed", "error")
     assert run.started_at is not None

@@ -29,7 +29,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from efficacy.cycles.models import MasteryMoment, Milestone
+from efficacy.cycles.models import EvidenceUpload, MasteryMoment, Milestone
 from efficacy.cycles.plan.services import cycle_create, measure_create, occasion_create
 from efficacy.practice.models import RoundSchedule
 from efficacy.practice.services import ActionDraft, meeting_record, note_add, photo_add
@@ -181,6 +181,12 @@ ROWS: dict[str, Row] = {
     "cycles:export": Row(args=lambda w, t: [t["cycle"].pk, "csv"],
                          answers=answers(TEAM, forbidden={"analyst"})),
     "cycles:gradebook": Row(args=the_cycle, answers=answers(TEAM, forbidden={"analyst"})),
+    # An upload's run quotes the file's rows: the team who see student evidence; the
+    # analyst, who sees the cycle but not its students, is not told it exists.
+    "cycles:upload_run": Row(args=lambda w, t: [t["cycle"].pk, t["evidence_upload"].pk],
+                             answers=answers(TEAM)),
+    "cycles:upload_run_status": Row(args=lambda w, t: [t["cycle"].pk, t["evidence_upload"].pk],
+                                    answers=answers(TEAM)),
     "cycles:evidence_delete": Row(args=the_cycle, answers=answers(TEAM, forbidden={"analyst"})),
     "cycles:impact_panel": Row(args=the_cycle, answers=answers(READERS)),
     "cycles:feed": Row(args=school_a, answers=answers(SCHOOL_A_STAFF)),
@@ -327,6 +333,14 @@ def things(world):
             text="Ava quotes line 4.",
         )[0],
         "milestone": Milestone.objects.create(cycle=cycle, title="Observe each other"),
+        "evidence_upload": EvidenceUpload.objects.create(
+            cycle=cycle,
+            created_by=world.lead_english,
+            kind=EvidenceUpload.Kind.SCORES,
+            file_name="scores.csv",
+            status=EvidenceUpload.RunStatus.SUCCEEDED,
+            summary={"created": 2, "updated": 0, "unchanged": 0, "blank": 0},
+        ),
         "moment": MasteryMoment.objects.create(cycle=cycle, reflection={}, rule="prepost_gain"),
         "schedule": RoundSchedule.objects.create(
             school=world.school_a,
@@ -366,7 +380,7 @@ def things(world):
         "run": ImportRun.objects.create(
             created_by=world.admin_a,
             file_name="oneroster.zip",
-            stored_path="",
+            stored_name="",
             status=ImportRun.RunStatus.SUCCEEDED,
         ),
     }

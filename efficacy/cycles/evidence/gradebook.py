@@ -49,6 +49,19 @@ def line_items_read(content: bytes, problems: list[Problem]) -> Table | None:
     )
 
 
+def line_items_found(content: bytes) -> list[dict[str, str]]:
+    """The gradebook columns of an export, so a person can see which sourcedId to link."""
+    table = line_items_read(content, [])
+    return [
+        {
+            "sourced_id": str(record.get("sourcedId") or ""),
+            "title": str(record.get("title") or ""),
+            "class": str(record.get("classSourcedId") or ""),
+        }
+        for _number, record in (table.rows if table else [])[:200]
+    ]
+
+
 def gradebook_link_set(
     *, user: Any, measure: Measure, occasion: Occasion, line_item_sourced_id: str
 ) -> GradebookLink:

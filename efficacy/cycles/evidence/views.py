@@ -27,12 +27,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from efficacy.access.cycles import access_cycle, can_see_student_evidence, evidence_rights_for
+from efficacy.access.cycles import (
+    access_cycle,
+    access_evidence_upload,
+    can_see_student_evidence,
+    evidence_rights_for,
+)
 from efficacy.access.roster import can_edit_team
 from efficacy.cycles.evidence import export as evidence_export
 from efficacy.cycles.evidence import gradebook as gradebook_import
 from efficacy.cycles.evidence import imports as evidence_import
-from efficacy.cycles.evidence import services
+from efficacy.cycles.evidence import services, uploads
 from efficacy.cycles.evidence.forms import (
     DeleteChoiceForm,
     DeleteConfirmForm,
@@ -46,7 +51,7 @@ from efficacy.cycles.evidence.forms import (
 from efficacy.cycles.evidence.rows import ImportResult
 from efficacy.cycles.evidence.scoring import parse_score
 from efficacy.cycles.evidence.selectors import class_cycle_students, score_grid
-from efficacy.cycles.models import GradebookLink, InquiryCycle, Measure, Occasion
+from efficacy.cycles.models import EvidenceUpload, GradebookLink, InquiryCycle, Measure, Occasion
 from efficacy.cycles.plan.groups import group_courses
 from efficacy.cycles.plan.selectors import cycle_population
 from efficacy.downloads import file_response
@@ -409,32 +414,71 @@ def score_cell(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @login_required
 def upload(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The form checks the file's size and type; a worker checks and applies its scores."""
     user = request.user
     cycle = _evidence_cycle(user, cycle_id)
     classes = _entry_classes(user, cycle)
     form = ScoresUploadForm(request.POST or None, request.FILES or None)
-    problems = []
     if request.method == "POST" and cycle.is_open and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        try:
-            result = evidence_import.scores_import(
-                user=user, cycle=cycle, content=upload_file.read(), filename=upload_file.name
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            if result.ok:
-                messages.success(request, _import_message(result))
-                return redirect("cycles:upload", cycle_id=cycle.pk)
-            problems = result.problems
+        run = uploads.evidence_upload_start(
+            user=user,
+            cycle=cycle,
+            kind=EvidenceUpload.Kind.SCORES,
+            file_name=upload_file.name,
+            files=[upload_file],
+        )
+        return redirect("cycles:upload_run", cycle_id=cycle.pk, upload_id=run.pk)
     context = {
         **_base_context(user, cycle),
         "form": form,
-        "problems": problems,
         "template_form": TemplateForm(cycle=cycle, classes=classes),
         "has_classes": classes.exists(),
+        "runs": [
+            uploads.evidence_upload_notice_silent_worker(run)
+            for run in cycle.uploads.filter(created_by=user)[:5]
+        ],
     }
     return render(request, "cycles/upload.html", context)
+
+
+class _StoredProblems(list[str]):
+    """A finished run's problems as ``cycles/_evidence_problems.html`` lists them."""
+
+    def __init__(self, run: EvidenceUpload):
+        super().__init__(str(problem.get("text", "")) for problem in run.problems)
+        self.more = run.problems_more
+        self.total = len(self) + self.more
+
+
+def _upload_run_context(request: HttpRequest, cycle_id: int, upload_id: int) -> dict[str, Any]:
+    run = access_evidence_upload(request.user, cycle_id, upload_id)
+    run = uploads.evidence_upload_notice_silent_worker(run)
+    cycle = run.cycle
+    return {
+        **_base_context(request.user, cycle),
+        "run": run,
+        "problems": _StoredProblems(run),
+        "message": _import_message(ImportResult(**run.summary)) if run.summary else "",
+        "back": reverse(
+            "cycles:gradebook" if run.kind == EvidenceUpload.Kind.GRADEBOOK else "cycles:upload",
+            args=[cycle.pk],
+        ),
+    }
+
+
+@login_required
+def upload_run(request: HttpRequest, cycle_id: int, upload_id: int) -> HttpResponse:
+    """An upload's progress page: checking, then what was saved or every problem."""
+    context = _upload_run_context(request, cycle_id, upload_id)
+    return render(request, "cycles/upload_run.html", context)
+
+
+@login_required
+def upload_run_status(request: HttpRequest, cycle_id: int, upload_id: int) -> HttpResponse:
+    """The part of the progress page htmx polls until the run has finished."""
+    context = _upload_run_context(request, cycle_id, upload_id)
+    return render(request, "cycles/_upload_status.html", context)
 
 
 @login_required
@@ -495,7 +539,6 @@ def gradebook(request: HttpRequest, cycle_id: int) -> HttpResponse:
         request.POST if action == "import" else None,
         request.FILES if action == "import" else None,
     )
-    problems, line_items_found = [], []
     if action == "link" and link_form.is_valid():
         data = link_form.cleaned_data
         try:
@@ -516,18 +559,15 @@ def gradebook(request: HttpRequest, cycle_id: int) -> HttpResponse:
             return redirect("cycles:gradebook", cycle_id=cycle.pk)
     elif action == "import" and cycle.is_open and upload_form.is_valid():
         line_items, results = upload_form.cleaned_data["files"]
-        try:
-            result = gradebook_import.scores_import_oneroster_gradebook(
-                user=user, cycle=cycle, line_items=line_items, results=results
-            )
-        except ValidationError as error:
-            upload_form.add_error(None, error.messages)
-        else:
-            if result.ok:
-                messages.success(request, _import_message(result))
-                return redirect("cycles:gradebook", cycle_id=cycle.pk)
-            problems = result.problems
-            line_items_found = _line_items_in(line_items)
+        export = upload_form.cleaned_data.get("export")
+        run = uploads.evidence_upload_start(
+            user=user,
+            cycle=cycle,
+            kind=EvidenceUpload.Kind.GRADEBOOK,
+            file_name=export.name if export else gradebook_import.RESULTS,
+            files=[line_items, results],
+        )
+        return redirect("cycles:upload_run", cycle_id=cycle.pk, upload_id=run.pk)
     context = {
         **_base_context(user, cycle),
         "can_edit": can_edit,
@@ -536,23 +576,8 @@ def gradebook(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "links": GradebookLink.objects.filter(measure__cycle=cycle)
         .select_related("measure", "occasion")
         .order_by("line_item_sourced_id"),
-        "problems": problems,
-        "line_items_found": line_items_found,
     }
     return render(request, "cycles/evidence_gradebook.html", context)
-
-
-def _line_items_in(content: bytes) -> list[dict[str, str]]:
-    """The gradebook columns of an export, so a person can see which sourcedId to link."""
-    table = gradebook_import.line_items_read(content, [])
-    return [
-        {
-            "sourced_id": str(record.get("sourcedId") or ""),
-            "title": str(record.get("title") or ""),
-            "class": str(record.get("classSourcedId") or ""),
-        }
-        for _number, record in (table.rows if table else [])[:200]
-    ]
 
 
 # --- deleting evidence ------------------------------------------------------
@@ -635,6 +660,12 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/evidence/grid/", grid, name="grid"),
     path("cycles/<int:cycle_id>/evidence/cell/", score_cell, name="score_cell"),
     path("cycles/<int:cycle_id>/evidence/upload/", upload, name="upload"),
+    path("cycles/<int:cycle_id>/evidence/uploads/<int:upload_id>/", upload_run, name="upload_run"),
+    path(
+        "cycles/<int:cycle_id>/evidence/uploads/<int:upload_id>/status/",
+        upload_run_status,
+        name="upload_run_status",
+    ),
     path("cycles/<int:cycle_id>/evidence/template.<str:fmt>", template, name="template"),
     path("cycles/<int:cycle_id>/evidence/export.<str:fmt>", export, name="export"),
     path("cycles/<int:cycle_id>/evidence/gradebook/", gradebook, name="gradebook"),
