@@ -217,7 +217,7 @@ def backup_create(
                 else _postgresql_dump(connection, dump)
             )
             members: list[Member] = []
-            with tarfile.open(partial, _write_mode(path), format=tarfile.PAX_FORMAT) as tar:
+            with _open_for_writing(partial, compressed=path.name.endswith((".gz", ".tgz"))) as tar:
                 with dump.open("rb") as source:
                     members.append(_add(tar, DATABASE_MEMBERS[engine], source))
                 dump.unlink()
@@ -295,7 +295,7 @@ def _postgresql_dump(
     connection: BaseDatabaseWrapper, target: Path
 ) -> tuple[list[tuple[str, str]], dict[str, int]]:
     """``pg_dump --format=custom`` of the snapshot in which the rows are counted."""
-    pg_dump = _pg_tool("pg_dump")
+    pg_dump = pg_tool("pg_dump")
     raw = connection.get_new_connection(connection.get_connection_params())
     try:
         raw.autocommit = True
@@ -403,8 +403,8 @@ def backup_check(*, path: Path) -> Manifest:
             raise BackupRefused(_damaged(_("%(name)s is not in its manifest") % {"name": name}))
     if DATABASE_MEMBERS.get(manifest.engine) not in listed:
         raise BackupRefused(_damaged(_("it holds no database")))
-    for member in manifest.files:
-        _storage_name(member)  # refuses a name that climbs out of the storage
+    for listed_file in manifest.files:
+        _storage_name(listed_file)  # refuses a name that climbs out of the storage
     _check_fits(manifest)
     return manifest
 
@@ -569,7 +569,7 @@ def _postgresql_restore(connection: BaseDatabaseWrapper, staged: Path) -> None:
     ``pg_restore`` writes the dump as SQL; one ``psql --single-transaction`` runs the
     emptying and that script, stopping (and rolling back) at the first error.
     """
-    pg_restore, psql = _pg_tool("pg_restore"), _pg_tool("psql")
+    pg_restore, psql = pg_tool("pg_restore"), pg_tool("psql")
     script = subprocess.Popen(
         [pg_restore, "--no-owner", "--no-privileges", "--file=-", str(staged)],
         stdout=subprocess.PIPE,
@@ -650,7 +650,7 @@ def _sqlite_path(connection: BaseDatabaseWrapper) -> Path:
     return Path(connection.settings_dict["NAME"])
 
 
-def _pg_tool(name: str) -> str:
+def pg_tool(name: str) -> str:
     """A PostgreSQL client tool, from PATH or else the newest in /usr/lib/postgresql."""
     found = shutil.which(name)
     if found:
@@ -749,8 +749,10 @@ def _storage_name(member: Member) -> str:
     return name
 
 
-def _write_mode(path: Path) -> str:
-    return "w:gz" if path.name.endswith((".gz", ".tgz")) else "w"
+def _open_for_writing(path: str, *, compressed: bool) -> tarfile.TarFile:
+    if compressed:
+        return tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT)
+    return tarfile.open(path, "w", format=tarfile.PAX_FORMAT)
 
 
 def _quote(name: str) -> str:

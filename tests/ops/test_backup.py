@@ -33,6 +33,7 @@ from efficacy.ops.backup import (
     MANIFEST,
     backup_create,
     known_migrations,
+    pg_tool,
     storage_names,
 )
 
@@ -376,3 +377,64 @@ def test_a_sqlite_backup_taken_while_another_connection_writes_holds_whole_trans
         assert sizes
         assert all(size == (BATCH,) for size in sizes), "no half transaction"
         assert summary.rows_by_table["ops_probe"] == rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_postgresql_backup_dumps_the_snapshot_it_counted_while_another_connection_writes(
+    tmp_path,
+):
+    """pg_dump dumps the snapshot in which the manifest's rows were counted: whole
+    transactions of a writer that commits meanwhile, as many rows as counted."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_dump's snapshot (SQLite's backup is tested above)")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE ops_probe (batch integer NOT NULL, seq integer NOT NULL)")
+    stop, committed = threading.Event(), [0]
+
+    def write() -> None:
+        writer = connection.get_new_connection(connection.get_connection_params())
+        writer.autocommit = True
+        while not stop.is_set():
+            with writer.transaction(), writer.cursor() as cursor:
+                batch = committed[0]
+                cursor.executemany(
+                    "INSERT INTO ops_probe VALUES (%s, %s)", [(batch, i) for i in range(BATCH)]
+                )
+            committed[0] += 1
+        writer.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        while committed[0] < 3:
+            stop.wait(0.01)
+        summaries = [backup_create(path=tmp_path / f"during-{n}.tar") for n in range(2)]
+    finally:
+        stop.set()
+        thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE ops_probe")
+
+    for summary in summaries:
+        with tarfile.open(summary.path) as tar:
+            dump = tar.extractfile(DATABASE_MEMBERS["postgresql"]).read()
+        (tmp_path / "dump").write_bytes(dump)
+        script = subprocess.run(
+            [
+                pg_tool("pg_restore"),
+                "--data-only",
+                "--table=ops_probe",
+                "--file=-",
+                str(tmp_path / "dump"),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        rows = [line.split("\t") for line in script.splitlines() if line[:1].isdigit()]
+        batches = {}
+        for batch, _ in rows:
+            batches[batch] = batches.get(batch, 0) + 1
+        assert rows
+        assert set(batches.values()) == {BATCH}, "no half transaction"
+        assert summary.rows_by_table["ops_probe"] == len(rows)
