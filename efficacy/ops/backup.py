@@ -24,8 +24,8 @@ and refuses, changing nothing, a file that is not a backup, is damaged, holds an
 engine's database or a newer schema than this version of Efficacy knows. The database is
 then replaced in one transaction, so a failed restore leaves the old data: SQLite through
 the backup API into the live file (other connections see the old database or the new one);
-PostgreSQL by one ``psql --single-transaction`` that drops every table, sequence, view and
-function of the schema and runs ``pg_restore``'s script. Files are restored last, through
+PostgreSQL by one transaction in ``psql`` that drops every table, sequence, view and
+function of the schema and runs ``pg_restore``'s script, committed only when all went well. Files are restored last, through
 the storage API; a failure there says so (exit 1) and running the restore again finishes.
 """
 
@@ -512,7 +512,7 @@ def _sqlite_restore(connection: BaseDatabaseWrapper, staged: Path) -> None:
         check.close()
     if verdict != "ok":
         raise BackupFailed(
-            _("The backup's database is damaged (%(verdict)s); nothing was restored.")
+            _("The backup's database cannot be read (%(verdict)s); the old data is kept.")
             % {"verdict": verdict}
         )
     live = _sqlite_path(connection)
@@ -566,45 +566,53 @@ END $$;
 def _postgresql_restore(connection: BaseDatabaseWrapper, staged: Path) -> None:
     """Empty the schema and restore the dump in one transaction: all of it, or nothing.
 
-    ``pg_restore`` writes the dump as SQL; one ``psql --single-transaction`` runs the
-    emptying and that script, stopping (and rolling back) at the first error.
+    ``pg_restore`` writes the dump as SQL, which is streamed into ``psql`` between our own
+    BEGIN and COMMIT: the COMMIT is sent only when ``pg_restore`` finished without error,
+    and ``psql`` stops at the first failing statement (ON_ERROR_STOP). In every other case
+    (an unreadable dump, a refused statement, this process killed) the transaction is
+    never committed, and PostgreSQL rolls it back: the old data stays.
     """
     pg_restore, psql = pg_tool("pg_restore"), pg_tool("psql")
-    script = subprocess.Popen(
-        [pg_restore, "--no-owner", "--no-privileges", "--file=-", str(staged)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_pg_environment(connection),
-    )
-    assert script.stdout is not None
-    try:
-        applied = subprocess.run(
-            [
-                psql,
-                "--no-psqlrc",
-                "--quiet",
-                "--single-transaction",
-                "--set=ON_ERROR_STOP=1",
-                "--command",
-                PG_EMPTY_SCHEMA,
-                "--file=-",
-            ],
-            stdin=script.stdout,
+    environment = _pg_environment(connection)
+    with tempfile.TemporaryFile() as script_errors, tempfile.TemporaryFile() as psql_errors:
+        applier = subprocess.Popen(
+            [psql, "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--file=-"],
+            stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=_pg_environment(connection),
-            check=False,
+            stderr=psql_errors,
+            env=environment,
         )
-    finally:
-        script.stdout.close()
-        script_errors = script.stderr.read() if script.stderr else b""
-        script.wait()
-    if script.returncode != 0 or applied.returncode != 0:
-        detail = (script_errors + applied.stderr).decode(errors="replace").strip()
-        raise BackupFailed(
-            _("PostgreSQL refused the restore; the old data is kept. It said: %(detail)s")
-            % {"detail": detail[-2000:]}
+        script = subprocess.Popen(
+            [pg_restore, "--no-owner", "--no-privileges", "--file=-", str(staged)],
+            stdout=subprocess.PIPE,
+            stderr=script_errors,
+            env=environment,
         )
+        assert applier.stdin is not None
+        assert script.stdout is not None
+        try:
+            applier.stdin.write(b"BEGIN;\n" + PG_EMPTY_SCHEMA.encode() + b"\n")
+            shutil.copyfileobj(script.stdout, applier.stdin, CHUNK)
+            script.wait()
+            applier.stdin.write(b"COMMIT;\n" if script.returncode == 0 else b"ROLLBACK;\n")
+            applier.stdin.close()
+        except BrokenPipeError:  # psql stopped at an error: nothing was committed
+            script.kill()
+        finally:
+            script.stdout.close()
+            script.wait()
+            with contextlib.suppress(BrokenPipeError):
+                applier.stdin.close()
+            applier.wait()
+        if script.returncode == 0 and applier.returncode == 0:
+            return
+        script_errors.seek(0)
+        psql_errors.seek(0)
+        detail = (script_errors.read() + psql_errors.read()).decode(errors="replace").strip()
+    raise BackupFailed(
+        _("PostgreSQL refused the restore; the old data is kept. It said: %(detail)s")
+        % {"detail": detail[-2000:]}
+    )
 
 
 def _files_restore(path: Path, manifest: Manifest, storage: Storage) -> None:

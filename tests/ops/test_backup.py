@@ -192,6 +192,21 @@ def test_a_backup_is_refused_when_a_byte_of_it_changed_and_nothing_is_restored(
     assert Group.objects.filter(name="Kept").exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_database_that_cannot_be_restored_fails_and_leaves_the_old_data(live_database, tmp_path):
+    """The backup passes its checks (a true manifest) but its database member is not a
+    database: the restore fails (exit 1) before or inside its transaction, and nothing
+    of the old data is lost."""
+    Group.objects.create(name="Kept")
+    path = forged_backup(tmp_path / "garbage.tar")
+
+    with pytest.raises(CommandError, match="the old data is kept") as failed:
+        call_command("restore", str(path), "--yes")
+
+    assert failed.value.returncode == 1
+    assert Group.objects.filter(name="Kept").exists()
+
+
 # --- Refusals of forged files (no database is read or written) --------------------------
 
 
