@@ -453,3 +453,23 @@ def test_a_postgresql_backup_dumps_the_snapshot_it_counted_while_another_connect
         assert rows
         assert set(batches.values()) == {BATCH}, "no half transaction"
         assert summary.rows_by_table["ops_probe"] == len(rows)
+
+
+def test_missing_postgresql_tools_are_named_with_how_to_install_them(monkeypatch):
+    from efficacy.ops import backup
+
+    monkeypatch.setattr(backup.shutil, "which", lambda name: None)
+    monkeypatch.setattr(backup.glob, "glob", lambda pattern: [])
+    with pytest.raises(
+        backup.BackupFailed, match=r"pg_dump was not found .*apt install postgresql-client"
+    ):
+        pg_tool("pg_dump")
+    monkeypatch.setattr(
+        backup.glob,
+        "glob",
+        lambda pattern: [
+            "/usr/lib/postgresql/9.6/bin/pg_dump",
+            "/usr/lib/postgresql/15/bin/pg_dump",
+        ],
+    )
+    assert pg_tool("pg_dump") == "/usr/lib/postgresql/15/bin/pg_dump", "the newest"
