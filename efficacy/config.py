@@ -15,6 +15,7 @@ import ipaddress
 import os
 import secrets
 import tempfile
+import zoneinfo
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -101,6 +102,19 @@ def envnetworks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network
                 f"list such as 10.0.0.5,10.1.0.0/16, or leave it unset (none)."
             ) from None
     return networks
+
+
+def envzone(name: str, default: str = "UTC") -> str:
+    """An IANA time zone name (``America/Toronto``), checked against the system's database."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    if raw not in zoneinfo.available_timezones():
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a time zone. Use an IANA name such as America/Toronto "
+            f"or Europe/Paris, or leave it unset ({default})."
+        )
+    return raw
 
 
 def secret_key(data_dir: Path) -> str:

@@ -21,6 +21,7 @@ from efficacy.config import (
     envnetworks,
     envretention,
     envstorage,
+    envzone,
     secret_key,
 )
 from efficacy.front.oidc import config as oidc_config
@@ -96,6 +97,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # A signed-in person's pages are in the language they chose (after LocaleMiddleware).
     "efficacy.front.language.UserLanguageMiddleware",
+    # ... and in the time zone of their school (their district's for district staff).
+    "efficacy.front.time_zone.UserTimeZoneMiddleware",
     # Pages and downloads for a signed-in person are never cached (student-level data).
     "efficacy.front.middleware.NoStoreWhenSignedIn",
     # A successful GET of a student-level page or export is recorded (efficacy/audit/student_level.py).
@@ -303,7 +306,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["efficacy.formats"]  # short French dates: "7 déc. 2026"
-TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# The default time zone: anonymous pages, and each district's until an administrator sets
+# its own (schools keep their district's unless set: efficacy/roster/time.py).
+TIME_ZONE = envzone("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 

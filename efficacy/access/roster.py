@@ -45,6 +45,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from efficacy.roster.models import (
+    District,
     Enrollment,
     ImportRun,
     Role,
@@ -291,6 +292,29 @@ def can_edit_team(user: Person, team: Team) -> bool:
 def can_contribute_to_team(user: Person, team: Team) -> bool:
     """Add to the team's work (log, evidence, observations): any member, or an editor."""
     return team_role_of(user, team) is not None or can_edit_team(user, team)
+
+
+def can_set_time_zones(user: Person) -> TypeGuard[User]:
+    """Open the Time zones page: administrators, for the schools (and district) of their scope."""
+    return is_administrator(user)
+
+
+def can_set_district_time_zone(user: Person, district: District) -> bool:
+    """A district's time zone: its district administrators (not a school's)."""
+    if not is_administrator(user):
+        return False
+    if user.school_id is not None:
+        return False
+    return user.district_id == district.pk
+
+
+def can_set_school_time_zone(user: Person, school: School) -> bool:
+    """A school's time zone: its administrators and its district's."""
+    if not is_administrator(user):
+        return False
+    if user.school_id is not None:
+        return user.school_id == school.pk
+    return user.district_id == school.district_id
 
 
 def can_list_people(user: Person) -> bool:

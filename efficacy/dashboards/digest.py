@@ -30,7 +30,9 @@ from efficacy.access.roster import is_active_account
 from efficacy.dashboards.models import DigestSubscription
 from efficacy.dashboards.todo import Todo, todo_for
 from efficacy.roster.models import Status, User
+from efficacy.roster.selectors import time_zone_of
 from efficacy.roster.services import account_language_set
+from efficacy.roster.time import zone
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +114,9 @@ def digest_send(*, user: User, base_url: str, now: dt.datetime | None = None) ->
     """Send a subscribed person's digest unless nothing is due or one went in the last
     :data:`RESEND_AFTER`; ``True`` when it went."""
     now = now or timezone.now()
-    message = digest_message(user, today=timezone.localdate(now), base_url=base_url)
+    # No request here: the person's dates and times are their school's (or district's).
+    with timezone.override(zone(time_zone_of(user))):
+        message = digest_message(user, today=timezone.localdate(now), base_url=base_url)
     if message is None:
         return False
     subscription = DigestSubscription.objects.filter(user=user, weekly=True).first()

@@ -120,7 +120,9 @@ def build(report: Report) -> None:
     The bench times this function directly.
     """
     reports = Report.objects.filter(pk=report.pk)
-    with translation.override(report.language or settings.LANGUAGE_CODE):
+    # No request in the worker: the report's dates and times are the school's.
+    language = report.language or settings.LANGUAGE_CODE
+    with translation.override(language), timezone.override(report.school.zone):
         _stage(report, Stage.GATHERING, status=Status.RUNNING)
         try:
             fields = _build(report)
@@ -175,7 +177,7 @@ def report_context(report: Report, user: User, *, today: dt.date | None = None) 
     dashboard's own context (:func:`efficacy.dashboards.school.school_dashboard`), the
     figures the dashboard shows, plus the report's headline and published mastery stories."""
     school = report.school
-    today = today or timezone.localdate()
+    today = today or school.today()
     dashboard = school_dashboard(user, school, today=today)
     closed = [row for row in dashboard.board if row.status == CycleStatus.CLOSED]
     published = story.feed_moments(user, school).filter(published=True)
@@ -239,5 +241,5 @@ def render_document(report: Report, *, body: str) -> str:
 def report_filename(report: Report, extension: str) -> str:
     slug = slugify(report.school.name)[:60].strip("-") or "school"
     kind = "impact-report" if report.kind == Kind.IMPACT else "board-summary"
-    day = (report.finished_at or report.created_at).date().isoformat()
+    day = report.school.today(report.finished_at or report.created_at).isoformat()
     return f"{slug}-{kind}-{day}.{extension}"

@@ -45,6 +45,8 @@ def navigation_for(user: Any) -> list[NavItem]:
             items.append(NavItem(_("School"), reverse("front:school", args=[user.school_id])))
     if access.can_manage_accounts(user):
         items.append(NavItem(_("Accounts"), reverse("accounts")))
+    if access.can_set_time_zones(user):
+        items.append(NavItem(_("Time zones"), reverse("roster:time_zones")))
     if can_see_audit_log(user):
         items.append(NavItem(_("Audit log"), reverse("audit:log")))
     if can_use_rights(user):

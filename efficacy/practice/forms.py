@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from efficacy.cycles.models import InquiryCycle, Measure, Occasion, Strategy
@@ -198,7 +197,10 @@ class MeetingForm(forms.Form):
         kwargs.setdefault(
             "initial",
             # Most meetings are the whole team: untick whoever did not come.
-            {"date": timezone.localdate(), "attendees": list(members.values_list("pk", flat=True))},
+            {
+                "date": cycle.team.school.today(),
+                "attendees": list(members.values_list("pk", flat=True)),
+            },
         )
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = members

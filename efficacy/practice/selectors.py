@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
 
 from efficacy.access.practice import actions_for, rounds_for
 from efficacy.cycles.models import CycleStatus, CycleStrategy, InquiryCycle, LookFor, Strategy
@@ -35,7 +34,7 @@ from efficacy.practice.models import (
     Note,
     Observation,
 )
-from efficacy.roster.models import Enrollment, SchoolClass, Status, User
+from efficacy.roster.models import Enrollment, School, SchoolClass, Status, User
 
 
 @dataclass(frozen=True)
@@ -130,8 +129,9 @@ def week_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def this_week() -> dt.date:
-    return week_of(timezone.localdate())
+def this_week(school: School) -> dt.date:
+    """The Monday of the week it is at ``school``."""
+    return week_of(school.today())
 
 
 def log_strategies(cycle: InquiryCycle) -> list[Strategy]:
@@ -228,7 +228,7 @@ def _weeks_so_far(cycle: InquiryCycle, logged: pd.Series) -> int:
     start date, the weeks anyone logged."""
     if cycle.start_date is None:
         return int(logged.nunique())
-    last = this_week()
+    last = this_week(cycle.team.school)
     if cycle.end_date is not None:
         last = min(last, week_of(cycle.end_date))
     return max((last - week_of(cycle.start_date)).days // 7 + 1, 0)

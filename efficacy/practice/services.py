@@ -160,7 +160,7 @@ def observation_replan(
     The host and the class stay: another host is another observation."""
     require_plan_changer(user, observation)
     observation.cycle.require_open()
-    today = today or timezone.localdate()
+    today = today or observation.cycle.team.school.today()
     _require_not_started(observation, today)
     if observation.has_records():
         raise ValidationError(
@@ -192,7 +192,7 @@ def observation_cancel(
     photo, a tally, a debrief) is refused, so nothing an observer wrote is lost."""
     require_plan_changer(user, observation)
     observation.cycle.require_open()
-    _require_not_started(observation, today or timezone.localdate())
+    _require_not_started(observation, today or observation.cycle.team.school.today())
     if observation.has_records():
         raise ValidationError(
             _(
@@ -510,7 +510,7 @@ def _check_week(cycle: InquiryCycle, week: dt.date, *, today: dt.date | None = N
     """A week is named by its Monday, is not in the future, and falls within the cycle."""
     if week.weekday() != 0:
         raise ValidationError({"week": [_("A week is named by its Monday.")]})
-    if week > (this_week() if today is None else week_of(today)):
+    if week > (this_week(cycle.team.school) if today is None else week_of(today)):
         raise ValidationError({"week": [_("This week has not started yet: log it when it has.")]})
     if cycle.start_date is not None and week < week_of(cycle.start_date):
         raise ValidationError({"week": [_("This week is before the cycle started.")]})

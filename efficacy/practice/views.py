@@ -620,11 +620,12 @@ def action_done(request: HttpRequest, meeting_id: int, action_id: int) -> HttpRe
 def _log_week(cycle: InquiryCycle, asked: str | None) -> dt.date:
     """The week the log page shows: the one asked for (``?week=YYYY-MM-DD``, any day of
     it), else this week, moved inside the cycle's weeks."""
+    school = cycle.team.school
     try:
-        week = week_of(dt.date.fromisoformat(asked)) if asked else this_week()
+        week = week_of(dt.date.fromisoformat(asked)) if asked else this_week(school)
     except ValueError:
-        week = this_week()
-    week = min(week, this_week())
+        week = this_week(school)
+    week = min(week, this_week(school))
     if cycle.end_date is not None:
         week = min(week, week_of(cycle.end_date))
     if cycle.start_date is not None:

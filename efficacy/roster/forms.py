@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from efficacy.roster import time
 from efficacy.roster.labels import pathway_label
 from efficacy.roster.models import Team, TeamMembership
 
@@ -49,3 +50,55 @@ class RosterUploadForm(forms.Form):
         help_text=_("A OneRoster 1.1 or 1.2 CSV export as one zip file."),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
+
+
+#: The id of the page's one list of time zones, which every time-zone field suggests from.
+TIME_ZONE_LIST = "time-zones"
+
+
+def _time_zone_field(label: str, *, required: bool, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=time.MAX_LENGTH,
+        validators=[time.validate_time_zone],
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={"list": TIME_ZONE_LIST, "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+
+
+class TimeZonesForm(forms.Form):
+    """The district's time zone (for a district administrator) and each school's.
+
+    One text field a place, suggesting from one ``<datalist>`` of every IANA name (a
+    district of a hundred schools would otherwise send a hundred lists of six hundred).
+    """
+
+    def __init__(self, *args, district=None, schools=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schools = list(schools)
+        if district is not None:
+            self.fields["district"] = _time_zone_field(
+                _("Time zone of %(district)s") % {"district": district.name},
+                required=False,
+                help_text=_(
+                    "Its schools keep it unless they have their own. Empty: the site's (%(zone)s)."
+                )
+                % {"zone": time.default_time_zone()},
+            )
+            self.initial.setdefault("district", district.time_zone)
+        for school in self.schools:
+            key = self.school_key(school)
+            self.fields[key] = _time_zone_field(
+                str(school.name),
+                required=False,
+                help_text=_("Empty: the district's (%(zone)s).")
+                % {"zone": school.district.time_zone_name},
+            )
+            self.initial.setdefault(key, school.time_zone)
+
+    @staticmethod
+    def school_key(school) -> str:
+        return f"school_{school.pk}"

@@ -8,10 +8,15 @@ at them.
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from efficacy.roster import time
 
 
 class Status(models.TextChoices):
@@ -42,6 +47,17 @@ class ActiveQuerySet(models.QuerySet):
 class District(Sourced):
     name = models.CharField(_("name"), max_length=255)
     identifier = models.CharField(max_length=255, blank=True)
+    #: An IANA name; empty, the site's ``TIME_ZONE``. Its schools keep it unless they set
+    #: their own (efficacy/roster/time.py). A default in the database too: the OneRoster
+    #: import inserts rows by plain SQL, and OneRoster carries no time zone.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=time.MAX_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[time.validate_time_zone],
+    )
 
     objects = ActiveQuerySet.as_manager()
 
@@ -50,12 +66,35 @@ class District(Sourced):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def time_zone_name(self) -> str:
+        """The time zone the district keeps: its own, else the site's."""
+        return self.time_zone or time.default_time_zone()
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return time.zone(self.time_zone_name)
+
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """The date it is (or was at ``now``) in the district's time zone."""
+        return time.today_in(self.time_zone_name, now)
 
 
 class School(Sourced):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
     name = models.CharField(_("name"), max_length=255)
     identifier = models.CharField(max_length=255, blank=True)
+    #: An IANA name; empty, the school keeps its district's (OneRoster carries none, so
+    #: an imported school starts with its district's).
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=time.MAX_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[time.validate_time_zone],
+    )
 
     objects = ActiveQuerySet.as_manager()
 
@@ -64,6 +103,20 @@ class School(Sourced):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def time_zone_name(self) -> str:
+        """The time zone the school keeps: its own, else its district's."""
+        return self.time_zone or self.district.time_zone_name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return time.zone(self.time_zone_name)
+
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """The date it is (or was at ``now``) at the school: what a cycle, a meeting or
+        a survey window started now is dated, whoever or whatever starts it."""
+        return time.today_in(self.time_zone_name, now)
 
 
 class AcademicSession(Sourced):

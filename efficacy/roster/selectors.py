@@ -6,6 +6,7 @@ can show the size of a group below the reporting threshold (DESIGN.md, principle
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -25,9 +26,11 @@ from django.utils.translation import gettext_lazy
 
 from efficacy import privacy
 from efficacy.privacy import GroupSize, student_count
+from efficacy.roster import time
 from efficacy.roster.models import (
     HAS_PASSWORD,
     AccountEvent,
+    District,
     Enrollment,
     School,
     SchoolClass,
@@ -235,3 +238,26 @@ def accounts_with_state(staff: QuerySet[User], *, q: str = "", state: str = "") 
 
 def account_history(account: User) -> QuerySet[AccountEvent]:
     return account.account_events.select_related("by")
+
+
+def time_zone_of(person: object) -> str:
+    """The time zone of a person's pages: their school's (its own, else its district's),
+    else their district's for district staff, else the site's. One query at most."""
+    school_id = getattr(person, "school_id", None)
+    district_id = getattr(person, "district_id", None)
+    if school_id is not None:
+        row = School.objects.filter(pk=school_id).values_list("time_zone", "district__time_zone")
+        found = row.first()
+        if found is not None:
+            return found[0] or found[1] or time.default_time_zone()
+    if district_id is not None:
+        name = District.objects.filter(pk=district_id).values_list("time_zone", flat=True).first()
+        if name:
+            return name
+    return time.default_time_zone()
+
+
+def today_for(person: object) -> dt.date:
+    """The date it is now where ``person`` works (see :func:`time_zone_of`): for code that
+    serves a person without a page of theirs (the API, a mail to them)."""
+    return time.today_in(time_zone_of(person))

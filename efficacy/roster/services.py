@@ -30,9 +30,11 @@ from django.utils.translation import gettext as _
 from efficacy.access import roster as access
 from efficacy.audit.models import Action as Audit
 from efficacy.audit.services import record
+from efficacy.roster import time
 from efficacy.roster.models import (
     HAS_PASSWORD,
     AccountEvent,
+    District,
     ImportRun,
     Role,
     School,
@@ -364,3 +366,37 @@ def account_language_set(*, account: User, language: str) -> User:
         account.language = language
         User.objects.filter(pk=account.pk).update(language=language)
     return account
+
+
+def district_time_zone_set(*, by: User, district: District, time_zone: str) -> District:
+    """Set the time zone of ``district`` (an IANA name), or "" for the site's: its schools
+    that keep the district's follow it. Only its district administrators may."""
+    if not access.can_set_district_time_zone(by, district):
+        raise PermissionDenied(_("Only the district's administrators can set its time zone."))
+    time_zone = time_zone.strip()
+    time.validate_time_zone(time_zone)
+    if time_zone == district.time_zone:
+        return district
+    before, district.time_zone = district.time_zone, time_zone
+    with transaction.atomic():
+        District.objects.filter(pk=district.pk).update(time_zone=time_zone)
+        record(actor=by, action=Audit.TIME_ZONE_SET, target=district,
+               detail={"district": district.pk, "from": before, "to": time_zone})  # fmt: skip
+    return district
+
+
+def school_time_zone_set(*, by: User, school: School, time_zone: str) -> School:
+    """Set the time zone of ``school`` (an IANA name), or "" for its district's. Its
+    administrators and its district's may."""
+    if not access.can_set_school_time_zone(by, school):
+        raise PermissionDenied(_("Only the school's administrators can set its time zone."))
+    time_zone = time_zone.strip()
+    time.validate_time_zone(time_zone)
+    if time_zone == school.time_zone:
+        return school
+    before, school.time_zone = school.time_zone, time_zone
+    with transaction.atomic():
+        School.objects.filter(pk=school.pk).update(time_zone=time_zone)
+        record(actor=by, action=Audit.TIME_ZONE_SET, school=school, target=school,
+               detail={"school": school.pk, "from": before, "to": time_zone})  # fmt: skip
+    return school

@@ -8,6 +8,7 @@ app_name = "roster"
 
 urlpatterns = [
     path("district/", views.district, name="district"),
+    path("time-zones/", views.time_zones, name="time_zones"),
     path("schools/<int:school_id>/staff/", views.school_staff, name="staff"),
     path("schools/<int:school_id>/students/", views.school_students, name="students"),
     path("schools/<int:school_id>/teams/new/", views.team_new, name="team_new"),

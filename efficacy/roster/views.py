@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +15,14 @@ from django.views.decorators.http import require_POST
 from efficacy import privacy
 from efficacy.access import roster as access
 from efficacy.forms import add_service_errors, int_or_none
-from efficacy.roster import selectors, services
-from efficacy.roster.forms import MembershipForm, SearchForm, TeamForm
+from efficacy.roster import selectors, services, time
+from efficacy.roster.forms import (
+    TIME_ZONE_LIST,
+    MembershipForm,
+    SearchForm,
+    TeamForm,
+    TimeZonesForm,
+)
 
 PAGE_SIZE = 50
 
@@ -173,3 +180,38 @@ def staff_member(request: HttpRequest, user_id: int) -> HttpResponse:
         "classes": selectors.classes_taught_by(person, access.classes_for(user)),
     }
     return render(request, "roster/staff_member.html", context)
+
+
+@login_required
+def time_zones(request: HttpRequest) -> HttpResponse:
+    """The time zone of the district (district administrators) and of each school of the
+    administrator's scope: what "today" is there (efficacy/roster/time.py)."""
+    user = request.user
+    if not access.can_set_time_zones(user):
+        raise PermissionDenied(_("Time zones are set by administrators."))
+    district = user.district if user.school_id is None else None
+    schools = access.schools_for(user).select_related("district").order_by("name")
+    form = TimeZonesForm(request.POST or None, district=district, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                if district is not None:
+                    services.district_time_zone_set(
+                        by=user, district=district, time_zone=form.cleaned_data["district"]
+                    )
+                for school in form.schools:
+                    services.school_time_zone_set(
+                        by=user, school=school, time_zone=form.cleaned_data[form.school_key(school)]
+                    )
+        except ValidationError as error:
+            add_service_errors(form, error, aliases={"time_zone": "district"})
+        else:
+            messages.success(request, _("Time zones saved."))
+            return redirect("roster:time_zones")
+    context = {
+        "form": form,
+        "district": district,
+        "zone_list_id": TIME_ZONE_LIST,
+        "zone_names": time.time_zone_names(),
+    }
+    return render(request, "roster/time_zones.html", context)

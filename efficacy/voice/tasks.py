@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tasks import task
 
 from efficacy import privacy
@@ -38,7 +38,7 @@ def survey_remind_task(*, window_id: int, base_url: str = "") -> None:
     not answered); the task returns nothing, so its stored result holds no count.
     """
     window = SurveyWindow.objects.select_related("school").filter(pk=window_id).first()
-    if window is None or not window.is_open(timezone.localdate()):
+    if window is None or not window.is_open(window.school.today()):
         return
     waiting = User.objects.filter(
         survey_invitations__window=window,

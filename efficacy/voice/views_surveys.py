@@ -114,7 +114,7 @@ def window_new(request: HttpRequest, school_id: int) -> HttpResponse:
 def window(request: HttpRequest, window_id: int) -> HttpResponse:
     user = request.user
     found = access_window(user, window_id)
-    today = timezone.localdate()
+    today = found.school.today()
     invited = can_answer(user, found)
     context = {
         "window": found,
@@ -148,7 +148,7 @@ def answer(request: HttpRequest, window_id: int) -> HttpResponse:
     user = request.user
     found = access_window(user, window_id)
     require_respondent(user, found)
-    today = timezone.localdate()
+    today = found.school.today()
     if survey_has_answered(user=user, window=found):
         return _answer_page(request, found, None, answered=True)
     if not found.is_open(today):

@@ -28,6 +28,12 @@ from tests.cycles.test_pages_story import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _pdf_made_in_the_request(settings):
+    """The worker's task runs at once (tests/cycles/test_story_pdf_worker.py has the queue)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def moment(world, ready_cycle, rubric, baseline, final, rubric_goal):
     return close_with_moment(world, ready_cycle, rubric, baseline, final, rubric_goal=rubric_goal)

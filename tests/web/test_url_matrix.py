@@ -119,6 +119,7 @@ ROWS: dict[str, Row] = {
     "front:team": Row(args=lambda w, t: [w.team_english.pk], answers=answers(READERS)),
     # --- the roster -----------------------------------------------------------
     "roster:district": Row(answers=answers({"analyst", "district_admin"}), otherwise=403),
+    "roster:time_zones": Row(answers=answers(ADMINS), otherwise=403),
     "roster:staff": Row(args=school_a, answers=answers({"leader_a", *ADMINS},
                                                        forbidden={"analyst"})),
     "roster:students": Row(args=school_a, answers=answers({"leader_a", *ADMINS},

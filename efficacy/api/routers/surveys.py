@@ -11,7 +11,6 @@ import math
 from functools import partial
 from typing import Any
 
-from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from efficacy.access.surveys import (
@@ -22,6 +21,7 @@ from efficacy.access.surveys import (
 from efficacy.api.auth import ApiRequest
 from efficacy.api.pagination import Page, PageParams, each, paginate
 from efficacy.api.types import Id
+from efficacy.roster.selectors import today_for
 from efficacy.voice.models import SurveyWindow
 from efficacy.voice.services.results import Figure, GroupResult, window_results
 
@@ -131,7 +131,7 @@ def survey_windows(
     request: ApiRequest, page: Query[PageParams], filters: Query[WindowFilters]
 ) -> dict[str, Any]:
     """The closed survey windows whose results you may read."""
-    items = result_windows_for(request.auth, today=timezone.localdate()).select_related(
+    items = result_windows_for(request.auth, today=today_for(request.auth)).select_related(
         "instrument"
     )
     if filters.school is not None:
@@ -145,7 +145,7 @@ def survey_windows(
 def survey_result(request: ApiRequest, window_id: Id) -> dict[str, Any]:
     """One window's collective-efficacy index, for the whole window and each group you
     may see, above the anonymity threshold only."""
-    window = access_window_results(request.auth, window_id, today=timezone.localdate())
+    window = access_window_results(request.auth, window_id, today=today_for(request.auth))
     results = window_results(window=window, details=False).visible_to(
         partial(can_see_group_results, request.auth, window)
     )

@@ -19,7 +19,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -260,7 +259,7 @@ def cycle_start(*, user: User, cycle: InquiryCycle) -> InquiryCycle:
     if problems:
         raise ValidationError({key: [message] for key, message in problems.items()})
     if cycle.start_date is None:
-        cycle.start_date = timezone.localdate()
+        cycle.start_date = cycle.team.school.today()
     cycle.freeze_goal()  # the goal the verdict will judge; kept if the cycle ever steps back
     return cycle_move(cycle, CycleStatus.IMPLEMENTING, user=user)
 

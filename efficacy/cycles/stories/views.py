@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,13 +14,13 @@ from django.views.decorators.http import require_POST
 
 from efficacy.access.cycles import access_feed_school, access_moment, cycles_for
 from efficacy.access.roster import can_edit_team
-from efficacy.cycles.stories import story
+from efficacy.cycles.stories import pdf, story
 from efficacy.cycles.stories.services import mastery_moment_publish
 from efficacy.downloads import file_response
 
-logger = logging.getLogger(__name__)
-
 PAGE_SIZE = 20
+#: How often the "being prepared" page reloads itself until the PDF is made.
+PDF_REFRESH_SECONDS = 3
 
 
 @login_required
@@ -53,6 +51,8 @@ def story_page(request: HttpRequest, moment_id: int) -> HttpResponse:
 
 @login_required
 def story_pdf(request: HttpRequest, moment_id: int) -> HttpResponse:
+    """The story as PDF: the stored one if it is this reader's story as it stands, else a
+    page that says it is being prepared (the worker makes it) and reloads itself."""
     user = request.user
     moment = access_moment(user, moment_id)
     the_story = story.cycle_story(user, moment)
@@ -61,10 +61,12 @@ def story_pdf(request: HttpRequest, moment_id: int) -> HttpResponse:
         {"story": the_story, "stylesheet": story.pdf_static_url("css/story.css")},
         request=request,
     )
-    try:
-        pdf = story.render_pdf(html)
-    except Exception:  # a PDF that fails must not become a 500: the page still prints
-        logger.exception("Cycle story PDF failed for mastery moment %s", moment.pk)
+    state, name = pdf.story_pdf_state(moment_id=moment.pk, html=html)
+    if state is pdf.State.READY:
+        return file_response(
+            pdf.story_pdf_read(name), the_story.filename, "application/pdf", inline=True
+        )
+    if state is pdf.State.FAILED:  # a PDF that fails must not become a 500: the page still prints
         messages.error(
             request,
             _(
@@ -73,7 +75,8 @@ def story_pdf(request: HttpRequest, moment_id: int) -> HttpResponse:
             ),
         )
         return redirect("cycles:story", moment_id=moment.pk)
-    return file_response(pdf, the_story.filename, "application/pdf", inline=True)
+    context = {"story": the_story, "moment": moment, "refresh_seconds": PDF_REFRESH_SECONDS}
+    return render(request, "cycles/story_pdf_preparing.html", context)
 
 
 @login_required

@@ -18,7 +18,6 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from efficacy.cycles.models import InquiryCycle
@@ -65,12 +64,6 @@ class ExitTicket(models.Model):
     def closed_on(self) -> dt.datetime:
         """When it stopped (or will stop) taking answers."""
         return self.closed_at or self.closes_at
-
-    @staticmethod
-    def end_of_day(day: dt.date) -> dt.datetime:
-        """The default closing time of a ticket opened on ``day``: that day's last minute,
-        in the school's time zone (the project's ``TIME_ZONE``)."""
-        return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
 
 
 #: The two open questions of an exit ticket, by the answer's field; the words shown

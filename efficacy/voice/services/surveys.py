@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -191,7 +190,7 @@ def survey_window_open(
 def survey_window_close(*, user: User, window: SurveyWindow, today: dt.date | None = None) -> None:
     """Close a window before its last day: it takes no answers from today."""
     require_window_manager(user, window)
-    today = today or timezone.localdate()
+    today = today or window.school.today()
     if window.is_closed(today):
         raise ValidationError(_("This window is already closed."))
     window.closed_early_on = today
@@ -272,7 +271,7 @@ def survey_answer(
     stored row's key goes back to the person's request.
     """
     require_respondent(user, window)
-    today = today or timezone.localdate()
+    today = today or window.school.today()
     if not window.has_opened(today):
         raise ValidationError(
             _("This survey opens on %(day)s.") % {"day": date_format(window.opens_on)}
@@ -354,7 +353,7 @@ def survey_remind(
     so two requests at once queue one task.
     """
     require_window_manager(user, window)
-    today = today or timezone.localdate()
+    today = today or window.school.today()
     if not window.is_open(today):
         raise ValidationError(_("Reminders go only while the window is open."))
     claimed = (

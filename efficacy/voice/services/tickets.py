@@ -40,6 +40,7 @@ from efficacy.access.tickets import (
 )
 from efficacy.cycles.models import InquiryCycle
 from efficacy.roster.models import SchoolClass, User
+from efficacy.roster.time import end_of_day
 from efficacy.voice.models import ExitTicket, TicketAnswer, VoiceEvidence
 from efficacy.voice.models.tickets import OPEN_QUESTIONS
 from efficacy.voice.text import free_text_problem
@@ -102,8 +103,10 @@ def ticket_open(
         errors["lesson"] = [problem]
     if cycle is not None and not ticket_cycles_for(user, school_class).filter(pk=cycle.pk).exists():
         errors["cycle"] = [_("Choose an open cycle of one of your teams, or none.")]
+    school = school_class.school
+    today = school.today(now)
     if closes_at is None:
-        closes_at = ExitTicket.end_of_day(timezone.localdate(now))
+        closes_at = end_of_day(today, school.time_zone_name)
     if closes_at <= now:
         errors["closes_at"] = [_("Choose a closing time later than now.")]
     elif closes_at > now + MAX_OPEN:
@@ -119,7 +122,7 @@ def ticket_open(
                     lesson=lesson,
                     code=code_new(),
                     opened_by=user,
-                    opened_on=timezone.localdate(now),
+                    opened_on=today,
                     closes_at=closes_at,
                 )
         except IntegrityError:  # the code is taken: draw another

@@ -94,7 +94,7 @@ def win_share(*, user: User, school: School, text: str, team: Team | None = None
     _check_texts(text=(text, True))
     if team is not None and team_role_of(user, team) is None:
         raise ValidationError({"team": [_("Choose one of your own teams.")]})
-    week = Win.week_of(timezone.localdate())
+    week = Win.week_of(school.today())
     return Win.objects.create(school=school, author=user, team=team, week=week, text=text)
 
 
@@ -176,7 +176,7 @@ def check_in_record(
     errors: dict[str, list[str]] = {}
     if not check_in_staff(user, school).filter(pk=staff.pk).exists():
         errors["staff"] = [_("Choose a member of your school's staff.")]
-    if held_on > timezone.localdate():
+    if held_on > school.today():
         errors["held_on"] = [_("A check-in is noted after the conversation, not before.")]
     if follow_up_due is not None and not follow_up:
         errors["follow_up"] = [_("Say what the follow-up is, or leave its date empty.")]
@@ -192,7 +192,7 @@ def check_in_record(
 
 def check_in_follow_up_done(*, user: User, check_in: CheckIn, done: bool = True) -> CheckIn:
     require_check_in_author(user, check_in)
-    check_in.follow_up_done_on = timezone.localdate() if done else None
+    check_in.follow_up_done_on = check_in.school.today() if done else None
     check_in.save(update_fields=["follow_up_done_on"])
     return check_in
 
@@ -317,7 +317,7 @@ def commitment_make(
         errors["asked_by"] = [_("Choose a member of your school's staff.")]
     if suggestion is not None and suggestion.box.school_id != school.pk:
         errors["suggestion"] = [_("The suggestion belongs to another school.")]
-    if due_on < timezone.localdate():
+    if due_on < school.today():
         errors["due_on"] = [_("A promise is due today or later.")]
     if errors:
         raise ValidationError(errors)
@@ -366,14 +366,14 @@ def suggestion_box_open(
     title, prompt = title.strip(), prompt.strip()
     _check_texts(title=(title, True, 200), prompt=(prompt, False))
     return SuggestionBox.objects.create(
-        school=school, title=title, prompt=prompt, opened_by=user, opened_on=timezone.localdate()
+        school=school, title=title, prompt=prompt, opened_by=user, opened_on=school.today()
     )
 
 
 def suggestion_box_close(*, user: User, box: SuggestionBox) -> None:
     require_box_opener(user, box.school)
     if box.is_open:
-        box.closed_on = timezone.localdate()
+        box.closed_on = box.school.today()
         box.save(update_fields=["closed_on"])
 
 
@@ -399,7 +399,7 @@ def suggestion_post(*, user: User, box: SuggestionBox, text: str) -> None:
         scope="suggestion", subject=str(user.pk), limit=SUGGESTIONS_PER_HOUR, per=3600
     ):
         raise RateLimited
-    Suggestion.objects.create(box=box, text=text, received_on=timezone.localdate())
+    Suggestion.objects.create(box=box, text=text, received_on=box.school.today())
 
 
 def suggestion_consider(*, user: User, suggestion: Suggestion) -> None:
@@ -433,7 +433,7 @@ def reply_publish(
     reply, _created = Reply.objects.update_or_create(
         suggestion=suggestion,
         defaults={"you_said": you_said, "we_did": we_did, "replied_by": user,
-                  "published_on": timezone.localdate()},
+                  "published_on": suggestion.box.school.today()},
     )  # fmt: skip
     suggestion.status = Suggestion.Status.ANSWERED
     suggestion.save(update_fields=["status"])
