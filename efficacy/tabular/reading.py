@@ -522,6 +522,19 @@ def _table(
     if len(header) > limits.columns:
         raise _too_many_columns(file, header_line, len(header), limits)
     names = _header_names(header, columns, aliases, prefixes)
+    # Two columns of one name (or a name and its alias) would leave one of them unread.
+    twice = sorted({n for n in names if n and names.count(n) > 1}, key=names.index)
+    for column in twice:
+        problems.append(
+            Problem(
+                file,
+                header_line,
+                column,
+                _("the column appears more than once in the header line"),
+                _("keep one column named %(column)s, and rename or remove the others")
+                % {"column": column},
+            )
+        )
     missing = [c for c in required if c not in names]
     for column in missing:
         problems.append(
@@ -534,7 +547,7 @@ def _table(
                 or _("add a column named %(column)s to the header line") % {"column": column},
             )
         )
-    if missing:
+    if missing or twice:
         return None
     table = Table(file=file, columns=names, header_line=header_line)
     width = len(names)

@@ -86,6 +86,23 @@ def test_a_missing_required_column_is_a_problem_on_the_header_line():
     assert [(p.line, p.column) for p in problems] == [(2, "measure")]
 
 
+def test_a_column_named_twice_is_a_problem_on_the_header_line_and_nothing_is_read():
+    # Found by tests/fuzz: the second "student" column silently replaced the first.
+    for header in (b"student,score,Student", b"student,score,student_id"):
+        table, problems = read(header + b"\nA1,3,B2\n", aliases={"student_id": "student"})
+        assert table is None
+        [problem] = problems
+        assert (problem.line, problem.column) == (1, "student")
+        assert "more than once" in problem.message
+        assert "keep one column named student" in problem.hint
+
+
+def test_columns_without_a_name_may_repeat():
+    table, problems = read(b"student,,score,\nA1,,3,\n")
+    assert not problems
+    assert values(table)[0]["score"] == "3"
+
+
 def test_a_line_with_too_many_or_too_few_values_is_a_problem_and_left_out():
     table, problems = read(b"student,score\nA1,3,extra\nA2\nA3,4,\n")
     assert [(p.line, p.column) for p in problems] == [(2, None), (3, None)]
