@@ -124,15 +124,17 @@ def assert_parsed_or_located(text: str) -> None:
     try:
         definition = parse(text, file="climate.yaml")
     except InstrumentInvalid as invalid:
-        assert invalid.problems.total >= 1
-        lines = text.count("\n") + text.count("\r") + 2
-        for problem in invalid.problems:
-            assert problem.file == "climate.yaml"
-            assert problem.message.strip()
-            assert problem.line is None or 1 <= problem.line <= lines
+        problems = invalid.problems
     else:
         assert isinstance(definition, Definition)
         assert definition.items
+        return
+    assert problems.total >= 1
+    lines = text.count("\n") + text.count("\r") + 2
+    for problem in problems:
+        assert problem.file == "climate.yaml"
+        assert problem.message.strip()
+        assert problem.line is None or 1 <= problem.line <= lines
 
 
 def test_the_valid_instrument_parses():
