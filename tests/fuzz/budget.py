@@ -31,10 +31,12 @@ def examples(default: int = SUITE_EXAMPLES) -> int:
     return default
 
 
-def fuzz(default: int = SUITE_EXAMPLES) -> settings:
-    """The settings of one fuzzing property (a decorator)."""
+def fuzz(default: int = SUITE_EXAMPLES, *, most: int | None = None) -> settings:
+    """The settings of one fuzzing property (a decorator); ``most`` caps a long run for a
+    property whose every example is slow (a page that may run the scheduler)."""
+    count = examples(default)
     return settings(
-        max_examples=examples(default),
+        max_examples=count if most is None else min(count, most),
         deadline=None,
         database=None,
         # The database fixtures are read-only for the property: each example that writes

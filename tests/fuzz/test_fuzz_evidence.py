@@ -5,7 +5,7 @@ nothing else escapes."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 
 from efficacy.cycles.evidence.gradebook import gradebook_link_set, scores_import_oneroster_gradebook
 from efficacy.cycles.evidence.imports import scores_import
@@ -52,6 +52,8 @@ def assert_all_or_nothing(result, before: int, files: set[str]) -> None:
 
 @fuzz(60)
 @given(data=mutated_csv(SCORES))
+# Found by fuzzing on PostgreSQL: a NUL reached the student lookup (DataError, a 500).
+@example(data=b"student,class,measure,occasion,score\nAVA\x005,,Inference rubric,Baseline,2\n")
 def test_a_hostile_score_csv_imports_whole_or_not_at_all(world, evidence, data):
     before = Score.objects.count()
     with rolled_back():

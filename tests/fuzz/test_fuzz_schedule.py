@@ -142,7 +142,7 @@ def test_a_hostile_timetable_reads_or_lists_its_problems_by_line_and_column(worl
 
 
 @pytest.mark.django_db
-@fuzz(4)
+@fuzz(4, most=100)
 @given(data=mutated_csv(TIMETABLE))
 def test_the_schedule_page_answers_a_hostile_timetable_with_its_problems(client, world, data):
     client.force_login(world.leader_a)

@@ -97,6 +97,24 @@ def test_a_column_named_twice_is_a_problem_on_the_header_line_and_nothing_is_rea
         assert "keep one column named student" in problem.hint
 
 
+def test_a_nul_character_is_refused_with_its_line():
+    # Found by fuzzing on PostgreSQL: a NUL in a student number reached the database,
+    # which refuses it (DataError, a 500 on the upload page).
+    for data in (b"student,score\nA1,3\nA\x002,4\n", b"stu\x00dent,score\nA1,3\n"):
+        for source in (data, io.BytesIO(data)):
+            table, problems = read(source)
+            assert table is None
+            [problem] = problems
+            assert (
+                problem.line
+                == data.split(b"\n").index(
+                    next(line for line in data.split(b"\n") if b"\x00" in line)
+                )
+                + 1
+            )
+            assert "NUL" in problem.message
+
+
 def test_columns_without_a_name_may_repeat():
     table, problems = read(b"student,,score,\nA1,,3,\n")
     assert not problems
