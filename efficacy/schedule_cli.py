@@ -165,6 +165,11 @@ def _load(path: Path) -> tuple[object, Problem | None]:
             "check the brackets, commas and quotes there",
             line=error.lineno,
         )
+    except ValueError:  # an integer of thousands of digits, which Python will not convert
+        return problem(
+            "holds a number too long to read",
+            "every number of a request is a small whole number, such as 5 or 20",
+        )
     except RecursionError:
         return problem("is nested too deeply to be a request")
 

@@ -5,7 +5,8 @@ The leniency rules, written once:
 - CSV is UTF-8, with or without a byte-order mark, with LF or CRLF line ends,
   comma-separated (a semicolon or a tab when the header has no comma, as
   spreadsheets in French write it), quotes doubled inside quoted values.
-  Another encoding is refused with the line where it is not UTF-8.
+  Another encoding is refused with the line where it is not UTF-8, and so is a
+  NUL character (no text holds one, and PostgreSQL cannot store it).
 - The header is the first line that is not blank; a column name matches in
   any case, with spaces around it ignored and spaces inside it read as ``_``.
 - Blank lines are skipped; text is stripped of surrounding spaces; the quote
@@ -246,6 +247,19 @@ def _not_utf8(file: str, line: int, byte: int) -> _Stop:
     )
 
 
+def _nul(file: str, line: int, column: str | None) -> _Stop:
+    """A NUL character: never part of a name or a score, and PostgreSQL refuses to store it."""
+    return _Stop(
+        Problem(
+            file,
+            line,
+            column,
+            _("holds a NUL character (byte 0x00), which a text never has"),
+            _("save or export the file again as CSV UTF-8 or as an Excel workbook"),
+        )
+    )
+
+
 def _without_bom(first: bytes, file: str) -> bytes:
     if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise _Stop(
@@ -268,6 +282,8 @@ def _csv_lines(stream: BinaryIO, file: str, limits: Limits) -> Iterator[str]:
             raise _line_too_long(file, number, limits)
         if number == 1:
             raw = _without_bom(raw, file)
+        if b"\x00" in raw:
+            raise _nul(file, number, None)
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -284,6 +300,9 @@ def _text_lines(data: bytes, file: str, limits: Limits) -> Iterator[str]:
             line = next(i for i, n in enumerate(lengths, 1) if n > limits.line_bytes)
             raise _line_too_long(file, line, limits)
     data = _without_bom(data, file)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise _nul(file, data[:nul].count(b"\n") + 1, None)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -522,6 +541,21 @@ def _table(
     if len(header) > limits.columns:
         raise _too_many_columns(file, header_line, len(header), limits)
     names = _header_names(header, columns, aliases, prefixes)
+    if xlsx and any("\x00" in name for name in names):
+        raise _nul(file, header_line, None)
+    # Two columns of one name (or a name and its alias) would leave one of them unread.
+    twice = sorted({n for n in names if n and names.count(n) > 1}, key=names.index)
+    for column in twice:
+        problems.append(
+            Problem(
+                file,
+                header_line,
+                column,
+                _("the column appears more than once in the header line"),
+                _("keep one column named %(column)s, and rename or remove the others")
+                % {"column": column},
+            )
+        )
     missing = [c for c in required if c not in names]
     for column in missing:
         problems.append(
@@ -534,7 +568,7 @@ def _table(
                 or _("add a column named %(column)s to the header line") % {"column": column},
             )
         )
-    if missing:
+    if missing or twice:
         return None
     table = Table(file=file, columns=names, header_line=header_line)
     width = len(names)
@@ -546,6 +580,8 @@ def _table(
             if all(v == "" for v in values):
                 continue
             longest = max(len(v) if isinstance(v, str) else 0 for v in values)
+            if any(isinstance(v, str) and "\x00" in v for v in values):
+                raise _nul(file, line, None)
         else:
             values = list(map(str.strip, raw))
             if not any(values):

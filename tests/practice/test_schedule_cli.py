@@ -121,12 +121,24 @@ def test_an_invalid_request_lists_every_problem_and_exits_2(tmp_path, capsys):
         (b'{"days": 5,\n "weeks": }', "is not valid JSON: Expecting value at column 11"),
         (b"\xff\xfe{}", "is not UTF-8 text (byte 1)"),
         (b"[" * 100_000, "is nested too deeply to be a request"),
+        # Found by fuzzing (tests/fuzz): Python's integer conversion limit raised a ValueError.
+        (b'{"days": ' + b"1" * 5_000 + b"}", "holds a number too long to read"),
         (b"null", "the request must be a JSON object, not null"),
         (b'"a request"', "the request must be a JSON object, not a text"),
         (b"{}", "is missing"),
         (b'{"teachers": [{"id": {"x": 1}, "teaches": [[1e999, 1]]}]}', "must be a text"),
     ],
-    ids=["empty", "syntax", "not-utf8", "nested", "null", "text", "empty-object", "odd-values"],
+    ids=[
+        "empty",
+        "syntax",
+        "not-utf8",
+        "nested",
+        "huge-number",
+        "null",
+        "text",
+        "empty-object",
+        "odd-values",
+    ],
 )
 def test_garbage_in_is_exit_2_with_a_clear_message_never_a_traceback(
     tmp_path, capsys, content, message

@@ -86,6 +86,41 @@ def test_a_missing_required_column_is_a_problem_on_the_header_line():
     assert [(p.line, p.column) for p in problems] == [(2, "measure")]
 
 
+def test_a_column_named_twice_is_a_problem_on_the_header_line_and_nothing_is_read():
+    # Found by tests/fuzz: the second "student" column silently replaced the first.
+    for header in (b"student,score,Student", b"student,score,student_id"):
+        table, problems = read(header + b"\nA1,3,B2\n", aliases={"student_id": "student"})
+        assert table is None
+        [problem] = problems
+        assert (problem.line, problem.column) == (1, "student")
+        assert "more than once" in problem.message
+        assert "keep one column named student" in problem.hint
+
+
+def test_a_nul_character_is_refused_with_its_line():
+    # Found by fuzzing on PostgreSQL: a NUL in a student number reached the database,
+    # which refuses it (DataError, a 500 on the upload page).
+    for data in (b"student,score\nA1,3\nA\x002,4\n", b"stu\x00dent,score\nA1,3\n"):
+        for source in (data, io.BytesIO(data)):
+            table, problems = read(source)
+            assert table is None
+            [problem] = problems
+            assert (
+                problem.line
+                == data.split(b"\n").index(
+                    next(line for line in data.split(b"\n") if b"\x00" in line)
+                )
+                + 1
+            )
+            assert "NUL" in problem.message
+
+
+def test_columns_without_a_name_may_repeat():
+    table, problems = read(b"student,,score,\nA1,,3,\n")
+    assert not problems
+    assert values(table)[0]["score"] == "3"
+
+
 def test_a_line_with_too_many_or_too_few_values_is_a_problem_and_left_out():
     table, problems = read(b"student,score\nA1,3,extra\nA2\nA3,4,\n")
     assert [(p.line, p.column) for p in problems] == [(2, None), (3, None)]

@@ -15,7 +15,11 @@ of the same district (``leader_b``) and an anonymous visitor. The answers:
 * anonymous visitors are sent to sign in (302 to the sign-in page) everywhere but
   the public account pages.
 
-No answer may be a 500. Pages with student-level data are never cached
+No answer may be a 500. Every answer carries the security headers
+(``tests/web/security_headers.py``: a strict Content-Security-Policy, no framing, a
+referrer policy, nosniff, and no-store for a signed-in person or student-level data);
+the anonymous pass asks as behind TLS, so HSTS and the HTTPS redirect are checked on
+one request per URL. Pages with student-level data are never cached
 (``tests/web/test_no_store.py``).
 """
 
@@ -69,6 +73,7 @@ from tests.web.matrix_base import (  # noqa: F401
     the_run,
     the_schedule,
 )
+from tests.web.security_headers import HTTPS_SETTINGS, header_problems, hsts_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -394,14 +399,14 @@ def _person(world, things, name: str):
     return things["leader_b"] if name == "leader_b" else getattr(world, name)
 
 
-def _call(client, world, things, url_name: str, row: Row):
+def _call(client, world, things, url_name: str, row: Row, *, secure: bool = False):
     url = reverse(url_name, args=row.args(world, things))
     url += row.query.format(**{"class": world.english_9_applied.pk})
     if row.content_type:
         body = json.dumps(row.data(world, things))
-        return client.post(url, body, content_type=row.content_type)
+        return client.post(url, body, content_type=row.content_type, secure=secure)
     send = client.post if row.method == "post" else client.get
-    return send(url, row.data(world, things))
+    return send(url, row.data(world, things), secure=secure)
 
 
 PEOPLE = sorted(EVERYONE_SIGNED_IN)
@@ -410,21 +415,33 @@ PEOPLE = sorted(EVERYONE_SIGNED_IN)
 @pytest.mark.parametrize("url_name", sorted(ROWS))
 def test_each_person_gets_the_answer_decided_for_them(client, world, things, url_name):
     row = ROWS[url_name]
-    got = {}
+    got, headers = {}, {}
     for name in PEOPLE:
         client.logout()
         client.force_login(_person(world, things, name))
-        got[name] = _call(client, world, things, url_name, row).status_code
+        response = _call(client, world, things, url_name, row)
+        got[name] = response.status_code
+        headers[name] = header_problems(response, url_name=url_name, signed_in=True)
     expected = {name: row.answers.get(name, row.otherwise) for name in PEOPLE}
     assert got == expected
+    assert {name: p for name, p in headers.items() if p} == {}, "security headers"
 
 
 @pytest.mark.parametrize("url_name", sorted(ROWS))
 def test_anonymous_visitors_are_sent_to_sign_in_except_on_public_pages(
-    client, world, things, url_name
+    client, world, things, url_name, settings
 ):
+    """Asked as in production behind TLS (SECURE_HTTPS=on): plain HTTP is sent to HTTPS,
+    and every answer over HTTPS carries its security headers and HSTS."""
+    for setting, value in HTTPS_SETTINGS.items():
+        setattr(settings, setting, value)
     row = ROWS[url_name]
-    response = _call(client, world, things, url_name, row)
+    plain = _call(client, world, things, url_name, row)
+    assert plain.status_code == 301
+    assert plain["Location"].startswith("https://")
+    response = _call(client, world, things, url_name, row, secure=True)
+    assert header_problems(response, url_name=url_name, signed_in=False) == []
+    assert hsts_problems(response) == []
     if row.anonymous is not None:
         assert response.status_code == row.anonymous
     elif row.public:

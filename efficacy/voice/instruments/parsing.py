@@ -36,6 +36,9 @@ MAX_SUBSCALES = 30
 MIN_OPTIONS = 5
 MAX_OPTIONS = 11
 MIN_ITEMS_PER_SUBSCALE = 2
+#: The largest option value, either side of zero: answers are scored as floats, and real
+#: scales run from 0 or 1 to at most 11.
+MAX_VALUE = 1_000
 #: The longest text of each kind, in characters.
 MAX_CHARS = {"title": 200, "description": 2_000, "index": 200, "name": 200, "label": 100,
              "text": 500}  # fmt: skip
@@ -258,7 +261,17 @@ class _Reader:
 
     def integer(self, node: yaml.Node, where: str, what: str) -> int | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == INT_TAG:
-            return int(self._scalars.construct_object(node))
+            try:
+                value = int(self._scalars.construct_object(node))
+            except ValueError:  # thousands of digits: Python refuses to convert them
+                value = None
+            if value is not None and abs(value) <= MAX_VALUE:
+                return value
+            self.problem(node, where,
+                         _("%(what)s is too large: a value is a whole number from %(low)d "
+                           "to %(high)d.") % {"what": what, "low": -MAX_VALUE, "high": MAX_VALUE},
+                         _("number the options 1, 2, 3, … (or 0, 1, 2, …)"))  # fmt: skip
+            return None
         self.problem(node, where, _("%(what)s should be a whole number.") % {"what": what})
         return None
 
