@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roster', '0006_user_language'),
+        ('roster', '0007_import_run_stored_name'),
     ]
 
     operations = [
