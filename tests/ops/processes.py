@@ -107,7 +107,8 @@ class Processes:
         server = self._start(
             "server",
             [sys.executable, "-m", "gunicorn", "efficacy.wsgi:application",
-             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120"],
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120",
+             "--preload"],
         )  # fmt: skip
         wait_until(
             lambda: _answers(f"http://127.0.0.1:{port}/accounts/login/"),

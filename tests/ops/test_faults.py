@@ -159,3 +159,132 @@ def test_a_server_killed_mid_upload_keeps_all_or_none_and_the_upload_can_be_repe
     wait_until(lambda: _scores(cycle)[0] == expected, seconds=60, what="every score stored")
     assert _scores(cycle) == (expected, total)
     assert sqlite_integrity() == "ok"
+
+
+# --- 2. killed mid survey submissions ---------------------------------------------------
+
+#: Staff answering one survey, six at a time.
+STAFF, AT_ONCE = 48, 6
+ALREADY = "You have already answered this survey."
+
+
+def _answer(base: str, plan: dict, session: str) -> str:
+    """One member of staff opens the survey and sends every item: "thanked", "already"
+    (the page says so), or what went wrong."""
+    import requests
+
+    with requests.Session() as http:
+        http.cookies.set("sessionid", session)
+        try:
+            page = http.get(base + plan["answer_url"], timeout=30)
+            if ALREADY in page.text:
+                return "already"
+            answers = {f"item_{key}": str(random.randint(1, plan["scale_max"]))
+                       for key in plan["items"]}  # fmt: skip
+            answers["csrfmiddlewaretoken"] = csrf_token(page)
+            sent = http.post(base + plan["answer_url"], data=answers, allow_redirects=False,
+                             timeout=30)  # fmt: skip
+        except Exception as error:  # the server was killed under it
+            return f"error: {error!r}"
+    if sent.status_code == 302 and sent.headers.get("Location", "").endswith("/thanks/"):
+        return "thanked"
+    return f"status {sent.status_code}"
+
+
+def _answer_all(base: str, plan: dict, sessions: list[str], outcomes: dict, *, stop=None):
+    """Six at a time, each session once, until done or ``stop`` is set."""
+    queue = list(sessions)
+    lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with lock:
+                if not queue or (stop is not None and stop.is_set()):
+                    return
+                session = queue.pop()
+            outcome = _answer(base, plan, session)
+            with lock:
+                outcomes[session] = outcome
+
+    threads = [threading.Thread(target=work) for _ in range(AT_ONCE)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def _ledger(window_id: int, session_users: dict[str, int]) -> dict:
+    from django.db.models import Count
+
+    from efficacy.voice.models import SurveyInvitation, SurveyResponse
+
+    ledger = SurveyInvitation.objects.filter(window_id=window_id)
+    answered = set(ledger.filter(answered=True).values_list("user_id", flat=True))
+    return {
+        "answered": answered,
+        "duplicates": ledger.values("user_id").annotate(n=Count("id")).filter(n__gt=1).count(),
+        "responses": list(
+            SurveyResponse.objects.filter(window_id=window_id).values_list("answers", flat=True)
+        ),
+    }
+
+
+def _whole(answers: dict, plan: dict) -> bool:
+    """An answer with every item, each on the scale: nothing half written."""
+    return set(answers) == set(plan["items"]) and all(
+        isinstance(v, int) and 1 <= v <= plan["scale_max"] for v in answers.values()
+    )
+
+
+def test_a_server_killed_mid_survey_answers_loses_none_and_duplicates_none(processes, tmp_path):
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    from bench.surveys import _prepare
+
+    plan = _prepare(tmp_path, staff=STAFF, spread=0)
+    sessions = plan["sessions"]
+    user_of = {
+        key: int(Session.objects.get(pk=key).get_decoded()[SESSION_KEY]) for key in sessions
+    }
+    rng = _seeded()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = processes.server(port, workers=2)
+    first: dict[str, str] = {}
+    stop = threading.Event()
+    threads = _answer_all(base, plan, sessions, first, stop=stop)
+    kill_after = rng.randint(STAFF // 4, STAFF // 2)
+    wait_until(lambda: sum(o == "thanked" for o in first.values()) >= kill_after,
+               seconds=60, what=f"{kill_after} answers thanked", alive=server)  # fmt: skip
+    server.kill()
+    stop.set()
+    for thread in threads:
+        thread.join(60)
+    thanked = {user_of[s] for s, o in first.items() if o == "thanked"}
+    lost_in_flight = sum(o.startswith("error") for o in first.values())
+    state = _ledger(plan["window"], user_of)
+    print(f"killed after {len(thanked)} thanked answers, {lost_in_flight} requests cut off; "
+          f"stored {len(state['responses'])}")  # fmt: skip
+
+    assert sqlite_integrity() == "ok"
+    assert thanked <= state["answered"], "an answer that was thanked for is not stored"
+    assert len(state["responses"]) == len(state["answered"]), "an answer without its ledger row"
+    assert state["duplicates"] == 0
+    assert all(_whole(answers, plan) for answers in state["responses"])
+
+    # Started again: whoever was not thanked answers now, or is told they already have.
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    processes.server(port, workers=2)
+    second: dict[str, str] = {}
+    rest = [s for s in sessions if first.get(s) != "thanked"]
+    for thread in _answer_all(base, plan, rest, second):
+        thread.join(60)
+    assert set(second.values()) <= {"thanked", "already"}, second
+    already = {user_of[s] for s, o in second.items() if o == "already"}
+    assert already <= state["answered"]  # told so only if their first answer was stored
+    state = _ledger(plan["window"], user_of)
+    assert state["answered"] == set(user_of.values())
+    assert len(state["responses"]) == STAFF
+    assert state["duplicates"] == 0
+    assert all(_whole(answers, plan) for answers in state["responses"])
