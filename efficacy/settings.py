@@ -132,6 +132,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if envbool("EFFICACY_TASKS_IMMEDIATE"):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A background worker silent for this many seconds is taken for dead: /healthz says so,
+# and the tasks it was running are marked failed (efficacy/ops/workers.py).
+EFFICACY_WORKER_SILENCE_SECONDS = envint("EFFICACY_WORKER_SILENCE_SECONDS", 60, minimum=2)
 
 # --- Authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "roster.User"

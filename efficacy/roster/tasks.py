@@ -19,6 +19,7 @@ from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -37,10 +38,18 @@ Failure = ImportRun.Failure
 
 #: Write progress at most this often, so a large import is not slowed by its own bookkeeping.
 PROGRESS_EVERY_SECONDS = 0.5
-#: A running import's worker touches its heartbeat file this often...
-HEARTBEAT_SECONDS = 5
-#: ...so a run whose heartbeat is older than this has lost its worker.
-SILENT_WORKER_SECONDS = 120
+
+
+def silence_limit() -> timedelta:
+    """A run whose heartbeat is older than this has lost its worker: the limit any worker
+    is held to (``EFFICACY_WORKER_SILENCE_SECONDS``)."""
+    return timedelta(seconds=settings.EFFICACY_WORKER_SILENCE_SECONDS)
+
+
+def heartbeat_seconds() -> float:
+    """A running import's worker touches its heartbeat this often: several beats fit
+    in the silence limit."""
+    return min(5.0, settings.EFFICACY_WORKER_SILENCE_SECONDS / 4)
 
 
 # Beside the upload, per run: a run started again shares its upload, never these.
@@ -89,7 +98,7 @@ def worker_is_silent(run: ImportRun) -> bool:
     beat = last_heartbeat(run)
     if beat is None:
         return True
-    return timezone.now() - beat > timedelta(seconds=SILENT_WORKER_SECONDS)
+    return timezone.now() - beat > silence_limit()
 
 
 @contextmanager
@@ -109,7 +118,7 @@ def _heartbeat(run: ImportRun) -> Iterator[None]:
             logger.warning("could not record the heartbeat of import run %s", run.pk)
 
     def beat() -> None:
-        while not stop.wait(HEARTBEAT_SECONDS):
+        while not stop.wait(heartbeat_seconds()):
             touch()
 
     touch()

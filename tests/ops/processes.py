@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -61,22 +61,16 @@ class Process:
 
     def kill(self) -> None:
         """SIGKILL to the whole group: nothing gets to clean up, roll back or say goodbye."""
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(self.popen.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.popen.wait(10)
 
     def stop(self) -> None:
         """SIGTERM (a clean stop), then SIGKILL if it takes more than a few seconds."""
         if self.alive():
-            try:
+            with suppress(ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(self.popen.pid, signal.SIGTERM)
                 self.popen.wait(8)
-            except ProcessLookupError:
-                pass
-            except subprocess.TimeoutExpired:
-                pass
         self.kill()
 
     def output(self) -> str:
@@ -153,7 +147,9 @@ def wait_until(
         if value:
             return value
         if alive is not None and not alive.alive():
-            raise AssertionError(f"{alive.name} stopped while waiting for {what}:\n{alive.output()}")
+            raise AssertionError(
+                f"{alive.name} stopped while waiting for {what}:\n{alive.output()}"
+            )
         if time.monotonic() > deadline:
             detail = f"\n{alive.output()}" if alive is not None else ""
             raise AssertionError(f"waited {seconds} s for {what}{detail}")

@@ -243,9 +243,7 @@ def test_a_server_killed_mid_survey_answers_loses_none_and_duplicates_none(proce
 
     plan = _prepare(tmp_path, staff=STAFF, spread=0)
     sessions = plan["sessions"]
-    user_of = {
-        key: int(Session.objects.get(pk=key).get_decoded()[SESSION_KEY]) for key in sessions
-    }
+    user_of = {key: int(Session.objects.get(pk=key).get_decoded()[SESSION_KEY]) for key in sessions}
     rng = _seeded()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -288,3 +286,78 @@ def test_a_server_killed_mid_survey_answers_loses_none_and_duplicates_none(proce
     assert len(state["responses"]) == STAFF
     assert state["duplicates"] == 0
     assert all(_whole(answers, plan) for answers in state["responses"])
+
+
+# --- 3. the worker killed mid-task --------------------------------------------------------
+
+#: A district's export, large enough that its import writes for a few seconds.
+ROSTER = {"students": 3_000, "staff": 150, "classes": 120, "enrollments": 18_000}
+
+
+def _roster_counts() -> dict[str, int]:
+    from efficacy.roster.models import SchoolClass, User
+
+    return {
+        "students": Student.objects.count(),
+        "staff": User.objects.count(),
+        "classes": SchoolClass.objects.count(),
+        "enrollments": Enrollment.objects.count(),
+    }
+
+
+def test_a_worker_killed_mid_roster_import_fails_the_run_writes_nothing_and_a_new_worker_imports(
+    processes, settings, tmp_path, client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from efficacy.roster.models import District, ImportRun, Role, User
+    from efficacy.roster.oneroster.generate import district_generate
+    from efficacy.roster.services import import_run_start, import_run_start_again
+
+    settings.EFFICACY_WORKER_SILENCE_SECONDS = 2
+    processes.env["EFFICACY_WORKER_SILENCE_SECONDS"] = "2"
+    riverside = District.objects.create(name="Riverside District", sourced_id="d-1")
+    admin = User.objects.create(username="river_admin", role=Role.ADMINISTRATOR,
+                                district=riverside)  # fmt: skip
+    export = district_generate(tmp_path / "export.zip", as_zip=True, **ROSTER)
+    before = _roster_counts()
+    run = import_run_start(by=admin, upload=SimpleUploadedFile("district.zip", export.read_bytes()))
+    rng = _seeded()
+
+    worker = processes.worker()
+    wait_until(busy_for(Student._meta.db_table, 0.1), seconds=60, what="the roster being written",
+               alive=worker)  # fmt: skip
+    time.sleep(rng.uniform(0, 0.5))
+    worker.kill()
+    run.refresh_from_db()
+    print(f"worker killed at {run.status!r}")
+
+    assert sqlite_integrity() == "ok"
+    assert _roster_counts() == before, "half an import"
+    # The page notices the silence and says what happened; nothing says "Importing…" for ever.
+    client.force_login(admin)
+    page = reverse("roster:import_run", args=[run.pk])
+    wait_until(lambda: client.get(page) and _status(run) == ImportRun.RunStatus.FAILED,
+               seconds=30, what="the run recorded as failed", every=0.5)  # fmt: skip
+    run.refresh_from_db()
+    assert run.failure == ImportRun.Failure.INTERRUPTED
+    assert "stopped before it finished" in client.get(page).content.decode()
+    assert _roster_counts() == before
+
+    # A new worker imports the same export, started again, to the end.
+    processes.worker()
+    again = import_run_start_again(by=admin, run=run)
+    wait_until(lambda: _status(again) != ImportRun.RunStatus.QUEUED and
+               _status(again) != ImportRun.RunStatus.RUNNING,
+               seconds=90, what="the import started again to finish", every=0.5)  # fmt: skip
+    assert _status(again) == ImportRun.RunStatus.SUCCEEDED
+    after = _roster_counts()
+    assert after["students"] == before["students"] + ROSTER["students"]
+    assert after["enrollments"] >= before["enrollments"] + ROSTER["enrollments"]
+    assert sqlite_integrity() == "ok"
+
+
+def _status(run) -> str:
+    run.refresh_from_db()
+    return run.status
