@@ -148,25 +148,33 @@ def roster_import_run(run_id: int, language: str | None = None) -> str:
     in_language = translation.override(language) if language else nullcontext()
     with in_language, _heartbeat(run):
         runs.update(status=Status.RUNNING, stage=_("reading the export"), started_at=timezone.now())
-        status, fields = _import(run)
-        # The outcome is the truth even if the page had given this worker up for dead.
-        with transaction.atomic():
-            runs.update(status=status, finished_at=timezone.now(), **fields)
-            record(
-                actor=run.created_by,
-                action=Audit.ROSTER_IMPORT_FINISHED,
-                school=run.created_by.school_id if run.created_by else None,
-                target=run,
-                detail={"status": status, "problems": len(fields.get("problems") or [])},  # type: ignore[arg-type]
-                via=Via.PAGE,  # the continuation of the upload page's action
-            )
+        status = _import(run)
     progress_path(run).unlink(missing_ok=True)
     return status
 
 
-def _import(run: ImportRun) -> tuple[str, dict[str, object]]:
-    """Run the import; the run's status and the fields to record with it."""
-    from efficacy.roster.oneroster import RosterImportInvalid, roster_import
+def _finish(run: ImportRun, status: str, fields: dict[str, object]) -> str:
+    """Record the run's outcome and its audit event, in the transaction of the import's
+    rows when it succeeded (so a worker killed in between leaves neither)."""
+    # The outcome is the truth even if the page had given this worker up for dead.
+    with transaction.atomic():
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=status, finished_at=timezone.now(), **fields
+        )
+        record(
+            actor=run.created_by,
+            action=Audit.ROSTER_IMPORT_FINISHED,
+            school=run.created_by.school_id if run.created_by else None,
+            target=run,
+            detail={"status": status, "problems": len(fields.get("problems") or [])},  # type: ignore[arg-type]
+            via=Via.PAGE,  # the continuation of the upload page's action
+        )
+    return status
+
+
+def _import(run: ImportRun) -> str:
+    """Run the import and record its outcome; returns the run's status."""
+    from efficacy.roster.oneroster import ImportSummary, RosterImportInvalid, roster_import
 
     # The scope is the uploader's as the import runs, not as it was queued.
     scope = access.roster_import_scope_for(run.created_by)
@@ -176,7 +184,7 @@ def _import(run: ImportRun) -> tuple[str, dict[str, object]]:
             _("The person who uploaded this export may no longer import a roster."),
             _("An administrator can upload it again."),
         )
-        return Status.FAILED, {"problems": [problem], "failure": Failure.INVALID}
+        return _finish(run, Status.FAILED, {"problems": [problem], "failure": Failure.INVALID})
     last = {"stage": None, "at": 0.0}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -189,27 +197,27 @@ def _import(run: ImportRun) -> tuple[str, dict[str, object]]:
         except OSError:  # progress is a courtesy: never fail an import for it
             logger.warning("could not record progress of import run %s", run.pk)
 
+    def succeeded(summary: ImportSummary) -> None:
+        fields = {"summary": summary.to_dict(), "stage": "", "problems": [], "failure": ""}
+        _finish(run, Status.SUCCEEDED, fields)
+
     try:
-        summary = roster_import(source=run.stored_path, scope=scope, progress=progress)
+        roster_import(source=run.stored_path, scope=scope, progress=progress, on_written=succeeded)
     except RosterImportInvalid as invalid:
         problems = [{**p.to_dict(), "text": str(p)} for p in invalid.problems]
-        return Status.FAILED, {
+        return _finish(run, Status.FAILED, {
             "problems": problems,
             "problems_more": invalid.problems.more,
             "failure": Failure.INVALID,
-        }
+        })  # fmt: skip
     except Exception:
         # The person sees a plain message; the traceback goes to the log for the administrator.
+        # Nothing was written: the rows and the outcome commit together or not at all.
         logger.exception("roster import run %s failed", run.pk)
         problem = run_problem(
             run,
             _("The import stopped on an unexpected error."),
             _("Try again; if it happens again, send the file to your Efficacy support."),
         )
-        return Status.FAILED, {"problems": [problem], "failure": Failure.ERROR}
-    return Status.SUCCEEDED, {
-        "summary": summary.to_dict(),
-        "stage": "",
-        "problems": [],
-        "failure": "",
-    }
+        return _finish(run, Status.FAILED, {"problems": [problem], "failure": Failure.ERROR})
+    return Status.SUCCEEDED
