@@ -37,7 +37,8 @@ demo: install
 	$(BIN)/efficacy migrate --noinput
 	$(BIN)/efficacy demo
 	@echo "Serving on http://127.0.0.1:8000 with a background worker (Ctrl-C stops both)."
-	@$(BIN)/efficacy db_worker --no-startup-delay -v 0 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	@LOG_FORMAT=$${LOG_FORMAT:-text} LOG_LEVEL=$${LOG_LEVEL:-WARNING} \
+	  $(BIN)/efficacy worker --no-startup-delay -v 0 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/efficacy runserver --noreload 127.0.0.1:8000
 
 test: install

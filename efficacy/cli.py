@@ -13,6 +13,15 @@ import os
 import sys
 from collections.abc import Callable
 
+#: What the production server and worker change before the settings are read (a variable
+#: set in the environment wins): logs as JSON lines at INFO, and the static files collected
+#: into STATIC_ROOT, hashed and compressed (``efficacy collectstatic`` collects them so).
+COMMAND_ENVIRONMENT = {
+    "serve": {"LOG_FORMAT": "json", "LOG_LEVEL": "INFO", "EFFICACY_STATIC_COLLECTED": "on"},
+    "worker": {"LOG_FORMAT": "json", "LOG_LEVEL": "INFO"},
+    "collectstatic": {"EFFICACY_STATIC_COLLECTED": "on"},
+}
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
@@ -30,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         return _to_a_pipe(lambda: instrument_main(argv[2:]))
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "efficacy.settings")
+    if len(argv) > 1:
+        for name, value in COMMAND_ENVIRONMENT.get(argv[1], {}).items():
+            os.environ.setdefault(name, value)
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

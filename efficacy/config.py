@@ -34,6 +34,11 @@ def _raw(name: str) -> str | None:
     return value or None
 
 
+def is_set(name: str) -> bool:
+    """Whether the variable is set to something (blank counts as unset)."""
+    return _raw(name) is not None
+
+
 def envbool(name: str, default: bool = False) -> bool:
     raw = _raw(name)
     if raw is None:
@@ -65,6 +70,20 @@ def envint(name: str, default: int, *, minimum: int | None = None) -> int:
             f"{name}={value} is too small: it must be at least {minimum} (unset: {default})."
         )
     return value
+
+
+def envchoice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of ``choices`` (any case), returned as written in ``choices``."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    for choice in choices:
+        if raw.lower() == choice.lower():
+            return choice
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not one of {', '.join(choices)}. Use one of them, "
+        f"or leave it unset ({default})."
+    )
 
 
 def envnetworks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from efficacy.config import envbool, envint, envnetworks, envretention, secret_key
+from efficacy.config import (
+    envbool,
+    envchoice,
+    envint,
+    envnetworks,
+    envretention,
+    secret_key,
+)
 from efficacy.front.oidc import config as oidc_config
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -27,7 +34,12 @@ DEBUG = envbool("DEBUG")
 # Never a published key: without SECRET_KEY, a random one is generated into DATA_DIR
 # (file `secret_key`, mode 0600) on the first run and reused after.
 SECRET_KEY = secret_key(DATA_DIR)
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+# Unset, the loopback names only: `efficacy serve` refuses another address until it is set.
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if host.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -65,6 +77,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every answer (a redirect, a static file) carries the request's id, and
+    # every log line written while it is answered (efficacy/ops/logs.py).
+    "efficacy.ops.middleware.RequestId",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,9 +147,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if envbool("EFFICACY_TASKS_IMMEDIATE"):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-# A background worker silent for this many seconds is taken for dead: /healthz says so,
-# and the tasks it was running are marked failed (efficacy/ops/workers.py).
-EFFICACY_WORKER_SILENCE_SECONDS = envint("EFFICACY_WORKER_SILENCE_SECONDS", 60, minimum=2)
 
 # --- Authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "roster.User"
@@ -226,6 +238,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = SECURE_HTTPS
 SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
+# The app has a host name of its own (efficacy.school.example): no subdomain of it is
+# served without TLS.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
+# The load balancer's or container's health probe speaks plain HTTP on the inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Asking browsers to preload HTTPS is for the owner of the whole domain to decide and
+# submit (hstspreload.org), not for one app on a host name of it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if SECURE_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -289,15 +309,54 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Set STATIC_ROOT (and run `efficacy collectstatic`) only where a web server serves files itself.
-STATIC_ROOT = Path(os.environ["STATIC_ROOT"]) if os.environ.get("STATIC_ROOT") else None
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
-# One laptop, no reverse proxy: WhiteNoise serves static files straight from the apps.
-WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# `efficacy serve` and `efficacy collectstatic` set EFFICACY_STATIC_COLLECTED (efficacy/cli.py):
+# the files are collected into STATIC_ROOT under names holding a hash of their content,
+# compressed (gzip, brotli), and WhiteNoise serves them with a year's caching. Elsewhere
+# (`make demo`, the tests) WhiteNoise serves them straight from the apps, as they are.
+EFFICACY_STATIC_COLLECTED = envbool("EFFICACY_STATIC_COLLECTED")
+if EFFICACY_STATIC_COLLECTED:
+    STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or DATA_DIR / "static")
+    STORAGES["staticfiles"] = {"BACKEND": "efficacy.ops.static.CollectedStaticFiles"}
+    WHITENOISE_USE_FINDERS = False
+    WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+else:
+    STATIC_ROOT = Path(os.environ["STATIC_ROOT"]) if os.environ.get("STATIC_ROOT") else None
+    WHITENOISE_USE_FINDERS = True
 
+# --- The production server and worker (efficacy/ops) -------------------------
+# `efficacy serve`'s worker processes (--workers overrides): two a core and one, at most 8.
+EFFICACY_WEB_WORKERS = envint("EFFICACY_WEB_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 8),
+                              minimum=1)  # fmt: skip
+# A request taking longer than this many seconds has its web worker process restarted.
+EFFICACY_WEB_TIMEOUT = envint("EFFICACY_WEB_TIMEOUT", 60, minimum=1)
+# A background worker silent for this many seconds is taken for dead: /healthz says so,
+# and the tasks it was running are marked failed (efficacy/ops/workers.py).
+EFFICACY_WORKER_SILENCE_SECONDS = envint("EFFICACY_WORKER_SILENCE_SECONDS", 60, minimum=2)
+
+# --- Logs -------------------------------------------------------------------
+# json: one JSON object a line (time, level, logger, message, request_id, exception), the
+# default under `efficacy serve` and `efficacy worker` (efficacy/cli.py); text elsewhere.
+LOG_FORMAT = envchoice("LOG_FORMAT", ("json", "text"), "text")
+LOG_LEVEL = envchoice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "efficacy.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "efficacy.ops.logs.JsonFormatter"},
+        "text": {"()": "efficacy.ops.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -1,5 +1,6 @@
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from efficacy.dashboards import views_home as dashboards_views_home
@@ -7,7 +8,8 @@ from efficacy.front import language as front_language
 
 urlpatterns = [
     # Browsers and feed readers ask for /favicon.ico whatever the page links to.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    # Its address is found when asked: collected static files have hashed names.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     path("", dashboards_views_home.home, name="home"),
     path("api/", include("efficacy.api.urls")),
     path("accounts/tokens/", include("efficacy.api.urls_tokens")),
@@ -24,4 +26,6 @@ urlpatterns = [
     path("", include("efficacy.dashboards.urls")),
     path("rights/", include("efficacy.rights.urls")),
     path("audit/", include("efficacy.audit.urls")),
+    # /healthz: the database and the background workers, for probes (no sign-in).
+    path("", include("efficacy.ops.urls")),
 ]

@@ -45,8 +45,8 @@ from efficacy.audit.services import record
 from efficacy.roster.models import Role, User
 
 #: Pages a person who still owes their code may open (besides setting it up, when they
-#: have none yet): entering it, signing out, and the language selector.
-ALWAYS_OPEN = {"second_factor_verify", "logout", "set_language"}
+#: have none yet): entering it, signing out, the language selector, and the health probe.
+ALWAYS_OPEN = {"second_factor_verify", "logout", "set_language", "healthz"}
 
 
 class CodeForm(forms.Form):

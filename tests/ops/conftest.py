@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.ops.processes import Processes, close_other_connections, database_url
+from tests.ops.fault_processes import (
+    Processes,
+    close_other_connections,
+    database_url,
+    environment,
+)
 
 
 @pytest.fixture
@@ -26,16 +29,16 @@ def shared_database(request, transactional_db):
     close_other_connections()
 
 
+#: A worker silent this long is dead: short, so that the tests do not wait a minute for it,
+#: and long enough for a busy machine not to miss a beat (every second).
+SILENCE_SECONDS = 4
+
+
 @pytest.fixture
 def processes(shared_database, settings, tmp_path):
     """Starts servers and workers on the shared database (:class:`Processes`); every
     one of them is stopped when the test ends, whatever happened."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"EFFICACY_TASKS_IMMEDIATE", "DEBUG", "PYTEST_XDIST_WORKER"}
-    }
-    env.update(
+    env = environment(
         DATABASE_URL=database_url(),
         EFFICACY_DATA_DIR=str(tmp_path),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
@@ -43,7 +46,10 @@ def processes(shared_database, settings, tmp_path):
         SECRET_KEY=settings.SECRET_KEY,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         LOG_LEVEL="WARNING",
+        EFFICACY_WORKER_SILENCE_SECONDS=str(SILENCE_SECONDS),
     )
+    # The test's own judgement of silence (the import page) too.
+    settings.EFFICACY_WORKER_SILENCE_SECONDS = SILENCE_SECONDS
     started = Processes(env=env, folder=tmp_path)
     try:
         yield started

@@ -22,20 +22,22 @@ import threading
 import time
 
 import pytest
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from efficacy.audit.models import Action, AuditEvent
 from efficacy.cycles.models import Score
 from efficacy.cycles.plan.services import cycle_create, measure_create, occasion_create
 from efficacy.roster.models import Enrollment, Student
-from tests.ops.processes import (
+from tests.ops.fault_processes import (
     busy_for,
     csrf_token,
-    free_port,
     signed_in,
     sqlite_integrity,
     wait_until,
     writer_busy,
 )
+from tests.ops.processes import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("faults")]
 
@@ -159,6 +161,9 @@ def test_a_server_killed_mid_upload_keeps_all_or_none_and_the_upload_can_be_repe
     wait_until(lambda: _scores(cycle)[0] == expected, seconds=60, what="every score stored")
     assert _scores(cycle) == (expected, total)
     assert sqlite_integrity() == "ok"
+    # Whatever task the kill cut off is marked failed by the new worker, not left running.
+    wait_until(lambda: not DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).exists(),
+               seconds=30, what="no task left running", every=0.5)  # fmt: skip
 
 
 # --- 2. killed mid survey submissions ---------------------------------------------------
@@ -315,8 +320,6 @@ def test_a_worker_killed_mid_roster_import_fails_the_run_writes_nothing_and_a_ne
     from efficacy.roster.oneroster.generate import district_generate
     from efficacy.roster.services import import_run_start, import_run_start_again
 
-    settings.EFFICACY_WORKER_SILENCE_SECONDS = 2
-    processes.env["EFFICACY_WORKER_SILENCE_SECONDS"] = "2"
     riverside = District.objects.create(name="Riverside District", sourced_id="d-1")
     admin = User.objects.create(username="river_admin", role=Role.ADMINISTRATOR,
                                 district=riverside)  # fmt: skip
@@ -332,6 +335,8 @@ def test_a_worker_killed_mid_roster_import_fails_the_run_writes_nothing_and_a_ne
     worker.kill()
     run.refresh_from_db()
     print(f"worker killed at {run.status!r}")
+    (killed_task,) = DBTaskResult.objects.filter(task_path__endswith=".roster_import_run")
+    assert killed_task.status == TaskResultStatus.RUNNING  # what the worker left
 
     assert sqlite_integrity() == "ok"
     assert _roster_counts() == before, "half an import"
@@ -345,8 +350,13 @@ def test_a_worker_killed_mid_roster_import_fails_the_run_writes_nothing_and_a_ne
     assert "stopped before it finished" in client.get(page).content.decode()
     assert _roster_counts() == before
 
-    # A new worker imports the same export, started again, to the end.
+    # A new worker marks the dead one's task failed, and imports the same export, started
+    # again, to the end.
     processes.worker()
+    wait_until(lambda: _task_status(killed_task) == TaskResultStatus.FAILED,
+               seconds=30, what="the dead worker's task marked failed", every=0.5)  # fmt: skip
+    killed_task.refresh_from_db()
+    assert "the worker running this task stopped" in killed_task.traceback
     again = import_run_start_again(by=admin, run=run)
     wait_until(lambda: _status(again) != ImportRun.RunStatus.QUEUED and
                _status(again) != ImportRun.RunStatus.RUNNING,
@@ -361,3 +371,8 @@ def test_a_worker_killed_mid_roster_import_fails_the_run_writes_nothing_and_a_ne
 def _status(run) -> str:
     run.refresh_from_db()
     return run.status
+
+
+def _task_status(result) -> str:
+    result.refresh_from_db()
+    return result.status

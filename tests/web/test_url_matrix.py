@@ -37,6 +37,7 @@ from efficacy.roster.models import ImportRun, Role, User
 from tests.api import matrix_api, matrix_tokens, matrix_writes
 from tests.audit import matrix_audit
 from tests.dashboards import matrix_district, matrix_home, matrix_reports, matrix_school
+from tests.ops import matrix_ops
 from tests.practice.fixtures import english_round, pdf_of_work
 from tests.rights import matrix_rights
 from tests.voice import (
@@ -83,8 +84,18 @@ FRONT_PARTS = (matrix_signin,)
 AUDIT_PARTS = (matrix_audit,)
 #: The API's rows and objects (the Tokens page, the endpoints), one module per part.
 API_PARTS = (matrix_tokens, matrix_api, matrix_writes)
+#: Operations: the health probe.
+OPS_PARTS = (matrix_ops,)
 #: Every part, each in its own module.
-PARTS = (*VOICE_PARTS, *DASHBOARD_PARTS, *RIGHTS_PARTS, *FRONT_PARTS, *AUDIT_PARTS, *API_PARTS)
+PARTS = (
+    *VOICE_PARTS,
+    *DASHBOARD_PARTS,
+    *RIGHTS_PARTS,
+    *FRONT_PARTS,
+    *AUDIT_PARTS,
+    *API_PARTS,
+    *OPS_PARTS,
+)
 
 ROWS: dict[str, Row] = {
     # --- the shell and accounts -------------------------------------------------
