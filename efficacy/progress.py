@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.utils import timezone
@@ -36,10 +37,19 @@ logger = logging.getLogger(__name__)
 
 #: Write progress at most this often, so a large run is not slowed by its own bookkeeping.
 WRITE_EVERY_SECONDS = 0.5
-#: A running run's worker beats this often...
-HEARTBEAT_SECONDS = 5
-#: ...so a run that has not beaten for longer than this has lost its worker.
-SILENT_SECONDS = 120
+#: A running run's worker beats at most this many seconds apart...
+HEARTBEAT_SECONDS = 5.0
+
+
+def silence_limit() -> timedelta:
+    """...and a run that has not beaten for longer than this has lost its worker: the
+    limit every worker is held to (``EFFICACY_WORKER_SILENCE_SECONDS``)."""
+    return timedelta(seconds=settings.EFFICACY_WORKER_SILENCE_SECONDS)
+
+
+def heartbeat_seconds() -> float:
+    """How often a running run beats: several beats fit in the silence limit."""
+    return min(HEARTBEAT_SECONDS, settings.EFFICACY_WORKER_SILENCE_SECONDS / 4)
 
 FOLDER = "progress"
 
@@ -84,13 +94,14 @@ def beat(key: str) -> None:
 
 
 @contextmanager
-def beating(key: str, *, every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
+def beating(key: str, *, every: float | None = None) -> Iterator[None]:
     """Beat for the run ``key`` now and every ``every`` seconds while the block runs.
 
     The thread dies with the worker, and the beats stop: that is how a page knows.
     The progress object is removed at the end.
     """
     stop = threading.Event()
+    every = heartbeat_seconds() if every is None else every
 
     def loop() -> None:
         while not stop.wait(every):
@@ -127,14 +138,14 @@ def last_beat(key: str) -> datetime | None:
 
 
 def is_silent(key: str, *, started_at: datetime | None) -> bool:
-    """Whether a run that started at ``started_at`` has not beaten for :data:`SILENT_SECONDS`.
+    """Whether a run that started at ``started_at`` has not beaten within :func:`silence_limit`.
 
     A run started just now counts as alive until its first beat is due.
     """
     beats = [b for b in (started_at, last_beat(key)) if b is not None]
     if not beats:
         return True
-    return timezone.now() - max(beats) > timedelta(seconds=SILENT_SECONDS)
+    return timezone.now() - max(beats) > silence_limit()
 
 
 def clear(key: str) -> None:

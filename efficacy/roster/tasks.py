@@ -1,6 +1,6 @@
 """Background work of the roster: the web roster import (django-tasks).
 
-A worker runs these: ``efficacy db_worker``, on this machine or another. The task
+A worker runs these: ``efficacy worker``, on this machine or another. The task
 reads the upload from the storage, and records its progress and a heartbeat
 through :mod:`efficacy.progress`, so the progress page can show how far it got
 and notice when the worker died (killed, restarted) in the middle. It runs in
@@ -77,24 +77,32 @@ def roster_import_run(run_id: int, language: str | None = None) -> str:
     in_language = translation.override(language) if language else nullcontext()
     with in_language, progress.beating(run.progress_key):
         runs.update(status=Status.RUNNING, stage=_("reading the export"), started_at=timezone.now())
-        status, fields = _import(run)
-        # The outcome is the truth even if the page had given this worker up for dead.
-        with transaction.atomic():
-            runs.update(status=status, finished_at=timezone.now(), **fields)
-            record(
-                actor=run.created_by,
-                action=Audit.ROSTER_IMPORT_FINISHED,
-                school=run.created_by.school_id if run.created_by else None,
-                target=run,
-                detail={"status": status, "problems": len(fields.get("problems") or [])},  # type: ignore[arg-type]
-                via=Via.PAGE,  # the continuation of the upload page's action
-            )
+        status = _import(run)
     return status
 
 
-def _import(run: ImportRun) -> tuple[str, dict[str, object]]:
-    """Run the import; the run's status and the fields to record with it."""
-    from efficacy.roster.oneroster import RosterImportInvalid, roster_import
+def _finish(run: ImportRun, status: str, fields: dict[str, object]) -> str:
+    """Record the run's outcome and its audit event, in the transaction of the import's
+    rows when it succeeded (so a worker killed in between leaves neither)."""
+    # The outcome is the truth even if the page had given this worker up for dead.
+    with transaction.atomic():
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=status, finished_at=timezone.now(), **fields
+        )
+        record(
+            actor=run.created_by,
+            action=Audit.ROSTER_IMPORT_FINISHED,
+            school=run.created_by.school_id if run.created_by else None,
+            target=run,
+            detail={"status": status, "problems": len(fields.get("problems") or [])},  # type: ignore[arg-type]
+            via=Via.PAGE,  # the continuation of the upload page's action
+        )
+    return status
+
+
+def _import(run: ImportRun) -> str:
+    """Run the import and record its outcome; returns the run's status."""
+    from efficacy.roster.oneroster import ImportSummary, RosterImportInvalid, roster_import
 
     # The scope is the uploader's as the import runs, not as it was queued.
     scope = access.roster_import_scope_for(run.created_by)
@@ -104,10 +112,14 @@ def _import(run: ImportRun) -> tuple[str, dict[str, object]]:
             _("The person who uploaded this export may no longer import a roster."),
             _("An administrator can upload it again."),
         )
-        return Status.FAILED, {"problems": [problem], "failure": Failure.INVALID}
+        return _finish(run, Status.FAILED, {"problems": [problem], "failure": Failure.INVALID})
 
     def report(stage: str, done: int, total: int) -> None:
         progress.write(run.progress_key, stage=stage, done=done, total=total)
+
+    def succeeded(summary: ImportSummary) -> None:
+        fields = {"summary": summary.to_dict(), "stage": "", "problems": [], "failure": ""}
+        _finish(run, Status.SUCCEEDED, fields)
 
     if not run.stored_name or not default_storage.exists(run.stored_name):
         problem = run_problem(
@@ -115,29 +127,25 @@ def _import(run: ImportRun) -> tuple[str, dict[str, object]]:
             _("The uploaded file is no longer on the server."),
             _("Upload the export again."),
         )
-        return Status.FAILED, {"problems": [problem], "failure": Failure.INVALID}
+        return _finish(run, Status.FAILED, {"problems": [problem], "failure": Failure.INVALID})
     try:
         with local_copy(run.stored_name, suffix=".zip") as path:
-            summary = roster_import(source=path, scope=scope, progress=report)
+            roster_import(source=path, scope=scope, progress=report, on_written=succeeded)
     except RosterImportInvalid as invalid:
         problems = [{**p.to_dict(), "text": str(p)} for p in invalid.problems]
-        return Status.FAILED, {
+        return _finish(run, Status.FAILED, {
             "problems": problems,
             "problems_more": invalid.problems.more,
             "failure": Failure.INVALID,
-        }
+        })  # fmt: skip
     except Exception:
         # The person sees a plain message; the traceback goes to the log for the administrator.
+        # Nothing was written: the rows and the outcome commit together or not at all.
         logger.exception("roster import run %s failed", run.pk)
         problem = run_problem(
             run,
             _("The import stopped on an unexpected error."),
             _("Try again; if it happens again, send the file to your Efficacy support."),
         )
-        return Status.FAILED, {"problems": [problem], "failure": Failure.ERROR}
-    return Status.SUCCEEDED, {
-        "summary": summary.to_dict(),
-        "stage": "",
-        "problems": [],
-        "failure": "",
-    }
+        return _finish(run, Status.FAILED, {"problems": [problem], "failure": Failure.ERROR})
+    return Status.SUCCEEDED

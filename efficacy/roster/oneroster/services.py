@@ -50,7 +50,11 @@ def _sqlite_cache() -> Iterator[None]:
 
 
 def roster_import(
-    *, source: Path | str, scope: RosterScope, progress: Progress | None = None
+    *,
+    source: Path | str,
+    scope: RosterScope,
+    progress: Progress | None = None,
+    on_written: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
     """Import a OneRoster 1.1 or 1.2 export (a .zip or a folder) into the roster.
 
@@ -60,6 +64,10 @@ def roster_import(
     ``RosterImportInvalid`` reports every problem (the first ones listed, the rest
     counted) and nothing is written.
     Otherwise records are upserted by sourcedId in one transaction.
+
+    ``on_written`` is called inside that transaction, once the rows are written, with
+    the summary: what it writes (a web run's outcome) commits with the rows or not at
+    all, so a process killed in between never leaves the rows without their record.
     """
     report = progress or _quiet
     problems = Problems()
@@ -86,14 +94,20 @@ def roster_import(
         try:
             with transaction.atomic():
                 counts = writer.write()
+                summary = ImportSummary(
+                    version=export.version,
+                    counts=counts,
+                    scope=scope.to_dict(),
+                    write_seconds=time.perf_counter() - started,
+                )
+                if on_written is not None:
+                    on_written(summary)
         except IntegrityError:
             # The roster changed between validating and writing (another import, a new
             # account): nothing was written, and importing again validates afresh.
             raise RosterImportInvalid([_changed_meanwhile()]) from None
-        held = time.perf_counter() - started
-    return ImportSummary(
-        version=export.version, counts=counts, scope=scope.to_dict(), write_seconds=held
-    )
+        summary.write_seconds = time.perf_counter() - started
+    return summary
 
 
 def _changed_meanwhile() -> Problem:
