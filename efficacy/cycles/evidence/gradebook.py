@@ -11,6 +11,7 @@ whose ``scoreStatus`` is ``exempt`` or ``not submitted`` are skipped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -81,7 +82,12 @@ def gradebook_link_set(
 
 
 def scores_import_oneroster_gradebook(
-    *, user: Any, cycle: InquiryCycle, line_items: bytes, results: bytes
+    *,
+    user: Any,
+    cycle: InquiryCycle,
+    line_items: bytes,
+    results: bytes,
+    on_written: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     require_contributor(user, cycle.team)
     links = {
@@ -145,8 +151,9 @@ def scores_import_oneroster_gradebook(
             )
         )
     return evidence_rows_apply(
-        user=user, cycle=cycle, rows=rows, problems=[], match_students_by=("sourced_id",)
-    )
+        user=user, cycle=cycle, rows=rows, problems=[], match_students_by=("sourced_id",),
+        on_written=on_written,
+    )  # fmt: skip
 
 
 def _line_items(

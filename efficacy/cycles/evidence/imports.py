@@ -8,6 +8,7 @@ score cells are skipped, so a half-filled template imports what it has.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -27,8 +28,16 @@ REQUIRED = ["student", "measure", "occasion", "score"]
 ALIASES = {"student_number": "student", "student_id": "student", "class_code": "class"}
 
 
-def scores_import(*, user: Any, cycle: InquiryCycle, content: bytes, filename: str) -> ImportResult:
-    """Validate the whole file, then write every score or none (see :mod:`evidence_rows`)."""
+def scores_import(
+    *,
+    user: Any,
+    cycle: InquiryCycle,
+    content: bytes,
+    filename: str,
+    on_written: Callable[[ImportResult], None] | None = None,
+) -> ImportResult:
+    """Validate the whole file, then write every score or none (see :mod:`evidence_rows`;
+    ``on_written`` runs inside the write's transaction)."""
     require_contributor(user, cycle.team)
     problems = Problems()
     table = read_table(
@@ -48,7 +57,9 @@ def scores_import(*, user: Any, cycle: InquiryCycle, content: bytes, filename: s
         rows = scores_rows(table, cycle, problems)
     if problems and not rows:
         return ImportResult(problems=problems)
-    return evidence_rows_apply(user=user, cycle=cycle, rows=rows, problems=problems)
+    return evidence_rows_apply(
+        user=user, cycle=cycle, rows=rows, problems=problems, on_written=on_written
+    )
 
 
 def scores_rows(table: Table, cycle: InquiryCycle, problems: Problems) -> list[EvidenceRow]:

@@ -13,7 +13,7 @@ summary is queued for a recompute.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +75,7 @@ def evidence_rows_apply(
     match_students_by: tuple[str, ...] = ("identifier", "sourced_id"),
     each_row_alone: bool = False,
     blank_clears: bool = False,
+    on_written: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Check every row (adding to ``problems`` from parsing), then write all or nothing.
 
@@ -82,6 +83,10 @@ def evidence_rows_apply(
     when other rows have problems, as if each cell were saved on its own) and
     ``blank_clears`` (a blank score deletes the stored one, recorded as a
     deletion, as clearing one cell does).
+
+    ``on_written`` is called inside the write's transaction with the result: what it
+    writes (a background upload's outcome) commits with the scores or not at all, so a
+    worker killed in between never leaves scores under an upload said to have failed.
     """
     require_contributor(user, cycle.team)
     cycle.require_open()
@@ -220,6 +225,8 @@ def evidence_rows_apply(
                    detail={"created": result.created, "updated": result.updated,
                            "cleared": result.cleared, "unchanged": result.unchanged,
                            "problems": len(result.problems)})  # fmt: skip
+        if on_written is not None:
+            on_written(result)
     return result
 
 

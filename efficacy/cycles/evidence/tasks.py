@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from efficacy import progress
+from efficacy.cycles.evidence.rows import ImportResult
 from efficacy.cycles.evidence.uploads import (
     evidence_upload_files_delete,
     evidence_upload_problem,
@@ -42,14 +43,17 @@ def evidence_upload_run(upload_id: int, language: str | None = None) -> str:
         runs.update(status=Status.RUNNING, started_at=timezone.now())
         progress.write(upload.progress_key, stage=_("checking the file"), done=0, total=1)
         status, fields = _apply(upload)
-        # The outcome is the truth even if the page had given this worker up for dead.
-        runs.update(status=status, finished_at=timezone.now(), **fields)
+        if fields is not None:  # not recorded with the scores already
+            # The outcome is the truth even if the page had given this worker up for dead.
+            runs.update(status=status, finished_at=timezone.now(), **fields)
     evidence_upload_files_delete(upload)
     return status
 
 
-def _apply(upload: EvidenceUpload) -> tuple[str, dict[str, object]]:
-    """Run the import; the run's status and the fields to record with it."""
+def _apply(upload: EvidenceUpload) -> tuple[str, dict[str, object] | None]:
+    """Run the import; the run's status and the fields to record with it (None when a
+    success was recorded inside the scores' transaction, so a worker killed just after
+    the scores committed never leaves them under a run the page calls failed)."""
     from efficacy.cycles.evidence.gradebook import (
         line_items_found,
         scores_import_oneroster_gradebook,
@@ -59,6 +63,18 @@ def _apply(upload: EvidenceUpload) -> tuple[str, dict[str, object]]:
     def failed(message: str, hint: str, failure: str = Failure.INVALID) -> tuple[str, dict]:
         problem = evidence_upload_problem(upload, message, hint)
         return Status.FAILED, {"problems": [problem], "failure": failure}
+
+    def succeeded(result: ImportResult) -> None:
+        summary = {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "blank": result.blank,
+        }
+        EvidenceUpload.objects.filter(pk=upload.pk).update(
+            status=Status.SUCCEEDED, finished_at=timezone.now(),
+            summary=summary, problems=[], failure="",
+        )  # fmt: skip
 
     user, cycle = upload.created_by, upload.cycle
     if user is None:
@@ -74,13 +90,15 @@ def _apply(upload: EvidenceUpload) -> tuple[str, dict[str, object]]:
         if upload.kind == EvidenceUpload.Kind.GRADEBOOK:
             line_items, results = contents
             result = scores_import_oneroster_gradebook(
-                user=user, cycle=cycle, line_items=line_items, results=results
-            )
+                user=user, cycle=cycle, line_items=line_items, results=results,
+                on_written=succeeded,
+            )  # fmt: skip
         else:
             (content,) = contents
             result = scores_import(
-                user=user, cycle=cycle, content=content, filename=upload.file_name
-            )
+                user=user, cycle=cycle, content=content, filename=upload.file_name,
+                on_written=succeeded,
+            )  # fmt: skip
     except (ValidationError, PermissionDenied) as refused:
         texts = refused.messages if isinstance(refused, ValidationError) else [str(refused)]
         problems = [evidence_upload_problem(upload, text, "") for text in texts]
@@ -106,13 +124,7 @@ def _apply(upload: EvidenceUpload) -> tuple[str, dict[str, object]]:
         if upload.kind == EvidenceUpload.Kind.GRADEBOOK:
             fields["line_items"] = line_items_found(contents[0])
         return Status.FAILED, fields
-    summary = {
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "blank": result.blank,
-    }
-    return Status.SUCCEEDED, {"summary": summary, "problems": [], "failure": ""}
+    return Status.SUCCEEDED, None  # recorded with the scores
 
 
 def _read(name: str) -> bytes:
