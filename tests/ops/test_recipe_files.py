@@ -48,7 +48,7 @@ def script_commands() -> list[str]:
 
 def efficacy_calls(text: str) -> list[str]:
     """``efficacy SUBCOMMAND [--options]`` in a command line, paths stripped."""
-    return [m for m in re.findall(r"(?:^|[\s/'\"])(efficacy [a-z-]+(?: --?[a-z-]+)*)", text)]
+    return list(re.findall(r"(?:^|[\s/'\"])(efficacy [a-z-]+(?: --?[a-z-]+)*)", text))
 
 
 def test_the_script_is_valid_bash_and_names_its_steps():
@@ -135,7 +135,8 @@ def test_the_image_installs_the_lock_with_hashes_and_runs_the_server_unprivilege
     assert "pip install --no-deps --no-build-isolation ." in text
     assert "efficacy collectstatic --noinput" in text
     user = re.findall(r"^USER (\S+)$", text, flags=re.MULTILINE)
-    assert user and user[-1] not in ("root", "0")
+    assert user
+    assert user[-1] not in ("root", "0")
     assert re.search(r"^VOLUME \[\"/data\"\]$", text, flags=re.MULTILINE)
     assert re.search(r"^HEALTHCHECK .*\n.*healthcheck\.py.*/healthz", text, flags=re.MULTILINE)
     cmd = re.search(r"^CMD (\[.*\])$", text, flags=re.MULTILINE)
