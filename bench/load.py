@@ -75,7 +75,7 @@ def _plan(users: int) -> dict:
 
     from efficacy.cycles.evidence.selectors import class_cycle_students
     from efficacy.cycles.evidence.views import _entry_classes
-    from efficacy.cycles.models import CycleStatus, InquiryCycle
+    from efficacy.cycles.models import CycleStatus, InquiryCycle, Score
     from efficacy.roster.models import Role, School, TeamMembership, User
 
     school = School.objects.get(staff__username="principal")
@@ -114,12 +114,20 @@ def _plan(users: int) -> dict:
             pages.append((reverse("cycles:evidence", args=[cycle.pk]), "evidence page"))
             measure = cycle.measures.first()
             url = reverse("cycles:score_cell", args=[cycle.pk])
+            # A score entered for another class is its teacher's alone: leave those cells.
+            entered_in = {
+                (o, s): c
+                for o, s, c in Score.objects.filter(measure=measure).values_list(
+                    "occasion_id", "student_id", "school_class_id"
+                )
+            }
             for school_class in _entry_classes(account, cycle):
                 students = class_cycle_students(cycle, school_class_id=school_class.pk)
                 for occasion in cycle.occasions.all():
                     for student in students:
                         key = f"{measure.pk}-{occasion.pk}-{student.pk}"
-                        if key in taken or len(cells) >= CELLS_EACH:
+                        theirs = entered_in.get((occasion.pk, student.pk), school_class.pk)
+                        if key in taken or theirs != school_class.pk or len(cells) >= CELLS_EACH:
                             continue
                         taken[key] = i
                         cells.append({
@@ -298,6 +306,16 @@ def _one_run(workdir: Path, env: dict, plan: dict, *, users: int, seconds: int,
     figures = _stats(workdir / "locust")
     figures.update(_check_saved(workdir))
     figures["server_errors"] = server_log.count("Traceback")
+    if figures["server_errors"]:
+        first = server_log.index("Traceback")
+        figures["first_server_error"] = server_log[first : first + 3000]
+    failures_file = workdir / "locust_failures.csv"
+    if failures_file.exists():
+        with failures_file.open(encoding="utf-8", newline="") as f:
+            figures["failure_kinds"] = [
+                f"{row['Occurrences']} x {row['Method']} {row['Name']}: {row['Error'][:200]}"
+                for row in csv.DictReader(f)
+            ]
     figures["locust_exit"] = locust.returncode
     if locust.returncode not in (0, 1):
         figures["locust_errors"] = locust.stderr[-2000:]
@@ -402,6 +420,10 @@ def _print_table(results: list[dict], *, users: int, seconds: int, students: int
                 print(f"  {result['database']}: the roster import of {students:,} students "
                       f"({name}): {i.get('status')}, upload {i.get('upload_seconds')} s, "
                       f"import {i.get('import_seconds')} s")  # fmt: skip
+            for kind in f.get("failure_kinds", []):
+                print(f"  {result['database']} ({name}) failed: {kind}")
+            if f.get("first_server_error"):
+                print(f"  the server's first error:\n{f['first_server_error']}")
             if f.get("locust_errors"):
                 print(f"  locust said: {f['locust_errors']}")
 
