@@ -357,6 +357,76 @@ def _account_active_set(*, by: User, account: User, active: bool) -> AccountEven
         return AccountEvent.objects.create(account=account, by=by, action=action)
 
 
+class AdministratorRefused(Exception):
+    """The first administrator cannot be made as asked; the message says why and what to do."""
+
+
+def administrator_create(
+    *, username: str, email: str, password: str, district: str = "", district_id: str = ""
+) -> tuple[User, bool]:
+    """A district administrator who can sign in, made by the server operator (the first
+    one, on a fresh install): ``(account, created)``.
+
+    The district is the one whose OneRoster ``sourcedId`` is ``district_id`` (created with
+    the name ``district`` when there is none yet, so that the roster imported later fills
+    it), else the one named ``district`` (created when there is none), else the only
+    district there is. An administrator of that name already there is left as it is
+    (``created`` False), so the recipe can run again; any other account of that name is
+    refused, as is a password Django's validators refuse.
+    """
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        if existing.role == Role.ADMINISTRATOR and existing.is_active:
+            return existing, False
+        raise AdministratorRefused(
+            _("An account named %(username)s already exists and is not an active "
+              "administrator: choose another username, or give that account the role "
+              "on the Accounts page.") % {"username": username}
+        )  # fmt: skip
+    from django.contrib.auth.password_validation import validate_password
+
+    candidate = User(username=username, email=email, role=Role.ADMINISTRATOR)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as error:
+        raise AdministratorRefused(
+            _("The password is refused: %(reasons)s") % {"reasons": " ".join(error.messages)}
+        ) from None
+    with transaction.atomic():
+        candidate.district = _administrator_district(name=district, sourced_id=district_id)
+        candidate.set_password(password)
+        candidate.save()
+    logger.info("administrator %s created for district %s", username, candidate.district_id)
+    return candidate, True
+
+
+def _administrator_district(*, name: str, sourced_id: str) -> District:
+    if sourced_id:
+        found = District.objects.filter(sourced_id=sourced_id).first()
+        return found or District.objects.create(name=name or sourced_id, sourced_id=sourced_id)
+    if name:
+        named = list(District.objects.filter(name=name)[:2])
+        if len(named) > 1:
+            raise AdministratorRefused(
+                _("Several districts are named %(name)s: give its OneRoster sourcedId with "
+                  "--district-id instead.") % {"name": name}
+            )  # fmt: skip
+        return named[0] if named else District.objects.create(name=name)
+    districts = list(District.objects.all()[:2])
+    if len(districts) == 1:
+        return districts[0]
+    if not districts:
+        raise AdministratorRefused(
+            _("There is no district yet: name it with --district (and give its OneRoster "
+              "sourcedId with --district-id, so that the roster you import later fills it), "
+              "or import the roster first (efficacy import-roster).")
+        )  # fmt: skip
+    raise AdministratorRefused(
+        _("There are several districts: say which with --district NAME or --district-id "
+          "SOURCEDID.")
+    )  # fmt: skip
+
+
 def account_language_set(*, account: User, language: str) -> User:
     """A person's own choice of language ("" for their browser's), kept for their next
     visits and their e-mails. Anything but a language of the site is refused."""
