@@ -51,6 +51,7 @@ def heartbeat_seconds() -> float:
     """How often a running run beats: several beats fit in the silence limit."""
     return min(HEARTBEAT_SECONDS, settings.EFFICACY_WORKER_SILENCE_SECONDS / 4)
 
+
 FOLDER = "progress"
 
 # What this process last wrote for each run, and when: a beat rewrites it with a new

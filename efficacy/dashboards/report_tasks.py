@@ -1,6 +1,6 @@
 """Background work of the dashboards: building a school's report (django-tasks).
 
-A worker runs it (``efficacy db_worker``); the reports page polls the report's status.
+A worker runs it (``efficacy worker``); the reports page polls the report's status.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Background work of the dashboards: the weekly digest (django-tasks).
 
 ``efficacy send_digests`` queues one :func:`digest_send_task` per subscribed person;
-a worker (``efficacy db_worker``) writes and sends it (:func:`efficacy.dashboards.digest.digest_send`).
+a worker (``efficacy worker``) writes and sends it (:func:`efficacy.dashboards.digest.digest_send`).
 """
 
 from __future__ import annotations

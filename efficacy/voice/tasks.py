@@ -1,6 +1,6 @@
 """Background work of the voice app: survey reminders (django-tasks).
 
-A worker runs these (``efficacy db_worker``). A leader's "Remind" only records
+A worker runs these (``efficacy worker``). A leader's "Remind" only records
 the day and queues :func:`survey_remind_task` (see
 :func:`efficacy.voice.services.surveys.survey_remind`): who has not answered,
 how many they are and whether the mail server takes the messages are known only

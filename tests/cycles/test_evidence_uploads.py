@@ -66,7 +66,7 @@ def test_an_upload_is_queued_kept_in_the_storage_and_applied_by_the_worker(
     assert default_storage.exists(name)
     body = _status(client, run)
     assert 'hx-trigger="every 1s"' in body
-    assert "efficacy db_worker" in body
+    assert "efficacy worker" in body
 
     (queued,) = default_task_backend.results
     evidence_upload_run.call(*queued.args, **queued.kwargs)

@@ -59,7 +59,7 @@ def test_a_requested_report_waits_queued_for_the_worker(client, world, queued):
     assert report.language == "en"
     page = client.get(reverse("dashboards:report_status", args=[report.pk]))
     assert b"hx-get" in page.content  # the page keeps polling
-    assert b"db_worker" in page.content
+    assert b"efficacy worker" in page.content
 
 
 def test_the_worker_builds_a_queued_report_to_done_with_its_pdf(world, closed, queued):

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from efficacy.roster.models import ImportRun
 from efficacy.progress import heartbeat_seconds
+from efficacy.roster.models import ImportRun
 from efficacy.roster.tasks import worker_is_silent
 
 

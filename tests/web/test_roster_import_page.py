@@ -161,7 +161,7 @@ def test_a_queued_run_keeps_polling_and_says_the_worker_must_run(client, world):
     client.force_login(world.admin_a)
     body = status_of(client, make_run(world))
     assert 'hx-trigger="every 1s"' in body
-    assert "efficacy db_worker" in body
+    assert "efficacy worker" in body
 
 
 def test_a_running_run_shows_its_stage_and_progress(client, world):

@@ -1,6 +1,6 @@
 """Background work of the evidence pages: a score upload applied by the worker (django-tasks).
 
-A worker runs it (``efficacy db_worker``), on this machine or another: it reads the
+A worker runs it (``efficacy worker``), on this machine or another: it reads the
 file from the storage, validates the whole of it and writes every score or none,
 beating through :mod:`efficacy.progress` so the page notices a worker that died.
 It runs in the language of the person who uploaded the file, since the run keeps its

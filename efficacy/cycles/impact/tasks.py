@@ -1,6 +1,6 @@
 """Background work of the cycles: recomputing the stored impact of cycles.
 
-A worker runs these (``efficacy db_worker``). Every service that writes evidence
+A worker runs these (``efficacy worker``). Every service that writes evidence
 (a score entered or cleared, an upload, a gradebook import, "Save all", a
 deletion) queues :func:`impact_refresh_task` for its cycle once its transaction
 commits (:func:`impact_refresh_on_commit`), so the stored summary follows the

@@ -2,7 +2,7 @@
 
 Queues :func:`efficacy.dashboards.tasks.digest_send_task` for every active person
 who asked for the weekly digest and was not sent one in the last six days, and
-prints how many; a worker (``efficacy db_worker``) sends them. Running it twice in
+prints how many; a worker (``efficacy worker``) sends them. Running it twice in
 a week sends once. Run it from cron, e.g. on Monday mornings::
 
     0 7 * * MON cd /srv/efficacy && .venv/bin/efficacy send_digests
