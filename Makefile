@@ -10,7 +10,9 @@ STAMP  := $(VENV)/.installed
 # scheduler and its command line, the dashboards' builders (not their views), the pooled,
 # gap and district impact functions, the API's tokens, errors, pages and endpoints, the audit
 # log's model and middleware, the data-rights registries, sign-in with a provider and the
-# second factor, and every domain service module (efficacy/<app>/services.py,
+# second factor, the production server, worker, health, logs and backups (efficacy/ops),
+# background runs' progress, score uploads and story PDFs in the worker, school time
+# zones, the configuration readers, and every domain service module (efficacy/<app>/services.py,
 # one level deeper, or a services/ package). A file that lands later is picked up by the globs.
 TYPED := efficacy/access $(wildcard efficacy/privacy.py) efficacy/tabular efficacy/charts \
 	efficacy/practice/schedule efficacy/schedule_cli.py \
@@ -21,7 +23,11 @@ TYPED := efficacy/access $(wildcard efficacy/privacy.py) efficacy/tabular effica
 	efficacy/api/ratelimit.py efficacy/api/routers efficacy/cycles/evidence/batches.py \
 	efficacy/audit/models.py efficacy/audit/middleware.py efficacy/audit/student_level.py \
 	efficacy/rights/retention.py efficacy/rights/export.py efficacy/rights/collectors.py \
-	efficacy/front/oidc efficacy/front/second_factor.py
+	efficacy/front/oidc efficacy/front/second_factor.py \
+	efficacy/ops efficacy/progress.py efficacy/config.py efficacy/cli.py \
+	efficacy/cycles/evidence/uploads.py efficacy/cycles/evidence/tasks.py \
+	efficacy/roster/time.py efficacy/front/time_zone.py \
+	efficacy/cycles/stories/pdf.py efficacy/cycles/stories/tasks.py
 
 install: $(STAMP)
 
