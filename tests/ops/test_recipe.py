@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tarfile
 import time
-from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -67,18 +66,19 @@ def fresh_database():
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class BehindTheProxy(DefaultCookiePolicy):
-    """The site's cookies are Secure (TLS ends at the proxy): send them back over loopback."""
-
-    def return_ok_secure(self, cookie, request) -> bool:
-        return True
-
-
 def _session():
+    """A browser behind the proxy: the site's cookies are Secure (TLS ends at the proxy),
+    and are sent back over loopback. (A cookie policy set on the session's jar would not
+    do: requests prepares each request with a fresh jar of the default policy.)"""
     import requests
 
-    session = requests.Session()
-    session.cookies.set_policy(BehindTheProxy())
+    class BehindTheProxy(requests.Session):
+        def prepare_request(self, request):
+            for cookie in self.cookies:
+                cookie.secure = False
+            return super().prepare_request(request)
+
+    session = BehindTheProxy()
     session.headers.update({"Host": HOST, "X-Forwarded-Proto": "https", "Origin": ORIGIN})
     return session
 
