@@ -34,6 +34,9 @@ CLEARED = (
     "EFFICACY_WEB_WORKERS",
     "EFFICACY_WORKER_SILENCE_SECONDS",
     "EFFICACY_TASKS_IMMEDIATE",
+    # Set by the browser tests' conftest for Playwright in the test process: in a real
+    # deployment it would fail `check --deploy` (async.E001).
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 

@@ -22,8 +22,10 @@ TODAY = dt.date(2024, 11, 1)
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    """The pages read today's date: the windows below closed in October 2024."""
+    """The pages read today's date, the request's or the school's: the windows below
+    closed in October 2024."""
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    monkeypatch.setattr("efficacy.roster.time.today_in", lambda *a, **k: TODAY)
 
 
 def page(client, user, name, *args, **query):
@@ -375,6 +377,7 @@ def test_the_cycles_own_verdict_sits_beside_its_teams_index_before_and_after(
 
     settings.EFFICACY_MIN_STUDENT_N = 5
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2025, 2, 1))
+    monkeypatch.setattr("efficacy.roster.time.today_in", lambda *a, **k: dt.date(2025, 2, 1))
     rw.window(world.school_a, title="September", opens=dt.date(2024, 9, 1),
               closes=dt.date(2024, 9, 10),
               answers=rw.answers_for(world.team_english, 8, 3.0, seed=1))  # fmt: skip
