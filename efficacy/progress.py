@@ -31,7 +31,9 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -187,3 +189,42 @@ def _replace_file(path: Path, body: bytes) -> None:
     except BaseException:
         Path(scratch).unlink(missing_ok=True)
         raise
+
+
+class BackgroundRun(models.Model):
+    """What every run a worker carries out for a page keeps (a roster import, a score
+    upload): its status, the file's name, its outcome (a summary, or every problem) and
+    when it was queued, started and finished. Its progress and heartbeat are above."""
+
+    class RunStatus(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    file_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    summary = models.JSONField(default=dict, blank=True)
+    # Each problem as data (file, line, column, message, hint) and as text.
+    problems = models.JSONField(default=list, blank=True)
+    # The problems found past the ones kept in ``problems`` (see efficacy.tabular.Problems).
+    problems_more = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker started it; its heartbeat beats from then on.
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.RunStatus.SUCCEEDED, self.RunStatus.FAILED)
+
+    @property
+    def problems_total(self) -> int:
+        return len(self.problems) + self.problems_more

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from efficacy import privacy
 from efficacy.cycles.plan.strategy_library import shipped_text
+from efficacy.progress import BackgroundRun
 from efficacy.roster.models import School, SchoolClass, Student, Team
 
 
@@ -544,24 +545,19 @@ class EvidenceBatch(models.Model):
         return self.digest == digest
 
 
-class EvidenceUpload(models.Model):
+class EvidenceUpload(BackgroundRun):
     """A scores file (CSV/XLSX) or a gradebook export uploaded on a page, applied by the worker.
 
     The request only checks the file's size and type and keeps it in the storage
     (``stored_names``); a background task validates the whole file and writes every
-    score or none, and records the outcome here: the summary, or every problem. The
-    files go once the run has finished: a person who fixes a problem uploads again.
+    score or none, and records the outcome here: the summary (created, updated,
+    unchanged, blank), or every problem. The files go once the run has finished: a
+    person who fixes a problem uploads again.
     """
 
     class Kind(models.TextChoices):
         SCORES = "scores", _("scores file")
         GRADEBOOK = "gradebook", _("gradebook export")
-
-    class RunStatus(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        SUCCEEDED = "succeeded", _("succeeded")
-        FAILED = "failed", _("failed")
 
     class Failure(models.TextChoices):
         INVALID = "invalid", _("the file has problems")
@@ -573,35 +569,14 @@ class EvidenceUpload(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    file_name = models.CharField(max_length=255)
     # The files in the storage ("evidence/<uuid>.csv"; a gradebook's lineItems and results).
     stored_names = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     failure = models.CharField(max_length=20, choices=Failure.choices, blank=True)
-    # The counts of a succeeded run: created, updated, unchanged, blank.
-    summary = models.JSONField(default=dict, blank=True)
-    # Each problem as data (file, line, column, message, hint) and as text.
-    problems = models.JSONField(default=list, blank=True)
-    problems_more = models.PositiveIntegerField(default=0)
     # A gradebook export's columns, shown beside its problems to help link the right one.
     line_items = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.status})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.RunStatus.SUCCEEDED, self.RunStatus.FAILED)
-
-    @property
-    def problems_total(self) -> int:
-        return len(self.problems) + self.problems_more
+    class Meta(BackgroundRun.Meta):
+        pass
 
     @property
     def progress_key(self) -> str:

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from efficacy.progress import BackgroundRun
 from efficacy.roster import time
 
 
@@ -369,18 +370,12 @@ class TeamMembership(models.Model):
         return f"{self.user} in {self.team} ({self.role})"
 
 
-class ImportRun(models.Model):
+class ImportRun(BackgroundRun):
     """One roster upload from the web page, imported by a background task.
 
     The upload is kept in the storage (``stored_name``); the task records its outcome
     here, and its progress as it goes through :mod:`efficacy.progress`.
     """
-
-    class RunStatus(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        SUCCEEDED = "succeeded", _("succeeded")
-        FAILED = "failed", _("failed")
 
     class Failure(models.TextChoices):
         """Why a failed run failed: only an export with problems must be fixed first."""
@@ -392,36 +387,15 @@ class ImportRun(models.Model):
     created_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="import_runs"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # When a worker started the import; its heartbeat (efficacy.progress) beats from then on.
-    started_at = models.DateTimeField(null=True, blank=True)
     failure = models.CharField(max_length=20, choices=Failure.choices, blank=True)
-    file_name = models.CharField(max_length=255)
     # The upload's name in the storage ("imports/<uuid>.zip"); "" once the retention purged it.
     stored_name = models.CharField(max_length=1000)
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     stage = models.CharField(max_length=100, blank=True)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
-    summary = models.JSONField(default=dict, blank=True)
-    problems = models.JSONField(default=list, blank=True)
-    # The problems found past the ones kept in ``problems`` (see efficacy.tabular.Problems).
-    problems_more = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.status})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.RunStatus.SUCCEEDED, self.RunStatus.FAILED)
-
-    @property
-    def problems_total(self) -> int:
-        return len(self.problems) + self.problems_more
+    class Meta(BackgroundRun.Meta):
+        pass
 
     @property
     def can_start_again(self) -> bool:
