@@ -479,9 +479,9 @@ def _child(argv: list[str]) -> int:
     keep = Path(argv[argv.index("--keep") + 1]).resolve() if "--keep" in argv else None
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if url.startswith("postgres"):
-        from bench.surveys import _postgres_ensure
+        from bench.common import postgres_ensure
 
-        _postgres_ensure(url)
+        postgres_ensure(url)
     try:
         figures = run(schools, keep)
     finally:
@@ -489,7 +489,7 @@ def _child(argv: list[str]) -> int:
             from django.db import connections
 
             connections.close_all()
-            _postgres_ensure(url, drop=True)
+            postgres_ensure(url, drop=True)
             if keep is not None:  # what it remembered of that database went with it
                 name = urlsplit(url).path.lstrip("/")
                 (keep / f"api-postgresql-{name}.json").unlink(missing_ok=True)

@@ -4,16 +4,40 @@ from __future__ import annotations
 
 import os
 import resource
+import socket
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 
 def peak_memory_mib() -> float:
     """Peak resident memory of this process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on at 127.0.0.1, for a server a benchmark starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def postgres_ensure(url: str, *, drop: bool = False) -> None:
+    """Create (or drop) the PostgreSQL database ``url`` names, on its server."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as db:
+        exists = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if drop and exists:
+            db.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        elif not drop and not exists:
+            db.execute(f'CREATE DATABASE "{name}"')
 
 
 def timed(fn: Callable[[], object], *, repeat: int = 1) -> tuple[float, object]:

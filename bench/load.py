@@ -30,7 +30,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,8 @@ import urllib.request
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from bench.common import free_port, postgres_ensure
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -55,18 +56,6 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 # --- in the child process: one database -------------------------------------------
-
-
-def _postgres(url: str, *, drop: bool = False) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop:
-            db.execute(f'CREATE DATABASE "{name}"')
 
 
 def _plan(users: int) -> dict:
@@ -156,12 +145,6 @@ def _large_export(workdir: Path, students: int, district_sid: str) -> Path:
             archive.writestr(path.name, field.sub(district_sid, text))
     shutil.rmtree(folder)
     return target
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_healthy(base: str, processes: list[subprocess.Popen], seconds: float = 90) -> None:
@@ -263,7 +246,7 @@ def _one_run(workdir: Path, env: dict, plan: dict, *, users: int, seconds: int,
              export: Path | None) -> dict:  # fmt: skip
     plan_file = workdir / "plan.json"
     plan_file.write_text(json.dumps(plan), encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     logs = {name: open(workdir / f"{name}.log", "w", encoding="utf-8")  # noqa: SIM115
             for name in ("web", "worker")}  # fmt: skip
@@ -331,7 +314,8 @@ def run_database(url: str, *, users: int, seconds: int, import_students: int,
     workdir = Path(tempfile.mkdtemp(prefix="efficacy-bench-load-"))
     postgres = url.startswith("postgres")
     if postgres:
-        _postgres(url)
+        postgres_ensure(url, drop=True)  # a fresh database each run
+        postgres_ensure(url)
     database_url = url if postgres else f"sqlite:///{workdir / 'load.sqlite3'}"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("EFFICACY_", "DJANGO_"))},
@@ -381,7 +365,7 @@ def run_database(url: str, *, users: int, seconds: int, import_students: int,
             from django.db import connections
 
             connections.close_all()
-            _postgres(url, drop=True)
+            postgres_ensure(url, drop=True)
 
 
 # --- in the parent: every database, one table -------------------------------------

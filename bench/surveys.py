@@ -23,13 +23,13 @@ import csv
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.common import free_port, postgres_ensure
 
 HERE = Path(__file__).resolve().parent
 LOCUSTFILE = HERE / "_surveys_locustfile.py"
@@ -70,21 +70,6 @@ def _definition() -> dict:
                       {"key": "task_analysis", "name": {"en": "Task analysis"}}],
         "items": items,
     }  # fmt: skip
-
-
-def _postgres_ensure(url: str, *, drop: bool = False) -> None:
-    """Create (or drop) the PostgreSQL database ``url`` names, on its server."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as db:
-        exists = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if drop and exists:
-            db.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        elif not drop and not exists:
-            db.execute(f'CREATE DATABASE "{name}"')
 
 
 def _prepare(workdir: Path, *, staff: int, spread: float) -> dict:
@@ -153,12 +138,6 @@ def _run_time(plan: dict) -> int:
     return int(plan["spread_seconds"]) + RUN_TIME - SPREAD_SECONDS
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _wait_until_serving(base: str, server: subprocess.Popen, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -181,7 +160,7 @@ def _stats(prefix: Path) -> dict[str, dict[str, str]]:
 def _serve_and_load(workdir: Path, plan: dict) -> dict:
     plan_file = workdir / "plan.json"
     plan_file.write_text(json.dumps(plan), encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(workdir / "gunicorn.log", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
@@ -251,7 +230,7 @@ def _count(window_id: int) -> dict:
 def run(*, drop_database: bool = False, staff: int = STAFF, spread: float = SPREAD_SECONDS) -> dict:
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if url.startswith("postgres"):
-        _postgres_ensure(url)
+        postgres_ensure(url)
     from bench.common import setup_django_on_a_fresh_database
 
     workdir = setup_django_on_a_fresh_database("surveys")
@@ -268,7 +247,7 @@ def run(*, drop_database: bool = False, staff: int = STAFF, spread: float = SPRE
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if drop_database and url.startswith("postgres"):
-            _postgres_ensure(url, drop=True)
+            postgres_ensure(url, drop=True)
 
 
 def _option(argv: list[str], name: str, default: int) -> int:
