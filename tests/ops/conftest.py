@@ -8,8 +8,8 @@ from tests.ops.fault_processes import (
     Processes,
     close_other_connections,
     database_url,
-    environment,
 )
+from tests.ops.processes import environment
 
 
 @pytest.fixture
@@ -39,8 +39,8 @@ def processes(shared_database, settings, tmp_path):
     """Starts servers and workers on the shared database (:class:`Processes`); every
     one of them is stopped when the test ends, whatever happened."""
     env = environment(
+        tmp_path,
         DATABASE_URL=database_url(),
-        EFFICACY_DATA_DIR=str(tmp_path),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         # Sessions the test makes are signed with this process's key.
         SECRET_KEY=settings.SECRET_KEY,

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import requests
 
-from tests.ops.processes import CLEARED, REPOSITORY, efficacy
+from tests.ops.processes import REPOSITORY, efficacy
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -68,13 +68,6 @@ class Process:
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-def environment(**settings: str) -> dict[str, str]:
-    """The environment of the processes: none of the operator's settings, then ``settings``."""
-    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
-    env.update(settings)
-    return env
 
 
 @dataclass

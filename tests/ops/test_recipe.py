@@ -17,7 +17,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tarfile
@@ -26,6 +25,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from tests.ops.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "run-recipe.sh"
@@ -42,12 +43,6 @@ pytestmark = [
         reason="the production recipe runs on PostgreSQL (CI's PostgreSQL pass runs it)",
     ),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -119,7 +114,7 @@ def _count(database_url: str, table: str) -> int:
 def test_the_readme_s_production_recipe_serves_imports_and_backs_up(fresh_database, tmp_path):
     from efficacy.roster.oneroster.generate import district_generate
 
-    port = _free_port()
+    port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("EFFICACY_", "DJANGO_"))},
         "EFFICACY": f"{sys.executable} -m efficacy",
