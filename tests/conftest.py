@@ -88,6 +88,13 @@ def world(db):
 
 
 @pytest.fixture
+def today(world):
+    """School A's date, read when the test runs: a module-level date read at collection
+    is yesterday's for the tests that run after midnight (CI on 2026-12-02 failed so)."""
+    return world.school_a.today()
+
+
+@pytest.fixture
 def sqlite_file_db(transactional_db, tmp_path):
     """The test database copied to a file and used as in production (WAL, a busy timeout).
 

@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 
 import pytest
-from django.utils import timezone
 
 from efficacy.voice.models import Instrument
 from efficacy.voice.services.surveys import survey_window_open
@@ -88,7 +87,7 @@ def make_instrument(key: str = "surveys-test", district=None, version: str = "1.
 
 def window_of(world, instrument: Instrument, *, team=None, days_ago: int = 1, **extra):
     """A window of school A (or of ``team``) that opened ``days_ago`` days ago, for two weeks."""
-    today = timezone.localdate()
+    today = world.school_a.today()
     fields = {
         "title": "Autumn survey",
         "opens_on": today - dt.timedelta(days=days_ago),

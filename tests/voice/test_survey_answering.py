@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from efficacy.roster.models import TeamMembership
 from efficacy.voice.models import SurveyInvitation, SurveyResponse, SurveyWindow
@@ -20,8 +19,6 @@ instrument = survey_fixtures.instrument
 survey = survey_fixtures.survey
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
 
 
 def _posted(answers: dict, **extra) -> dict:

@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from efficacy.voice.services.surveys import survey_answer, survey_remind, survey_window_close
@@ -26,7 +26,6 @@ survey = survey_fixtures.survey
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 REMIND = "efficacy.voice.tasks.survey_remind_task"
 ON_THEIR_WAY = "Reminders are on their way to everyone who has not answered yet."
 
@@ -115,13 +114,13 @@ def test_a_deactivated_account_or_one_without_an_address_is_not_written_to(world
     }
 
 
-def test_reminders_go_at_most_once_a_day(world, survey, remind):
-    remind(survey, today=TODAY)
+def test_reminders_go_at_most_once_a_day(world, survey, remind, today):
+    remind(survey, today=today)
     with pytest.raises(ValidationError) as refused:
-        remind(survey, today=TODAY)
+        remind(survey, today=today)
     assert "tomorrow" in " ".join(refused.value.messages)
     assert len(_queued()) == 1
-    remind(survey, today=TODAY + dt.timedelta(days=1))
+    remind(survey, today=today + dt.timedelta(days=1))
     assert len(_queued()) == 2
 
 

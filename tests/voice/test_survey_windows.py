@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 
 from efficacy.access.surveys import (
     access_window,
@@ -35,7 +34,6 @@ survey = survey_fixtures.survey
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 ASKED = {"coach_a", "lead_english", "teacher_a", "lead_math", "teacher_a2"}
 
 
@@ -82,9 +80,9 @@ def test_a_school_with_too_few_teaching_staff_is_refused(world, instrument):
 # --- what is refused ----------------------------------------------------------------
 
 
-def test_a_window_that_closes_before_it_opens_is_refused(world, instrument):
+def test_a_window_that_closes_before_it_opens_is_refused(world, instrument, today):
     with pytest.raises(ValidationError) as refused:
-        window_of(world, instrument, closes_on=TODAY - dt.timedelta(days=5))
+        window_of(world, instrument, closes_on=today - dt.timedelta(days=5))
     assert "closes_on" in refused.value.message_dict
 
 
@@ -125,11 +123,11 @@ def test_the_schools_own_districts_instrument_is_available(world):
     assert window_of(world, ours).instrument == ours
 
 
-def test_only_the_schools_leader_opens_a_window(world, instrument):
+def test_only_the_schools_leader_opens_a_window(world, instrument, today):
     for person in (world.teacher_a, world.lead_english, world.admin_a, world.analyst):
         with pytest.raises(PermissionDenied):
             survey_window_open(user=person, school=world.school_a, instrument=instrument,
-                               title="x", opens_on=TODAY, closes_on=TODAY)  # fmt: skip
+                               title="x", opens_on=today, closes_on=today)  # fmt: skip
     assert not can_open_window(world.leader_a, world.school_b)
     assert not can_open_window(world.leader_a, world.school_a, world.team_b)
 
@@ -137,12 +135,12 @@ def test_only_the_schools_leader_opens_a_window(world, instrument):
 # --- closing early ------------------------------------------------------------------
 
 
-def test_closing_early_ends_the_window_today(world, survey):
+def test_closing_early_ends_the_window_today(world, survey, today):
     survey_window_close(user=world.leader_a, window=survey)
     survey.refresh_from_db()
-    assert survey.closed_early_on == TODAY
-    assert not survey.is_open(TODAY)
-    assert survey.is_closed(TODAY)
+    assert survey.closed_early_on == today
+    assert not survey.is_open(today)
+    assert survey.is_closed(today)
 
 
 def test_a_closed_window_cannot_be_closed_again(world, survey):
@@ -219,24 +217,24 @@ def test_an_invited_person_whose_account_was_deactivated_can_no_longer_answer(wo
     assert not can_answer(world.teacher_a, survey)
 
 
-def test_nobody_sees_running_counts_while_a_window_is_open(world, survey):
-    assert not can_see_running_counts(world.leader_a, survey, TODAY)
-    assert not can_see_running_counts(world.analyst, survey, TODAY)
+def test_nobody_sees_running_counts_while_a_window_is_open(world, survey, today):
+    assert not can_see_running_counts(world.leader_a, survey, today)
+    assert not can_see_running_counts(world.analyst, survey, today)
     survey_window_close(user=world.leader_a, window=survey)
     survey.refresh_from_db()
-    assert can_see_running_counts(world.leader_a, survey, TODAY)
-    assert not can_see_running_counts(world.teacher_b, survey, TODAY)
+    assert can_see_running_counts(world.leader_a, survey, today)
+    assert not can_see_running_counts(world.teacher_b, survey, today)
 
 
 # --- the pages --------------------------------------------------------------------------
 
 
-def test_the_leader_opens_a_window_from_the_page(client, world, instrument):
+def test_the_leader_opens_a_window_from_the_page(client, world, instrument, today):
     client.force_login(world.leader_a)
     response = client.post(
         reverse("voice:survey_window_new", args=[world.school_a.pk]),
         {"title": "Spring survey", "instrument": instrument.pk, "team": "",
-         "opens_on": TODAY.isoformat(), "closes_on": (TODAY + dt.timedelta(days=7)).isoformat()},
+         "opens_on": today.isoformat(), "closes_on": (today + dt.timedelta(days=7)).isoformat()},
     )  # fmt: skip
     window = SurveyWindow.objects.get()
     assert response.status_code == 302
@@ -244,12 +242,12 @@ def test_the_leader_opens_a_window_from_the_page(client, world, instrument):
     assert SurveyInvitation.objects.filter(window=window).count() == 5
 
 
-def test_a_refused_window_keeps_what_the_leader_typed(client, world, instrument):
+def test_a_refused_window_keeps_what_the_leader_typed(client, world, instrument, today):
     client.force_login(world.leader_a)
     response = client.post(
         reverse("voice:survey_window_new", args=[world.school_a.pk]),
         {"title": "Grade 9 pulse", "instrument": instrument.pk, "team": world.team_english.pk,
-         "opens_on": TODAY.isoformat(), "closes_on": TODAY.isoformat()},
+         "opens_on": today.isoformat(), "closes_on": today.isoformat()},
     )  # fmt: skip
     assert response.status_code == 400
     assert b"fewer than 5 staff" in response.content
@@ -312,12 +310,12 @@ def test_a_team_lead_is_not_offered_to_open_a_window(client, world):
     assert "surveys/new" not in page
 
 
-def test_the_leader_closes_a_window_from_its_page(client, world, survey):
+def test_the_leader_closes_a_window_from_its_page(client, world, survey, today):
     client.force_login(world.leader_a)
     response = client.post(reverse("voice:survey_close", args=[survey.pk]), follow=True)
     assert b"no more answers" in response.content
     survey.refresh_from_db()
-    assert survey.closed_early_on == TODAY
+    assert survey.closed_early_on == today
 
 
 def test_the_new_window_page_says_the_threshold(client, world, settings):
@@ -340,14 +338,14 @@ def test_a_title_too_long_or_blank_is_refused_with_a_message(world, instrument):
      ("Autumn\x07 survey", "invisible control characters"),
      ("<b>Autumn</b> survey", "HTML tags such as &lt;b&gt;")],
 )  # fmt: skip
-def test_a_title_follows_the_free_text_rule_of_every_other_form(client, world, instrument, title,
+def test_a_title_follows_the_free_text_rule_of_every_other_form(client, world, instrument, today, title,
                                                                 message):  # fmt: skip
     """The title goes to every invited person's page and reminder e-mail, like a win."""
     client.force_login(world.leader_a)
     response = client.post(
         reverse("voice:survey_window_new", args=[world.school_a.pk]),
         {"title": title, "instrument": instrument.pk, "team": "",
-         "opens_on": TODAY.isoformat(), "closes_on": (TODAY + dt.timedelta(days=7)).isoformat()},
+         "opens_on": today.isoformat(), "closes_on": (today + dt.timedelta(days=7)).isoformat()},
     )  # fmt: skip
     assert response.status_code == 400
     assert message in response.content.decode()
