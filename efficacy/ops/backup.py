@@ -52,6 +52,7 @@ from typing import IO, Any
 
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
+from django.core.management.base import CommandError
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.loader import MigrationLoader
@@ -179,6 +180,32 @@ class Summary:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def figures(self) -> dict[str, Any]:
+        """What the commands' sentences say: the engine's name and the counts, grouped."""
+        return {
+            "engine": ENGINE_NAMES[self.engine],
+            "tables": self.tables,
+            "rows": f"{self.rows:,}",
+            "files": self.files,
+            "bytes": f"{self.bytes:,}",
+        }
+
+
+#: The exit status of ``efficacy backup`` and ``efficacy restore``: failed (what is left is
+#: said), and refused with nothing changed.
+EXIT_FAILED, EXIT_REFUSED = 1, 2
+
+
+@contextlib.contextmanager
+def exit_statuses() -> Iterator[None]:
+    """In a command: a refusal or a failure becomes its message and its exit status."""
+    try:
+        yield
+    except BackupRefused as refused:
+        raise CommandError(str(refused), returncode=EXIT_REFUSED) from None
+    except BackupFailed as failed:
+        raise CommandError(str(failed), returncode=EXIT_FAILED) from None
 
 
 # --- Backup ---------------------------------------------------------------------------

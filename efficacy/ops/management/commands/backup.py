@@ -10,12 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from efficacy.ops.backup import ENGINE_NAMES, BackupFailed, BackupRefused, backup_create
-
-FAILED, REFUSED = 1, 2
+from efficacy.ops.backup import backup_create, exit_statuses
 
 
 class Command(BaseCommand):
@@ -32,12 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         progress = None if options["json"] else self._stage
-        try:
+        with exit_statuses():
             summary = backup_create(path=Path(options["path"]), progress=progress)
-        except BackupRefused as refused:
-            raise CommandError(str(refused), returncode=REFUSED) from None
-        except BackupFailed as failed:
-            raise CommandError(str(failed), returncode=FAILED) from None
         if options["json"]:
             self.stdout.write(json.dumps(summary.to_dict(), indent=1))
             return
@@ -46,14 +40,7 @@ class Command(BaseCommand):
                 "Backed up %(engine)s: %(tables)d tables (%(rows)s rows) and %(files)d files "
                 "(%(bytes)s bytes) to %(path)s."
             )
-            % {
-                "engine": ENGINE_NAMES[summary.engine],
-                "tables": summary.tables,
-                "rows": f"{summary.rows:,}",
-                "files": summary.files,
-                "bytes": f"{summary.bytes:,}",
-                "path": summary.path,
-            }
+            % {**summary.figures(), "path": summary.path}
         )
 
     def _stage(self, stage: str) -> None:

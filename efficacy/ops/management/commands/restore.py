@@ -12,21 +12,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 from django.utils.translation import gettext as _
 
 from efficacy.ops.backup import (
-    ENGINE_NAMES,
-    BackupFailed,
     BackupRefused,
     Manifest,
     Summary,
     backup_check,
     backup_restore,
+    exit_statuses,
 )
-
-FAILED, REFUSED = 1, 2
 
 
 class Command(BaseCommand):
@@ -49,15 +46,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
         progress = None if options["json"] else self._stage
-        try:
+        with exit_statuses():
             manifest = backup_check(path=path)
             if not options["yes"]:
                 self._confirm(path, manifest)
             summary = backup_restore(path=path, manifest=manifest, progress=progress)
-        except BackupRefused as refused:
-            raise CommandError(str(refused), returncode=REFUSED) from None
-        except BackupFailed as failed:
-            raise CommandError(str(failed), returncode=FAILED) from None
         if options["json"]:
             self.stdout.write(json.dumps(summary.to_dict(), indent=1))
             return
@@ -95,14 +88,7 @@ class Command(BaseCommand):
                 "Restored %(engine)s from %(created)s: %(tables)d tables (%(rows)s rows) and "
                 "%(files)d files (%(bytes)s bytes)."
             )
-            % {
-                "engine": ENGINE_NAMES[summary.engine],
-                "created": summary.created_at,
-                "tables": summary.tables,
-                "rows": f"{summary.rows:,}",
-                "files": summary.files,
-                "bytes": f"{summary.bytes:,}",
-            }
+            % {**summary.figures(), "created": summary.created_at}
         )
         if summary.migrations_pending:
             self.stdout.write(
