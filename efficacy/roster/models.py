@@ -45,12 +45,13 @@ class ActiveQuerySet(models.QuerySet):
         return self.filter(status=Status.ACTIVE)
 
 
-class District(Sourced):
-    name = models.CharField(_("name"), max_length=255)
-    identifier = models.CharField(max_length=255, blank=True)
-    #: An IANA name; empty, the site's ``TIME_ZONE``. Its schools keep it unless they set
-    #: their own (efficacy/roster/time.py). A default in the database too: the OneRoster
-    #: import inserts rows by plain SQL, and OneRoster carries no time zone.
+class Zoned(Sourced):
+    """A district or a school: a place with a time zone (efficacy/roster/time.py)."""
+
+    #: An IANA name; empty, the district keeps the site's ``TIME_ZONE`` and the school its
+    #: district's. A default in the database too: the OneRoster import inserts rows by
+    #: plain SQL, and OneRoster carries no time zone (an imported school starts with its
+    #: district's).
     time_zone = models.CharField(
         _("time zone"),
         max_length=time.MAX_LENGTH,
@@ -59,6 +60,27 @@ class District(Sourced):
         db_default="",
         validators=[time.validate_time_zone],
     )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def time_zone_name(self) -> str:  # pragma: no cover - each place says
+        raise NotImplementedError
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return time.zone(self.time_zone_name)
+
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """The date it is (or was at ``now``) there: what a cycle, a meeting or a survey
+        window started now is dated, whoever or whatever starts it."""
+        return time.today_in(self.time_zone_name, now)
+
+
+class District(Zoned):
+    name = models.CharField(_("name"), max_length=255)
+    identifier = models.CharField(max_length=255, blank=True)
 
     objects = ActiveQuerySet.as_manager()
 
@@ -73,29 +95,11 @@ class District(Sourced):
         """The time zone the district keeps: its own, else the site's."""
         return self.time_zone or time.default_time_zone()
 
-    @property
-    def zone(self) -> zoneinfo.ZoneInfo:
-        return time.zone(self.time_zone_name)
 
-    def today(self, now: dt.datetime | None = None) -> dt.date:
-        """The date it is (or was at ``now``) in the district's time zone."""
-        return time.today_in(self.time_zone_name, now)
-
-
-class School(Sourced):
+class School(Zoned):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
     name = models.CharField(_("name"), max_length=255)
     identifier = models.CharField(max_length=255, blank=True)
-    #: An IANA name; empty, the school keeps its district's (OneRoster carries none, so
-    #: an imported school starts with its district's).
-    time_zone = models.CharField(
-        _("time zone"),
-        max_length=time.MAX_LENGTH,
-        blank=True,
-        default="",
-        db_default="",
-        validators=[time.validate_time_zone],
-    )
 
     objects = ActiveQuerySet.as_manager()
 
@@ -109,15 +113,6 @@ class School(Sourced):
     def time_zone_name(self) -> str:
         """The time zone the school keeps: its own, else its district's."""
         return self.time_zone or self.district.time_zone_name
-
-    @property
-    def zone(self) -> zoneinfo.ZoneInfo:
-        return time.zone(self.time_zone_name)
-
-    def today(self, now: dt.datetime | None = None) -> dt.date:
-        """The date it is (or was at ``now``) at the school: what a cycle, a meeting or
-        a survey window started now is dated, whoever or whatever starts it."""
-        return time.today_in(self.time_zone_name, now)
 
 
 class AcademicSession(Sourced):
