@@ -49,6 +49,7 @@ class Action(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", _("revoked an access token")
     SECOND_FACTOR_REMOVED = "second_factor_removed", _("removed a person's second factor")
     TIME_ZONE_SET = "time_zone_set", _("set a time zone")
+    ADMINISTRATOR_CREATED = "administrator_created", _("created an administrator on the server")
     PERSON_EXPORTED = "person_exported", _("exported everything held about a person")
     PERSON_CORRECTED = "person_corrected", _("corrected a person's record")
     PERSON_ERASED = "person_erased", _("erased a person")
@@ -82,7 +83,7 @@ KIND_ACTIONS: dict[str, tuple[str, ...]] = {
         Action.TEAM_MEMBER_SET, Action.TEAM_MEMBER_REMOVED, Action.ROSTER_IMPORT_STARTED,
         Action.ROSTER_IMPORT_FINISHED, Action.INVITATION_SENT, Action.PASSWORD_RESET_SENT,
         Action.TOKEN_CREATED, Action.TOKEN_REVOKED, Action.SECOND_FACTOR_REMOVED,
-        Action.TIME_ZONE_SET,
+        Action.TIME_ZONE_SET, Action.ADMINISTRATOR_CREATED,
     ),
     Kind.SIGN_IN: (
         Action.SIGNED_IN, Action.SIGN_IN_FAILED, Action.SIGNED_OUT, Action.LOCKED_OUT,

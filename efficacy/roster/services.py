@@ -13,6 +13,7 @@ import smtplib
 import uuid
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from efficacy.access import roster as access
 from efficacy.audit.models import Action as Audit
+from efficacy.audit.models import Via
 from efficacy.audit.services import record
 from efficacy.roster import time
 from efficacy.roster.models import (
@@ -42,6 +44,7 @@ from efficacy.roster.models import (
     Team,
     TeamMembership,
     User,
+    Zoned,
 )
 from efficacy.roster.tokens import (
     invitation_lifetime,
@@ -396,8 +399,33 @@ def administrator_create(
         candidate.district = _administrator_district(name=district, sourced_id=district_id)
         candidate.set_password(password)
         candidate.save()
+        record(actor=None, action=Audit.ADMINISTRATOR_CREATED, target=candidate,
+               detail={"district": candidate.district_id}, via=Via.COMMAND)  # fmt: skip
     logger.info("administrator %s created for district %s", username, candidate.district_id)
     return candidate, True
+
+
+def roster_import_by_operator(*, source: Path, progress: Progress | None = None) -> ImportSummary:
+    """Import a OneRoster export from the command line: the server operator imports every
+    district and school (``access.ROSTER_SCOPE_ALL``). Audited as a run from the web is,
+    via the command: a success with the rows (in their transaction), a refused export
+    after it (nothing was written)."""
+    from efficacy.roster.oneroster import RosterImportInvalid, roster_import
+
+    def audited(status: str, **detail: object) -> None:
+        record(actor=None, action=Audit.ROSTER_IMPORT_FINISHED, via=Via.COMMAND,
+               detail={"status": status, "file": source.name, **detail})  # fmt: skip
+
+    def written(summary: ImportSummary) -> None:
+        audited(ImportRun.RunStatus.SUCCEEDED, problems=0, version=summary.version)
+
+    try:
+        return roster_import(
+            source=source, scope=access.ROSTER_SCOPE_ALL, progress=progress, on_written=written
+        )
+    except RosterImportInvalid as invalid:
+        audited(ImportRun.RunStatus.FAILED, problems=invalid.problems.total)
+        raise
 
 
 def _administrator_district(*, name: str, sourced_id: str) -> District:
@@ -443,16 +471,7 @@ def district_time_zone_set(*, by: User, district: District, time_zone: str) -> D
     that keep the district's follow it. Only its district administrators may."""
     if not access.can_set_district_time_zone(by, district):
         raise PermissionDenied(_("Only the district's administrators can set its time zone."))
-    time_zone = time_zone.strip()
-    time.validate_time_zone(time_zone)
-    if time_zone == district.time_zone:
-        return district
-    before, district.time_zone = district.time_zone, time_zone
-    with transaction.atomic():
-        District.objects.filter(pk=district.pk).update(time_zone=time_zone)
-        record(actor=by, action=Audit.TIME_ZONE_SET, target=district,
-               detail={"district": district.pk, "from": before, "to": time_zone})  # fmt: skip
-    return district
+    return _time_zone_set(by, district, time_zone, school=None, key="district")
 
 
 def school_time_zone_set(*, by: User, school: School, time_zone: str) -> School:
@@ -460,10 +479,28 @@ def school_time_zone_set(*, by: User, school: School, time_zone: str) -> School:
     administrators and its district's may."""
     if not access.can_set_school_time_zone(by, school):
         raise PermissionDenied(_("Only the school's administrators can set its time zone."))
+    return _time_zone_set(by, school, time_zone, school=school, key="school")
+
+
+if TYPE_CHECKING:
+    from efficacy.roster.oneroster import ImportSummary
+    from efficacy.roster.oneroster.services import Progress
+
+P = TypeVar("P", bound=Zoned)
+
+
+def _time_zone_set(by: User, place: P, time_zone: str, *, school: School | None, key: str) -> P:
+    """Validate, write and audit a place's new time zone (nothing when it is the same)."""
     time_zone = time_zone.strip()
     time.validate_time_zone(time_zone)
-    if time_zone == school.time_zone:
-        return school
+    if time_zone == place.time_zone:
+        return place
+    before, place.time_zone = place.time_zone, time_zone
+    with transaction.atomic():
+        type(place)._default_manager.filter(pk=place.pk).update(time_zone=time_zone)
+        record(actor=by, action=Audit.TIME_ZONE_SET, school=school, target=place,
+               detail={key: place.pk, "from": before, "to": time_zone})  # fmt: skip
+    return place
     before, school.time_zone = school.time_zone, time_zone
     with transaction.atomic():
         School.objects.filter(pk=school.pk).update(time_zone=time_zone)

@@ -92,3 +92,17 @@ def test_noinput_without_the_password_variable_says_which_to_set(monkeypatch):
     with pytest.raises(CommandError, match="EFFICACY_ADMIN_PASSWORD, which is not set") as raised:
         create("first", "--email", "first@example.org", "--district", "Lakeside")
     assert raised.value.returncode == 2
+
+
+def test_the_audit_log_records_the_administrator_the_command_made(password):
+    from efficacy.audit.models import Action, AuditEvent, Via
+
+    create("first", "--email", "first@example.org", "--district", "Lakeside")
+    event = AuditEvent.objects.get(action=Action.ADMINISTRATOR_CREATED)
+    account = User.objects.get(username="first")
+    assert event.via == Via.COMMAND
+    assert event.actor is None
+    assert event.target_id == str(account.pk)
+    assert event.detail == {"district": account.district_id}
+    create("first", "--email", "first@example.org", "--district", "Lakeside")  # again: kept
+    assert AuditEvent.objects.filter(action=Action.ADMINISTRATOR_CREATED).count() == 1

@@ -61,6 +61,23 @@ def test_an_invalid_export_prints_every_problem_and_exits_2(files, write):
     assert Student.objects.count() == 0
 
 
+def test_the_audit_log_records_each_import_the_command_runs(files, write):
+    from efficacy.audit.models import Action, AuditEvent, Via
+
+    source = write(files)
+    call_command("import_roster", str(source), "--json", stdout=StringIO())
+    files["users"][1]["role"] = "pupil"
+    with pytest.raises(CommandError):
+        call_command("import_roster", str(write(files)), "--json", stdout=StringIO())
+
+    events = AuditEvent.objects.filter(action=Action.ROSTER_IMPORT_FINISHED).order_by("at", "id")
+    assert [(e.via, e.actor_id, e.detail["status"], e.detail["problems"]) for e in events] == [
+        (Via.COMMAND, None, "succeeded", 0),
+        (Via.COMMAND, None, "failed", 1),
+    ]
+    assert events[0].detail["file"] == source.name
+
+
 def test_with_json_the_problems_are_a_list_of_errors(files, write):
     files["users"][1]["role"] = "pupil"
     out = StringIO()
