@@ -174,6 +174,7 @@ RETENTION_DEFAULTS = {
     "retired_students": 2555,
     "import_files": 30,
     "revoked_tokens": 365,
+    "story_pdfs": 30,
 }
 
 

@@ -31,11 +31,16 @@ from django.utils import timezone
 from efficacy.audit.models import Action, AuditEvent, Via
 from efficacy.audit.services import purge_before, record
 from efficacy.config import RETENTION_DEFAULTS
+from efficacy.cycles.evidence.uploads import evidence_upload_files_delete
+from efficacy.cycles.models import EvidenceUpload
+from efficacy.cycles.stories.pdf import story_files, story_files_delete
 from efficacy.roster.models import ImportRun, Status, Student
 from efficacy.voice.models.tickets import TicketAnswer
 
 #: What has expired: querysets, each with the field that dates its rows.
 Expired = Callable[[dt.datetime], list[tuple[QuerySet[Any], str]]]
+#: For a kind kept as files, not rows: how many are past the cutoff, and the oldest's date.
+Tally = Callable[[dt.datetime], tuple[int, dt.datetime | None]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ class Purger:
     expired: Expired
     #: Deletes what expired before the cutoff, returns how many; default: delete the querysets.
     purge: Callable[[dt.datetime], int] | None = None
+    #: Counts what expired when it is not in ``expired``'s querysets (files).
+    tally: Tally | None = None
 
 
 @dataclass(frozen=True)
@@ -72,11 +79,15 @@ _PURGERS: dict[str, Purger] = {}
 
 
 def register_purger(
-    kind: str, expired: Expired, *, purge: Callable[[dt.datetime], int] | None = None
+    kind: str,
+    expired: Expired,
+    *,
+    purge: Callable[[dt.datetime], int] | None = None,
+    tally: Tally | None = None,
 ) -> None:
     if kind not in RETENTION_DEFAULTS:
         raise ValueError(f"{kind!r} is not a kind of efficacy.config.RETENTION_DEFAULTS")
-    _PURGERS[kind] = Purger(kind, expired, purge)
+    _PURGERS[kind] = Purger(kind, expired, purge, tally)
 
 
 def retention_policy() -> dict[str, int]:
@@ -93,14 +104,22 @@ def retention_plan(*, now: dt.datetime | None = None) -> list[KindReport]:
         if purger is None:
             reports.append(KindReport(kind, days, cutoff, held=False))
             continue
+        count, oldest = (purger.tally or _tally_rows(purger.expired))(cutoff)
+        reports.append(KindReport(kind, days, cutoff, held=True, count=count, oldest=oldest))
+    return reports
+
+
+def _tally_rows(expired: Expired) -> Tally:
+    def tally(cutoff: dt.datetime) -> tuple[int, Any]:
         count, oldest = 0, None
-        for queryset, date_field in purger.expired(cutoff):
+        for queryset, date_field in expired(cutoff):
             count += queryset.count()
             first = queryset.aggregate(oldest=Min(date_field))["oldest"]
             if first is not None and (oldest is None or first < oldest):
                 oldest = first
-        reports.append(KindReport(kind, days, cutoff, held=True, count=count, oldest=oldest))
-    return reports
+        return count, oldest
+
+    return tally
 
 
 def retention_purge(*, now: dt.datetime | None = None) -> list[KindReport]:
@@ -154,20 +173,33 @@ def _erase_retired_students(cutoff: dt.datetime) -> int:
 
 
 def _import_files(cutoff: dt.datetime) -> list[tuple[QuerySet[Any], str]]:
-    return [(ImportRun.objects.filter(created_at__lt=cutoff).exclude(stored_name=""), "created_at")]
+    """Roster exports and score files still kept: a finished score upload's files go at
+    once, so those left are of a run whose worker died unseen (or never started)."""
+    return [
+        (ImportRun.objects.filter(created_at__lt=cutoff).exclude(stored_name=""), "created_at"),
+        (EvidenceUpload.objects.filter(created_at__lt=cutoff).exclude(stored_names=[]), "created_at"),
+    ]  # fmt: skip
 
 
 def _delete_import_files(cutoff: dt.datetime) -> int:
-    """The uploaded roster files go; the runs (who imported what, when, the summary) stay."""
+    """The uploaded files go; the runs (who imported what, when, the outcome) stay."""
+    runs, uploads = (queryset for queryset, _field in _import_files(cutoff))
     deleted = 0
-    for queryset, _field in _import_files(cutoff):
-        for run in queryset:
-            # A run started again shares its upload: deleting it twice is harmless.
-            default_storage.delete(run.stored_name)
-            run.stored_name = ""
-            run.save(update_fields=["stored_name"])
-            deleted += 1
+    for run in runs:
+        # A run started again shares its upload: deleting it twice is harmless.
+        default_storage.delete(run.stored_name)
+        run.stored_name = ""
+        run.save(update_fields=["stored_name"])
+        deleted += 1
+    for upload in uploads:
+        evidence_upload_files_delete(upload)
+        deleted += 1
     return deleted
+
+
+def _story_files(cutoff: dt.datetime) -> tuple[int, dt.datetime | None]:
+    files = story_files(before=cutoff)
+    return len(files), (files[0][1] if files else None)
 
 
 register_purger(
@@ -185,6 +217,13 @@ register_purger(
 )
 register_purger("retired_students", _retired_students, purge=_erase_retired_students)
 register_purger("import_files", _import_files, purge=_delete_import_files)
+# Story PDFs are a cache of what a reader was shown: made again when asked for.
+register_purger(
+    "story_pdfs",
+    lambda cutoff: [],
+    tally=_story_files,
+    purge=lambda cutoff: story_files_delete(before=cutoff),
+)
 # The audit log goes only through its own purge (its database refuses any other delete).
 register_purger(
     "audit", lambda cutoff: [(AuditEvent.objects.filter(at__lt=cutoff), "at")], purge=purge_before

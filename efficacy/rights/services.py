@@ -26,6 +26,7 @@ from django.utils import timezone
 from efficacy.audit.models import Action
 from efficacy.audit.services import record
 from efficacy.cycles.models import InquiryCycle
+from efficacy.cycles.stories.pdf import story_files_delete
 from efficacy.rights.models import Correction, Erasure
 from efficacy.roster.models import ERASED_USERNAME_PREFIX, Enrollment, Status, Student, User
 
@@ -134,6 +135,9 @@ def account_erase(*, account: User, by: User | None) -> Erasure:
     Correction.objects.filter(account=account).delete()
     _remove_sign_in_links(account)
     scrub_text(name)
+    # A story PDF made before names the colleagues of its moment: the cache goes, and
+    # what a reader asks for next is made from the erased record.
+    transaction.on_commit(story_files_delete)
     record(actor=by, action=Action.PERSON_ERASED, school=account.school_id, target=account)
     return Erasure.objects.create(account=account, erased_by=by)
 

@@ -143,3 +143,79 @@ def test_erase_person_asks_for_yes(world):
     call_command("erase_person", "--student", str(world.ava.pk), "--yes", stdout=io.StringIO())
     assert Erasure.objects.filter(student=world.ava).exists()
     assert Student.objects.get(pk=world.ava.pk).status == Status.ACTIVE
+
+
+def _old_score_upload(world, *, days_ago: int):
+    """A score upload whose worker died unseen: its file kept, ``days_ago`` days old."""
+    from efficacy.cycles.models import EvidenceUpload
+    from efficacy.cycles.plan.services import cycle_create
+
+    cycle = cycle_create(user=world.lead_english, team=world.team_english, title="Inference")
+    name = default_storage.save("evidence/orphan.csv", ContentFile(b"student,score\n"))
+    upload = EvidenceUpload.objects.create(
+        cycle=cycle, created_by=world.lead_english, kind=EvidenceUpload.Kind.SCORES,
+        file_name="scores.csv", stored_names=[name], status=EvidenceUpload.RunStatus.RUNNING,
+    )  # fmt: skip
+    EvidenceUpload.objects.filter(pk=upload.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=days_ago)
+    )
+    return upload, name
+
+
+def test_the_score_files_a_dead_run_left_go_with_the_import_files(world):
+    old, old_name = _old_score_upload(world, days_ago=40)
+    assert _purge("--dry-run")["import_files"]["count"] == 1
+    _purge()
+    assert not default_storage.exists(old_name)
+    old.refresh_from_db()
+    assert old.stored_names == []
+    assert old.file_name == "scores.csv"  # the run's history stays
+    assert _purge("--dry-run")["import_files"]["count"] == 0
+
+
+def test_a_recent_score_upload_keeps_its_files(world):
+    _upload, name = _old_score_upload(world, days_ago=2)
+    assert _purge("--dry-run")["import_files"]["count"] == 0
+    _purge()
+    assert default_storage.exists(name)
+
+
+def _story_file(name: str, *, days_ago: int) -> str:
+    """A file of the stories folder, written ``days_ago`` days ago."""
+    import os
+
+    stored = default_storage.save(f"stories/{name}", ContentFile(b"%PDF-1.7"))
+    written = (timezone.now() - dt.timedelta(days=days_ago)).timestamp()
+    os.utime(default_storage.path(stored), (written, written))
+    return stored
+
+
+def test_story_pdfs_past_their_retention_go_and_recent_ones_stay(world):
+    old = _story_file("1-aaa.pdf", days_ago=45)
+    waiting = _story_file("2-bbb.html", days_ago=31)
+    recent = _story_file("1-ccc.pdf", days_ago=3)
+    plan = _purge("--dry-run")["story_pdfs"]
+    assert plan["count"] == 2
+    assert plan["oldest"].startswith((timezone.now() - dt.timedelta(days=45)).date().isoformat())
+    assert plan["days"] == 30
+    _purge()
+    assert not default_storage.exists(old)
+    assert not default_storage.exists(waiting)
+    assert default_storage.exists(recent)
+    assert _purge("--dry-run")["story_pdfs"]["count"] == 0
+
+
+def test_with_no_story_made_yet_there_is_nothing_to_purge(world):
+    plan = _purge("--dry-run")["story_pdfs"]
+    assert (plan["held"], plan["count"], plan["oldest"]) == (True, 0, None)
+
+
+def test_erasing_a_staff_member_removes_every_story_pdf_that_could_name_them(
+    world, django_capture_on_commit_callbacks
+):
+    from efficacy.rights.services import account_erase
+
+    made = _story_file("1-aaa.pdf", days_ago=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        account_erase(account=world.teacher_a, by=world.admin_a)
+    assert not default_storage.exists(made)

@@ -9,6 +9,11 @@ reader's story as it stands now, and it is served. If not, the HTML is put besid
 worker writes the PDF (or, if WeasyPrint fails, a ``.failed`` mark) and removes the
 HTML. Meanwhile the reader's page says it is being prepared and reloads itself.
 
+The folder is a cache: a story edited, or read by another reader, gets a new file, and
+one made again is the same. ``efficacy purge`` removes what is older than the
+``story_pdfs`` retention (:func:`story_files_delete`), and erasing a staff member removes
+it all, since a story names the colleagues of its moment.
+
 A reader never gets a PDF made from another reader's HTML: the hash is of their own.
 Web and worker processes share only the database and the storage (a folder on one
 machine, or an S3-compatible store), so any number of each may run.
@@ -16,6 +21,7 @@ machine, or an S3-compatible store), so any number of each may run.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from datetime import timedelta
@@ -122,3 +128,31 @@ def story_pdf_render(name: str) -> str:
     _save(name, pdf)
     default_storage.delete(html_name)
     return State.READY.value
+
+
+def story_files(*, before: dt.datetime | None = None) -> list[tuple[str, dt.datetime]]:
+    """The files of the stories folder (PDFs, waiting HTML, failure marks) and when each
+    was written, oldest first; with ``before``, those written before it only."""
+    try:
+        _folders, names = default_storage.listdir(FOLDER)
+    except FileNotFoundError:  # nothing made yet
+        return []
+    files = []
+    for base in names:
+        name = f"{FOLDER}/{base}"
+        try:
+            written = default_storage.get_modified_time(name)
+        except FileNotFoundError:  # removed meanwhile
+            continue
+        if before is None or written < before:
+            files.append((name, written))
+    return sorted(files, key=lambda item: item[1])
+
+
+def story_files_delete(*, before: dt.datetime | None = None) -> int:
+    """Remove the files :func:`story_files` lists; how many. A reader who asks for a PDF
+    again gets it made again."""
+    files = story_files(before=before)
+    for name, _written in files:
+        default_storage.delete(name)
+    return len(files)
