@@ -50,7 +50,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -59,6 +58,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
+
+from bench.common import child_figures, on_each_database
 
 REPEAT = int(os.environ.get("BENCH_API_REPEAT", "20"))
 #: A request slower than this many seconds in all is measured on fewer (3 at least).
@@ -475,26 +476,7 @@ def run(schools: int, keep: Path | None = None) -> dict:
 
 
 def _child(argv: list[str]) -> int:
-    schools = int(argv[argv.index("--schools") + 1]) if "--schools" in argv else SCHOOLS
-    keep = Path(argv[argv.index("--keep") + 1]).resolve() if "--keep" in argv else None
-    url = os.environ.get("BENCH_DATABASE_URL", "")
-    if url.startswith("postgres"):
-        from bench.common import postgres_ensure
-
-        postgres_ensure(url)
-    try:
-        figures = run(schools, keep)
-    finally:
-        if url.startswith("postgres") and "--drop-database" in argv:
-            from django.db import connections
-
-            connections.close_all()
-            postgres_ensure(url, drop=True)
-            if keep is not None:  # what it remembered of that database went with it
-                name = urlsplit(url).path.lstrip("/")
-                (keep / f"api-postgresql-{name}.json").unlink(missing_ok=True)
-    if "--json" in argv:
-        print("API_JSON " + json.dumps(figures))
+    figures = child_figures(argv, run, schools=SCHOOLS, kept_as="api", marker="API_JSON")
     return 0 if all(f["meets_goal"] for f in figures["rows"]) else 1
 
 
@@ -506,13 +488,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if "--child" in argv:
         return _child(argv)
-    command = [sys.executable, "-m", "bench.api", "--child", *argv]
-    sqlite_env = {k: v for k, v in os.environ.items() if k != "BENCH_DATABASE_URL"}
-    failed = subprocess.call(command, env=sqlite_env) != 0
-    if os.environ.get("BENCH_DATABASE_URL"):
-        print(flush=True)
-        failed |= subprocess.call(command) != 0
-    return 1 if failed else 0
+    return on_each_database("bench.api", argv)
 
 
 if __name__ == "__main__":

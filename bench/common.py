@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -71,3 +74,50 @@ def setup_django_on_a_fresh_database(name: str, *, workdir: Path | None = None) 
     django.setup()
     call_command("migrate", verbosity=0)
     return workdir
+
+
+def child_figures(
+    argv: list[str],
+    run: Callable[[int, Path | None], dict],
+    *,
+    schools: int,
+    kept_as: str,
+    marker: str,
+) -> dict:
+    """The part of a two-database benchmark (``--child``) that runs on one database:
+    ``run(schools, keep)`` on SQLite, or on the PostgreSQL database ``BENCH_DATABASE_URL``
+    names (created first; dropped after with ``--drop-database``, with what ``--keep``
+    remembered of it, ``<kept_as>-postgresql-<name>.json``). ``--json`` prints the
+    figures after ``marker``."""
+    schools = int(argv[argv.index("--schools") + 1]) if "--schools" in argv else schools
+    keep = Path(argv[argv.index("--keep") + 1]).resolve() if "--keep" in argv else None
+    url = os.environ.get("BENCH_DATABASE_URL", "")
+    if url.startswith("postgres"):
+        postgres_ensure(url)
+    try:
+        figures = run(schools, keep)
+    finally:
+        if url.startswith("postgres") and "--drop-database" in argv:
+            from django.db import connections
+
+            connections.close_all()
+            postgres_ensure(url, drop=True)
+            if keep is not None:
+                name = urlsplit(url).path.lstrip("/")
+                (keep / f"{kept_as}-postgresql-{name}.json").unlink(missing_ok=True)
+    if "--json" in argv:
+        print(f"{marker} " + json.dumps(figures))
+    return figures
+
+
+def on_each_database(module: str, argv: list[str]) -> int:
+    """Run ``python -m module --child`` on SQLite, then on PostgreSQL when
+    ``BENCH_DATABASE_URL`` is set, each in its own process (Django is set up once a
+    process); 1 when either failed."""
+    command = [sys.executable, "-m", module, "--child", *argv]
+    sqlite_env = {k: v for k, v in os.environ.items() if k != "BENCH_DATABASE_URL"}
+    failed = subprocess.call(command, env=sqlite_env) != 0
+    if os.environ.get("BENCH_DATABASE_URL"):
+        print(flush=True)
+        failed |= subprocess.call(command) != 0
+    return 1 if failed else 0

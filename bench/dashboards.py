@@ -46,14 +46,14 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
+
+from bench.common import child_figures, on_each_database
 
 REPEAT = int(os.environ.get("BENCH_DASHBOARD_REPEAT", "20"))
 #: A page slower than this many seconds in all is measured on fewer requests (3 at least).
@@ -342,26 +342,7 @@ def run(schools: int, keep: Path | None = None) -> dict:
 
 
 def _child(argv: list[str]) -> int:
-    schools = int(argv[argv.index("--schools") + 1]) if "--schools" in argv else 100
-    keep = Path(argv[argv.index("--keep") + 1]).resolve() if "--keep" in argv else None
-    url = os.environ.get("BENCH_DATABASE_URL", "")
-    if url.startswith("postgres"):
-        from bench.common import postgres_ensure
-
-        postgres_ensure(url)
-    try:
-        figures = run(schools, keep)
-    finally:
-        if url.startswith("postgres") and "--drop-database" in argv:
-            from django.db import connections
-
-            connections.close_all()
-            postgres_ensure(url, drop=True)
-            if keep is not None:  # what it remembered of that database went with it
-                name = urlsplit(url).path.lstrip("/")
-                (keep / f"scopes-postgresql-{name}.json").unlink(missing_ok=True)
-    if "--json" in argv:
-        print("DASHBOARDS_JSON " + json.dumps(figures))
+    figures = child_figures(argv, run, schools=100, kept_as="scopes", marker="DASHBOARDS_JSON")
     pages = [p for p in figures["pages"] if p["status"] == 200]
     slow = [p for p in pages if p["median_ms"] >= MEDIAN_GOAL * 1000]
     heavy = [p for p in pages if p["total_bytes"] >= WEIGHT_GOAL]
@@ -382,13 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if "--child" in argv:
         return _child(argv)
-    command = [sys.executable, "-m", "bench.dashboards", "--child", *argv]
-    sqlite_env = {k: v for k, v in os.environ.items() if k != "BENCH_DATABASE_URL"}
-    failed = subprocess.call(command, env=sqlite_env) != 0
-    if os.environ.get("BENCH_DATABASE_URL"):
-        print(flush=True)
-        failed |= subprocess.call(command) != 0
-    return 1 if failed else 0
+    return on_each_database("bench.dashboards", argv)
 
 
 if __name__ == "__main__":
