@@ -56,3 +56,25 @@ def test_it_serves_health_and_cached_compressed_static_files_logs_each_request_a
     # Its own lines too are JSON objects, down to the graceful stop.
     errors = [json.loads(line) for line in server.stderr.splitlines() if line.strip()]
     assert any("Handling signal: term" in line["message"] for line in errors)
+
+
+def test_each_server_worker_imports_every_page_before_its_first_request(tmp_path):
+    """The URL configuration and what the pages load (pandas, scipy: two seconds) are
+    imported when a worker starts (gunicorn's post_worker_init), not in someone's first
+    request, nor in the first after a worker is replaced."""
+    import subprocess
+    import sys
+
+    from efficacy.ops.server import Server, warm
+    from tests.ops.processes import environment
+
+    assert Server(bind="127.0.0.1:0", workers=1).options["post_worker_init"] is warm
+    code = (
+        "import sys, django; django.setup(); "
+        "assert 'efficacy.analysis.survey' not in sys.modules; "
+        "from efficacy.ops.server import warm; warm(); "
+        "print('efficacy.analysis.survey' in sys.modules, 'efficacy.api.urls' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=environment(tmp_path),
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.stdout.split() == ["True", "True"], done.stderr
