@@ -333,6 +333,42 @@ def test_the_trend_never_shows_a_team_of_four_and_a_teacher_sees_only_their_own_
     assert "Mathematics" not in teacher
 
 
+def test_a_trend_read_again_comes_from_the_cache_until_an_answer_or_a_name_changes(
+    client, world, monkeypatch
+):
+    """A dashboard's trend computes each window once; a new answer, another reader's
+    language or a renamed team shows at once, and a hidden team stays hidden."""
+    from efficacy.voice.services import results
+
+    computed = []
+    real = results.window_results
+    monkeypatch.setattr(results, "window_results",
+                        lambda **kw: computed.append(kw["window"].pk) or real(**kw))  # fmt: skip
+    autumn = rw.window(world.school_a, title="Autumn", opens=dt.date(2024, 9, 1),
+                       closes=dt.date(2024, 9, 10),
+                       answers=rw.answers_for(world.team_english, 8, 3.0, seed=1)
+                       + rw.answers_for(world.team_math, 4, 3.0, seed=2))  # fmt: skip
+    winter = rw.window(world.school_a, title="Winter", opens=dt.date(2024, 10, 1),
+                       closes=dt.date(2024, 10, 10),
+                       answers=rw.answers_for(world.team_english, 8, 4.0, seed=3))  # fmt: skip
+
+    def main_of(response) -> str:
+        return text_of(response).split("<main", 1)[1].split("</main>", 1)[0]
+
+    first = main_of(page(client, world.leader_a, "results_trend", winter.pk))
+    assert sorted(computed) == sorted([autumn.pk, winter.pk])
+    assert main_of(page(client, world.leader_a, "results_trend", winter.pk)) == first
+    assert len(computed) == 2  # read again: from the cache
+    SurveyResponse.objects.create(window=autumn, team=world.team_math,
+                                  answers=rw.answers_for(None, 1, 3.0, seed=9)[0][1])  # fmt: skip
+    world.team_english.name = "Grade 9 English, renamed"
+    world.team_english.save()
+    again = main_of(page(client, world.leader_a, "results_trend", winter.pk))
+    assert computed[2:] == [autumn.pk]  # the window answered again, only
+    assert "Grade 9 English, renamed" in again
+    assert "Grade 9 English, renamed" not in first
+
+
 def test_a_window_of_another_instrument_is_not_in_the_trend(client, world):
     rw.window(world.school_a, title="Pulse", key="test-enabling-conditions",
               answers=rw.answers_for(world.team_english, 6, 3.0, seed=1))  # fmt: skip

@@ -38,6 +38,8 @@ read, for the school and each team, with the change between consecutive windows
 (Welch's interval; a change only when it excludes 0), and each team's index before
 and after each of its cycles beside the cycle's verdict
 (:func:`efficacy.cycles.impact.panel.cycle_verdict`), an association, never proof.
+Each window's indexes for a trend are cached under a key holding what they are
+computed from (:func:`window_stamps`): a dashboard read again computes them once.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
+from django.core.cache import cache
+from django.db.models import Count, Max, Min
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -501,8 +505,7 @@ def results_trend(
         .select_related("school", "team", "instrument")
         .order_by("opens_on", "closes_on", "pk")
     )
-    results = [window_results(window=w, language=language, min_n=min_n, details=False)
-               for w in windows]  # fmt: skip
+    results = _trend_results(windows, language=language, min_n=min_n)
     school_points = [
         TrendPoint(r.window, r.whole.overall) for r in results if r.window.team_id is None
     ]
@@ -515,6 +518,8 @@ def results_trend(
                 continue
             teams[group.team.pk] = group.team
             by_team.setdefault(group.team.pk, []).append(TrendPoint(r.window, group.overall))
+    # The teams as they are named now (a window's results may come from the cache).
+    teams.update(Team.objects.in_bulk(list(teams)))
     school = Series("school", str(window.school), None, _with_changes(school_points))
     team_series = tuple(
         Series(f"team-{pk}", str(teams[pk]), teams[pk], _with_changes(points))
@@ -526,6 +531,70 @@ def results_trend(
     }
     return Trend(window.instrument.key, index_name, school, team_series,
                  {k: v for k, v in around.items() if v})  # fmt: skip
+
+
+#: How long a window's figures stay in the cache; their key changes with what they are
+#: computed from, so the time only bounds the cache's size.
+RESULTS_CACHE_SECONDS = 3600
+
+
+def window_stamps(
+    windows: Sequence[SurveyWindow], *, threshold: int, **more: object
+) -> dict[int, str]:
+    """Per window, a cache key of what its figures are computed from: the window and when
+    it was made, its instrument's checksum, the anonymity threshold, its responses'
+    number and first and last ids (an answer more, or one less, makes a new key; an
+    answer is never edited) and ``more`` (a language, a purpose). One query."""
+    counted = (
+        SurveyResponse.objects.filter(window_id__in=[w.pk for w in windows])
+        .order_by()
+        .values("window_id")
+        .annotate(n=Count("pk"), first=Min("pk"), last=Max("pk"))
+        .values_list("window_id", "n", "first", "last")
+    )
+    stamps = {window_id: (n, first, last) for window_id, n, first, last in counted}
+    extra = ":".join(f"{name}={value}" for name, value in sorted(more.items()))
+    return {
+        w.pk: "{}:{}:{}:{}:{}:{}:{}:{}".format(
+            w.pk,
+            w.created_at.isoformat(),
+            w.instrument.sha256,
+            threshold,
+            *stamps.get(w.pk, (0, 0, 0)),
+            extra,
+        )
+        for w in windows
+    }
+
+
+def _trend_results(
+    windows: Sequence[SurveyWindow], *, language: str | None, min_n: int | None
+) -> list[WindowResults]:
+    """:func:`window_results` without details for each of ``windows``, from the cache
+    when their answers and invitations have not changed since."""
+    threshold = privacy.min_staff_n() if min_n is None else min_n
+    language = (language or translation.get_language() or "en")[:2]
+    invited = dict(
+        SurveyInvitation.objects.filter(window__in=windows)
+        .order_by()
+        .values("window_id")
+        .annotate(n=Count("pk"))
+        .values_list("window_id", "n")
+    )
+    stamps = window_stamps(windows, threshold=threshold, language=language, purpose="trend")
+    keys = {w.pk: f"window-results:{stamps[w.pk]}:invited={invited.get(w.pk, 0)}" for w in windows}
+    found = cache.get_many(list(keys.values()))
+    out, fresh = [], {}
+    for window in windows:
+        result = found.get(keys[window.pk])
+        if result is None:
+            result = window_results(window=window, language=language, min_n=threshold,
+                                    details=False)  # fmt: skip
+            fresh[keys[window.pk]] = result
+        out.append(replace(result, window=window))
+    if fresh:
+        cache.set_many(fresh, RESULTS_CACHE_SECONDS)
+    return out
 
 
 def _with_changes(points: list[TrendPoint]) -> tuple[TrendPoint, ...]:

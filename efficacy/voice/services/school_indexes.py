@@ -8,11 +8,10 @@ school's total against its teams' groups), but for a list of school-wide windows
 one query for their answers and one vectorised call per instrument, so a district of a
 hundred schools costs what one school does. Aggregates only: no response row leaves.
 
-Each window's figure is cached under a key holding what it is computed from (the
-window and when it was made, its instrument's checksum, the threshold, and its
-responses' number and first and last ids: an answer more, or one less, makes a new key;
-an answer is never edited), so a district dashboard read again
-costs one small query here until a survey changes.
+Each window's figure is cached under a key holding what it is computed from
+(:func:`~efficacy.voice.services.results.window_stamps`: an answer more, or one less,
+makes a new key), so a district dashboard read again costs one small query here until
+a survey changes.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from collections.abc import Sequence
 
 import pandas as pd
 from django.core.cache import cache
-from django.db.models import Count, Max, Min
 
 from efficacy import privacy
 from efficacy.analysis import AnalysisError, scale_index_by
@@ -30,15 +28,13 @@ from efficacy.voice.models import SurveyResponse, SurveyWindow
 from efficacy.voice.services.results import (
     NO_TEAM,
     RESPONDENTS,
+    RESULTS_CACHE_SECONDS,
     Figure,
     figure_of,
     items_frame_of,
     scores_of,
+    window_stamps,
 )
-
-#: How long a window's figure stays in the cache; its key changes with its answers, so
-#: the time only bounds the cache's size.
-INDEX_CACHE_SECONDS = 3600
 
 
 def school_indexes(
@@ -47,30 +43,14 @@ def school_indexes(
     """Each school-wide window's index (by window id), or its reason when not shown. A
     window whose answers do not fit its instrument gets a figure with no reason."""
     threshold = privacy.min_staff_n() if min_n is None else min_n
-    counted = (
-        SurveyResponse.objects.filter(window_id__in=[w.pk for w in windows])
-        .order_by()
-        .values("window_id")
-        .annotate(n=Count("pk"), first=Min("pk"), last=Max("pk"))
-        .values_list("window_id", "n", "first", "last")
-    )
-    stamps = {window_id: (n, first, last) for window_id, n, first, last in counted}
-    keys = {
-        w.pk: "school-index:{}:{}:{}:{}:{}:{}:{}".format(
-            w.pk,
-            w.created_at.isoformat(),
-            w.instrument.sha256,
-            threshold,
-            *stamps.get(w.pk, (0, 0, 0)),
-        )
-        for w in windows
-    }
+    stamps = window_stamps(windows, threshold=threshold)
+    keys = {pk: f"school-index:{stamp}" for pk, stamp in stamps.items()}
     found = cache.get_many(list(keys.values()))
     out = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [w for w in windows if w.pk not in out]
     if missing:
         fresh = _school_indexes(missing, threshold)
-        cache.set_many({keys[pk]: figure for pk, figure in fresh.items()}, INDEX_CACHE_SECONDS)
+        cache.set_many({keys[pk]: figure for pk, figure in fresh.items()}, RESULTS_CACHE_SECONDS)
         out.update(fresh)
     return out
 
