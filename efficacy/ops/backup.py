@@ -58,6 +58,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 
+from efficacy.database import refresh_statistics
+
 FORMAT = "efficacy-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -513,6 +515,8 @@ def backup_restore(
             _sqlite_restore(connection, staged)
         else:
             _postgresql_restore(connection, staged)
+            # A dump holds no planner statistics: gather them before anyone reads a page.
+            refresh_statistics()
     say(_("files"))
     try:
         _files_restore(path, manifest, storage)

@@ -25,7 +25,8 @@ from efficacy.cycles.evidence.uploads import (
     evidence_upload_files_delete,
     evidence_upload_problem,
 )
-from efficacy.cycles.models import EvidenceUpload
+from efficacy.cycles.models import EvidenceUpload, Score
+from efficacy.database import refresh_statistics
 from efficacy.forms import database_busy, database_busy_message
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ def evidence_upload_run(upload_id: int, language: str | None = None) -> str:
             # The outcome is the truth even if the page had given this worker up for dead.
             runs.update(status=status, finished_at=timezone.now(), **fields)
     evidence_upload_files_delete(upload)
+    if status == Status.SUCCEEDED:
+        refresh_statistics(Score)
     return status
 
 

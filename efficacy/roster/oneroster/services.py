@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from efficacy.access.roster import RosterScope
+from efficacy.database import refresh_statistics
 from efficacy.roster.oneroster.planning import plan_build
 from efficacy.roster.oneroster.problems import (
     ImportSummary,
@@ -107,6 +109,8 @@ def roster_import(
             # account): nothing was written, and importing again validates afresh.
             raise RosterImportInvalid([_changed_meanwhile()]) from None
         summary.write_seconds = time.perf_counter() - started
+    # The next pages query the rows just written: plan them from their real numbers.
+    refresh_statistics(*apps.get_app_config("roster").get_models())
     return summary
 
 

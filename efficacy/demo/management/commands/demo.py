@@ -10,6 +10,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
+from efficacy.database import refresh_statistics
 from efficacy.demo.selectors import DemoSummary
 from efficacy.demo.services import DEFAULT_SEED, DemoError, demo_build
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             summary = demo_build(seed=seed, reset=reset, today=today)
         except DemoError as error:
             raise CommandError(str(error)) from error
+        refresh_statistics()
         self._report(summary)
 
     def _report(self, summary: DemoSummary) -> None:
