@@ -19,6 +19,7 @@ import json
 import os
 import random
 import re
+import time
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
@@ -27,16 +28,26 @@ PLAN_FILE = Path(os.environ["LOAD_PLAN"])
 PLAN = json.loads(PLAN_FILE.read_text(encoding="utf-8"))
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SAVED = open(PLAN_FILE.parent / f"saved-{os.getpid()}.jsonl", "a", encoding="utf-8")  # noqa: SIM115
+#: Each person's sign-in (the page and the POST), in ms: they all arrive in the first
+#: seconds, so they are measured apart from the work that follows.
+SIGN_INS = open(PLAN_FILE.parent / f"signins-{os.getpid()}.jsonl", "a", encoding="utf-8")  # noqa: SIM115
 next_person = 0
+signed_in = 0
 
 
 @events.quitting.add_listener
 def _close(environment, **kwargs) -> None:
     SAVED.close()
+    SIGN_INS.close()
+
+
+#: Seconds each person waits between actions, "low,high" (bench.load sets it: a person's
+#: pace, or the stress run's).
+WAIT = tuple(float(x) for x in os.environ.get("LOAD_WAIT", "2,8").split(","))
 
 
 class StaffMember(HttpUser):
-    wait_time = between(0.5, 2.0)
+    wait_time = between(*WAIT)
 
     def on_start(self) -> None:
         global next_person
@@ -44,16 +55,33 @@ class StaffMember(HttpUser):
         next_person += 1
         self.cells = list(self.person["cells"])
         self.token = ""
+        started = time.perf_counter()
         page = self.client.get("/accounts/login/", name="sign-in page")
         found = TOKEN.search(page.text or "")
-        if found is None:
-            return
-        self.client.post(
-            "/accounts/login/",
-            data={"username": self.person["username"], "password": PLAN["password"],
-                  "csrfmiddlewaretoken": found.group(1)},
-            name="sign in",
-        )  # fmt: skip
+        if found is not None:
+            self.client.post(
+                "/accounts/login/",
+                data={"username": self.person["username"], "password": PLAN["password"],
+                      "csrfmiddlewaretoken": found.group(1)},
+                name="sign in",
+            )  # fmt: skip
+        SIGN_INS.write(json.dumps({"ms": (time.perf_counter() - started) * 1000}) + "\n")
+        SIGN_INS.flush()
+        self._arrived()
+
+    def _arrived(self) -> None:
+        """Once everyone has signed in, the figures start afresh: they are of the staff
+        at work. The failures until then are written down first, and counted."""
+        global signed_in
+        signed_in += 1
+        if signed_in == len(PLAN["people"]):
+            stats = self.environment.runner.stats
+            errors = [f"{e.occurrences} x {e.method} {e.name}: {str(e.error)[:200]}"
+                      for e in stats.errors.values()]  # fmt: skip
+            SIGN_INS.write(json.dumps({"failures": stats.total.num_failures,
+                                       "kinds": errors}) + "\n")  # fmt: skip
+            SIGN_INS.flush()
+            stats.reset_all()
 
     @task(3)
     def browse(self) -> None:
