@@ -130,16 +130,20 @@ def story_pdf_render(name: str) -> str:
     return State.READY.value
 
 
-def story_files(*, before: dt.datetime | None = None) -> list[tuple[str, dt.datetime]]:
-    """The files of the stories folder (PDFs, waiting HTML, failure marks) and when each
-    was written, oldest first; with ``before``, those written before it only."""
+def _story_names() -> list[str]:
+    """Every file of the stories folder (PDFs, waiting HTML, failure marks)."""
     try:
         _folders, names = default_storage.listdir(FOLDER)
     except FileNotFoundError:  # nothing made yet
         return []
+    return [f"{FOLDER}/{base}" for base in names]
+
+
+def story_files(*, before: dt.datetime | None = None) -> list[tuple[str, dt.datetime]]:
+    """The files of the stories folder and when each was written, oldest first; with
+    ``before``, those written before it only."""
     files = []
-    for base in names:
-        name = f"{FOLDER}/{base}"
+    for name in _story_names():
         try:
             written = default_storage.get_modified_time(name)
         except FileNotFoundError:  # removed meanwhile
@@ -150,9 +154,10 @@ def story_files(*, before: dt.datetime | None = None) -> list[tuple[str, dt.date
 
 
 def story_files_delete(*, before: dt.datetime | None = None) -> int:
-    """Remove the files :func:`story_files` lists; how many. A reader who asks for a PDF
-    again gets it made again."""
-    files = story_files(before=before)
-    for name, _written in files:
+    """Remove the files :func:`story_files` lists (every one without ``before``, with no
+    need to ask the storage when each was written); how many. A reader who asks for a
+    PDF again gets it made again."""
+    names = _story_names() if before is None else [n for n, _w in story_files(before=before)]
+    for name in names:
         default_storage.delete(name)
-    return len(files)
+    return len(names)
