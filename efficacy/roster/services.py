@@ -52,7 +52,13 @@ from efficacy.roster.tokens import (
     password_reset_token_generator,
 )
 
+if TYPE_CHECKING:
+    from efficacy.roster.oneroster import ImportSummary
+    from efficacy.roster.oneroster.services import Progress
+
 logger = logging.getLogger(__name__)
+#: A district or a school (its time zone is set the same way).
+P = TypeVar("P", bound=Zoned)
 Action = AccountEvent.Action
 
 
@@ -480,13 +486,6 @@ def school_time_zone_set(*, by: User, school: School, time_zone: str) -> School:
     if not access.can_set_school_time_zone(by, school):
         raise PermissionDenied(_("Only the school's administrators can set its time zone."))
     return _time_zone_set(by, school, time_zone, school=school, key="school")
-
-
-if TYPE_CHECKING:
-    from efficacy.roster.oneroster import ImportSummary
-    from efficacy.roster.oneroster.services import Progress
-
-P = TypeVar("P", bound=Zoned)
 
 
 def _time_zone_set(by: User, place: P, time_zone: str, *, school: School | None, key: str) -> P:
