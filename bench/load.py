@@ -8,10 +8,11 @@ capacity, with no failure and nothing lost.
 Each database gets a fresh demo school (``efficacy migrate`` and ``efficacy demo`` in a new
 folder: an SQLite file there, or the PostgreSQL database ``BENCH_LOAD_DATABASE_URL``
 names, default ``efficacy_bench_load`` on 127.0.0.1, created and dropped). The production
-server (``efficacy serve``, its default processes: two a core and one) and a worker (``efficacy worker``) run it with
-DEBUG off, and locust, headless (``bench/_load_locustfile.py``), plays the staff: each
-signs in for real, browses its home, dashboards, cycles and evidence grid, and, when a
-member of a cycle under way, enters scores cell by cell as the evidence grid does. After
+server (``efficacy serve``, its default processes: two a core and one) and a worker
+(``efficacy worker``) run it with DEBUG off, and locust, headless
+(``bench/_load_locustfile.py``), plays the staff: each signs in for real, browses its
+home, dashboards, cycles and evidence grid, and, when a member of a cycle under way,
+enters scores cell by cell as the evidence grid does. After
 each run every cell is read back: it must hold the last value the server said it saved.
 
 In the second run an administrator uploads a generated OneRoster export (50,000 students,
@@ -51,8 +52,6 @@ ROOT = HERE.parent
 LOCUSTFILE = HERE / "_load_locustfile.py"
 PASSWORD = "demo-efficacy"  # the demo's, for every account
 GOAL_P95_MS = 500
-#: None: efficacy serve's own default (two a core and one), as a server runs it.
-WEB_WORKERS: int | None = None
 #: Seconds a simulated person waits between actions. A person reads the page they opened
 #: or types the next score: 2 to 8 s. The stress run waits 0.5 to 2 s, about three times
 #: a person's pace, to show the capacity; the p95 goal is for a person's pace.
@@ -293,9 +292,9 @@ def _one_run(workdir: Path, env: dict, plan: dict, *, users: int, seconds: int,
     logs = {name: open(workdir / f"{name}.log", "w", encoding="utf-8")  # noqa: SIM115
             for name in ("web", "worker")}  # fmt: skip
     efficacy = [sys.executable, "-m", "efficacy"]
-    workers = ["--workers", str(WEB_WORKERS)] if WEB_WORKERS else []
     processes = [
-        subprocess.Popen([*efficacy, "serve", "--bind", f"127.0.0.1:{port}", *workers],
+        # With its own number of processes (EFFICACY_WEB_WORKERS), as a server runs it.
+        subprocess.Popen([*efficacy, "serve", "--bind", f"127.0.0.1:{port}"],
                          cwd=ROOT, env=env, stdout=logs["web"], stderr=subprocess.STDOUT),
         subprocess.Popen([*efficacy, "worker"], cwd=ROOT, env=env, stdout=logs["worker"],
                          stderr=subprocess.STDOUT),
@@ -435,8 +434,8 @@ def _postgres_reachable(url: str) -> bool:
 def _print_table(results: list[dict], *, users: int, seconds: int, students: int) -> None:
     from efficacy.settings import EFFICACY_WEB_WORKERS
 
-    processes = WEB_WORKERS or EFFICACY_WEB_WORKERS
-    print(f"{users} staff for {seconds} s against efficacy serve ({processes} processes) "
+    print(f"{users} staff for {seconds} s against efficacy serve "
+          f"({EFFICACY_WEB_WORKERS} processes) "
           f"and a worker on 127.0.0.1; locust headless; each person waits "
           f"{PERSON_PACE[0]:g} to {PERSON_PACE[1]:g} s between actions; goal p95 < "
           f"{GOAL_P95_MS} ms (the stress run: no failure and nothing lost)")  # fmt: skip
